@@ -1,0 +1,141 @@
+"""The Assistant: one API for the CLI, the chat window and scripts."""
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections import OrderedDict
+from pathlib import Path
+
+import numpy as np
+
+from .answering import AnswerBuilder
+from .cleaning import collapse_whitespace
+from .embedding import Embedder
+from .indexing import IndexReport, Indexer, stale_files
+from .retrieval import search as run_search
+from .schema import Answer, Hit
+from .settings import Settings
+from .store import IndexMissing, LoadedIndex, current_version, read_manifest
+
+
+def index_dir_for(settings: Settings, corpus_dir: Path | None, index_dir: Path | None) -> Path:
+    """--corpus without --index gets its own index folder, so the default index is never overwritten."""
+    if index_dir:
+        return Path(index_dir)
+    if corpus_dir and Path(corpus_dir).resolve() != settings.corpus_dir.resolve():
+        resolved = Path(corpus_dir).resolve()
+        digest = hashlib.sha1(str(resolved).encode()).hexdigest()[:8]
+        return settings.index_dir / "by-corpus" / f"{resolved.name}-{digest}"
+    return settings.index_dir
+
+
+class Assistant:
+    def __init__(self, settings: Settings | None = None, embedder: Embedder | None = None):
+        self.settings = settings or Settings.from_env()
+        self.embedder = embedder or Embedder(self.settings)
+        self._index: LoadedIndex | None = None
+        self._lock = threading.Lock()
+        self._doc_texts: OrderedDict[str, str] = OrderedDict()
+
+    @classmethod
+    def for_corpus(cls, corpus_dir: Path | None = None, index_dir: Path | None = None, **overrides) -> "Assistant":
+        base = Settings.from_env(**overrides)
+        settings = base.with_(corpus_dir=Path(corpus_dir) if corpus_dir else None,
+                              index_dir=index_dir_for(base, corpus_dir, index_dir))
+        return cls(settings)
+
+    # --- indexing ---------------------------------------------------------
+    def build_index(self, rebuild: bool = False, progress=None) -> IndexReport:
+        report = Indexer(self.settings, self.embedder, progress).run(rebuild=rebuild)
+        self._index = None
+        return report
+
+    def needs_index(self) -> bool:
+        manifest = read_manifest(self.settings.index_dir)
+        return manifest is None or any(stale_files(self.settings, manifest).values())
+
+    def ensure_index(self, progress=None) -> IndexReport | None:
+        """Build or update the index when it is missing or behind the corpus."""
+        if self.needs_index():
+            return self.build_index(progress=progress)
+        return None
+
+    @property
+    def index(self) -> LoadedIndex:
+        """The live index; a newer version written by an indexer is picked up on the next question."""
+        with self._lock:
+            version = current_version(self.settings.index_dir)
+            if version is None:
+                raise IndexMissing(f"Er is nog geen index in {self.settings.index_dir}. "
+                                   "Maak die met: python -m assistant index")
+            if self._index is None or self._index.version != version:
+                loaded = LoadedIndex(self.settings.index_dir)
+                loaded.check_model(self.settings.model)
+                self._index, self._doc_texts = loaded, OrderedDict()
+            return self._index
+
+    # --- questions --------------------------------------------------------
+    def search(self, question: str, k: int | None = None, filters: dict | None = None,
+               mode: str | None = None) -> list[Hit]:
+        s = self.settings
+        question = question[: s.max_question_chars]
+        index = self.index
+        return run_search(index, question, self.embedder.embed_query(question), k or s.top_k,
+                          mode or s.search_mode, filters, s.candidates, s.rrf_k)
+
+    def ask(self, question: str, filters: dict | None = None, mode: str | None = None,
+            k: int | None = None) -> Answer:
+        hits = self.search(question, k=k or max(self.settings.top_k, 5), filters=filters, mode=mode)
+        builder = AnswerBuilder(self.settings.found_threshold, self.settings.max_quotes,
+                                self.settings.quote_max_words, self.document_text, self._sentence_similarity)
+        return builder.build(question[: self.settings.max_question_chars], hits)
+
+    def _sentence_similarity(self, question: str, sentences: list[str]) -> list[float]:
+        vectors = self.embedder.embed_passages(sentences)
+        return (vectors @ self.embedder.embed_query(question)).tolist()
+
+    def document_text(self, doc: str) -> str:
+        """The full extracted text of a document, as stored in the index."""
+        if doc not in self._doc_texts:
+            self._doc_texts[doc] = "\n".join(text for _, _, text in self.index.pages(doc))
+            if len(self._doc_texts) > 64:
+                self._doc_texts.popitem(last=False)
+        return self._doc_texts[doc]
+
+    def page_text(self, doc: str, page: int | None) -> str:
+        pages = self.index.pages(doc)
+        return next((text for number, _, text in pages if number == page), pages[0][2] if pages else "")
+
+    def verify_quote(self, doc: str, quote: str) -> bool:
+        return collapse_whitespace(quote) in collapse_whitespace(self.document_text(doc))
+
+    # --- what is indexed -------------------------------------------------
+    def documents(self) -> list[dict]:
+        return [dict(r.__dict__) for r in self.index.documents.values()]
+
+    def facets(self, fields: tuple[str, ...] = ("gemeente", "domein", "thema", "jaar")) -> dict[str, list[str]]:
+        values: dict[str, set[str]] = {f: set() for f in fields}
+        for record in self.index.documents.values():
+            for f in fields:
+                v = record.metadata.get(f)
+                for item in v if isinstance(v, list) else [v]:
+                    if item not in (None, ""):
+                        values[f].add(str(item))
+        return {f: sorted(v) for f, v in values.items() if v}
+
+    def status(self) -> dict:
+        manifest = read_manifest(self.settings.index_dir)
+        stale = stale_files(self.settings, manifest)
+        out = {"index_dir": str(self.settings.index_dir), "corpus_dir": str(self.settings.corpus_dir),
+               "exists": manifest is not None, "up_to_date": manifest is not None and not any(stale.values()),
+               "stale": stale}
+        if manifest:
+            out.update({"version": manifest.get("version"), "model": manifest.get("model"),
+                        "dimension": manifest.get("dimension"), "precision": manifest.get("precision"),
+                        "built": manifest.get("created"), "counts": manifest.get("counts"),
+                        "failed": manifest.get("failed", {}), "duplicates": manifest.get("duplicates", {}),
+                        "model_matches": manifest.get("model") == self.settings.model})
+        return out
+
+    def nearest_scores(self, question: str) -> np.ndarray:
+        return np.array([h.dense_score for h in self.search(question, k=5, mode="dense")])

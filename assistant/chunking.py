@@ -1,0 +1,123 @@
+"""Preprocessor: Document -> Chunks that follow headings, then sentences.
+
+Sentences are never cut. A chunk grows to about ``chunk_words`` words within
+one section, and the next chunk repeats the last ``overlap`` sentences.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+
+from .schema import Chunk, Document
+from .sentences import split_sentences
+
+_MD_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
+# "3.2 Aanpak en data": a numbered line, capitalised, short, no closing full stop.
+_PDF_HEADING = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,3})\.?\s+([A-ZÀ-Ý][^\n]{2,80})$")
+
+
+@dataclass
+class Sentence:
+    text: str
+    page: int | None
+    heading_path: tuple[str, ...]
+
+    @property
+    def words(self) -> int:
+        return len(self.text.split())
+
+
+def document_sentences(doc: Document) -> list[Sentence]:
+    is_markdown = doc.path.lower().endswith((".md", ".markdown"))
+    path: list[tuple[int, str]] = []
+    out: list[Sentence] = []
+    for page in doc.pages:
+        paragraph: list[str] = []
+
+        def flush():
+            if paragraph:
+                text = " ".join(paragraph)
+                heading = tuple(h for _, h in path)
+                out.extend(Sentence(s, page.number, heading) for s in split_sentences(text))
+                paragraph.clear()
+
+        for line in page.text.split("\n"):
+            heading = _heading(line, is_markdown)
+            if heading:
+                flush()
+                level, title = heading
+                path[:] = [(lvl, h) for lvl, h in path if lvl < level] + [(level, title)]
+            elif not line.strip():
+                flush()
+            else:
+                paragraph.append(line.strip())
+        flush()
+    return out
+
+
+def _heading(line: str, is_markdown: bool) -> tuple[int, str] | None:
+    if is_markdown:
+        m = _MD_HEADING.match(line)
+        return (len(m.group(1)), m.group(2).strip()) if m else None
+    m = _PDF_HEADING.match(line.strip())
+    if not m or m.group(2).rstrip().endswith((".", ",", ";", ":")) or len(m.group(2).split()) > 12:
+        return None
+    return (m.group(1).count(".") + 1, line.strip())
+
+
+def chunk_document(doc: Document, chunk_words: int = 180, min_words: int = 40, overlap: int = 1) -> list[Chunk]:
+    groups: list[list[Sentence]] = []
+    for section in _by_section(document_sentences(doc)):
+        groups.extend(_pack(section, chunk_words, min_words, overlap))
+    return [_make_chunk(doc, i, group) for i, group in enumerate(groups)]
+
+
+def _by_section(sentences: list[Sentence]) -> list[list[Sentence]]:
+    sections: list[list[Sentence]] = []
+    for s in sentences:
+        if sections and sections[-1][-1].heading_path == s.heading_path:
+            sections[-1].append(s)
+        else:
+            sections.append([s])
+    return sections
+
+
+def _pack(sentences: list[Sentence], target: int, min_words: int, overlap: int) -> list[list[Sentence]]:
+    chunks: list[list[Sentence]] = []
+    current: list[Sentence] = []
+    fresh = 0  # words in current that are not overlap from the previous chunk
+    for s in sentences:
+        if current and fresh and sum(x.words for x in current) + s.words > target:
+            chunks.append(current)
+            current = current[-overlap:] if overlap else []
+            fresh = 0
+        current.append(s)
+        fresh += s.words
+    if current and fresh:
+        if chunks and fresh < min_words:
+            chunks[-1].extend(current[overlap:] if overlap else current)  # a short tail joins its predecessor
+        else:
+            chunks.append(current)
+    return chunks
+
+
+def _make_chunk(doc: Document, ordinal: int, group: list[Sentence]) -> Chunk:
+    heading = group[0].heading_path
+    return Chunk(
+        id=hashlib.sha1(f"{doc.path}#{ordinal}".encode()).hexdigest()[:16],
+        doc=doc.path,
+        title=doc.title,
+        page_start=group[0].page,
+        page_end=group[-1].page,
+        section=" > ".join(heading) if heading else None,
+        text=" ".join(s.text for s in group),
+        metadata=doc.metadata,
+        ordinal=ordinal,
+    )
+
+
+def embedding_text(chunk: Chunk) -> str:
+    """What the models see: the title and section give a short passage its context."""
+    context = chunk.title + (f" — {chunk.section}" if chunk.section else "")
+    return f"{context}\n{chunk.text}"

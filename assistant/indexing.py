@@ -1,0 +1,210 @@
+"""The indexing pipeline: files -> documents -> chunks -> vectors -> a new index version.
+
+Only new and changed files are read again; vectors are reused by the hash of
+the text the model saw, so renames and unchanged files cost no embedding.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+
+from . import __version__
+from .chunking import chunk_document, embedding_text
+from .embedding import Embedder
+from .lexical import LexicalIndex
+from .loaders import LoadError, corpus_files, file_hash, load_file, relative_name
+from .schema import Chunk, Document, Page
+from .settings import Settings
+from .store import IndexError_, LoadedIndex, WriterLock, current_version, write_version
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class IndexReport:
+    version: str = ""
+    documents: int = 0
+    pages: int = 0
+    chunks: int = 0
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    failed: dict[str, str] = field(default_factory=dict)
+    duplicates: dict[str, str] = field(default_factory=dict)
+    embedded: int = 0
+    reused_vectors: int = 0
+    seconds: dict[str, float] = field(default_factory=dict)
+    up_to_date: bool = False
+
+    def to_json(self) -> dict:
+        return dict(self.__dict__)
+
+
+def text_key(text: str, model: str) -> str:
+    return hashlib.sha1(f"{model}\n{text}".encode()).hexdigest()
+
+
+def chunker_settings(settings: Settings) -> dict:
+    return {"chunk_words": settings.chunk_words, "min_words": settings.chunk_min_words,
+            "overlap": settings.chunk_overlap_sentences}
+
+
+def make_flat_index(vectors: np.ndarray):
+    import faiss
+
+    index = faiss.IndexFlatIP(vectors.shape[1])
+    if len(vectors):
+        index.add(np.ascontiguousarray(vectors, dtype=np.float32))
+    return index
+
+
+class Indexer:
+    def __init__(self, settings: Settings, embedder: Embedder, progress=None):
+        self.settings = settings
+        self.embedder = embedder
+        self.progress = progress  # callable(fraction, message) or None
+
+    def _say(self, fraction: float, message: str) -> None:
+        log.info(message)
+        if self.progress:
+            self.progress(fraction, message)
+
+    def run(self, rebuild: bool = False) -> IndexReport:
+        with WriterLock(self.settings.index_dir):
+            return self._run(rebuild)
+
+    def _run(self, rebuild: bool) -> IndexReport:
+        s, report, started = self.settings, IndexReport(), time.perf_counter()
+        if not s.corpus_dir.is_dir():
+            raise FileNotFoundError(f"Documentenmap {s.corpus_dir} bestaat niet / corpus folder not found")
+        previous = None if rebuild else self._previous()
+        old_files = previous.manifest["files"] if previous else {}
+        same_chunker = previous is not None and previous.manifest.get("chunker") == chunker_settings(s)
+
+        documents, doc_chunks, keys, indexed_at, seen_hashes = [], {}, {}, {}, {}
+        files = corpus_files(s.corpus_dir)
+        t0 = time.perf_counter()
+        for i, path in enumerate(files):
+            name = relative_name(path, s.corpus_dir)
+            self._say(0.6 * i / max(1, len(files)), f"lezen {i + 1}/{len(files)}: {name}")
+            digest = file_hash(path)
+            if digest in seen_hashes:
+                report.duplicates[name] = seen_hashes[digest]
+                continue
+            old = old_files.get(name)
+            try:
+                if old and old["hash"] == digest and same_chunker:
+                    doc, chunks = self._reuse(previous, name)
+                    indexed_at[name] = old["indexed_at"]
+                    report.unchanged.append(name)
+                else:
+                    doc = load_file(path, s.corpus_dir, int(s.max_file_mb * 1e6))
+                    chunks = chunk_document(doc, s.chunk_words, s.chunk_min_words, s.chunk_overlap_sentences)
+                    indexed_at[name] = _now()
+                    (report.changed if old else report.added).append(name)
+            except LoadError as err:
+                report.failed[name] = str(err)
+                continue
+            seen_hashes[digest] = name
+            documents.append(doc)
+            doc_chunks[name] = chunks
+            keys[name] = [text_key(embedding_text(c), s.model) for c in chunks]
+        report.removed = sorted(set(old_files) - {relative_name(p, s.corpus_dir) for p in files})
+        report.seconds["read_and_chunk"] = time.perf_counter() - t0
+
+        vectors = self._vectors(documents, doc_chunks, keys, previous, report)
+        t0 = time.perf_counter()
+        self._say(0.95, "index schrijven")
+        all_chunks = [c for d in documents for c in doc_chunks[d.path]]
+        lexical = LexicalIndex.build([embedding_text(c) for c in all_chunks], s.compound_splitting)
+        manifest = self._manifest(documents, doc_chunks, report, indexed_at)
+        report.version = write_version(s.index_dir, manifest, documents, doc_chunks, keys, vectors, lexical,
+                                       indexed_at, make_flat_index)
+        report.seconds["write"] = time.perf_counter() - t0
+        report.seconds["total"] = time.perf_counter() - started
+        report.documents, report.chunks = len(documents), len(all_chunks)
+        report.pages = sum(len(d.pages) for d in documents)
+        self._say(1.0, "klaar")
+        return report
+
+    def _previous(self) -> LoadedIndex | None:
+        if not current_version(self.settings.index_dir):
+            return None
+        previous = LoadedIndex(self.settings.index_dir)  # raises on a damaged index: rebuild is then needed
+        previous.check_model(self.settings.model)
+        return previous
+
+    def _reuse(self, previous: LoadedIndex, name: str) -> tuple[Document, list[Chunk]]:
+        record = previous.documents[name]
+        pages = [Page(number, text, label) for number, label, text in previous.pages(name)]
+        doc = Document(name, record.title, pages, record.metadata, record.hash)
+        return doc, [chunk for _, chunk, _ in previous.chunks_of(name)]
+
+    def _vectors(self, documents, doc_chunks, keys, previous, report) -> np.ndarray:
+        t0 = time.perf_counter()
+        known = previous.all_text_keys() if previous else {}
+        order = [(k, c) for d in documents for k, c in zip(keys[d.path], doc_chunks[d.path])]
+        missing = {k: embedding_text(c) for k, c in order if k not in known}
+        self._say(0.6, f"{len(missing)} passages embedden ({len(order) - len(missing)} hergebruikt)")
+        fresh = dict(zip(missing, self._embed_with_progress(list(missing.values()))))
+        reused_rows = [known[k] for k, _ in order if k not in fresh]
+        reused = dict(zip([k for k, _ in order if k not in fresh], previous.vector(reused_rows))) if reused_rows else {}
+        report.embedded, report.reused_vectors = len(fresh), len(reused)
+        report.seconds["embed"] = time.perf_counter() - t0
+        if not order:
+            return np.zeros((0, self.embedder.dimension), dtype=np.float32)
+        return np.vstack([fresh[k] if k in fresh else reused[k] for k, _ in order]).astype(np.float32)
+
+    def _embed_with_progress(self, texts: list[str]) -> list[np.ndarray]:
+        out, step = [], 64
+        for start in range(0, len(texts), step):
+            out.extend(self.embedder.embed_passages(texts[start:start + step]))
+            self._say(0.6 + 0.35 * min(1.0, (start + step) / len(texts)),
+                      f"embedden {min(start + step, len(texts))}/{len(texts)}")
+        return out
+
+    def _manifest(self, documents, doc_chunks, report, indexed_at) -> dict:
+        s = self.settings
+        files = {d.path: {"hash": d.content_hash, "pages": len(d.pages), "chunks": len(doc_chunks[d.path]),
+                          "indexed_at": indexed_at[d.path]} for d in documents}
+        return {
+            "format": 1, "package_version": __version__, "created": _now(), "model": s.model,
+            "dimension": self.embedder.dimension, "precision": "float32", "faiss": "IndexFlatIP",
+            "chunker": chunker_settings(s), "lexical": {"engine": "bm25s", "stemmer": "snowball-dutch",
+                                                        "compound_splitting": s.compound_splitting},
+            "corpus": str(s.corpus_dir), "files": files, "failed": report.failed, "duplicates": report.duplicates,
+            "counts": {"documents": len(documents), "pages": sum(len(d.pages) for d in documents),
+                       "chunks": sum(len(doc_chunks[d.path]) for d in documents)},
+        }
+
+
+def stale_files(settings: Settings, manifest: dict | None) -> dict[str, list[str]]:
+    """What differs between the corpus folder and the index (by content hash)."""
+    indexed = dict(manifest.get("files", {})) if manifest else {}
+    known_bad = set(manifest.get("failed", {})) | set(manifest.get("duplicates", {})) if manifest else set()
+    out = {"new": [], "changed": [], "removed": []}
+    present = set()
+    for path in corpus_files(settings.corpus_dir) if settings.corpus_dir.is_dir() else []:
+        name = relative_name(path, settings.corpus_dir)
+        present.add(name)
+        if name in indexed:
+            if indexed[name]["hash"] != file_hash(path):
+                out["changed"].append(name)
+        elif name not in known_bad:
+            out["new"].append(name)
+    out["removed"] = sorted(set(indexed) - present)
+    return out
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+__all__ = ["Indexer", "IndexReport", "IndexError_", "stale_files"]

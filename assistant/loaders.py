@@ -1,0 +1,194 @@
+"""Converters: files -> Document objects with pages and metadata.
+
+Each loader raises LoadError with a Dutch / English reason for a file it
+cannot read, so one bad file never stops the rest of the corpus.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from pathlib import Path
+
+import yaml
+
+from .cleaning import clean_pages, normalise_characters, normalise_whitespace
+from .schema import Document, Page, SkippedFile
+
+log = logging.getLogger(__name__)
+SUPPORTED = {".pdf", ".md", ".markdown", ".txt"}
+_FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*(\n|\Z)", re.S)
+
+
+class LoadError(Exception):
+    """A file that cannot be indexed; the message is shown to maintainers."""
+
+
+def file_hash(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def corpus_files(corpus_dir: Path) -> list[Path]:
+    """Every file under the corpus, skipping hidden files and folders."""
+    return sorted(p for p in corpus_dir.rglob("*")
+                  if p.is_file() and not any(part.startswith(".") for part in p.relative_to(corpus_dir).parts))
+
+
+def relative_name(path: Path, corpus_dir: Path) -> str:
+    return path.relative_to(corpus_dir).as_posix()
+
+
+def load_file(path: Path, corpus_dir: Path, max_bytes: int | None = None) -> Document:
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED:
+        raise LoadError(f"bestandstype {suffix or '(geen)'} wordt niet ondersteund / unsupported file type")
+    size = path.stat().st_size
+    if size == 0:
+        raise LoadError("leeg bestand / empty file")
+    if max_bytes and size > max_bytes:
+        raise LoadError(f"te groot ({size / 1e6:.1f} MB, limiet {max_bytes / 1e6:.0f} MB) / file too large")
+    name = relative_name(path, corpus_dir)
+    if suffix == ".pdf":
+        doc = load_pdf(path, name)
+    elif suffix in {".md", ".markdown"}:
+        doc = load_markdown(path, name)
+    else:
+        doc = load_text(path, name)
+    doc.content_hash = file_hash(path)
+    if not doc.text.strip():
+        raise LoadError("geen tekst gevonden / no text found")
+    return doc
+
+
+def load_corpus(corpus_dir: Path, max_bytes: int | None = None) -> tuple[list[Document], list[SkippedFile]]:
+    docs, skipped = [], []
+    for path in corpus_files(corpus_dir):
+        try:
+            docs.append(load_file(path, corpus_dir, max_bytes))
+        except LoadError as err:
+            log.warning("overgeslagen / skipped %s: %s", path, err)
+            skipped.append(SkippedFile(relative_name(path, corpus_dir), str(err)))
+    return docs, skipped
+
+
+# --- PDF -------------------------------------------------------------------
+
+def load_pdf(path: Path, name: str) -> Document:
+    from pypdf import PdfReader
+
+    with path.open("rb") as fh:
+        if b"%PDF-" not in fh.read(1024):
+            raise LoadError("geen geldige PDF (kop ontbreekt) / not a valid PDF")
+    try:
+        reader = PdfReader(str(path))
+        _unlock(reader)
+        raw_pages = [page.extract_text() or "" for page in reader.pages]
+        labels = _page_labels(reader)
+        info_title = _pdf_title(reader)
+    except LoadError:
+        raise
+    except Exception as err:  # pypdf raises many types on damaged files
+        raise LoadError(f"onleesbare PDF / unreadable PDF ({type(err).__name__})") from err
+    if sum(len(p.strip()) for p in raw_pages) < 20 * max(1, len(raw_pages)) / 2:
+        raise LoadError(f"geen tekstlaag, OCR nodig ({len(raw_pages)} pagina's) / "
+                        f"no text layer, needs OCR ({len(raw_pages)} pages)")
+    texts = clean_pages(raw_pages)
+    pages = [Page(i + 1, text, labels[i] if labels else None) for i, text in enumerate(texts)]
+    title = info_title or _first_line(texts) or path.stem
+    return Document(name, title, pages, {})
+
+
+def _unlock(reader) -> None:
+    if not reader.is_encrypted:
+        return
+    try:
+        ok = reader.decrypt("")
+    except Exception as err:
+        raise LoadError(f"versleuteld, kan niet openen / encrypted, cannot open ({err})") from err
+    if not ok:
+        raise LoadError("versleuteld, wachtwoord nodig / encrypted, password required")
+
+
+def _page_labels(reader) -> list[str] | None:
+    """Printed page labels, only when the PDF defines them itself."""
+    try:
+        if "/PageLabels" not in reader.trailer["/Root"]:
+            return None
+        return list(reader.page_labels)
+    except Exception:
+        return None
+
+
+def _pdf_title(reader) -> str | None:
+    try:
+        title = (reader.metadata or {}).get("/Title")
+    except Exception:
+        return None
+    title = str(title).strip() if title else ""
+    # Word and PDF printers often fill in a file name; that is no title.
+    if not title or re.search(r"\.(docx?|pdf|xlsx?)$|^microsoft", title, re.I) or len(title) < 4:
+        return None
+    return title
+
+
+def _first_line(texts: list[str]) -> str | None:
+    for text in texts:
+        for line in text.split("\n"):
+            if len(line.strip()) >= 4:
+                return line.strip()[:120]
+    return None
+
+
+# --- Markdown and text ----------------------------------------------------
+
+def read_text(path: Path) -> str:
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        log.warning("%s is geen UTF-8; gelezen als cp1252 / not UTF-8, read as cp1252", path)
+        try:
+            return data.decode("cp1252")
+        except UnicodeDecodeError as err:
+            raise LoadError("tekst is geen UTF-8 of cp1252 / text is neither UTF-8 nor cp1252") from err
+
+
+def load_markdown(path: Path, name: str) -> Document:
+    text = read_text(path)
+    metadata = {}
+    match = _FRONT_MATTER.match(text)
+    if match:
+        try:
+            metadata = yaml.safe_load(match.group(1)) or {}
+        except yaml.YAMLError as err:
+            raise LoadError(f"ongeldige YAML-kop / invalid YAML front matter ({err.__class__.__name__})") from err
+        if not isinstance(metadata, dict):
+            raise LoadError("YAML-kop is geen woordenlijst / front matter is not a mapping")
+        text = text[match.end():]
+    body = normalise_whitespace(normalise_characters(text))
+    title = str(metadata.pop("title", "") or _markdown_title(body) or path.stem)
+    metadata = {k: _plain(v) for k, v in metadata.items()}
+    return Document(name, title, [Page(None, body)], metadata)
+
+
+def _plain(value):
+    """YAML dates and numbers become strings so metadata stays JSON-friendly."""
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    return str(value)
+
+
+def _markdown_title(body: str) -> str | None:
+    match = re.search(r"^#\s+(.+)$", body, re.M)
+    return match.group(1).strip() if match else None
+
+
+def load_text(path: Path, name: str) -> Document:
+    body = normalise_whitespace(normalise_characters(read_text(path)))
+    return Document(name, _first_line([body]) or path.stem, [Page(None, body)], {})

@@ -1,0 +1,1 @@
+"""Embedding models that Vraagbaak can build locally, without a model hub."""

@@ -1,0 +1,91 @@
+"""Retrievers over one loaded index: dense (FAISS), lexical (BM25) and hybrid (RRF)."""
+from __future__ import annotations
+
+import numpy as np
+
+from .schema import Hit
+from .store import LoadedIndex
+
+MODES = ("dense", "bm25", "hybrid")
+
+
+def filter_mask(index: LoadedIndex, filters: dict | None) -> np.ndarray | None:
+    """Rows allowed by the filters: ``doc`` or any front-matter field, values
+    compared case-insensitively; a list of values means any of them."""
+    if not filters:
+        return None
+    allowed = [i for i, name in enumerate(index.doc_names)
+               if all(_matches(index, name, key, want) for key, want in filters.items())]
+    return np.isin(index.chunk_doc, np.array(allowed, dtype=np.int32))
+
+
+def _matches(index: LoadedIndex, name: str, key: str, want) -> bool:
+    wanted = {str(w).strip().lower() for w in (want if isinstance(want, (list, tuple, set)) else [want])}
+    if not wanted:
+        return True
+    record = index.documents[name]
+    value = name if key == "doc" else record.title if key == "title" else record.metadata.get(key)
+    values = value if isinstance(value, list) else [value]
+    return any(str(v).strip().lower() in wanted for v in values if v is not None)
+
+
+def dense_candidates(index: LoadedIndex, query_vector: np.ndarray, k: int,
+                     mask: np.ndarray | None) -> list[tuple[int, float]]:
+    import faiss
+
+    if index.vectors.ntotal == 0:
+        return []
+    q = query_vector.reshape(1, -1).astype(np.float32)
+    if mask is None:
+        scores, rows = index.vectors.search(q, min(k, index.vectors.ntotal))
+    else:
+        ids = np.flatnonzero(mask).astype(np.int64)
+        if len(ids) == 0:
+            return []
+        params = faiss.SearchParameters(sel=faiss.IDSelectorBatch(ids))
+        scores, rows = index.vectors.search(q, min(k, len(ids)), params=params)
+    return [(int(r), float(s)) for r, s in zip(rows[0], scores[0]) if r >= 0]
+
+
+def lexical_candidates(index: LoadedIndex, query: str, k: int, mask: np.ndarray | None) -> list[tuple[int, float]]:
+    scores = index.lexical.scores(query)[: len(index.chunk_doc)]
+    if mask is not None:
+        scores = np.where(mask, scores, 0.0)
+    k = min(k, int(np.count_nonzero(scores)))
+    if k <= 0:
+        return []
+    top = np.argpartition(-scores, k - 1)[:k]
+    top = top[np.argsort(-scores[top], kind="stable")]
+    return [(int(r), float(scores[r])) for r in top]
+
+
+def reciprocal_rank_fusion(ranked_lists: list[list[tuple[int, float]]], k: int = 60,
+                           weights: list[float] | None = None) -> list[tuple[int, float]]:
+    weights = weights or [1.0] * len(ranked_lists)
+    fused: dict[int, float] = {}
+    for ranked, weight in zip(ranked_lists, weights):
+        for rank, (row, _) in enumerate(ranked):
+            fused[row] = fused.get(row, 0.0) + weight / (k + rank + 1)
+    return sorted(fused.items(), key=lambda item: -item[1])
+
+
+def search(index: LoadedIndex, query: str, query_vector: np.ndarray, k: int, mode: str = "hybrid",
+           filters: dict | None = None, candidates: int = 50, rrf_k: int = 60) -> list[Hit]:
+    if mode not in MODES:
+        raise ValueError(f"onbekende zoekmodus '{mode}'; kies uit {', '.join(MODES)}")
+    mask = filter_mask(index, filters)
+    n = max(k, candidates)
+    dense = dense_candidates(index, query_vector, n, mask) if mode != "bm25" else []
+    lexical = lexical_candidates(index, query, n, mask) if mode != "dense" else []
+    if mode == "hybrid":
+        ranked = reciprocal_rank_fusion([dense, lexical], rrf_k)[:k]
+    else:
+        ranked = (dense if mode == "dense" else lexical)[:k]
+    rows = [r for r, _ in ranked]
+    dense_of = dict(dense)
+    missing = [r for r in rows if r not in dense_of]
+    if missing:  # every hit carries its cosine similarity: ask() uses it to decide "found"
+        dense_of.update(zip(missing, (index.vector(missing) @ query_vector).tolist()))
+    lexical_of = dict(lexical)
+    return [Hit(chunk, score, rank + 1, dense_of.get(row), lexical_of.get(row))
+            for rank, ((row, score), chunk) in enumerate(zip(ranked, index.chunks(rows)))]

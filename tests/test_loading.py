@@ -1,0 +1,125 @@
+"""Converters and chunking on real PDFs, Markdown and text."""
+from pathlib import Path
+
+import pytest
+
+from assistant.chunking import chunk_document, document_sentences
+from assistant.cleaning import collapse_whitespace
+from assistant.loaders import LoadError, load_corpus, load_file
+from assistant.sentences import split_sentences
+from conftest import FIXTURES, KNOWN_SENTENCE, make_report_pdf
+
+
+@pytest.fixture
+def report(tmp_path):
+    make_report_pdf(tmp_path / "rapport.pdf")
+    return load_file(tmp_path / "rapport.pdf", tmp_path)
+
+
+def test_pdf_has_one_page_per_pdf_page_with_numbers(report):
+    assert [p.number for p in report.pages] == [1, 2, 3, 4]
+    assert KNOWN_SENTENCE in report.pages[2].text
+    assert report.title == "Mobiliteitsrapport Voorbeeldstad"
+
+
+def test_running_header_and_footer_are_removed(report):
+    assert "Mobiliteitsrapport 2026" not in report.text
+    assert "Pagina" not in report.text
+
+
+def test_hyphenation_is_repaired_but_compounds_keep_their_hyphen(report):
+    assert "beperktere" in report.text
+    assert "beperk-" not in report.text
+    assert "Noord-Holland" in report.text
+
+
+def test_real_pdf_repairs_hyphenation_and_drops_running_footer():
+    doc = load_file(FIXTURES / "tk-aanhangsel-kamervragen-tozo-2021.pdf", FIXTURES)
+    assert len(doc.pages) == 3
+    assert "beperktere" in doc.text
+    assert "Tweede Kamer, vergaderjaar 2020–2021, Aanhangsel 2" not in doc.text
+
+
+def test_real_pdf_with_pagina_x_van_y_headers():
+    doc = load_file(FIXTURES / "bnc-fiche-5-mifid-herziening.pdf", FIXTURES)
+    assert len(doc.pages) == 15
+    assert not any(line.strip().startswith("Pagina ") for line in doc.text.split("\n"))
+
+
+def test_markdown_front_matter_becomes_metadata(tmp_path):
+    (tmp_path / "case.md").write_text("---\ntitle: Slim vegen\ngemeente: Utrecht\njaar: 2021\n"
+                                      "bronnen:\n  - https://example.org/a\n---\n# Wat is het\n\nTekst.\n")
+    doc = load_file(tmp_path / "case.md", tmp_path)
+    assert doc.title == "Slim vegen"
+    assert doc.metadata == {"gemeente": "Utrecht", "jaar": 2021, "bronnen": ["https://example.org/a"]}
+    assert doc.pages[0].number is None
+
+
+def test_text_falls_back_to_cp1252_with_warning(tmp_path, caplog):
+    (tmp_path / "oud.txt").write_bytes("Coöperatie café – één".encode("cp1252"))
+    doc = load_file(tmp_path / "oud.txt", tmp_path)
+    assert "Coöperatie café – één" in doc.text
+    assert "cp1252" in caplog.text
+
+
+def test_other_file_types_are_skipped_with_a_named_warning(tmp_path, caplog):
+    (tmp_path / "foto.jpg").write_bytes(b"\xff\xd8\xff")
+    (tmp_path / "ok.txt").write_text("Een gewone zin.")
+    docs, skipped = load_corpus(tmp_path)
+    assert [d.path for d in docs] == ["ok.txt"]
+    assert skipped[0].path == "foto.jpg" and "niet ondersteund" in skipped[0].reason
+    assert "foto.jpg" in caplog.text
+
+
+@pytest.mark.parametrize("name, reason", [
+    ("awkward-not-a-pdf-IAmWrongPDF.pdf", "geen geldige PDF"),
+    ("awkward-encrypted-aes256-userpw-foo.pdf", "versleuteld, wachtwoord nodig"),
+    ("lnv-nota-scanned-no-textlayer.pdf", "OCR nodig (2 pagina's)"),
+])
+def test_bad_pdfs_give_a_clear_reason(name, reason):
+    with pytest.raises(LoadError, match=reason.replace("(", r"\(").replace(")", r"\)")):
+        load_file(FIXTURES / name, FIXTURES)
+
+
+def test_pdf_with_only_an_owner_password_opens():
+    doc = load_file(FIXTURES / "awkward-encrypted-rc4-ownerpw-only.pdf", FIXTURES)
+    assert doc.text.strip()
+
+
+def test_sentences_survive_dutch_abbreviations():
+    text = "Utrecht trekt o.a. geld uit voor data. Dat is bijv. slim! Klopt dat? Ja."
+    assert split_sentences(text) == ["Utrecht trekt o.a. geld uit voor data.", "Dat is bijv. slim!",
+                                     "Klopt dat?", "Ja."]
+
+
+def test_chunks_keep_whole_sentences_and_carry_their_source():
+    doc = load_file(FIXTURES / "bnc-fiche-5-mifid-herziening.pdf", FIXTURES)
+    chunks = chunk_document(doc, chunk_words=120, overlap=1)
+    full = collapse_whitespace(doc.text)
+    sentences = [s.text for s in document_sentences(doc)]
+    assert len(chunks) > 10
+    for chunk in chunks:
+        assert collapse_whitespace(chunk.text) in full or chunk.page_start != chunk.page_end
+        assert 1 <= chunk.page_start <= chunk.page_end <= 15
+        assert chunk.doc == "bnc-fiche-5-mifid-herziening.pdf" and chunk.title
+        assert len(chunk.text.split()) <= 120 + 80  # target plus one long sentence at most
+    # one sentence of overlap: each chunk within a section starts with the last sentence of the one before
+    same_section = [(a, b) for a, b in zip(chunks, chunks[1:]) if a.section == b.section]
+    assert same_section
+    for a, b in same_section:
+        assert any(a.text.endswith(s) and b.text.startswith(s) for s in sentences)
+    ids = [c.id for c in chunks]
+    assert len(set(ids)) == len(ids) and ids == [c.id for c in chunk_document(doc, chunk_words=120)]
+
+
+def test_markdown_chunks_follow_headings(tmp_path):
+    (tmp_path / "a.md").write_text("# Rapport\n\n## Aanpak\n\nEerste zin. Tweede zin.\n\n## Lessen\n\nDerde zin.\n")
+    chunks = chunk_document(load_file(tmp_path / "a.md", tmp_path))
+    assert [(c.section, c.text) for c in chunks] == [("Rapport > Aanpak", "Eerste zin. Tweede zin."),
+                                                     ("Rapport > Lessen", "Derde zin.")]
+
+
+def test_numbered_pdf_headings_become_sections(report):
+    chunks = chunk_document(report)
+    known = next(c for c in chunks if KNOWN_SENTENCE in c.text)
+    assert known.section == "3 Elektrisch vervoer" and known.page_start == 3

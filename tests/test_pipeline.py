@@ -1,0 +1,142 @@
+"""End to end: real PDFs and Markdown -> real model -> real FAISS -> cited Dutch answers."""
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from assistant.assistant import Assistant, index_dir_for
+from assistant.settings import Settings
+from assistant.store import IndexError_, LoadedIndex
+from conftest import KNOWN_SENTENCE
+
+PARAPHRASE = "Hoeveel oplaadpunten voor gedeelde elektrische auto's komen er in het centrum?"
+
+
+def test_index_summary_counts_and_skips(small_assistant):
+    status = small_assistant.status()
+    assert status["counts"]["documents"] == 3
+    assert status["counts"]["pages"] == 4 + 3 + 1
+    assert "plaatje.png" in status["failed"] and status["up_to_date"]
+
+
+def test_paraphrased_question_finds_the_known_sentence(small_assistant):
+    for mode in ("dense", "hybrid"):
+        top = small_assistant.search(PARAPHRASE, k=3, mode=mode)[0]
+        assert KNOWN_SENTENCE in top.chunk.text, mode
+        assert top.chunk.page_start == 3 and top.chunk.doc == "mobiliteitsrapport.pdf"
+
+
+def test_ask_cites_the_right_page_with_verbatim_quotes(small_assistant):
+    answer = small_assistant.ask(PARAPHRASE)
+    assert answer.found
+    first = answer.citations[0]
+    assert (first.doc, first.page, first.section) == ("mobiliteitsrapport.pdf", 3, "3 Elektrisch vervoer")
+    assert "veertig extra laadpalen" in first.quote
+    assert "[1]" in answer.answer and "Mobiliteitsrapport Voorbeeldstad" in answer.answer
+    for c in answer.citations:
+        assert small_assistant.verify_quote(c.doc, c.quote)
+        assert c.quote in " ".join(small_assistant.document_text(c.doc).split())
+
+
+def test_ask_marks_the_most_relevant_sentence(small_assistant):
+    answer = small_assistant.ask("Hoe vaak wordt het huishoudelijk afval opgehaald?")
+    assert answer.found
+    assert answer.citations[0].highlights == ["Het huishoudelijk afval wordt elke twee weken opgehaald."]
+    assert "**Het huishoudelijk afval wordt elke twee weken opgehaald.**" in answer.answer
+
+
+def test_unrelated_question_is_not_answered(small_assistant):
+    answer = small_assistant.ask("Wat is de hoofdstad van Peru?")
+    assert not answer.found and answer.citations == []
+    assert "niets gevonden" in answer.answer
+    assert answer.nearest_documents  # the nearest documents are named
+
+
+def test_filters_restrict_hits(small_assistant):
+    hits = small_assistant.search("afval", k=5, filters={"gemeente": ["utrecht"]})
+    assert hits and {h.chunk.doc for h in hits} == {"notities/zwerfafval.md"}
+    hits = small_assistant.search("afval", k=5, filters={"doc": ["mobiliteitsrapport.pdf"]}, mode="bm25")
+    assert hits and {h.chunk.doc for h in hits} == {"mobiliteitsrapport.pdf"}
+
+
+def test_index_built_with_another_model_is_refused(small_assistant):
+    other = Settings(corpus_dir=small_assistant.settings.corpus_dir, index_dir=small_assistant.settings.index_dir,
+                     model="some/other-model")
+    with pytest.raises(IndexError_, match="index --rebuild"):
+        Assistant(other).search("vraag")
+
+
+def test_corrupted_index_file_is_detected(small_assistant, tmp_path):
+    import shutil
+
+    copy = tmp_path / "index"
+    shutil.copytree(small_assistant.settings.index_dir, copy)
+    version = (copy / "CURRENT").read_text()
+    (copy / "versions" / version / "vectors.faiss").write_bytes(b"kapot")
+    with pytest.raises(IndexError_, match="--rebuild"):
+        LoadedIndex(copy)
+
+
+def test_corpus_without_index_gets_its_own_index_folder(tmp_path):
+    base = Settings(index_dir=tmp_path / "index")
+    derived = index_dir_for(base, tmp_path / "elders", None)
+    assert derived != base.index_dir and derived.parent.parent == base.index_dir
+    assert index_dir_for(base, base.corpus_dir, None) == base.index_dir
+    assert index_dir_for(base, tmp_path / "elders", tmp_path / "eigen") == tmp_path / "eigen"
+
+
+# --- the CLI and its JSON contract ------------------------------------------------
+
+def run_cli(*args, stdin=None):
+    env = dict(os.environ)
+    out = subprocess.run([sys.executable, "-m", "assistant", *args], capture_output=True, text=True,
+                         input=stdin, env=env, timeout=600)
+    return out
+
+
+@pytest.fixture(scope="module")
+def cli_paths(small_assistant):
+    s = small_assistant.settings
+    return ["--corpus", str(s.corpus_dir), "--index", str(s.index_dir)]
+
+
+def test_cli_search_json_contract(cli_paths):
+    out = run_cli("search", PARAPHRASE, "--k", "2", "--json", *cli_paths)
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    assert set(data) == {"query", "results"} and data["query"] == PARAPHRASE
+    assert len(data["results"]) == 2
+    for r in data["results"]:
+        assert set(r) == {"rank", "score", "doc", "title", "page", "section", "text"}
+        assert isinstance(r["rank"], int) and isinstance(r["score"], float)
+        assert r["page"] is None or isinstance(r["page"], int)
+    assert data["results"][0]["doc"] == "mobiliteitsrapport.pdf" and data["results"][0]["page"] == 3
+
+
+def test_cli_search_batch_reads_stdin(cli_paths):
+    questions = [PARAPHRASE, "Wie ruimt zwerfafval op in Utrecht?"]
+    out = run_cli("search", "--batch", "-", "--k", "1", *cli_paths, stdin="\n".join(questions) + "\n")
+    assert out.returncode == 0, out.stderr
+    lines = [json.loads(line) for line in out.stdout.splitlines()]
+    assert [l["query"] for l in lines] == questions
+    assert lines[1]["results"][0]["doc"] == "notities/zwerfafval.md"
+
+
+def test_cli_ask_json_contract(cli_paths):
+    out = run_cli("ask", PARAPHRASE, "--json", *cli_paths)
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    assert set(data) == {"question", "found", "answer", "citations"} and data["found"] is True
+    c = data["citations"][0]
+    assert set(c) == {"n", "doc", "title", "page", "section", "quote"}
+    assert (c["n"], c["doc"], c["page"]) == (1, "mobiliteitsrapport.pdf", 3)
+    out = run_cli("ask", "Wat is de hoofdstad van Peru?", "--json", *cli_paths)
+    assert json.loads(out.stdout)["found"] is False
+
+
+def test_cli_index_reports_failures_with_exit_code(tmp_path, small_corpus):
+    out = run_cli("index", "--corpus", str(small_corpus), "--index", str(tmp_path / "i"))
+    assert out.returncode == 3, out.stderr
+    assert "plaatje.png" in out.stdout and "3 documenten" in out.stdout
