@@ -83,6 +83,9 @@ class Embedder:
         self.passages_embedded += len(texts)
         return self._encode(texts, "passage", progress=self.progress and len(texts) > 32)
 
+    def clear_cache(self) -> None:
+        self._query_cache.clear()
+
     def embed_query(self, text: str) -> np.ndarray:
         cached = self._query_cache.get(text)
         if cached is None:

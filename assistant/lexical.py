@@ -21,8 +21,14 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 LINKING = ("s", "en", "e")  # tussenklanken: veiligheid-s-monitor, hond-en-overlast
 MIN_PART = 4
 MAX_EXPANSIONS = 8
-logging.getLogger("bm25s").setLevel(logging.WARNING)  # bm25s sets its own logger to DEBUG
 MIN_QUERY_PREFIX = 6  # a query word this long also matches the longer indexed words it starts
+
+
+def _bm25s():
+    import bm25s
+
+    logging.getLogger("bm25s").setLevel(logging.WARNING)  # bm25s sets its own logger to DEBUG on import
+    return bm25s
 
 
 @lru_cache(maxsize=1)
@@ -107,9 +113,7 @@ class LexicalIndex:
 
     @classmethod
     def build(cls, texts: list[str], split_compounds: bool = True) -> "LexicalIndex":
-        import bm25s
-
-        retriever = bm25s.BM25()
+        retriever = _bm25s().BM25()
         retriever.index(document_tokens(texts, split_compounds) or [[]], show_progress=False)
         return cls(retriever, expand_prefixes=split_compounds)
 
@@ -144,9 +148,7 @@ class LexicalIndex:
 
     @classmethod
     def load(cls, folder: Path) -> "LexicalIndex":
-        import bm25s
-
-        retriever = bm25s.BM25.load(str(folder), show_progress=False, verbosity=0)
+        retriever = _bm25s().BM25.load(str(folder), show_progress=False, verbosity=0)
         options = json.loads((folder / "lexical.json").read_text())
         return cls(retriever, expand_prefixes=options["expand_prefixes"])
 

