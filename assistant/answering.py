@@ -50,9 +50,10 @@ def choose_quote(sentences: list[str], scores: list[float], max_words: int) -> t
 
 
 class AnswerBuilder:
-    def __init__(self, threshold: float, max_quotes: int, quote_max_words: int,
+    def __init__(self, threshold: float, max_quotes: int, quote_max_words: int, quote_margin: float,
                  document_text: Callable[[str], str], embed_sentences: Callable[[str, list[str]], list[float]]):
         self.threshold = threshold
+        self.quote_margin = quote_margin
         self.max_quotes = max_quotes
         self.quote_max_words = quote_max_words
         self.document_text = document_text  # doc path -> its full extracted text
@@ -66,7 +67,7 @@ class AnswerBuilder:
         for hit in hits:
             if len(citations) == self.max_quotes:
                 break
-            if (hit.dense_score or 0.0) < self.threshold:
+            if (hit.dense_score or 0.0) < max(self.threshold, best - self.quote_margin):
                 continue  # never show an unrelated passage as part of an answer
             citation = self._cite(question, hit, len(citations) + 1)
             if citation and not any(_overlaps(citation, c) for c in citations):

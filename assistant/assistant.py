@@ -6,8 +6,6 @@ import threading
 from collections import OrderedDict
 from pathlib import Path
 
-import numpy as np
-
 from .answering import AnswerBuilder
 from .cleaning import collapse_whitespace
 from .embedding import Embedder
@@ -87,7 +85,7 @@ class Assistant:
             k: int | None = None) -> Answer:
         hits = self.search(question, k=k or max(self.settings.top_k, 5), filters=filters, mode=mode)
         builder = AnswerBuilder(self.settings.found_threshold, self.settings.max_quotes,
-                                self.settings.quote_max_words, self.document_text, self._sentence_similarity)
+                                self.settings.quote_max_words, self.settings.quote_margin, self.document_text, self._sentence_similarity)
         return builder.build(question[: self.settings.max_question_chars], hits)
 
     def _sentence_similarity(self, question: str, sentences: list[str]) -> list[float]:
@@ -136,6 +134,3 @@ class Assistant:
                         "failed": manifest.get("failed", {}), "duplicates": manifest.get("duplicates", {}),
                         "model_matches": manifest.get("model") == self.settings.model})
         return out
-
-    def nearest_scores(self, question: str) -> np.ndarray:
-        return np.array([h.dense_score for h in self.search(question, k=5, mode="dense")])
