@@ -36,7 +36,7 @@ def document_sentences(doc: Document) -> list[Sentence]:
         paragraph: list[str] = []
 
         def flush():
-            if paragraph:
+            if paragraph and not _mostly_links(paragraph):
                 text = " ".join(paragraph)
                 heading = tuple(h for _, h in path)
                 out.extend(Sentence(s, page.number, heading) for s in split_sentences(text))
@@ -54,6 +54,12 @@ def document_sentences(doc: Document) -> list[Sentence]:
                 paragraph.append(line.strip())
         flush()
     return out
+
+
+def _mostly_links(lines: list[str]) -> bool:
+    """A list of URLs (a "Bronnen" section) is no passage that answers a question."""
+    tokens = " ".join(lines).split()
+    return sum(t.startswith(("http://", "https://", "www.")) for t in tokens) * 3 > len(tokens)
 
 
 def _heading(line: str, is_markdown: bool) -> tuple[int, str] | None:

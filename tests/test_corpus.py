@@ -1,0 +1,59 @@
+"""The default corpus: every file parses with its front matter, indexes, and answers per domain."""
+from pathlib import Path
+
+import pytest
+
+from assistant.assistant import Assistant
+from assistant.loaders import load_file
+from assistant.settings import PROJECT_ROOT, Settings
+
+CORPUS = PROJECT_ROOT / "corpus"
+CASES = sorted((CORPUS / "cases").glob("*.md"))
+
+
+def test_corpus_has_summary_research_and_eighteen_cases():
+    assert (CORPUS / "rapport/samenvatting.md").exists() and (CORPUS / "rapport/onderzoek.md").exists()
+    assert len(CASES) == 18
+
+
+def test_summary_is_the_publishers_text_verbatim():
+    shared = PROJECT_ROOT.parent / "shared/corpus-facts/samenvatting-rapport.txt"
+    if not shared.exists():
+        pytest.skip("shared/ not present")
+    body = (CORPUS / "rapport/samenvatting.md").read_text(encoding="utf-8").split("---\n", 2)[2]
+    assert shared.read_text(encoding="utf-8").strip() in body
+
+
+@pytest.mark.parametrize("path", CASES, ids=lambda p: p.name)
+def test_case_front_matter_is_complete(path):
+    doc = load_file(path, CORPUS)
+    assert doc.title
+    for key in ("gemeente", "domein", "thema", "bronnen"):
+        assert doc.metadata.get(key), key
+    assert doc.metadata["domein"] in {"fysiek", "sociaal", "veiligheid", "bedrijfsvoering", "onbekend"}
+    assert all(str(url).startswith(("https://", "http://")) for url in doc.metadata["bronnen"])
+    assert "## Bronnen" in path.read_text(encoding="utf-8")
+    assert "onzeker" not in path.read_text(encoding="utf-8").lower()
+
+
+@pytest.fixture(scope="module")
+def corpus_assistant(embedder, tmp_path_factory):
+    settings = Settings(corpus_dir=CORPUS, index_dir=tmp_path_factory.mktemp("corpus-index"),
+                        model_dir=embedder.settings.model_dir)
+    assistant = Assistant(settings, embedder)
+    report = assistant.build_index()
+    assert report.documents == 20 and not report.failed
+    return assistant
+
+
+@pytest.mark.parametrize("question, doc", [
+    ("Wat betekent een rode kleur op de funderingskaart van Zaanstad?", "cases/08-fundering-woningen.md"),  # fysiek
+    ("Hoe ver vooruit voorspelt het Wmo-model de zorgvraag?", "cases/15-voorspelmodel-wmo.md"),  # sociaal
+    ("Welke gegevens levert de politie aan voor het veiligheidsdashboard in Enschede?",
+     "cases/06-monitor-veiligheid.md"),  # veiligheid
+    ("Hoeveel beroepsschepen varen jaarlijks door Utrecht?", "cases/07-havenmeester-van-de-toekomst.md"),
+    ("Wat zijn de belangrijkste succesfactoren volgens het rapport?", "rapport/onderzoek.md"),
+])
+def test_ask_cites_the_right_document(corpus_assistant, question, doc):
+    answer = corpus_assistant.ask(question)
+    assert answer.found and answer.citations[0].doc == doc
