@@ -79,7 +79,7 @@ class Assistant:
         question = question[: s.max_question_chars]
         index = self.index
         return run_search(index, question, self.embedder.embed_query(question), k or s.top_k,
-                          mode or s.search_mode, filters, s.candidates, s.rrf_k, s.bm25_weight)
+                          mode or s.search_mode, filters, s.candidates, s.rrf_k, s.bm25_weight, s.fusion)
 
     def ask(self, question: str, filters: dict | None = None, mode: str | None = None,
             k: int | None = None) -> Answer:

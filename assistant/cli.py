@@ -104,12 +104,19 @@ def cmd_index(assistant: Assistant, args) -> int:
     return EXIT_SOME_FAILED if report.failed else 0
 
 
+_STAGES = {"read_and_chunk": "lezen", "embed": "embedden", "write": "schrijven"}
+
+
 def _index_summary(r) -> str:
     lines = [f"Index {r.version}: {r.documents} documenten, {r.pages} pagina's, {r.chunks} passages "
              f"in {r.seconds.get('total', 0):.1f} s",
              f"  nieuw {len(r.added)}, gewijzigd {len(r.changed)}, verwijderd {len(r.removed)}, "
              f"ongewijzigd {len(r.unchanged)}, mislukt {len(r.failed)}; "
-             f"{r.embedded} passages ge-embed, {r.reused_vectors} hergebruikt"]
+             f"{r.embedded} passages ge-embed, {r.reused_vectors} hergebruikt",
+             "  tijden: " + ", ".join(f"{_STAGES.get(k, k)} {v:.1f} s" for k, v in r.seconds.items() if k != "total")]
+    if r.renamed:
+        lines.append("Hernoemd (niets opnieuw ge-embed) / renamed:")
+        lines += [f"  {old} -> {new}" for new, old in sorted(r.renamed.items())]
     if r.failed:
         lines.append("Overgeslagen bestanden / skipped files:")
         lines += [f"  {name}: {reason}" for name, reason in sorted(r.failed.items())]

@@ -18,7 +18,7 @@ from . import __version__
 from .chunking import chunk_document, embedding_text
 from .embedding import Embedder
 from .lexical import LexicalIndex
-from .loaders import LoadError, corpus_files, file_hash, load_file, relative_name
+from .loaders import IsolatedLoader, LoadError, corpus_files, file_hash, relative_name
 from .schema import Chunk, Document, Page
 from .settings import Settings
 from .store import IndexError_, LoadedIndex, WriterLock, current_version, write_version
@@ -35,6 +35,7 @@ class IndexReport:
     added: list[str] = field(default_factory=list)
     changed: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
+    renamed: dict[str, str] = field(default_factory=dict)  # new name -> old name, same content
     unchanged: list[str] = field(default_factory=list)
     failed: dict[str, str] = field(default_factory=dict)
     duplicates: dict[str, str] = field(default_factory=dict)
@@ -65,6 +66,16 @@ def make_flat_index(vectors: np.ndarray):
     return index
 
 
+@dataclass
+class _Collected:
+    """What the reading stage hands to the embedding and writing stages."""
+    documents: list[Document] = field(default_factory=list)
+    chunks: dict[str, list[Chunk]] = field(default_factory=dict)  # document path -> its chunks
+    keys: dict[str, list[str]] = field(default_factory=dict)  # document path -> text keys of its chunks
+    indexed_at: dict[str, str] = field(default_factory=dict)
+    hashes: dict[str, str] = field(default_factory=dict)  # content hash -> first document path with it
+
+
 class Indexer:
     def __init__(self, settings: Settings, embedder: Embedder, progress=None):
         self.settings = settings
@@ -88,35 +99,18 @@ class Indexer:
         old_files = previous.manifest["files"] if previous else {}
         same_chunker = previous is not None and previous.manifest.get("chunker") == chunker_settings(s)
 
-        documents, doc_chunks, keys, indexed_at, seen_hashes = [], {}, {}, {}, {}
         files = corpus_files(s.corpus_dir)
         t0 = time.perf_counter()
-        for i, path in enumerate(files):
-            name = relative_name(path, s.corpus_dir)
-            self._say(0.6 * i / max(1, len(files)), f"lezen {i + 1}/{len(files)}: {name}")
-            digest = file_hash(path)
-            if digest in seen_hashes:
-                report.duplicates[name] = seen_hashes[digest]
-                continue
-            old = old_files.get(name)
-            try:
-                if old and old["hash"] == digest and same_chunker:
-                    doc, chunks = self._reuse(previous, name)
-                    indexed_at[name] = old["indexed_at"]
-                    report.unchanged.append(name)
-                else:
-                    doc = load_file(path, s.corpus_dir, int(s.max_file_mb * 1e6))
-                    chunks = chunk_document(doc, s.chunk_words, s.chunk_min_words, s.chunk_overlap_sentences)
-                    indexed_at[name] = _now()
-                    (report.changed if old else report.added).append(name)
-            except LoadError as err:
-                report.failed[name] = str(err)
-                continue
-            seen_hashes[digest] = name
-            documents.append(doc)
-            doc_chunks[name] = chunks
-            keys[name] = [text_key(embedding_text(c), s.model) for c in chunks]
+        got = _Collected()
+        with IsolatedLoader(s.file_timeout_s, int(s.max_file_mb * 1e6), s.min_word_share) as loader:
+            for i, path in enumerate(files):
+                self._say(0.6 * i / max(1, len(files)), f"lezen {i + 1}/{len(files)}: {path.name}")
+                self._read_one(path, loader, previous if same_chunker else None, old_files, report, got)
+        documents, doc_chunks, keys, indexed_at = got.documents, got.chunks, got.keys, got.indexed_at
         report.removed = sorted(set(old_files) - {relative_name(p, s.corpus_dir) for p in files})
+        old_hashes = {old_files[name]["hash"]: name for name in report.removed}
+        report.renamed = {name: old_hashes[digest] for digest, name in got.hashes.items()
+                          if name in report.added and digest in old_hashes}
         report.seconds["read_and_chunk"] = time.perf_counter() - t0
 
         vectors = self._vectors(documents, doc_chunks, keys, previous, report)
@@ -133,6 +127,34 @@ class Indexer:
         report.pages = sum(len(d.pages) for d in documents)
         self._say(1.0, "klaar")
         return report
+
+    def _read_one(self, path: Path, loader: IsolatedLoader, previous: LoadedIndex | None, old_files: dict,
+                  report: IndexReport, got: "_Collected") -> None:
+        """Read and chunk one file, or reuse what the previous version has for it."""
+        s = self.settings
+        name, digest = relative_name(path, s.corpus_dir), file_hash(path)
+        if digest in got.hashes:
+            report.duplicates[name] = got.hashes[digest]
+            return
+        old = old_files.get(name)
+        try:
+            if previous is not None and old and old["hash"] == digest:
+                doc, chunks = self._reuse(previous, name)
+                got.indexed_at[name] = old["indexed_at"]
+                report.unchanged.append(name)
+            else:
+                doc = loader.load(path, s.corpus_dir)
+                doc.content_hash = digest
+                chunks = chunk_document(doc, s.chunk_words, s.chunk_min_words, s.chunk_overlap_sentences)
+                got.indexed_at[name] = _now()
+                (report.changed if old else report.added).append(name)
+        except LoadError as err:
+            report.failed[name] = str(err)
+            return
+        got.hashes[digest] = name
+        got.documents.append(doc)
+        got.chunks[name] = chunks
+        got.keys[name] = [text_key(embedding_text(c), s.model) for c in chunks]
 
     def _previous(self) -> LoadedIndex | None:
         if not current_version(self.settings.index_dir):

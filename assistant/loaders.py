@@ -42,7 +42,7 @@ def relative_name(path: Path, corpus_dir: Path) -> str:
     return path.relative_to(corpus_dir).as_posix()
 
 
-def load_file(path: Path, corpus_dir: Path, max_bytes: int | None = None) -> Document:
+def load_file(path: Path, corpus_dir: Path, max_bytes: int | None = None, min_word_share: float = 0.0) -> Document:
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED:
         raise LoadError(f"bestandstype {suffix or '(geen)'} wordt niet ondersteund / unsupported file type")
@@ -61,7 +61,92 @@ def load_file(path: Path, corpus_dir: Path, max_bytes: int | None = None) -> Doc
     doc.content_hash = file_hash(path)
     if not doc.text.strip():
         raise LoadError("geen tekst gevonden / no text found")
+    share, tokens = real_word_share(doc.text)
+    if tokens >= MIN_TOKENS_FOR_QUALITY and share < min_word_share:
+        raise LoadError(f"tekst is grotendeels onleesbaar ({share:.0%} echte woorden), waarschijnlijk een slechte "
+                        f"OCR-laag / text is mostly garbage ({share:.0%} real words), probably a bad OCR layer")
     return doc
+
+
+# --- text quality ----------------------------------------------------------
+
+_TOKEN = re.compile(r"\S+")
+_WORD_SHAPE = re.compile(r"^[(\"'„‘“]*([^\W\d_]+(?:[-'’][^\W\d_]+)*)[)\"'”’.,;:!?]*$")
+_NUMBER = re.compile(r"^[(€$]?[\d.,:/%-]*\d[\d.,:/%-]*[).,;:]?$")
+_VOWEL = re.compile(r"[aeiouyàáâäèéêëìíîïòóôöùúûü]", re.I)
+MIN_TOKENS_FOR_QUALITY = 30
+
+
+def real_word_share(text: str) -> tuple[float, int]:
+    """Share of tokens shaped like words (letters with a vowel) or numbers, and the token count.
+
+    Language-neutral on purpose: an English document must not be flagged. Measured on the 13 readable
+    PDFs in pdf-samples (OCR layers included): 0.93-0.99; random characters: 0.02.
+    """
+    tokens = _TOKEN.findall(text)
+    good = 0
+    for token in tokens:
+        word = _WORD_SHAPE.match(token)
+        if word and _VOWEL.search(word.group(1)) and (len(word.group(1)) > 1 or word.group(1) in "eu"):
+            good += 1
+        elif _NUMBER.match(token):
+            good += 1
+    return good / max(1, len(tokens)), len(tokens)
+
+
+class IsolatedLoader:
+    """Reads PDFs in a worker process with a time limit per file.
+
+    pypdf is pure Python and can spin for minutes on a damaged file; in its own process such a file
+    is stopped after ``timeout`` seconds and reported, and the indexer goes on with the next file.
+    Markdown and text are read in-process: they cannot hang.
+    """
+
+    def __init__(self, timeout: float, max_bytes: int | None = None, min_word_share: float = 0.0):
+        self.timeout, self.max_bytes, self.min_word_share = timeout, max_bytes, min_word_share
+        self._pool = None
+
+    def load(self, path: Path, corpus_dir: Path) -> Document:
+        args = (path, corpus_dir, self.max_bytes, self.min_word_share)
+        if path.suffix.lower() != ".pdf" or self.timeout <= 0:
+            return load_file(*args)
+        from concurrent.futures import TimeoutError as FutureTimeout
+        from concurrent.futures.process import BrokenProcessPool
+
+        future = self._worker().submit(load_file, *args)
+        try:
+            return future.result(timeout=self.timeout)
+        except FutureTimeout:
+            self.close(kill=True)
+            raise LoadError(f"lezen duurde langer dan {self.timeout:g} s en is afgebroken / "
+                            f"reading took longer than {self.timeout:g} s and was stopped") from None
+        except BrokenProcessPool:
+            self.close(kill=True)
+            raise LoadError("de PDF-lezer liep vast op dit bestand / the PDF reader crashed on this file") from None
+
+    def _worker(self):
+        if self._pool is None:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            # forkserver: a clean child without the parent's torch threads
+            self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("forkserver"))
+        return self._pool
+
+    def close(self, kill: bool = False) -> None:
+        if self._pool is None:
+            return
+        if kill:
+            for process in list(getattr(self._pool, "_processes", {}).values()):
+                process.kill()
+        self._pool.shutdown(wait=not kill, cancel_futures=True)
+        self._pool = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
 
 
 def load_corpus(corpus_dir: Path, max_bytes: int | None = None) -> tuple[list[Document], list[SkippedFile]]:

@@ -69,9 +69,28 @@ def reciprocal_rank_fusion(ranked_lists: list[list[tuple[int, float]]], k: int =
     return sorted(fused.items(), key=lambda item: -item[1])
 
 
+def score_fusion(dense: list[tuple[int, float]], lexical: list[tuple[int, float]],
+                 bm25_weight: float) -> list[tuple[int, float]]:
+    """Convex combination of min-max normalised scores. Unlike RRF it keeps how *sure* each retriever
+    is: one passage that alone holds a rare case number stands far above the rest in BM25, while the
+    cosines of near-identical passages lie within a few hundredths of each other."""
+    fused: dict[int, float] = {}
+    for ranked, weight in ((dense, 1.0 - bm25_weight), (lexical, bm25_weight)):
+        if not ranked:
+            continue
+        scores = np.array([s for _, s in ranked])
+        low, span = scores.min(), scores.max() - scores.min()
+        for row, score in ranked:
+            fused[row] = fused.get(row, 0.0) + weight * ((score - low) / span if span > 0 else 1.0)
+    return sorted(fused.items(), key=lambda item: -item[1])
+
+
+FUSIONS = ("rrf", "score")
+
+
 def search(index: LoadedIndex, query: str, query_vector: np.ndarray, k: int, mode: str = "hybrid",
            filters: dict | None = None, candidates: int = 50, rrf_k: int = 60,
-           bm25_weight: float = 1.0) -> list[Hit]:
+           bm25_weight: float = 1.0, fusion: str = "rrf") -> list[Hit]:
     if mode not in MODES:
         raise ValueError(f"onbekende zoekmodus '{mode}'; kies uit {', '.join(MODES)}")
     mask = filter_mask(index, filters)
@@ -79,7 +98,10 @@ def search(index: LoadedIndex, query: str, query_vector: np.ndarray, k: int, mod
     dense = dense_candidates(index, query_vector, n, mask) if mode != "bm25" else []
     lexical = lexical_candidates(index, query, n, mask) if mode != "dense" else []
     if mode == "hybrid":
-        ranked = reciprocal_rank_fusion([dense, lexical], rrf_k, [1.0, bm25_weight])[:k]
+        if fusion == "score":
+            ranked = score_fusion(dense, lexical, bm25_weight)[:k]
+        else:
+            ranked = reciprocal_rank_fusion([dense, lexical], rrf_k, [1.0, bm25_weight])[:k]
     else:
         ranked = (dense if mode == "dense" else lexical)[:k]
     rows = [r for r, _ in ranked]

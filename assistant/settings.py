@@ -30,9 +30,12 @@ class Settings:
     search_mode: str = "hybrid"  # dense | bm25 | hybrid
     top_k: int = 5
     candidates: int = 50  # per retriever, before fusion
-    # Weighted reciprocal rank fusion; chosen on the three dev sets (docs/evaluation.md).
+    # Hybrid fusion, chosen on the three dev sets (docs/evaluation.md): "score" adds min-max normalised
+    # scores, dense * (1 - bm25_weight) + BM25 * bm25_weight; "rrf" is weighted reciprocal rank fusion
+    # (dense weight 1, BM25 weight bm25_weight, constant rrf_k).
+    fusion: str = "score"  # score | rrf
+    bm25_weight: float = 0.3
     rrf_k: int = 20
-    bm25_weight: float = 0.3  # weight of the BM25 ranking; dense has weight 1
     compound_splitting: bool = True
     # Cosine similarity of the best passage below which ask() says nothing was found. Calibrated on
     # 210 in-domain and 210 out-of-domain real questions (docs/evaluation.md): 99% found, 95% refused.
@@ -41,6 +44,8 @@ class Settings:
     quote_margin: float = 0.04  # further quotes must score within this of the best one
     quote_max_words: int = 80
     max_file_mb: float = 50.0
+    file_timeout_s: float = 60.0  # a PDF that takes longer to read is stopped and reported
+    min_word_share: float = 0.5  # below this share of real words a file is reported as garbage text
     max_question_chars: int = 1000
     host: str = "127.0.0.1"
     port: int = 7860

@@ -16,7 +16,7 @@ from .answering import marked_quote  # noqa: E402
 from .assistant import Assistant  # noqa: E402
 from .memo import memo_markdown, memo_text, source_reference  # noqa: E402
 from .schema import Answer, hit_to_json  # noqa: E402
-from .uploads import UploadRejected, store_upload  # noqa: E402
+from .uploads import UploadRejected, remove_document, store_upload  # noqa: E402
 
 CSS = """
 .bron {border-left: 4px solid #1f4e8c; padding: 0.4em 0.8em; margin-bottom: 0.8em; background: #f7f9fc; color: #111;}
@@ -108,7 +108,7 @@ def build_ui(assistant: Assistant) -> gr.Blocks:
                     chat = gr.Chatbot(label="Gesprek", height=460, elem_id="gesprek",
                                       placeholder="Stel hieronder een vraag, of kies een voorbeeldvraag.")
                     question = gr.Textbox(label="Uw vraag", placeholder="Bijvoorbeeld: welke gemeenten …",
-                                          elem_id="vraag", lines=2, max_lines=6)
+                                          elem_id="vraag", lines=1, max_lines=6)
                     with gr.Row():
                         ask_button = gr.Button("Vraag stellen", variant="primary", elem_id="vraag-stellen")
                         clear = gr.Button("Nieuw gesprek")
@@ -183,8 +183,8 @@ def _admin_tab(assistant: Assistant) -> None:
         upload_msg = gr.Markdown(elem_id="beheer-upload-melding")
         reindex = gr.Button("Opnieuw indexeren", variant="primary", elem_id="beheer-indexeren")
         reindex_msg = gr.Markdown(elem_id="beheer-index-melding")
-        remove_choice = gr.Dropdown([], label="Document verwijderen")
-        remove = gr.Button("Verwijder document", variant="stop")
+        remove_choice = gr.Dropdown([], label="Document verwijderen", elem_id="beheer-verwijder-keuze")
+        remove = gr.Button("Verwijder document", variant="stop", elem_id="beheer-verwijderen")
 
     def do_login(pw):
         ok = pw == s.admin_password
@@ -219,10 +219,10 @@ def _admin_tab(assistant: Assistant) -> None:
     def do_remove(doc, ok):
         if not ok or not doc:
             return "Log eerst in en kies een document."
-        target = (s.corpus_dir / doc).resolve()
-        if s.corpus_dir.resolve() not in target.parents or not target.is_file():
-            return "Dat document staat niet in de documentenmap."
-        target.unlink()
+        try:
+            remove_document(s.corpus_dir, doc)
+        except UploadRejected as err:
+            return f"Niet verwijderd: {err}."
         return f"{doc} is verwijderd. Klik op ‘Opnieuw indexeren’ om de index bij te werken."
 
     login.click(do_login, password, [logged_in, login_box, panel, login_msg, table, remove_choice],

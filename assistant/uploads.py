@@ -1,4 +1,5 @@
-"""Checks for files that maintainers upload: by content, by size, and by name."""
+"""Files that maintainers add or remove in the Beheer tab: checked by content, by size and by name,
+and never outside the corpus folder."""
 from __future__ import annotations
 
 import re
@@ -58,5 +59,25 @@ def store_upload(source: Path, original_name: str, corpus_dir: Path, max_bytes: 
     if target.parent != target_dir:
         raise UploadRejected(f"ongeldige bestandsnaam: {original_name!r}")
     target_dir.mkdir(parents=True, exist_ok=True)
+    target = _free_name(target, source)
     shutil.copyfile(source, target)
+    return target
+
+
+def _free_name(target: Path, source: Path) -> Path:
+    """An upload never overwrites a different file of the same name: it gets a number instead."""
+    candidate, n = target, 1
+    while candidate.exists() and candidate.read_bytes() != source.read_bytes():
+        n += 1
+        candidate = target.with_name(f"{target.stem}-{n}{target.suffix}")
+    return candidate
+
+
+def remove_document(corpus_dir: Path, doc: str) -> Path:
+    """Delete one corpus file, given its path relative to the corpus; nothing outside it."""
+    root = corpus_dir.resolve()
+    target = (root / doc).resolve()
+    if root not in target.parents or not target.is_file():
+        raise UploadRejected(f"{doc!r} staat niet in de documentenmap")
+    target.unlink()
     return target

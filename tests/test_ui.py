@@ -71,13 +71,13 @@ def page(app, browser):
     context = browser.new_context(accept_downloads=True)
     page = context.new_page()
     page.goto(app["url"], wait_until="domcontentloaded")
-    page.get_by_label("Uw vraag").wait_for(timeout=60_000)
+    page.get_by_role("textbox", name="Uw vraag").wait_for(timeout=60_000)
     yield page
     context.close()
 
 
 def ask(page, question: str) -> None:
-    page.get_by_label("Uw vraag").fill(question)
+    page.get_by_role("textbox", name="Uw vraag").fill(question)
     page.get_by_role("button", name="Vraag stellen").click()
     # the memo box is filled in the same update as the final answer
     page.wait_for_function("q => (document.querySelector('#memo textarea') || {}).value?.includes(q)",
@@ -151,6 +151,34 @@ def test_beheer_upload_reindex_and_answer_from_new_pdf(page, app, tmp_path):
     assert "zestig centimeter" in page.locator("#gesprek").inner_text()
     assert "dijkversterking.pdf" in page.locator("#bronnen").inner_text()
     assert not (app["corpus"] / "uploads" / "nep.pdf").exists()
+
+    # and remove it again
+    page.get_by_role("tab", name="Beheer").click()
+    page.locator("#beheer-verwijder-keuze input").fill("uploads/dijk")
+    page.get_by_role("option", name="uploads/dijkversterking.pdf").click()
+    page.get_by_role("button", name="Verwijder document").click()
+    page.locator("#beheer-index-melding").get_by_text("is verwijderd").wait_for(timeout=30_000)
+    assert not (app["corpus"] / "uploads" / "dijkversterking.pdf").exists()
+    page.get_by_role("button", name="Opnieuw indexeren").click()
+    page.locator("#beheer-index-melding").get_by_text("verwijderd 1").wait_for(timeout=180_000)
+    page.get_by_role("tab", name="Vragen").click()
+    ask(page, "Hoeveel wordt de dijk bij Lutjebroek verhoogd?")
+    assert "dijkversterking.pdf" not in page.locator("#bronnen").inner_text()
+
+
+def test_keyboard_only_question_with_long_text_is_cut_with_a_notice(page):
+    long_question = "Hoeveel laadpalen komen er in de binnenstad? " + "Graag een precies antwoord. " * 60
+    page.keyboard.press("Tab")
+    for _ in range(30):  # tab through the page until the question box has focus
+        if page.evaluate("document.activeElement && document.activeElement.closest('#vraag') !== null"):
+            break
+        page.keyboard.press("Tab")
+    else:
+        pytest.fail("the question box cannot be reached with the Tab key")
+    page.keyboard.insert_text(long_question)
+    page.keyboard.press("Enter")
+    page.locator("#gesprek").get_by_text("ingekort tot 1000 tekens").wait_for(timeout=120_000)
+    assert "laadpalen" in page.locator("#bronnen").inner_text()
 
 
 def test_feedback_is_logged(page, app):

@@ -1,0 +1,160 @@
+"""Hybrid retrieval on small real corpora: BM25 catches exact rare terms, dense catches paraphrases,
+hybrid catches both; and the eval command's arithmetic on a hand-checked set."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from assistant.assistant import Assistant
+from assistant.evaluation import evaluate, score_ranks
+from assistant.schema import Chunk, Hit
+from assistant.settings import Settings
+
+# Eight permits that differ only in street and case number: the number is the only thing that tells
+# them apart, which a sentence embedding hardly sees and BM25 sees exactly.
+PERMITS = {
+    "Kerkstraat": "2024-4898", "Molenweg": "2024-9916", "Dorpsstraat": "2024-3136",
+    "Stationsplein": "2024-7061", "Havenkade": "2024-8766", "Schoolstraat": "2024-2073",
+    "Julianalaan": "2024-1215", "Marktplein": "2024-8687",
+}
+OTHER_DOCS = {
+    "afval.md": ("Afvalinzameling", "Het huishoudelijk afval wordt elke twee weken opgehaald. "
+                                    "Bewoners zetten de container de avond ervoor aan de straat."),
+    "parkeren.md": ("Parkeerbeleid", "In de binnenstad geldt betaald parkeren van negen tot eenentwintig uur. "
+                                     "Bewoners kunnen een parkeervergunning aanvragen."),
+    "wonen.md": ("Woningbouw", "De gemeente bouwt tot 2030 ruim duizend nieuwe woningen. "
+                               "Een derde daarvan is sociale huur."),
+}
+RARE_TERM_QUESTION = "Over welk pand gaat zaaknummer 2024-7061?"
+RARE_TERM_DOC = "vergunning-stationsplein.md"
+# No word of this question (or its stem or compound parts) occurs in the afval document.
+PARAPHRASE_QUESTION = "Hoe vaak komt de vuilniswagen langs?"
+PARAPHRASE_DOC = "afval.md"
+
+
+@pytest.fixture(scope="module")
+def permits(tmp_path_factory, embedder) -> Assistant:
+    corpus = tmp_path_factory.mktemp("vergunningen")
+    for street, number in PERMITS.items():
+        (corpus / f"vergunning-{street.lower()}.md").write_text(
+            f"---\ntitle: Omgevingsvergunning {street}\ngemeente: Voorbeeldstad\n---\n\n"
+            f"Het college verleent een omgevingsvergunning voor de verbouwing van een pand aan de {street}. "
+            f"De vergunning is geregistreerd onder zaaknummer {number}. Bezwaar kan binnen zes weken.\n",
+            encoding="utf-8")
+    for name, (title, text) in OTHER_DOCS.items():
+        (corpus / name).write_text(f"---\ntitle: {title}\ngemeente: Anderstad\n---\n\n{text}\n", encoding="utf-8")
+    settings = Settings(corpus_dir=corpus, index_dir=tmp_path_factory.mktemp("vergunningen-index"),
+                        model_dir=embedder.settings.model_dir)
+    assistant = Assistant(settings, embedder)
+    assistant.build_index()
+    return assistant
+
+
+def ranked_docs(assistant, question, mode, k=3, **kw):
+    return [h.chunk.doc for h in assistant.search(question, k=k, mode=mode, **kw)]
+
+
+def test_bm25_finds_an_exact_case_number_that_dense_misses(permits):
+    assert ranked_docs(permits, RARE_TERM_QUESTION, "bm25")[0] == RARE_TERM_DOC
+    assert RARE_TERM_DOC not in ranked_docs(permits, RARE_TERM_QUESTION, "dense")
+
+
+def test_dense_finds_a_paraphrase_that_bm25_misses(permits):
+    assert ranked_docs(permits, PARAPHRASE_QUESTION, "dense")[0] == PARAPHRASE_DOC
+    assert PARAPHRASE_DOC not in ranked_docs(permits, PARAPHRASE_QUESTION, "bm25")
+
+
+def test_hybrid_finds_both(permits):
+    assert RARE_TERM_DOC in ranked_docs(permits, RARE_TERM_QUESTION, "hybrid")
+    assert ranked_docs(permits, PARAPHRASE_QUESTION, "hybrid")[0] == PARAPHRASE_DOC
+
+
+@pytest.mark.parametrize("mode", ["dense", "bm25", "hybrid"])
+def test_filters_apply_in_every_mode(permits, mode):
+    unfiltered = ranked_docs(permits, "Wie bouwt woningen en wie verleent vergunningen?", mode, k=11)
+    assert set(unfiltered) & set(OTHER_DOCS) and set(unfiltered) - set(OTHER_DOCS)
+    hits = ranked_docs(permits, "Wie bouwt woningen en wie verleent vergunningen?", mode, k=11,
+                       filters={"gemeente": "anderstad"})
+    assert hits and set(hits) <= set(OTHER_DOCS)
+    hits = ranked_docs(permits, RARE_TERM_QUESTION, mode, k=5, filters={"doc": ["wonen.md", RARE_TERM_DOC]})
+    assert hits and set(hits) <= {"wonen.md", RARE_TERM_DOC}
+
+
+def test_compound_part_finds_the_whole_word(tmp_path, embedder):
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "monitor.md").write_text("De woningbouwmonitor telt elk kwartaal de opgeleverde huizen.\n")
+    (corpus / "schuld.md").write_text("Inwoners met geldzorgen krijgen schuldhulpverlening van het wijkteam.\n")
+    (corpus / "ander.md").write_text("De bibliotheek is op zondag gesloten.\n")
+    assistant = Assistant(Settings(corpus_dir=corpus, index_dir=tmp_path / "i",
+                                   model_dir=embedder.settings.model_dir), embedder)
+    assistant.build_index()
+    assert ranked_docs(assistant, "woningbouw", "bm25", k=1) == ["monitor.md"]
+    assert ranked_docs(assistant, "schuldhulp", "bm25", k=1) == ["schuld.md"]
+    off = Assistant(assistant.settings.with_(compound_splitting=False, index_dir=tmp_path / "zonder"), embedder)
+    off.build_index()
+    assert ranked_docs(off, "woningbouw", "bm25", k=1) != ["monitor.md"]
+
+
+# --- the eval metrics on a hand-checked set -----------------------------------------
+
+class ScriptedAssistant:
+    """Returns fixed rankings, so every metric below can be checked by hand."""
+
+    class _Embedder:
+        def embed_query(self, text):
+            return None
+
+        def clear_cache(self):
+            pass
+
+    def __init__(self, rankings):
+        self.rankings = rankings
+        self.embedder = self._Embedder()
+
+    def search(self, question, k, mode, filters=None):
+        return [Hit(Chunk(id=f"{question}-{i}", doc=doc, title=doc, page_start=None, page_end=None, section=None, text=text,
+                          ordinal=i), 1.0 / (i + 1), i + 1)
+                for i, (doc, text) in enumerate(self.rankings[question])]
+
+
+def test_eval_metrics_on_a_hand_checked_set():
+    rankings = {
+        "q1": [("a.md", "x"), ("b.md", "y")],                        # doc hit at rank 1
+        "q2": [("b.md", "x")] * 2 + [("a.md", "x")] + [("c.md", "x")] * 7,  # doc hit at rank 3
+        "q3": [("c.md", "Het College  besluit\nnu")] + [("c.md", "x")] * 5
+              + [("d.md", "het college besluit NU, niet later")],   # phrase hit at rank 7
+        "q4": [("c.md", "x")] * 10,                                   # never
+    }
+    questions = [{"question": "q1", "doc": "a.md"}, {"question": "q2", "doc": "a.md"},
+                 {"question": "q3", "all_of": ["college besluit nu"], "any_of": ["later", "morgen"]},
+                 {"question": "q4", "doc": "a.md"}]
+    row = evaluate(ScriptedAssistant(rankings), questions, k=5, modes=["hybrid"])["modes"]["hybrid"]
+    # ranks 1, 3, 7, none -> r@1 1/4, r@5 2/4, r@10 3/4, MRR (1 + 1/3 + 1/7 + 0) / 4
+    assert row["recall@1"] == 0.25 and row["recall@5"] == 0.5 and row["recall@10"] == 0.75
+    assert row["mrr"] == pytest.approx((1 + 1 / 3 + 1 / 7) / 4, abs=1e-4)
+    assert score_ranks([11])["mrr"] == 0.0  # MRR is cut at 10
+
+
+def test_eval_command_json_on_a_real_index(permits, tmp_path):
+    questions = tmp_path / "vragen.jsonl"
+    questions.write_text("\n".join(json.dumps(q, ensure_ascii=False) for q in [
+        {"question": RARE_TERM_QUESTION, "doc": RARE_TERM_DOC},
+        {"question": PARAPHRASE_QUESTION, "all_of": ["twee weken"], "answer": "elke twee weken opgehaald"},
+    ]) + "\n", encoding="utf-8")
+    s = permits.settings
+    out = subprocess.run([sys.executable, "-m", "assistant", "eval", "--questions", str(questions),
+                          "--corpus", str(s.corpus_dir), "--index", str(s.index_dir), "--json", "--mode", "all"],
+                         capture_output=True, text=True, timeout=600)
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    assert data["n"] == 2 and data["k"] == 5 and set(data["modes"]) == {"dense", "bm25", "hybrid"}
+    keys = {"recall@1", "recall@5", "recall@10", "mrr", "latency_ms_p50", "latency_ms_p95", "answer_in_quotes"}
+    assert all(keys <= set(row) for row in data["modes"].values())
+    # bm25 misses the paraphrase entirely; hybrid finds both questions in its top 5
+    assert data["modes"]["bm25"]["recall@10"] == 0.5
+    assert data["modes"]["hybrid"]["recall@5"] == 1.0
+    assert data["modes"]["hybrid"]["answer_in_quotes"] == 1.0
