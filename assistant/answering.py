@@ -8,6 +8,7 @@ import numpy as np
 
 from .cleaning import collapse_whitespace
 from .lexical import stem, words
+from .memo import source_reference
 from .schema import Answer, Citation, Hit
 from .sentences import split_sentences
 
@@ -51,12 +52,12 @@ def choose_quote(sentences: list[str], scores: list[float], max_words: int) -> t
 
 class AnswerBuilder:
     def __init__(self, threshold: float, max_quotes: int, quote_max_words: int, quote_margin: float,
-                 document_text: Callable[[str], str], embed_sentences: Callable[[str, list[str]], list[float]]):
+                 is_verbatim: Callable[[str, str], bool], embed_sentences: Callable[[str, list[str]], list[float]]):
         self.threshold = threshold
         self.quote_margin = quote_margin
         self.max_quotes = max_quotes
         self.quote_max_words = quote_max_words
-        self.document_text = document_text  # doc path -> its full extracted text
+        self.is_verbatim = is_verbatim  # (doc path, quote) -> does the document hold this exact text?
         self.embed_sentences = embed_sentences  # (question, sentences) -> cosine per sentence
 
     def build(self, question: str, hits: list[Hit]) -> Answer:
@@ -84,7 +85,7 @@ class AnswerBuilder:
         lo, hi = choose_quote(sentences, scores, self.quote_max_words)
         top = max(scores[lo:hi + 1])
         quote = " ".join(sentences[lo:hi + 1])
-        if collapse_whitespace(quote) not in collapse_whitespace(self.document_text(hit.chunk.doc)):
+        if not self.is_verbatim(hit.chunk.doc, quote):
             log.error("citaat niet letterlijk gevonden in %s; weggelaten", hit.chunk.doc)
             return None
         highlights = [s for s, sc in zip(sentences[lo:hi + 1], scores[lo:hi + 1]) if sc > 0 and sc >= 0.6 * top]
@@ -113,19 +114,6 @@ def _nearest(hits: list[Hit], n: int = 3) -> list[dict[str, str]]:
     return list(seen.values())[:n]
 
 
-def reference(c: Citation) -> str:
-    """Title, gemeente or organisation, page and section, as shown under a quote."""
-    parts = [c.title]
-    who = c.metadata.get("gemeente") or c.metadata.get("organisatie")
-    if who:
-        parts.append(str(who))
-    if c.page is not None:
-        parts.append(f"p. {c.page}")
-    if c.section:
-        parts.append(f"§ {c.section}")
-    return ", ".join(parts)
-
-
 def marked_quote(c: Citation) -> str:
     text = c.quote
     for sentence in c.highlights:
@@ -137,5 +125,5 @@ def _answer_text(citations: list[Citation]) -> str:
     docs = len({c.doc for c in citations})
     lead = (f"Ik vond {len(citations)} {'passage' if len(citations) == 1 else 'passages'} in {docs} "
             f"{'document' if docs == 1 else 'documenten'} over uw vraag; de meest relevante zinnen staan vet.")
-    blocks = [lead] + [f"[{c.n}] „{marked_quote(c)}”\n— {reference(c)}" for c in citations]
+    blocks = [lead] + [f"[{c.n}] „{marked_quote(c)}”\n— {source_reference(c, with_url=False)}" for c in citations]
     return "\n\n".join(blocks)

@@ -13,6 +13,7 @@ from .indexing import IndexReport, Indexer, stale_files
 from .retrieval import search as run_search
 from .schema import Answer, Hit
 from .settings import Settings
+from .timing import Timings, stage
 from .store import IndexMissing, LoadedIndex, current_version, read_manifest
 
 
@@ -74,19 +75,23 @@ class Assistant:
 
     # --- questions --------------------------------------------------------
     def search(self, question: str, k: int | None = None, filters: dict | None = None,
-               mode: str | None = None) -> list[Hit]:
+               mode: str | None = None, timings: Timings | None = None) -> list[Hit]:
         s = self.settings
         question = question[: s.max_question_chars]
         index = self.index
-        return run_search(index, question, self.embedder.embed_query(question), k or s.top_k,
-                          mode or s.search_mode, filters, s.candidates, s.rrf_k, s.bm25_weight, s.fusion)
+        with stage(timings, "embed_query"):
+            vector = self.embedder.embed_query(question)
+        return run_search(index, question, vector, k or s.top_k, mode or s.search_mode, filters, s.candidates,
+                          s.rrf_k, s.bm25_weight, s.fusion, timings)
 
     def ask(self, question: str, filters: dict | None = None, mode: str | None = None,
-            k: int | None = None) -> Answer:
-        hits = self.search(question, k=k or max(self.settings.top_k, 5), filters=filters, mode=mode)
-        builder = AnswerBuilder(self.settings.found_threshold, self.settings.max_quotes,
-                                self.settings.quote_max_words, self.settings.quote_margin, self.document_text, self._sentence_similarity)
-        return builder.build(question[: self.settings.max_question_chars], hits)
+            k: int | None = None, timings: Timings | None = None) -> Answer:
+        s = self.settings
+        hits = self.search(question, k=k or max(s.top_k, 5), filters=filters, mode=mode, timings=timings)
+        builder = AnswerBuilder(s.found_threshold, s.max_quotes, s.quote_max_words, s.quote_margin,
+                                self.verify_quote, self._sentence_similarity)
+        with stage(timings, "answer"):
+            return builder.build(question[: s.max_question_chars], hits)
 
     def _sentence_similarity(self, question: str, sentences: list[str]) -> list[float]:
         vectors = self.embedder.embed_passages(sentences)
@@ -105,6 +110,7 @@ class Assistant:
         return next((text for number, _, text in pages if number == page), pages[0][2] if pages else "")
 
     def verify_quote(self, doc: str, quote: str) -> bool:
+        """Is the quote, whitespace aside, literally in the document? Every citation is checked."""
         return collapse_whitespace(quote) in collapse_whitespace(self.document_text(doc))
 
     # --- what is indexed -------------------------------------------------

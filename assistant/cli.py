@@ -7,7 +7,6 @@ import logging
 import sys
 from pathlib import Path
 
-from .answering import reference
 from .assistant import Assistant
 from .retrieval import MODES
 from .schema import hit_to_json

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 from collections import OrderedDict
 from pathlib import Path
 
@@ -25,21 +26,45 @@ def resolve_model_path(settings: Settings) -> str:
     return settings.model
 
 
+BF16_CPU_FLAGS = {"amx_bf16", "avx512_bf16"}
+
+
+def cpu_flags() -> set[str]:
+    try:
+        text = Path("/proc/cpuinfo").read_text()
+    except OSError:  # not Linux: no flags known, so float32
+        return set()
+    line = next((l for l in text.splitlines() if l.startswith("flags")), "")
+    return set(line.partition(":")[2].split())
+
+
+def choose_precision(requested: str) -> str:
+    """bfloat16 only where the CPU has native bf16 units: elsewhere it is emulated and slower."""
+    if requested in ("float32", "bfloat16"):
+        return requested
+    if requested != "auto":
+        raise ValueError(f"onbekende precisie '{requested}'; kies auto, float32 of bfloat16")
+    return "bfloat16" if cpu_flags() & BF16_CPU_FLAGS else "float32"
+
+
 class Embedder:
     """Turns queries and passages into L2-normalised float32 vectors."""
 
     def __init__(self, settings: Settings, progress: bool = False):
         self.settings = settings
         self.name = settings.model
+        self.precision = choose_precision(settings.precision)
         self.progress = progress
         self._model = None
+        self._load_lock = threading.Lock()
         self._query_cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self.passages_embedded = 0  # counted so tests can prove that vectors are reused
 
     @property
     def model(self):
-        if self._model is None:
-            self._model = self._load()
+        with self._load_lock:  # the app warms up in a thread while the first question may arrive
+            if self._model is None:
+                self._model = self._load()
         return self._model
 
     def _load(self):
@@ -55,7 +80,11 @@ class Embedder:
             torch.set_num_threads(self.settings.threads)
         path = resolve_model_path(self.settings)
         log.info("embeddingmodel laden: %s", path)
-        model = SentenceTransformer(path, device="cpu", local_files_only=Path(path).exists())
+        # Loading straight into bfloat16 (not float32 first, then converting) keeps the peak memory
+        # ~300 MB lower (bench/: 1135 MB against 1421 MB).
+        dtype = torch.bfloat16 if self.precision == "bfloat16" else torch.float32
+        model = SentenceTransformer(path, device="cpu", local_files_only=Path(path).exists(),
+                                    model_kwargs={"dtype": dtype})
         self._prompts = dict(model.prompts or {})
         if "query" not in self._prompts and "e5" in self.name.lower():
             self._prompts.update(KNOWN_PROMPTS["e5"])

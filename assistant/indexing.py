@@ -57,10 +57,21 @@ def chunker_settings(settings: Settings) -> dict:
             "overlap": settings.chunk_overlap_sentences}
 
 
-def make_flat_index(vectors: np.ndarray):
+def faiss_kind(settings: Settings, n_vectors: int) -> str:
+    return "IndexHNSWFlat" if n_vectors >= settings.hnsw_min_chunks else "IndexFlatIP"
+
+
+def make_vector_index(vectors: np.ndarray, settings: Settings):
+    """Exact inner-product search while it is fast enough; a graph index (HNSW) for large corpora."""
     import faiss
 
-    index = faiss.IndexFlatIP(vectors.shape[1])
+    d = vectors.shape[1]
+    if faiss_kind(settings, len(vectors)) == "IndexHNSWFlat":
+        index = faiss.IndexHNSWFlat(d, settings.hnsw_m, faiss.METRIC_INNER_PRODUCT)
+        index.hnsw.efConstruction = 80
+        index.hnsw.efSearch = settings.hnsw_ef_search  # saved with the index
+    else:
+        index = faiss.IndexFlatIP(d)
     if len(vectors):
         index.add(np.ascontiguousarray(vectors, dtype=np.float32))
     return index
@@ -120,7 +131,7 @@ class Indexer:
         lexical = LexicalIndex.build([embedding_text(c) for c in all_chunks], s.compound_splitting)
         manifest = self._manifest(documents, doc_chunks, report, indexed_at)
         report.version = write_version(s.index_dir, manifest, documents, doc_chunks, keys, vectors, lexical,
-                                       indexed_at, make_flat_index)
+                                       indexed_at, lambda v: make_vector_index(v, s))
         report.seconds["write"] = time.perf_counter() - t0
         report.seconds["total"] = time.perf_counter() - started
         report.documents, report.chunks = len(documents), len(all_chunks)
@@ -198,7 +209,8 @@ class Indexer:
                           "indexed_at": indexed_at[d.path]} for d in documents}
         return {
             "format": 1, "package_version": __version__, "created": _now(), "model": s.model,
-            "dimension": self.embedder.dimension, "precision": "float32", "faiss": "IndexFlatIP",
+            "dimension": self.embedder.dimension, "precision": self.embedder.precision,
+            "faiss": faiss_kind(s, sum(len(doc_chunks[d.path]) for d in documents)),
             "chunker": chunker_settings(s), "lexical": {"engine": "bm25s", "stemmer": "snowball-dutch",
                                                         "compound_splitting": s.compound_splitting},
             "corpus": str(s.corpus_dir), "files": files, "failed": report.failed, "duplicates": report.duplicates,

@@ -6,8 +6,9 @@ from .schema import Answer, Citation
 UNKNOWN = {"", "onbekend", None}
 
 
-def source_reference(c: Citation) -> str:
-    """Title, organisation or gemeente, year, page, URL — in that order, skipping what is unknown."""
+def source_reference(c: Citation, with_url: bool = True) -> str:
+    """Title, organisation or gemeente, year, page, section, URL — in that order, skipping what is unknown.
+    The one reference style for the chat answer, the memo text and the Markdown download."""
     meta = c.metadata or {}
     parts = [c.title]
     who = meta.get("gemeente") if meta.get("gemeente") not in UNKNOWN else meta.get("organisatie")
@@ -20,7 +21,7 @@ def source_reference(c: Citation) -> str:
         parts.append(f"§ {c.section}")
     url = meta.get("bron") or _first(meta.get("bronnen"))
     text = ", ".join(parts) + "."
-    return f"{text} {url}" if url else text
+    return f"{text} {url}" if url and with_url else text
 
 
 def _first(value):

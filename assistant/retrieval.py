@@ -5,6 +5,7 @@ import numpy as np
 
 from .schema import Hit
 from .store import LoadedIndex
+from .timing import Timings, stage
 
 MODES = ("dense", "bm25", "hybrid")
 
@@ -42,7 +43,11 @@ def dense_candidates(index: LoadedIndex, query_vector: np.ndarray, k: int,
         ids = np.flatnonzero(mask).astype(np.int64)
         if len(ids) == 0:
             return []
-        params = faiss.SearchParameters(sel=faiss.IDSelectorBatch(ids))
+        selector = faiss.IDSelectorBatch(ids)
+        if isinstance(index.vectors, faiss.IndexHNSW):  # a graph walk needs room to step over filtered nodes
+            params = faiss.SearchParametersHNSW(sel=selector, efSearch=max(index.vectors.hnsw.efSearch, 4 * k))
+        else:
+            params = faiss.SearchParameters(sel=selector)
         scores, rows = index.vectors.search(q, min(k, len(ids)), params=params)
     return [(int(r), float(s)) for r, s in zip(rows[0], scores[0]) if r >= 0]
 
@@ -90,25 +95,29 @@ FUSIONS = ("rrf", "score")
 
 def search(index: LoadedIndex, query: str, query_vector: np.ndarray, k: int, mode: str = "hybrid",
            filters: dict | None = None, candidates: int = 50, rrf_k: int = 60,
-           bm25_weight: float = 1.0, fusion: str = "rrf") -> list[Hit]:
+           bm25_weight: float = 1.0, fusion: str = "rrf", timings: Timings | None = None) -> list[Hit]:
     if mode not in MODES:
         raise ValueError(f"onbekende zoekmodus '{mode}'; kies uit {', '.join(MODES)}")
     mask = filter_mask(index, filters)
     n = max(k, candidates)
-    dense = dense_candidates(index, query_vector, n, mask) if mode != "bm25" else []
-    lexical = lexical_candidates(index, query, n, mask) if mode != "dense" else []
-    if mode == "hybrid":
-        if fusion == "score":
-            ranked = score_fusion(dense, lexical, bm25_weight)[:k]
+    with stage(timings, "dense"):
+        dense = dense_candidates(index, query_vector, n, mask) if mode != "bm25" else []
+    with stage(timings, "bm25"):
+        lexical = lexical_candidates(index, query, n, mask) if mode != "dense" else []
+    with stage(timings, "fusion"):
+        if mode == "hybrid":
+            if fusion == "score":
+                ranked = score_fusion(dense, lexical, bm25_weight)[:k]
+            else:
+                ranked = reciprocal_rank_fusion([dense, lexical], rrf_k, [1.0, bm25_weight])[:k]
         else:
-            ranked = reciprocal_rank_fusion([dense, lexical], rrf_k, [1.0, bm25_weight])[:k]
-    else:
-        ranked = (dense if mode == "dense" else lexical)[:k]
-    rows = [r for r, _ in ranked]
-    dense_of = dict(dense)
-    missing = [r for r in rows if r not in dense_of]
-    if missing:  # every hit carries its cosine similarity: ask() uses it to decide "found"
-        dense_of.update(zip(missing, (index.vector(missing) @ query_vector).tolist()))
-    lexical_of = dict(lexical)
-    return [Hit(chunk, score, rank + 1, dense_of.get(row), lexical_of.get(row))
-            for rank, ((row, score), chunk) in enumerate(zip(ranked, index.chunks(rows)))]
+            ranked = (dense if mode == "dense" else lexical)[:k]
+    with stage(timings, "fetch"):
+        rows = [r for r, _ in ranked]
+        dense_of = dict(dense)
+        missing = [r for r in rows if r not in dense_of]
+        if missing:  # every hit carries its cosine similarity: ask() uses it to decide "found"
+            dense_of.update(zip(missing, (index.vector(missing) @ query_vector).tolist()))
+        lexical_of = dict(lexical)
+        return [Hit(chunk, score, rank + 1, dense_of.get(row), lexical_of.get(row))
+                for rank, ((row, score), chunk) in enumerate(zip(ranked, index.chunks(rows)))]

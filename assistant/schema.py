@@ -4,7 +4,7 @@ documents -> chunks -> embeddings -> index -> hits -> answer
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 
@@ -16,22 +16,12 @@ class Page:
 
 
 @dataclass
-class Section:
-    """A run of text under one heading path, on one page."""
-
-    heading_path: list[str]
-    page: int | None
-    text: str
-
-
-@dataclass
 class Document:
     path: str  # relative to the corpus folder, with / separators
     title: str
     pages: list[Page]
     metadata: dict[str, Any] = field(default_factory=dict)
     content_hash: str = ""
-    sections: list[Section] = field(default_factory=list)
 
     @property
     def text(self) -> str:
@@ -102,6 +92,3 @@ def hit_to_json(hit: Hit) -> dict:
     return {"rank": hit.rank, "score": round(float(hit.score), 6), "doc": c.doc, "title": c.title,
             "page": c.page_start, "section": c.section, "text": c.text}
 
-
-def as_dict(obj) -> dict:
-    return asdict(obj)

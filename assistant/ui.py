@@ -12,9 +12,8 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
 import gradio as gr  # noqa: E402
 
-from .answering import marked_quote  # noqa: E402
 from .assistant import Assistant  # noqa: E402
-from .memo import memo_markdown, memo_text, source_reference  # noqa: E402
+from .memo import memo_markdown, memo_text  # noqa: E402
 from .schema import Answer, hit_to_json  # noqa: E402
 from .uploads import UploadRejected, remove_document, store_upload  # noqa: E402
 

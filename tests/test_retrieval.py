@@ -158,3 +158,30 @@ def test_eval_command_json_on_a_real_index(permits, tmp_path):
     assert data["modes"]["bm25"]["recall@10"] == 0.5
     assert data["modes"]["hybrid"]["recall@5"] == 1.0
     assert data["modes"]["hybrid"]["answer_in_quotes"] == 1.0
+
+
+def test_large_corpora_get_an_hnsw_index_that_finds_the_same_passages(permits, tmp_path):
+    """Above hnsw_min_chunks the vectors go into a graph index; answers and filters stay the same."""
+    settings = permits.settings.with_(hnsw_min_chunks=5, index_dir=tmp_path / "hnsw")
+    graph = Assistant(settings, permits.embedder)
+    graph.build_index()
+    manifest = json.loads((tmp_path / "hnsw" / "versions" / (tmp_path / "hnsw" / "CURRENT").read_text()
+                           / "manifest.json").read_text())
+    assert manifest["faiss"] == "IndexHNSWFlat" and type(graph.index.vectors).__name__ == "IndexHNSWFlat"
+    assert manifest["precision"] == graph.embedder.precision
+    for question in (PARAPHRASE_QUESTION, RARE_TERM_QUESTION, "Wie bouwt er woningen?"):
+        assert ranked_docs(graph, question, "hybrid") == ranked_docs(permits, question, "hybrid")
+    hits = ranked_docs(graph, PARAPHRASE_QUESTION, "dense", k=5, filters={"gemeente": "Voorbeeldstad"})
+    assert hits and all(h.startswith("vergunning-") for h in hits)
+
+
+def test_bfloat16_is_chosen_only_on_cpus_with_native_support(monkeypatch):
+    from assistant import embedding
+
+    monkeypatch.setattr(embedding, "cpu_flags", lambda: {"avx2", "fma"})
+    assert embedding.choose_precision("auto") == "float32"
+    monkeypatch.setattr(embedding, "cpu_flags", lambda: {"avx2", "avx512_bf16"})
+    assert embedding.choose_precision("auto") == "bfloat16"
+    assert embedding.choose_precision("float32") == "float32"
+    with pytest.raises(ValueError, match="onbekende precisie"):
+        embedding.choose_precision("int4")

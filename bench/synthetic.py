@@ -1,0 +1,74 @@
+"""Synthetic indexes of any size, made from real Dutch passages and their real embeddings.
+
+Embedding 100k passages would take hours on 2 cores, and the question path does not care where a vector
+came from. So a pool of real passages is embedded once, and each synthetic passage joins the first half of
+one pool passage to the second half of another, with the normalised sum of their two vectors plus a little
+noise as its vector: real text for BM25, realistic clusters for FAISS.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from .data import passages
+
+CACHE = Path(__file__).resolve().parent / ".cache"
+GEMEENTEN = ["Utrecht", "Zaanstad", "Tilburg", "Groningen", "Eindhoven", "Amersfoort", "Zwolle", "Leiden"]
+CHUNKS_PER_DOC = 20
+
+
+def pool(n: int = 400) -> tuple[list[str], np.ndarray]:
+    path = CACHE / f"pool-{n}.npz"
+    if path.exists():
+        data = np.load(path, allow_pickle=False)
+        return list(data["texts"]), data["vectors"]
+    from assistant.embedding import Embedder
+    from assistant.settings import Settings
+
+    texts = passages(n)
+    vectors = Embedder(Settings()).embed_passages(texts)
+    CACHE.mkdir(exist_ok=True)
+    np.savez(path, texts=np.array(texts), vectors=vectors)
+    return texts, vectors
+
+
+def build(size: int, settings) -> Path:
+    """Write (or reuse) a synthetic index version of `size` passages under settings.index_dir."""
+    from assistant.indexing import chunker_settings, faiss_kind, make_vector_index, text_key
+    from assistant.lexical import LexicalIndex
+    from assistant.chunking import embedding_text
+    from assistant.schema import Chunk, Document, Page
+    from assistant.store import current_version, write_version
+
+    if current_version(settings.index_dir):
+        return settings.index_dir
+    texts, vectors = pool()
+    rng = np.random.default_rng(size)
+    a, b = rng.integers(0, len(texts), size), rng.integers(0, len(texts), size)
+    mixed = vectors[a] + vectors[b] + rng.normal(0, 0.02, (size, vectors.shape[1])).astype(np.float32)
+    mixed /= np.linalg.norm(mixed, axis=1, keepdims=True)
+    documents, doc_chunks, keys, indexed_at = [], {}, {}, {}
+    for d in range(0, size, CHUNKS_PER_DOC):
+        name = f"synthetisch/doc-{d // CHUNKS_PER_DOC:05d}.md"
+        meta = {"gemeente": GEMEENTEN[(d // CHUNKS_PER_DOC) % len(GEMEENTEN)]}
+        chunks, pages = [], []
+        for i in range(d, min(d + CHUNKS_PER_DOC, size)):
+            first, second = texts[a[i]].split(), texts[b[i]].split()
+            text = " ".join(first[: len(first) // 2] + second[len(second) // 2:])
+            page = i - d + 1
+            pages.append(Page(page, text))
+            chunks.append(Chunk(f"{name}#{page}", name, f"Synthetisch document {d // CHUNKS_PER_DOC}", page, page,
+                                None, text, meta, page - 1))
+        documents.append(Document(name, chunks[0].title, pages, meta, f"hash-{d}"))
+        doc_chunks[name] = chunks
+        keys[name] = [text_key(c.text, settings.model) for c in chunks]
+        indexed_at[name] = "2026-01-01T00:00:00+00:00"
+    all_chunks = [c for d in documents for c in doc_chunks[d.path]]
+    lexical = LexicalIndex.build([embedding_text(c) for c in all_chunks], settings.compound_splitting)
+    manifest = {"format": 1, "model": settings.model, "dimension": int(vectors.shape[1]), "precision": "synthetic",
+                "faiss": faiss_kind(settings, size), "chunker": chunker_settings(settings), "files": {},
+                "counts": {"documents": len(documents), "pages": size, "chunks": size}}
+    write_version(settings.index_dir, manifest, documents, doc_chunks, keys, mixed, lexical, indexed_at,
+                  lambda v: make_vector_index(v, settings))
+    return settings.index_dir

