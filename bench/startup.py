@@ -21,7 +21,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def seconds_to_ready(runs: int = 3) -> list[float]:
+def seconds_to_ready(runs: int = 5) -> list[float]:
     # make sure the default index exists, so start-up does not include building it
     subprocess.run([sys.executable, "-m", "assistant", "index"], cwd=ROOT, check=True, capture_output=True)
     out = []
