@@ -24,7 +24,8 @@ def index_dir_for(settings: Settings, corpus_dir: Path | None, index_dir: Path |
     if corpus_dir and Path(corpus_dir).resolve() != settings.corpus_dir.resolve():
         resolved = Path(corpus_dir).resolve()
         digest = hashlib.sha1(str(resolved).encode()).hexdigest()[:8]
-        return settings.index_dir / "by-corpus" / f"{resolved.name}-{digest}"
+        store = "-milvus" if settings.store == "milvus" else ""
+        return settings.index_dir / "by-corpus" / f"{resolved.name}-{digest}{store}"
     return settings.index_dir
 
 
@@ -51,7 +52,8 @@ class Assistant:
 
     def needs_index(self) -> bool:
         manifest = read_manifest(self.settings.index_dir)
-        return manifest is None or any(stale_files(self.settings, manifest).values())
+        return (manifest is None or manifest.get("store", "faiss") != self.settings.store
+                or any(stale_files(self.settings, manifest).values()))
 
     def ensure_index(self, progress=None) -> IndexReport | None:
         """Build or update the index when it is missing or behind the corpus."""
@@ -136,6 +138,8 @@ class Assistant:
         if manifest:
             out.update({"version": manifest.get("version"), "model": manifest.get("model"),
                         "dimension": manifest.get("dimension"), "precision": manifest.get("precision"),
+                        "store": manifest.get("store", "faiss"), "faiss": manifest.get("faiss"),
+                        "milvus": manifest.get("milvus"),
                         "built": manifest.get("created"), "counts": manifest.get("counts"),
                         "failed": manifest.get("failed", {}), "duplicates": manifest.get("duplicates", {}),
                         "model_matches": manifest.get("model") == self.settings.model})

@@ -12,6 +12,9 @@ from dataclasses import dataclass
 from .schema import Chunk, Document
 from .sentences import split_sentences
 
+# Raised whenever the chunking rules change, so that unchanged files are chunked again instead of
+# keeping passages cut by the old rules (vectors are still reused where the text stayed the same).
+CHUNKER_VERSION = 2
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 # "3.2 Aanpak en data": a numbered line, capitalised, short, no closing full stop.
 _PDF_HEADING = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,3})\.?\s+([A-ZÀ-Ý][^\n]{2,80})$")

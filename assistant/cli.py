@@ -19,6 +19,8 @@ EXIT_ERROR = 2
 def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--corpus", type=Path, help="documentenmap (standaard: corpus/)")
     p.add_argument("--index", type=Path, help="indexmap (standaard: index/, of een eigen map per --corpus)")
+    p.add_argument("--store", choices=("faiss", "milvus"),
+                   help="waar vectoren en BM25 staan (standaard: faiss; milvus: zie docs/scaling.md)")
 
 
 def _query_options(p: argparse.ArgumentParser) -> None:
@@ -76,7 +78,7 @@ def parse_filters(items: list[str]) -> dict[str, list[str]]:
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(message)s")
-    assistant = Assistant.for_corpus(args.corpus, args.index)
+    assistant = Assistant.for_corpus(args.corpus, args.index, store=args.store)
     try:
         return COMMANDS[args.command](assistant, args)
     except IndexLocked as err:
@@ -192,9 +194,14 @@ def cmd_status(assistant: Assistant, args) -> int:
     print(f"Index {status['version']} ({status['index_dir']})\n  model {status['model']} ({status['dimension']}d, "
           f"{status['precision']}), gebouwd {status['built']}\n  {c['documents']} documenten, {c['pages']} pagina's, "
           f"{c['chunks']} passages")
+    where = (f"Milvus-collectie {status['milvus']['collection']} in {status['milvus']['uri']}"
+             if status["store"] == "milvus" else f"FAISS {status['faiss']} + BM25 in de indexmap")
+    print(f"  opslag: {where}")
     print("  actueel: ja" if status["up_to_date"] else f"  NIET actueel: {status['stale']}")
     for name, reason in status["failed"].items():
         print(f"  mislukt: {name}: {reason}")
+    for name, original in status["duplicates"].items():
+        print(f"  dubbel: {name} = {original}")
     return 0
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from . import __version__
-from .chunking import chunk_document, embedding_text
+from .chunking import CHUNKER_VERSION, chunk_document, embedding_text
 from .embedding import Embedder
 from .lexical import LexicalIndex
 from .loaders import IsolatedLoader, LoadError, corpus_files, file_hash, relative_name
@@ -54,7 +54,7 @@ def text_key(text: str, model: str) -> str:
 
 def chunker_settings(settings: Settings) -> dict:
     return {"chunk_words": settings.chunk_words, "min_words": settings.chunk_min_words,
-            "overlap": settings.chunk_overlap_sentences}
+            "overlap": settings.chunk_overlap_sentences, "version": CHUNKER_VERSION}
 
 
 def faiss_kind(settings: Settings, n_vectors: int) -> str:
@@ -128,10 +128,18 @@ class Indexer:
         t0 = time.perf_counter()
         self._say(0.95, "index schrijven")
         all_chunks = [c for d in documents for c in doc_chunks[d.path]]
-        lexical = LexicalIndex.build([embedding_text(c) for c in all_chunks], s.compound_splitting)
-        manifest = self._manifest(documents, doc_chunks, report, indexed_at)
+        manifest = self._manifest(documents, doc_chunks, report, indexed_at, self._dimension(vectors))
+        if s.store == "milvus":
+            sync = MilvusSync(s, self._dimension(vectors), previous)
+            manifest["milvus"] = sync.config
+            sync.add(all_chunks, [k for d in documents for k in keys[d.path]], vectors)
+            lexical = None
+        else:
+            lexical = LexicalIndex.build([embedding_text(c) for c in all_chunks], s.compound_splitting)
         report.version = write_version(s.index_dir, manifest, documents, doc_chunks, keys, vectors, lexical,
                                        indexed_at, lambda v: make_vector_index(v, s))
+        if s.store == "milvus":
+            sync.remove_stale()
         report.seconds["write"] = time.perf_counter() - t0
         report.seconds["total"] = time.perf_counter() - started
         report.documents, report.chunks = len(documents), len(all_chunks)
@@ -203,13 +211,17 @@ class Indexer:
                       f"embedden {min(start + step, len(texts))}/{len(texts)}")
         return out
 
-    def _manifest(self, documents, doc_chunks, report, indexed_at) -> dict:
+    def _dimension(self, vectors: np.ndarray) -> int:
+        """From the vectors when there are any: asking the embedder would load the model for nothing."""
+        return int(vectors.shape[1]) if len(vectors) else self.embedder.dimension
+
+    def _manifest(self, documents, doc_chunks, report, indexed_at, dimension: int) -> dict:
         s = self.settings
         files = {d.path: {"hash": d.content_hash, "pages": len(d.pages), "chunks": len(doc_chunks[d.path]),
                           "indexed_at": indexed_at[d.path]} for d in documents}
         return {
             "format": 1, "package_version": __version__, "created": _now(), "model": s.model,
-            "dimension": self.embedder.dimension, "precision": self.embedder.precision,
+            "dimension": dimension, "precision": self.embedder.precision, "store": s.store,
             "faiss": faiss_kind(s, sum(len(doc_chunks[d.path]) for d in documents)),
             "chunker": chunker_settings(s), "lexical": {"engine": "bm25s", "stemmer": "snowball-dutch",
                                                         "compound_splitting": s.compound_splitting},
@@ -217,6 +229,39 @@ class Indexer:
             "counts": {"documents": len(documents), "pages": sum(len(d.pages) for d in documents),
                        "chunks": sum(len(doc_chunks[d.path]) for d in documents)},
         }
+
+
+class MilvusSync:
+    """Brings the Milvus collection in line with a new version: add before the switch, remove after."""
+
+    def __init__(self, settings: Settings, dimension: int, previous: LoadedIndex | None):
+        from .store import open_milvus
+
+        uri = settings.milvus_uri or str(settings.index_dir / "milvus.db")
+        self.config = {"uri": uri, "collection": settings.milvus_collection}
+        self.settings, self.collection = settings, open_milvus(self.config, dimension)
+        self.old_keys = set(getattr(previous, "pk_rows", {}) or {}) if previous is not None else set()
+        self.new_keys: set[str] = set()
+
+    def add(self, chunks: list[Chunk], text_keys: list[str], vectors: np.ndarray) -> None:
+        from .lexical import document_tokens
+        from .milvus_store import pk_of
+
+        keys = [pk_of(c.id, k) for c, k in zip(chunks, text_keys)]
+        self.new_keys = set(keys)
+        todo = [i for i, key in enumerate(keys) if key not in self.old_keys]
+        # the compound splitter learns its vocabulary from the whole version, as the BM25 index does
+        terms = document_tokens([embedding_text(c) for c in chunks], self.settings.compound_splitting)
+        rows = [{"pk": keys[i], "doc": chunks[i].doc, "page": chunks[i].page_start or -1,
+                 "section": chunks[i].section or "", "metadata": chunks[i].metadata, "text": chunks[i].text,
+                 "terms": " ".join(terms[i]), "dense": vectors[i].tolist()} for i in todo]
+        self.collection.upsert(rows)
+
+    def remove_stale(self) -> None:
+        """Keys no live version uses: those of the previous version that are gone, and leftovers of
+        indexers that were killed before their switch."""
+        self.collection.delete(sorted(self.collection.keys() - self.new_keys))
+        self.collection.close()
 
 
 def stale_files(settings: Settings, manifest: dict | None) -> dict[str, list[str]]:

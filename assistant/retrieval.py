@@ -13,11 +13,18 @@ MODES = ("dense", "bm25", "hybrid")
 def filter_mask(index: LoadedIndex, filters: dict | None) -> np.ndarray | None:
     """Rows allowed by the filters: ``doc`` or any front-matter field, values
     compared case-insensitively; a list of values means any of them."""
+    names = allowed_documents(index, filters)
+    if names is None:
+        return None
+    position = {name: i for i, name in enumerate(index.doc_names)}
+    return np.isin(index.chunk_doc, np.array([position[n] for n in names], dtype=np.int32))
+
+
+def allowed_documents(index: LoadedIndex, filters: dict | None) -> list[str] | None:
+    """The document paths that pass the filters, or None when there are no filters."""
     if not filters:
         return None
-    allowed = [i for i, name in enumerate(index.doc_names)
-               if all(_matches(index, name, key, want) for key, want in filters.items())]
-    return np.isin(index.chunk_doc, np.array(allowed, dtype=np.int32))
+    return [name for name in index.doc_names if all(_matches(index, name, key, want) for key, want in filters.items())]
 
 
 def _matches(index: LoadedIndex, name: str, key: str, want) -> bool:
@@ -98,6 +105,8 @@ def search(index: LoadedIndex, query: str, query_vector: np.ndarray, k: int, mod
            bm25_weight: float = 1.0, fusion: str = "rrf", timings: Timings | None = None) -> list[Hit]:
     if mode not in MODES:
         raise ValueError(f"onbekende zoekmodus '{mode}'; kies uit {', '.join(MODES)}")
+    if index.milvus is not None:
+        return _milvus_search(index, query, query_vector, k, mode, filters, candidates, rrf_k, timings)
     mask = filter_mask(index, filters)
     n = max(k, candidates)
     with stage(timings, "dense"):
@@ -112,6 +121,10 @@ def search(index: LoadedIndex, query: str, query_vector: np.ndarray, k: int, mod
                 ranked = reciprocal_rank_fusion([dense, lexical], rrf_k, [1.0, bm25_weight])[:k]
         else:
             ranked = (dense if mode == "dense" else lexical)[:k]
+    return _hits(index, ranked, query_vector, dense, lexical, timings)
+
+
+def _hits(index: LoadedIndex, ranked, query_vector, dense, lexical, timings) -> list[Hit]:
     with stage(timings, "fetch"):
         rows = [r for r, _ in ranked]
         dense_of = dict(dense)
@@ -121,3 +134,20 @@ def search(index: LoadedIndex, query: str, query_vector: np.ndarray, k: int, mod
         lexical_of = dict(lexical)
         return [Hit(chunk, score, rank + 1, dense_of.get(row), lexical_of.get(row))
                 for rank, ((row, score), chunk) in enumerate(zip(ranked, index.chunks(rows)))]
+
+
+def _milvus_search(index: LoadedIndex, query: str, query_vector: np.ndarray, k: int, mode: str,
+                   filters: dict | None, candidates: int, rrf_k: int, timings) -> list[Hit]:
+    """The same search on the Milvus backend: Milvus ranks (hybrid with its own RRFRanker), the
+    filters are resolved to document paths here, with exactly the rules of filter_mask."""
+    from .lexical import stem, words
+
+    docs = allowed_documents(index, filters)
+    if docs == []:
+        return []
+    terms = " ".join(stem(w) for w in words(query))
+    with stage(timings, mode):
+        found = index.milvus.search(mode, terms, query_vector, max(k, candidates), docs, rrf_k)
+    # keys unknown to this version belong to an indexer that has not finished (or was killed): skipped
+    ranked = [(index.pk_rows[pk], abs(score)) for pk, score in found if pk in index.pk_rows][:k]
+    return _hits(index, ranked, query_vector, [], [], timings)

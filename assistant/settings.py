@@ -34,6 +34,11 @@ class Settings:
     hnsw_min_chunks: int = 50_000
     hnsw_m: int = 32
     hnsw_ef_search: int = 256  # recall@10 against exact search 0.99 at 100k passages (128: 0.976)
+    # Where vectors and BM25 live: "faiss" (embedded files, the default) or "milvus" (docs/scaling.md).
+    store: str = "faiss"
+    milvus_uri: str = ""  # a file path: milvus-lite; http://host:19530: a server. Empty: <index_dir>/milvus.db
+    milvus_collection: str = "vraagbaak"
+    milvus_token: str = ""
     search_mode: str = "hybrid"  # dense | bm25 | hybrid
     top_k: int = 5
     candidates: int = 50  # per retriever, before fusion

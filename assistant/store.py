@@ -95,8 +95,12 @@ class LoadedIndex:
         self.folder = index_dir / "versions" / self.version
         try:
             self.manifest = json.loads((self.folder / "manifest.json").read_text())
-            self.vectors = faiss.read_index(str(self.folder / "vectors.faiss"))
-            self.lexical = LexicalIndex.load(self.folder / "lexical")
+            self.milvus = self.vectors = self.lexical = None
+            if self.manifest.get("store") == "milvus":
+                self.milvus = open_milvus(self.manifest["milvus"], self.manifest["dimension"])
+            else:
+                self.vectors = faiss.read_index(str(self.folder / "vectors.faiss"))
+                self.lexical = LexicalIndex.load(self.folder / "lexical")
             self._db = sqlite3.connect(f"file:{self.folder / 'chunks.sqlite'}?mode=ro", uri=True,
                                        check_same_thread=False)
             self._lock = threading.Lock()
@@ -113,17 +117,30 @@ class LoadedIndex:
         self.documents = {r[0]: DocumentRecord(r[0], r[1], json.loads(r[2]), r[3], r[4], r[5], r[6]) for r in rows}
         self.doc_names = sorted(self.documents)
         position = {d: i for i, d in enumerate(self.doc_names)}
-        docs = self._db.execute("SELECT doc FROM chunks ORDER BY row").fetchall()
-        self.chunk_doc = np.array([position[d] for (d,) in docs], dtype=np.int32)
+        rows = self._db.execute("SELECT doc, id, text_key FROM chunks ORDER BY row").fetchall()
+        self.chunk_doc = np.array([position[d] for d, _, _ in rows], dtype=np.int32)
+        if self.manifest.get("store") == "milvus":  # Milvus knows passages by key, the version by row
+            from .milvus_store import pk_of
+
+            self.pk_rows = {pk_of(chunk_id, key): row for row, (_, chunk_id, key) in enumerate(rows)}
+            self.row_pks = list(self.pk_rows)
 
     def _check_integrity(self) -> None:
         counts = self.manifest.get("counts", {})
+        if self.milvus is not None:
+            return self._check_milvus(counts)
         n_vectors, n_rows = self.vectors.ntotal, len(self.chunk_doc)
         if not (n_vectors == n_rows == counts.get("chunks") and len(self.documents) == counts.get("documents")):
             raise IndexError_(f"De index is inconsistent: {n_vectors} vectoren, {n_rows} passages, "
                               f"manifest noemt {counts.get('chunks')}. {REBUILD_ADVICE}")
         if self.lexical.retriever.scores["num_docs"] != max(n_rows, 1):
             raise IndexError_(f"De BM25-index past niet bij de passages. {REBUILD_ADVICE}")
+
+    def _check_milvus(self, counts: dict) -> None:
+        missing = len(set(self.pk_rows) - self.milvus.keys())
+        if missing or len(self.pk_rows) != counts.get("chunks") or len(self.documents) != counts.get("documents"):
+            raise IndexError_(f"De Milvus-collectie '{self.milvus.name}' mist {missing} van de {len(self.pk_rows)} "
+                              f"passages van deze indexversie. {REBUILD_ADVICE}")
 
     def check_model(self, model: str, dimension: int | None = None) -> None:
         built = self.manifest.get("model")
@@ -157,6 +174,9 @@ class LoadedIndex:
                                     (doc,)).fetchall()
 
     def vector(self, rows: list[int]) -> np.ndarray:
+        if self.milvus is not None:
+            found = self.milvus.vectors([self.row_pks[int(r)] for r in rows])
+            return np.vstack([found[self.row_pks[int(r)]] for r in rows]) if rows else np.zeros((0, 1))
         return np.vstack([self.vectors.reconstruct(int(r)) for r in rows]) if rows else np.zeros((0, self.vectors.d))
 
     def all_text_keys(self) -> dict[str, int]:
@@ -165,6 +185,16 @@ class LoadedIndex:
 
     def close(self) -> None:
         self._db.close()
+        if self.milvus is not None:
+            self.milvus.close()
+
+
+def open_milvus(config: dict, dimension: int):
+    """The manifest names the collection; a server's token comes from the environment, never from a file."""
+    from .milvus_store import MilvusCollection
+
+    return MilvusCollection(config["uri"], config["collection"], dimension,
+                            os.environ.get("VRAAGBAAK_MILVUS_TOKEN", ""))
 
 
 # --- writing ---------------------------------------------------------------
@@ -180,11 +210,12 @@ def write_version(index_dir: Path, manifest: dict, documents: list[Document], do
     tmp.mkdir()
     try:
         _write_sqlite(tmp / "chunks.sqlite", documents, doc_chunks, text_keys, indexed_at)
-        import faiss
+        if lexical is not None:  # None: vectors and BM25 live in Milvus
+            import faiss
 
-        faiss.write_index(make_faiss(vectors), str(tmp / "vectors.faiss"))
-        (tmp / "lexical").mkdir()
-        lexical.save(tmp / "lexical")
+            faiss.write_index(make_faiss(vectors), str(tmp / "vectors.faiss"))
+            (tmp / "lexical").mkdir()
+            lexical.save(tmp / "lexical")
         manifest = {**manifest, "version": name}
         (tmp / "manifest.json").write_text(json.dumps(manifest, indent=1, ensure_ascii=False))
         _fsync_tree(tmp)

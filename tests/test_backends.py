@@ -1,0 +1,135 @@
+"""The same behaviour on both storage backends: embedded FAISS + bm25s, and Milvus (milvus-lite in a
+temporary folder). Plus what only Milvus needs: Dutch inflections in its BM25, concurrent searches, and
+keys left behind by an interrupted indexer."""
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from assistant.assistant import Assistant
+from assistant.settings import Settings
+from test_retrieval import (OTHER_DOCS, PARAPHRASE_DOC, PARAPHRASE_QUESTION, PERMITS, RARE_TERM_DOC,
+                            RARE_TERM_QUESTION, ranked_docs)
+
+pytest.importorskip("pymilvus")
+BACKENDS = ["faiss", "milvus"]
+
+
+def write_permits(corpus):
+    for street, number in PERMITS.items():
+        (corpus / f"vergunning-{street.lower()}.md").write_text(
+            f"---\ntitle: Omgevingsvergunning {street}\ngemeente: Voorbeeldstad\n---\n\n"
+            f"Het college verleent een omgevingsvergunning voor de verbouwing van een pand aan de {street}. "
+            f"De vergunning is geregistreerd onder zaaknummer {number}. Bezwaar kan binnen zes weken.\n",
+            encoding="utf-8")
+    for name, (title, text) in OTHER_DOCS.items():
+        (corpus / name).write_text(f"---\ntitle: {title}\ngemeente: Anderstad\n---\n\n{text}\n", encoding="utf-8")
+    (corpus / "ondermijning.md").write_text(
+        "---\ntitle: Ondermijning\ngemeente: Zaanstad\n---\n\nDe gemeente Zaanstad brengt de ondermijning in "
+        "bedrijventerreinen in kaart met een data-applicatie.\n", encoding="utf-8")
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request, tmp_path, embedder) -> Assistant:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    write_permits(corpus)
+    settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index", model_dir=embedder.settings.model_dir,
+                        store=request.param)
+    assistant = Assistant(settings, embedder)
+    assistant.build_index()
+    yield assistant
+    if assistant._index is not None:
+        assistant._index.close()
+
+
+def test_hybrid_finds_the_rare_term_and_the_paraphrase(backend):
+    assert RARE_TERM_DOC in ranked_docs(backend, RARE_TERM_QUESTION, "hybrid")
+    assert ranked_docs(backend, PARAPHRASE_QUESTION, "hybrid")[0] == PARAPHRASE_DOC
+    assert ranked_docs(backend, RARE_TERM_QUESTION, "bm25")[0] == RARE_TERM_DOC
+    assert ranked_docs(backend, PARAPHRASE_QUESTION, "dense")[0] == PARAPHRASE_DOC
+
+
+@pytest.mark.parametrize("mode", ["dense", "bm25", "hybrid"])
+def test_filters_in_every_mode(backend, mode):
+    question = "Wie bouwt woningen en wie verleent vergunningen?"
+    hits = ranked_docs(backend, question, mode, k=12, filters={"gemeente": "anderstad"})
+    assert hits and set(hits) <= set(OTHER_DOCS)
+    hits = ranked_docs(backend, RARE_TERM_QUESTION, mode, k=5, filters={"doc": ["wonen.md", RARE_TERM_DOC]})
+    assert hits and set(hits) <= {"wonen.md", RARE_TERM_DOC}
+    assert ranked_docs(backend, question, mode, filters={"gemeente": "nergensstad"}) == []
+
+
+def test_ask_quotes_verbatim(backend):
+    answer = backend.ask("Hoe vaak wordt het huishoudelijk afval opgehaald?")
+    assert answer.found and answer.citations[0].doc == PARAPHRASE_DOC
+    assert "elke twee weken opgehaald" in answer.citations[0].quote
+    assert backend.verify_quote(answer.citations[0].doc, answer.citations[0].quote)
+    assert not backend.ask("Wat is de hoofdstad van Peru?").found
+
+
+def test_incremental_add_change_remove_and_status(backend):
+    corpus = backend.settings.corpus_dir
+    (corpus / "bibliotheek.md").write_text("# Bibliotheek\n\nDe bibliotheek in Noord is op zondag open van "
+                                           "twaalf tot vijf uur voor scholieren die willen studeren.\n")
+    (corpus / "afval.md").write_text("---\ntitle: Afvalinzameling\n---\n\nHet restafval wordt vanaf januari "
+                                     "elke vier weken opgehaald.\n")
+    (corpus / "parkeren.md").unlink()
+    assert backend.status()["up_to_date"] is False
+    before = backend.embedder.passages_embedded
+    report = backend.build_index()
+    assert backend.embedder.passages_embedded - before == 2  # only the new and the changed passage
+    assert report.added == ["bibliotheek.md"] and report.changed == ["afval.md"] and report.removed == ["parkeren.md"]
+    assert ranked_docs(backend, "Wanneer is de bibliotheek op zondag open?", "hybrid")[0] == "bibliotheek.md"
+    assert "vier weken" in backend.search("Hoe vaak wordt het restafval opgehaald?", k=1)[0].chunk.text
+    assert "parkeren.md" not in ranked_docs(backend, "Waar kan ik betaald parkeren?", "hybrid", k=12)
+    status = backend.status()
+    assert status["up_to_date"] and status["counts"]["documents"] == 12
+
+
+# --- Milvus only ------------------------------------------------------------------
+
+@pytest.fixture
+def milvus(tmp_path, embedder) -> Assistant:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    write_permits(corpus)
+    assistant = Assistant(Settings(corpus_dir=corpus, index_dir=tmp_path / "index", store="milvus",
+                                   model_dir=embedder.settings.model_dir), embedder)
+    assistant.build_index()
+    return assistant
+
+
+def test_milvus_bm25_matches_dutch_inflections(milvus):
+    assert ranked_docs(milvus, "ondermijningen", "bm25", k=1) == ["ondermijning.md"]
+    assert ranked_docs(milvus, "bedrijventerrein", "bm25", k=1) == ["ondermijning.md"]
+
+
+def test_milvus_serves_concurrent_searches(milvus):
+    questions = [RARE_TERM_QUESTION, PARAPHRASE_QUESTION] * 8
+    with ThreadPoolExecutor(8) as pool:
+        results = list(pool.map(lambda q: ranked_docs(milvus, q, "hybrid"), questions))
+    for question, docs in zip(questions, results):
+        assert (RARE_TERM_DOC if question == RARE_TERM_QUESTION else PARAPHRASE_DOC) in docs
+
+
+def test_milvus_keys_of_an_unfinished_run_are_ignored_then_cleaned(milvus):
+    collection = milvus.index.milvus
+    vector = milvus.embedder.embed_passages(["Het huishoudelijk afval wordt elke twee weken opgehaald."])[0]
+    collection.upsert([{"pk": "achtergebleven", "doc": "afval.md", "page": -1, "section": "", "metadata": {},
+                        "text": "achtergebleven", "terms": "afval", "dense": vector.tolist()}])
+    hits = milvus.search(PARAPHRASE_QUESTION, k=3)
+    assert hits[0].chunk.doc == PARAPHRASE_DOC and all(h.chunk.text != "achtergebleven" for h in hits)
+    (milvus.settings.corpus_dir / "wonen.md").write_text("# Wonen\n\nEr komen vijfhonderd huurwoningen bij.\n")
+    milvus.build_index()
+    assert "achtergebleven" not in milvus.index.milvus.keys()
+
+
+def test_milvus_collection_missing_passages_is_refused(milvus):
+    from assistant.store import IndexError_, LoadedIndex
+
+    collection = milvus.index.milvus
+    collection.delete([next(iter(milvus.index.pk_rows))])
+    with pytest.raises(IndexError_, match="--rebuild"):
+        LoadedIndex(milvus.settings.index_dir)
