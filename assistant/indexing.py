@@ -124,16 +124,19 @@ class Indexer:
                           if name in report.added and digest in old_hashes}
         report.seconds["read_and_chunk"] = time.perf_counter() - t0
 
-        vectors = self._vectors(documents, doc_chunks, keys, previous, report)
+        all_chunks = [c for d in documents for c in doc_chunks[d.path]]
+        if s.store == "milvus":  # vectors go straight to Milvus, batch by batch
+            sync = MilvusSync(self, previous)
+            sync.add(all_chunks, [k for d in documents for k in keys[d.path]], report)
+            vectors, lexical, dimension = None, None, sync.dimension
+        else:
+            vectors = self._vectors(documents, doc_chunks, keys, previous, report)
+            dimension = self._dimension(vectors)
         t0 = time.perf_counter()
         self._say(0.95, "index schrijven")
-        all_chunks = [c for d in documents for c in doc_chunks[d.path]]
-        manifest = self._manifest(documents, doc_chunks, report, indexed_at, self._dimension(vectors))
+        manifest = self._manifest(documents, doc_chunks, report, indexed_at, dimension)
         if s.store == "milvus":
-            sync = MilvusSync(s, self._dimension(vectors), previous)
             manifest["milvus"] = sync.config
-            sync.add(all_chunks, [k for d in documents for k in keys[d.path]], vectors)
-            lexical = None
         else:
             lexical = LexicalIndex.build([embedding_text(c) for c in all_chunks], s.compound_splitting)
         report.version = write_version(s.index_dir, manifest, documents, doc_chunks, keys, vectors, lexical,
@@ -232,30 +235,65 @@ class Indexer:
 
 
 class MilvusSync:
-    """Brings the Milvus collection in line with a new version: add before the switch, remove after."""
+    """Brings the Milvus collection in line with a new version: add before the switch, remove after.
 
-    def __init__(self, settings: Settings, dimension: int, previous: LoadedIndex | None):
+    Passages are embedded and sent in batches, so a large folder is never held in memory as vectors.
+    """
+
+    BATCH = 256
+
+    def __init__(self, indexer: "Indexer", previous: LoadedIndex | None):
         from .store import open_milvus
 
-        uri = settings.milvus_uri or str(settings.index_dir / "milvus.db")
-        self.config = {"uri": uri, "collection": settings.milvus_collection}
-        self.settings, self.collection = settings, open_milvus(self.config, dimension)
-        self.old_keys = set(getattr(previous, "pk_rows", {}) or {}) if previous is not None else set()
+        s = indexer.settings
+        self.indexer, self.previous, self.settings = indexer, previous, s
+        self.config = {"uri": s.milvus_uri or str(s.index_dir / "milvus.db"), "collection": s.milvus_collection}
+        self.dimension = previous.manifest["dimension"] if previous is not None else indexer.embedder.dimension
+        self.collection = open_milvus(self.config, self.dimension)
+        self.old_keys = set(getattr(previous, "pk_rows", None) or {}) if previous is not None else set()
         self.new_keys: set[str] = set()
 
-    def add(self, chunks: list[Chunk], text_keys: list[str], vectors: np.ndarray) -> None:
-        from .lexical import document_tokens
+    def add(self, chunks: list[Chunk], text_keys: list[str], report: IndexReport) -> None:
+        from .lexical import document_tokens, vocabulary
         from .milvus_store import pk_of
 
+        t0 = time.perf_counter()
         keys = [pk_of(c.id, k) for c, k in zip(chunks, text_keys)]
         self.new_keys = set(keys)
         todo = [i for i, key in enumerate(keys) if key not in self.old_keys]
-        # the compound splitter learns its vocabulary from the whole version, as the BM25 index does
-        terms = document_tokens([embedding_text(c) for c in chunks], self.settings.compound_splitting)
-        rows = [{"pk": keys[i], "doc": chunks[i].doc, "page": chunks[i].page_start or -1,
+        known = self.previous.all_text_keys() if self.previous is not None else {}
+        # the compound splitter learns from the whole version, as the embedded BM25 index does
+        words = vocabulary(embedding_text(c) for c in chunks) if self.settings.compound_splitting else None
+        for start in range(0, len(todo), self.BATCH):
+            batch = todo[start:start + self.BATCH]
+            vectors = self._vectors([chunks[i] for i in batch], [text_keys[i] for i in batch], known, report)
+            terms = document_tokens([embedding_text(chunks[i]) for i in batch], self.settings.compound_splitting,
+                                    words)
+            self.collection.upsert([
+                {"pk": keys[i], "doc": chunks[i].doc, "page": chunks[i].page_start or -1,
                  "section": chunks[i].section or "", "metadata": chunks[i].metadata, "text": chunks[i].text,
-                 "terms": " ".join(terms[i]), "dense": vectors[i].tolist()} for i in todo]
-        self.collection.upsert(rows)
+                 "terms": " ".join(t), "dense": v.tolist()} for i, t, v in zip(batch, terms, vectors)])
+            self.indexer._say(0.6 + 0.35 * min(1.0, (start + len(batch)) / len(todo)),
+                              f"naar Milvus {start + len(batch)}/{len(todo)}")
+        report.reused_vectors += len(keys) - len(todo)  # already in the collection under the same key
+        report.seconds["embed"] = time.perf_counter() - t0
+
+    def _vectors(self, chunks: list[Chunk], text_keys: list[str], known: dict[str, int],
+                 report: IndexReport) -> list[np.ndarray]:
+        """Vectors for one batch: reused by text key where the previous version has them (a renamed file),
+        embedded otherwise."""
+        fresh = [i for i, k in enumerate(text_keys) if k not in known]
+        reused = [i for i, k in enumerate(text_keys) if k in known]
+        out: list = [None] * len(chunks)
+        if fresh:
+            for i, v in zip(fresh, self.indexer.embedder.embed_passages([embedding_text(chunks[i]) for i in fresh])):
+                out[i] = v
+        if reused:
+            for i, v in zip(reused, self.previous.vector([known[text_keys[i]] for i in reused])):
+                out[i] = v
+        report.embedded += len(fresh)
+        report.reused_vectors += len(reused)
+        return out
 
     def remove_stale(self) -> None:
         """Keys no live version uses: those of the previous version that are gone, and leftovers of

@@ -96,9 +96,18 @@ class CompoundSplitter:
         return None
 
 
-def document_tokens(texts: list[str], split_compounds: bool = True) -> list[list[str]]:
+def vocabulary(texts) -> set[str]:
+    """Every word of the corpus: what the compound splitter accepts as a part."""
+    return {w for t in texts for w in words(t)}
+
+
+def document_tokens(texts: list[str], split_compounds: bool = True,
+                    known_words: set[str] | None = None) -> list[list[str]]:
+    """BM25 terms per text. known_words: the corpus vocabulary when `texts` is only a batch of it."""
     tokenised = [words(t) for t in texts]
-    splitter = CompoundSplitter({w for ws in tokenised for w in ws}) if split_compounds else None
+    splitter = None
+    if split_compounds:
+        splitter = CompoundSplitter(known_words if known_words is not None else {w for ws in tokenised for w in ws})
     out = []
     for ws in tokenised:
         tokens = [stem(w) for w in ws]

@@ -210,7 +210,7 @@ def write_version(index_dir: Path, manifest: dict, documents: list[Document], do
     tmp.mkdir()
     try:
         _write_sqlite(tmp / "chunks.sqlite", documents, doc_chunks, text_keys, indexed_at)
-        if lexical is not None:  # None: vectors and BM25 live in Milvus
+        if lexical is not None and vectors is not None:  # None: vectors and BM25 live in Milvus
             import faiss
 
             faiss.write_index(make_faiss(vectors), str(tmp / "vectors.faiss"))

@@ -133,3 +133,18 @@ def test_milvus_collection_missing_passages_is_refused(milvus):
     collection.delete([next(iter(milvus.index.pk_rows))])
     with pytest.raises(IndexError_, match="--rebuild"):
         LoadedIndex(milvus.settings.index_dir)
+
+
+def test_switching_the_store_moves_the_vectors_without_embedding(tmp_path, embedder):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    write_permits(corpus)
+    settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index", model_dir=embedder.settings.model_dir)
+    Assistant(settings, embedder).build_index()
+    on_milvus = Assistant(settings.with_(store="milvus"), embedder)
+    assert on_milvus.needs_index()
+    before = embedder.passages_embedded
+    report = on_milvus.build_index()
+    assert embedder.passages_embedded == before and report.embedded == 0 and report.chunks == 12
+    assert on_milvus.status()["store"] == "milvus"
+    assert ranked_docs(on_milvus, PARAPHRASE_QUESTION, "hybrid")[0] == PARAPHRASE_DOC
