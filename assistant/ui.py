@@ -104,7 +104,8 @@ def build_ui(assistant: Assistant) -> gr.Blocks:
             answers = gr.State([])
             with gr.Row():
                 with gr.Column(scale=3):
-                    chat = gr.Chatbot(label="Gesprek", height=460, elem_id="gesprek",
+                    # no "share" button: it would offer to post the conversation online
+                    chat = gr.Chatbot(label="Gesprek", height=460, elem_id="gesprek", buttons=["copy", "copy_all"],
                                       placeholder="Stel hieronder een vraag, of kies een voorbeeldvraag.")
                     question = gr.Textbox(label="Uw vraag", placeholder="Bijvoorbeeld: welke gemeenten …",
                                           elem_id="vraag", lines=1, max_lines=6)
@@ -233,11 +234,20 @@ def _admin_tab(assistant: Assistant) -> None:
     remove.click(do_remove, [remove_choice, logged_in], reindex_msg, api_visibility="private")
 
 
+def theme() -> gr.themes.Base:
+    """Gradio's default look with darker buttons: white on blue-700 / red-700 is 6.5:1 or more, where
+    the default white on orange is under 3:1 (WCAG AA asks 4.5:1 for normal text)."""
+    return gr.themes.Default(primary_hue="blue").set(
+        button_primary_background_fill="*primary_700", button_primary_background_fill_hover="*primary_800",
+        button_primary_text_color="white", button_cancel_background_fill="#b91c1c",
+        button_cancel_background_fill_hover="#991b1b", button_cancel_text_color="white")
+
+
 def launch(assistant: Assistant, **kwargs) -> None:
     demo = build_ui(assistant)
     demo.queue(default_concurrency_limit=2)
     demo.launch(server_name=assistant.settings.host, server_port=assistant.settings.port, css=CSS,
-                footer_links=[], prevent_thread_lock=True, **kwargs)
+                theme=theme(), footer_links=[], prevent_thread_lock=True, **kwargs)
     # The page is served first; then the model (~5 s to load) warms up, so that the first question does
     # not wait for it. It is loaded once per process (Embedder.model is cached behind a lock).
     assistant.embedder.embed_query("opwarmen")

@@ -161,6 +161,8 @@ def test_beheer_upload_reindex_and_answer_from_new_pdf(page, app, tmp_path):
     page.get_by_role("button", name="Opnieuw indexeren").click()
     page.locator("#beheer-index-melding").get_by_text("verwijderd 1").wait_for(timeout=180_000)
     page.get_by_role("tab", name="Vragen").click()
+    page.get_by_role("button", name="Nieuw gesprek").click()  # else the memo still holds the same question
+    page.wait_for_function("() => (document.querySelector('#memo textarea') || {}).value === ''")
     ask(page, "Hoeveel wordt de dijk bij Lutjebroek verhoogd?")
     assert "dijkversterking.pdf" not in page.locator("#bronnen").inner_text()
 
@@ -215,3 +217,22 @@ def test_api_answers_concurrent_calls_correctly(app):
             assert result["found"] is False and result["citations"] == []
     search = client.predict(PARAPHRASE, 2, "{}", api_name="/search")
     assert search["query"] == PARAPHRASE and search["results"][0]["page"] == 3
+
+
+CONTRAST_JS = """(el) => {
+  const rgb = s => s.match(/[\\d.]+/g).slice(0, 3).map(Number);
+  const lum = c => { const v = c.map(x => { x /= 255; return x <= 0.03928 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4; });
+                     return 0.2126 * v[0] + 0.7152 * v[1] + 0.0722 * v[2]; };
+  let bg = el, back = 'rgba(0, 0, 0, 0)';
+  while (bg && (back = getComputedStyle(bg).backgroundColor) === 'rgba(0, 0, 0, 0)') bg = bg.parentElement;
+  const [a, b] = [lum(rgb(getComputedStyle(el).color)), lum(rgb(back || 'rgb(255,255,255)'))];
+  return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+}"""
+
+
+def test_text_contrast_meets_wcag_aa(page):
+    ask(page, PARAPHRASE)
+    for locator in [page.get_by_role("button", name="Vraag stellen"), page.locator("#bronnen .bron").first,
+                    page.locator("#bronnen .bron .meta").first, page.locator("#bronnen mark").first,
+                    page.get_by_role("button", name="Kopieer voor memo")]:
+        assert locator.evaluate(CONTRAST_JS) >= 4.5, locator
