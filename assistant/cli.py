@@ -87,6 +87,10 @@ def main(argv: list[str] | None = None) -> int:
     except (IndexError_, FileNotFoundError) as err:
         print(f"Fout: {err}", file=sys.stderr)
         return EXIT_ERROR
+    except OSError as err:  # a full disk, a read-only folder: the new version was never switched in
+        print(f"Fout bij het schrijven: {err.strerror or err}. De vorige index is ongewijzigd en blijft "
+              f"bruikbaar. / Write failed; the previous index is unchanged.", file=sys.stderr)
+        return EXIT_ERROR
 
 
 def cmd_index(assistant: Assistant, args) -> int:

@@ -9,22 +9,15 @@ import pytest
 
 from assistant.assistant import Assistant
 from assistant.settings import Settings
-from test_retrieval import (OTHER_DOCS, PARAPHRASE_DOC, PARAPHRASE_QUESTION, PERMITS, RARE_TERM_DOC,
-                            RARE_TERM_QUESTION, ranked_docs)
+from test_retrieval import (OTHER_DOCS, PARAPHRASE_DOC, PARAPHRASE_QUESTION, RARE_TERM_DOC, RARE_TERM_QUESTION,
+                            ranked_docs, write_permits)
 
 pytest.importorskip("pymilvus")
 BACKENDS = ["faiss", "milvus"]
 
 
-def write_permits(corpus):
-    for street, number in PERMITS.items():
-        (corpus / f"vergunning-{street.lower()}.md").write_text(
-            f"---\ntitle: Omgevingsvergunning {street}\ngemeente: Voorbeeldstad\n---\n\n"
-            f"Het college verleent een omgevingsvergunning voor de verbouwing van een pand aan de {street}. "
-            f"De vergunning is geregistreerd onder zaaknummer {number}. Bezwaar kan binnen zes weken.\n",
-            encoding="utf-8")
-    for name, (title, text) in OTHER_DOCS.items():
-        (corpus / name).write_text(f"---\ntitle: {title}\ngemeente: Anderstad\n---\n\n{text}\n", encoding="utf-8")
+def write_corpus(corpus) -> None:
+    write_permits(corpus)
     (corpus / "ondermijning.md").write_text(
         "---\ntitle: Ondermijning\ngemeente: Zaanstad\n---\n\nDe gemeente Zaanstad brengt de ondermijning in "
         "bedrijventerreinen in kaart met een data-applicatie.\n", encoding="utf-8")
@@ -34,7 +27,7 @@ def write_permits(corpus):
 def backend(request, tmp_path, embedder) -> Assistant:
     corpus = tmp_path / "corpus"
     corpus.mkdir()
-    write_permits(corpus)
+    write_corpus(corpus)
     settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index", model_dir=embedder.settings.model_dir,
                         store=request.param)
     assistant = Assistant(settings, embedder)
@@ -94,7 +87,7 @@ def test_incremental_add_change_remove_and_status(backend):
 def milvus(tmp_path, embedder) -> Assistant:
     corpus = tmp_path / "corpus"
     corpus.mkdir()
-    write_permits(corpus)
+    write_corpus(corpus)
     assistant = Assistant(Settings(corpus_dir=corpus, index_dir=tmp_path / "index", store="milvus",
                                    model_dir=embedder.settings.model_dir), embedder)
     assistant.build_index()
@@ -138,7 +131,7 @@ def test_milvus_collection_missing_passages_is_refused(milvus):
 def test_switching_the_store_moves_the_vectors_without_embedding(tmp_path, embedder):
     corpus = tmp_path / "corpus"
     corpus.mkdir()
-    write_permits(corpus)
+    write_corpus(corpus)
     settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index", model_dir=embedder.settings.model_dir)
     Assistant(settings, embedder).build_index()
     on_milvus = Assistant(settings.with_(store="milvus"), embedder)

@@ -347,3 +347,27 @@ def test_indexer_survives_a_folder_of_mutated_pdfs(tmp_path, embedder):
     assert len(report.added) + len(report.failed) + len(report.duplicates) == 43
     assert {"bomen.md", "zwembad.md", "markt.txt"} <= set(report.added)
     assert top_doc(Assistant(settings, embedder), "Hoeveel linden worden er geplant?") == "bomen.md"
+
+
+def test_a_full_disk_while_writing_keeps_the_previous_index(fresh, monkeypatch, tmp_path):
+    import errno
+
+    from assistant import store
+
+    build(fresh)
+    old_version = current_version(fresh.settings.index_dir)
+    (fresh.settings.corpus_dir / NEW_DOC[0]).write_text(NEW_DOC[1], encoding="utf-8")
+
+    def disk_full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(store, "_fsync_tree", disk_full)
+    with pytest.raises(OSError):
+        fresh.build_index()
+    assert current_version(fresh.settings.index_dir) == old_version
+    assert [p.name for p in (fresh.settings.index_dir / "versions").iterdir()] == [old_version]  # no half version
+    assert not (fresh.settings.index_dir / ".lock").exists()
+    assert top_doc(fresh, "Hoeveel linden worden er geplant?") == "bomen.md"
+    monkeypatch.undo()
+    build(fresh)
+    assert top_doc(fresh, "Wanneer is de bibliotheek op zondag open?") == "bibliotheek.md"

@@ -35,9 +35,7 @@ PARAPHRASE_QUESTION = "Hoe vaak komt de vuilniswagen langs?"
 PARAPHRASE_DOC = "afval.md"
 
 
-@pytest.fixture(scope="module")
-def permits(tmp_path_factory, embedder) -> Assistant:
-    corpus = tmp_path_factory.mktemp("vergunningen")
+def write_permits(corpus) -> None:
     for street, number in PERMITS.items():
         (corpus / f"vergunning-{street.lower()}.md").write_text(
             f"---\ntitle: Omgevingsvergunning {street}\ngemeente: Voorbeeldstad\n---\n\n"
@@ -46,6 +44,12 @@ def permits(tmp_path_factory, embedder) -> Assistant:
             encoding="utf-8")
     for name, (title, text) in OTHER_DOCS.items():
         (corpus / name).write_text(f"---\ntitle: {title}\ngemeente: Anderstad\n---\n\n{text}\n", encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def permits(tmp_path_factory, embedder) -> Assistant:
+    corpus = tmp_path_factory.mktemp("vergunningen")
+    write_permits(corpus)
     settings = Settings(corpus_dir=corpus, index_dir=tmp_path_factory.mktemp("vergunningen-index"),
                         model_dir=embedder.settings.model_dir)
     assistant = Assistant(settings, embedder)
