@@ -159,6 +159,21 @@ def _markdown_file(answer: Answer) -> str:
     return str(path)
 
 
+def index_health(assistant: Assistant) -> str:
+    """What a maintainer must know at a glance: files that failed, duplicates, and files not yet indexed."""
+    status = assistant.status()
+    lines = [f"- **{name}**: {reason}" for name, reason in sorted(status.get("failed", {}).items())]
+    lines += [f"- {name} is dezelfde als {original} (één keer geïndexeerd)"
+              for name, original in sorted(status.get("duplicates", {}).items())]
+    stale = status.get("stale", {})
+    waiting = stale.get("new", []) + stale.get("changed", []) + stale.get("removed", [])
+    if waiting:
+        lines.append(f"- nog niet bijgewerkt in de index: {', '.join(sorted(waiting))}")
+    if not lines:
+        return "Alle bestanden in de documentenmap zijn geïndexeerd."
+    return "Aandachtspunten:\n\n" + "\n".join(lines)
+
+
 def _documents_table(assistant: Assistant) -> list[list]:
     return [[d["doc"], d["title"], d["pages"], d["chunks"], d["indexed_at"]] for d in assistant.documents()]
 
@@ -178,6 +193,7 @@ def _admin_tab(assistant: Assistant) -> None:
     with gr.Column(visible=False) as panel:
         table = gr.Dataframe(headers=["document", "titel", "pagina's", "passages", "geïndexeerd"],
                              label="Geïndexeerde documenten", interactive=False)
+        health = gr.Markdown(elem_id="beheer-aandacht")
         files = gr.File(label="Documenten toevoegen (PDF, Markdown, tekst)", file_count="multiple",
                         elem_id="beheer-upload")
         upload_msg = gr.Markdown(elem_id="beheer-upload-melding")
@@ -191,7 +207,7 @@ def _admin_tab(assistant: Assistant) -> None:
         rows = _documents_table(assistant) if ok else []
         choices = [r[0] for r in rows]
         return (ok, gr.update(visible=not ok), gr.update(visible=ok), "" if ok else "Onjuist wachtwoord.",
-                rows, gr.update(choices=choices))
+                rows, gr.update(choices=choices), index_health(assistant) if ok else "")
 
     def do_upload(paths, ok):
         if not ok:
@@ -208,13 +224,14 @@ def _admin_tab(assistant: Assistant) -> None:
 
     def do_reindex(ok, progress=gr.Progress()):
         if not ok:
-            return "Log eerst in.", gr.update(), gr.update()
+            return "Log eerst in.", gr.update(), gr.update(), gr.update()
         report = assistant.build_index(progress=lambda f, m: progress(f, desc=m))
         failed = "".join(f"\n- {n}: {r}" for n, r in report.failed.items())
         msg = (f"Index bijgewerkt: {report.documents} documenten, {report.chunks} passages "
                f"(nieuw {len(report.added)}, gewijzigd {len(report.changed)}, verwijderd {len(report.removed)}).")
         rows = _documents_table(assistant)
-        return msg + (f"\n\nNiet geïndexeerd:{failed}" if failed else ""), rows, gr.update(choices=[r[0] for r in rows])
+        return (msg + (f"\n\nNiet geïndexeerd:{failed}" if failed else ""), rows,
+                gr.update(choices=[r[0] for r in rows]), index_health(assistant))
 
     def do_remove(doc, ok):
         if not ok or not doc:
@@ -225,12 +242,11 @@ def _admin_tab(assistant: Assistant) -> None:
             return f"Niet verwijderd: {err}."
         return f"{doc} is verwijderd. Klik op ‘Opnieuw indexeren’ om de index bij te werken."
 
-    login.click(do_login, password, [logged_in, login_box, panel, login_msg, table, remove_choice],
-                api_visibility="private")
-    password.submit(do_login, password, [logged_in, login_box, panel, login_msg, table, remove_choice],
-                    api_visibility="private")
+    login_outputs = [logged_in, login_box, panel, login_msg, table, remove_choice, health]
+    login.click(do_login, password, login_outputs, api_visibility="private")
+    password.submit(do_login, password, login_outputs, api_visibility="private")
     files.upload(do_upload, [files, logged_in], upload_msg, api_visibility="private")
-    reindex.click(do_reindex, logged_in, [reindex_msg, table, remove_choice], api_visibility="private")
+    reindex.click(do_reindex, logged_in, [reindex_msg, table, remove_choice, health], api_visibility="private")
     remove.click(do_remove, [remove_choice, logged_in], reindex_msg, api_visibility="private")
 
 

@@ -138,13 +138,17 @@ def test_beheer_upload_reindex_and_answer_from_new_pdf(page, app, tmp_path):
     page.get_by_role("tab", name="Beheer").click()
     page.get_by_label("Beheerwachtwoord").fill("geheim")
     page.get_by_role("button", name="Inloggen").click()
-    page.locator("#beheer-upload input[type=file]").set_input_files([str(new_pdf), str(fake)])
+    page.locator("#beheer-aandacht").get_by_text("Alle bestanden in de documentenmap zijn geïndexeerd").wait_for()
+    scanned = ROOT / "tests/fixtures/lnv-nota-scanned-no-textlayer.pdf"  # a real PDF, but without text
+    page.locator("#beheer-upload input[type=file]").set_input_files([str(new_pdf), str(fake), str(scanned)])
     message = page.locator("#beheer-upload-melding")
     message.get_by_text("nep.pdf geweigerd").wait_for(timeout=60_000)
     assert "geen PDF" in message.inner_text() and "dijkversterking.pdf opgeslagen" in message.inner_text()
     page.screenshot(path=str(ROOT / "docs/screenshots/beheer.png"), full_page=True)
     page.get_by_role("button", name="Opnieuw indexeren").click()
     page.locator("#beheer-index-melding").get_by_text("Index bijgewerkt").wait_for(timeout=180_000)
+    health = page.locator("#beheer-aandacht").inner_text()
+    assert "lnv-nota-scanned-no-textlayer.pdf" in health and "OCR nodig (2 pagina's)" in health
     page.get_by_role("tab", name="Vragen").click()
     ask(page, "Hoeveel wordt de dijk bij Lutjebroek verhoogd?")
     assert "zestig centimeter" in page.locator("#gesprek").inner_text()
