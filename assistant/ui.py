@@ -211,7 +211,7 @@ def _admin_tab(assistant: Assistant) -> None:
 
     def do_upload(paths, ok):
         if not ok:
-            return "Log eerst in."
+            return "Log eerst in.", gr.update()
         lines = []
         for path in paths or []:
             name = getattr(path, "orig_name", None) or Path(path).name
@@ -220,7 +220,8 @@ def _admin_tab(assistant: Assistant) -> None:
                 lines.append(f"✔ {name} opgeslagen als `{stored.relative_to(s.corpus_dir.resolve())}`")
             except UploadRejected as err:
                 lines.append(f"✘ {name} geweigerd: {err}")
-        return "\n\n".join(lines) + "\n\nKlik op ‘Opnieuw indexeren’ om de nieuwe documenten doorzoekbaar te maken."
+        return ("\n\n".join(lines) + "\n\nKlik op ‘Opnieuw indexeren’ om de nieuwe documenten doorzoekbaar te maken.",
+                index_health(assistant))
 
     def do_reindex(ok, progress=gr.Progress()):
         if not ok:
@@ -235,19 +236,19 @@ def _admin_tab(assistant: Assistant) -> None:
 
     def do_remove(doc, ok):
         if not ok or not doc:
-            return "Log eerst in en kies een document."
+            return "Log eerst in en kies een document.", gr.update()
         try:
             remove_document(s.corpus_dir, doc)
         except UploadRejected as err:
-            return f"Niet verwijderd: {err}."
-        return f"{doc} is verwijderd. Klik op ‘Opnieuw indexeren’ om de index bij te werken."
+            return f"Niet verwijderd: {err}.", gr.update()
+        return f"{doc} is verwijderd. Klik op ‘Opnieuw indexeren’ om de index bij te werken.", index_health(assistant)
 
     login_outputs = [logged_in, login_box, panel, login_msg, table, remove_choice, health]
     login.click(do_login, password, login_outputs, api_visibility="private")
     password.submit(do_login, password, login_outputs, api_visibility="private")
-    files.upload(do_upload, [files, logged_in], upload_msg, api_visibility="private")
+    files.upload(do_upload, [files, logged_in], [upload_msg, health], api_visibility="private")
     reindex.click(do_reindex, logged_in, [reindex_msg, table, remove_choice, health], api_visibility="private")
-    remove.click(do_remove, [remove_choice, logged_in], reindex_msg, api_visibility="private")
+    remove.click(do_remove, [remove_choice, logged_in], [reindex_msg, health], api_visibility="private")
 
 
 def theme() -> gr.themes.Base:

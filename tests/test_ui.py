@@ -144,6 +144,7 @@ def test_beheer_upload_reindex_and_answer_from_new_pdf(page, app, tmp_path):
     message = page.locator("#beheer-upload-melding")
     message.get_by_text("nep.pdf geweigerd").wait_for(timeout=60_000)
     assert "geen PDF" in message.inner_text() and "dijkversterking.pdf opgeslagen" in message.inner_text()
+    page.locator("#beheer-aandacht").get_by_text("nog niet bijgewerkt in de index").wait_for()
     page.screenshot(path=str(ROOT / "docs/screenshots/beheer.png"), full_page=True)
     page.get_by_role("button", name="Opnieuw indexeren").click()
     page.locator("#beheer-index-melding").get_by_text("Index bijgewerkt").wait_for(timeout=180_000)
