@@ -78,13 +78,13 @@ def parse_filters(items: list[str]) -> dict[str, list[str]]:
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(message)s")
-    assistant = Assistant.for_corpus(args.corpus, args.index, store=args.store)
     try:
+        assistant = Assistant.for_corpus(args.corpus, args.index, store=args.store)
         return COMMANDS[args.command](assistant, args)
     except IndexLocked as err:
         print(str(err), file=sys.stderr)
         return EXIT_ERROR
-    except (IndexError_, FileNotFoundError) as err:
+    except (IndexError_, FileNotFoundError, ValueError) as err:  # ValueError: a setting with no valid value
         print(f"Fout: {err}", file=sys.stderr)
         return EXIT_ERROR
     except OSError as err:  # a full disk, a read-only folder: the new version was never switched in

@@ -165,8 +165,7 @@ class Indexer:
                 got.indexed_at[name] = old["indexed_at"]
                 report.unchanged.append(name)
             else:
-                doc = loader.load(path, s.corpus_dir)
-                doc.content_hash = digest
+                doc = loader.load(path, s.corpus_dir, digest)
                 chunks = chunk_document(doc, s.chunk_words, s.chunk_min_words, s.chunk_overlap_sentences)
                 got.indexed_at[name] = _now()
                 (report.changed if old else report.added).append(name)
@@ -250,7 +249,7 @@ class MilvusSync:
         self.config = {"uri": s.milvus_uri or str(s.index_dir / "milvus.db"), "collection": s.milvus_collection}
         self.dimension = previous.manifest["dimension"] if previous is not None else indexer.embedder.dimension
         self.collection = open_milvus(self.config, self.dimension)
-        self.old_keys = set(getattr(previous, "pk_rows", None) or {}) if previous is not None else set()
+        self.old_keys = set(previous.pk_rows) if previous is not None else set()
         self.new_keys: set[str] = set()
 
     def add(self, chunks: list[Chunk], text_keys: list[str], report: IndexReport) -> None:

@@ -42,7 +42,10 @@ def relative_name(path: Path, corpus_dir: Path) -> str:
     return path.relative_to(corpus_dir).as_posix()
 
 
-def load_file(path: Path, corpus_dir: Path, max_bytes: int | None = None, min_word_share: float = 0.0) -> Document:
+def load_file(path: Path, corpus_dir: Path, max_bytes: int | None = None, min_word_share: float = 0.0,
+              content_hash: str | None = None) -> Document:
+    """content_hash: pass it when it is known already (the indexer hashes every file first), so that a
+    large file is not read a second time just to hash it."""
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED:
         raise LoadError(f"bestandstype {suffix or '(geen)'} wordt niet ondersteund / unsupported file type")
@@ -58,7 +61,7 @@ def load_file(path: Path, corpus_dir: Path, max_bytes: int | None = None, min_wo
         doc = load_markdown(path, name)
     else:
         doc = load_text(path, name)
-    doc.content_hash = file_hash(path)
+    doc.content_hash = content_hash or file_hash(path)
     if not doc.text.strip():
         raise LoadError("geen tekst gevonden / no text found")
     share, tokens = real_word_share(doc.text)
@@ -106,8 +109,8 @@ class IsolatedLoader:
         self.timeout, self.max_bytes, self.min_word_share = timeout, max_bytes, min_word_share
         self._pool = None
 
-    def load(self, path: Path, corpus_dir: Path) -> Document:
-        args = (path, corpus_dir, self.max_bytes, self.min_word_share)
+    def load(self, path: Path, corpus_dir: Path, content_hash: str | None = None) -> Document:
+        args = (path, corpus_dir, self.max_bytes, self.min_word_share, content_hash)
         if path.suffix.lower() != ".pdf" or self.timeout <= 0:
             return load_file(*args)
         from concurrent.futures import TimeoutError as FutureTimeout

@@ -8,6 +8,7 @@ from .store import LoadedIndex
 from .timing import Timings, stage
 
 MODES = ("dense", "bm25", "hybrid")
+FUSIONS = ("rrf", "score")
 
 
 def filter_mask(index: LoadedIndex, filters: dict | None) -> np.ndarray | None:
@@ -97,14 +98,14 @@ def score_fusion(dense: list[tuple[int, float]], lexical: list[tuple[int, float]
     return sorted(fused.items(), key=lambda item: -item[1])
 
 
-FUSIONS = ("rrf", "score")
-
 
 def search(index: LoadedIndex, query: str, query_vector: np.ndarray, k: int, mode: str = "hybrid",
            filters: dict | None = None, candidates: int = 50, rrf_k: int = 60,
            bm25_weight: float = 1.0, fusion: str = "rrf", timings: Timings | None = None) -> list[Hit]:
     if mode not in MODES:
         raise ValueError(f"onbekende zoekmodus '{mode}'; kies uit {', '.join(MODES)}")
+    if fusion not in FUSIONS:
+        raise ValueError(f"onbekende fusie '{fusion}'; kies uit {', '.join(FUSIONS)}")
     if index.milvus is not None:
         return _milvus_search(index, query, query_vector, k, mode, filters, candidates, rrf_k, timings)
     mask = filter_mask(index, filters)
@@ -148,6 +149,7 @@ def _milvus_search(index: LoadedIndex, query: str, query_vector: np.ndarray, k: 
     terms = " ".join(stem(w) for w in words(query))
     with stage(timings, mode):
         found = index.milvus.search(mode, terms, query_vector, max(k, candidates), docs, rrf_k)
-    # keys unknown to this version belong to an indexer that has not finished (or was killed): skipped
+    # keys unknown to this version belong to an indexer that has not finished (or was killed): skipped.
+    # abs(): milvus-lite reports BM25 scores negated (best first all the same); the JSON shows them positive.
     ranked = [(index.pk_rows[pk], abs(score)) for pk, score in found if pk in index.pk_rows][:k]
     return _hits(index, ranked, query_vector, [], [], timings)

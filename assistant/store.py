@@ -119,6 +119,8 @@ class LoadedIndex:
         position = {d: i for i, d in enumerate(self.doc_names)}
         rows = self._db.execute("SELECT doc, id, text_key FROM chunks ORDER BY row").fetchall()
         self.chunk_doc = np.array([position[d] for d, _, _ in rows], dtype=np.int32)
+        self.pk_rows: dict[str, int] = {}  # Milvus key -> row; empty for a FAISS version
+        self.row_pks: list[str] = []
         if self.manifest.get("store") == "milvus":  # Milvus knows passages by key, the version by row
             from .milvus_store import pk_of
 
@@ -176,7 +178,8 @@ class LoadedIndex:
     def vector(self, rows: list[int]) -> np.ndarray:
         if self.milvus is not None:
             found = self.milvus.vectors([self.row_pks[int(r)] for r in rows])
-            return np.vstack([found[self.row_pks[int(r)]] for r in rows]) if rows else np.zeros((0, 1))
+            return (np.vstack([found[self.row_pks[int(r)]] for r in rows]) if rows
+                    else np.zeros((0, self.manifest["dimension"])))
         return np.vstack([self.vectors.reconstruct(int(r)) for r in rows]) if rows else np.zeros((0, self.vectors.d))
 
     def all_text_keys(self) -> dict[str, int]:
