@@ -1,100 +1,307 @@
-"""Answer builder: hits -> a short Dutch answer made only of verbatim, cited quotes."""
+"""Answer builder: hits -> a short Dutch answer made only of verbatim, cited quotes.
+
+The sentence is the unit of evidence. Every sentence of the best passages is scored against the question
+by the model and by the words it shares with it; the best sentence is the core of a quote, and the window
+around it follows the structure of the text: the sentence it leans on ("daarvan", "Deze …"), the lead-in of
+its list, the sentences that carry the answer on. It never takes half a list item and never leaves its
+section (a passage stays within one section). A citation gives the pages of the quoted sentences.
+"""
 from __future__ import annotations
 
 import logging
+import math
+import re
+from dataclasses import dataclass
 from typing import Callable
-
-import numpy as np
 
 from .cleaning import collapse_whitespace
 from .lexical import stem, words
 from .memo import source_reference
-from .schema import Answer, Citation, Hit
+from .schema import Answer, Chunk, Citation, Hit
 from .sentences import split_sentences
 
 log = logging.getLogger(__name__)
 NOTHING_FOUND = "In de documenten heb ik niets gevonden dat uw vraag beantwoordt."
+SOURCES_IN_DUTCH = "The sources are in Dutch; the quotes below are verbatim."
+ELLIPSIS = " … "  # joins the lead-in of a list to an item further down; each part is verbatim on its own
+
+# A sentence that starts with one of these leans on the one before it.
+_LEANING_START = {"dit", "deze", "dat", "die", "dergelijke", "zij", "ze", "hij", "hun", "haar", "zo", "ook",
+                  "bovendien", "daarnaast", "verder", "tevens", "echter", "maar", "toch", "dus", "immers",
+                  "vervolgens", "wel", "en", "of", "want", "hiermee", "daarmee", "daarom", "daardoor", "zodoende"}
+_PRONOMINAL_ADVERB = re.compile(r"^(daar|hier)(aan|bij|door|in|mee|na|naar|om|onder|op|over|toe|uit|van|voor)$")
+_FIRST_WORDS = re.compile(r"[a-zà-ÿ]+")
+_DATE = re.compile(r"\b(1[89]\d\d|20\d\d)\b|\b\d{1,2}\s+(januari|februari|maart|april|mei|juni|juli|augustus|"
+                   r"september|oktober|november|december)\b", re.I)
+_AMOUNT = re.compile(r"\d")
+_WANTS_DATE = re.compile(r"\b(wanneer|welk jaar|welke datum|sinds|vanaf wanneer|tot wanneer|when|what year|"
+                         r"which year|since)\b", re.I)
+_WANTS_AMOUNT = re.compile(r"\b(hoeveel|hoe ?veel|hoe groot|hoe hoog|welk bedrag|wat kost|hoe lang|percentage|"
+                           r"how many|how much|how long)\b", re.I)
+_WANTS_NAME = re.compile(r"\b(wie|who|naam|welk bedrijf|welke organisatie|welke partij)\b", re.I)
+# Two capitalised words inside a sentence ("havenmeester Frank van Kleef"): a name.
+_NAME = re.compile(r"(?<=[a-zà-ÿ,] )[A-Z][a-zà-ÿ]+ (?:(?:van|de|der|den|ten|ter) )*[A-Z][a-zà-ÿ]+")
+_ENGLISH = {"the", "what", "which", "who", "how", "is", "are", "does", "do", "did", "of", "to", "for", "and", "a",
+            "an", "when", "where", "why", "many", "much", "was", "were", "with", "about", "there", "in", "on",
+            "can", "should", "has", "have", "their", "this", "that", "by", "it", "any"}
+_DUTCH = {"de", "het", "een", "en", "van", "wat", "welke", "wie", "hoe", "is", "zijn", "wordt", "worden", "in",
+          "op", "voor", "met", "waarom", "wanneer", "hoeveel", "er", "te", "bij", "die", "dat", "om", "aan"}
 
 
-def sentence_scores(question: str, sentences: list[str]) -> list[float]:
-    """Overlap of question stems with each sentence; a word also matches the
-    compounds it starts ("schuldhulp" in "schuldhulpverlening"). Longer words weigh more."""
+@dataclass
+class Evidence:
+    """One sentence of a candidate passage, scored against the question."""
+    text: str
+    page: int | None
+    block: int
+    item: bool
+    dense: float = 0.0  # cosine of question and sentence
+    lexical: float = 0.0  # share of the question's words (by length) that the sentence has
+    score: float = 0.0
+
+    @property
+    def words(self) -> int:
+        return len(self.text.split())
+
+
+@dataclass
+class Calibration:
+    """The found/not-found rule and its thresholds (chosen on labelled questions: docs/evaluation.md)."""
+    sentence_threshold: float  # best sentence cosine + coverage_weight * coverage at or above this: found
+    passage_threshold: float  # best passage cosine at or above this: found
+    lexical_threshold: float  # ... or a sentence that has this share of the question's words
+    lexical_floor: float  # ... while its passage still has at least this cosine
+    near_threshold: float  # "nearest documents" on a refusal only from passages at least this close
+    coverage_weight: float = 0.03  # coverage: share of the question's words found in the candidate passages
+    english_offset: float = 0.015  # English questions score lower against Dutch text (measured: docs/evaluation.md)
+
+
+def chunk_sentences(chunk: Chunk) -> list[Evidence]:
+    """The chunk's sentences with their own pages; an index written before spans existed splits again."""
+    if chunk.spans:
+        return [Evidence(chunk.text[s.start:s.end], s.page, s.block, s.item) for s in chunk.spans]
+    return [Evidence(t, chunk.page_start, 0, False) for t in split_sentences(chunk.text) or [chunk.text]]
+
+
+def lexical_shares(question: str, sentences: list[str]) -> list[float]:
+    """Share of the question's word stems that each sentence has, each stem weighted by how rare it is among
+    these sentences (a word that every candidate sentence has says nothing about which one answers). A
+    question word also matches the compounds it starts ("schuldhulp" in "schuldhulpverlening")."""
     asked = {stem(w) for w in words(question)}
-    scores = []
-    for sentence in sentences:
-        have = [stem(w) for w in words(sentence)]
-        scores.append(sum(len(q) for q in asked
-                          if any(h == q or (len(q) >= 5 and h.startswith(q)) for h in have)))
-    return scores
+    if not asked:
+        return [0.0] * len(sentences)
+    stems = [{stem(w) for w in words(sentence)} for sentence in sentences]
+
+    def has(q: str, have: set[str]) -> bool:
+        return q in have or (len(q) >= 5 and any(h.startswith(q) for h in have))
+
+    weight = {q: math.log(1 + len(sentences) / (1 + sum(has(q, h) for h in stems))) for q in asked}
+    total = sum(weight.values()) or 1.0
+    return [sum(weight[q] for q in asked if has(q, h)) / total for h in stems]
 
 
-def choose_quote(sentences: list[str], scores: list[float], max_words: int) -> tuple[int, int]:
-    """The best sentence, grown with its best-scoring neighbours up to max_words."""
-    best = int(np.argmax(scores))
-    lo = hi = best
-    length = len(sentences[best].split())
-    while True:
+def question_coverage(question: str, hits: list[Hit]) -> float:
+    """Share of the question's words (by length) that occur in the candidate passages. A question about
+    something the documents never mention ("afvalstoffenheffing") has key words that are nowhere."""
+    asked = {stem(w) for w in words(question) if len(w) >= 3}
+    have = {stem(w) for h in hits for w in words(f"{h.chunk.title} {h.chunk.text}")}
+    total = sum(len(q) for q in asked)
+    if not total:
+        return 0.0
+    found = sum(len(q) for q in asked if q in have or (len(q) >= 5 and any(h.startswith(q) for h in have)))
+    return found / total
+
+
+def wanted_kind(question: str) -> re.Pattern | None:
+    """A question that asks when, how many or who is answered by a sentence with a date, a number or a name."""
+    if _WANTS_DATE.search(question):
+        return _DATE
+    if _WANTS_AMOUNT.search(question):
+        return _AMOUNT
+    if _WANTS_NAME.search(question):
+        return _NAME
+    return None
+
+
+def is_english(question: str) -> bool:
+    tokens = re.findall(r"[a-z]+", question.lower())
+    english, dutch = sum(t in _ENGLISH for t in tokens), sum(t in _DUTCH for t in tokens)
+    return english >= 2 and english > dutch
+
+
+def leans_back(sentence: Evidence, previous: Evidence) -> bool:
+    """Does this sentence need the one before it to be understood?"""
+    if previous.text.rstrip().endswith(":"):
+        return True
+    first = _FIRST_WORDS.findall(sentence.text.lower())[:8]
+    return bool(first) and (first[0] in _LEANING_START or any(_PRONOMINAL_ADVERB.match(w) for w in first))
+
+
+def quote_window(sentences: list[Evidence], best: int, max_words: int, kind: re.Pattern | None,
+                 margin: float, min_words: int = 0) -> tuple[int, int, int | None]:
+    """(first, last, lead-in): the sentences to quote around the best one. lead-in is the index of a list's
+    introductory sentence that is quoted before an ellipsis when the items in between do not fit."""
+    lo, hi = _whole_block(sentences, best, best)
+    budget = lambda a, b: sum(s.words for s in sentences[a:b + 1])  # noqa: E731
+    # (a) the sentences this one leans on, at most two steps back
+    for _ in range(2):
+        if lo > 0 and leans_back(sentences[lo], sentences[lo - 1]):
+            new_lo, _ = _whole_block(sentences, lo - 1, lo - 1)
+            if budget(new_lo, hi) > max_words:
+                break
+            lo = new_lo
+    # a date or amount that the question asks for, in the sentence just before
+    if kind and not kind.search(sentences[best].text) and lo > 0 and kind.search(sentences[lo - 1].text):
+        new_lo, _ = _whole_block(sentences, lo - 1, lo - 1)
+        if budget(new_lo, hi) <= max_words:
+            lo = new_lo
+    # (b) the sentences that carry the answer on
+    while hi + 1 < len(sentences):
+        nxt = sentences[hi + 1]
+        carries = (sentences[hi].text.rstrip().endswith(":") or leans_back(nxt, sentences[hi])
+                   and not nxt.item or nxt.score >= sentences[best].score - margin
+                   or (kind is not None and not kind.search(" ".join(s.text for s in sentences[lo:hi + 1]))
+                       and kind.search(nxt.text)))
+        _, new_hi = _whole_block(sentences, hi + 1, hi + 1)
+        if not carries or budget(lo, new_hi) > max_words:
+            break
+        hi = new_hi
+    # a quote this short gives too little context to check: grow towards the better neighbour on the same page
+    page = sentences[best].page
+    while budget(lo, hi) < min_words:
         options = []
-        if hi + 1 < len(sentences):
-            options.append((scores[hi + 1], 1, hi + 1))
-        if lo - 1 >= 0:
-            options.append((scores[lo - 1], 0, lo - 1))
+        if hi + 1 < len(sentences) and sentences[hi + 1].page == page:
+            options.append((sentences[hi + 1].score, "next"))
+        if lo > 0 and not sentences[lo].item and sentences[lo - 1].page == page:
+            options.append((sentences[lo - 1].score, "previous"))
         if not options:
             break
-        _, _, pick = max(options)
-        extra = len(sentences[pick].split())
-        if length + extra > max_words:
+        if max(options)[1] == "next":
+            new_lo, new_hi = lo, _whole_block(sentences, hi + 1, hi + 1)[1]
+        else:
+            new_lo, new_hi = _whole_block(sentences, lo - 1, lo - 1)[0], hi
+        if budget(new_lo, new_hi) > max_words:
             break
-        length += extra
-        lo, hi = min(lo, pick), max(hi, pick)
+        lo, hi = new_lo, new_hi
+    # (c) a list item is quoted with the sentence that introduces its list
+    lead_in = None
+    if sentences[lo].item:
+        j = lo - 1
+        while j >= 0 and sentences[j].item:
+            j -= 1
+        if j >= 0 and sentences[j].text.rstrip().endswith(":"):
+            if budget(j, hi) <= max_words:
+                lo = j
+            elif budget(lo, hi) + sentences[j].words <= max_words + 20:
+                lead_in = j
+    return lo, hi, lead_in
+
+
+def _whole_block(sentences: list[Evidence], lo: int, hi: int) -> tuple[int, int]:
+    """Widen to whole list items: an item is never cut."""
+    while sentences[lo].item and lo > 0 and sentences[lo - 1].block == sentences[lo].block:
+        lo -= 1
+    while sentences[hi].item and hi + 1 < len(sentences) and sentences[hi + 1].block == sentences[hi].block:
+        hi += 1
     return lo, hi
 
 
 class AnswerBuilder:
-    def __init__(self, threshold: float, max_quotes: int, quote_max_words: int, quote_margin: float,
+    # How much a sentence gains for what it has beside its cosine (chosen by measurement, docs/evaluation.md):
+    KIND_BONUS = 0.05  # the kind of answer the question asks for (a date, a number, a name)
+    PASSAGE_PRIOR = 0.05  # times the retrieval score of its passage, scaled to 0..1 over the candidates
+
+    def __init__(self, calibration: Calibration, max_quotes: int, quote_max_words: int, quote_margin: float,
+                 lexical_weight: float, candidates: int, quote_min_words: int,
                  is_verbatim: Callable[[str, str], bool], embed_sentences: Callable[[str, list[str]], list[float]]):
-        self.threshold = threshold
-        self.quote_margin = quote_margin
+        self.calibration = calibration
         self.max_quotes = max_quotes
         self.quote_max_words = quote_max_words
+        self.quote_min_words = quote_min_words
+        self.quote_margin = quote_margin  # further quotes must score within this of the best one
+        self.lexical_weight = lexical_weight  # weight of the word overlap beside the model in a sentence's score
+        self.candidates = candidates  # passages whose sentences are scored
         self.is_verbatim = is_verbatim  # (doc path, quote) -> does the document hold this exact text?
         self.embed_sentences = embed_sentences  # (question, sentences) -> cosine per sentence
 
+    def score(self, question: str, hits: list[Hit]) -> list[list[Evidence]]:
+        """Every sentence of the candidate passages, scored: one model call for all of them."""
+        per_hit = [chunk_sentences(h.chunk) for h in hits[: self.candidates]]
+        flat = [s for sentences in per_hit for s in sentences]
+        if not flat:
+            return per_hit
+        dense = self.embed_sentences(question, [s.text for s in flat])
+        lexical = lexical_shares(question, [s.text for s in flat])
+        kind = wanted_kind(question)
+        retrieval = [h.score for h in hits[: len(per_hit)]]
+        low, span = min(retrieval), max(retrieval) - min(retrieval)
+        prior = [self.PASSAGE_PRIOR * ((r - low) / span if span > 0 else 1.0) for r in retrieval]
+        owners = [i for i, sentences in enumerate(per_hit) for _ in sentences]
+        for s, d, lx, owner in zip(flat, dense, lexical, owners):
+            s.dense, s.lexical = float(d), float(lx)
+            s.score = (s.dense + self.lexical_weight * s.lexical + prior[owner]
+                       + (self.KIND_BONUS if kind and kind.search(s.text) else 0.0))
+        return per_hit
+
+    def is_found(self, question: str, hits: list[Hit], evidence: list[list[Evidence]]) -> bool:
+        c = self.calibration
+        best_passage = max((h.dense_score or 0.0 for h in hits), default=0.0)
+        sentences = [s for group in evidence for s in group]
+        best_sentence = max((s.dense for s in sentences), default=0.0)
+        best_lexical = max((s.lexical for s in sentences), default=0.0)
+        # An English question shares no words with Dutch sources: it is judged by the model alone.
+        english = is_english(question)
+        coverage = 1.0 if english else question_coverage(question, hits[: self.candidates])
+        offset = c.english_offset if english else 0.0
+        return (best_sentence + c.coverage_weight * coverage + offset >= c.sentence_threshold
+                or best_passage >= c.passage_threshold
+                or (best_lexical >= c.lexical_threshold and best_passage >= c.lexical_floor))
+
     def build(self, question: str, hits: list[Hit]) -> Answer:
-        best = max((h.dense_score or 0.0 for h in hits), default=0.0)
-        if best < self.threshold:
+        evidence = self.score(question, hits)
+        if not self.is_found(question, hits, evidence):
             return self._nothing_found(question, hits)
-        citations = []
-        for hit in hits:
-            if len(citations) == self.max_quotes:
-                break
-            if (hit.dense_score or 0.0) < max(self.threshold, best - self.quote_margin):
-                continue  # never show an unrelated passage as part of an answer
-            citation = self._cite(question, hit, len(citations) + 1)
+        ranked = sorted(((max(s.score for s in group), i) for i, group in enumerate(evidence) if group),
+                        key=lambda item: (-item[0], item[1]))
+        best = ranked[0][0]
+        kind = wanted_kind(question)
+        citations: list[Citation] = []
+        for score, i in ranked:
+            if len(citations) == self.max_quotes or score < best - self.quote_margin:
+                break  # never show a passage far below the best as part of the answer
+            citation = self._cite(hits[i], evidence[i], len(citations) + 1, kind)
             if citation and not any(_overlaps(citation, c) for c in citations):
                 citations.append(citation)
         if not citations:
             return self._nothing_found(question, hits)
-        return Answer(question, True, _answer_text(citations), citations, _nearest(hits))
+        lead = [SOURCES_IN_DUTCH] if is_english(question) else []
+        return Answer(question, True, _answer_text(citations, lead), citations, _nearest(hits))
 
-    def _cite(self, question: str, hit: Hit, n: int) -> Citation | None:
-        sentences = split_sentences(hit.chunk.text) or [hit.chunk.text]
-        scores = sentence_scores(question, sentences)
-        if max(scores) == 0:  # a paraphrase shares no words: let the model pick the sentence
-            scores = self.embed_sentences(question, sentences)
-        lo, hi = choose_quote(sentences, scores, self.quote_max_words)
-        top = max(scores[lo:hi + 1])
-        quote = " ".join(sentences[lo:hi + 1])
+    def _cite(self, hit: Hit, sentences: list[Evidence], n: int, kind: re.Pattern | None) -> Citation | None:
+        best = max(range(len(sentences)), key=lambda i: sentences[i].score)
+        lo, hi, lead_in = quote_window(sentences, best, self.quote_max_words, kind, self.quote_margin / 2,
+                                       self.quote_min_words)
+        quoted = sentences[lo:hi + 1]
+        quote = " ".join(s.text for s in quoted)
+        if lead_in is not None:
+            quote = sentences[lead_in].text + ELLIPSIS + quote
+            quoted = [sentences[lead_in]] + quoted
         if not self.is_verbatim(hit.chunk.doc, quote):
             log.error("citaat niet letterlijk gevonden in %s; weggelaten", hit.chunk.doc)
             return None
-        highlights = [s for s, sc in zip(sentences[lo:hi + 1], scores[lo:hi + 1]) if sc > 0 and sc >= 0.6 * top]
+        highlights = [sentences[best].text]
+        runner_up = max((s for s in sentences[lo:hi + 1] if s is not sentences[best]), key=lambda s: s.score,
+                        default=None)
+        if runner_up is not None and runner_up.score >= sentences[best].score - self.quote_margin / 4:
+            highlights.append(runner_up.text)
+        pages = [s.page for s in quoted if s.page is not None]
         c = hit.chunk
-        return Citation(n, c.doc, c.title, c.page_start, c.section, quote, highlights, c.metadata,
-                        hit.dense_score, c.id)
+        return Citation(n, c.doc, c.title, min(pages) if pages else None, c.section, quote, highlights, c.metadata,
+                        round(sentences[best].score, 4), c.id, max(pages) if pages else None)
 
     def _nothing_found(self, question: str, hits: list[Hit]) -> Answer:
-        nearest = _nearest(hits)
+        near = [h for h in hits if (h.dense_score or 0.0) >= self.calibration.near_threshold]
+        nearest = _nearest(near)
         lines = [NOTHING_FOUND]
         if nearest:
             lines.append("Deze documenten komen er het dichtst bij:")
@@ -121,9 +328,10 @@ def marked_quote(c: Citation) -> str:
     return text
 
 
-def _answer_text(citations: list[Citation]) -> str:
+def _answer_text(citations: list[Citation], lead: list[str]) -> str:
     docs = len({c.doc for c in citations})
-    lead = (f"Ik vond {len(citations)} {'passage' if len(citations) == 1 else 'passages'} in {docs} "
-            f"{'document' if docs == 1 else 'documenten'} over uw vraag; de meest relevante zinnen staan vet.")
-    blocks = [lead] + [f"[{c.n}] „{marked_quote(c)}”\n— {source_reference(c, with_url=False)}" for c in citations]
+    intro = (f"Ik vond {len(citations)} {'passage' if len(citations) == 1 else 'passages'} in {docs} "
+             f"{'document' if docs == 1 else 'documenten'} over uw vraag; de zinnen die het antwoord geven staan vet.")
+    blocks = lead + [intro] + [f"[{c.n}] „{marked_quote(c)}”\n— {source_reference(c, with_url=False)}"
+                               for c in citations]
     return "\n\n".join(blocks)

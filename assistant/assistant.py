@@ -6,10 +6,10 @@ import threading
 from collections import OrderedDict
 from pathlib import Path
 
-from .answering import AnswerBuilder
+from .answering import ELLIPSIS, AnswerBuilder, Calibration
 from .cleaning import collapse_whitespace
 from .embedding import Embedder
-from .indexing import IndexReport, Indexer, stale_files
+from .indexing import IndexReport, Indexer, chunker_settings, stale_files
 from .retrieval import search as run_search
 from .schema import Answer, Hit
 from .settings import Settings
@@ -36,6 +36,7 @@ class Assistant:
         self._index: LoadedIndex | None = None
         self._lock = threading.Lock()
         self._doc_texts: OrderedDict[str, str] = OrderedDict()
+        self._sentence_vectors: OrderedDict[str, object] = OrderedDict()
 
     @classmethod
     def for_corpus(cls, corpus_dir: Path | None = None, index_dir: Path | None = None, **overrides) -> "Assistant":
@@ -53,6 +54,7 @@ class Assistant:
     def needs_index(self) -> bool:
         manifest = read_manifest(self.settings.index_dir)
         return (manifest is None or manifest.get("store", "faiss") != self.settings.store
+                or manifest.get("chunker") != chunker_settings(self.settings)  # new chunking rules: re-chunk
                 or any(stale_files(self.settings, manifest).values()))
 
     def ensure_index(self, progress=None) -> IndexReport | None:
@@ -90,13 +92,32 @@ class Assistant:
             k: int | None = None, timings: Timings | None = None) -> Answer:
         s = self.settings
         hits = self.search(question, k=k or max(s.top_k, 5), filters=filters, mode=mode, timings=timings)
-        builder = AnswerBuilder(s.found_threshold, s.max_quotes, s.quote_max_words, s.quote_margin,
-                                self.verify_quote, self._sentence_similarity)
         with stage(timings, "answer"):
-            return builder.build(question[: s.max_question_chars], hits)
+            return self.answer_builder().build(question[: s.max_question_chars], hits)
+
+    def answer_builder(self) -> AnswerBuilder:
+        s = self.settings
+        calibration = Calibration(s.found_sentence_threshold, s.found_threshold, s.found_lexical_share,
+                                  s.found_lexical_floor, s.near_threshold,
+                                  s.found_coverage_weight)
+        return AnswerBuilder(calibration, s.max_quotes, s.quote_max_words, s.quote_margin,
+                             s.sentence_lexical_weight, s.answer_candidates, s.quote_min_words, self.verify_quote,
+                             self._sentence_similarity)
 
     def _sentence_similarity(self, question: str, sentences: list[str]) -> list[float]:
-        vectors = self.embedder.embed_passages(sentences)
+        """Cosine of the question with each sentence. Sentence vectors are computed at question time for
+        the few candidate passages only (docs/evaluation.md compares this with storing them) and kept
+        in a small cache, since the same passages come back for related questions."""
+        import numpy as np
+
+        with self._lock:
+            missing = list(dict.fromkeys(t for t in sentences if t not in self._sentence_vectors))
+        fresh = dict(zip(missing, self.embedder.embed_passages(missing))) if missing else {}
+        with self._lock:
+            self._sentence_vectors.update(fresh)
+            vectors = np.vstack([fresh[t] if t in fresh else self._sentence_vectors[t] for t in sentences])
+            while len(self._sentence_vectors) > 4096:
+                self._sentence_vectors.popitem(last=False)
         return (vectors @ self.embedder.embed_query(question)).tolist()
 
     def document_text(self, doc: str) -> str:
@@ -111,9 +132,19 @@ class Assistant:
         pages = self.index.pages(doc)
         return next((text for number, _, text in pages if number == page), pages[0][2] if pages else "")
 
+    def pages_text(self, doc: str, first: int | None, last: int | None = None) -> str:
+        """The text of pages first..last of a document (the whole text for a document without pages)."""
+        if first is None:
+            return self.document_text(doc)
+        last = last or first
+        return "\n".join(text for number, _, text in self.index.pages(doc)
+                         if number is not None and first <= number <= last)
+
     def verify_quote(self, doc: str, quote: str) -> bool:
-        """Is the quote, whitespace aside, literally in the document? Every citation is checked."""
-        return collapse_whitespace(quote) in collapse_whitespace(self.document_text(doc))
+        """Is the quote, whitespace aside, literally in the document? Every citation is checked; a quote
+        that leaves out sentences ("lead-in … item") is checked part by part."""
+        text = collapse_whitespace(self.document_text(doc))
+        return all(collapse_whitespace(part) in text for part in quote.split(ELLIPSIS))
 
     # --- what is indexed -------------------------------------------------
     def documents(self) -> list[dict]:

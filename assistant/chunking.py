@@ -9,15 +9,17 @@ import hashlib
 import re
 from dataclasses import dataclass
 
-from .schema import Chunk, Document
+from .schema import Chunk, Document, SentenceSpan
 from .sentences import split_sentences
 
 # Raised whenever the chunking rules change, so that unchanged files are chunked again instead of
 # keeping passages cut by the old rules (vectors are still reused where the text stayed the same).
-CHUNKER_VERSION = 2
+CHUNKER_VERSION = 3
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 # "3.2 Aanpak en data": a numbered line, capitalised, short, no closing full stop.
 _PDF_HEADING = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,3})\.?\s+([A-ZÀ-Ý][^\n]{2,80})$")
+# A line that starts a list item: "2. om …", "b) Datum …", "(iii) …", "- …", "• …".
+_LIST_ITEM = re.compile(r"^(\d{1,2}[.)]|[a-z][.)]|\([a-z0-9]{1,4}\)|[-•*–▪●·])\s+\S")
 
 
 @dataclass
@@ -25,6 +27,8 @@ class Sentence:
     text: str
     page: int | None
     heading_path: tuple[str, ...]
+    block: int = 0  # paragraph or list item number within the document
+    item: bool = False
 
     @property
     def words(self) -> int:
@@ -32,18 +36,24 @@ class Sentence:
 
 
 def document_sentences(doc: Document) -> list[Sentence]:
+    """Sentences with their page, heading path and block. A list item is a block of its own, so that
+    no quote cuts one and no item runs into the next."""
     is_markdown = doc.path.lower().endswith((".md", ".markdown"))
     path: list[tuple[int, str]] = []
     out: list[Sentence] = []
+    block = 0
     for page in doc.pages:
         paragraph: list[str] = []
+        is_item = False
 
         def flush():
-            if paragraph and not _mostly_links(paragraph):
+            nonlocal block
+            if paragraph and (is_item or not _mostly_links(paragraph)):  # a form field keeps its URL
                 text = " ".join(paragraph)
                 heading = tuple(h for _, h in path)
-                out.extend(Sentence(s, page.number, heading) for s in split_sentences(text))
-                paragraph.clear()
+                out.extend(Sentence(s, page.number, heading, block, is_item) for s in split_sentences(text))
+                block += 1
+            paragraph.clear()
 
         for line in page.text.split("\n"):
             heading = _heading(line, is_markdown)
@@ -54,6 +64,11 @@ def document_sentences(doc: Document) -> list[Sentence]:
             elif not line.strip():
                 flush()
             else:
+                if _LIST_ITEM.match(line.strip()):
+                    flush()
+                    is_item = True
+                elif not paragraph:
+                    is_item = False
                 paragraph.append(line.strip())
         flush()
     return out
@@ -75,11 +90,32 @@ def _heading(line: str, is_markdown: bool) -> tuple[int, str] | None:
     return (m.group(1).count(".") + 1, line.strip())
 
 
+# A form field as the cleaner writes it: "b) Datum ontvangst Commissiedocument: 25 november 2021".
+_FORM_FIELD = re.compile(r"^(?:[a-z]\)\s+)?[A-ZÀ-Ý][^:]{1,70}: \S")
+FORM_CHUNK_WORDS = 40  # form fields go into small passages: in a long one, a paraphrased question misses them
+
+
 def chunk_document(doc: Document, chunk_words: int = 180, min_words: int = 40, overlap: int = 1) -> list[Chunk]:
     groups: list[list[Sentence]] = []
     for section in _by_section(document_sentences(doc)):
-        groups.extend(_pack(section, chunk_words, min_words, overlap))
+        for is_form, run in _form_runs(section):
+            if is_form:
+                groups.extend(_pack(run, FORM_CHUNK_WORDS, 0, 0))
+            else:
+                groups.extend(_pack(run, chunk_words, min_words, overlap))
     return [_make_chunk(doc, i, group) for i, group in enumerate(groups)]
+
+
+def _form_runs(sentences: list[Sentence]) -> list[tuple[bool, list[Sentence]]]:
+    """Split a section into runs of form-field items and runs of other text."""
+    runs: list[tuple[bool, list[Sentence]]] = []
+    for s in sentences:
+        is_form = s.item and bool(_FORM_FIELD.match(s.text))
+        if runs and (runs[-1][0] == is_form or (runs[-1][0] and s.item and s.block == runs[-1][1][-1].block)):
+            runs[-1][1].append(s)
+        else:
+            runs.append((is_form, [s]))
+    return runs
 
 
 def _by_section(sentences: list[Sentence]) -> list[list[Sentence]]:
@@ -113,6 +149,10 @@ def _pack(sentences: list[Sentence], target: int, min_words: int, overlap: int) 
 
 def _make_chunk(doc: Document, ordinal: int, group: list[Sentence]) -> Chunk:
     heading = group[0].heading_path
+    spans, offset = [], 0
+    for s in group:
+        spans.append(SentenceSpan(offset, offset + len(s.text), s.page, s.block, s.item))
+        offset += len(s.text) + 1  # the " " that joins sentences in the chunk text
     return Chunk(
         id=hashlib.sha1(f"{doc.path}#{ordinal}".encode()).hexdigest()[:16],
         doc=doc.path,
@@ -123,6 +163,7 @@ def _make_chunk(doc: Document, ordinal: int, group: list[Sentence]) -> Chunk:
         text=" ".join(s.text for s in group),
         metadata=doc.metadata,
         ordinal=ordinal,
+        spans=spans,
     )
 
 

@@ -7,10 +7,12 @@ from collections import Counter
 LIGATURES = {"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st",
              "\u00ad": "", "\u00a0": " ", "\u2009": " ", "\u202f": " ", "\ufeff": ""}
 _LIGATURE_RE = re.compile("|".join(map(re.escape, LIGATURES)))
-# "beperk-\ntere" is one word broken over two lines; "Noord-\nHolland" keeps its hyphen
-# because the next line starts with a capital, as real Dutch compounds with a hyphen do.
-_HYPHEN_BREAK = re.compile(r"(\w)-[ \t]*\n[ \t]*(?=[a-zà-ÿ])")
+# A hyphen at a line end followed by a lowercase word: either a word broken over two lines
+# ("beperk-\ntere") or a compound that is written with a hyphen ("ICT-\nbeleid", "zee-\negel").
+_HYPHEN_BREAK = re.compile(r"(\w+)-[ \t]*\n[ \t]*([a-zà-ÿ][\w]*)")
+# "Noord-\nHolland": the next line starts with a capital, as real Dutch compounds with a hyphen do.
 _COMPOUND_BREAK = re.compile(r"(\w)-[ \t]*\n[ \t]*(?=[A-ZÀ-Ý])")
+_VOCABULARY_WORD = re.compile(r"\w+(?:-\w+)*")
 _PAGE_NUMBER = re.compile(r"^\s*(pagina|page|blz\.?|p\.)?\s*\d+\s*((van|of|/)\s*\d+)?\s*$", re.I)
 _SPACES = re.compile(r"[ \t\r\f\v]+")
 _WS = re.compile(r"\s+")
@@ -20,8 +22,37 @@ def normalise_characters(text: str) -> str:
     return _LIGATURE_RE.sub(lambda m: LIGATURES[m.group()], text)
 
 
-def repair_hyphenation(text: str) -> str:
-    return _COMPOUND_BREAK.sub(r"\1-", _HYPHEN_BREAK.sub(r"\1", text))
+def document_vocabulary(texts: list[str]) -> set[str]:
+    """Every word of a document, lowercased, hyphenated compounds both whole and in parts."""
+    vocabulary: set[str] = set()
+    for text in texts:
+        for word in _VOCABULARY_WORD.findall(text.lower()):
+            vocabulary.add(word)
+            vocabulary.update(word.split("-"))
+    return vocabulary
+
+
+def is_known_word(word: str) -> bool:
+    """A Dutch word in wordfreq's list (offline data in the package)."""
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(word, "nl") > 0
+
+
+def repair_hyphenation(text: str, vocabulary: set[str] | None = None) -> str:
+    """Join a word broken over two lines only when the joined word is a real word: it occurs elsewhere
+    in the document, or it is a known Dutch word and the document never writes it with a hyphen.
+    Otherwise the hyphen is the document's own ("ICT-beleid", "zee-egel") and stays."""
+    vocabulary = vocabulary if vocabulary is not None else document_vocabulary([text])
+
+    def join(m: re.Match) -> str:
+        left, right = m.group(1), m.group(2)
+        joined, hyphenated = (left + right).lower(), f"{left}-{right}".lower()
+        if joined in vocabulary or (hyphenated not in vocabulary and is_known_word(joined)):
+            return left + right
+        return f"{left}-{right}"
+
+    return _COMPOUND_BREAK.sub(r"\1-", _HYPHEN_BREAK.sub(join, text))
 
 
 def normalise_whitespace(text: str) -> str:
@@ -71,4 +102,36 @@ def _edges(lines: list[str], n: int) -> list[str]:
 def clean_pages(pages: list[str]) -> list[str]:
     pages = [normalise_whitespace(normalise_characters(p)) for p in pages]
     pages = remove_running_lines(pages)
-    return [normalise_whitespace(repair_hyphenation(p)) for p in pages]
+    vocabulary = document_vocabulary(pages)
+    return [label_value_lines(normalise_whitespace(repair_hyphenation(p, vocabulary))) for p in pages]
+
+
+# --- forms ------------------------------------------------------------------
+# "b) Datum ontvangst Commissiedocument" on one line, "25 november 2021" on the next: a short label
+# without closing punctuation, optionally lettered, above a short value.
+_LABEL = re.compile(r"^(?:[a-z]\)\s+)?[A-ZÀ-Ý][^:;!?]{1,70}(?<![.,])$")
+_LETTERED = re.compile(r"^[a-z]\)\s")
+MIN_FORM_FIELDS = 3  # one label above a line is a heading; several on one page are a form
+
+
+def label_value_lines(page: str) -> str:
+    """A label/value layout becomes "label: value", so the pair is one unit that a question can reach."""
+    lines = page.split("\n")
+    fields = [i for i in range(len(lines) - 1) if _is_field(lines, i)]
+    if len(fields) < MIN_FORM_FIELDS:
+        return page
+    for i in reversed(fields):
+        lines[i:i + 2] = [f"{lines[i]}: {lines[i + 1]}"]
+    return "\n".join(lines)
+
+
+def _is_field(lines: list[str], i: int) -> bool:
+    label = lines[i].strip()
+    starts_block = i == 0 or not lines[i - 1].strip() or bool(_LETTERED.match(label))
+    value_block = []
+    for line in lines[i + 1:]:
+        if not line.strip():
+            break
+        value_block.append(line)
+    return (starts_block and bool(_LABEL.match(label)) and len(label.split()) <= 8 and 1 <= len(value_block) <= 3
+            and sum(len(v.split()) for v in value_block) <= 40)

@@ -48,14 +48,16 @@ def parser() -> argparse.ArgumentParser:
     _query_options(p)
 
     p = sub.add_parser("ask", help="stel een vraag; antwoord met letterlijke citaten")
-    p.add_argument("question")
+    p.add_argument("question", nargs="?")
+    p.add_argument("--batch", metavar="FILE", help="één vraag per regel ('-' = stdin); één ask-JSON per regel")
     _common(p)
     _query_options(p)
 
-    p = sub.add_parser("eval", help="meet recall en MRR op een vragenset")
+    p = sub.add_parser("eval", help="meet recall, MRR en de kwaliteit van antwoorden op een vragenset")
     p.add_argument("--questions", type=Path, required=True)
     p.add_argument("--k", type=int, default=5)
     p.add_argument("--mode", choices=("all",) + MODES, default="all")
+    p.add_argument("--no-answers", action="store_true", help="alleen retrieval meten, geen antwoorden")
     p.add_argument("--json", action="store_true")
     _common(p)
 
@@ -144,14 +146,22 @@ def _search_json(assistant: Assistant, question: str, args) -> dict:
     return {"query": question, "results": [hit_to_json(h) for h in hits]}
 
 
+def _batch_lines(source: str):
+    """The non-empty lines of a file, or of stdin for '-': one question each."""
+    if source != "-" and not Path(source).is_file():
+        raise SystemExit(f"vragenbestand {source} bestaat niet of is geen bestand")
+    stream = sys.stdin if source == "-" else open(source, encoding="utf-8")
+    with stream:
+        for line in stream:
+            if line.strip():
+                yield line.strip()
+
+
 def cmd_search(assistant: Assistant, args) -> int:
     _ready(assistant, quiet=True)
     if args.batch:
-        stream = sys.stdin if args.batch == "-" else open(args.batch, encoding="utf-8")
-        with stream:
-            for line in stream:
-                if line.strip():
-                    print(json.dumps(_search_json(assistant, line.strip(), args), ensure_ascii=False), flush=True)
+        for question in _batch_lines(args.batch):
+            print(json.dumps(_search_json(assistant, question, args), ensure_ascii=False), flush=True)
         return 0
     if not args.question:
         raise SystemExit("geef een vraag of --batch FILE")
@@ -168,6 +178,13 @@ def cmd_search(assistant: Assistant, args) -> int:
 
 def cmd_ask(assistant: Assistant, args) -> int:
     _ready(assistant, quiet=True)
+    if args.batch:
+        for question in _batch_lines(args.batch):
+            answer = assistant.ask(question, filters=parse_filters(args.filter), mode=args.mode)
+            print(json.dumps(answer.to_json(), ensure_ascii=False), flush=True)
+        return 0
+    if not args.question:
+        raise SystemExit("geef een vraag of --batch FILE")
     answer = assistant.ask(args.question, filters=parse_filters(args.filter), mode=args.mode)
     if args.json:
         print(json.dumps(answer.to_json(), ensure_ascii=False, indent=1))
@@ -177,11 +194,16 @@ def cmd_ask(assistant: Assistant, args) -> int:
 
 
 def cmd_eval(assistant: Assistant, args) -> int:
-    from .evaluation import evaluate, format_table, load_questions
+    from .evaluation import QuestionFileError, evaluate, format_table, load_questions
 
     _ready(assistant, quiet=True)
     modes = list(MODES) if args.mode == "all" else [args.mode]
-    result = evaluate(assistant, load_questions(args.questions), k=args.k, modes=modes)
+    try:
+        questions = load_questions(args.questions)
+    except (QuestionFileError, OSError, UnicodeDecodeError) as err:
+        print(f"Fout in vragenbestand {args.questions}: {err}", file=sys.stderr)
+        return 2
+    result = evaluate(assistant, questions, k=args.k, modes=modes, answers=not args.no_answers)
     print(json.dumps(result, indent=1) if args.json else format_table(result))
     return 0
 

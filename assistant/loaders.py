@@ -186,6 +186,9 @@ def load_pdf(path: Path, name: str) -> Document:
                         f"no text layer, needs OCR ({len(raw_pages)} pages)")
     texts = clean_pages(raw_pages)
     pages = [Page(i + 1, text, labels[i] if labels else None) for i, text in enumerate(texts)]
+    if info_title and not title_matches_page(info_title, raw_pages[0]):
+        log.info("%s: PDF-titel '%s' staat niet op de eerste pagina; niet gebruikt", name, info_title)
+        info_title = None
     title = info_title or _first_line(texts) or path.stem
     return Document(name, title, pages, {})
 
@@ -223,10 +226,36 @@ def _pdf_title(reader) -> str | None:
     return title
 
 
+_TITLE_WORD = re.compile(r"\w+")
+
+
+def title_matches_page(title: str, first_page: str, min_share: float = 0.8) -> bool:
+    """PDF /Title metadata is often stale (a template's or an older document's title). Trust it only
+    when the first page prints it: most of its words, and every number in it (dates, years)."""
+    on_page = set(_TITLE_WORD.findall(normalise_characters(first_page).lower()))
+    words = _TITLE_WORD.findall(title.lower())
+    if not words:
+        return False
+    found = [w in on_page for w in words]
+    numbers_found = all(ok for w, ok in zip(words, found) if any(ch.isdigit() for ch in w))
+    return numbers_found and sum(found) >= min_share * len(words)
+
+
+# Letterhead and mail-header lines are no title: "> Retouradres Postbus 20301", "To: …", an e-mail address.
+_NOT_A_TITLE = re.compile(r"^(>|retouradres\b|postbus\b|(to|from|cc|van|aan|verzonden|sent)\s*:)|@|^\W*$", re.I)
+_SUBJECT = re.compile(r"^(onderwerp|betreft)\s*:?\s+(\S.{3,})$", re.I)
+
+
 def _first_line(texts: list[str]) -> str | None:
+    """The subject line of a letter when page 1 has one, else the first line that is no letterhead."""
+    lines = [line.strip() for line in texts[0].split("\n")] if texts else []
+    for line in lines:
+        subject = _SUBJECT.match(line)
+        if subject:
+            return subject.group(2)[:120]
     for text in texts:
         for line in text.split("\n"):
-            if len(line.strip()) >= 4:
+            if len(line.strip()) >= 4 and not _NOT_A_TITLE.search(line.strip()):
                 return line.strip()[:120]
     return None
 

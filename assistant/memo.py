@@ -16,7 +16,7 @@ def source_reference(c: Citation, with_url: bool = True) -> str:
         parts.append(str(who))
     if meta.get("jaar") not in UNKNOWN:
         parts.append(str(meta["jaar"]))
-    parts.append(f"p. {c.page}" if c.page is not None else "geen paginanummer")
+    parts.append(f"p. {c.pages}" if c.page is not None else "geen paginanummer")
     if c.section:
         parts.append(f"§ {c.section}")
     url = meta.get("bron") or _first(meta.get("bronnen"))

@@ -29,6 +29,24 @@ class Document:
 
 
 @dataclass
+class SentenceSpan:
+    """One sentence of a chunk: where it is in the chunk text, on which page it is printed, and which
+    paragraph or list item (block) it belongs to. The sentence, not the passage, is the unit of evidence."""
+    start: int
+    end: int
+    page: int | None
+    block: int
+    item: bool = False  # the block is a list item ("2. …", "- …", "b) …")
+
+    def to_row(self) -> list:
+        return [self.start, self.end, self.page, self.block, int(self.item)]
+
+    @classmethod
+    def from_row(cls, row: list) -> "SentenceSpan":
+        return cls(row[0], row[1], row[2], row[3], bool(row[4]))
+
+
+@dataclass
 class Chunk:
     id: str
     doc: str
@@ -39,6 +57,7 @@ class Chunk:
     text: str
     metadata: dict[str, Any] = field(default_factory=dict)
     ordinal: int = 0
+    spans: list[SentenceSpan] = field(default_factory=list)  # empty in indexes written before spans existed
 
 
 @dataclass
@@ -62,10 +81,20 @@ class Citation:
     metadata: dict[str, Any] = field(default_factory=dict)
     relevance: float | None = None
     chunk_id: str = ""
+    page_end: int | None = None  # last page of the quote; equal to page unless it runs onto the next page
+
+    @property
+    def pages(self) -> str | None:
+        """"2" or "2–3": the pages the quoted sentences are printed on."""
+        if self.page is None:
+            return None
+        return f"{self.page}–{self.page_end}" if self.page_end and self.page_end != self.page else str(self.page)
 
     def to_json(self) -> dict:
         return {"n": self.n, "doc": self.doc, "title": self.title, "page": self.page,
-                "section": self.section, "quote": self.quote}
+                "section": self.section, "quote": self.quote,
+                "page_end": self.page_end if self.page_end is not None else self.page,
+                "highlights": list(self.highlights)}
 
 
 @dataclass
@@ -78,7 +107,8 @@ class Answer:
 
     def to_json(self) -> dict:
         return {"question": self.question, "found": self.found, "answer": self.answer,
-                "citations": [c.to_json() for c in self.citations]}
+                "citations": [c.to_json() for c in self.citations],
+                "nearest_documents": list(self.nearest_documents)}
 
 
 @dataclass

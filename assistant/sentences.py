@@ -6,6 +6,8 @@ import re
 from sentencex import segment
 
 _STARTS_LOWER = re.compile(r"^\W*[a-zà-ÿ]")
+# A piece that is only a list number ("3.", "b)") belongs to the item text after it.
+_ONLY_MARKER = re.compile(r"^\s*(\d{1,3}|[a-z])[.)]\s*$")
 
 
 def split_sentences(text: str) -> list[str]:
@@ -17,7 +19,7 @@ def split_sentences(text: str) -> list[str]:
     """
     pieces: list[str] = []
     for piece in segment("nl", text):
-        if pieces and (_STARTS_LOWER.match(piece) or not pieces[-1].strip()):
+        if pieces and (_STARTS_LOWER.match(piece) or not pieces[-1].strip() or _ONLY_MARKER.match(pieces[-1])):
             pieces[-1] += piece
         else:
             pieces.append(piece)

@@ -49,12 +49,23 @@ class Settings:
     bm25_weight: float = 0.3
     rrf_k: int = 20
     compound_splitting: bool = True
-    # Cosine similarity of the best passage below which ask() says nothing was found. Calibrated on
-    # 210 in-domain and 210 out-of-domain real questions (docs/evaluation.md): 99% found, 95% refused.
-    found_threshold: float = 0.845
+    # "Found" when any of these holds (calibrated on answerable and unanswerable questions, informal,
+    # short and English ones included: docs/evaluation.md): the best passage's cosine reaches
+    # found_threshold; the best sentence's cosine plus found_coverage_weight times the share of the
+    # question's words found in the candidate passages reaches found_sentence_threshold; or a sentence
+    # has found_lexical_share of the question's words while its passage reaches found_lexical_floor.
+    found_threshold: float = 0.86
+    found_sentence_threshold: float = 0.875
+    found_coverage_weight: float = 0.03
+    found_lexical_share: float = 0.6
+    found_lexical_floor: float = 0.80
+    near_threshold: float = 0.83  # a refusal names nearest documents only from passages this close
     max_quotes: int = 3
-    quote_margin: float = 0.04  # further quotes must score within this of the best one
+    quote_margin: float = 0.1  # further quotes: their best sentence within this of the best one
     quote_max_words: int = 80
+    quote_min_words: int = 30  # a shorter quote grows by its better-scoring neighbour sentence
+    answer_candidates: int = 5  # passages whose sentences are scored for a quote
+    sentence_lexical_weight: float = 0.1  # weight of word overlap beside the model cosine of a sentence
     max_file_mb: float = 50.0
     file_timeout_s: float = 60.0  # a PDF that takes longer to read is stopped and reported
     min_word_share: float = 0.5  # below this share of real words a file is reported as garbage text

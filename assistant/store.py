@@ -25,12 +25,13 @@ from pathlib import Path
 import numpy as np
 
 from .lexical import LexicalIndex
-from .schema import Chunk, Document
+from .schema import Chunk, Document, SentenceSpan
 
 FORMAT = 1
 SCHEMA = """
 CREATE TABLE chunks (row INTEGER PRIMARY KEY, id TEXT, doc TEXT, title TEXT, page_start INTEGER,
-                     page_end INTEGER, section TEXT, metadata TEXT, text TEXT, ordinal INTEGER, text_key TEXT);
+                     page_end INTEGER, section TEXT, metadata TEXT, text TEXT, ordinal INTEGER, text_key TEXT,
+                     spans TEXT);
 CREATE TABLE documents (doc TEXT PRIMARY KEY, title TEXT, metadata TEXT, pages INTEGER, chunks INTEGER,
                         hash TEXT, indexed_at TEXT);
 CREATE TABLE pages (doc TEXT, number INTEGER, label TEXT, text TEXT, position INTEGER);
@@ -151,24 +152,35 @@ class LoadedIndex:
                 f"Deze index is gebouwd met model '{built}' ({self.manifest.get('dimension')} dimensies), "
                 f"maar de instellingen vragen '{model}'. {REBUILD_ADVICE}")
 
+    def _chunk_columns(self) -> str:
+        """Indexes written before sentence spans existed have no spans column: they read as empty."""
+        if not hasattr(self, "_columns"):
+            names = {r[1] for r in self._db.execute("PRAGMA table_info(chunks)")}
+            spans = "spans" if "spans" in names else "NULL"
+            self._columns = f"row, id, doc, title, page_start, page_end, section, metadata, text, ordinal, text_key, {spans}"
+        return self._columns
+
+    @staticmethod
+    def _chunk(r) -> Chunk:
+        spans = [SentenceSpan.from_row(s) for s in json.loads(r[11])] if r[11] else []
+        return Chunk(r[1], r[2], r[3], r[4], r[5], r[6], r[8], json.loads(r[7]), r[9], spans)
+
     def chunks(self, rows: list[int]) -> list[Chunk]:
         if not rows:
             return []
         marks = ",".join("?" * len(rows))
         with self._lock:
-            found = self._db.execute(
-                "SELECT row, id, doc, title, page_start, page_end, section, metadata, text, ordinal "
-                f"FROM chunks WHERE row IN ({marks})", [int(r) for r in rows]).fetchall()
-        by_row = {r[0]: Chunk(r[1], r[2], r[3], r[4], r[5], r[6], r[8], json.loads(r[7]), r[9]) for r in found}
+            found = self._db.execute(f"SELECT {self._chunk_columns()} FROM chunks WHERE row IN ({marks})",
+                                     [int(r) for r in rows]).fetchall()
+        by_row = {r[0]: self._chunk(r) for r in found}
         return [by_row[int(r)] for r in rows]
 
     def chunks_of(self, doc: str) -> list[tuple[int, Chunk, str]]:
         """(row, chunk, text key) for every chunk of one document, in order."""
         with self._lock:
-            found = self._db.execute(
-                "SELECT row, id, doc, title, page_start, page_end, section, metadata, text, ordinal, text_key "
-                "FROM chunks WHERE doc = ? ORDER BY ordinal", (doc,)).fetchall()
-        return [(r[0], Chunk(r[1], r[2], r[3], r[4], r[5], r[6], r[8], json.loads(r[7]), r[9]), r[10]) for r in found]
+            found = self._db.execute(f"SELECT {self._chunk_columns()} FROM chunks WHERE doc = ? ORDER BY ordinal",
+                                     (doc,)).fetchall()
+        return [(r[0], self._chunk(r), r[10]) for r in found]
 
     def pages(self, doc: str) -> list[tuple[int | None, str | None, str]]:
         with self._lock:
@@ -243,9 +255,10 @@ def _write_sqlite(path: Path, documents, doc_chunks, text_keys, indexed_at) -> N
         db.executemany("INSERT INTO pages VALUES (?,?,?,?,?)",
                        [(doc.path, p.number, p.label, p.text, i) for i, p in enumerate(doc.pages)])
         for chunk, key in zip(chunks, text_keys[doc.path]):
-            db.execute("INSERT INTO chunks VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            db.execute("INSERT INTO chunks VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
                        (row, chunk.id, chunk.doc, chunk.title, chunk.page_start, chunk.page_end, chunk.section,
-                        json.dumps(chunk.metadata, ensure_ascii=False), chunk.text, chunk.ordinal, key))
+                        json.dumps(chunk.metadata, ensure_ascii=False), chunk.text, chunk.ordinal, key,
+                        json.dumps([span.to_row() for span in chunk.spans])))
             row += 1
     db.commit()
     db.close()

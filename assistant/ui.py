@@ -35,6 +35,8 @@ def sources_html(assistant: Assistant, answer: Answer | None) -> str:
     if answer is None:
         return "<p>De bronnen van het antwoord verschijnen hier.</p>"
     if not answer.found:
+        if not answer.nearest_documents:
+            return "<p><strong>Niets gevonden.</strong> Geen document komt in de buurt van deze vraag.</p>"
         items = "".join(f"<li>{html.escape(d['title'])} <code>{html.escape(d['doc'])}</code></li>"
                         for d in answer.nearest_documents)
         return f"<p><strong>Niets gevonden.</strong> Dichtstbijzijnde documenten:</p><ul>{items}</ul>"
@@ -46,7 +48,7 @@ def _source_block(assistant: Assistant, c) -> str:
     for sentence in c.highlights:
         quote = quote.replace(html.escape(sentence), f"<mark>{html.escape(sentence)}</mark>", 1)
     meta = c.metadata or {}
-    details = [f"pagina {c.page}" if c.page is not None else "geen paginanummer"]
+    details = [f"pagina {c.pages}" if c.page is not None else "geen paginanummer"]
     details += [f"{k}: {meta[k]}" for k in ("gemeente", "organisatie", "domein", "jaar") if meta.get(k)]
     if c.section:
         details.append(f"sectie: {c.section}")

@@ -51,7 +51,7 @@ def test_unrelated_question_is_not_answered(small_assistant):
     answer = small_assistant.ask("Wat is de hoofdstad van Peru?")
     assert not answer.found and answer.citations == []
     assert "niets gevonden" in answer.answer
-    assert answer.nearest_documents  # the nearest documents are named
+    assert answer.nearest_documents == []  # no document is near: none is named (tests/test_answers.py)
 
 
 def test_filters_restrict_hits(small_assistant):

@@ -1,0 +1,177 @@
+"""What the user reads: the quote holds the answer, at the page where it is printed, and refusals are right.
+
+Each test is one class of failure, on small documents made here or on real government PDFs, never on the
+dev questions in eval/.
+"""
+import shutil
+
+import pytest
+
+from assistant.answering import ELLIPSIS, SOURCES_IN_DUTCH
+from assistant.assistant import Assistant
+from assistant.chunking import document_sentences
+from assistant.cleaning import clean_pages, repair_hyphenation
+from assistant.loaders import load_file
+from assistant.settings import Settings
+from conftest import FIXTURES
+
+FUND_PAGES = [
+    ["Klimaatfonds Voorbeeldstad",
+     "De gemeente Voorbeeldstad heeft in 2025 een klimaatfonds van 12 miljoen euro opgericht.",
+     "De gemeente betaalt daarvan 4 miljoen euro aan de isolatie van huurwoningen.",
+     "Bewoners kunnen via het loket advies vragen over zonnepanelen en warmtepompen.",
+     "Het college rapporteert elk half jaar over de voortgang aan de gemeenteraad."],
+    ["Het fonds wordt sinds 2019 beheerd door de provincie Zeeland.",
+     "Aanvragen worden binnen acht weken behandeld door een onafhankelijke commissie.",
+     "Wie het niet eens is met een besluit, kan bezwaar maken bij het college."],
+]
+SUBSIDY = """# Subsidieregeling duurzame huurwoningen
+
+De subsidie is bedoeld:
+1. om de isolatie van oude huurwoningen te versnellen;
+2. om de energierekening van huurders met een laag inkomen te verlagen;
+3. om verhuurders te helpen hun woningen aardgasvrij te maken.
+
+Een verhuurder kan de subsidie eenmaal per woning aanvragen.
+"""
+DECISION = ("Het college heeft het verzoek met kenmerk AU15.05274 afgewezen omdat de stukken te laat waren. "
+            "De aanvrager is daarover schriftelijk geïnformeerd.\n")
+
+
+def make_fund_pdf(path):
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.set_auto_page_break(False)
+    for lines in FUND_PAGES:
+        pdf.add_page()
+        pdf.set_font("Helvetica", size=11)
+        for line in lines:
+            pdf.cell(0, 7, line, new_x="LMARGIN", new_y="NEXT")
+    pdf.set_title("Klimaatfonds Voorbeeldstad")
+    pdf.output(str(path))
+
+
+@pytest.fixture(scope="module")
+def answers(tmp_path_factory, embedder) -> Assistant:
+    corpus = tmp_path_factory.mktemp("answers-corpus")
+    make_fund_pdf(corpus / "klimaatfonds.pdf")
+    (corpus / "subsidie.md").write_text(SUBSIDY, encoding="utf-8")
+    (corpus / "besluit.txt").write_text(DECISION, encoding="utf-8")
+    shutil.copy(FIXTURES / "bnc-fiche-5-mifid-herziening.pdf", corpus)
+    settings = Settings(corpus_dir=corpus, index_dir=tmp_path_factory.mktemp("answers-index"),
+                        model_dir=embedder.settings.model_dir)
+    assistant = Assistant(settings, embedder)
+    assistant.build_index()
+    return assistant
+
+
+def _verbatim(assistant, answer):
+    for c in answer.citations:
+        assert assistant.verify_quote(c.doc, c.quote), c.quote
+
+
+def test_quote_cites_the_page_its_sentence_is_printed_on(answers):
+    passage = answers.search("Door wie wordt het fonds sinds 2019 beheerd?", k=1)[0].chunk
+    assert (passage.page_start, passage.page_end) == (1, 2)  # the passage runs over both pages
+    answer = answers.ask("Door wie wordt het fonds sinds 2019 beheerd?")
+    first = answer.citations[0]
+    assert answer.found and "provincie Zeeland" in first.quote
+    assert first.page == 2 and first.page_end == 2
+    assert "p. 2" in answer.answer and "p. 1" not in answer.answer
+    _verbatim(answers, answer)
+
+
+def test_quote_takes_the_sentence_that_daarvan_refers_to(answers):
+    answer = answers.ask("Hoeveel geld gaat er naar de isolatie van huurwoningen?")
+    quote = answer.citations[0].quote
+    assert "4 miljoen euro" in quote and "klimaatfonds van 12 miljoen euro" in quote
+    assert quote.index("klimaatfonds") < quote.index("daarvan")
+    assert answer.citations[0].highlights == ["De gemeente betaalt daarvan 4 miljoen euro aan de isolatie van "
+                                              "huurwoningen."]
+
+
+def test_list_items_are_units_of_their_own(tmp_path):
+    (tmp_path / "subsidie.md").write_text(SUBSIDY, encoding="utf-8")
+    doc = load_file(tmp_path / "subsidie.md", tmp_path)
+    sentences = [s for s in document_sentences(doc) if s.item]
+    assert [s.text[:2] for s in sentences] == ["1.", "2.", "3."]  # three items, not one merged sentence
+    assert len({s.block for s in sentences}) == 3
+
+
+def test_quote_of_a_list_item_starts_with_its_lead_in(answers):
+    answer = answers.ask("Helpt de subsidie huurders met een laag inkomen aan een lagere energierekening?")
+    first = answer.citations[0]
+    assert first.doc == "subsidie.md"
+    assert first.quote.startswith("De subsidie is bedoeld:")
+    assert "2. om de energierekening van huurders met een laag inkomen te verlagen;" in first.quote
+    assert first.highlights and all(not h.startswith("De subsidie") for h in first.highlights)
+    _verbatim(answers, answer)
+
+
+def test_form_label_and_value_become_one_line_that_a_question_reaches(answers):
+    page = answers.pages_text("bnc-fiche-5-mifid-herziening.pdf", 1)
+    assert "b) Datum ontvangst Commissiedocument: 25 november 2021" in page
+    hits = answers.search("Wanneer is het voorstel van de Commissie ontvangen?", k=10)
+    field = next(h.chunk for h in hits if "25 november 2021" in h.chunk.text)  # a small passage of its own
+    assert len(field.text.split()) <= 40 and field.page_start == 1
+    answer = answers.ask("Op welke datum is het Commissiedocument ontvangen?")
+    assert answer.found
+    first = answer.citations[0]
+    assert "25 november 2021" in first.quote and first.page == 1
+    _verbatim(answers, answer)
+
+
+def test_english_question_is_answered_from_the_dutch_text(answers):
+    answer = answers.ask("How much money from the climate fund goes to insulating rental homes?")
+    assert answer.found
+    assert answer.answer.startswith(SOURCES_IN_DUTCH)
+    assert "4 miljoen euro" in answer.citations[0].quote
+
+
+def test_question_answered_only_by_a_rare_code_is_not_refused(answers):
+    answer = answers.ask("AU15.05274")
+    assert answer.found, answer.answer
+    assert answer.citations[0].doc == "besluit.txt" and "AU15.05274" in answer.citations[0].quote
+
+
+def test_unanswerable_question_is_refused_without_unrelated_documents(answers):
+    answer = answers.ask("Wat is de hoofdstad van Peru?")
+    assert not answer.found and answer.citations == []
+    assert answer.nearest_documents == [] and "dichtst bij" not in answer.answer
+
+
+def test_lead_in_and_far_item_are_joined_by_an_ellipsis_each_part_verbatim(answers):
+    assert answers.verify_quote("subsidie.md", "De subsidie is bedoeld:" + ELLIPSIS
+                                + "3. om verhuurders te helpen hun woningen aardgasvrij te maken.")
+    assert not answers.verify_quote("subsidie.md", "De subsidie is bedoeld:" + ELLIPSIS + "4. om iets anders.")
+
+
+# --- titles and hyphens --------------------------------------------------------------------------------
+
+def test_stale_pdf_title_is_replaced_by_the_first_line_of_page_one():
+    doc = load_file(FIXTURES / "gemeente-denhelder-besluitenlijst-raad-2015-06-29.pdf", FIXTURES)
+    assert doc.title.startswith("Besluitenlijst raadsvergadering 29 juni 2015")  # metadata says "… 2008"
+
+
+def test_pdf_title_that_page_one_prints_is_kept(tmp_path):
+    make_fund_pdf(tmp_path / "fonds.pdf")
+    assert load_file(tmp_path / "fonds.pdf", tmp_path).title == "Klimaatfonds Voorbeeldstad"
+
+
+@pytest.mark.parametrize("broken, kept", [
+    ("Het ICT-\nbeleid van de gemeente.", "ICT-beleid"),
+    ("Een zee-\negel in de haven.", "zee-egel"),
+    ("De provincie Noord-\nHolland doet mee.", "Noord-Holland"),
+    ("Een beperk-\ntere aanpak.", "beperktere"),
+])
+def test_hyphen_repair_keeps_the_words_of_the_document(broken, kept):
+    assert kept in repair_hyphenation(broken)
+
+
+def test_hyphen_is_removed_when_the_joined_word_occurs_elsewhere_in_the_document():
+    pages = ["De woningbouw-\nmonitor toont de voortgang.", "Zie ook de woningbouwmonitor van 2024."]
+    assert "De woningbouwmonitor toont" in clean_pages(pages)[0]
+    pages = ["De woningbouw-\nmonitor toont de voortgang.", "Zie ook de woningbouw-monitor van 2024."]
+    assert "De woningbouw-monitor toont" in clean_pages(pages)[0]
+
