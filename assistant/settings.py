@@ -54,7 +54,7 @@ class Settings:
     # found_threshold; the best sentence's cosine plus found_coverage_weight times the share of the
     # question's words found in the candidate passages reaches found_sentence_threshold; or a sentence
     # has found_lexical_share of the question's words while its passage reaches found_lexical_floor.
-    found_threshold: float = 0.86
+    found_threshold: float = 0.845
     found_sentence_threshold: float = 0.875
     found_coverage_weight: float = 0.03
     found_lexical_share: float = 0.6

@@ -128,12 +128,23 @@ def test_cli_ask_json_contract(cli_paths):
     out = run_cli("ask", PARAPHRASE, "--json", *cli_paths)
     assert out.returncode == 0, out.stderr
     data = json.loads(out.stdout)
-    assert set(data) == {"question", "found", "answer", "citations"} and data["found"] is True
+    # the fields of the first contract, plus the ones added since (README): none lost or renamed
+    assert set(data) == {"question", "found", "answer", "citations", "nearest_documents"} and data["found"] is True
     c = data["citations"][0]
-    assert set(c) == {"n", "doc", "title", "page", "section", "quote"}
-    assert (c["n"], c["doc"], c["page"]) == (1, "mobiliteitsrapport.pdf", 3)
+    assert set(c) == {"n", "doc", "title", "page", "section", "quote", "page_end", "highlights"}
+    assert (c["n"], c["doc"], c["page"], c["page_end"]) == (1, "mobiliteitsrapport.pdf", 3, 3)
+    assert c["highlights"] and all(h in c["quote"] for h in c["highlights"])
     out = run_cli("ask", "Wat is de hoofdstad van Peru?", "--json", *cli_paths)
     assert json.loads(out.stdout)["found"] is False
+
+
+def test_cli_ask_batch_answers_one_json_line_per_question(cli_paths):
+    questions = [PARAPHRASE, "Wat is de hoofdstad van Peru?"]
+    out = run_cli("ask", "--batch", "-", *cli_paths, stdin="\n".join(questions) + "\n\n")
+    assert out.returncode == 0, out.stderr
+    lines = [json.loads(line) for line in out.stdout.splitlines()]
+    assert [(l["question"], l["found"]) for l in lines] == [(PARAPHRASE, True), (questions[1], False)]
+    assert "veertig extra laadpalen" in lines[0]["citations"][0]["quote"]
 
 
 def test_cli_index_reports_failures_with_exit_code(tmp_path, small_corpus):

@@ -9,8 +9,8 @@ import sys
 import pytest
 
 from assistant.assistant import Assistant
-from assistant.evaluation import evaluate, score_ranks
-from assistant.schema import Chunk, Hit
+from assistant.evaluation import answer_scores, evaluate, score_ranks
+from assistant.schema import Answer, Chunk, Citation, Hit
 from assistant.settings import Settings
 
 # Eight permits that differ only in street and case number: the number is the only thing that tells
@@ -136,11 +136,38 @@ def test_eval_metrics_on_a_hand_checked_set():
     questions = [{"question": "q1", "doc": "a.md"}, {"question": "q2", "doc": "a.md"},
                  {"question": "q3", "all_of": ["college besluit nu"], "any_of": ["later", "morgen"]},
                  {"question": "q4", "doc": "a.md"}]
-    row = evaluate(ScriptedAssistant(rankings), questions, k=5, modes=["hybrid"])["modes"]["hybrid"]
+    row = evaluate(ScriptedAssistant(rankings), questions, k=5, modes=["hybrid"], answers=False)["modes"]["hybrid"]
     # ranks 1, 3, 7, none -> r@1 1/4, r@5 2/4, r@10 3/4, MRR (1 + 1/3 + 1/7 + 0) / 4
     assert row["recall@1"] == 0.25 and row["recall@5"] == 0.5 and row["recall@10"] == 0.75
     assert row["mrr"] == pytest.approx((1 + 1 / 3 + 1 / 7) / 4, abs=1e-4)
     assert score_ranks([11])["mrr"] == 0.0  # MRR is cut at 10
+
+
+def test_answer_metrics_on_a_hand_checked_set():
+    def cite(quote, page=None, page_end=None, doc="a.pdf"):
+        return Citation(1, doc, doc, page, None, quote, page_end=page_end)
+
+    pages = {("a.pdf", 1, 1): "De raad besluit unaniem.", ("a.pdf", 2, 2): "Het bedrag is 5 euro.",
+             ("a.pdf", 1, 2): "De raad besluit unaniem. Het bedrag is 5 euro."}
+    questions = [
+        {"question": "bedrag", "all_of": ["5 euro"], "page": 2},    # answered in the second quote, on page 2
+        {"question": "besluit", "any_of": ["unaniem", "meerderheid"], "page": 1},  # first quote, page cited wrong
+        {"question": "weigering", "all_of": ["iets"]},                 # refused although answerable
+        {"question": "onzin", "unanswerable": True},                  # rightly refused
+        {"question": "onzin 2", "unanswerable": True},                # wrongly answered
+    ]
+    answers = [
+        Answer("bedrag", True, "", [cite("De raad besluit unaniem.", 1), cite("Het bedrag is 5 euro.", 2)]),
+        Answer("besluit", True, "", [cite("De raad besluit unaniem.", 2)]),
+        Answer("weigering", False, "", []),
+        Answer("onzin", False, "", []),
+        Answer("onzin 2", True, "", [cite("De raad besluit unaniem.", 1, 2)]),
+    ]
+    row = answer_scores(questions, answers, lambda doc, first, last: pages[(doc, first, last)])
+    assert row["answer_in_quotes"] == pytest.approx(2 / 3) and row["answer_in_first_quote"] == pytest.approx(1 / 3)
+    assert row["refused_answerable"] == pytest.approx(1 / 3) and row["refused_unanswerable"] == 0.5
+    assert row["page_correct"] == pytest.approx(3 / 4)  # the quote cited as page 2 is printed on page 1
+    assert row["gold_page_cited"] == 0.5
 
 
 def test_eval_command_json_on_a_real_index(permits, tmp_path):
