@@ -48,7 +48,8 @@ def document_sentences(doc: Document) -> list[Sentence]:
 
         def flush():
             nonlocal block
-            if paragraph and (is_item or not _mostly_links(paragraph)):  # a form field keeps its URL
+            # a list of URLs (a "Bronnen" section) is dropped; a form field whose value is a URL is kept
+            if paragraph and (not _mostly_links(paragraph) or (is_item and ": " in paragraph[0])):
                 text = " ".join(paragraph)
                 heading = tuple(h for _, h in path)
                 out.extend(Sentence(s, page.number, heading, block, is_item) for s in split_sentences(text))
