@@ -63,7 +63,7 @@ class Settings:
     max_quotes: int = 3
     quote_margin: float = 0.1  # further quotes: their best sentence within this of the best one
     quote_max_words: int = 80
-    quote_min_words: int = 30  # a shorter quote grows by its better-scoring neighbour sentence
+    quote_min_words: int = 60  # a shorter quote grows by its better-scoring neighbour sentence on the same page
     answer_candidates: int = 5  # passages whose sentences are scored for a quote
     sentence_lexical_weight: float = 0.1  # weight of word overlap beside the model cosine of a sentence
     max_file_mb: float = 50.0

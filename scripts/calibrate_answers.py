@@ -123,7 +123,7 @@ def quotes(weights: list[float]) -> None:
 
     data = pickle.loads(CACHE.read_bytes())
     base = Settings.from_env()
-    for w, min_words, margin in itertools.product(weights, (0, 30, 45), (0.04, 0.06, 0.1)):
+    for w, min_words, margin in itertools.product(weights, (30, 45, 60), (0.1, 0.15)):
         r = replay({k: v for k, v in data.items() if k in ("corpus_dev", "pdf_dev", "policyqa")},
                    replace(base, sentence_lexical_weight=w, quote_min_words=min_words, quote_margin=margin))
         print(w, min_words, margin, json.dumps({n: {k: round(v, 3) for k, v in m.items() if "answer" in k or "page" in k}
