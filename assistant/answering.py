@@ -129,6 +129,16 @@ def is_english(question: str) -> bool:
     return english >= 2 and english > dutch
 
 
+def _without_own_names(text: str, chunk: Chunk) -> str:
+    """The sentence without the document's own title and section names: "Havenmeester van de Toekomst" or
+    "2021" in a title is not the name or date that a question asks for."""
+    for name in [chunk.title, *(chunk.section or "").split(" > ")]:
+        name = re.sub(r"\s*\([^)]*\)$", "", name).strip()  # "Slim vegen (Utrecht)" is written "Slim vegen"
+        if len(name) >= 4:
+            text = re.sub(re.escape(name), " ", text, flags=re.I)
+    return text
+
+
 def leans_back(sentence: Evidence, previous: Evidence) -> bool:
     """Does this sentence need the one before it to be understood?"""
     if previous.text.rstrip().endswith(":"):
@@ -239,8 +249,8 @@ class AnswerBuilder:
         owners = [i for i, sentences in enumerate(per_hit) for _ in sentences]
         for s, d, lx, owner in zip(flat, dense, lexical, owners):
             s.dense, s.lexical = float(d), float(lx)
-            s.score = (s.dense + self.lexical_weight * s.lexical + prior[owner]
-                       + (self.KIND_BONUS if kind and kind.search(s.text) else 0.0))
+            has_kind = kind is not None and kind.search(_without_own_names(s.text, hits[owner].chunk))
+            s.score = s.dense + self.lexical_weight * s.lexical + prior[owner] + (self.KIND_BONUS if has_kind else 0.0)
         return per_hit
 
     def is_found(self, question: str, hits: list[Hit], evidence: list[list[Evidence]]) -> bool:
