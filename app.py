@@ -10,22 +10,45 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from assistant.assistant import Assistant  # noqa: E402
+from assistant.store import IndexError_, current_version  # noqa: E402
 from assistant.ui import launch  # noqa: E402
 
 
-def main() -> None:
+def update_index(assistant: Assistant) -> None:
+    """Bring the index up to date. Whatever the corpus holds, the app then serves the last good index:
+    failing files are reported per file, and a failed run leaves the previous version in place."""
+    from tqdm import tqdm
+
+    if not assistant.needs_index():
+        return
+    print("De index ontbreekt of is verouderd; bezig met indexeren…", file=sys.stderr)
+    with tqdm(total=100, desc="indexeren", unit="%") as bar:
+        report = assistant.ensure_index(progress=lambda f, m: bar.update(max(0, int(f * 100) - bar.n)))
+    print(f"Index klaar: {report.documents} documenten, {report.chunks} passages.", file=sys.stderr)
+    for name, reason in sorted(report.failed.items()):
+        print(f"  overgeslagen: {name}: {reason}", file=sys.stderr)
+
+
+def main() -> int:
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     assistant = Assistant()
-    if assistant.needs_index():
-        from tqdm import tqdm
-
-        print("De index ontbreekt of is verouderd; bezig met indexeren…", file=sys.stderr)
-        with tqdm(total=100, desc="indexeren", unit="%") as bar:
-            report = assistant.ensure_index(progress=lambda f, m: bar.update(max(0, int(f * 100) - bar.n)))
-        print(f"Index klaar: {report.documents} documenten, {report.chunks} passages.", file=sys.stderr)
+    try:
+        update_index(assistant)
+    except (IndexError_, OSError) as err:
+        print(f"Bijwerken van de index is mislukt: {err}", file=sys.stderr)
+        try:
+            has_index = current_version(assistant.settings.index_dir) is not None
+        except IndexError_:
+            has_index = False
+        if not has_index:
+            print("Er is geen bruikbare index; de app start niet. Los het bovenstaande op en start opnieuw. / "
+                  "No usable index; the app does not start.", file=sys.stderr)
+            return 2
+        print("De app gebruikt de vorige index. / Serving the previous index.", file=sys.stderr)
     print(f"Vraagbaak draait op http://{assistant.settings.host}:{assistant.settings.port}", file=sys.stderr)
     launch(assistant)
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

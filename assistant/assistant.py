@@ -14,7 +14,7 @@ from .retrieval import search as run_search
 from .schema import Answer, Hit
 from .settings import Settings
 from .timing import Timings, stage
-from .store import IndexMissing, LoadedIndex, current_version, read_manifest
+from .store import IndexError_, IndexMissing, LoadedIndex, current_version, read_manifest
 
 
 def index_dir_for(settings: Settings, corpus_dir: Path | None, index_dir: Path | None) -> Path:
@@ -161,11 +161,18 @@ class Assistant:
         return {f: sorted(v) for f, v in values.items() if v}
 
     def status(self) -> dict:
-        manifest = read_manifest(self.settings.index_dir)
+        """What is indexed and whether it is current. The index is opened and checked as a question would
+        open it, so a damaged FAISS, SQLite or BM25 file is reported here and not at the next question."""
+        base = {"index_dir": str(self.settings.index_dir), "corpus_dir": str(self.settings.corpus_dir)}
+        try:
+            manifest = read_manifest(self.settings.index_dir)
+            if manifest is not None:
+                self.index  # noqa: B018 - opening runs the integrity check
+        except IndexError_ as err:
+            return base | {"exists": True, "up_to_date": False, "healthy": False, "problem": str(err)}
         stale = stale_files(self.settings, manifest)
-        out = {"index_dir": str(self.settings.index_dir), "corpus_dir": str(self.settings.corpus_dir),
-               "exists": manifest is not None, "up_to_date": manifest is not None and not any(stale.values()),
-               "stale": stale}
+        out = base | {"exists": manifest is not None, "healthy": True,
+                      "up_to_date": manifest is not None and not any(stale.values()), "stale": stale}
         if manifest:
             out.update({"version": manifest.get("version"), "model": manifest.get("model"),
                         "dimension": manifest.get("dimension"), "precision": manifest.get("precision"),

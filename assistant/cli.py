@@ -14,6 +14,7 @@ from .store import IndexError_, IndexLocked
 
 EXIT_SOME_FAILED = 3  # index: the index was written, but some files could not be read
 EXIT_ERROR = 2
+EXIT_INTERRUPTED = 130  # Ctrl-C, as shells report it
 
 
 def _common(p: argparse.ArgumentParser) -> None:
@@ -93,6 +94,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Fout bij het schrijven: {err.strerror or err}. De vorige index is ongewijzigd en blijft "
               f"bruikbaar. / Write failed; the previous index is unchanged.", file=sys.stderr)
         return EXIT_ERROR
+    except KeyboardInterrupt:  # a new version is switched in only when it is complete
+        print("\nAfgebroken. De index is zoals hij was. / Interrupted; the index is unchanged.", file=sys.stderr)
+        return EXIT_INTERRUPTED
 
 
 def cmd_index(assistant: Assistant, args) -> int:
@@ -210,6 +214,10 @@ def cmd_eval(assistant: Assistant, args) -> int:
 
 def cmd_status(assistant: Assistant, args) -> int:
     status = assistant.status()
+    if status.get("problem"):
+        print(json.dumps(status, ensure_ascii=False, indent=1) if args.json else f"Fout: {status['problem']}",
+              file=sys.stdout if args.json else sys.stderr)
+        return EXIT_ERROR
     if args.json:
         print(json.dumps(status, ensure_ascii=False, indent=1))
         return 0

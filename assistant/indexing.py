@@ -18,7 +18,7 @@ from . import __version__
 from .chunking import CHUNKER_VERSION, chunk_document, embedding_text
 from .embedding import Embedder
 from .lexical import LexicalIndex
-from .loaders import IsolatedLoader, LoadError, corpus_files, file_hash, relative_name
+from .loaders import IsolatedLoader, LoadError, check_readable, corpus_files, relative_name
 from .schema import Chunk, Document, Page
 from .settings import Settings
 from .store import IndexError_, LoadedIndex, WriterLock, current_version, write_version
@@ -104,6 +104,9 @@ class Indexer:
 
     def _run(self, rebuild: bool) -> IndexReport:
         s, report, started = self.settings, IndexReport(), time.perf_counter()
+        if s.corpus_dir.is_file():
+            raise FileNotFoundError(f"{s.corpus_dir} is een bestand, geen map. Zet het in een documentenmap en "
+                                    f"geef die map op met --corpus / the corpus must be a folder")
         if not s.corpus_dir.is_dir():
             raise FileNotFoundError(f"Documentenmap {s.corpus_dir} bestaat niet / corpus folder not found")
         previous = None if rebuild else self._previous()
@@ -154,7 +157,12 @@ class Indexer:
                   report: IndexReport, got: "_Collected") -> None:
         """Read and chunk one file, or reuse what the previous version has for it."""
         s = self.settings
-        name, digest = relative_name(path, s.corpus_dir), file_hash(path)
+        name = relative_name(path, s.corpus_dir)
+        try:
+            digest = check_readable(path, s.corpus_dir)
+        except LoadError as err:
+            report.failed[name] = str(err)
+            return
         if digest in got.hashes:
             report.duplicates[name] = got.hashes[digest]
             return
@@ -171,6 +179,9 @@ class Indexer:
                 (report.changed if old else report.added).append(name)
         except LoadError as err:
             report.failed[name] = str(err)
+            return
+        except OSError as err:  # the file vanished or became unreadable while it was read
+            report.failed[name] = f"kan het bestand niet lezen ({err.strerror or type(err).__name__}) / cannot read"
             return
         got.hashes[digest] = name
         got.documents.append(doc)
@@ -310,8 +321,12 @@ def stale_files(settings: Settings, manifest: dict | None) -> dict[str, list[str
     for path in corpus_files(settings.corpus_dir) if settings.corpus_dir.is_dir() else []:
         name = relative_name(path, settings.corpus_dir)
         present.add(name)
+        try:
+            digest = check_readable(path, settings.corpus_dir)
+        except LoadError:
+            digest = None  # reported by the indexer, per file
         if name in indexed:
-            if indexed[name]["hash"] != file_hash(path):
+            if indexed[name]["hash"] != digest:
                 out["changed"].append(name)
         elif name not in known_bad:
             out["new"].append(name)

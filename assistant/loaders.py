@@ -39,7 +39,31 @@ def corpus_files(corpus_dir: Path) -> list[Path]:
 
 
 def relative_name(path: Path, corpus_dir: Path) -> str:
-    return path.relative_to(corpus_dir).as_posix()
+    """The name under which a file is indexed and reported. A name that is not valid UTF-8 is shown with
+    readable escapes ("caf\\xe9.txt") instead of raising a codec error far from the file."""
+    name = path.relative_to(corpus_dir).as_posix()
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def check_readable(path: Path, corpus_dir: Path) -> str:
+    """Everything about one file that can fail before it is parsed, each with a Dutch/English reason:
+    its name, where a symbolic link leads, and reading it. Returns the content hash."""
+    raw = path.relative_to(corpus_dir).as_posix()
+    try:
+        raw.encode("utf-8")
+    except UnicodeEncodeError:
+        raise LoadError("bestandsnaam is geen geldige UTF-8; geef het bestand een andere naam / "
+                        "file name is not valid UTF-8") from None
+    if path.is_symlink():
+        target = path.resolve()
+        if not target.is_relative_to(corpus_dir.resolve()):
+            raise LoadError("symbolische koppeling naar buiten de documentenmap, overgeslagen / "
+                            "symbolic link leads outside the corpus folder") from None
+    try:
+        return file_hash(path)
+    except OSError as err:
+        raise LoadError(f"kan het bestand niet lezen ({err.strerror or type(err).__name__}) / "
+                        f"cannot read the file") from None
 
 
 def load_file(path: Path, corpus_dir: Path, max_bytes: int | None = None, min_word_share: float = 0.0,

@@ -1,0 +1,175 @@
+"""Bad input never loses data: one bad file never stops an index, and every bad input gets a Dutch message."""
+import json
+import os
+import shutil
+
+import pytest
+
+import app
+from assistant import cli, loaders
+from assistant.assistant import Assistant
+from assistant.indexing import Indexer
+from assistant.settings import Settings
+from assistant.store import IndexLocked, current_version
+
+GOOD = {"afval.md": "# Afval\n\nHet huishoudelijk afval wordt elke twee weken opgehaald.\n",
+        "parkeren.txt": "In de binnenstad geldt betaald parkeren van negen tot eenentwintig uur.\n"}
+
+
+@pytest.fixture
+def corpus(tmp_path):
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    for name, text in GOOD.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+@pytest.fixture
+def assistant(corpus, tmp_path, embedder):
+    settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index", model_dir=embedder.settings.model_dir)
+    return Assistant(settings, embedder)
+
+
+def test_bad_files_are_reported_per_file_and_the_good_ones_indexed(assistant, corpus, tmp_path, monkeypatch):
+    (corpus / "geheim.md").write_text("# Geheim\n\nDit bestand mag het proces niet lezen.\n", encoding="utf-8")
+    real_hash = loaders.file_hash
+
+    def unreadable(path):  # as root every file is readable: mode 000 is simulated where it bites
+        if path.name == "geheim.md":
+            raise PermissionError(13, "Permission denied")
+        return real_hash(path)
+
+    monkeypatch.setattr(loaders, "file_hash", unreadable)
+    fd = os.open(os.fsencode(corpus) + b"/caf\xe9.txt", os.O_WRONLY | os.O_CREAT)  # a name that is not UTF-8
+    os.write(fd, "Een tekst in een bestand met een Latin-1-naam.".encode())
+    os.close(fd)
+    outside = tmp_path / "buiten.txt"
+    outside.write_text("Dit staat buiten de documentenmap.", encoding="utf-8")
+    os.symlink(outside, corpus / "koppeling.txt")
+
+    report = assistant.build_index()
+    assert sorted(report.added) == sorted(GOOD)
+    assert "Permission denied" in report.failed["geheim.md"]
+    assert "UTF-8" in report.failed["caf\\xe9.txt"]  # shown with a readable escape
+    assert "buiten de documentenmap" in report.failed["koppeling.txt"]
+    assert not assistant.needs_index()  # the failures are remembered: no re-index at every start
+    status = assistant.status()
+    assert status["healthy"] and status["up_to_date"] and set(status["failed"]) == {
+        "geheim.md", "caf\\xe9.txt", "koppeling.txt"}
+    assert assistant.ask("Hoe vaak wordt het afval opgehaald?").found
+
+
+def test_cli_index_with_bad_files_exits_3_and_names_them(corpus, tmp_path, model_dir, capsys):
+    os.symlink("/etc/hostname", corpus / "systeem.txt")
+    code = cli.main(["index", "--corpus", str(corpus), "--index", str(tmp_path / "i")])
+    out = capsys.readouterr().out
+    assert code == cli.EXIT_SOME_FAILED and "systeem.txt: symbolische koppeling" in out
+
+
+def test_app_serves_the_previous_index_when_updating_fails(assistant, monkeypatch, capsys):
+    assistant.build_index()
+    (assistant.settings.corpus_dir / "nieuw.md").write_text("# Nieuw\n\nEen nieuw document.\n", encoding="utf-8")
+    launched = []
+
+    def locked(*args, **kwargs):
+        raise IndexLocked("Er draait al een indexering (proces 1).")
+
+    monkeypatch.setattr(app, "Assistant", lambda: assistant)
+    monkeypatch.setattr(assistant, "ensure_index", locked)
+    monkeypatch.setattr(app, "launch", launched.append)
+    assert app.main() == 0 and launched == [assistant]
+    assert "vorige index" in capsys.readouterr().err
+
+
+def test_app_without_any_usable_index_says_so_and_stops(assistant, monkeypatch, capsys):
+    monkeypatch.setattr(app, "Assistant", lambda: assistant)
+    monkeypatch.setattr(assistant, "ensure_index", lambda **kw: (_ for _ in ()).throw(OSError(28, "No space")))
+    monkeypatch.setattr(app, "launch", lambda a: pytest.fail("must not start without an index"))
+    assert app.main() == 2 and "geen bruikbare index" in capsys.readouterr().err
+
+
+def test_ctrl_c_during_index_leaves_the_index_as_it_was(assistant, monkeypatch, capsys):
+    assistant.build_index()
+    index_dir = assistant.settings.index_dir
+    before = current_version(index_dir)
+    (assistant.settings.corpus_dir / "nieuw.md").write_text("# Nieuw\n\nEen nieuw document.\n", encoding="utf-8")
+
+    def interrupt(self, texts):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(Indexer, "_embed_with_progress", interrupt)
+    code = cli.main(["index", "--corpus", str(assistant.settings.corpus_dir), "--index", str(index_dir)])
+    assert code == cli.EXIT_INTERRUPTED and "De index is zoals hij was" in capsys.readouterr().err
+    assert current_version(index_dir) == before
+    assert not (index_dir / ".lock").exists()
+
+
+def test_cli_index_on_a_file_says_it_is_not_a_folder(tmp_path, capsys):
+    (tmp_path / "los.md").write_text("# Los\n\nEen los bestand.\n", encoding="utf-8")
+    code = cli.main(["index", "--corpus", str(tmp_path / "los.md"), "--index", str(tmp_path / "i")])
+    assert code == cli.EXIT_ERROR and "is een bestand, geen map" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("content", [b"\xff\xfe\x00garbage", b"", b"versie-die-niet-bestaat\n"])
+def test_damaged_current_file_is_reported_with_advice(assistant, content, capsys):
+    assistant.build_index()
+    index_dir = assistant.settings.index_dir
+    (index_dir / "CURRENT").write_bytes(content)
+    args = ["--corpus", str(assistant.settings.corpus_dir), "--index", str(index_dir)]
+    assert cli.main(["status", *args]) == cli.EXIT_ERROR
+    assert "CURRENT" in capsys.readouterr().err
+    assert cli.main(["index", *args]) == cli.EXIT_ERROR  # never a silent re-embed of everything
+    assert "--rebuild" in capsys.readouterr().err
+    assert cli.main(["index", "--rebuild", *args]) == 0
+
+
+@pytest.mark.parametrize("damage", ["vectors.faiss", "chunks.sqlite", "lexical"])
+def test_status_runs_the_integrity_check(assistant, damage, capsys):
+    assistant.build_index()
+    folder = assistant.settings.index_dir / "versions" / current_version(assistant.settings.index_dir)
+    target = folder / damage
+    if target.is_dir():
+        shutil.rmtree(target)
+        target.mkdir()
+    else:
+        target.write_bytes(b"kapot")
+    args = ["--corpus", str(assistant.settings.corpus_dir), "--index", str(assistant.settings.index_dir)]
+    assert cli.main(["status", *args]) == cli.EXIT_ERROR
+    err = capsys.readouterr().err
+    assert "beschadigd" in err or "inconsistent" in err or "past niet" in err, err
+
+
+@pytest.mark.parametrize("lines, message", [
+    (["42"], "regel 1: verwacht een object"),
+    (['{"question": 123, "doc": "a.md"}'], "regel 1: verwacht een object"),
+    (['{"question": "Wat?", "doc": "a.md"}', "{kapot"], "regel 2: geen geldige JSON"),
+    (['{"question": "Wat?"}'], "regel 1: geef"),
+    ([], "bevat geen vragen"),
+])
+def test_cli_eval_bad_question_files_get_a_dutch_message(assistant, tmp_path, lines, message, capsys):
+    assistant.build_index()
+    questions = tmp_path / "vragen.jsonl"
+    questions.write_text("\n".join(lines), encoding="utf-8")
+    args = ["--corpus", str(assistant.settings.corpus_dir), "--index", str(assistant.settings.index_dir)]
+    assert cli.main(["eval", "--questions", str(questions), *args]) == cli.EXIT_ERROR
+    assert message in capsys.readouterr().err
+
+
+def test_cli_eval_on_a_folder_says_so(assistant, tmp_path, capsys):
+    assistant.build_index()
+    args = ["--corpus", str(assistant.settings.corpus_dir), "--index", str(assistant.settings.index_dir)]
+    assert cli.main(["eval", "--questions", str(tmp_path), *args]) == cli.EXIT_ERROR
+    assert "is een map" in capsys.readouterr().err
+
+
+def test_eval_json_still_parses_with_unanswerable_lines(assistant, tmp_path, capsys):
+    assistant.build_index()
+    questions = tmp_path / "vragen.jsonl"
+    questions.write_text("\n".join(json.dumps(q) for q in [
+        {"question": "Hoe vaak wordt het afval opgehaald?", "all_of": ["twee weken"]},
+        {"question": "Wat is de hoofdstad van Peru?", "unanswerable": True}]), encoding="utf-8")
+    args = ["--corpus", str(assistant.settings.corpus_dir), "--index", str(assistant.settings.index_dir)]
+    assert cli.main(["eval", "--questions", str(questions), "--mode", "hybrid", "--json", *args]) == 0
+    row = json.loads(capsys.readouterr().out)["modes"]["hybrid"]
+    assert row["answer_in_quotes"] == 1.0 and row["refused_unanswerable"] == 1.0 and row["refused_answerable"] == 0
