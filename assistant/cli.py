@@ -9,6 +9,7 @@ from pathlib import Path
 
 from .assistant import Assistant
 from .retrieval import MODES
+from .requests import result_count
 from .schema import hit_to_json
 from .store import IndexError_, IndexLocked
 
@@ -146,7 +147,7 @@ def _ready(assistant: Assistant, quiet: bool) -> None:
 
 
 def _search_json(assistant: Assistant, question: str, args) -> dict:
-    hits = assistant.search(question, k=args.k, filters=parse_filters(args.filter), mode=args.mode)
+    hits = assistant.search(question, k=result_count(args.k), filters=parse_filters(args.filter), mode=args.mode)
     return {"query": question, "results": [hit_to_json(h) for h in hits]}
 
 

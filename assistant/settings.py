@@ -73,7 +73,11 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 7860
     admin_password: str = ""
-    feedback_log: Path = PROJECT_ROOT / "index" / "feedback.jsonl"
+    feedback_log: Path | None = None  # None: feedback.jsonl in the index folder
+
+    @property
+    def feedback_path(self) -> Path:
+        return self.feedback_log or self.index_dir / "feedback.jsonl"
 
     @classmethod
     def from_env(cls, **overrides) -> "Settings":

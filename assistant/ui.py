@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import html
-import json
+import logging
 import os
 import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
@@ -13,9 +14,18 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 import gradio as gr  # noqa: E402
 
 from .assistant import Assistant  # noqa: E402
+from .feedback import FeedbackLog  # noqa: E402
+from .login import LoginGuard  # noqa: E402
 from .memo import memo_markdown, memo_text  # noqa: E402
+from .requests import BadRequest, filters_from_json, question_text, result_count  # noqa: E402
 from .schema import Answer, hit_to_json  # noqa: E402
+from .store import IndexError_  # noqa: E402
 from .uploads import UploadRejected, remove_document, store_upload  # noqa: E402
+
+log = logging.getLogger(__name__)
+MEMO_DIR = Path(tempfile.gettempdir()) / "vraagbaak-memo"
+MEMO_MAX_AGE_S = 3600  # memo downloads older than this are removed when a new one is written
+CACHE_CLEANUP = (3600, 3600)  # Gradio's upload and file cache: every hour, files older than an hour go
 
 CSS = """
 .bron {border-left: 4px solid #1f4e8c; padding: 0.4em 0.8em; margin-bottom: 0.8em; background: #f7f9fc; color: #111;}
@@ -83,27 +93,35 @@ def build_ui(assistant: Assistant) -> gr.Blocks:
         history = history + [{"role": "user", "content": question},
                              {"role": "assistant", "content": "Bezig met zoeken in de documenten…"}]
         yield history, answers, gr.update(), "", None, ""
-        answer = assistant.ask(question, filters=parse_filters(docs, gemeenten, domeinen))
+        try:
+            answer = assistant.ask(question, filters=parse_filters(docs, gemeenten, domeinen))
+        except Exception as err:  # the chat never stays on "Bezig …": it says what went wrong
+            log.exception("vraag mislukt")
+            history[-1] = {"role": "assistant", "content": f"Er ging iets mis bij het zoeken: {err}. "
+                                                           "Probeer het opnieuw of meld dit aan de beheerder."}
+            yield history, answers, gr.update(), "", None, ""
+            return
         history[-1] = {"role": "assistant", "content": answer.answer + notice}
         answers = answers + [answer.to_json() | {"index": len(history) - 1}]
         yield history, answers, sources_html(assistant, answer), memo_text(answer), _markdown_file(answer), ""
 
-    def feedback(data: gr.LikeData, answers):
+    feedback_log = FeedbackLog(s.feedback_path)
+
+    def feedback(data: gr.LikeData, answers, votes):
         record = next((a for a in answers if a["index"] == data.index), None)
         if record is None:
-            return
-        entry = {"time": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "vote": "up" if data.liked else "down",
-                 "question": record["question"], "answer": record["answer"], "citations": record["citations"]}
-        s.feedback_log.parent.mkdir(parents=True, exist_ok=True)
-        with s.feedback_log.open("a", encoding="utf-8") as fh:
-            fh.write(json.dumps(entry, ensure_ascii=False) + "\n")
-        gr.Info("Bedankt voor uw feedback.")
+            return votes
+        votes = dict(votes or {})
+        if feedback_log.vote(votes, record, bool(data.liked)):
+            gr.Info("Bedankt voor uw feedback.")
+        return votes
 
-    with gr.Blocks(title="Vraagbaak", analytics_enabled=False) as demo:
+    with gr.Blocks(title="Vraagbaak", analytics_enabled=False, delete_cache=CACHE_CLEANUP) as demo:
         gr.Markdown("# Vraagbaak\nStel een vraag over de documenten. Elk antwoord bestaat uit letterlijke "
                     "citaten met titel, pagina en sectie.")
         with gr.Tab("Vragen"):
             answers = gr.State([])
+            votes = gr.State({})  # this session's vote per answer: a second click changes it, never adds one
             with gr.Row():
                 with gr.Column(scale=3):
                     # no "share" button: it would offer to post the conversation online
@@ -136,17 +154,22 @@ def build_ui(assistant: Assistant) -> gr.Blocks:
             clear.click(lambda: ([], [], sources_html(assistant, None), "", None), None,
                         [chat, answers, sources, memo, download], api_visibility="private")
             copy.click(None, memo, None, js=COPY_JS)
-            chat.like(feedback, answers, None, api_visibility="private")
+            chat.like(feedback, [answers, votes], votes, api_visibility="private")
         with gr.Tab("Beheer"):
             _admin_tab(assistant)
 
         def api_ask(question: str, filters_json: str = "{}") -> dict:
             """De ask-JSON van de CLI."""
-            return assistant.ask(question, filters=json.loads(filters_json or "{}")).to_json()
+            with dutch_errors():
+                question, filters = question_text(question, s.max_question_chars), filters_from_json(filters_json)
+            return assistant.ask(question, filters=filters).to_json()
 
         def api_search(question: str, k: int = 5, filters_json: str = "{}") -> dict:
             """De search-JSON van de CLI."""
-            hits = assistant.search(question, k=int(k), filters=json.loads(filters_json or "{}"))
+            with dutch_errors():
+                question, k = question_text(question, s.max_question_chars), result_count(k)
+                filters = filters_from_json(filters_json)
+            hits = assistant.search(question, k=k, filters=filters)
             return {"query": question, "results": [hit_to_json(h) for h in hits]}
 
         gr.api(api_ask, api_name="ask")
@@ -154,8 +177,23 @@ def build_ui(assistant: Assistant) -> gr.Blocks:
     return demo
 
 
+@contextmanager
+def dutch_errors():
+    """A bad request becomes a gr.Error with its Dutch message (shown to the caller, no server traceback)."""
+    try:
+        yield
+    except BadRequest as err:
+        raise gr.Error(str(err), print_exception=False) from None
+
+
 def _markdown_file(answer: Answer) -> str:
-    folder = Path(tempfile.mkdtemp(prefix="vraagbaak-memo-"))
+    """The memo as a Markdown file in one folder of the app, which is pruned so that it never piles up."""
+    MEMO_DIR.mkdir(parents=True, exist_ok=True)
+    for old in MEMO_DIR.glob("*/antwoord-vraagbaak.md"):
+        if time.time() - old.stat().st_mtime > MEMO_MAX_AGE_S:
+            old.unlink(missing_ok=True)
+            old.parent.rmdir()
+    folder = Path(tempfile.mkdtemp(dir=MEMO_DIR))
     path = folder / "antwoord-vraagbaak.md"
     path.write_text(memo_markdown(answer), encoding="utf-8")
     return str(path)
@@ -187,12 +225,14 @@ def _admin_tab(assistant: Assistant) -> None:
                     "`VRAAGBAAK_ADMIN_PASSWORD` om documenten te kunnen toevoegen, verwijderen en opnieuw te "
                     "indexeren. Vragen stellen kan altijd zonder inloggen.")
         return
-    logged_in = gr.State(False)
+    guard = LoginGuard(s.admin_password)
+    session = gr.State(None)  # time of the last admin action; None: not logged in
     with gr.Column(visible=True) as login_box:
         password = gr.Textbox(label="Beheerwachtwoord", type="password", elem_id="beheer-wachtwoord")
         login = gr.Button("Inloggen", elem_id="beheer-inloggen")
         login_msg = gr.Markdown()
     with gr.Column(visible=False) as panel:
+        logout = gr.Button("Uitloggen", elem_id="beheer-uitloggen", size="sm")
         table = gr.Dataframe(headers=["document", "titel", "pagina's", "passages", "geïndexeerd"],
                              label="Geïndexeerde documenten", interactive=False)
         health = gr.Markdown(elem_id="beheer-aandacht")
@@ -203,17 +243,24 @@ def _admin_tab(assistant: Assistant) -> None:
         reindex_msg = gr.Markdown(elem_id="beheer-index-melding")
         remove_choice = gr.Dropdown([], label="Document verwijderen", elem_id="beheer-verwijder-keuze")
         remove = gr.Button("Verwijder document", variant="stop", elem_id="beheer-verwijderen")
+    ended = "Log (opnieuw) in: u bent niet ingelogd of de sessie is verlopen."
 
-    def do_login(pw):
-        ok = pw == s.admin_password
+    def do_login(pw, request: gr.Request):
+        client = getattr(getattr(request, "client", None), "host", None) or "onbekend"
+        ok = guard.check(client, pw)
         rows = _documents_table(assistant) if ok else []
         choices = [r[0] for r in rows]
-        return (ok, gr.update(visible=not ok), gr.update(visible=ok), "" if ok else "Onjuist wachtwoord.",
-                rows, gr.update(choices=choices), index_health(assistant) if ok else "")
+        return (guard.session_start() if ok else None, gr.update(visible=not ok), gr.update(visible=ok),
+                "" if ok else "Onjuist wachtwoord.", rows, gr.update(choices=choices),
+                index_health(assistant) if ok else "", "")
 
-    def do_upload(paths, ok):
-        if not ok:
-            return "Log eerst in.", gr.update()
+    def do_logout():
+        return None, gr.update(visible=True), gr.update(visible=False), "U bent uitgelogd."
+
+    def do_upload(paths, started):
+        started = guard.session_alive(started)
+        if started is None:
+            return ended, gr.update(), None
         lines = []
         for path in paths or []:
             name = getattr(path, "orig_name", None) or Path(path).name
@@ -223,34 +270,44 @@ def _admin_tab(assistant: Assistant) -> None:
             except UploadRejected as err:
                 lines.append(f"✘ {name} geweigerd: {err}")
         return ("\n\n".join(lines) + "\n\nKlik op ‘Opnieuw indexeren’ om de nieuwe documenten doorzoekbaar te maken.",
-                index_health(assistant))
+                index_health(assistant), started)
 
-    def do_reindex(ok, progress=gr.Progress()):
-        if not ok:
-            return "Log eerst in.", gr.update(), gr.update(), gr.update()
-        report = assistant.build_index(progress=lambda f, m: progress(f, desc=m))
+    def do_reindex(started, progress=gr.Progress()):
+        started = guard.session_alive(started)
+        if started is None:
+            return ended, gr.update(), gr.update(), gr.update(), None
+        try:
+            report = assistant.build_index(progress=lambda f, m: progress(f, desc=m))
+        except IndexError_ as err:  # another indexer holds the lock, a damaged index: said, not "Error"
+            return f"Niet opnieuw geïndexeerd: {err}", gr.update(), gr.update(), gr.update(), started
+        except OSError as err:
+            return (f"Niet opnieuw geïndexeerd: {err.strerror or err}. De vorige index blijft in gebruik.",
+                    gr.update(), gr.update(), gr.update(), started)
         failed = "".join(f"\n- {n}: {r}" for n, r in report.failed.items())
         msg = (f"Index bijgewerkt: {report.documents} documenten, {report.chunks} passages "
                f"(nieuw {len(report.added)}, gewijzigd {len(report.changed)}, verwijderd {len(report.removed)}).")
         rows = _documents_table(assistant)
         return (msg + (f"\n\nNiet geïndexeerd:{failed}" if failed else ""), rows,
-                gr.update(choices=[r[0] for r in rows]), index_health(assistant))
+                gr.update(choices=[r[0] for r in rows]), index_health(assistant), started)
 
-    def do_remove(doc, ok):
-        if not ok or not doc:
-            return "Log eerst in en kies een document.", gr.update()
+    def do_remove(doc, started):
+        started = guard.session_alive(started)
+        if started is None or not doc:
+            return (ended if started is None else "Kies een document."), gr.update(), started
         try:
             remove_document(s.corpus_dir, doc)
         except UploadRejected as err:
-            return f"Niet verwijderd: {err}.", gr.update()
-        return f"{doc} is verwijderd. Klik op ‘Opnieuw indexeren’ om de index bij te werken.", index_health(assistant)
+            return f"Niet verwijderd: {err}.", gr.update(), started
+        return (f"{doc} is verwijderd. Klik op ‘Opnieuw indexeren’ om de index bij te werken.",
+                index_health(assistant), started)
 
-    login_outputs = [logged_in, login_box, panel, login_msg, table, remove_choice, health]
+    login_outputs = [session, login_box, panel, login_msg, table, remove_choice, health, password]
     login.click(do_login, password, login_outputs, api_visibility="private")
     password.submit(do_login, password, login_outputs, api_visibility="private")
-    files.upload(do_upload, [files, logged_in], [upload_msg, health], api_visibility="private")
-    reindex.click(do_reindex, logged_in, [reindex_msg, table, remove_choice, health], api_visibility="private")
-    remove.click(do_remove, [remove_choice, logged_in], [reindex_msg, health], api_visibility="private")
+    logout.click(do_logout, None, [session, login_box, panel, login_msg], api_visibility="private")
+    files.upload(do_upload, [files, session], [upload_msg, health, session], api_visibility="private")
+    reindex.click(do_reindex, session, [reindex_msg, table, remove_choice, health, session], api_visibility="private")
+    remove.click(do_remove, [remove_choice, session], [reindex_msg, health, session], api_visibility="private")
 
 
 def theme() -> gr.themes.Base:
@@ -265,8 +322,11 @@ def theme() -> gr.themes.Base:
 def launch(assistant: Assistant, **kwargs) -> None:
     demo = build_ui(assistant)
     demo.queue(default_concurrency_limit=2)
+    # max_file_size: Gradio refuses larger uploads at the HTTP layer, before anything is stored, for every
+    # caller: /gradio_api/upload needs no login.
     demo.launch(server_name=assistant.settings.host, server_port=assistant.settings.port, css=CSS,
-                theme=theme(), footer_links=[], prevent_thread_lock=True, **kwargs)
+                theme=theme(), footer_links=[], prevent_thread_lock=True,
+                max_file_size=int(assistant.settings.max_file_mb * 1e6), **kwargs)
     # The page is served first; then the model (~5 s to load) warms up, so that the first question does
     # not wait for it. It is loaded once per process (Embedder.model is cached behind a lock).
     assistant.embedder.embed_query("opwarmen")

@@ -38,7 +38,8 @@ def app(tmp_path_factory, model_dir):
     port = free_port()
     env = dict(os.environ, VRAAGBAAK_CORPUS_DIR=str(corpus), VRAAGBAAK_INDEX_DIR=str(corpus.parent / "ui-index"),
                VRAAGBAAK_PORT=str(port), VRAAGBAAK_MODEL_DIR=str(model_dir), VRAAGBAAK_ADMIN_PASSWORD="geheim",
-               VRAAGBAAK_FEEDBACK_LOG=str(corpus.parent / "feedback.jsonl"), GRADIO_ANALYTICS_ENABLED="False")
+               VRAAGBAAK_FEEDBACK_LOG=str(corpus.parent / "feedback.jsonl"), GRADIO_ANALYTICS_ENABLED="False",
+               VRAAGBAAK_MAX_FILE_MB="2", GRADIO_TEMP_DIR=str(corpus.parent / "gradio-cache"))
     log = (corpus.parent / "app.log").open("w")
     proc = subprocess.Popen([sys.executable, str(ROOT / "app.py")], env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/"
@@ -49,7 +50,7 @@ def app(tmp_path_factory, model_dir):
         except OSError:
             assert proc.poll() is None, (corpus.parent / "app.log").read_text()
             time.sleep(1)
-    yield {"url": url, "corpus": corpus, "tmp": corpus.parent}
+    yield {"url": url, "corpus": corpus, "tmp": corpus.parent, "cache": corpus.parent / "gradio-cache"}
     proc.terminate()
     proc.wait(timeout=30)
 
@@ -222,6 +223,53 @@ def test_api_answers_concurrent_calls_correctly(app):
             assert result["found"] is False and result["citations"] == []
     search = client.predict(PARAPHRASE, 2, "{}", api_name="/search")
     assert search["query"] == PARAPHRASE and search["results"][0]["page"] == 3
+
+
+def _folder_bytes(folder: Path) -> int:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) if folder.exists() else 0
+
+
+def test_oversized_uploads_without_login_are_refused_and_nothing_is_stored(app):
+    import httpx
+
+    before = _folder_bytes(app["cache"])
+    payload = b"%PDF-1.4\n" + b"0" * 3_000_000  # above VRAAGBAAK_MAX_FILE_MB=2
+    statuses = []
+    with httpx.Client(timeout=60) as client:
+        for i in range(20):
+            r = client.post(app["url"] + "gradio_api/upload", files={"files": (f"groot-{i}.pdf", payload)})
+            statuses.append(r.status_code)
+    assert all(code == 413 for code in statuses), statuses
+    assert _folder_bytes(app["cache"]) - before < 100_000  # nothing of the 60 MB was kept
+
+
+def test_api_bad_input_gets_a_dutch_message(app):
+    from gradio_client import Client
+
+    client = Client(app["url"], verbose=False)
+    for bad, message in [("[1, 2]", "JSON-object"), ('"Utrecht"', "JSON-object"), ("{kapot", "geen geldige JSON"),
+                         ("[" * 100_000, "hoogstens 10.000 tekens"), ('{"gemeente": 3}', "lijst met teksten")]:
+        with pytest.raises(Exception, match=message):
+            client.predict("afval", bad, api_name="/ask")
+    with pytest.raises(Exception, match="de vraag is leeg"):
+        client.predict("  ", 5, "{}", api_name="/search")
+    assert len(client.predict(PARAPHRASE, -1, "{}", api_name="/search")["results"]) == 1
+    assert len(client.predict(PARAPHRASE, 10**9, "{}", api_name="/search")["results"]) <= 100
+    long = client.predict("laadpalen " * 100_000, 3, "{}", api_name="/search")
+    assert len(long["query"]) <= 1000
+
+
+def test_beheer_logout_ends_the_session(page):
+    page.get_by_role("tab", name="Beheer").click()
+    page.get_by_label("Beheerwachtwoord").fill("fout")
+    page.get_by_role("button", name="Inloggen").click()
+    page.get_by_text("Onjuist wachtwoord.").wait_for()
+    page.get_by_label("Beheerwachtwoord").fill("geheim")
+    page.get_by_role("button", name="Inloggen").click()
+    page.get_by_role("button", name="Uitloggen").click()
+    page.get_by_text("U bent uitgelogd.").wait_for()
+    assert page.get_by_role("button", name="Inloggen").is_visible()
+    assert not page.get_by_role("button", name="Opnieuw indexeren").is_visible()
 
 
 CONTRAST_JS = """(el) => {

@@ -1,0 +1,53 @@
+"""One input check for every boundary (HTTP API, chat, CLI): a bad request gets a Dutch message, never a
+traceback, and nothing unbounded reaches the search."""
+from __future__ import annotations
+
+import json
+
+MAX_K = 100
+MAX_FILTERS_CHARS = 10_000
+
+
+class BadRequest(ValueError):
+    """A request that cannot be answered as sent; the message says why, in Dutch."""
+
+
+def question_text(question, max_chars: int) -> str:
+    """The question as searched and echoed: text, not empty, cut to max_chars."""
+    if not isinstance(question, str) or not question.strip():
+        raise BadRequest("Stel een vraag: de vraag is leeg.")
+    return question.strip()[:max_chars]
+
+
+def result_count(k) -> int:
+    """The number of results, clamped to 1..MAX_K."""
+    try:
+        k = int(k)
+    except (TypeError, ValueError):
+        raise BadRequest(f"k moet een geheel getal van 1 tot {MAX_K} zijn.") from None
+    return max(1, min(MAX_K, k))
+
+
+def filters_from_json(text) -> dict[str, list[str]]:
+    """Filters as JSON: an object whose values are a text or a list of texts, e.g. {"gemeente": ["Utrecht"]}."""
+    if text is None or (isinstance(text, str) and not text.strip()):
+        return {}
+    if not isinstance(text, str) or len(text) > MAX_FILTERS_CHARS:
+        raise BadRequest("De filters moeten als JSON-tekst van hoogstens 10.000 tekens worden meegegeven.")
+    try:
+        value = json.loads(text)
+    except (ValueError, RecursionError):
+        raise BadRequest('De filters zijn geen geldige JSON; voorbeeld: {"gemeente": ["Utrecht"]}.') from None
+    return filters_from_object(value)
+
+
+def filters_from_object(value) -> dict[str, list[str]]:
+    if not isinstance(value, dict):
+        raise BadRequest('De filters moeten een JSON-object zijn, bijvoorbeeld {"gemeente": ["Utrecht"]}.')
+    out = {}
+    for key, want in value.items():
+        items = [want] if isinstance(want, str) else want
+        if not isinstance(items, list) or not all(isinstance(item, str) for item in items):
+            raise BadRequest(f"Filter '{str(key)[:40]}' moet een tekst of een lijst met teksten zijn.")
+        out[str(key)] = items
+    return out

@@ -1,0 +1,67 @@
+"""The admin login guard and the feedback log, on their own (the browser tests drive them through the UI)."""
+import json
+import logging
+
+from assistant.feedback import FeedbackLog
+from assistant.login import FREE_FAILURES, LoginGuard, SESSION_IDLE_S
+from assistant.requests import BadRequest, filters_from_json, question_text, result_count
+
+
+def test_wrong_passwords_slow_down_and_are_logged_without_the_attempt(caplog):
+    slept = []
+    guard = LoginGuard("geheim", base_delay=0.5, sleep=slept.append)
+    with caplog.at_level(logging.WARNING):
+        for i in range(20):
+            assert not guard.check("10.0.0.7", f"raden-{i}")
+    assert slept[:FREE_FAILURES] == [0.0] * FREE_FAILURES
+    assert slept[FREE_FAILURES:FREE_FAILURES + 3] == [0.5, 1.0, 2.0] and max(slept) == 30.0
+    assert sum(slept) > 300  # 20 guesses take minutes, not 20 seconds
+    assert len([r for r in caplog.records if "onjuist wachtwoord" in r.getMessage()]) == 20
+    assert not any("raden" in r.getMessage() for r in caplog.records)
+    assert guard.check("10.0.0.8", "geheim")  # another client is not slowed down
+    assert guard.check("10.0.0.7", "geheim") and guard.delay_for(0) == 0.0  # success resets
+
+
+def test_session_ends_after_inactivity():
+    now = [1000.0]
+    guard = LoginGuard("geheim", sleep=lambda s: None, clock=lambda: now[0])
+    started = guard.session_start()
+    now[0] += SESSION_IDLE_S - 1
+    started = guard.session_alive(started)
+    assert started == now[0]  # activity renews it
+    now[0] += SESSION_IDLE_S + 1
+    assert guard.session_alive(started) is None
+    assert guard.session_alive(None) is None
+
+
+def test_500_likes_on_one_answer_leave_one_record(tmp_path):
+    log = FeedbackLog(tmp_path / "feedback.jsonl")
+    votes = {}
+    answer = {"index": 1, "question": "Vraag\u2028met scheiding\u0085", "answer": "Antwoord", "citations": []}
+    written = [log.vote(votes, answer, True) for _ in range(500)]
+    assert written.count(True) == 1
+    assert log.vote(votes, answer, False)  # a changed vote is recorded, with what it replaces
+    lines = (tmp_path / "feedback.jsonl").read_text(encoding="utf-8").split("\n")
+    assert len([line for line in lines if line]) == 2  # U+2028 and U+0085 are escaped, not raw line breaks
+    assert json.loads(lines[1])["replaces"] == "up" and json.loads(lines[0])["question"] == answer["question"]
+
+
+def test_feedback_log_is_rotated_at_its_size_cap(tmp_path):
+    log = FeedbackLog(tmp_path / "feedback.jsonl", max_bytes=2_000)
+    for i in range(50):
+        log.vote({}, {"index": i, "question": "q" * 50, "answer": "a", "citations": []}, True)
+    assert (tmp_path / "feedback.jsonl").stat().st_size <= 2_000
+    assert (tmp_path / "feedback.jsonl.1").exists()
+
+
+def test_request_checks():
+    assert filters_from_json('{"gemeente": "Utrecht", "doc": ["a.md"]}') == {"gemeente": ["Utrecht"],
+                                                                             "doc": ["a.md"]}
+    assert filters_from_json("") == {} and result_count(-5) == 1 and result_count(10**9) == 100
+    assert question_text("  vraag  " + "x" * 5000, 100) == ("vraag  " + "x" * 5000)[:100]
+    for bad in ("[]", "3", "{", '{"a": {"b": 1}}'):
+        try:
+            filters_from_json(bad)
+        except BadRequest:
+            continue
+        raise AssertionError(bad)
