@@ -2,11 +2,25 @@
 
     python app.py            # http://127.0.0.1:7860
 """
+import ctypes
 import logging
 import os
 import sys
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+
+
+def limit_malloc_arenas(arenas: int = 2) -> None:
+    """glibc gives every thread that allocates its own malloc arena; with the web server's worker threads and
+    torch that let RSS creep up under load (scripts/soak.py). Two arenas keep it flat. Before any thread
+    starts; a no-op where the C library is not glibc."""
+    try:
+        ctypes.CDLL("libc.so.6").mallopt(-8, arenas)  # -8: M_ARENA_MAX
+    except (OSError, AttributeError):
+        pass
+
+
+limit_malloc_arenas()
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from assistant.assistant import Assistant  # noqa: E402

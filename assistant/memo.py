@@ -1,25 +1,39 @@
 """An answer as text an adviser can paste into a memo: quotes plus a Dutch source list."""
 from __future__ import annotations
 
+import re
+
 from .schema import Answer, Citation
 
 UNKNOWN = {"", "onbekend", None}
+_TAG = re.compile(r"<[^>]*>")
+
+
+def plain(value) -> str:
+    """Metadata as plain text: front matter can hold HTML, which has no place in a memo or a Word file."""
+    return " ".join(_TAG.sub("", str(value)).split())
+
+
+def web_address(value) -> str | None:
+    """Only http(s) addresses from metadata are cited (no javascript:, file: or data: links)."""
+    value = str(value or "").strip()
+    return value if re.match(r"^https?://[^\s<>\"]+$", value, re.I) else None
 
 
 def source_reference(c: Citation, with_url: bool = True) -> str:
     """Title, organisation or gemeente, year, page, section, URL — in that order, skipping what is unknown.
     The one reference style for the chat answer, the memo text and the Markdown download."""
     meta = c.metadata or {}
-    parts = [c.title]
+    parts = [plain(c.title)]
     who = meta.get("gemeente") if meta.get("gemeente") not in UNKNOWN else meta.get("organisatie")
     if who not in UNKNOWN:
-        parts.append(str(who))
+        parts.append(plain(who))
     if meta.get("jaar") not in UNKNOWN:
-        parts.append(str(meta["jaar"]))
+        parts.append(plain(meta["jaar"]))
     parts.append(f"p. {c.pages}" if c.page is not None else "geen paginanummer")
     if c.section:
-        parts.append(f"§ {c.section}")
-    url = meta.get("bron") or _first(meta.get("bronnen"))
+        parts.append(f"§ {plain(c.section)}")
+    url = web_address(meta.get("bron") or _first(meta.get("bronnen")))
     text = ", ".join(parts) + "."
     return f"{text} {url}" if url and with_url else text
 

@@ -65,3 +65,14 @@ def test_request_checks():
         except BadRequest:
             continue
         raise AssertionError(bad)
+
+
+def test_memo_reference_strips_html_and_cites_only_web_addresses():
+    from assistant.memo import source_reference
+    from assistant.schema import Citation
+
+    c = Citation(1, "a.md", "<b>Slim</b> vegen<script>alert(1)</script>", None, None, "Citaat.",
+                 metadata={"gemeente": "<i>Utrecht</i>", "bron": "javascript:alert(1)"})
+    assert source_reference(c) == "Slim vegenalert(1), Utrecht, geen paginanummer."
+    c.metadata["bron"] = "https://example.org/slim"
+    assert source_reference(c).endswith(" https://example.org/slim")
