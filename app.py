@@ -37,7 +37,7 @@ def update_index(assistant: Assistant) -> None:
         return
     print("De index ontbreekt of is verouderd; bezig met indexeren…", file=sys.stderr)
     with tqdm(total=100, desc="indexeren", unit="%") as bar:
-        report = assistant.ensure_index(progress=lambda f, m: bar.update(max(0, int(f * 100) - bar.n)))
+        report = assistant.build_index(progress=lambda f, m: bar.update(max(0, int(f * 100) - bar.n)))
     print(f"Index klaar: {report.documents} documenten, {report.chunks} passages.", file=sys.stderr)
     for name, reason in sorted(report.failed.items()):
         print(f"  overgeslagen: {name}: {reason}", file=sys.stderr)

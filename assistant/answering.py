@@ -200,7 +200,7 @@ def quote_window(sentences: list[Evidence], best: int, max_words: int, kind: re.
         while j >= 0 and sentences[j].item:
             j -= 1
         if j >= 0 and sentences[j].text.rstrip().endswith(":"):
-            if budget(j, hi) <= max_words:
+            if budget(j, hi) <= max_words or j == lo - 1:  # adjacent: never an ellipsis over nothing
                 lo = j
             elif budget(lo, hi) + sentences[j].words <= max_words + 20:
                 lead_in = j

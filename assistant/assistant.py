@@ -110,14 +110,17 @@ class Assistant:
         in a small cache, since the same passages come back for related questions."""
         import numpy as np
 
-        with self._lock:
-            missing = list(dict.fromkeys(t for t in sentences if t not in self._sentence_vectors))
+        with self._lock:  # take what is cached now: another question may evict it before we use it
+            known = {t: self._sentence_vectors[t] for t in sentences if t in self._sentence_vectors}
+            for t in known:
+                self._sentence_vectors.move_to_end(t)
+        missing = list(dict.fromkeys(t for t in sentences if t not in known))
         fresh = dict(zip(missing, self.embedder.embed_passages(missing))) if missing else {}
         with self._lock:
             self._sentence_vectors.update(fresh)
-            vectors = np.vstack([fresh[t] if t in fresh else self._sentence_vectors[t] for t in sentences])
             while len(self._sentence_vectors) > 4096:
                 self._sentence_vectors.popitem(last=False)
+        vectors = np.vstack([known[t] if t in known else fresh[t] for t in sentences])
         return (vectors @ self.embedder.embed_query(question)).tolist()
 
     def document_text(self, doc: str) -> str:
@@ -127,10 +130,6 @@ class Assistant:
             if len(self._doc_texts) > 64:
                 self._doc_texts.popitem(last=False)
         return self._doc_texts[doc]
-
-    def page_text(self, doc: str, page: int | None) -> str:
-        pages = self.index.pages(doc)
-        return next((text for number, _, text in pages if number == page), pages[0][2] if pages else "")
 
     def pages_text(self, doc: str, first: int | None, last: int | None = None) -> str:
         """The text of pages first..last of a document (the whole text for a document without pages)."""

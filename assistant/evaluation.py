@@ -18,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .answering import ELLIPSIS
 from .schema import Answer, Hit
 
 _WS = re.compile(r"\s+")
@@ -51,6 +52,8 @@ def _parse_line(line: str, number: int) -> dict:
     if not (q.get("unanswerable") or "doc" in q or "answer" in q or any(q.get(f) for f in PHRASE_FIELDS)):
         raise QuestionFileError(f"regel {number}: geef \"doc\", \"answer\", \"all_of\"/\"any_of\" of "
                                 f"\"unanswerable\": true")
+    if "answer" in q and not isinstance(q["answer"], str):
+        raise QuestionFileError(f"regel {number}: \"answer\" moet een tekst zijn")
     for f in PHRASE_FIELDS:
         if not isinstance(q.get(f, []), list) or not all(isinstance(p, str) for p in q.get(f, [])):
             raise QuestionFileError(f"regel {number}: \"{f}\" moet een lijst met teksten zijn")
@@ -123,7 +126,7 @@ def answer_scores(questions: list[dict], answers: list[Answer], page_text) -> di
 
 def _on_pages(citation, page_text) -> bool:
     text = _norm(page_text(citation.doc, citation.page, citation.page_end or citation.page))
-    return all(_norm(part) in text for part in citation.quote.split(" … "))
+    return all(_norm(part) in text for part in citation.quote.split(ELLIPSIS))
 
 
 def _mean(values) -> float:

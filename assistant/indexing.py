@@ -18,7 +18,7 @@ from . import __version__
 from .chunking import CHUNKER_VERSION, chunk_document, embedding_text
 from .embedding import Embedder
 from .lexical import LexicalIndex
-from .loaders import IsolatedLoader, LoadError, check_readable, corpus_files, relative_name
+from .loaders import IsolatedLoader, LoadError, UnreadableFile, check_readable, corpus_files, relative_name
 from .schema import Chunk, Document, Page
 from .settings import Settings
 from .store import IndexError_, LoadedIndex, WriterLock, current_version, write_version
@@ -162,6 +162,12 @@ class Indexer:
             digest = check_readable(path, s.corpus_dir)
         except LoadError as err:
             report.failed[name] = str(err)
+            if isinstance(err, UnreadableFile) and previous is not None and name in previous.documents:
+                # unreadable now (a lock, permissions): keep what the index had; the next run tries again
+                doc, chunks = self._reuse(previous, name)
+                report.failed[name] += " (de vorige versie blijft in de index)"
+                got.indexed_at[name] = old_files[name]["indexed_at"]
+                self._keep(got, doc, chunks)
             return
         if digest in got.hashes:
             report.duplicates[name] = got.hashes[digest]
@@ -183,10 +189,13 @@ class Indexer:
         except OSError as err:  # the file vanished or became unreadable while it was read
             report.failed[name] = f"kan het bestand niet lezen ({err.strerror or type(err).__name__}) / cannot read"
             return
-        got.hashes[digest] = name
+        self._keep(got, doc, chunks)
+
+    def _keep(self, got: "_Collected", doc: Document, chunks: list[Chunk]) -> None:
+        got.hashes[doc.content_hash] = doc.path
         got.documents.append(doc)
-        got.chunks[name] = chunks
-        got.keys[name] = [text_key(embedding_text(c), s.model) for c in chunks]
+        got.chunks[doc.path] = chunks
+        got.keys[doc.path] = [text_key(embedding_text(c), self.settings.model) for c in chunks]
 
     def _previous(self) -> LoadedIndex | None:
         if not current_version(self.settings.index_dir):

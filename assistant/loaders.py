@@ -24,6 +24,10 @@ class LoadError(Exception):
     """A file that cannot be indexed; the message is shown to maintainers."""
 
 
+class UnreadableFile(LoadError):
+    """A file that exists but cannot be read now (permissions, a lock): it may be readable next time."""
+
+
 def file_hash(path: Path) -> str:
     h = hashlib.sha256()
     with path.open("rb") as fh:
@@ -62,7 +66,7 @@ def check_readable(path: Path, corpus_dir: Path) -> str:
     try:
         return file_hash(path)
     except OSError as err:
-        raise LoadError(f"kan het bestand niet lezen ({err.strerror or type(err).__name__}) / "
+        raise UnreadableFile(f"kan het bestand niet lezen ({err.strerror or type(err).__name__}) / "
                         f"cannot read the file") from None
 
 

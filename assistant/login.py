@@ -25,19 +25,18 @@ class LoginGuard:
     def delay_for(self, failures: int) -> float:
         if failures < FREE_FAILURES:
             return 0.0
-        return min(MAX_DELAY_S, self.base_delay * 2 ** (failures - FREE_FAILURES))
+        return min(MAX_DELAY_S, self.base_delay * 2 ** min(failures - FREE_FAILURES, 32))
 
     def check(self, client: str, attempt: str) -> bool:
         """True for the right password. A client that failed before waits first, so guessing is slow."""
-        with self._lock:
+        with self._lock:  # counted before the wait: parallel attempts each count
             failures = self._failures.get(client, 0)
+            self._failures[client] = failures + 1
         self._sleep(self.delay_for(failures))
         ok = hmac.compare_digest((attempt or "").encode(), self._password)
-        with self._lock:
-            if ok:
+        if ok:
+            with self._lock:
                 self._failures.pop(client, None)
-            else:
-                self._failures[client] = failures + 1
         if not ok:
             log.warning("beheer: onjuist wachtwoord van %s (poging %d)", client, failures + 1)
         return ok

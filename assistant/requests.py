@@ -23,7 +23,7 @@ def result_count(k) -> int:
     """The number of results, clamped to 1..MAX_K."""
     try:
         k = int(k)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise BadRequest(f"k moet een geheel getal van 1 tot {MAX_K} zijn.") from None
     return max(1, min(MAX_K, k))
 

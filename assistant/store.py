@@ -69,18 +69,19 @@ class DocumentRecord:
 def current_version(index_dir: Path) -> str | None:
     """The live version named in CURRENT; None when there is no index yet. A CURRENT that is empty, not
     text, or names no version folder is damage, not "no index": rebuilding silently would re-embed all."""
-    try:
-        raw = (index_dir / "CURRENT").read_bytes()
-    except FileNotFoundError:
-        return None
-    try:
-        name = raw.decode("ascii").strip()
-    except UnicodeDecodeError:
-        name = ""
-    if not name or "/" in name or not (index_dir / "versions" / name).is_dir():
-        raise IndexError_(f"Het bestand CURRENT in {index_dir} is beschadigd of wijst naar een versie die niet "
-                          f"bestaat. {REBUILD_ADVICE} / CURRENT is damaged.")
-    return name
+    for _ in range(2):  # an indexer may switch CURRENT and remove the old version between our two reads
+        try:
+            raw = (index_dir / "CURRENT").read_bytes()
+        except FileNotFoundError:
+            return None
+        try:
+            name = raw.decode("ascii").strip()
+        except UnicodeDecodeError:
+            name = ""
+        if name and "/" not in name and (index_dir / "versions" / name).is_dir():
+            return name
+    raise IndexError_(f"Het bestand CURRENT in {index_dir} is beschadigd of wijst naar een versie die niet "
+                      f"bestaat. {REBUILD_ADVICE} / CURRENT is damaged.")
 
 
 def read_manifest(index_dir: Path) -> dict | None:

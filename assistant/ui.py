@@ -23,7 +23,7 @@ from .store import IndexError_  # noqa: E402
 from .uploads import UploadRejected, remove_document, store_upload  # noqa: E402
 
 log = logging.getLogger(__name__)
-MEMO_DIR = Path(tempfile.gettempdir()) / "vraagbaak-memo"
+_memo_dir: Path | None = None  # one private folder per process (mkdtemp: mode 700, not guessable)
 MEMO_MAX_AGE_S = 3600  # memo downloads older than this are removed when a new one is written
 CACHE_CLEANUP = (3600, 3600)  # Gradio's upload and file cache: every hour, files older than an hour go
 
@@ -64,7 +64,7 @@ def _source_block(assistant: Assistant, c) -> str:
         details.append(f"sectie: {c.section}")
     if c.relevance is not None:
         details.append(f"relevantie {c.relevance:.2f}")
-    page = html.escape(assistant.page_text(c.doc, c.page))
+    page = html.escape(assistant.pages_text(c.doc, c.page, c.page_end))
     return (f"<div class='bron'><p><strong>[{c.n}] {html.escape(c.title)}</strong> "
             f"<code>{html.escape(c.doc)}</code><br><span class='meta'>{html.escape(' · '.join(details))}</span></p>"
             f"<blockquote>{quote}</blockquote><details><summary>Toon de tekst van de hele pagina</summary>"
@@ -95,6 +95,7 @@ def build_ui(assistant: Assistant) -> gr.Blocks:
         yield history, answers, gr.update(), "", None, ""
         try:
             answer = assistant.ask(question, filters=parse_filters(docs, gemeenten, domeinen))
+            memo_file = _markdown_file(answer)
         except Exception as err:  # the chat never stays on "Bezig …": it says what went wrong
             log.exception("vraag mislukt")
             history[-1] = {"role": "assistant", "content": f"Er ging iets mis bij het zoeken: {err}. "
@@ -103,7 +104,7 @@ def build_ui(assistant: Assistant) -> gr.Blocks:
             return
         history[-1] = {"role": "assistant", "content": answer.answer + notice}
         answers = answers + [answer.to_json() | {"index": len(history) - 1}]
-        yield history, answers, sources_html(assistant, answer), memo_text(answer), _markdown_file(answer), ""
+        yield history, answers, sources_html(assistant, answer), memo_text(answer), memo_file, ""
 
     feedback_log = FeedbackLog(s.feedback_path)
 
@@ -182,18 +183,23 @@ def dutch_errors():
     """A bad request becomes a gr.Error with its Dutch message (shown to the caller, no server traceback)."""
     try:
         yield
-    except BadRequest as err:
+    except (BadRequest, IndexError_) as err:  # IndexError_: no index yet, locked, damaged
         raise gr.Error(str(err), print_exception=False) from None
 
 
 def _markdown_file(answer: Answer) -> str:
     """The memo as a Markdown file in one folder of the app, which is pruned so that it never piles up."""
-    MEMO_DIR.mkdir(parents=True, exist_ok=True)
-    for old in MEMO_DIR.glob("*/antwoord-vraagbaak.md"):
-        if time.time() - old.stat().st_mtime > MEMO_MAX_AGE_S:
-            old.unlink(missing_ok=True)
-            old.parent.rmdir()
-    folder = Path(tempfile.mkdtemp(dir=MEMO_DIR))
+    global _memo_dir
+    if _memo_dir is None:
+        _memo_dir = Path(tempfile.mkdtemp(prefix="vraagbaak-memo-"))
+    for old in _memo_dir.glob("*/antwoord-vraagbaak.md"):
+        try:
+            if time.time() - old.stat().st_mtime > MEMO_MAX_AGE_S:
+                old.unlink()
+                old.parent.rmdir()
+        except OSError:  # another request removed it first
+            pass
+    folder = Path(tempfile.mkdtemp(dir=_memo_dir))
     path = folder / "antwoord-vraagbaak.md"
     path.write_text(memo_markdown(answer), encoding="utf-8")
     return str(path)

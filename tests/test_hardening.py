@@ -76,7 +76,7 @@ def test_app_serves_the_previous_index_when_updating_fails(assistant, monkeypatc
         raise IndexLocked("Er draait al een indexering (proces 1).")
 
     monkeypatch.setattr(app, "Assistant", lambda: assistant)
-    monkeypatch.setattr(assistant, "ensure_index", locked)
+    monkeypatch.setattr(assistant, "build_index", locked)
     monkeypatch.setattr(app, "launch", launched.append)
     assert app.main() == 0 and launched == [assistant]
     assert "vorige index" in capsys.readouterr().err
@@ -84,7 +84,7 @@ def test_app_serves_the_previous_index_when_updating_fails(assistant, monkeypatc
 
 def test_app_without_any_usable_index_says_so_and_stops(assistant, monkeypatch, capsys):
     monkeypatch.setattr(app, "Assistant", lambda: assistant)
-    monkeypatch.setattr(assistant, "ensure_index", lambda **kw: (_ for _ in ()).throw(OSError(28, "No space")))
+    monkeypatch.setattr(assistant, "build_index", lambda **kw: (_ for _ in ()).throw(OSError(28, "No space")))
     monkeypatch.setattr(app, "launch", lambda a: pytest.fail("must not start without an index"))
     assert app.main() == 2 and "geen bruikbare index" in capsys.readouterr().err
 
@@ -173,3 +173,23 @@ def test_eval_json_still_parses_with_unanswerable_lines(assistant, tmp_path, cap
     assert cli.main(["eval", "--questions", str(questions), "--mode", "hybrid", "--json", *args]) == 0
     row = json.loads(capsys.readouterr().out)["modes"]["hybrid"]
     assert row["answer_in_quotes"] == 1.0 and row["refused_unanswerable"] == 1.0 and row["refused_answerable"] == 0
+
+
+def test_a_file_unreadable_for_a_moment_keeps_its_previous_version(assistant, monkeypatch):
+    assistant.build_index()
+    real_hash = loaders.file_hash
+
+    def locked(path):
+        if path.name == "afval.md":
+            raise PermissionError(13, "Permission denied")
+        return real_hash(path)
+
+    monkeypatch.setattr(loaders, "file_hash", locked)
+    (assistant.settings.corpus_dir / "nieuw.md").write_text("# Nieuw\n\nEen nieuw document.\n", encoding="utf-8")
+    report = assistant.build_index()
+    assert "vorige versie blijft in de index" in report.failed["afval.md"]
+    assert "afval.md" in {d["doc"] for d in assistant.documents()}
+    assert assistant.ask("Hoe vaak wordt het afval opgehaald?").found
+    monkeypatch.setattr(loaders, "file_hash", real_hash)
+    assert not assistant.needs_index()  # readable again and unchanged: the index already holds it
+    assert "afval.md" not in assistant.build_index().failed
