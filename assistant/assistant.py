@@ -9,6 +9,7 @@ from pathlib import Path
 from .answering import ELLIPSIS, AnswerBuilder, Calibration
 from .cleaning import collapse_whitespace
 from .embedding import Embedder
+from .followup import searched_as
 from .indexing import IndexReport, Indexer, chunker_settings, stale_files
 from .retrieval import search as run_search
 from .schema import Answer, Hit
@@ -89,11 +90,19 @@ class Assistant:
                           s.rrf_k, s.bm25_weight, s.fusion, timings)
 
     def ask(self, question: str, filters: dict | None = None, mode: str | None = None,
-            k: int | None = None, timings: Timings | None = None) -> Answer:
+            k: int | None = None, timings: Timings | None = None, previous: list[str] | tuple = ()) -> Answer:
+        """previous: the earlier questions of the conversation, oldest first. A follow-up that leans on them
+        ("En in Rotterdam?") is searched together with the subject of the question it continues."""
         s = self.settings
-        hits = self.search(question, k=k or max(s.top_k, 5), filters=filters, mode=mode, timings=timings)
+        question = question[: s.max_question_chars]
+        query = searched_as(question, [p[: s.max_question_chars] for p in previous])
+        hits = self.search(query, k=k or max(s.top_k, 5), filters=filters, mode=mode, timings=timings)
         with stage(timings, "answer"):
-            return self.answer_builder().build(question[: s.max_question_chars], hits)
+            answer = self.answer_builder().build(query, hits)
+        answer.question, answer.searched_as = question, query
+        if query != question:
+            answer.answer = f"Gezocht op: „{query}”\n\n{answer.answer}"
+        return answer
 
     def answer_builder(self) -> AnswerBuilder:
         s = self.settings

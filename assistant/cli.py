@@ -52,6 +52,8 @@ def parser() -> argparse.ArgumentParser:
     p = sub.add_parser("ask", help="stel een vraag; antwoord met letterlijke citaten")
     p.add_argument("question", nargs="?")
     p.add_argument("--batch", metavar="FILE", help="één vraag per regel ('-' = stdin); één ask-JSON per regel")
+    p.add_argument("--previous", action="append", default=[], metavar="VRAAG",
+                   help="een eerdere vraag uit het gesprek (herhaalbaar, oudste eerst) voor een vervolgvraag")
     _common(p)
     _query_options(p)
 
@@ -190,7 +192,7 @@ def cmd_ask(assistant: Assistant, args) -> int:
         return 0
     if not args.question:
         raise SystemExit("geef een vraag of --batch FILE")
-    answer = assistant.ask(args.question, filters=parse_filters(args.filter), mode=args.mode)
+    answer = assistant.ask(args.question, filters=parse_filters(args.filter), mode=args.mode, previous=args.previous)
     if args.json:
         print(json.dumps(answer.to_json(), ensure_ascii=False, indent=1))
     else:

@@ -7,7 +7,8 @@ A question line is a JSON object with "question" and any of:
   "all_of" and, if given, one of "any_of";
 - "answer": one answer phrase (as in policyqa), used like "all_of";
 - "page": the 1-based page that holds the answer (PDF sets);
-- "unanswerable": true: the documents do not answer it; the right answer is a refusal.
+- "unanswerable": true: the documents do not answer it; the right answer is a refusal;
+- "previous": earlier questions of the conversation (oldest first): the question is a follow-up.
 """
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from .answering import ELLIPSIS
+from .followup import searched_as
 from .schema import Answer, Hit
 
 _WS = re.compile(r"\s+")
@@ -54,6 +56,8 @@ def _parse_line(line: str, number: int) -> dict:
                                 f"\"unanswerable\": true")
     if "answer" in q and not isinstance(q["answer"], str):
         raise QuestionFileError(f"regel {number}: \"answer\" moet een tekst zijn")
+    if not isinstance(q.get("previous", []), list) or not all(isinstance(p, str) for p in q.get("previous", [])):
+        raise QuestionFileError(f"regel {number}: \"previous\" moet een lijst met eerdere vragen zijn")
     for f in PHRASE_FIELDS:
         if not isinstance(q.get(f, []), list) or not all(isinstance(p, str) for p in q.get(f, [])):
             raise QuestionFileError(f"regel {number}: \"{f}\" moet een lijst met teksten zijn")
@@ -112,6 +116,10 @@ def answer_scores(questions: list[dict], answers: list[Answer], page_text) -> di
                                              for q, a in with_phrases)
     if answerable:
         out["refused_answerable"] = _mean(not a.found for _, a in answerable)
+    with_doc = [(q, a) for q, a in answerable if "doc" in q]
+    if with_doc:  # the first quote comes from the document that answers the question
+        out["first_quote_right_document"] = _mean(bool(a.citations) and a.citations[0].doc == q["doc"]
+                                                  for q, a in with_doc)
     if unanswerable:
         out["refused_unanswerable"] = _mean(not a.found for a in unanswerable)
     cited = [c for a in answers for c in a.citations if c.page is not None]
@@ -145,7 +153,7 @@ def evaluate(assistant, questions: list[dict], k: int = 5, modes: list[str] | tu
         for q in retrievable:
             assistant.embedder.clear_cache()  # time the whole search, query embedding included
             started = time.perf_counter()
-            hits = assistant.search(q["question"], k=max(k, 10), mode=mode)
+            hits = assistant.search(searched_as(q["question"], q.get("previous", [])), k=max(k, 10), mode=mode)
             latencies.append((time.perf_counter() - started) * 1000)
             ranks.append(first_relevant_rank(q, hits))
         row = score_ranks(ranks)
@@ -156,7 +164,7 @@ def evaluate(assistant, questions: list[dict], k: int = 5, modes: list[str] | tu
             asked, ask_ms = [], []
             for q in questions:
                 started = time.perf_counter()
-                asked.append(assistant.ask(q["question"], mode=mode))
+                asked.append(assistant.ask(q["question"], mode=mode, previous=q.get("previous", [])))
                 ask_ms.append((time.perf_counter() - started) * 1000)
             row.update(answer_scores(questions, asked, assistant.pages_text))
             row["ask_ms_p50"] = float(np.percentile(ask_ms, 50))
@@ -164,8 +172,8 @@ def evaluate(assistant, questions: list[dict], k: int = 5, modes: list[str] | tu
     return result
 
 
-ANSWER_COLUMNS = ["answer_in_quotes", "answer_in_first_quote", "refused_answerable", "refused_unanswerable",
-                  "page_correct", "gold_page_cited"]
+ANSWER_COLUMNS = ["answer_in_quotes", "answer_in_first_quote", "first_quote_right_document", "refused_answerable",
+                  "refused_unanswerable", "page_correct", "gold_page_cited"]
 
 
 def format_table(result: dict) -> str:

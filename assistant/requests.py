@@ -41,6 +41,25 @@ def filters_from_json(text) -> dict[str, list[str]]:
     return filters_from_object(value)
 
 
+MAX_PREVIOUS = 10
+
+
+def previous_from_json(text) -> list[str]:
+    """Earlier questions of a conversation as a JSON list of texts, oldest first (the last MAX_PREVIOUS)."""
+    if text is None or (isinstance(text, str) and not text.strip()):
+        return []
+    if not isinstance(text, str) or len(text) > MAX_FILTERS_CHARS:
+        raise BadRequest("De eerdere vragen moeten als JSON-lijst van hoogstens 10.000 tekens worden meegegeven.")
+    try:
+        value = json.loads(text)
+    except (ValueError, RecursionError):
+        raise BadRequest('De eerdere vragen zijn geen geldige JSON; voorbeeld: ["Hoe pakt Utrecht afval aan?"].') \
+            from None
+    if not isinstance(value, list) or not all(isinstance(q, str) for q in value):
+        raise BadRequest("De eerdere vragen moeten een JSON-lijst met teksten zijn.")
+    return value[-MAX_PREVIOUS:]
+
+
 def filters_from_object(value) -> dict[str, list[str]]:
     if not isinstance(value, dict):
         raise BadRequest('De filters moeten een JSON-object zijn, bijvoorbeeld {"gemeente": ["Utrecht"]}.')

@@ -104,11 +104,12 @@ class Answer:
     answer: str
     citations: list[Citation]
     nearest_documents: list[dict[str, str]] = field(default_factory=list)
+    searched_as: str = ""  # what was searched: the question, or a follow-up with its earlier subject
 
     def to_json(self) -> dict:
         return {"question": self.question, "found": self.found, "answer": self.answer,
                 "citations": [c.to_json() for c in self.citations],
-                "nearest_documents": list(self.nearest_documents)}
+                "nearest_documents": list(self.nearest_documents), "searched_as": self.searched_as or self.question}
 
 
 @dataclass

@@ -17,7 +17,7 @@ from .assistant import Assistant  # noqa: E402
 from .feedback import FeedbackLog  # noqa: E402
 from .login import LoginGuard  # noqa: E402
 from .memo import memo_markdown, memo_text  # noqa: E402
-from .requests import BadRequest, filters_from_json, question_text, result_count  # noqa: E402
+from .requests import BadRequest, filters_from_json, previous_from_json, question_text, result_count  # noqa: E402
 from .schema import Answer, hit_to_json  # noqa: E402
 from .store import IndexError_  # noqa: E402
 from .uploads import UploadRejected, remove_document, store_upload  # noqa: E402
@@ -90,11 +90,12 @@ def build_ui(assistant: Assistant) -> gr.Blocks:
         if len(question) > s.max_question_chars:
             question = question[: s.max_question_chars]
             notice = f"\n\n_(Uw vraag is ingekort tot {s.max_question_chars} tekens.)_"
+        previous = [_text(m["content"]) for m in history if m.get("role") == "user"][-3:]
         history = history + [{"role": "user", "content": question},
                              {"role": "assistant", "content": "Bezig met zoeken in de documenten…"}]
         yield history, answers, gr.update(), "", None, ""
         try:
-            answer = assistant.ask(question, filters=parse_filters(docs, gemeenten, domeinen))
+            answer = assistant.ask(question, filters=parse_filters(docs, gemeenten, domeinen), previous=previous)
             memo_file = _markdown_file(answer)
         except Exception as err:  # the chat never stays on "Bezig …": it says what went wrong
             log.exception("vraag mislukt")
@@ -159,11 +160,12 @@ def build_ui(assistant: Assistant) -> gr.Blocks:
         with gr.Tab("Beheer"):
             _admin_tab(assistant)
 
-        def api_ask(question: str, filters_json: str = "{}") -> dict:
-            """De ask-JSON van de CLI."""
+        def api_ask(question: str, filters_json: str = "{}", previous_json: str = "[]") -> dict:
+            """De ask-JSON van de CLI; previous_json: eerdere vragen van het gesprek (JSON-lijst, oudste eerst)."""
             with dutch_errors():
                 question, filters = question_text(question, s.max_question_chars), filters_from_json(filters_json)
-            return assistant.ask(question, filters=filters).to_json()
+                previous = previous_from_json(previous_json)
+                return assistant.ask(question, filters=filters, previous=previous).to_json()
 
         def api_search(question: str, k: int = 5, filters_json: str = "{}") -> dict:
             """De search-JSON van de CLI."""
@@ -176,6 +178,15 @@ def build_ui(assistant: Assistant) -> gr.Blocks:
         gr.api(api_ask, api_name="ask")
         gr.api(api_search, api_name="search")
     return demo
+
+
+def _text(content) -> str:
+    """A chat message's text: Gradio gives it back as a string or as a list of content parts."""
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list):
+        return " ".join(part.get("text", "") if isinstance(part, dict) else str(part) for part in content)
+    return str(content or "")
 
 
 @contextmanager

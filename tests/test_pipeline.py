@@ -129,13 +129,25 @@ def test_cli_ask_json_contract(cli_paths):
     assert out.returncode == 0, out.stderr
     data = json.loads(out.stdout)
     # the fields of the first contract, plus the ones added since (README): none lost or renamed
-    assert set(data) == {"question", "found", "answer", "citations", "nearest_documents"} and data["found"] is True
+    assert set(data) == {"question", "found", "answer", "citations", "nearest_documents", "searched_as"} and data["found"]
     c = data["citations"][0]
     assert set(c) == {"n", "doc", "title", "page", "section", "quote", "page_end", "highlights"}
     assert (c["n"], c["doc"], c["page"], c["page_end"]) == (1, "mobiliteitsrapport.pdf", 3, 3)
     assert c["highlights"] and all(h in c["quote"] for h in c["highlights"])
     out = run_cli("ask", "Wat is de hoofdstad van Peru?", "--json", *cli_paths)
     assert json.loads(out.stdout)["found"] is False
+
+
+def test_cli_ask_follow_up_uses_the_earlier_question(cli_paths):
+    out = run_cli("ask", "En wanneer komen ze er?", "--previous", "Komen er laadpalen voor deelauto's in de binnenstad?",
+                  "--json", *cli_paths)
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    assert data["question"] == "En wanneer komen ze er?" and "laadpalen" in data["searched_as"]
+    assert data["found"] and data["answer"].startswith("Gezocht op: „")
+    assert "2027" in data["citations"][0]["quote"]
+    alone = json.loads(run_cli("ask", "En wanneer komen ze er?", "--json", *cli_paths).stdout)
+    assert alone["searched_as"] == alone["question"]
 
 
 def test_cli_ask_batch_answers_one_json_line_per_question(cli_paths):

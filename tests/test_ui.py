@@ -259,6 +259,18 @@ def test_api_bad_input_gets_a_dutch_message(app):
     assert len(long["query"]) <= 1000
 
 
+def test_follow_up_in_the_chat_and_the_api_shows_what_was_searched(page, app):
+    from gradio_client import Client
+
+    ask(page, "Komen er laadpalen voor deelauto's in de binnenstad?")
+    ask(page, "En wanneer komen ze er?")
+    page.locator("#gesprek").get_by_text("Gezocht op:").wait_for(timeout=60_000)
+    assert "2027" in page.locator("#bronnen").inner_text()
+    result = Client(app["url"], verbose=False).predict(
+        "En wanneer komen ze er?", "{}", '["Komen er laadpalen voor deelauto\'s in de binnenstad?"]', api_name="/ask")
+    assert "laadpalen" in result["searched_as"] and result["found"]
+
+
 def test_beheer_logout_ends_the_session(page):
     page.get_by_role("tab", name="Beheer").click()
     page.get_by_label("Beheerwachtwoord").fill("fout")
