@@ -10,6 +10,7 @@ from .answering import ELLIPSIS, AnswerBuilder, Calibration
 from .cleaning import collapse_whitespace
 from .embedding import Embedder
 from .followup import searched_as
+from .memo import filters_line
 from .indexing import IndexReport, Indexer, chunker_settings, stale_files
 from .retrieval import search as run_search
 from .schema import Answer, Hit
@@ -99,9 +100,11 @@ class Assistant:
         hits = self.search(query, k=k or max(s.top_k, 5), filters=filters, mode=mode, timings=timings)
         with stage(timings, "answer"):
             answer = self.answer_builder().build(query, hits)
-        answer.question, answer.searched_as = question, query
-        if query != question:
-            answer.answer = f"Gezocht op: „{query}”\n\n{answer.answer}"
+        answer.question, answer.searched_as, answer.filters = question, query, dict(filters or {})
+        scope = [f"Gezocht op: „{query}”"] if query != question else []
+        scope += [filters_line(filters)] if filters else []
+        if scope:
+            answer.answer = "\n".join(scope) + f"\n\n{answer.answer}"
         return answer
 
     def answer_builder(self) -> AnswerBuilder:

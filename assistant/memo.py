@@ -21,39 +21,74 @@ def web_address(value) -> str | None:
 
 
 def source_reference(c: Citation, with_url: bool = True) -> str:
-    """Title, organisation or gemeente, year, page, section, URL — in that order, skipping what is unknown.
-    The one reference style for the chat answer, the memo text and the Markdown download."""
+    """Title, organisation or gemeente, year, page, section, source — in that order, leaving out what does
+    not exist. The one reference style for the chat answer, the memo text and the Markdown download.
+
+    A document with a list of sources (`bronnen`) is a description written from them, such as a case
+    description in the corpus: it is cited as such, with all its sources, not as if its first URL were the
+    quoted text. A document with one `bron` is that source."""
     meta = c.metadata or {}
-    parts = [plain(c.title)]
+    sources = [u for u in map(web_address, _as_list(meta.get("bronnen"))) if u]
+    title = plain(c.title)
+    parts = [f"Beschrijving „{title}” in de Vraagbaak-documenten" if sources else title]
     who = meta.get("gemeente") if meta.get("gemeente") not in UNKNOWN else meta.get("organisatie")
     if who not in UNKNOWN:
         parts.append(plain(who))
     if meta.get("jaar") not in UNKNOWN:
         parts.append(plain(meta["jaar"]))
-    parts.append(f"p. {c.pages}" if c.page is not None else "geen paginanummer")
-    if c.section:
-        parts.append(f"§ {plain(c.section)}")
-    url = web_address(meta.get("bron") or _first(meta.get("bronnen")))
+    if c.page is not None:
+        parts.append(f"p. {c.pages}")
+    section = section_without_title(c.section, title)
+    if section:
+        parts.append(f"§ {section}")
     text = ", ".join(parts) + "."
-    return f"{text} {url}" if url and with_url else text
+    if not with_url:
+        return text
+    if sources:
+        return f"{text} Gebaseerd op: {'; '.join(sources)}"
+    url = web_address(meta.get("bron"))
+    return f"{text} {url}" if url else text
 
 
-def _first(value):
-    return value[0] if isinstance(value, list) and value else value
+def section_without_title(section: str | None, title: str) -> str | None:
+    """"Slim vegen (Utrecht) > Wat is het" under the title "Slim vegen" is "Wat is het": no repeated title."""
+    if not section:
+        return None
+    parts = [plain(p) for p in section.split(" > ")]
+    if parts and parts[0].lower().startswith(title.lower()):
+        parts = parts[1:]
+    return " > ".join(parts) or None
 
 
-def memo_text(answer: Answer) -> str:
+def _as_list(value) -> list:
+    return value if isinstance(value, list) else [value] if value else []
+
+
+def filters_line(filters: dict | None) -> str:
+    """"Gezocht in: gemeente Utrecht; document a.md", or "" without filters."""
+    if not filters:
+        return ""
+    return "Gezocht in: " + "; ".join(f"{key} {', '.join(map(str, _as_list(values)))}"
+                                      for key, values in filters.items() if values)
+
+
+def memo_text(answer: Answer, with_question: bool = False) -> str:
+    """Quotes, then a numbered source list: text that goes into a memo as it is."""
+    head = [f"Vraag: {answer.question}"] if with_question else []
+    head += [line for line in (filters_line(answer.filters),) if line]
     if not answer.found:
-        return f"Vraag: {answer.question}\n\n{answer.answer}\n"
+        return "\n\n".join(head + [answer.answer]) + "\n"
     quotes = [f"„{c.quote}” [{c.n}]" for c in answer.citations]
     sources = [f"[{c.n}] {source_reference(c)}" for c in answer.citations]
-    return f"Vraag: {answer.question}\n\n" + "\n\n".join(quotes) + "\n\nBronnen\n" + "\n".join(sources) + "\n"
+    return "\n\n".join(head + quotes) + "\n\nBronnen\n" + "\n".join(sources) + "\n"
 
 
 def memo_markdown(answer: Answer) -> str:
+    scope = filters_line(answer.filters)
+    scope = f"{scope}\n\n" if scope else ""
     if not answer.found:
-        return f"## Vraag\n\n{answer.question}\n\n{answer.answer}\n"
+        return f"## Vraag\n\n{answer.question}\n\n{scope}{answer.answer}\n"
     quotes = [f"> „{c.quote}” [{c.n}]" for c in answer.citations]
     sources = [f"{c.n}. {source_reference(c)}" for c in answer.citations]
-    return (f"## Vraag\n\n{answer.question}\n\n## Citaten\n\n" + "\n\n".join(quotes)
+    return (f"## Vraag\n\n{answer.question}\n\n{scope}## Citaten\n\n" + "\n\n".join(quotes)
             + "\n\n## Bronnen\n\n" + "\n".join(sources) + "\n")

@@ -105,6 +105,7 @@ class Answer:
     citations: list[Citation]
     nearest_documents: list[dict[str, str]] = field(default_factory=list)
     searched_as: str = ""  # what was searched: the question, or a follow-up with its earlier subject
+    filters: dict = field(default_factory=dict)  # the filters the question was asked with
 
     def to_json(self) -> dict:
         return {"question": self.question, "found": self.found, "answer": self.answer,

@@ -16,7 +16,7 @@ import gradio as gr  # noqa: E402
 from .assistant import Assistant  # noqa: E402
 from .feedback import FeedbackLog  # noqa: E402
 from .login import LoginGuard  # noqa: E402
-from .memo import memo_markdown, memo_text  # noqa: E402
+from .memo import UNKNOWN, memo_markdown, memo_text, plain, section_without_title  # noqa: E402
 from .requests import BadRequest, filters_from_json, previous_from_json, question_text, result_count  # noqa: E402
 from .schema import Answer, hit_to_json  # noqa: E402
 from .store import IndexError_  # noqa: E402
@@ -47,8 +47,7 @@ def sources_html(assistant: Assistant, answer: Answer | None) -> str:
     if not answer.found:
         if not answer.nearest_documents:
             return "<p><strong>Niets gevonden.</strong> Geen document komt in de buurt van deze vraag.</p>"
-        items = "".join(f"<li>{html.escape(d['title'])} <code>{html.escape(d['doc'])}</code></li>"
-                        for d in answer.nearest_documents)
+        items = "".join(f"<li>{html.escape(plain(d['title']))}</li>" for d in answer.nearest_documents)
         return f"<p><strong>Niets gevonden.</strong> Dichtstbijzijnde documenten:</p><ul>{items}</ul>"
     return "".join(_source_block(assistant, c) for c in answer.citations)
 
@@ -58,15 +57,16 @@ def _source_block(assistant: Assistant, c) -> str:
     for sentence in c.highlights:
         quote = quote.replace(html.escape(sentence), f"<mark>{html.escape(sentence)}</mark>", 1)
     meta = c.metadata or {}
-    details = [f"pagina {c.pages}" if c.page is not None else "geen paginanummer"]
-    details += [f"{k}: {meta[k]}" for k in ("gemeente", "organisatie", "domein", "jaar") if meta.get(k)]
-    if c.section:
-        details.append(f"sectie: {c.section}")
-    if c.relevance is not None:
-        details.append(f"relevantie {c.relevance:.2f}")
+    # what a reader can check at the source; no file paths or scores, nothing that does not exist
+    details = [f"pagina {c.pages}"] if c.page is not None else []
+    details += [f"{k}: {plain(meta[k])}" for k in ("gemeente", "organisatie", "domein", "jaar")
+                if meta.get(k) not in UNKNOWN]
+    section = section_without_title(c.section, plain(c.title))
+    if section:
+        details.append(f"sectie: {section}")
     page = html.escape(assistant.pages_text(c.doc, c.page, c.page_end))
-    return (f"<div class='bron'><p><strong>[{c.n}] {html.escape(c.title)}</strong> "
-            f"<code>{html.escape(c.doc)}</code><br><span class='meta'>{html.escape(' · '.join(details))}</span></p>"
+    return (f"<div class='bron'><p><strong>[{c.n}] {html.escape(plain(c.title))}</strong>"
+            f"<br><span class='meta'>{html.escape(' · '.join(details))}</span></p>"
             f"<blockquote>{quote}</blockquote><details><summary>Toon de tekst van de hele pagina</summary>"
             f"<div style='white-space: pre-wrap'>{page}</div></details></div>")
 

@@ -73,6 +73,22 @@ def test_memo_reference_strips_html_and_cites_only_web_addresses():
 
     c = Citation(1, "a.md", "<b>Slim</b> vegen<script>alert(1)</script>", None, None, "Citaat.",
                  metadata={"gemeente": "<i>Utrecht</i>", "bron": "javascript:alert(1)"})
-    assert source_reference(c) == "Slim vegenalert(1), Utrecht, geen paginanummer."
+    assert source_reference(c) == "Slim vegenalert(1), Utrecht."  # nothing says "geen paginanummer"
     c.metadata["bron"] = "https://example.org/slim"
     assert source_reference(c).endswith(" https://example.org/slim")
+
+
+def test_a_case_description_is_cited_as_such_with_all_its_sources():
+    from assistant.memo import memo_text, source_reference
+    from assistant.schema import Answer, Citation
+
+    c = Citation(1, "cases/01-slim-vegen.md", "Slim vegen", None, "Slim vegen (Utrecht) > Aanpak en data",
+                 "Citaat.", metadata={"gemeente": "Utrecht", "bronnen": ["https://a.example/1", "https://b.example/2"]})
+    ref = source_reference(c)
+    assert ref.startswith("Beschrijving „Slim vegen” in de Vraagbaak-documenten, Utrecht, § Aanpak en data.")
+    assert ref.endswith("Gebaseerd op: https://a.example/1; https://b.example/2")
+    answer = Answer("Hoe veegt Utrecht?", True, "", [c], filters={"gemeente": ["Utrecht"]})
+    memo = memo_text(answer)
+    assert not memo.startswith("Vraag:") and memo.startswith("Gezocht in: gemeente Utrecht")
+    assert "„Citaat.” [1]" in memo and "[1] Beschrijving „Slim vegen”" in memo
+    assert memo_text(answer, with_question=True).startswith("Vraag: Hoe veegt Utrecht?")
