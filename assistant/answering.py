@@ -234,9 +234,9 @@ class AnswerBuilder:
         self.is_verbatim = is_verbatim  # (doc path, quote) -> does the document hold this exact text?
         self.embed_sentences = embed_sentences  # (question, sentences) -> cosine per sentence
 
-    def score(self, question: str, hits: list[Hit]) -> list[list[Evidence]]:
+    def score(self, question: str, hits: list[Hit], limit: int | None = None) -> list[list[Evidence]]:
         """Every sentence of the candidate passages, scored: one model call for all of them."""
-        per_hit = [chunk_sentences(h.chunk) for h in hits[: self.candidates]]
+        per_hit = [chunk_sentences(h.chunk) for h in hits[: limit or self.candidates]]
         flat = [s for sentences in per_hit for s in sentences]
         if not flat:
             return per_hit
@@ -287,10 +287,41 @@ class AnswerBuilder:
         lead = [SOURCES_IN_DUTCH] if is_english(question) else []
         return Answer(question, True, _answer_text(citations, lead), citations, _nearest(hits))
 
-    def _cite(self, hit: Hit, sentences: list[Evidence], n: int, kind: re.Pattern | None) -> Citation | None:
+    def build_overview(self, question: str, hits: list[Hit], threshold: float, relative: float,
+                       searched: int) -> Answer | None:
+        """"Welke gemeenten …?": every document whose best passage reaches the cosine threshold and relative x
+        the best retrieval score, one short quote each, best first. None when no document qualifies (the
+        ordinary answer then decides)."""
+        top = max((h.score for h in hits), default=0.0)
+        best_per_doc: dict[str, Hit] = {}
+        for hit in hits:
+            if hit.chunk.doc not in best_per_doc:
+                best_per_doc[hit.chunk.doc] = hit
+        best_per_doc = {d: h for d, h in best_per_doc.items()
+                        if (h.dense_score or 0.0) >= threshold and h.score >= relative * top}
+        if not best_per_doc:
+            return None
+        doc_hits = list(best_per_doc.values())
+        evidence = self.score(question, doc_hits, limit=len(doc_hits))
+        kind = wanted_kind(question)
+        citations = [c for c in (self._cite(h, e, n, kind, OVERVIEW_QUOTE_WORDS, 0)
+                                 for n, (h, e) in enumerate(zip(doc_hits, evidence), start=1) if e) if c]
+        for n, c in enumerate(citations, start=1):
+            c.n = n
+        if not citations:
+            return None
+        lead = [SOURCES_IN_DUTCH] if is_english(question) else []
+        intro = (f"{len(citations)} van de {searched} doorzochte documenten passen bij uw vraag "
+                 f"(één citaat per document; de zin die het laat zien staat vet):")
+        lines = [f"[{c.n}] **{c.title}**{_who(c)}: „{marked_quote(c)}”" for c in citations]
+        return Answer(question, True, "\n\n".join(lead + [intro] + lines), citations, [])
+
+    def _cite(self, hit: Hit, sentences: list[Evidence], n: int, kind: re.Pattern | None,
+              max_words: int | None = None, min_words: int | None = None) -> Citation | None:
         best = max(range(len(sentences)), key=lambda i: sentences[i].score)
-        lo, hi, lead_in = quote_window(sentences, best, self.quote_max_words, kind, self.quote_margin / 2,
-                                       self.quote_min_words)
+        lo, hi, lead_in = quote_window(sentences, best, max_words or self.quote_max_words, kind,
+                                       self.quote_margin / 2,
+                                       self.quote_min_words if min_words is None else min_words)
         quoted = sentences[lo:hi + 1]
         quote = " ".join(s.text for s in quoted)
         if lead_in is not None:
@@ -317,6 +348,27 @@ class AnswerBuilder:
             lines.append("Deze documenten komen er het dichtst bij:")
             lines += [f"- {d['title']} ({d['doc']})" for d in nearest]
         return Answer(question, False, "\n".join(lines), [], nearest)
+
+
+OVERVIEW_QUOTE_WORDS = 45  # an overview gives one short line per document
+_OVERVIEW = re.compile(r"^\s*(welke|noem|geef een overzicht van|wat zijn de|which|list)\b.{0,60}?\b(gemeenten|gemeentes|"
+                       r"cases|projecten|dataprojecten|initiatieven|voorbeelden|municipalities|projects|cases)\b",
+                       re.I)
+
+
+_COUNTED = re.compile(r"^\s*welke\s+(\d+|twee|drie|vier|vijf|zes|zeven|acht|negen|tien)\b", re.I)
+
+
+def is_overview(question: str) -> bool:
+    """"Welke gemeenten gebruiken …", "Noem de projecten die …": the answer is a list of documents.
+    "Welke drie cases scoorden het best?" names a count: a fact that one passage states, not a list to find."""
+    return bool(_OVERVIEW.search(question)) and not _COUNTED.match(question)
+
+
+def _who(c: Citation) -> str:
+    meta = c.metadata or {}
+    who = meta.get("gemeente") or meta.get("organisatie")
+    return f" ({who})" if who and str(who).lower() != "onbekend" else ""
 
 
 def _overlaps(a: Citation, b: Citation) -> bool:

@@ -6,7 +6,7 @@ import threading
 from collections import OrderedDict
 from pathlib import Path
 
-from .answering import ELLIPSIS, AnswerBuilder, Calibration
+from .answering import ELLIPSIS, AnswerBuilder, Calibration, is_overview
 from .cleaning import collapse_whitespace
 from .embedding import Embedder
 from .followup import searched_as
@@ -97,15 +97,46 @@ class Assistant:
         s = self.settings
         question = question[: s.max_question_chars]
         query = searched_as(question, [p[: s.max_question_chars] for p in previous])
-        hits = self.search(query, k=k or max(s.top_k, 5), filters=filters, mode=mode, timings=timings)
-        with stage(timings, "answer"):
-            answer = self.answer_builder().build(query, hits)
+        answer = None
+        if is_overview(question):  # "Welke gemeenten …?": every fitting document, one quote each
+            named = self._named_facets(question)  # "Welke cases komen uit Zaanstad?": the metadata decides
+            scope = {**(filters or {}), **named}
+            hits = self.search(query, k=s.overview_candidates, filters=scope, mode=mode, timings=timings)
+            threshold, relative = (0.0, 0.0) if named else (s.overview_threshold, s.overview_relative)
+            with stage(timings, "answer"):
+                answer = self.answer_builder().build_overview(query, hits, threshold, relative,
+                                                              self._documents_searched(filters))
+            hits = hits[: k or max(s.top_k, 5)]
+        else:
+            hits = self.search(query, k=k or max(s.top_k, 5), filters=filters, mode=mode, timings=timings)
+        if answer is None:
+            with stage(timings, "answer"):
+                answer = self.answer_builder().build(query, hits)
         answer.question, answer.searched_as, answer.filters = question, query, dict(filters or {})
         scope = [f"Gezocht op: „{query}”"] if query != question else []
         scope += [filters_line(filters)] if filters else []
         if scope:
             answer.answer = "\n".join(scope) + f"\n\n{answer.answer}"
         return answer
+
+    def _named_facets(self, question: str) -> dict[str, list[str]]:
+        """Metadata values that the question names ("Zaanstad", "sociaal domein"), as filters."""
+        from .lexical import stem, words
+
+        asked = {stem(w) for w in words(question)}
+        named: dict[str, list[str]] = {}
+        for field, values in self.facets(("gemeente", "domein")).items():
+            for value in values:
+                parts = {stem(w) for w in words(value)}
+                if value.lower() not in {"onbekend", "landelijk"} and parts and parts <= asked:
+                    named.setdefault(field, []).append(value)
+        return named
+
+    def _documents_searched(self, filters: dict | None) -> int:
+        from .retrieval import allowed_documents
+
+        allowed = allowed_documents(self.index, filters)
+        return len(self.index.documents) if allowed is None else len(allowed)
 
     def answer_builder(self) -> AnswerBuilder:
         s = self.settings

@@ -65,6 +65,11 @@ class Settings:
     quote_max_words: int = 80
     quote_min_words: int = 60  # a shorter quote grows by its better-scoring neighbour sentence on the same page
     answer_candidates: int = 5  # passages whose sentences are scored for a quote
+    # "Welke gemeenten …?": documents with a passage at or above this cosine are listed, searched among
+    # this many passages (docs/evaluation.md)
+    overview_threshold: float = 0.81
+    overview_relative: float = 0.6  # ... and at least this share of the best document's retrieval score
+    overview_candidates: int = 60
     sentence_lexical_weight: float = 0.1  # weight of word overlap beside the model cosine of a sentence
     max_file_mb: float = 50.0
     file_timeout_s: float = 60.0  # a PDF that takes longer to read is stopped and reported

@@ -1,0 +1,57 @@
+"""Overview questions ("Welke gemeenten …?") list every fitting document with one quote each; filters apply."""
+import pytest
+
+from assistant.answering import is_overview
+from assistant.assistant import Assistant
+from assistant.settings import Settings
+
+DOCS = {
+    "afval-utrecht.md": ("Schone straten", "Utrecht", "fysiek",
+                         "De gemeente Utrecht gebruikt sensordata van afvalbakken om zwerfafval sneller op te ruimen."),
+    "afval-zwolle.md": ("Afvalradar", "Zwolle", "fysiek",
+                        "Zwolle brengt met meldingen van bewoners in kaart waar zwerfafval en dumpingen zich ophopen."),
+    "parkeren-utrecht.md": ("Slim parkeren", "Utrecht", "fysiek",
+                            "Utrecht meet met sensoren hoeveel parkeerplaatsen in de binnenstad bezet zijn."),
+    "jeugd-zwolle.md": ("Jeugdmonitor", "Zwolle", "sociaal",
+                        "Zwolle volgt met een monitor hoeveel jongeren jeugdhulp krijgen en hoe lang dat duurt."),
+}
+
+
+@pytest.fixture(scope="module")
+def overview(tmp_path_factory, embedder) -> Assistant:
+    corpus = tmp_path_factory.mktemp("overview-corpus")
+    for name, (title, gemeente, domein, text) in DOCS.items():
+        (corpus / name).write_text(f"---\ntitle: {title}\ngemeente: {gemeente}\ndomein: {domein}\n---\n\n"
+                                   f"# {title}\n\n{text}\n", encoding="utf-8")
+    settings = Settings(corpus_dir=corpus, index_dir=tmp_path_factory.mktemp("overview-index"),
+                        model_dir=embedder.settings.model_dir)
+    assistant = Assistant(settings, embedder)
+    assistant.build_index()
+    return assistant
+
+
+def test_overview_questions_are_recognised():
+    assert is_overview("Welke gemeenten gebruiken data om zwerfafval aan te pakken?")
+    assert is_overview("Noem de projecten die over jeugd gaan.")
+    assert not is_overview("Hoe pakt Zwolle zwerfafval aan?")
+
+
+def test_every_fitting_document_is_listed_once(overview):
+    answer = overview.ask("Welke gemeenten gebruiken data om zwerfafval aan te pakken?")
+    docs = [c.doc for c in answer.citations]
+    assert sorted(docs) == ["afval-utrecht.md", "afval-zwolle.md"]  # both, one quote each, nothing else
+    assert "van de 4 doorzochte documenten" in answer.answer
+    for c in answer.citations:
+        assert overview.verify_quote(c.doc, c.quote)
+
+
+def test_a_named_gemeente_lists_its_documents_by_metadata(overview):
+    answer = overview.ask("Welke projecten komen uit Zwolle?")
+    assert sorted(c.doc for c in answer.citations) == ["afval-zwolle.md", "jeugd-zwolle.md"]
+
+
+def test_filters_apply_to_an_overview(overview):
+    answer = overview.ask("Welke gemeenten gebruiken data om zwerfafval aan te pakken?",
+                          filters={"gemeente": ["Utrecht"]})
+    assert [c.doc for c in answer.citations] == ["afval-utrecht.md"]
+    assert "van de 2 doorzochte documenten" in answer.answer and "Gezocht in: gemeente Utrecht" in answer.answer
