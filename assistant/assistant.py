@@ -96,7 +96,25 @@ class Assistant:
         ("En in Rotterdam?") is searched together with the subject of the question it continues."""
         s = self.settings
         question = question[: s.max_question_chars]
-        query = searched_as(question, [p[: s.max_question_chars] for p in previous])
+        previous = [p[: s.max_question_chars] for p in previous]
+        query = searched_as(question, previous)
+        answer = self._answer(question, query, filters, mode, k, timings)
+        if not answer.found and previous and query == question:
+            # "Hoeveel wordt er voorgeschoten?" after a question about the Huishoudboekje: nothing on its own
+            # words, so it is read as a follow-up after all
+            query = searched_as(question, previous, force=True)
+            retry = self._answer(question, query, filters, mode, k, timings)
+            answer = retry if retry.found else answer
+            query = query if retry.found else question
+        answer.question, answer.searched_as, answer.filters = question, query, dict(filters or {})
+        scope = [f"Gezocht op: „{query}”"] if query != question else []
+        scope += [filters_line(filters)] if filters else []
+        if scope:
+            answer.answer = "\n".join(scope) + f"\n\n{answer.answer}"
+        return answer
+
+    def _answer(self, question: str, query: str, filters, mode, k, timings) -> Answer:
+        s = self.settings
         answer = None
         if is_overview(question):  # "Welke gemeenten …?": every fitting document, one quote each
             named = self._named_facets(question)  # "Welke cases komen uit Zaanstad?": the metadata decides
@@ -112,11 +130,6 @@ class Assistant:
         if answer is None:
             with stage(timings, "answer"):
                 answer = self.answer_builder().build(query, hits)
-        answer.question, answer.searched_as, answer.filters = question, query, dict(filters or {})
-        scope = [f"Gezocht op: „{query}”"] if query != question else []
-        scope += [filters_line(filters)] if filters else []
-        if scope:
-            answer.answer = "\n".join(scope) + f"\n\n{answer.answer}"
         return answer
 
     def _named_facets(self, question: str) -> dict[str, list[str]]:

@@ -35,11 +35,12 @@ def leans_on_previous(question: str) -> bool:
                 or (len(words) <= PRONOUN_WORDS and not has_name and _PRONOUN.search(question)))
 
 
-def searched_as(question: str, previous: list[str] | tuple[str, ...] = ()) -> str:
+def searched_as(question: str, previous: list[str] | tuple[str, ...] = (), force: bool = False) -> str:
     """What to search for: the question itself, or, when it leans on the conversation, the question with the
-    subject of the earlier question it continues (earlier questions oldest first)."""
+    subject of the earlier question it continues (earlier questions oldest first). force: read it as a
+    follow-up even without the signs (used when the question alone finds nothing)."""
     question = question.strip()
-    if not previous or not leans_on_previous(question):
+    if not previous or not (force or leans_on_previous(question)):
         return question
     subject = searched_as(previous[-1], previous[:-1])  # the earlier question may itself be a follow-up
     names = set(_NAME.findall(question))

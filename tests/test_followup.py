@@ -36,3 +36,8 @@ def test_a_chain_of_follow_ups_keeps_the_first_subject():
 
 def test_without_a_conversation_the_question_is_searched_as_it_is():
     assert searched_as("En in Assen?", []) == "En in Assen?"
+
+
+def test_force_reads_any_question_as_a_follow_up():
+    assert searched_as("Hoeveel kost de aanvraag?", [EARLIER]) == "Hoeveel kost de aanvraag?"
+    assert "subsidie voor zonnepanelen" in searched_as("Hoeveel kost de aanvraag?", [EARLIER], force=True)

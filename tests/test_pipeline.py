@@ -150,6 +150,17 @@ def test_cli_ask_follow_up_uses_the_earlier_question(cli_paths):
     assert alone["searched_as"] == alone["question"]
 
 
+def test_a_question_that_finds_nothing_alone_is_read_as_a_follow_up(small_assistant):
+    question = "Hoeveel extra plekken komen er?"  # no sign of a follow-up, and nothing found on its own
+    earlier = "Wat doet Voorbeeldstad aan schone auto's in de binnenstad?"
+    assert not small_assistant.ask(question).found
+    in_conversation = small_assistant.ask(question, previous=[earlier])
+    assert in_conversation.found and "veertig extra laadpalen" in in_conversation.citations[0].quote
+    assert "schone auto's" in in_conversation.searched_as and in_conversation.answer.startswith("Gezocht op")
+    unrelated = small_assistant.ask("Wat is de hoofdstad van Peru?", previous=[earlier])
+    assert not unrelated.found and unrelated.searched_as == "Wat is de hoofdstad van Peru?"
+
+
 def test_cli_ask_batch_answers_one_json_line_per_question(cli_paths):
     questions = [PARAPHRASE, "Wat is de hoofdstad van Peru?"]
     out = run_cli("ask", "--batch", "-", *cli_paths, stdin="\n".join(questions) + "\n\n")
