@@ -1,16 +1,22 @@
 """Bad input never loses data: one bad file never stops an index, and every bad input gets a Dutch message."""
+import importlib.util
 import json
 import os
 import shutil
+from pathlib import Path
 
 import pytest
 
-import app
 from assistant import cli, loaders
 from assistant.assistant import Assistant
 from assistant.indexing import Indexer
 from assistant.settings import Settings
 from assistant.store import IndexLocked, current_version
+
+# app.py is a script beside the package, not an installed module: load it from its file
+_spec = importlib.util.spec_from_file_location("vraagbaak_app", Path(__file__).resolve().parent.parent / "app.py")
+app = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(app)
 
 GOOD = {"afval.md": "# Afval\n\nHet huishoudelijk afval wordt elke twee weken opgehaald.\n",
         "parkeren.txt": "In de binnenstad geldt betaald parkeren van negen tot eenentwintig uur.\n"}
