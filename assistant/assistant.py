@@ -211,7 +211,7 @@ class Assistant:
             for f in fields:
                 v = record.metadata.get(f)
                 for item in v if isinstance(v, list) else [v]:
-                    if item not in (None, ""):
+                    if item not in (None, "") and str(item).strip().lower() != "onbekend":  # no filter value
                         values[f].add(str(item))
         return {f: sorted(v) for f, v in values.items() if v}
 

@@ -38,7 +38,27 @@ EXAMPLES = [
     "Hoe pakt Zaanstad ondermijning aan met data?",
     "Hoe ver vooruit voorspelt het Wmo-model de zorgvraag?",
 ]
-COPY_JS = "(text) => { navigator.clipboard.writeText(text); return text; }"
+# The clipboard API exists only in a secure context (https or localhost); over plain HTTP on a network address
+# the memo text is selected and copied the old way. Either way the button says whether it worked.
+COPY_JS = """(text) => {
+  const button = document.querySelector('#kopieer-memo');
+  const say = (label) => { if (button) { button.textContent = label;
+                                         setTimeout(() => { button.textContent = 'Kopieer voor memo'; }, 2500); } };
+  const fallback = () => {
+    const area = document.createElement('textarea');
+    area.value = text; area.setAttribute('readonly', ''); area.style.position = 'fixed'; area.style.opacity = '0';
+    document.body.appendChild(area); area.select();
+    let ok = false;
+    try { ok = document.execCommand('copy'); } catch (e) { ok = false; }
+    document.body.removeChild(area);
+    say(ok ? 'Gekopieerd' : 'Kopiëren lukte niet: selecteer de tekst en kopieer zelf');
+  };
+  if (!text) { say('Nog geen antwoord om te kopiëren'); return text; }
+  if (navigator.clipboard && window.isSecureContext) {
+    navigator.clipboard.writeText(text).then(() => say('Gekopieerd'), fallback);
+  } else { fallback(); }
+  return text;
+}"""
 
 
 def sources_html(assistant: Assistant, answer: Answer | None) -> str:

@@ -55,3 +55,15 @@ def test_filters_apply_to_an_overview(overview):
                           filters={"gemeente": ["Utrecht"]})
     assert [c.doc for c in answer.citations] == ["afval-utrecht.md"]
     assert "van de 2 doorzochte documenten" in answer.answer and "Gezocht in: gemeente Utrecht" in answer.answer
+
+
+def test_onbekend_is_not_offered_as_a_filter_value(overview, tmp_path):
+    (overview.settings.corpus_dir / "zonder-gemeente.md").write_text(
+        "---\ntitle: Zonder gemeente\ngemeente: onbekend\n---\n\n# Zonder gemeente\n\nEen tekst.\n", encoding="utf-8")
+    overview.build_index()
+    try:
+        assert "onbekend" not in [v.lower() for v in overview.facets()["gemeente"]]
+        assert set(overview.facets()["gemeente"]) == {"Utrecht", "Zwolle"}
+    finally:
+        (overview.settings.corpus_dir / "zonder-gemeente.md").unlink()
+        overview.build_index()

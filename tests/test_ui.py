@@ -108,6 +108,8 @@ def test_memo_text_and_markdown_download_hold_quote_and_reference(page):
     memo = page.locator("#memo textarea").input_value()
     assert "„" in memo and "veertig extra laadpalen" in memo
     assert "[1] Mobiliteitsrapport Voorbeeldstad" in memo and "p. 3" in memo
+    page.locator("#kopieer-memo").click()
+    page.get_by_role("button", name="Gekopieerd").wait_for(timeout=10_000)  # confirmed, also without clipboard API
     with page.expect_download() as info:
         page.locator("#download-memo").click()
     text = Path(info.value.path()).read_text(encoding="utf-8")
