@@ -76,6 +76,12 @@ class Calibration:
     english_offset: float = 0.015  # English questions score lower against Dutch text (measured: docs/evaluation.md)
 
 
+def quote_found_in(text: str, quote: str) -> bool:
+    """Is the quote, whitespace aside, literally in text (already whitespace-collapsed)? A quote that leaves
+    out sentences ("lead-in … item") is checked part by part."""
+    return all(collapse_whitespace(part) in text for part in quote.split(ELLIPSIS))
+
+
 def chunk_sentences(chunk: Chunk) -> list[Evidence]:
     """The chunk's sentences with their own pages; an index written before spans existed splits again."""
     if chunk.spans:
@@ -91,13 +97,14 @@ def lexical_shares(question: str, sentences: list[str]) -> list[float]:
     if not asked:
         return [0.0] * len(sentences)
     stems = [{stem(w) for w in words(sentence)} for sentence in sentences]
-
-    def has(q: str, have: set[str]) -> bool:
-        return q in have or (len(q) >= 5 and any(h.startswith(q) for h in have))
-
-    weight = {q: math.log(1 + len(sentences) / (1 + sum(has(q, h) for h in stems))) for q in asked}
+    weight = {q: math.log(1 + len(sentences) / (1 + sum(_has_stem(q, h) for h in stems))) for q in asked}
     total = sum(weight.values()) or 1.0
-    return [sum(weight[q] for q in asked if has(q, h)) / total for h in stems]
+    return [sum(weight[q] for q in asked if _has_stem(q, h)) / total for h in stems]
+
+
+def _has_stem(asked: str, have: set[str]) -> bool:
+    """The stem itself, or a compound that starts with it ("schuldhulp" in "schuldhulpverlening")."""
+    return asked in have or (len(asked) >= 5 and any(h.startswith(asked) for h in have))
 
 
 def question_coverage(question: str, hits: list[Hit]) -> float:
@@ -108,7 +115,7 @@ def question_coverage(question: str, hits: list[Hit]) -> float:
     total = sum(len(q) for q in asked)
     if not total:
         return 0.0
-    found = sum(len(q) for q in asked if q in have or (len(q) >= 5 and any(h.startswith(q) for h in have)))
+    found = sum(len(q) for q in asked if _has_stem(q, have))
     return found / total
 
 
@@ -220,6 +227,14 @@ class AnswerBuilder:
     # How much a sentence gains for what it has beside its cosine (chosen by measurement, docs/evaluation.md):
     KIND_BONUS = 0.05  # the kind of answer the question asks for (a date, a number, a name)
     PASSAGE_PRIOR = 0.05  # times the retrieval score of its passage, scaled to 0..1 over the candidates
+
+    @classmethod
+    def from_settings(cls, s, is_verbatim: Callable[[str, str], bool],
+                      embed_sentences: Callable[[str, list[str]], list[float]]) -> "AnswerBuilder":
+        calibration = Calibration(s.found_sentence_threshold, s.found_threshold, s.found_lexical_share,
+                                  s.found_lexical_floor, s.near_threshold, s.found_coverage_weight)
+        return cls(calibration, s.max_quotes, s.quote_max_words, s.quote_margin, s.sentence_lexical_weight,
+                   s.answer_candidates, s.quote_min_words, is_verbatim, embed_sentences)
 
     def __init__(self, calibration: Calibration, max_quotes: int, quote_max_words: int, quote_margin: float,
                  lexical_weight: float, candidates: int, quote_min_words: int,

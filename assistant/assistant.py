@@ -6,7 +6,7 @@ import threading
 from collections import OrderedDict
 from pathlib import Path
 
-from .answering import ELLIPSIS, AnswerBuilder, Calibration, is_overview
+from .answering import AnswerBuilder, is_overview, quote_found_in
 from .cleaning import collapse_whitespace
 from .embedding import Embedder
 from .followup import searched_as
@@ -141,7 +141,7 @@ class Assistant:
         for field, values in self.facets(("gemeente", "domein")).items():
             for value in values:
                 parts = {stem(w) for w in words(value)}
-                if value.lower() not in {"onbekend", "landelijk"} and parts and parts <= asked:
+                if value.lower() != "landelijk" and parts and parts <= asked:  # facets() leaves out "onbekend"
                     named.setdefault(field, []).append(value)
         return named
 
@@ -152,13 +152,7 @@ class Assistant:
         return len(self.index.documents) if allowed is None else len(allowed)
 
     def answer_builder(self) -> AnswerBuilder:
-        s = self.settings
-        calibration = Calibration(s.found_sentence_threshold, s.found_threshold, s.found_lexical_share,
-                                  s.found_lexical_floor, s.near_threshold,
-                                  s.found_coverage_weight)
-        return AnswerBuilder(calibration, s.max_quotes, s.quote_max_words, s.quote_margin,
-                             s.sentence_lexical_weight, s.answer_candidates, s.quote_min_words, self.verify_quote,
-                             self._sentence_similarity)
+        return AnswerBuilder.from_settings(self.settings, self.verify_quote, self._sentence_similarity)
 
     def _sentence_similarity(self, question: str, sentences: list[str]) -> list[float]:
         """Cosine of the question with each sentence. Sentence vectors are computed at question time for
@@ -198,8 +192,7 @@ class Assistant:
     def verify_quote(self, doc: str, quote: str) -> bool:
         """Is the quote, whitespace aside, literally in the document? Every citation is checked; a quote
         that leaves out sentences ("lead-in … item") is checked part by part."""
-        text = collapse_whitespace(self.document_text(doc))
-        return all(collapse_whitespace(part) in text for part in quote.split(ELLIPSIS))
+        return quote_found_in(collapse_whitespace(self.document_text(doc)), quote)
 
     # --- what is indexed -------------------------------------------------
     def documents(self) -> list[dict]:

@@ -209,7 +209,7 @@ def cmd_eval(assistant: Assistant, args) -> int:
         questions = load_questions(args.questions)
     except (QuestionFileError, OSError, UnicodeDecodeError) as err:
         print(f"Fout in vragenbestand {args.questions}: {err}", file=sys.stderr)
-        return 2
+        return EXIT_ERROR
     result = evaluate(assistant, questions, k=args.k, modes=modes, answers=not args.no_answers)
     print(json.dumps(result, indent=1) if args.json else format_table(result))
     return 0

@@ -70,27 +70,25 @@ def collect(shared: Path) -> None:
 
 def replay(data: dict, settings) -> dict[str, dict]:
     """The answer metrics per set for one combination of settings, from the cache."""
-    from assistant.answering import AnswerBuilder, Calibration
+    from assistant.answering import AnswerBuilder, quote_found_in
     from assistant.cleaning import collapse_whitespace
 
-    s = settings
     results = {}
     for name, d in data.items():
         docs = {k: collapse_whitespace(v) for k, v in d["docs"].items()}
 
         def verbatim(doc, quote):
-            return all(collapse_whitespace(p) in docs[doc] for p in quote.split(" … "))
+            return quote_found_in(docs[doc], quote)
 
         def page_text(doc, first, last):
             return "\n".join(t for n, _, t in d["pages"][doc] if n is not None and first <= n <= last)
 
+        def cosines(question, sentences, d=d):
+            return [d["cosines"][(question, x)] for x in sentences]
+
+        builder = AnswerBuilder.from_settings(settings, verbatim, cosines)
         answers, questions = [], []
         for q, hits in d["rows"]:
-            cos = lambda question, sentences: [d["cosines"][(question, x)] for x in sentences]  # noqa: E731
-            calibration = Calibration(s.found_sentence_threshold, s.found_threshold, s.found_lexical_share,
-                                      s.found_lexical_floor, s.near_threshold, s.found_coverage_weight)
-            builder = AnswerBuilder(calibration, s.max_quotes, s.quote_max_words, s.quote_margin,
-                                    s.sentence_lexical_weight, s.answer_candidates, s.quote_min_words, verbatim, cos)
             answers.append(builder.build(q["question"], hits))
             questions.append(q)
         results[name] = answer_scores(questions, answers, page_text)
