@@ -57,7 +57,7 @@ def document_sentences(doc: Document) -> list[Sentence]:
             paragraph.clear()
 
         for line in page.text.split("\n"):
-            heading = _heading(line, is_markdown)
+            heading = heading_of(line, is_markdown)
             if heading:
                 flush()
                 level, title = heading
@@ -81,7 +81,7 @@ def _mostly_links(lines: list[str]) -> bool:
     return sum(t.startswith(("http://", "https://", "www.")) for t in tokens) * 3 > len(tokens)
 
 
-def _heading(line: str, is_markdown: bool) -> tuple[int, str] | None:
+def heading_of(line: str, is_markdown: bool) -> tuple[int, str] | None:
     if is_markdown:
         m = _MD_HEADING.match(line)
         return (len(m.group(1)), m.group(2).strip()) if m else None

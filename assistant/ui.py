@@ -1,7 +1,6 @@
 """The chat window (Gradio Blocks), a thin layer over the Assistant API. All labels are Dutch."""
 from __future__ import annotations
 
-import html
 import logging
 import os
 import tempfile
@@ -16,11 +15,15 @@ import gradio as gr  # noqa: E402
 from .assistant import Assistant  # noqa: E402
 from .feedback import FeedbackLog  # noqa: E402
 from .login import LoginGuard  # noqa: E402
-from .memo import UNKNOWN, memo_markdown, memo_text, plain, section_without_title  # noqa: E402
+from . import source_view  # noqa: E402
+from .memo import memo_markdown, memo_text  # noqa: E402
 from .requests import BadRequest, filters_from_json, previous_from_json, question_text, result_count  # noqa: E402
 from .schema import Answer, hit_to_json  # noqa: E402
+from .source_view import section_text  # noqa: E402
 from .store import IndexError_  # noqa: E402
 from .uploads import UploadRejected, remove_document, store_upload  # noqa: E402
+from .web import app_kwargs  # noqa: E402
+from .word import memo_docx  # noqa: E402
 
 log = logging.getLogger(__name__)
 _memo_dir: Path | None = None  # one private folder per process (mkdtemp: mode 700, not guessable)
@@ -31,6 +34,11 @@ CSS = """
 .bron {border-left: 4px solid #1f4e8c; padding: 0.4em 0.8em; margin-bottom: 0.8em; background: #f7f9fc; color: #111;}
 .bron mark {background: #ffe58a; color: #111;}
 .bron .meta {color: #333; font-size: 0.9em;}
+.bron details {margin-top: 0.4em;}
+.bron summary {cursor: pointer; color: #1f4e8c; text-decoration: underline;}
+.bron .sectie {background: #fff; padding: 0.2em 0.8em; border: 1px solid #d0d7e2; max-height: 28em; overflow: auto;}
+.bron .sectie mark {background: #ffe58a;}
+.bron .sectie h1, .bron .sectie h2, .bron .sectie h3 {font-size: 1.05em; margin: 0.6em 0 0.3em;}
 """
 EXAMPLES = [
     "Welke gemeenten gebruiken data om zwerfafval aan te pakken?",
@@ -62,33 +70,34 @@ COPY_JS = """(text) => {
 
 
 def sources_html(assistant: Assistant, answer: Answer | None) -> str:
-    if answer is None:
-        return "<p>De bronnen van het antwoord verschijnen hier.</p>"
-    if not answer.found:
-        if not answer.nearest_documents:
-            return "<p><strong>Niets gevonden.</strong> Geen document komt in de buurt van deze vraag.</p>"
-        items = "".join(f"<li>{html.escape(plain(d['title']))}</li>" for d in answer.nearest_documents)
-        return f"<p><strong>Niets gevonden.</strong> Dichtstbijzijnde documenten:</p><ul>{items}</ul>"
-    return "".join(_source_block(assistant, c) for c in answer.citations)
+    def section_of(c) -> str:
+        is_markdown = c.doc.lower().endswith((".md", ".markdown"))
+        return section_text(assistant.pages_text(c.doc, c.page, c.page_end), c.section, is_markdown)
+
+    return source_view.sources_html(answer, section_of)
 
 
-def _source_block(assistant: Assistant, c) -> str:
-    quote = html.escape(c.quote)
-    for sentence in c.highlights:
-        quote = quote.replace(html.escape(sentence), f"<mark>{html.escape(sentence)}</mark>", 1)
-    meta = c.metadata or {}
-    # what a reader can check at the source; no file paths or scores, nothing that does not exist
-    details = [f"pagina {c.pages}"] if c.page is not None else []
-    details += [f"{k}: {plain(meta[k])}" for k in ("gemeente", "organisatie", "domein", "jaar")
-                if meta.get(k) not in UNKNOWN]
-    section = section_without_title(c.section, plain(c.title))
-    if section:
-        details.append(f"sectie: {section}")
-    page = html.escape(assistant.pages_text(c.doc, c.page, c.page_end))
-    return (f"<div class='bron'><p><strong>[{c.n}] {html.escape(plain(c.title))}</strong>"
-            f"<br><span class='meta'>{html.escape(' · '.join(details))}</span></p>"
-            f"<blockquote>{quote}</blockquote><details><summary>Toon de tekst van de hele pagina</summary>"
-            f"<div style='white-space: pre-wrap'>{page}</div></details></div>")
+def collection_description(assistant: Assistant) -> str:
+    """The first screen says what can be asked about: how many documents, of which kinds, on which subjects."""
+    try:
+        documents = assistant.documents()
+        facets = assistant.facets(("gemeente", "domein", "thema"))
+    except IndexError_ as err:
+        return f"De documenten zijn nog niet doorzoekbaar: {err}"
+    pdfs = sum(d["doc"].lower().endswith(".pdf") for d in documents)
+    kinds = [f"{pdfs} PDF-bestand{'en' if pdfs != 1 else ''}"] if pdfs else []
+    if len(documents) - pdfs:
+        kinds.append(f"{len(documents) - pdfs} tekst- en Markdownbestand{'en' if len(documents) - pdfs != 1 else ''}")
+    line = f"De Vraagbaak doorzoekt **{len(documents)} documenten** ({' en '.join(kinds)})"
+    gemeenten = facets.get("gemeente", [])
+    if gemeenten:
+        few = ", ".join(gemeenten[:4]) + (" en andere" if len(gemeenten) > 4 else "")
+        line += f" van {len(gemeenten)} gemeenten en organisaties ({few})"
+    domeinen = facets.get("domein", [])
+    if domeinen:
+        line += f", in de domeinen {', '.join(domeinen)}"
+    return (line + ". Elk antwoord bestaat uit letterlijke citaten met titel, pagina en sectie. "
+            "De Vraagbaak geeft geen advies en schrijft geen eigen tekst: alleen wat in de documenten staat.")
 
 
 def parse_filters(docs, gemeenten, domeinen) -> dict:
@@ -98,13 +107,13 @@ def parse_filters(docs, gemeenten, domeinen) -> dict:
 
 def build_ui(assistant: Assistant) -> gr.Blocks:
     s = assistant.settings
-    facets = assistant.facets()
-    doc_choices = [(f"{d['title']} ({d['doc']})", d["doc"]) for d in assistant.documents()]
+    facets = _facets_or_empty(assistant)
+    doc_choices = _document_choices(assistant)
 
     def respond(question, history, answers, docs, gemeenten, domeinen):
         question = (question or "").strip()
         if not question:
-            yield history, answers, gr.update(), "", None, ""
+            yield history, answers, gr.update(), "", None, None, ""
             return
         notice = ""
         if len(question) > s.max_question_chars:
@@ -113,19 +122,20 @@ def build_ui(assistant: Assistant) -> gr.Blocks:
         previous = [_text(m["content"]) for m in history if m.get("role") == "user"][-3:]
         history = history + [{"role": "user", "content": question},
                              {"role": "assistant", "content": "Bezig met zoeken in de documenten…"}]
-        yield history, answers, gr.update(), "", None, ""
+        yield history, answers, gr.update(), "", None, None, ""
         try:
             answer = assistant.ask(question, filters=parse_filters(docs, gemeenten, domeinen), previous=previous)
-            memo_file = _markdown_file(answer)
+            word_file, markdown_file = _memo_files(answer)
+            shown_sources = sources_html(assistant, answer)
         except Exception as err:  # the chat never stays on "Bezig …": it says what went wrong
             log.exception("vraag mislukt")
             history[-1] = {"role": "assistant", "content": f"Er ging iets mis bij het zoeken: {err}. "
                                                            "Probeer het opnieuw of meld dit aan de beheerder."}
-            yield history, answers, gr.update(), "", None, ""
+            yield history, answers, gr.update(), "", None, None, ""
             return
         history[-1] = {"role": "assistant", "content": answer.answer + notice}
         answers = answers + [answer.to_json() | {"index": len(history) - 1}]
-        yield history, answers, sources_html(assistant, answer), memo_text(answer), memo_file, ""
+        yield history, answers, shown_sources, memo_text(answer), word_file, markdown_file, ""
 
     feedback_log = FeedbackLog(s.feedback_path)
 
@@ -139,8 +149,8 @@ def build_ui(assistant: Assistant) -> gr.Blocks:
         return votes
 
     with gr.Blocks(title="Vraagbaak", analytics_enabled=False, delete_cache=CACHE_CLEANUP) as demo:
-        gr.Markdown("# Vraagbaak\nStel een vraag over de documenten. Elk antwoord bestaat uit letterlijke "
-                    "citaten met titel, pagina en sectie.")
+        gr.Markdown("# Vraagbaak")
+        description = gr.Markdown(collection_description(assistant), elem_id="beschrijving")
         with gr.Tab("Vragen"):
             answers = gr.State([])
             votes = gr.State({})  # this session's vote per answer: a second click changes it, never adds one
@@ -168,17 +178,22 @@ def build_ui(assistant: Assistant) -> gr.Blocks:
                                       buttons=["copy"], interactive=False)
                     with gr.Row():
                         copy = gr.Button("Kopieer voor memo", elem_id="kopieer-memo")
+                        download_word = gr.DownloadButton("Download als Word (.docx)", elem_id="download-word")
                         download = gr.DownloadButton("Download als Markdown", elem_id="download-memo")
             inputs = [question, chat, answers, docs, gemeenten, domeinen]
-            outputs = [chat, answers, sources, memo, download, question]
+            outputs = [chat, answers, sources, memo, download_word, download, question]
             ask_button.click(respond, inputs, outputs, api_visibility="private")
             question.submit(respond, inputs, outputs, api_visibility="private")
-            clear.click(lambda: ([], [], sources_html(assistant, None), "", None), None,
-                        [chat, answers, sources, memo, download], api_visibility="private")
+            clear.click(lambda: ([], [], sources_html(assistant, None), "", None, None), None,
+                        [chat, answers, sources, memo, download_word, download], api_visibility="private")
             copy.click(None, memo, None, js=COPY_JS)
             chat.like(feedback, [answers, votes], votes, api_visibility="private")
         with gr.Tab("Beheer"):
-            _admin_tab(assistant)
+            _admin_tab(assistant, refresh_outputs=[description, docs, gemeenten, domeinen])
+
+        # another process (python -m assistant index) may have changed the collection since start
+        demo.load(lambda: collection_lists(assistant), None, [description, docs, gemeenten, domeinen],
+                  api_visibility="private")
 
         def api_ask(question: str, filters_json: str = "{}", previous_json: str = "[]") -> dict:
             """De ask-JSON van de CLI; previous_json: eerdere vragen van het gesprek (JSON-lijst, oudste eerst)."""
@@ -200,6 +215,28 @@ def build_ui(assistant: Assistant) -> gr.Blocks:
     return demo
 
 
+def _facets_or_empty(assistant: Assistant) -> dict:
+    try:
+        return assistant.facets()
+    except IndexError_:
+        return {}
+
+
+def _document_choices(assistant: Assistant) -> list[tuple[str, str]]:
+    try:
+        return [(f"{d['title']} ({d['doc']})", d["doc"]) for d in assistant.documents()]
+    except IndexError_:
+        return []
+
+
+def collection_lists(assistant: Assistant) -> tuple:
+    """The description and the filter lists as they are now: after every Beheer change and page load.
+    A chosen value that no longer exists is dropped by Gradio's choices update."""
+    facets = _facets_or_empty(assistant)
+    return (collection_description(assistant), gr.update(choices=_document_choices(assistant)),
+            gr.update(choices=facets.get("gemeente", [])), gr.update(choices=facets.get("domein", [])))
+
+
 def _text(content) -> str:
     """A chat message's text: Gradio gives it back as a string or as a list of content parts."""
     if isinstance(content, str):
@@ -218,22 +255,25 @@ def dutch_errors():
         raise gr.Error(str(err), print_exception=False) from None
 
 
-def _markdown_file(answer: Answer) -> str:
-    """The memo as a Markdown file in one folder of the app, which is pruned so that it never piles up."""
+def _memo_files(answer: Answer) -> tuple[str, str]:
+    """The memo as Word and Markdown files in one folder of the app, which is pruned so that it never
+    piles up."""
     global _memo_dir
     if _memo_dir is None:
         _memo_dir = Path(tempfile.mkdtemp(prefix="vraagbaak-memo-"))
-    for old in _memo_dir.glob("*/antwoord-vraagbaak.md"):
+    for old in _memo_dir.glob("*/"):
         try:
             if time.time() - old.stat().st_mtime > MEMO_MAX_AGE_S:
-                old.unlink()
-                old.parent.rmdir()
+                for file in old.iterdir():
+                    file.unlink()
+                old.rmdir()
         except OSError:  # another request removed it first
             pass
     folder = Path(tempfile.mkdtemp(dir=_memo_dir))
-    path = folder / "antwoord-vraagbaak.md"
-    path.write_text(memo_markdown(answer), encoding="utf-8")
-    return str(path)
+    word, markdown = folder / "antwoord-vraagbaak.docx", folder / "antwoord-vraagbaak.md"
+    word.write_bytes(memo_docx(answer))
+    markdown.write_text(memo_markdown(answer), encoding="utf-8")
+    return str(word), str(markdown)
 
 
 def index_health(assistant: Assistant) -> str:
@@ -255,7 +295,8 @@ def _documents_table(assistant: Assistant) -> list[list]:
     return [[d["doc"], d["title"], d["pages"], d["chunks"], d["indexed_at"]] for d in assistant.documents()]
 
 
-def _admin_tab(assistant: Assistant) -> None:
+def _admin_tab(assistant: Assistant, refresh_outputs: list) -> None:
+    """refresh_outputs: the chat's description and filter lists, brought up to date after a re-index."""
     s = assistant.settings
     if not s.admin_password:
         gr.Markdown("Het beheer is uitgeschakeld. Start de app met de omgevingsvariabele "
@@ -343,7 +384,9 @@ def _admin_tab(assistant: Assistant) -> None:
     password.submit(do_login, password, login_outputs, api_visibility="private")
     logout.click(do_logout, None, [session, login_box, panel, login_msg], api_visibility="private")
     files.upload(do_upload, [files, session], [upload_msg, health, session], api_visibility="private")
-    reindex.click(do_reindex, session, [reindex_msg, table, remove_choice, health, session], api_visibility="private")
+    reindex.click(do_reindex, session, [reindex_msg, table, remove_choice, health, session],
+                  api_visibility="private").then(lambda: collection_lists(assistant), None, refresh_outputs,
+                                                 api_visibility="private")
     remove.click(do_remove, [remove_choice, session], [reindex_msg, health, session], api_visibility="private")
 
 
@@ -362,6 +405,7 @@ def launch(assistant: Assistant, **kwargs) -> None:
     # max_file_size: Gradio refuses larger uploads at the HTTP layer, before anything is stored, for every
     # caller: /gradio_api/upload needs no login.
     demo.launch(server_name=assistant.settings.host, server_port=assistant.settings.port, css=CSS,
+                app_kwargs=app_kwargs(assistant),
                 theme=theme(), footer_links=[], prevent_thread_lock=True,
                 max_file_size=int(assistant.settings.max_file_mb * 1e6), **kwargs)
     # The page is served first; then the model (~5 s to load) warms up, so that the first question does
