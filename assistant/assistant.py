@@ -39,6 +39,7 @@ class Assistant:
         self._lock = threading.Lock()
         self._doc_texts: OrderedDict[str, str] = OrderedDict()
         self._sentence_vectors: OrderedDict[str, object] = OrderedDict()
+        self.ready = False  # model and index loaded (warm_up); the chat says so while it is not
 
     @classmethod
     def for_corpus(cls, corpus_dir: Path | None = None, index_dir: Path | None = None, **overrides) -> "Assistant":
@@ -78,6 +79,15 @@ class Assistant:
                 loaded.check_model(self.settings.model)
                 self._index, self._doc_texts = loaded, OrderedDict()
             return self._index
+
+    def warm_up(self) -> None:
+        """Load the model and open the index before the first question needs them (the app does this at
+        start, in a thread). A missing or damaged index is left for the first question to report."""
+        try:
+            self.search("opwarmen", k=1)
+        except IndexError_:
+            self.embedder.warm_up()
+        self.ready = True
 
     # --- questions --------------------------------------------------------
     def search(self, question: str, k: int | None = None, filters: dict | None = None,

@@ -27,6 +27,9 @@ class Settings:
     # auto: bfloat16 where the CPU computes it natively (AMX or AVX512-BF16), else float32.
     # bfloat16 kept recall@5 within 0.01 of float32 on every dev set (docs/performance.md).
     precision: str = "auto"  # auto | float32 | bfloat16
+    # auto: ONNX Runtime (exported once from the model folder) for questions, no torch at question time;
+    # torch/sentence-transformers where onnxruntime is missing or the model is a hub id (docs/performance.md).
+    engine: str = "auto"  # auto | onnx | torch
     chunk_words: int = 180  # target words per chunk; sentences are never cut
     chunk_min_words: int = 40  # a section tail shorter than this joins the previous chunk
     chunk_overlap_sentences: int = 1

@@ -120,8 +120,10 @@ def build_ui(assistant: Assistant) -> gr.Blocks:
             question = question[: s.max_question_chars]
             notice = f"\n\n_(Uw vraag is ingekort tot {s.max_question_chars} tekens.)_"
         previous = [_text(m["content"]) for m in history if m.get("role") == "user"][-3:]
-        history = history + [{"role": "user", "content": question},
-                             {"role": "assistant", "content": "Bezig met zoeken in de documenten…"}]
+        busy = ("Bezig met zoeken in de documenten…" if assistant.ready else
+                "Het taalmodel wordt nog geladen (enkele seconden); daarna wordt uw vraag beantwoord. "
+                "Bezig met zoeken in de documenten…")
+        history = history + [{"role": "user", "content": question}, {"role": "assistant", "content": busy}]
         yield history, answers, gr.update(), "", None, None, ""
         try:
             answer = assistant.ask(question, filters=parse_filters(docs, gemeenten, domeinen), previous=previous)
@@ -408,7 +410,7 @@ def launch(assistant: Assistant, **kwargs) -> None:
                 app_kwargs=app_kwargs(assistant),
                 theme=theme(), footer_links=[], prevent_thread_lock=True,
                 max_file_size=int(assistant.settings.max_file_mb * 1e6), **kwargs)
-    # The page is served first; then the model (~5 s to load) warms up, so that the first question does
-    # not wait for it. It is loaded once per process (Embedder.model is cached behind a lock).
-    assistant.embedder.embed_query("opwarmen")
+    # The page is served first; the model and index load while the browser opens it (loading them while
+    # Gradio is imported slowed both down: docs/performance.md). A question that comes early is told so.
+    assistant.warm_up()
     demo.block_thread()

@@ -1,0 +1,165 @@
+"""The embedding model run by ONNX Runtime: no torch, transformers or sentence-transformers at question time.
+
+The sentence-transformers folder is exported once (torch.onnx, TorchScript exporter) with mean pooling and
+L2 normalisation inside the graph, so the ONNX model gives the same vectors as sentence-transformers
+(cosine ≥ 0.999 is checked at export and in tests/test_model.py). Texts are tokenised with `tokenizers`
+from the folder's tokenizer.json. Why: importing torch + transformers + sentence-transformers takes ~7 s
+and ~700 MB, and a short query runs 2–3× faster in ONNX Runtime on 2 cores (docs/performance.md).
+"""
+from __future__ import annotations
+
+import json
+import logging
+import os
+import threading
+from pathlib import Path
+
+import numpy as np
+
+log = logging.getLogger(__name__)
+ONNX_NAME = "model.onnx"
+EXPORT_FORMAT = 1  # bump when the exported graph changes: old exports are redone
+MIN_COSINE = 0.999
+_export_lock = threading.Lock()
+
+
+class ExportFailed(RuntimeError):
+    pass
+
+
+def onnx_folder(model_folder: Path) -> Path:
+    return model_folder / "onnx"
+
+
+def _stamp(model_folder: Path) -> dict:
+    weights = sorted(p for p in model_folder.glob("*.safetensors")) or sorted(model_folder.glob("*.bin"))
+    return {"format": EXPORT_FORMAT, "weights": [[p.name, p.stat().st_size, int(p.stat().st_mtime)] for p in weights]}
+
+
+def exported(model_folder: Path) -> Path | None:
+    """The exported model when it exists and belongs to these weights."""
+    folder = onnx_folder(model_folder)
+    try:
+        stamp = json.loads((folder / "stamp.json").read_text())
+    except (OSError, ValueError):
+        return None
+    return folder / ONNX_NAME if stamp == _stamp(model_folder) and (folder / ONNX_NAME).exists() else None
+
+
+def ensure_exported(model_folder: Path) -> Path:
+    """Export the model on first use (~10 s, needs torch once) and check it against sentence-transformers."""
+    with _export_lock:
+        done = exported(model_folder)
+        if done is not None:
+            return done
+        folder = onnx_folder(model_folder)
+        folder.mkdir(exist_ok=True)
+        raw, temporary = folder / "export.tmp", folder / (ONNX_NAME + ".tmp")
+        log.info("embeddingmodel omzetten naar ONNX (eenmalig, ~20 s): %s", folder)
+        try:
+            _export(model_folder, raw)
+            _optimise(raw, temporary)
+            cosine = _check(model_folder, temporary)
+        finally:
+            raw.unlink(missing_ok=True)
+        if cosine < MIN_COSINE:
+            temporary.unlink(missing_ok=True)
+            raise ExportFailed(f"ONNX-model wijkt af van sentence-transformers (cosinus {cosine:.4f})")
+        temporary.replace(folder / ONNX_NAME)
+        (folder / "stamp.json").write_text(json.dumps(_stamp(model_folder)))
+        return folder / ONNX_NAME
+
+
+def _optimise(source: Path, target: Path) -> None:
+    """ONNX Runtime's graph fusions, done once and saved: at every start they would cost ~1 s."""
+    import onnxruntime
+
+    options = onnxruntime.SessionOptions()
+    options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_EXTENDED
+    options.optimized_model_filepath = str(target)
+    onnxruntime.InferenceSession(str(source), options, providers=["CPUExecutionProvider"])
+
+
+def _export(model_folder: Path, target: Path) -> None:
+    import torch
+    import transformers
+    from transformers import AutoModel
+
+    transformers.logging.set_verbosity_error()
+    model = AutoModel.from_pretrained(str(model_folder), add_pooling_layer=False).eval()
+
+    class Pooled(torch.nn.Module):
+        def __init__(self, encoder):
+            super().__init__()
+            self.encoder = encoder
+
+        def forward(self, input_ids, attention_mask):
+            hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
+            mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
+            pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
+            return torch.nn.functional.normalize(pooled, dim=-1)
+
+    example = (torch.ones(2, 8, dtype=torch.long), torch.ones(2, 8, dtype=torch.long))
+    axes = {"input_ids": {0: "batch", 1: "tokens"}, "attention_mask": {0: "batch", 1: "tokens"},
+            "embedding": {0: "batch"}}
+    import warnings
+
+    with warnings.catch_warnings(), torch.no_grad():
+        warnings.simplefilter("ignore")
+        torch.onnx.export(Pooled(model), example, str(target), input_names=["input_ids", "attention_mask"],
+                          output_names=["embedding"], dynamic_axes=axes, opset_version=17, dynamo=False)
+
+
+def _check(model_folder: Path, onnx_path: Path) -> float:
+    from sentence_transformers import SentenceTransformer
+
+    texts = ["passage: De gemeente Utrecht gebruikt data om zwerfafval op te ruimen.",
+             "query: Hoe ver vooruit voorspelt het Wmo-model de zorgvraag?", "passage: kort"]
+    reference = SentenceTransformer(str(model_folder), device="cpu").encode(texts, normalize_embeddings=True)
+    ours = OnnxEncoder(model_folder, onnx_path, threads=0).encode(texts)
+    return float((reference * ours).sum(1).min())
+
+
+class OnnxEncoder:
+    """encode(texts) -> L2-normalised float32 vectors, like SentenceTransformer.encode."""
+
+    def __init__(self, model_folder: Path, onnx_path: Path, threads: int = 0, batch_size: int = 16):
+        import onnxruntime
+        from tokenizers import Tokenizer
+
+        config = _json(model_folder / "sentence_bert_config.json")
+        self.tokenizer = Tokenizer.from_file(str(model_folder / "tokenizer.json"))
+        self.tokenizer.enable_truncation(int(config.get("max_seq_length", 512)))
+        self.tokenizer.no_padding()
+        self.pad_id = self.tokenizer.token_to_id("<pad>") or 0
+        options = onnxruntime.SessionOptions()
+        options.intra_op_num_threads = threads or os.cpu_count() or 1
+        options.inter_op_num_threads = 1
+        options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_BASIC  # fused at export
+        self.session = onnxruntime.InferenceSession(str(onnx_path), options, providers=["CPUExecutionProvider"])
+        self.batch_size = batch_size
+        self.dimension = int(self.session.get_outputs()[0].shape[-1] or 0) or None
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        encodings = self.tokenizer.encode_batch(texts)
+        order = np.argsort([-len(e.ids) for e in encodings], kind="stable")  # little padding per batch
+        out: list[np.ndarray] = [None] * len(texts)  # type: ignore[list-item]
+        for start in range(0, len(texts), self.batch_size):
+            batch = [encodings[i] for i in order[start:start + self.batch_size]]
+            longest = max(len(e.ids) for e in batch)
+            ids = np.full((len(batch), longest), self.pad_id, dtype=np.int64)
+            mask = np.zeros((len(batch), longest), dtype=np.int64)
+            for row, e in enumerate(batch):
+                ids[row, : len(e.ids)] = e.ids
+                mask[row, : len(e.ids)] = 1
+            vectors = self.session.run(None, {"input_ids": ids, "attention_mask": mask})[0]
+            for row, i in enumerate(order[start:start + self.batch_size]):
+                out[i] = vectors[row]
+        return np.vstack(out).astype(np.float32) if out else np.zeros((0, self.dimension or 0), np.float32)
+
+
+def _json(path: Path) -> dict:
+    try:
+        return json.loads(path.read_text())
+    except (OSError, ValueError):
+        return {}
