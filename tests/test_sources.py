@@ -1,0 +1,166 @@
+"""What a reader checks a quote against: the PDF page with the quote highlighted, the Markdown section
+rendered with the quote marked, and the memo as a Word file."""
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from assistant.loaders import file_hash, load_pdf
+from assistant.page_images import PageImageCache, render_page
+from assistant.schema import Answer, Citation
+from assistant.source_view import decode_sentences, encode_sentences, section_text, section_view, sources_html
+from conftest import FIXTURES
+
+TOZO = FIXTURES / "tk-aanhangsel-kamervragen-tozo-2021.pdf"
+# printed on page 2 over three lines, with a hyphenation ("vastge-steld") elsewhere on the page
+ON_PAGE_2 = ("Bij de hoogte van de rente in het Bbz geldt als uitgangspunt dat deze rente marktconform is en het "
+             "niveau van de bankrente voor zakelijke kredieten volgt.")
+
+
+def _yellow_pixels(png: bytes) -> int:
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(png)).convert("RGB")
+    return sum(1 for r, g, b in image.get_flattened_data() if r > 230 and g > 200 and b < 150)
+
+
+def test_pdf_page_is_rendered_with_the_quoted_sentence_highlighted():
+    # the sentence as the index holds it: cleaned text, line breaks joined
+    indexed = " ".join(load_pdf(TOZO, "tozo.pdf").pages[1].text.split())
+    assert ON_PAGE_2 in indexed
+    marked = render_page(TOZO, 2, [ON_PAGE_2])
+    plain = render_page(TOZO, 2, [])
+    elsewhere = render_page(TOZO, 1, [ON_PAGE_2])
+    assert marked.marked == 1 and plain.marked == 0 and elsewhere.marked == 0
+    assert marked.png.startswith(b"\x89PNG")
+    # three printed lines of highlight, and none on the page without the quote
+    assert _yellow_pixels(marked.png) > 3000 and _yellow_pixels(plain.png) == 0
+
+
+def test_a_sentence_with_a_repaired_hyphenation_is_still_found_on_the_page():
+    page = load_pdf(TOZO, "tozo.pdf").pages[1].text
+    sentence = next(s for s in page.replace("\n", " ").split(". ") if "vastgesteld" in s or "vastge" in s)
+    repaired = sentence.replace("vastge- steld", "vastgesteld").replace("vastge-steld", "vastgesteld")
+    assert render_page(TOZO, 2, [repaired]).marked == 1
+
+
+def test_page_images_are_cached_on_disk(tmp_path, monkeypatch):
+    import assistant.page_images as page_images
+
+    cache = PageImageCache(tmp_path / "cache")
+    first = cache.get(TOZO, file_hash(TOZO), 2, [ON_PAGE_2])
+    calls = []
+    monkeypatch.setattr(page_images, "render_page", lambda *a, **k: calls.append(a))
+    again = cache.get(TOZO, file_hash(TOZO), 2, [ON_PAGE_2])
+    assert again == first and calls == []  # served from disk, not rendered again
+    assert len(list((tmp_path / "cache").glob("*.png"))) == 1
+
+
+def test_sentences_travel_in_the_image_address_and_bad_addresses_mark_nothing():
+    sentences = [ON_PAGE_2, "Tweede zin met „aanhalingstekens” & tekens?"]
+    packed = encode_sentences(sentences)
+    assert decode_sentences(packed) == sentences and len(packed) < 600
+    assert decode_sentences("kapot!!") == [] and decode_sentences("") == []
+
+
+MARKDOWN = """# Slim vegen (Utrecht)
+
+## Wat is het
+
+Slim vegen is een case van de gemeente Utrecht. **Veegroutes** worden aangepast aan de plekken waar het
+meeste afval ligt. Een <script>alert(1)</script> hoort hier niet.
+
+- eerste punt over sensoren
+- tweede punt over meldingen
+
+## Bronnen
+
+- https://example.org/a
+"""
+
+
+def test_markdown_section_is_rendered_with_the_quote_marked_and_nothing_raw():
+    section = section_text(MARKDOWN, "Slim vegen (Utrecht) > Wat is het", is_markdown=True)
+    assert section.startswith("## Wat is het") and "Bronnen" not in section
+    html = section_view(section, ["Veegroutes worden aangepast aan de plekken waar het meeste afval ligt.",
+                                  "tweede punt over meldingen"], heading="Wat is het")
+    assert "<h2>Wat is het</h2>" in html and "##" not in html and "**" not in html
+    assert "<mark><strong>Veegroutes</strong> worden aangepast aan de plekken waar het</mark>\n<mark>meeste afval ligt.</mark>" in html
+    assert "<li><mark>tweede punt over meldingen</mark></li>" in html
+    assert "<script>" not in html and "&lt;script&gt;" in html  # a document's HTML is shown, never run
+
+
+def test_cards_show_no_paths_no_scores_and_no_missing_page():
+    md = Citation(1, "cases/01-slim-vegen.md", "Slim vegen", None, "Slim vegen (Utrecht) > Wat is het",
+                  "Slim vegen is een case van de gemeente Utrecht.", metadata={"gemeente": "Utrecht", "jaar": "2021"},
+                  relevance=0.87)
+    pdf = Citation(2, "rapporten/tozo.pdf", "Aanhangsel Tozo", 2, None, ON_PAGE_2, highlights=[ON_PAGE_2],
+                   page_end=2)
+    answer = Answer("vraag", True, "antwoord", [md, pdf], [])
+    html = sources_html(answer, lambda c: MARKDOWN)
+    assert "cases/01-slim-vegen.md" not in html.replace("doc=cases%2F01-slim-vegen.md", "")
+    assert "0.87" not in html and "relevantie" not in html and "geen paginanummer" not in html
+    assert "gemeente: Utrecht" in html and "jaar: 2021" in html and "sectie: Wat is het" in html
+    assert "pagina 2" in html and "Open de PDF op pagina 2" in html and "#page=2" in html
+    assert "vraagbaak/pagina?doc=rapporten%2Ftozo.pdf&amp;p=2&amp;s=" in html
+
+
+def test_word_memo_holds_quotes_numbered_sources_and_the_filter():
+    from docx import Document
+
+    from assistant.word import memo_docx
+
+    citation = Citation(1, "cases/01-slim-vegen.md", "Slim vegen", None, "Slim vegen (Utrecht) > Wat is het",
+                        "Slim vegen is een case van de gemeente Utrecht.",
+                        metadata={"gemeente": "Utrecht", "bronnen": ["https://example.org/a", "https://example.org/b"]})
+    answer = Answer("Wat is Slim vegen?", True, "…", [citation], [])
+    answer.filters = {"gemeente": ["Utrecht"]}
+    document = Document(io.BytesIO(memo_docx(answer)))
+    paragraphs = [(p.style.name, p.text) for p in document.paragraphs]
+    texts = [t for _, t in paragraphs]
+    assert "Gezocht in: gemeente Utrecht" in texts
+    assert ("Quote", "„Slim vegen is een case van de gemeente Utrecht.” [1]") in paragraphs
+    assert "Bronnen" in texts and "Wat is Slim vegen?" not in texts  # the question line is optional
+    reference = next(t for t in texts if t.startswith("[1] "))
+    assert "Beschrijving „Slim vegen”" in reference and "§ Wat is het" in reference
+    assert "https://example.org/a; https://example.org/b" in reference and "Slim vegen (Utrecht)" not in reference
+    assert not any("#" in t or t.startswith(">") for t in texts)
+    with_question = Document(io.BytesIO(memo_docx(answer, with_question=True)))
+    assert with_question.paragraphs[0].text == "Wat is Slim vegen?"
+
+
+@pytest.mark.parametrize("path", ["../geheim.pdf", "bestaat-niet.pdf", "cases/01-slim-vegen.md"])
+def test_pdf_route_refuses_anything_but_an_indexed_pdf(small_assistant, path):
+    from starlette.applications import Starlette
+    from starlette.testclient import TestClient
+
+    from assistant.web import app_kwargs
+
+    client = TestClient(Starlette(routes=app_kwargs(small_assistant)["routes"]))
+    assert client.get("/vraagbaak/pdf", params={"doc": path}).status_code == 404
+    ok = client.get("/vraagbaak/pdf", params={"doc": "tk-aanhangsel-kamervragen-tozo-2021.pdf"})
+    assert ok.status_code == 200 and ok.headers["content-type"] == "application/pdf"
+    image = client.get("/vraagbaak/pagina", params={"doc": "tk-aanhangsel-kamervragen-tozo-2021.pdf", "p": 2,
+                                                    "s": encode_sentences([ON_PAGE_2])})
+    assert image.status_code == 200 and _yellow_pixels(image.content) > 3000
+    assert client.get("/vraagbaak/pagina", params={"doc": "tk-aanhangsel-kamervragen-tozo-2021.pdf",
+                                                   "p": 99}).status_code == 404
+
+
+def test_dutch_page_middleware_sets_the_language():
+    from starlette.applications import Starlette
+    from starlette.middleware import Middleware
+    from starlette.responses import HTMLResponse, JSONResponse
+    from starlette.routing import Route
+    from starlette.testclient import TestClient
+
+    from assistant.web import DutchPage
+
+    app = Starlette(routes=[Route("/", lambda r: HTMLResponse('<html lang="en"><head></head><body>x</body></html>')),
+                            Route("/api", lambda r: JSONResponse({"lang": "en"}))],
+                    middleware=[Middleware(DutchPage)])
+    client = TestClient(app)
+    page = client.get("/").text
+    assert '<html lang="nl">' in page and "navigator, 'language'" in page and "Kopieer het gesprek" in page
+    assert client.get("/api").json() == {"lang": "en"}
