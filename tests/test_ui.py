@@ -68,7 +68,8 @@ def browser():
 
 @pytest.fixture
 def page(app, browser):
-    context = browser.new_context(accept_downloads=True)
+    # an English-language browser: the page must still be all Dutch
+    context = browser.new_context(accept_downloads=True, locale="en-US", viewport={"width": 1366, "height": 900})
     page = context.new_page()
     page.goto(app["url"], wait_until="domcontentloaded")
     page.get_by_role("textbox", name="Uw vraag").wait_for(timeout=60_000)
@@ -162,6 +163,12 @@ def test_beheer_upload_reindex_and_answer_from_new_pdf(page, app, tmp_path):
     health = page.locator("#beheer-aandacht").inner_text()
     assert "lnv-nota-scanned-no-textlayer.pdf" in health and "OCR nodig (2 pagina's)" in health
     page.get_by_role("tab", name="Vragen").click()
+    # the filter list and the description know the new document without a restart
+    assert "3 documenten" in page.locator("#beschrijving").inner_text()
+    page.get_by_text("Filters").click()
+    page.locator("#filter-documenten input").click()
+    page.get_by_role("option", name="uploads/dijkversterking.pdf").wait_for(timeout=10_000)
+    page.keyboard.press("Escape")
     ask(page, "Hoeveel wordt de dijk bij Lutjebroek verhoogd?")
     assert "zestig centimeter" in page.locator("#gesprek").inner_text()
     assert "Dijkversterking" in page.locator("#bronnen").inner_text()
@@ -200,7 +207,7 @@ def test_keyboard_only_question_with_long_text_is_cut_with_a_notice(page):
 
 def test_feedback_is_logged(page, app):
     ask(page, PARAPHRASE)
-    page.locator("#gesprek button[aria-label='Like']").last.click()
+    page.locator("#gesprek button[aria-label='Vind ik leuk']").last.click()  # Gradio's 'Like', in Dutch
     log = app["tmp"] / "feedback.jsonl"
     for _ in range(50):
         if log.exists() and log.read_text().strip():
@@ -276,6 +283,7 @@ def test_follow_up_in_the_chat_and_the_api_shows_what_was_searched(page, app):
     ask(page, "En wanneer komen ze er?")
     page.locator("#gesprek").get_by_text("Gezocht op:").wait_for(timeout=60_000)
     assert "2027" in page.locator("#bronnen").inner_text()
+    page.screenshot(path=str(ROOT / "docs/screenshots/vervolgvraag.png"), full_page=True)
     result = Client(app["url"], verbose=False).predict(
         "En wanneer komen ze er?", "{}", '["Komen er laadpalen voor deelauto\'s in de binnenstad?"]', api_name="/ask")
     assert "laadpalen" in result["searched_as"] and result["found"]
@@ -311,3 +319,121 @@ def test_text_contrast_meets_wcag_aa(page):
                     page.locator("#bronnen .bron .meta").first, page.locator("#bronnen mark").first,
                     page.get_by_role("button", name="Kopieer voor memo")]:
         assert locator.evaluate(CONTRAST_JS) >= 4.5, locator
+
+
+def test_pdf_source_shows_the_page_with_the_quote_highlighted_and_opens_the_pdf_there(page, app):
+    import httpx
+
+    ask(page, PARAPHRASE)
+    card = page.locator("#bronnen .bron").first
+    card.get_by_text("Toon pagina 3 met het citaat gemarkeerd").click()
+    image = card.locator("img").first
+    image.wait_for()
+    page.wait_for_function("img => img.complete && img.naturalWidth > 500", arg=image.element_handle(),
+                           timeout=30_000)
+    assert "Pagina 3 van Mobiliteitsrapport Voorbeeldstad" in image.get_attribute("alt")
+    png = httpx.get(app["url"] + image.get_attribute("src")).content
+    from PIL import Image
+    import io
+
+    pixels = Image.open(io.BytesIO(png)).convert("RGB").get_flattened_data()
+    assert sum(1 for r, g, b in pixels if r > 230 and g > 200 and b < 150) > 2000  # the yellow highlight
+    link = card.get_by_role("link", name="Open de PDF op pagina 3")
+    assert link.get_attribute("href").endswith("#page=3")
+    pdf = httpx.get(app["url"] + link.get_attribute("href").split("#")[0])
+    assert pdf.headers["content-type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    card.scroll_into_view_if_needed()
+    page.screenshot(path=str(ROOT / "docs/screenshots/pdf-pagina.png"), full_page=True)
+
+
+def test_markdown_source_shows_its_section_rendered_with_the_quote_marked(page):
+    ask(page, "Hoe pakt Utrecht zwerfafval aan?")
+    card = page.locator("#bronnen .bron").filter(has_text="Slim schoonmaken").first
+    card.get_by_text("Toon de sectie in het document").click()
+    section = card.locator(".sectie")
+    section.locator("mark").first.wait_for()
+    assert section.locator("h1").inner_text() == "Aanpak" and "#" not in section.inner_text()
+    assert "zwerfafval" in section.locator("mark").first.inner_text()
+    assert "geen paginanummer" not in page.locator("#bronnen").inner_text()
+
+
+def test_word_download_opens_with_quotes_numbered_sources_and_filter(page):
+    from docx import Document
+
+    page.get_by_text("Filters").click()
+    box = page.locator("#filter-gemeente input")
+    box.click()
+    box.fill("Utrecht")
+    box.press("Enter")
+    page.keyboard.press("Escape")
+    ask(page, "Hoe worden straten schoon gehouden en waar ligt afval?")
+    assert "Gezocht in: gemeente Utrecht" in page.locator("#gesprek").inner_text()
+    assert "Gezocht in: gemeente Utrecht" in page.locator("#memo textarea").input_value()
+    with page.expect_download() as info:
+        page.locator("#download-word").click()
+    assert info.value.suggested_filename == "antwoord-vraagbaak.docx"
+    texts = [p.text for p in Document(info.value.path()).paragraphs]
+    assert "Gezocht in: gemeente Utrecht" in texts and "Bronnen" in texts
+    assert any(t.startswith("„") and t.endswith("[1]") for t in texts)
+    assert any(t.startswith("[1] Slim schoonmaken, Utrecht, 2021") for t in texts)
+    page.locator("#memo").scroll_into_view_if_needed()
+    page.screenshot(path=str(ROOT / "docs/screenshots/memo.png"), full_page=True)
+
+
+def test_overview_question_lists_each_fitting_document(page):
+    ask(page, "Welke gemeenten pakken zwerfafval aan?")
+    chat = page.locator("#gesprek").inner_text()
+    assert "doorzochte documenten passen bij uw vraag" in chat and "Slim schoonmaken" in chat
+    page.screenshot(path=str(ROOT / "docs/screenshots/overzicht.png"), full_page=True)
+
+
+def test_first_screen_says_what_the_collection_is_and_what_the_assistant_does_not_do(page):
+    text = page.locator("#beschrijving").inner_text()
+    assert "documenten" in text and "PDF-bestand" in text and "geen advies" in text
+    assert page.evaluate("document.documentElement.lang") == "nl"
+
+
+AXE_TAGS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+
+
+def _serious_violations(page) -> list[str]:
+    from axe_playwright_python.sync_playwright import Axe
+
+    result = Axe().run(page, options=AXE_TAGS).response
+    return [f"{v['id']}: {[n['target'] for n in v['nodes']][:3]}" for v in result["violations"]
+            if v["impact"] in ("serious", "critical")]
+
+
+def _english_labels(page) -> list[str]:
+    english = ("Copy", "Copied", "Like", "Dislike", "Clear", "More tabs", "Share", "Drop File Here",
+               "Click to Upload", "Download", "Remove")
+    labels = page.evaluate("""() => [...document.querySelectorAll('[aria-label],[title]')]
+        .map(e => e.getAttribute('aria-label') || e.getAttribute('title'))""")
+    return [label for label in labels if label and label.split(" ")[0] in english and label not in ("Download",)]
+
+
+def test_chat_and_beheer_are_all_dutch_and_pass_axe_on_desktop_and_mobile(app, browser):
+    for width, height in ((1366, 900), (390, 844)):
+        context = browser.new_context(locale="en-US", viewport={"width": width, "height": height})
+        page = context.new_page()
+        page.goto(app["url"], wait_until="domcontentloaded")
+        page.get_by_role("textbox", name="Uw vraag").wait_for(timeout=60_000)
+        ask(page, PARAPHRASE)
+        page.locator("#bronnen summary").first.click()
+        assert _serious_violations(page) == [], width
+        assert _english_labels(page) == [], width
+        # nothing sticks out sideways, also on a phone
+        assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+        if width == 390:
+            page.screenshot(path=str(ROOT / "docs/screenshots/antwoord-mobiel.png"), full_page=True)
+        page.get_by_role("tab", name="Beheer").click()
+        page.get_by_label("Beheerwachtwoord").fill("geheim")
+        page.get_by_role("button", name="Inloggen").click()
+        page.get_by_role("button", name="Uitloggen").wait_for()
+        assert "Sleep een bestand hier" in page.locator("#beheer-upload").inner_text()
+        assert _serious_violations(page) == [], f"Beheer {width}"
+        if width == 1366:  # every column of the table is visible: nothing cut off at 1366 px
+            assert page.locator("#beheer-documenten").get_by_text("geïndexeerd").first.is_visible()
+            assert page.evaluate("""() => { const t = document.querySelector('#beheer-documenten table');
+                                            const box = t.parentElement; return t.scrollWidth <= box.clientWidth + 2; }""")
+        context.close()
