@@ -8,7 +8,9 @@ A question line is a JSON object with "question" and any of:
 - "answer": one answer phrase (as in policyqa), used like "all_of";
 - "page": the 1-based page that holds the answer (PDF sets);
 - "unanswerable": true: the documents do not answer it; the right answer is a refusal;
-- "previous": earlier questions of the conversation (oldest first): the question is a follow-up.
+- "previous": earlier questions of the conversation (oldest first): the question is a follow-up;
+- "docs": every document an overview question ("Welke gemeenten …?") should list: scored as
+  overview_recall and overview_precision of the cited documents.
 """
 from __future__ import annotations
 
@@ -51,9 +53,12 @@ def _parse_line(line: str, number: int) -> dict:
         raise QuestionFileError(f"regel {number}: geen geldige JSON ({err.msg})") from None
     if not isinstance(q, dict) or not isinstance(q.get("question"), str) or not q["question"].strip():
         raise QuestionFileError(f"regel {number}: verwacht een object met een tekst in \"question\"")
-    if not (q.get("unanswerable") or "doc" in q or "answer" in q or any(q.get(f) for f in PHRASE_FIELDS)):
-        raise QuestionFileError(f"regel {number}: geef \"doc\", \"answer\", \"all_of\"/\"any_of\" of "
+    if not (q.get("unanswerable") or "doc" in q or "answer" in q or q.get("docs")
+            or any(q.get(f) for f in PHRASE_FIELDS)):
+        raise QuestionFileError(f"regel {number}: geef \"doc\", \"docs\", \"answer\", \"all_of\"/\"any_of\" of "
                                 f"\"unanswerable\": true")
+    if not isinstance(q.get("docs", []), list) or not all(isinstance(d, str) for d in q.get("docs", [])):
+        raise QuestionFileError(f"regel {number}: \"docs\" moet een lijst met documentnamen zijn")
     if "answer" in q and not isinstance(q["answer"], str):
         raise QuestionFileError(f"regel {number}: \"answer\" moet een tekst zijn")
     if not isinstance(q.get("previous", []), list) or not all(isinstance(p, str) for p in q.get("previous", [])):
@@ -89,6 +94,8 @@ def holds_answer(question: dict, text: str) -> bool:
 def is_relevant(question: dict, hit: Hit) -> bool:
     if "doc" in question and hit.chunk.doc != question["doc"]:
         return False
+    if question.get("docs") and hit.chunk.doc not in question["docs"]:
+        return False
     return holds_answer(question, hit.chunk.text) if has_phrases(question) else True
 
 
@@ -120,6 +127,10 @@ def answer_scores(questions: list[dict], answers: list[Answer], page_text) -> di
     if with_doc:  # the first quote comes from the document that answers the question
         out["first_quote_right_document"] = _mean(bool(a.citations) and a.citations[0].doc == q["doc"]
                                                   for q, a in with_doc)
+    overviews = [(set(q["docs"]), {c.doc for c in a.citations}) for q, a in answerable if q.get("docs")]
+    if overviews:  # an overview lists every fitting document and nothing else
+        out["overview_recall"] = _mean(len(gold & cited) / len(gold) for gold, cited in overviews)
+        out["overview_precision"] = _mean(len(gold & cited) / len(cited) if cited else 0.0 for gold, cited in overviews)
     if unanswerable:
         out["refused_unanswerable"] = _mean(not a.found for a in unanswerable)
     cited = [c for a in answers for c in a.citations if c.page is not None]
@@ -173,7 +184,7 @@ def evaluate(assistant, questions: list[dict], k: int = 5, modes: list[str] | tu
 
 
 ANSWER_COLUMNS = ["answer_in_quotes", "answer_in_first_quote", "first_quote_right_document", "refused_answerable",
-                  "refused_unanswerable", "page_correct", "gold_page_cited"]
+                  "refused_unanswerable", "page_correct", "gold_page_cited", "overview_recall", "overview_precision"]
 
 
 def format_table(result: dict) -> str:

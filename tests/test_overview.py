@@ -67,3 +67,20 @@ def test_onbekend_is_not_offered_as_a_filter_value(overview, tmp_path):
     finally:
         (overview.settings.corpus_dir / "zonder-gemeente.md").unlink()
         overview.build_index()
+
+
+def test_a_report_about_all_cases_is_mentioned_not_listed(overview):
+    """"Welke gemeenten …?" lists documents that belong to a gemeente; a report that sums up every case fits
+    the question too, but is no gemeente: it is named below the list, without a citation."""
+    report = overview.settings.corpus_dir / "rapport.md"
+    report.write_text("---\ntitle: Rapport over alle cases\norganisatie: Kennisinstituut\n---\n\n# Lessen\n\n"
+                      "Utrecht en Zwolle gebruiken data van sensoren en meldingen om zwerfafval aan te pakken.\n",
+                      encoding="utf-8")
+    overview.build_index()
+    try:
+        answer = overview.ask("Welke gemeenten gebruiken data om zwerfafval aan te pakken?")
+        assert sorted(c.doc for c in answer.citations) == ["afval-utrecht.md", "afval-zwolle.md"]
+        assert "overzichtsdocument „Rapport over alle cases”" in answer.answer
+    finally:
+        report.unlink()
+        overview.build_index()
