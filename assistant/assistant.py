@@ -83,8 +83,8 @@ class Assistant:
     def warm_up(self) -> None:
         """Load the model and open the index before the first question needs them (the app does this at
         start, in a thread). A missing or damaged index is left for the first question to report."""
-        try:
-            self.search("opwarmen", k=1)
+        try:  # the whole question path: model, index, sentence vectors, word lists
+            self.ask("Wat is het doel van het project?")
         except IndexError_:
             self.embedder.warm_up()
         self.ready = True

@@ -4,6 +4,7 @@ from __future__ import annotations
 import logging
 import os
 import tempfile
+import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -406,6 +407,10 @@ def theme() -> gr.themes.Base:
 
 
 def launch(assistant: Assistant, **kwargs) -> None:
+    # The model and index load while the page is built and served (~1 s; loading them while Gradio is
+    # imported slowed both down): the first question does not wait for them, and one that comes early is
+    # told so (docs/performance.md).
+    threading.Thread(target=assistant.warm_up, name="opwarmen", daemon=True).start()
     demo = build_ui(assistant)
     demo.queue(default_concurrency_limit=2)
     # max_file_size: Gradio refuses larger uploads at the HTTP layer, before anything is stored, for every
@@ -414,7 +419,4 @@ def launch(assistant: Assistant, **kwargs) -> None:
                 app_kwargs=app_kwargs(assistant),
                 theme=theme(), footer_links=[], prevent_thread_lock=True,
                 max_file_size=int(assistant.settings.max_file_mb * 1e6), **kwargs)
-    # The page is served first; the model and index load while the browser opens it (loading them while
-    # Gradio is imported slowed both down: docs/performance.md). A question that comes early is told so.
-    assistant.warm_up()
     demo.block_thread()

@@ -60,6 +60,9 @@ def table(result: dict) -> str:
     if "startup" in result:
         lines.append(f"\nStart van app.py met bestaande index: mediaan {result['startup']['median_s']:.1f} s "
                      f"({', '.join(f'{x:.1f}' for x in result['startup']['runs_s'])})")
+        if "first_answer_median_s" in result["startup"]:
+            lines.append(f"Eerste antwoord na python app.py (vraag via /ask zodra de pagina er is): mediaan "
+                         f"{result['startup']['first_answer_median_s']:.1f} s")
     return "\n".join(lines)
 
 
