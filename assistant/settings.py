@@ -30,6 +30,12 @@ class Settings:
     # auto: ONNX Runtime (exported once from the model folder) for questions, no torch at question time;
     # torch/sentence-transformers where onnxruntime is missing or the model is a hub id (docs/performance.md).
     engine: str = "auto"  # auto | onnx | torch
+    # Example questions on the first screen, separated by "|": set them for your own documents
+    # (tests/test_corpus.py checks that the default ones are answered from the shipped corpus).
+    examples: str = ("Welke gemeenten gebruiken data om zwerfafval aan te pakken?|"
+                     "Wat zijn de belangrijkste succesfactoren volgens het rapport?|"
+                     "Hoe pakt Zaanstad ondermijning aan met data?|"
+                     "Hoe ver vooruit voorspelt het Wmo-model de zorgvraag?")
     chunk_words: int = 180  # target words per chunk; sentences are never cut
     chunk_min_words: int = 40  # a section tail shorter than this joins the previous chunk
     chunk_overlap_sentences: int = 1
@@ -82,6 +88,10 @@ class Settings:
     port: int = 7860
     admin_password: str = ""
     feedback_log: Path | None = None  # None: feedback.jsonl in the index folder
+
+    @property
+    def example_questions(self) -> list[str]:
+        return [q.strip() for q in self.examples.split("|") if q.strip()]
 
     @property
     def feedback_path(self) -> Path:

@@ -44,12 +44,6 @@ CSS = """
 button[role=tab].selected {color: #1d4ed8 !important;}
 .bron .sectie h1, .bron .sectie h2, .bron .sectie h3 {font-size: 1.05em; margin: 0.6em 0 0.3em;}
 """
-EXAMPLES = [
-    "Welke gemeenten gebruiken data om zwerfafval aan te pakken?",
-    "Wat zijn de belangrijkste succesfactoren volgens het rapport?",
-    "Hoe pakt Zaanstad ondermijning aan met data?",
-    "Hoe ver vooruit voorspelt het Wmo-model de zorgvraag?",
-]
 # The clipboard API exists only in a secure context (https or localhost); over plain HTTP on a network address
 # the memo text is selected and copied the old way. Either way the button says whether it worked.
 COPY_JS = """(text) => {
@@ -170,7 +164,8 @@ def build_ui(assistant: Assistant) -> gr.Blocks:
                     with gr.Row():
                         ask_button = gr.Button("Vraag stellen", variant="primary", elem_id="vraag-stellen")
                         clear = gr.Button("Nieuw gesprek")
-                    gr.Examples(EXAMPLES, inputs=question, label="Voorbeeldvragen")
+                    if s.example_questions:
+                        gr.Examples(s.example_questions, inputs=question, label="Voorbeeldvragen")
                 with gr.Column(scale=2):
                     with gr.Accordion("Filters", open=False):
                         docs = gr.Dropdown(doc_choices, multiselect=True, label="Alleen deze documenten",

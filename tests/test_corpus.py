@@ -57,3 +57,10 @@ def corpus_assistant(embedder, tmp_path_factory):
 def test_ask_cites_the_right_document(corpus_assistant, question, doc):
     answer = corpus_assistant.ask(question)
     assert answer.found and answer.citations[0].doc == doc
+
+
+def test_example_questions_on_the_first_screen_are_answered(corpus_assistant):
+    for question in Settings().example_questions:
+        answer = corpus_assistant.ask(question)
+        assert answer.found, question
+        assert all(corpus_assistant.verify_quote(c.doc, c.quote) for c in answer.citations)
