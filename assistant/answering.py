@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable
 
-from .cleaning import collapse_whitespace
+from .cleaning import collapse_whitespace, is_rare_word
 from .lexical import stem, words
 from .memo import source_reference
 from .schema import Answer, Chunk, Citation, Hit
@@ -303,7 +303,7 @@ class AnswerBuilder:
         return Answer(question, True, _answer_text(citations, lead), citations, _nearest(hits))
 
     def build_overview(self, question: str, hits: list[Hit], threshold: float, relative: float,
-                       searched: int) -> Answer | None:
+                       searched: int, subject_share: float = 0.0) -> Answer | None:
         """"Welke gemeenten …?": every document whose best passage reaches the cosine threshold and relative x
         the best retrieval score, one short quote each, best first. None when no document qualifies (the
         ordinary answer then decides)."""
@@ -312,6 +312,10 @@ class AnswerBuilder:
             if hit.chunk.doc not in best_per_doc and (hit.dense_score or 0.0) >= threshold:
                 best_per_doc[hit.chunk.doc] = hit
         doc_hits, general = _about_one_each(list(best_per_doc.values()))
+        if subject_share > 0:
+            fitting = about_subject(question, hits, subject_share, basis={h.chunk.doc for h in doc_hits})
+            doc_hits = [h for h in doc_hits if h.chunk.doc in fitting]
+            general = [h for h in general if h.chunk.doc in fitting]
         # relative to the best entry of the list: a report that matches every word does not push cases out
         top = max((h.score for h in doc_hits), default=0.0)
         top_dense = max((h.dense_score or 0.0 for h in doc_hits), default=0.0)
@@ -332,7 +336,8 @@ class AnswerBuilder:
         if not citations:
             return None
         lead = [SOURCES_IN_DUTCH] if is_english(question) else []
-        intro = (f"{len(citations)} van de {searched} doorzochte documenten passen bij uw vraag "
+        intro = (f"{len(citations)} van de {searched} doorzochte documenten "
+                 f"{'past' if len(citations) == 1 else 'passen'} bij uw vraag "
                  f"(één citaat per document; de zin die het laat zien staat vet):")
         lines = [f"[{c.n}] **{c.title}**{_who(c)}: „{marked_quote(c)}”" for c in citations]
         if general:
@@ -391,6 +396,40 @@ def is_overview(question: str) -> bool:
     """"Welke gemeenten gebruiken …", "Noem de projecten die …": the answer is a list of documents.
     "Welke drie cases scoorden het best?" names a count: a fact that one passage states, not a list to find."""
     return bool(_OVERVIEW.search(question)) and not _COUNTED.match(question)
+
+
+def overview_subject(question: str) -> str:
+    """"Welke gemeenten gebruiken sensoren?" asks about "gebruiken sensoren": the frame says what to list."""
+    match = _OVERVIEW.search(question)
+    return question[match.end():] if match else question
+
+
+def about_subject(question: str, hits: list[Hit], min_share: float, basis: set[str] | None = None) -> set[str]:
+    """Documents that are about the overview's subject. Every case description is about gemeenten and data,
+    so "Welke gemeenten gebruiken sensoren?" is close in meaning to all of them; the words of the subject say
+    which fit. A rare Dutch word that no candidate has ("sensoren", "drones") means the subject is not in the
+    collection: none fits (a common one, "pakken" in "aan te pakken", is ignored). Of the other words, a
+    document fits when it has
+    min_share of the telling words, weighted by rarity among the documents of `basis` (default: all; the
+    entries of the list, so that a report that holds every word does not make them all telling)."""
+    texts: dict[str, list[str]] = {}
+    for hit in hits:
+        texts.setdefault(hit.chunk.doc, [hit.chunk.title]).append(hit.chunk.text)
+    docs = list(texts)
+    asked = {stem(w): w for w in words(overview_subject(question)) if len(w) >= 3}
+    if not asked or len(docs) < 2:
+        return set(docs)
+    have = {d: {stem(w) for w in words(" ".join(texts[d]))} for d in docs}
+    counted = [d for d in docs if basis is None or d in basis] or docs
+    holders = {q: sum(_has_stem(q, have[d]) for d in counted) for q in asked}
+    everywhere_absent = {q for q in asked if not any(_has_stem(q, have[d]) for d in docs)}
+    if any(is_rare_word(asked[q]) for q in everywhere_absent):
+        return set()  # "drones": the subject is in none of the documents
+    telling = {q: math.log(1 + len(counted) / (1 + n)) for q, n in holders.items() if n > 0}
+    if not telling:
+        return set(docs)
+    total = sum(telling.values())
+    return {d for d in docs if sum(w for q, w in telling.items() if _has_stem(q, have[d])) / total >= min_share}
 
 
 def _about_one_each(doc_hits: list[Hit]) -> tuple[list[Hit], list[Hit]]:

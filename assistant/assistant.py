@@ -130,10 +130,11 @@ class Assistant:
             named = self._named_facets(question)  # "Welke cases komen uit Zaanstad?": the metadata decides
             scope = {**(filters or {}), **named}
             hits = self.search(query, k=s.overview_candidates, filters=scope, mode=mode, timings=timings)
-            threshold, relative = (0.0, 0.0) if named else (s.overview_threshold, s.overview_relative)
+            threshold, relative, share = ((0.0, 0.0, 0.0) if named else
+                                          (s.overview_threshold, s.overview_relative, s.overview_subject_share))
             with stage(timings, "answer"):
                 answer = self.answer_builder().build_overview(query, hits, threshold, relative,
-                                                              self._documents_searched(filters))
+                                                              self._documents_searched(filters), share)
             hits = hits[: k or max(s.top_k, 5)]
         else:
             hits = self.search(query, k=k or max(s.top_k, 5), filters=filters, mode=mode, timings=timings)

@@ -39,6 +39,16 @@ def is_known_word(word: str) -> bool:
     return zipf_frequency(word, "nl") > 0
 
 
+RARE_ZIPF = 4.5  # "sensoren" 3.6, "privacy" 4.5, "pakken" 5.0, "werken" 5.7 (wordfreq's Zipf scale)
+
+
+def is_rare_word(word: str) -> bool:
+    """A word that is uncommon in Dutch in general: a subject, not a verb or function word."""
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(word.lower(), "nl") < RARE_ZIPF
+
+
 def repair_hyphenation(text: str, vocabulary: set[str] | None = None) -> str:
     """Join a word broken over two lines only when the joined word is a real word: it occurs elsewhere
     in the document, or it is a known Dutch word and the document never writes it with a hyphen.

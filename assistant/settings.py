@@ -79,6 +79,9 @@ class Settings:
     overview_threshold: float = 0.81
     overview_relative: float = 0.6  # ... and at least this share of the best document's retrieval score
     overview_candidates: int = 60
+    # ... and whose passages hold this share of the subject's words ("sensoren" in "Welke gemeenten gebruiken
+    # sensoren?"), weighted by rarity: every document is about gemeenten and data
+    overview_subject_share: float = 0.25
     sentence_lexical_weight: float = 0.1  # weight of word overlap beside the model cosine of a sentence
     max_file_mb: float = 50.0
     file_timeout_s: float = 60.0  # a PDF that takes longer to read is stopped and reported

@@ -84,3 +84,12 @@ def test_a_report_about_all_cases_is_mentioned_not_listed(overview):
     finally:
         report.unlink()
         overview.build_index()
+
+
+def test_an_overview_of_something_no_document_mentions_finds_nothing(overview):
+    """Every document is about a gemeente using data, so "Welke gemeenten gebruiken drones?" is close to all
+    of them in meaning; no document mentions drones, so none is listed."""
+    answer = overview.ask("Welke gemeenten gebruiken drones?")
+    assert not answer.found and answer.citations == []
+    listed = overview.ask("Welke gemeenten gebruiken sensoren?")  # sensordata (Utrecht afval), sensoren (parkeren)
+    assert {c.doc for c in listed.citations} <= {"afval-utrecht.md", "parkeren-utrecht.md"} and listed.found
