@@ -239,5 +239,19 @@ class Assistant:
                         "milvus": manifest.get("milvus"),
                         "built": manifest.get("created"), "counts": manifest.get("counts"),
                         "failed": manifest.get("failed", {}), "duplicates": manifest.get("duplicates", {}),
-                        "model_matches": manifest.get("model") == self.settings.model})
+                        "model_matches": manifest.get("model") == self.settings.model,
+                        "ocr": self.ocr_summary()})
         return out
+
+    def ocr_summary(self) -> dict:
+        """Which documents are OCR text, and the pages Tesseract was unsure about (mean word confidence
+        below ocr_low_confidence): a maintainer checks those against the scan."""
+        documents, pages, doubtful = 0, 0, {}
+        for record in self.index.documents.values():
+            confidence = record.metadata.get("ocr_confidence") or {}
+            if confidence:
+                documents, pages = documents + 1, pages + len(confidence)
+                low = {int(p): c for p, c in confidence.items() if c < self.settings.ocr_low_confidence}
+                if low:
+                    doubtful[record.doc] = dict(sorted(low.items()))
+        return {"documents": documents, "pages": pages, "low_confidence": doubtful}

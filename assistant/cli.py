@@ -134,6 +134,8 @@ def _index_summary(r) -> str:
     if r.failed:
         lines.append("Overgeslagen bestanden / skipped files:")
         lines += [f"  {name}: {reason}" for name, reason in sorted(r.failed.items())]
+    if r.ocr_pages:
+        lines.append(f"OCR: {r.ocr_pages} pagina's gelezen (de rest uit de OCR-cache)")
     if r.duplicates:
         lines.append("Dubbele documenten (één keer geïndexeerd) / duplicates:")
         lines += [f"  {name} = {original}" for name, original in sorted(r.duplicates.items())]
@@ -239,6 +241,11 @@ def cmd_status(assistant: Assistant, args) -> int:
         print(f"  mislukt: {name}: {reason}")
     for name, original in status["duplicates"].items():
         print(f"  dubbel: {name} = {original}")
+    ocr = status.get("ocr") or {}
+    if ocr.get("documents"):
+        print(f"  OCR: {ocr['documents']} gescande documenten, {ocr['pages']} pagina's via OCR")
+    for name, pages in (ocr.get("low_confidence") or {}).items():
+        print(f"  OCR met lage zekerheid: {name}: " + ", ".join(f"p. {p} ({c:.0f}%)" for p, c in pages.items()))
     return 0
 
 

@@ -18,7 +18,9 @@ from . import __version__
 from .chunking import CHUNKER_VERSION, chunk_document, embedding_text
 from .embedding import Embedder
 from .lexical import LexicalIndex
-from .loaders import IsolatedLoader, LoadError, UnreadableFile, check_readable, corpus_files, relative_name
+from .loaders import (IsolatedLoader, LoadError, NeedsOcr, UnreadableFile, check_readable, corpus_files,
+                      relative_name)
+from .ocr import OcrOptions, ocr_available
 from .schema import Chunk, Document, Page
 from .settings import Settings
 from .store import IndexError_, LoadedIndex, WriterLock, current_version, write_version
@@ -38,6 +40,7 @@ class IndexReport:
     renamed: dict[str, str] = field(default_factory=dict)  # new name -> old name, same content
     unchanged: list[str] = field(default_factory=list)
     failed: dict[str, str] = field(default_factory=dict)
+    ocr_pages: int = 0  # pages OCR'd in this run (not taken from the OCR cache)
     duplicates: dict[str, str] = field(default_factory=dict)
     embedded: int = 0
     reused_vectors: int = 0
@@ -116,10 +119,13 @@ class Indexer:
         files = corpus_files(s.corpus_dir)
         t0 = time.perf_counter()
         got = _Collected()
+        scanned: list[tuple[Path, NeedsOcr]] = []
         with IsolatedLoader(s.file_timeout_s, int(s.max_file_mb * 1e6), s.min_word_share) as loader:
             for i, path in enumerate(files):
-                self._say(0.6 * i / max(1, len(files)), f"lezen {i + 1}/{len(files)}: {path.name}")
-                self._read_one(path, loader, previous if same_chunker else None, old_files, report, got)
+                self._say(0.5 * i / max(1, len(files)), f"lezen {i + 1}/{len(files)}: {path.name}")
+                self._read_one(path, loader, previous if same_chunker else None, old_files, report, got, scanned)
+            # scanned PDFs last, so that a large batch of them does not hold up the rest
+            self._ocr_all(scanned, loader, report, got, old_files)
         documents, doc_chunks, keys, indexed_at = got.documents, got.chunks, got.keys, got.indexed_at
         report.removed = sorted(set(old_files) - {relative_name(p, s.corpus_dir) for p in files})
         old_hashes = {old_files[name]["hash"]: name for name in report.removed}
@@ -154,7 +160,7 @@ class Indexer:
         return report
 
     def _read_one(self, path: Path, loader: IsolatedLoader, previous: LoadedIndex | None, old_files: dict,
-                  report: IndexReport, got: "_Collected") -> None:
+                  report: IndexReport, got: "_Collected", scanned: list | None = None) -> None:
         """Read and chunk one file, or reuse what the previous version has for it."""
         s = self.settings
         name = relative_name(path, s.corpus_dir)
@@ -183,6 +189,12 @@ class Indexer:
                 chunks = chunk_document(doc, s.chunk_words, s.chunk_min_words, s.chunk_overlap_sentences)
                 got.indexed_at[name] = _now()
                 (report.changed if old else report.added).append(name)
+        except NeedsOcr as err:
+            if scanned is not None and self._ocr_options() is not None:
+                scanned.append((path, err))
+            else:
+                report.failed[name] = f"{err}; {self._ocr_missing}" if self._ocr_missing else str(err)
+            return
         except LoadError as err:
             report.failed[name] = str(err)
             return
@@ -190,6 +202,38 @@ class Indexer:
             report.failed[name] = f"kan het bestand niet lezen ({err.strerror or type(err).__name__}) / cannot read"
             return
         self._keep(got, doc, chunks)
+
+    def _ocr_options(self) -> OcrOptions | None:
+        """OCR settings when OCR is on and Tesseract with Dutch is installed (checked once per run)."""
+        if not hasattr(self, "_ocr_missing"):
+            self._ocr_missing = "" if self.settings.ocr == "off" else (ocr_available() or "")
+        if self.settings.ocr == "off" or self._ocr_missing:
+            return None
+        return OcrOptions(self.settings.index_dir / "cache" / "ocr", self.settings.ocr_page_timeout_s)
+
+    def _ocr_all(self, scanned: list, loader: IsolatedLoader, report: IndexReport, got: "_Collected",
+                 old_files: dict) -> None:
+        s, options = self.settings, self._ocr_options()
+        for i, (path, needs) in enumerate(scanned):
+            name = relative_name(path, s.corpus_dir)
+            self._say(0.5 + 0.1 * i / len(scanned), f"OCR {i + 1}/{len(scanned)}: {path.name} ({needs.pages} pagina's)")
+            try:
+                doc = loader.load(path, s.corpus_dir, check_readable(path, s.corpus_dir), options,
+                                  extra_time_s=needs.pages * s.ocr_page_timeout_s)
+            except LoadError as err:
+                report.failed[name] = str(err)
+                continue
+            except OSError as err:
+                report.failed[name] = f"kan het bestand niet lezen ({err.strerror or type(err).__name__})"
+                continue
+            report.ocr_pages += doc.metadata.pop("ocr_run", 0)
+            if doc.metadata.get("ocr_failed"):
+                report.failed[name] = "OCR mislukt voor pagina " + ", ".join(
+                    f"{p} ({why})" for p, why in doc.metadata["ocr_failed"].items()) + "; de rest is geïndexeerd"
+            chunks = chunk_document(doc, s.chunk_words, s.chunk_min_words, s.chunk_overlap_sentences)
+            got.indexed_at[name] = _now()
+            (report.changed if name in old_files else report.added).append(name)
+            self._keep(got, doc, chunks)
 
     def _keep(self, got: "_Collected", doc: Document, chunks: list[Chunk]) -> None:
         got.hashes[doc.content_hash] = doc.path

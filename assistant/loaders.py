@@ -13,6 +13,7 @@ from pathlib import Path
 import yaml
 
 from .cleaning import clean_pages, normalise_characters, normalise_whitespace
+from .ocr import OcrOptions
 from .schema import Document, Page, SkippedFile
 
 log = logging.getLogger(__name__)
@@ -22,6 +23,14 @@ _FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*(\n|\Z)", re.S)
 
 class LoadError(Exception):
     """A file that cannot be indexed; the message is shown to maintainers."""
+
+
+class NeedsOcr(LoadError):
+    """A PDF without a text layer: the indexer OCRs it after the other files, where OCR is available."""
+
+    def __init__(self, pages: int):
+        super().__init__(f"geen tekstlaag, OCR nodig ({pages} pagina's) / no text layer, needs OCR ({pages} pages)")
+        self.pages = pages
 
 
 class UnreadableFile(LoadError):
@@ -71,9 +80,10 @@ def check_readable(path: Path, corpus_dir: Path) -> str:
 
 
 def load_file(path: Path, corpus_dir: Path, max_bytes: int | None = None, min_word_share: float = 0.0,
-              content_hash: str | None = None) -> Document:
+              content_hash: str | None = None, ocr: OcrOptions | None = None) -> Document:
     """content_hash: pass it when it is known already (the indexer hashes every file first), so that a
-    large file is not read a second time just to hash it."""
+    large file is not read a second time just to hash it. ocr: OCR the pages of a PDF that have no text
+    layer (else such a PDF raises NeedsOcr)."""
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED:
         raise LoadError(f"bestandstype {suffix or '(geen)'} wordt niet ondersteund / unsupported file type")
@@ -83,13 +93,14 @@ def load_file(path: Path, corpus_dir: Path, max_bytes: int | None = None, min_wo
     if max_bytes and size > max_bytes:
         raise LoadError(f"te groot ({size / 1e6:.1f} MB, limiet {max_bytes / 1e6:.0f} MB) / file too large")
     name = relative_name(path, corpus_dir)
+    content_hash = content_hash or file_hash(path)
     if suffix == ".pdf":
-        doc = load_pdf(path, name)
+        doc = load_pdf(path, name, ocr, content_hash)
     elif suffix in {".md", ".markdown"}:
         doc = load_markdown(path, name)
     else:
         doc = load_text(path, name)
-    doc.content_hash = content_hash or file_hash(path)
+    doc.content_hash = content_hash
     if not doc.text.strip():
         raise LoadError("geen tekst gevonden / no text found")
     share, tokens = real_word_share(doc.text)
@@ -137,20 +148,23 @@ class IsolatedLoader:
         self.timeout, self.max_bytes, self.min_word_share = timeout, max_bytes, min_word_share
         self._pool = None
 
-    def load(self, path: Path, corpus_dir: Path, content_hash: str | None = None) -> Document:
-        args = (path, corpus_dir, self.max_bytes, self.min_word_share, content_hash)
+    def load(self, path: Path, corpus_dir: Path, content_hash: str | None = None, ocr: OcrOptions | None = None,
+             extra_time_s: float = 0.0) -> Document:
+        """extra_time_s: added to the time limit (OCR takes longer than reading a text layer)."""
+        args = (path, corpus_dir, self.max_bytes, self.min_word_share, content_hash, ocr)
         if path.suffix.lower() != ".pdf" or self.timeout <= 0:
             return load_file(*args)
+        timeout = self.timeout + extra_time_s
         from concurrent.futures import TimeoutError as FutureTimeout
         from concurrent.futures.process import BrokenProcessPool
 
         future = self._worker().submit(load_file, *args)
         try:
-            return future.result(timeout=self.timeout)
+            return future.result(timeout=timeout)
         except FutureTimeout:
             self.close(kill=True)
-            raise LoadError(f"lezen duurde langer dan {self.timeout:g} s en is afgebroken / "
-                            f"reading took longer than {self.timeout:g} s and was stopped") from None
+            raise LoadError(f"lezen duurde langer dan {timeout:g} s en is afgebroken / "
+                            f"reading took longer than {timeout:g} s and was stopped") from None
         except BrokenProcessPool:
             self.close(kill=True)
             raise LoadError("de PDF-lezer liep vast op dit bestand / the PDF reader crashed on this file") from None
@@ -193,7 +207,7 @@ def load_corpus(corpus_dir: Path, max_bytes: int | None = None) -> tuple[list[Do
 
 # --- PDF -------------------------------------------------------------------
 
-def load_pdf(path: Path, name: str) -> Document:
+def load_pdf(path: Path, name: str, ocr: OcrOptions | None = None, content_hash: str = "") -> Document:
     from pypdf import PdfReader
 
     with path.open("rb") as fh:
@@ -209,16 +223,47 @@ def load_pdf(path: Path, name: str) -> Document:
         raise
     except Exception as err:  # pypdf raises many types on damaged files
         raise LoadError(f"onleesbare PDF / unreadable PDF ({type(err).__name__})") from err
+    metadata: dict = {}
     if sum(len(p.strip()) for p in raw_pages) < 20 * max(1, len(raw_pages)) / 2:
-        raise LoadError(f"geen tekstlaag, OCR nodig ({len(raw_pages)} pagina's) / "
-                        f"no text layer, needs OCR ({len(raw_pages)} pages)")
+        if ocr is None:
+            raise NeedsOcr(len(raw_pages))
+        raw_pages, metadata = _ocr_pages(path, raw_pages, content_hash or file_hash(path), ocr)
     texts = clean_pages(raw_pages)
     pages = [Page(i + 1, text, labels[i] if labels else None) for i, text in enumerate(texts)]
     if info_title and not title_matches_page(info_title, raw_pages[0]):
         log.info("%s: PDF-titel '%s' staat niet op de eerste pagina; niet gebruikt", name, info_title)
         info_title = None
     title = info_title or _first_line(texts) or path.stem
-    return Document(name, title, pages, {})
+    return Document(name, title, pages, metadata)
+
+
+MIN_PAGE_CHARS = 20  # less text than this on a page of a scanned PDF: the page is OCR'd
+
+
+def _ocr_pages(path: Path, raw_pages: list[str], content_hash: str, ocr: OcrOptions) -> tuple[list[str], dict]:
+    """OCR every page without text. The document's metadata records which pages are OCR text and how sure
+    Tesseract was, so that a citation can say "tekst via OCR" and status can list doubtful pages."""
+    from .ocr import OcrFailed, ocr_pdf_page
+
+    pages, confidence, failed, fresh = list(raw_pages), {}, {}, 0
+    for i, text in enumerate(raw_pages):
+        if len(text.strip()) >= MIN_PAGE_CHARS:
+            continue
+        try:
+            page = ocr_pdf_page(path, i + 1, content_hash, ocr)
+        except OcrFailed as err:
+            failed[i + 1] = str(err)
+            continue
+        pages[i], confidence[str(i + 1)] = page.text, page.confidence
+        fresh += not page.cached
+    if not confidence:
+        reason = next(iter(failed.values()), "geen tekst herkend")
+        raise LoadError(f"OCR mislukt: {reason} / OCR failed")
+    metadata = {"ocr_pages": sorted(int(p) for p in confidence), "ocr_confidence": confidence,
+                "ocr_run": fresh}
+    if failed:
+        metadata["ocr_failed"] = {str(p): reason for p, reason in failed.items()}
+    return pages, metadata
 
 
 def _unlock(reader) -> None:

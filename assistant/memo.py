@@ -37,7 +37,7 @@ def source_reference(c: Citation, with_url: bool = True) -> str:
     if meta.get("jaar") not in UNKNOWN:
         parts.append(plain(meta["jaar"]))
     if c.page is not None:
-        parts.append(f"p. {c.pages}")
+        parts.append(f"tekst via OCR, p. {c.pages}" if c.ocr else f"p. {c.pages}")
     section = section_without_title(c.section, title)
     if section:
         parts.append(f"§ {section}")

@@ -90,11 +90,17 @@ class Citation:
             return None
         return f"{self.page}–{self.page_end}" if self.page_end and self.page_end != self.page else str(self.page)
 
+    @property
+    def ocr(self) -> bool:
+        """The quoted page's text was read by OCR from a scan (a reader should know: it may hold errors)."""
+        pages = (self.metadata or {}).get("ocr_pages") or []
+        return self.page is not None and any(p in pages for p in range(self.page, (self.page_end or self.page) + 1))
+
     def to_json(self) -> dict:
         return {"n": self.n, "doc": self.doc, "title": self.title, "page": self.page,
                 "section": self.section, "quote": self.quote,
                 "page_end": self.page_end if self.page_end is not None else self.page,
-                "highlights": list(self.highlights)}
+                "highlights": list(self.highlights), "ocr": self.ocr}
 
 
 @dataclass

@@ -86,6 +86,11 @@ class Settings:
     max_file_mb: float = 50.0
     file_timeout_s: float = 60.0  # a PDF that takes longer to read is stopped and reported
     min_word_share: float = 0.5  # below this share of real words a file is reported as garbage text
+    # Scanned PDFs: "auto" OCRs them with Tesseract (Dutch) when it is installed, after the other files;
+    # "off" reports them as "geen tekstlaag, OCR nodig" (docs/ocr.md)
+    ocr: str = "auto"  # auto | off
+    ocr_page_timeout_s: float = 60.0  # one page that takes longer is left out and reported
+    ocr_low_confidence: float = 70.0  # pages whose mean word confidence is lower are listed in status and Beheer
     max_question_chars: int = 1000
     host: str = "127.0.0.1"
     port: int = 7860

@@ -54,7 +54,7 @@ def source_card(c: Citation, section_of=None) -> str:
 
 def card_details(c: Citation) -> list[str]:
     meta = c.metadata or {}
-    details = [f"pagina {c.pages}"] if c.page is not None else []
+    details = [f"pagina {c.pages}" + (" (tekst via OCR uit een scan)" if c.ocr else "")] if c.page is not None else []
     details += [f"{k}: {plain(meta[k])}" for k in ("gemeente", "organisatie", "domein", "jaar")
                 if meta.get(k) not in UNKNOWN]
     section = section_without_title(c.section, plain(c.title))

@@ -283,6 +283,9 @@ def index_health(assistant: Assistant) -> str:
     lines = [f"- **{name}**: {reason}" for name, reason in sorted(status.get("failed", {}).items())]
     lines += [f"- {name} is dezelfde als {original} (één keer geïndexeerd)"
               for name, original in sorted(status.get("duplicates", {}).items())]
+    for doc, pages in sorted((status.get("ocr") or {}).get("low_confidence", {}).items()):
+        listed = ", ".join(f"p. {p} ({c:.0f}%)" for p, c in pages.items())
+        lines.append(f"- {doc}: OCR-tekst met lage zekerheid op {listed}; controleer die pagina's in de scan")
     stale = status.get("stale", {})
     waiting = stale.get("new", []) + stale.get("changed", []) + stale.get("removed", [])
     if waiting:

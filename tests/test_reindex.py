@@ -220,7 +220,7 @@ def _ocr_noise() -> str:
 
 def test_bad_files_are_reported_per_file_and_the_rest_is_indexed(tmp_path):
     corpus = awkward_corpus(tmp_path / "corpus")
-    env = dict(os.environ, VRAAGBAAK_MAX_FILE_MB="2")
+    env = dict(os.environ, VRAAGBAAK_MAX_FILE_MB="2", VRAAGBAAK_OCR="off")  # OCR itself: test_ocr.py
     run = subprocess.run([sys.executable, "-m", "assistant", "index", "--corpus", str(corpus),
                           "--index", str(tmp_path / "index")], capture_output=True, text=True, timeout=600,
                          env=env, cwd=ROOT)
