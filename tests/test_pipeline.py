@@ -131,7 +131,7 @@ def test_cli_ask_json_contract(cli_paths):
     # the fields of the first contract, plus the ones added since (README): none lost or renamed
     assert set(data) == {"question", "found", "answer", "citations", "nearest_documents", "searched_as"} and data["found"]
     c = data["citations"][0]
-    assert set(c) == {"n", "doc", "title", "page", "section", "quote", "page_end", "highlights"}
+    assert set(c) == {"n", "doc", "title", "page", "section", "quote", "page_end", "highlights", "ocr"}
     assert (c["n"], c["doc"], c["page"], c["page_end"]) == (1, "mobiliteitsrapport.pdf", 3, 3)
     assert c["highlights"] and all(h in c["quote"] for h in c["highlights"])
     out = run_cli("ask", "Wat is de hoofdstad van Peru?", "--json", *cli_paths)
