@@ -3,7 +3,8 @@
 pypdfium2 renders the page and gives the box of every character. A quoted sentence is found on the page by
 its letters and digits only (lower case, ligatures unfolded), because the indexed text was cleaned: joined
 hyphenations, collapsed spaces and line breaks do not change that sequence. Images are cached on disk by
-file hash, page and sentences; rendering one page at 1.5× takes about 25 ms on 2 cores (docs/performance.md).
+file hash, page and sentences; rendering and marking one page at 1.5× takes ~0.1 s on 2 cores
+(docs/performance.md).
 """
 from __future__ import annotations
 
@@ -49,7 +50,7 @@ def render_page(pdf_path: Path, page_number: int, sentences: list[str], scale: f
             draw.rectangle([(left - left_edge) * scale, (top_edge - top) * scale,
                             (right - left_edge) * scale, (top_edge - bottom) * scale], fill=HIGHLIGHT)
         out = io.BytesIO()
-        Image.alpha_composite(image, overlay).convert("RGB").save(out, format="PNG", optimize=True)
+        Image.alpha_composite(image, overlay).convert("RGB").save(out, format="PNG", compress_level=6)
         return PageImage(out.getvalue(), marked)
     finally:
         pdf.close()
