@@ -38,6 +38,10 @@ _WANTS_DATE = re.compile(r"\b(wanneer|welk jaar|welke datum|sinds|vanaf wanneer|
                          r"which year|since)\b", re.I)
 _WANTS_AMOUNT = re.compile(r"\b(hoeveel|hoe ?veel|hoe groot|hoe hoog|welk bedrag|wat kost|hoe lang|percentage|"
                            r"how many|how much|how long)\b", re.I)
+# "Wat kost …?" is answered by a sum of money, not by any number ("panden van voor 1945")
+_MONEY = re.compile(r"€|\beuro\b|\b(miljoen|miljard|ton|duizend)\b|\bEUR\b", re.I)
+_WANTS_MONEY = re.compile(r"\b(wat kost|wat kostte|kosten|kostte|kost het|hoeveel geld|welk bedrag|budget|hoe duur|"
+                          r"prijs|how much does|cost)\b", re.I)
 _WANTS_NAME = re.compile(r"\b(wie|who|naam|welk bedrijf|welke organisatie|welke partij)\b", re.I)
 # Two capitalised words inside a sentence ("havenmeester Frank van Kleef"): a name.
 _NAME = re.compile(r"(?<=[a-zà-ÿ,] )[A-Z][a-zà-ÿ]+ (?:(?:van|de|der|den|ten|ter) )*[A-Z][a-zà-ÿ]+")
@@ -123,6 +127,8 @@ def wanted_kind(question: str) -> re.Pattern | None:
     """A question that asks when, how many or who is answered by a sentence with a date, a number or a name."""
     if _WANTS_DATE.search(question):
         return _DATE
+    if _WANTS_MONEY.search(question):
+        return _MONEY
     if _WANTS_AMOUNT.search(question):
         return _AMOUNT
     if _WANTS_NAME.search(question):
@@ -300,6 +306,11 @@ class AnswerBuilder:
         if not citations:
             return self._nothing_found(question, hits)
         lead = [SOURCES_IN_DUTCH] if is_english(question) else []
+        missing = _MISSING_KIND.get(kind)
+        if missing and not any(kind.search(c.quote) for c in citations):
+            # the passages are about the subject but do not hold the kind of fact asked: say so first
+            lead.append(f"De gevonden passages noemen {missing}; ze gaan wel over het onderwerp van uw vraag.")
+            return Answer(question, True, _answer_text(citations, lead, answers=False), citations, _nearest(hits))
         return Answer(question, True, _answer_text(citations, lead), citations, _nearest(hits))
 
     def build_overview(self, question: str, hits: list[Hit], threshold: float, relative: float,
@@ -312,7 +323,7 @@ class AnswerBuilder:
             if hit.chunk.doc not in best_per_doc and (hit.dense_score or 0.0) >= threshold:
                 best_per_doc[hit.chunk.doc] = hit
         doc_hits, general = _about_one_each(list(best_per_doc.values()))
-        if subject_share > 0:
+        if subject_share > 0 and not is_english(question):  # the subject's words are matched in Dutch text
             fitting = about_subject(question, hits, subject_share, basis={h.chunk.doc for h in doc_hits})
             doc_hits = [h for h in doc_hits if h.chunk.doc in fitting]
             general = [h for h in general if h.chunk.doc in fitting]
@@ -471,10 +482,14 @@ def marked_quote(c: Citation) -> str:
     return text
 
 
-def _answer_text(citations: list[Citation], lead: list[str]) -> str:
+_MISSING_KIND = {_MONEY: "geen bedrag", _DATE: "geen datum of jaartal"}
+
+
+def _answer_text(citations: list[Citation], lead: list[str], answers: bool = True) -> str:
     docs = len({c.doc for c in citations})
+    bold = "de zinnen die het antwoord geven" if answers else "de zinnen die het dichtst bij uw vraag komen"
     intro = (f"Ik vond {len(citations)} {'passage' if len(citations) == 1 else 'passages'} in {docs} "
-             f"{'document' if docs == 1 else 'documenten'} over uw vraag; de zinnen die het antwoord geven staan vet.")
+             f"{'document' if docs == 1 else 'documenten'} over uw vraag; {bold} staan vet.")
     blocks = lead + [intro] + [f"[{c.n}] „{marked_quote(c)}”\n— {source_reference(c, with_url=False)}"
                                for c in citations]
     return "\n\n".join(blocks)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import threading
 from collections import OrderedDict
 from pathlib import Path
@@ -17,6 +18,9 @@ from .schema import Answer, Hit
 from .settings import Settings
 from .timing import Timings, stage
 from .store import IndexError_, IndexMissing, LoadedIndex, current_version, read_manifest
+
+
+log = logging.getLogger(__name__)
 
 
 def index_dir_for(settings: Settings, corpus_dir: Path | None, index_dir: Path | None) -> Path:
@@ -87,7 +91,10 @@ class Assistant:
             self.ask("Wat is het doel van het project?")
         except IndexError_:
             self.embedder.warm_up()
-        self.ready = True
+        except Exception:  # noqa: BLE001 - the first real question will say what is wrong
+            log.exception("opwarmen mislukt")
+        finally:
+            self.ready = True
 
     # --- questions --------------------------------------------------------
     def search(self, question: str, k: int | None = None, filters: dict | None = None,
@@ -238,7 +245,8 @@ class Assistant:
                         "store": manifest.get("store", "faiss"), "faiss": manifest.get("faiss"),
                         "milvus": manifest.get("milvus"),
                         "built": manifest.get("created"), "counts": manifest.get("counts"),
-                        "failed": manifest.get("failed", {}), "duplicates": manifest.get("duplicates", {}),
+                        "failed": manifest.get("failed", {}), "warnings": manifest.get("warnings", {}),
+                        "duplicates": manifest.get("duplicates", {}),
                         "model_matches": manifest.get("model") == self.settings.model,
                         "ocr": self.ocr_summary()})
         return out
@@ -251,7 +259,8 @@ class Assistant:
             confidence = record.metadata.get("ocr_confidence") or {}
             if confidence:
                 documents, pages = documents + 1, pages + len(confidence)
-                low = {int(p): c for p, c in confidence.items() if c < self.settings.ocr_low_confidence}
+                low = {int(p): c for p, c in confidence.items()
+                       if 0 < c < self.settings.ocr_low_confidence}  # 0: a blank page, no words to doubt
                 if low:
                     doubtful[record.doc] = dict(sorted(low.items()))
         return {"documents": documents, "pages": pages, "low_confidence": doubtful}

@@ -96,6 +96,10 @@ _FORM_FIELD = re.compile(r"^(?:[a-z]\)\s+)?[A-ZÀ-Ý][^:]{1,70}: \S")
 FORM_CHUNK_WORDS = 40  # form fields go into small passages: in a long one, a paraphrased question misses them
 
 
+# per-page OCR details stay on the document record (status, Beheer); a passage needs only which pages are OCR
+DOCUMENT_ONLY = {"ocr_confidence", "ocr_failed"}
+
+
 def chunk_document(doc: Document, chunk_words: int = 180, min_words: int = 40, overlap: int = 1) -> list[Chunk]:
     groups: list[list[Sentence]] = []
     for section in _by_section(document_sentences(doc)):
@@ -162,7 +166,7 @@ def _make_chunk(doc: Document, ordinal: int, group: list[Sentence]) -> Chunk:
         page_end=group[-1].page,
         section=" > ".join(heading) if heading else None,
         text=" ".join(s.text for s in group),
-        metadata=doc.metadata,
+        metadata={k: v for k, v in doc.metadata.items() if k not in DOCUMENT_ONLY},
         ordinal=ordinal,
         spans=spans,
     )

@@ -134,6 +134,9 @@ def _index_summary(r) -> str:
     if r.failed:
         lines.append("Overgeslagen bestanden / skipped files:")
         lines += [f"  {name}: {reason}" for name, reason in sorted(r.failed.items())]
+    if r.warnings:
+        lines.append("Geïndexeerd met een waarschuwing / indexed with a warning:")
+        lines += [f"  {name}: {note}" for name, note in sorted(r.warnings.items())]
     if r.ocr_pages:
         lines.append(f"OCR: {r.ocr_pages} pagina's gelezen (de rest uit de OCR-cache)")
     if r.duplicates:

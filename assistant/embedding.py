@@ -91,10 +91,11 @@ class Embedder:
         """"onnx" or "torch": what embeds questions (resolving it converts the packaged model on first use)."""
         if self._engine is None:
             path = resolve_model_path(self.settings)
+            prompts = _folder_prompts(Path(path)) if Path(path).is_dir() else {}
+            if "query" not in prompts and "e5" in self.name.lower():
+                prompts.update(KNOWN_PROMPTS["e5"])
+            self._prompts = prompts  # before the engine: another thread may embed as soon as that is set
             self._engine = choose_engine(self.settings.engine, path)
-            self._prompts = _folder_prompts(Path(path)) if Path(path).is_dir() else {}
-            if "query" not in self._prompts and "e5" in self.name.lower():
-                self._prompts.update(KNOWN_PROMPTS["e5"])
         return self._engine
 
     @property
@@ -107,14 +108,21 @@ class Embedder:
 
     @property
     def onnx(self):
-        """The ONNX Runtime encoder, exported from the model folder on first use."""
+        """The ONNX Runtime encoder, exported from the model folder on first use. Where that fails (a read-only
+        model folder, an export that does not match) "auto" falls back to torch, once, with a log line."""
         with self._load_lock:
             if self._onnx is None:
                 from .onnx_encoder import OnnxEncoder, ensure_exported
 
                 folder = Path(resolve_model_path(self.settings))
-                self._onnx = OnnxEncoder(folder, ensure_exported(folder), self.settings.threads,
-                                         self.settings.embed_batch_size)
+                try:
+                    self._onnx = OnnxEncoder(folder, ensure_exported(folder), self.settings.threads,
+                                             self.settings.embed_batch_size)
+                except Exception as err:  # noqa: BLE001 - onnx, onnxruntime and the export raise many kinds
+                    if self.settings.engine == "onnx":
+                        raise
+                    log.warning("ONNX Runtime niet bruikbaar (%s); het model draait op torch", err)
+                    self._engine = "torch"
         return self._onnx
 
     def warm_up(self) -> None:
@@ -155,7 +163,7 @@ class Embedder:
                    else self.model.get_sentence_embedding_dimension())
 
     def _uses_onnx(self, bulk: bool) -> bool:
-        if self.engine != "onnx":
+        if self.engine != "onnx" or self.onnx is None:  # self.onnx is None: the export failed, torch it is
             return False
         # bfloat16 is the fast path for many passages where the CPU has it natively (AMX)
         return not (bulk and self.precision == "bfloat16" and self.settings.engine == "auto")

@@ -20,7 +20,7 @@ from .embedding import Embedder
 from .lexical import LexicalIndex
 from .loaders import (IsolatedLoader, LoadError, NeedsOcr, UnreadableFile, check_readable, corpus_files,
                       relative_name)
-from .ocr import OcrOptions, ocr_available
+from .ocr import OcrOptions, ocr_available, ocr_failure_note
 from .schema import Chunk, Document, Page
 from .settings import Settings
 from .store import IndexError_, LoadedIndex, WriterLock, current_version, write_version
@@ -41,6 +41,7 @@ class IndexReport:
     unchanged: list[str] = field(default_factory=list)
     failed: dict[str, str] = field(default_factory=dict)
     ocr_pages: int = 0  # pages OCR'd in this run (not taken from the OCR cache)
+    warnings: dict[str, str] = field(default_factory=dict)  # indexed, but not all of it (OCR of some pages failed)
     duplicates: dict[str, str] = field(default_factory=dict)
     embedded: int = 0
     reused_vectors: int = 0
@@ -180,7 +181,7 @@ class Indexer:
             return
         old = old_files.get(name)
         try:
-            if previous is not None and old and old["hash"] == digest:
+            if previous is not None and old and old["hash"] == digest and not _ocr_incomplete(previous, name):
                 doc, chunks = self._reuse(previous, name)
                 got.indexed_at[name] = old["indexed_at"]
                 report.unchanged.append(name)
@@ -218,7 +219,11 @@ class Indexer:
             name = relative_name(path, s.corpus_dir)
             self._say(0.5 + 0.1 * i / len(scanned), f"OCR {i + 1}/{len(scanned)}: {path.name} ({needs.pages} pagina's)")
             try:
-                doc = loader.load(path, s.corpus_dir, check_readable(path, s.corpus_dir), options,
+                digest = check_readable(path, s.corpus_dir)
+                if digest in got.hashes:  # the same scan under two names: OCR'd and indexed once
+                    report.duplicates[name] = got.hashes[digest]
+                    continue
+                doc = loader.load(path, s.corpus_dir, digest, options,
                                   extra_time_s=needs.pages * s.ocr_page_timeout_s)
             except LoadError as err:
                 report.failed[name] = str(err)
@@ -228,8 +233,7 @@ class Indexer:
                 continue
             report.ocr_pages += doc.metadata.pop("ocr_run", 0)
             if doc.metadata.get("ocr_failed"):
-                report.failed[name] = "OCR mislukt voor pagina " + ", ".join(
-                    f"{p} ({why})" for p, why in doc.metadata["ocr_failed"].items()) + "; de rest is geïndexeerd"
+                report.warnings[name] = ocr_failure_note(doc.metadata["ocr_failed"])
             chunks = chunk_document(doc, s.chunk_words, s.chunk_min_words, s.chunk_overlap_sentences)
             got.indexed_at[name] = _now()
             (report.changed if name in old_files else report.added).append(name)
@@ -291,7 +295,7 @@ class Indexer:
             "faiss": faiss_kind(s, sum(len(doc_chunks[d.path]) for d in documents)),
             "chunker": chunker_settings(s), "lexical": {"engine": "bm25s", "stemmer": "snowball-dutch",
                                                         "compound_splitting": s.compound_splitting},
-            "corpus": str(s.corpus_dir), "files": files, "failed": report.failed, "duplicates": report.duplicates,
+            "corpus": str(s.corpus_dir), "files": files, "failed": report.failed, "warnings": report.warnings, "duplicates": report.duplicates,
             "counts": {"documents": len(documents), "pages": sum(len(d.pages) for d in documents),
                        "chunks": sum(len(doc_chunks[d.path]) for d in documents)},
         }
@@ -385,6 +389,12 @@ def stale_files(settings: Settings, manifest: dict | None) -> dict[str, list[str
             out["new"].append(name)
     out["removed"] = sorted(set(indexed) - present)
     return out
+
+
+def _ocr_incomplete(previous: LoadedIndex, name: str) -> bool:
+    """A scan with pages whose OCR failed last time is read again (the OCR cache keeps the pages that worked)."""
+    record = previous.documents.get(name)
+    return bool(record and record.metadata.get("ocr_failed"))
 
 
 def _now() -> str:

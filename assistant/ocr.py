@@ -78,11 +78,14 @@ def ocr_pdf_page(pdf_path: Path, page_number: int, content_hash: str, options: O
 def _render(pdf_path: Path, page_number: int, dpi: int):
     import pypdfium2 as pdfium
 
-    pdf = pdfium.PdfDocument(str(pdf_path))
-    try:
-        return pdf[page_number - 1].render(scale=dpi / 72, grayscale=True).to_pil()
-    finally:
-        pdf.close()
+    from .page_images import PDFIUM_LOCK
+
+    with PDFIUM_LOCK:  # PDFium is not thread-safe
+        pdf = pdfium.PdfDocument(str(pdf_path))
+        try:
+            return pdf[page_number - 1].render(scale=dpi / 72, grayscale=True).to_pil()
+        finally:
+            pdf.close()
 
 
 def _ocr_image(image, timeout_s: float) -> OcrPage:
@@ -124,3 +127,10 @@ def text_from_tsv(tsv: str) -> OcrPage:
         previous = key
     confidence = sum(confidences) / len(confidences) if confidences else 0.0
     return OcrPage("\n".join(out), round(confidence, 1))
+
+
+def ocr_failure_note(failed: dict) -> str:
+    """"OCR mislukt voor pagina 3 (…); de rest is geïndexeerd", in Dutch, for one page or several."""
+    pages = "pagina" if len(failed) == 1 else "pagina's"
+    listed = ", ".join(f"{page} ({why})" for page, why in failed.items())
+    return f"OCR mislukt voor {pages} {listed}; de rest is geïndexeerd; de volgende indexering probeert het opnieuw"

@@ -43,7 +43,8 @@ def exported(model_folder: Path) -> Path | None:
         stamp = json.loads((folder / "stamp.json").read_text())
     except (OSError, ValueError):
         return None
-    return folder / ONNX_NAME if stamp == _stamp(model_folder) and (folder / ONNX_NAME).exists() else None
+    complete = (folder / ONNX_NAME).exists() and (folder / (ONNX_NAME + ".data")).exists()
+    return folder / ONNX_NAME if stamp == _stamp(model_folder) and complete else None
 
 
 def ensure_exported(model_folder: Path) -> Path:
@@ -54,21 +55,49 @@ def ensure_exported(model_folder: Path) -> Path:
             return done
         folder = onnx_folder(model_folder)
         folder.mkdir(exist_ok=True)
-        (folder / "stamp.json").unlink(missing_ok=True)  # the stamp is written last: no stamp, no export
-        raw, optimised = folder / "export.tmp", folder / "optimised.tmp"
-        log.info("embeddingmodel omzetten naar ONNX (eenmalig, ~30 s): %s", folder)
-        try:
-            _export(model_folder, raw)
-            _optimise(raw, optimised)
-            _with_external_weights(optimised, folder / ONNX_NAME)
-        finally:
-            raw.unlink(missing_ok=True)
-            optimised.unlink(missing_ok=True)
-        cosine = _check(model_folder, folder / ONNX_NAME)
-        if cosine < MIN_COSINE:
-            raise ExportFailed(f"ONNX-model wijkt af van sentence-transformers (cosinus {cosine:.4f})")
-        (folder / "stamp.json").write_text(json.dumps(_stamp(model_folder)))
-        return folder / ONNX_NAME
+        with _folder_lock(folder):  # the app and `python -m assistant index` may start at the same time
+            done = exported(model_folder)
+            return done if done is not None else _export_checked(model_folder, folder)
+
+
+def _folder_lock(folder: Path):
+    """An exclusive lock file held for the export (fcntl; where that is missing, only the in-process lock)."""
+    import contextlib
+
+    try:
+        import fcntl
+    except ImportError:
+        return contextlib.nullcontext()
+
+    @contextlib.contextmanager
+    def held():
+        with (folder / "export.lock").open("w") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    return held()
+
+
+def _export_checked(model_folder: Path, folder: Path) -> Path:
+    """Export, optimise, move the weights out, check against sentence-transformers; the stamp comes last."""
+    (folder / "stamp.json").unlink(missing_ok=True)  # the stamp is written last: no stamp, no export
+    raw, optimised = folder / "export.tmp", folder / "optimised.tmp"
+    log.info("embeddingmodel omzetten naar ONNX (eenmalig, ~30 s): %s", folder)
+    try:
+        _export(model_folder, raw)
+        _optimise(raw, optimised)
+        _with_external_weights(optimised, folder / ONNX_NAME)
+    finally:
+        raw.unlink(missing_ok=True)
+        optimised.unlink(missing_ok=True)
+    cosine = _check(model_folder, folder / ONNX_NAME)
+    if cosine < MIN_COSINE:
+        raise ExportFailed(f"ONNX-model wijkt af van sentence-transformers (cosinus {cosine:.4f})")
+    (folder / "stamp.json").write_text(json.dumps(_stamp(model_folder)))
+    return folder / ONNX_NAME
 
 
 def _with_external_weights(source: Path, target: Path) -> None:

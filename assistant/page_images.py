@@ -20,6 +20,9 @@ log = logging.getLogger(__name__)
 SCALE = 1.5  # 108 dpi: readable on a laptop screen, ~150 kB per page as PNG
 HIGHLIGHT = (255, 214, 0, 110)  # yellow, translucent, so the text stays readable
 MAX_CACHED_FILES = 500
+# PDFium is not thread-safe, not even across documents (pypdfium2's docs): the web server renders page images
+# from a thread pool, so every pypdfium2 call in this process goes through this lock
+PDFIUM_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -33,13 +36,38 @@ def letters(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKC", text).lower() if c.isalnum())
 
 
+def find_sentences(chars, sentences: list[str]) -> list[tuple[int, int] | None]:
+    """Where each sentence is in a sequence of characters (a PDF page's, a Markdown text's), matched by letters
+    and digits only: (index of its first character, index of its last character), or None when absent."""
+    flat: list[str] = []
+    source: list[int] = []  # index of the character each letter came from
+    for i, ch in enumerate(chars):
+        for c in letters(ch):
+            flat.append(c)
+            source.append(i)
+    text = "".join(flat)
+    found = []
+    for sentence in sentences:
+        wanted = letters(sentence)
+        start = text.find(wanted) if wanted else -1
+        found.append((source[start], source[start + len(wanted) - 1]) if start >= 0 else None)
+    return found
+
+
 def render_page(pdf_path: Path, page_number: int, sentences: list[str], scale: float = SCALE) -> PageImage:
     """Page page_number (1-based) of the PDF as PNG, with each sentence that is printed on it highlighted."""
+    with PDFIUM_LOCK:
+        return _render_marked(pdf_path, page_number, sentences, scale)
+
+
+def _render_marked(pdf_path: Path, page_number: int, sentences: list[str], scale: float) -> PageImage:
     import pypdfium2 as pdfium
     from PIL import Image, ImageDraw
 
     pdf = pdfium.PdfDocument(str(pdf_path))
     try:
+        if not 1 <= page_number <= len(pdf):
+            raise IndexError(f"pagina {page_number} bestaat niet")
         page = pdf[page_number - 1]
         left_edge, _, _, top_edge = page.get_cropbox()  # the rendered area; character boxes are in page space
         image = page.render(scale=scale).to_pil().convert("RGBA")
@@ -60,22 +88,12 @@ def _sentence_boxes(textpage, sentences: list[str]) -> tuple[list[tuple[float, f
     """One box per printed line of each sentence found on the page, and how many sentences were found."""
     import pypdfium2.raw as pdfium_c
 
-    page_letters: list[str] = []
-    char_of: list[int] = []  # index of the PDF character each letter came from
-    for i in range(textpage.count_chars()):
-        for c in letters(chr(pdfium_c.FPDFText_GetUnicode(textpage.raw, i))):
-            page_letters.append(c)
-            char_of.append(i)
-    text = "".join(page_letters)
+    chars = [chr(pdfium_c.FPDFText_GetUnicode(textpage.raw, i)) for i in range(textpage.count_chars())]
     boxes, marked = [], 0
-    for sentence in sentences:
-        wanted = letters(sentence)
-        start = text.find(wanted) if wanted else -1
-        if start < 0:
-            continue
-        marked += 1
-        chars = sorted(set(char_of[start:start + len(wanted)]))
-        boxes += _line_boxes([textpage.get_charbox(i) for i in range(chars[0], chars[-1] + 1)])
+    for where in find_sentences(chars, sentences):
+        if where is not None:
+            marked += 1
+            boxes += _line_boxes([textpage.get_charbox(i) for i in range(where[0], where[1] + 1)])
     return boxes, marked
 
 

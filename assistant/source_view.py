@@ -15,7 +15,7 @@ from markdown_it import MarkdownIt
 
 from .chunking import heading_of
 from .memo import UNKNOWN, plain, section_without_title
-from .page_images import letters
+from .page_images import find_sentences
 from .schema import Answer, Citation
 
 PAGE_IMAGE_PATH = "vraagbaak/pagina"  # relative: the page's <base> makes it work behind a proxy path too
@@ -44,7 +44,8 @@ def source_card(c: Citation, section_of=None) -> str:
     if c.doc.lower().endswith(".pdf") and c.page is not None:
         source = pdf_page_view(c)
     elif section_of is not None:
-        source = section_view(section_of(c), c.highlights or [c.quote], heading=c.section)
+        source = section_view(section_of(c), c.highlights or [c.quote], heading=c.section,
+                              is_markdown=c.doc.lower().endswith((".md", ".markdown")))
     else:
         source = ""
     return (f"<div class='bron'><p><strong>[{c.n}] {title}</strong>"
@@ -77,13 +78,18 @@ def pdf_page_view(c: Citation) -> str:
     sentences = c.highlights or [c.quote]
     marked = encode_sentences(sentences)
     title = html.escape(plain(c.title), quote=True)
+    if c.ocr:  # a scan has no text layer to find the sentences in: the page is shown as it is
+        shown, alt = (f"Toon de gescande pagina {c.pages} (het citaat is OCR-tekst en niet gemarkeerd)",
+                      "gescand; het citaat is niet gemarkeerd")
+    else:
+        shown, alt = f"Toon pagina {c.pages} met het citaat gemarkeerd", "met het citaat geel gemarkeerd"
     # the image links to itself at full size: in the card it is as wide as the column
     images = "".join(
         f"<a href='{PAGE_IMAGE_PATH}?doc={doc}&amp;p={p}&amp;s={marked}' target='_blank' rel='noopener'>"
         f"<img src='{PAGE_IMAGE_PATH}?doc={doc}&amp;p={p}&amp;s={marked}' loading='lazy' "
-        f"alt='Pagina {p} van {title}, met het citaat geel gemarkeerd (opent groot in een nieuw tabblad)' "
+        f"alt='Pagina {p} van {title}, {alt} (opent groot in een nieuw tabblad)' "
         "style='width: 100%; border: 1px solid #ccc'></a>" for p in pages)
-    return (f"<details><summary>Toon pagina {c.pages} met het citaat gemarkeerd</summary>{images}"
+    return (f"<details><summary>{shown}</summary>{images}"
             f"<p><a href='{PDF_PATH}?doc={doc}#page={c.page}' target='_blank' rel='noopener'>"
             f"Open de PDF op pagina {c.page}</a></p></details>")
 
@@ -123,31 +129,28 @@ def section_text(text: str, section: str | None, is_markdown: bool) -> str:
     return "\n".join(kept) or text
 
 
-def section_view(text: str, sentences: list[str], heading: str | None = None) -> str:
-    """The section as HTML with each quoted sentence in <mark>. The marks are placed in the Markdown
-    source first (found by letters and digits, like the PDF highlight), one per line, so that no mark
-    crosses a paragraph or list item."""
+def section_view(text: str, sentences: list[str], heading: str | None = None, is_markdown: bool = True) -> str:
+    """The section as HTML with each quoted sentence in <mark>. The marks are placed in the source first
+    (found by letters and digits, like the PDF highlight), one per line, so that no mark crosses a paragraph
+    or list item. Markdown is rendered; plain text is shown as its paragraphs."""
     marked = _mark_source(text, sentences)
     if len(marked) > MAX_SECTION_CHARS:
         marked = _around_first_mark(marked)
-    rendered = _markdown.render(marked).replace(_MARK_START, "<mark>").replace(_MARK_END, "</mark>")
+    if is_markdown:
+        rendered = _markdown.render(marked)
+    else:
+        rendered = "".join(f"<p>{html.escape(block).replace(chr(10), '<br>')}</p>"
+                           for block in re.split(r"\n\s*\n", marked) if block.strip())
+    rendered = rendered.replace(_MARK_START, "<mark>").replace(_MARK_END, "</mark>")
     label = "Toon de sectie in het document" if heading else "Toon de tekst in het document"
     return f"<details><summary>{label}</summary><div class='sectie'>{rendered}</div></details>"
 
 
 def _mark_source(text: str, sentences: list[str]) -> str:
-    letters_of, position = [], []
-    for i, ch in enumerate(text):
-        for c in letters(ch):
-            letters_of.append(c)
-            position.append(i)
-    flat = "".join(letters_of)
     ranges = []
-    for sentence in sentences:
-        wanted = letters(sentence)
-        start = flat.find(wanted) if wanted else -1
-        if start >= 0:
-            first, last = position[start], position[start + len(wanted) - 1] + 1
+    for where in find_sentences(text, sentences):
+        if where is not None:
+            first, last = where[0], where[1] + 1
             # take emphasis and closing punctuation at the edges along: "**Veegroutes** … ligt." is marked
             # whole, so no mark opens inside <strong> and closes outside it
             while first > 0 and text[first - 1] in _EDGE_MARKUP:

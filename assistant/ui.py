@@ -82,18 +82,23 @@ def collection_description(assistant: Assistant) -> str:
         facets = assistant.facets(("gemeente", "domein", "thema"))
     except IndexError_ as err:
         return f"De documenten zijn nog niet doorzoekbaar: {err}"
+    if not documents:
+        return "Er zijn nog geen documenten doorzoekbaar. Een beheerder kan ze toevoegen in het tabblad Beheer."
     pdfs = sum(d["doc"].lower().endswith(".pdf") for d in documents)
+    others = len(documents) - pdfs
     kinds = [f"{pdfs} PDF-bestand{'en' if pdfs != 1 else ''}"] if pdfs else []
-    if len(documents) - pdfs:
-        kinds.append(f"{len(documents) - pdfs} tekst- en Markdownbestand{'en' if len(documents) - pdfs != 1 else ''}")
-    line = f"De Vraagbaak doorzoekt **{len(documents)} documenten** ({' en '.join(kinds)})"
-    gemeenten = facets.get("gemeente", [])
+    if others:
+        kinds.append(f"{others} tekst- en Markdownbestand{'en' if others != 1 else ''}")
+    count = "1 document" if len(documents) == 1 else f"{len(documents)} documenten"
+    line = f"De Vraagbaak doorzoekt **{count}** ({' en '.join(kinds)})"
+    gemeenten = [g for g in facets.get("gemeente", []) if g.lower() != "landelijk"]
     if gemeenten:
         few = ", ".join(gemeenten[:4]) + (" en andere" if len(gemeenten) > 4 else "")
-        line += f" van {len(gemeenten)} gemeenten en organisaties ({few})"
+        line += (f" van {len(gemeenten)} gemeenten en organisaties ({few})" if len(gemeenten) > 1
+                 else f" van {few}")
     domeinen = facets.get("domein", [])
     if domeinen:
-        line += f", in de domeinen {', '.join(domeinen)}"
+        line += f", in {'de domeinen' if len(domeinen) > 1 else 'het domein'} {', '.join(domeinen)}"
     return (line + ". Elk antwoord bestaat uit letterlijke citaten met titel, pagina en sectie. "
             "De Vraagbaak geeft geen advies en schrijft geen eigen tekst: alleen wat in de documenten staat.")
 
@@ -119,13 +124,12 @@ def build_ui(assistant: Assistant) -> gr.Blocks:
             notice = f"\n\n_(Uw vraag is ingekort tot {s.max_question_chars} tekens.)_"
         previous = [_text(m["content"]) for m in history if m.get("role") == "user"][-3:]
         busy = ("Bezig met zoeken in de documenten…" if assistant.ready else
-                "Het taalmodel wordt nog geladen (enkele seconden); daarna wordt uw vraag beantwoord. "
+                "Het zoekmodel wordt nog geladen; daarna wordt uw vraag beantwoord. "
                 "Bezig met zoeken in de documenten…")
         history = history + [{"role": "user", "content": question}, {"role": "assistant", "content": busy}]
         yield history, answers, gr.update(), "", None, None, ""
         try:
             answer = assistant.ask(question, filters=parse_filters(docs, gemeenten, domeinen), previous=previous)
-            word_file, markdown_file = _memo_files(answer)
             shown_sources = sources_html(assistant, answer)
         except Exception as err:  # the chat never stays on "Bezig …": it says what went wrong
             log.exception("vraag mislukt")
@@ -133,6 +137,11 @@ def build_ui(assistant: Assistant) -> gr.Blocks:
                                                            "Probeer het opnieuw of meld dit aan de beheerder."}
             yield history, answers, gr.update(), "", None, None, ""
             return
+        try:  # a download that cannot be made never costs the user the answer
+            word_file, markdown_file = _memo_files(answer)
+        except (OSError, ValueError):
+            log.exception("memobestanden niet gemaakt")
+            word_file = markdown_file = None
         history[-1] = {"role": "assistant", "content": answer.answer + notice}
         answers = answers + [answer.to_json() | {"index": len(history) - 1}]
         yield history, answers, shown_sources, memo_text(answer), word_file, markdown_file, ""
@@ -281,6 +290,7 @@ def index_health(assistant: Assistant) -> str:
     """What a maintainer must know at a glance: files that failed, duplicates, and files not yet indexed."""
     status = assistant.status()
     lines = [f"- **{name}**: {reason}" for name, reason in sorted(status.get("failed", {}).items())]
+    lines += [f"- {name}: {note}" for name, note in sorted(status.get("warnings", {}).items())]
     lines += [f"- {name} is dezelfde als {original} (één keer geïndexeerd)"
               for name, original in sorted(status.get("duplicates", {}).items())]
     for doc, pages in sorted((status.get("ocr") or {}).get("low_confidence", {}).items()):

@@ -16,6 +16,7 @@ from starlette.routing import Route
 
 from .loaders import file_hash
 from .page_images import PageImageCache
+from .store import IndexError_
 from .source_view import PAGE_IMAGE_PATH, PDF_PATH, decode_sentences
 
 log = logging.getLogger(__name__)
@@ -91,18 +92,31 @@ def _dutch(page: bytes) -> bytes:
 def app_kwargs(assistant) -> dict:
     """Routes and middleware for Gradio's FastAPI app (Blocks.launch(app_kwargs=...))."""
     pages = PageImageCache(assistant.settings.index_dir / "cache" / "pagina-afbeeldingen")
+    hashes: dict[tuple[str, int, int], str] = {}  # (path, size, mtime): a PDF is hashed once, not per image
+
+    def current_hash(path: Path) -> str:
+        stat = path.stat()
+        key = (str(path), stat.st_size, stat.st_mtime_ns)
+        if key not in hashes:
+            if len(hashes) > 1000:
+                hashes.clear()
+            hashes[key] = file_hash(path)
+        return hashes[key]
 
     def indexed_pdf(request: Request) -> tuple[Path, str] | Response:
         """The corpus file of an indexed PDF, unchanged since indexing; else a Dutch refusal."""
         doc = request.query_params.get("doc", "")
-        record = assistant.index.documents.get(doc)
+        try:
+            record = assistant.index.documents.get(doc)
+        except IndexError_ as err:  # no index, or a damaged one
+            return PlainTextResponse(str(err), status_code=503)
         corpus = assistant.settings.corpus_dir.resolve()
         path = (corpus / doc).resolve()
         if record is None or not doc.lower().endswith(".pdf") or not path.is_relative_to(corpus):
             return PlainTextResponse("Dit document staat niet in de index.", status_code=404)
         if not path.is_file():
             return PlainTextResponse("Het bestand is niet meer in de documentenmap.", status_code=404)
-        if file_hash(path) != record.hash:
+        if current_hash(path) != record.hash:
             return PlainTextResponse("Het bestand is gewijzigd sinds het indexeren; indexeer opnieuw.",
                                      status_code=409)
         return path, record.hash

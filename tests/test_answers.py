@@ -175,3 +175,17 @@ def test_hyphen_is_removed_when_the_joined_word_occurs_elsewhere_in_the_document
     pages = ["De woningbouw-\nmonitor toont de voortgang.", "Zie ook de woningbouw-monitor van 2024."]
     assert "De woningbouw-monitor toont" in clean_pages(pages)[0]
 
+
+
+def test_a_cost_question_whose_passages_name_no_sum_says_so(answers):
+    """"Hoeveel kostte …?" with passages on the subject but no sum of money in them: the answer says first
+    that no amount is named, instead of presenting "1945" or a description as the answer."""
+    from assistant.answering import wanted_kind
+
+    assert wanted_kind("Wat kost een nieuwe vuilniswagen?").search("ruim 300.000 euro")
+    assert not wanted_kind("Wat kost een nieuwe vuilniswagen?").search("panden van voor 1945")
+    none = answers.ask("Wat kost de subsidie voor de isolatie van oude huurwoningen een verhuurder?")
+    assert none.found and none.answer.startswith("De gevonden passages noemen geen bedrag")
+    assert "het dichtst bij uw vraag komen staan vet" in none.answer
+    named = answers.ask("Hoeveel geld betaalt de gemeente aan de isolatie van huurwoningen?")
+    assert "4 miljoen euro" in named.citations[0].quote and "noemen geen bedrag" not in named.answer

@@ -164,3 +164,10 @@ def test_dutch_page_middleware_sets_the_language():
     page = client.get("/").text
     assert '<html lang="nl">' in page and "navigator, 'language'" in page and "Kopieer het gesprek" in page
     assert client.get("/api").json() == {"lang": "en"}
+
+
+def test_plain_text_is_shown_as_paragraphs_not_as_markdown():
+    html = section_view("# geen kop\n\nEen zin met *sterretjes* erin.\nTweede regel.", ["Een zin met *sterretjes* erin."],
+                        is_markdown=False)
+    assert "<h1>" not in html and "<p># geen kop</p>" in html
+    assert "<mark>Een zin met *sterretjes* erin.</mark><br>Tweede regel." in html
