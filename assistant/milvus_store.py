@@ -26,6 +26,8 @@ import numpy as np
 log = logging.getLogger(__name__)
 BATCH = 500
 FIELDS = ["pk", "doc", "dense"]
+HEX = "0123456789abcdef"
+KEY_PAGE = 10_000  # rows per key query: below the server's offset + limit cap of 16,384
 
 
 def pk_of(chunk_id: str, text_key: str) -> str:
@@ -91,14 +93,19 @@ class MilvusCollection:
             self.client.delete(self.name, ids=pks[start:start + BATCH])
 
     def keys(self) -> set[str]:
-        """Every primary key in the collection, read page by page (milvus-lite has no query iterator)."""
-        out, offset, page = set(), 0, 10_000
-        while True:
-            rows = self.client.query(self.name, filter='pk != ""', output_fields=["pk"], limit=page, offset=offset)
-            out.update(r["pk"] for r in rows)
-            if len(rows) < page:
-                return out
-            offset += page
+        """Every primary key in the collection. A Milvus server refuses offset + limit above 16,384, so keys are
+        read by prefix, never by offset: each hex prefix of the key in one query, split into longer prefixes
+        where one query would come back full (a key is "<chunk id>-<text key>", both hex)."""
+        out: set[str] = set()
+        prefixes = list(HEX)
+        while prefixes:
+            prefix = prefixes.pop()
+            rows = self.client.query(self.name, filter=f'pk like "{prefix}%"', output_fields=["pk"], limit=KEY_PAGE)
+            if len(rows) < KEY_PAGE:
+                out.update(r["pk"] for r in rows)
+            else:
+                prefixes += [prefix + c for c in HEX]
+        return out
 
     # --- reading ---------------------------------------------------------------
     def vectors(self, pks: list[str]) -> dict[str, np.ndarray]:

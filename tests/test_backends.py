@@ -141,3 +141,33 @@ def test_switching_the_store_moves_the_vectors_without_embedding(tmp_path, embed
     assert embedder.passages_embedded == before and report.embedded == 0 and report.chunks == 12
     assert on_milvus.status()["store"] == "milvus"
     assert ranked_docs(on_milvus, PARAPHRASE_QUESTION, "hybrid")[0] == PARAPHRASE_DOC
+
+
+def test_milvus_keys_above_the_server_paging_cap_without_offset(tmp_path, monkeypatch):
+    """A Milvus server refuses offset + limit > 16,384, which milvus-lite does not enforce: the test makes the
+    client refuse it too, and reads 20,500 keys (synthetic vectors, nothing embedded)."""
+    import hashlib
+
+    import numpy as np
+
+    from assistant.milvus_store import MilvusCollection
+
+    collection = MilvusCollection(str(tmp_path / "milvus.db"), "veel", dimension=8)
+    rng = np.random.default_rng(3)
+    keys = [f"{hashlib.sha1(str(i).encode()).hexdigest()[:16]}-{i:016x}" for i in range(20_500)]
+    vectors = rng.normal(size=(len(keys), 8)).astype(np.float32)
+    collection.upsert([{"pk": k, "doc": "synthetisch.md", "page": -1, "section": "", "metadata": {},
+                        "text": "tekst", "terms": "tekst", "dense": v.tolist()} for k, v in zip(keys, vectors)])
+    query = collection.client.query
+
+    def like_a_server(*args, **kwargs):
+        if kwargs.get("offset", 0) + kwargs.get("limit", 0) > 16_384:
+            raise RuntimeError("invalid max query result window, (offset+limit) should be in range [1, 16384]")
+        return query(*args, **kwargs)
+
+    collection.client.query = like_a_server
+    assert collection.keys() == set(keys)
+    import assistant.milvus_store as milvus_store
+
+    monkeypatch.setattr(milvus_store, "KEY_PAGE", 1_000)  # a prefix with more keys than a page is split
+    assert collection.keys() == set(keys)
