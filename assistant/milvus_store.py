@@ -30,6 +30,10 @@ HEX = "0123456789abcdef"
 KEY_PAGE = 10_000  # rows per key query: below the server's offset + limit cap of 16,384
 
 
+class MilvusUnavailable(RuntimeError):
+    """Milvus cannot be reached or is not installed: not a damaged index, and rebuilding would not help."""
+
+
 def pk_of(chunk_id: str, text_key: str) -> str:
     return f"{chunk_id}-{text_key[:16]}"
 
@@ -40,12 +44,19 @@ def is_server(uri: str) -> bool:
 
 class MilvusCollection:
     def __init__(self, uri: str, name: str, dimension: int, token: str = ""):
-        from pymilvus import MilvusClient
+        try:
+            from pymilvus import MilvusClient
+        except ImportError:
+            raise MilvusUnavailable("pymilvus is niet geïnstalleerd: pip install -e '.[milvus]'") from None
 
         self.uri, self.name, self.dimension = uri, name, dimension
         if not is_server(uri):
             Path(uri).parent.mkdir(parents=True, exist_ok=True)
-        self.client = MilvusClient(uri, token=token) if token else MilvusClient(uri)
+        try:
+            self.client = MilvusClient(uri, token=token) if token else MilvusClient(uri)
+        except Exception as err:  # noqa: BLE001 - pymilvus raises MilvusException, grpc errors, OSError
+            where = f"Milvus-server niet bereikbaar op {uri}" if is_server(uri) else f"milvus-lite start niet in {uri}"
+            raise MilvusUnavailable(f"{where} ({type(err).__name__}: {str(err)[:200]})") from None
         if not self.client.has_collection(name):
             # milvus-lite's in-process gRPC server logs an unimplemented AllocTimestamp call while a
             # collection is created; the collection is fine, the traceback only alarms maintainers

@@ -120,6 +120,10 @@ class LoadedIndex:
         except IndexError_:
             raise
         except Exception as err:
+            from .milvus_store import MilvusUnavailable
+
+            if isinstance(err, MilvusUnavailable):  # not damage: say what is wrong, no --rebuild advice
+                raise IndexError_(str(err)) from err
             raise IndexError_(f"De index in {self.folder} is beschadigd ({type(err).__name__}: {err}). "
                               f"{REBUILD_ADVICE}") from err
         self._check_integrity()

@@ -180,3 +180,19 @@ def test_milvus_keys_above_the_server_paging_cap_without_offset(tmp_path, monkey
 
     collection.client.query = in_memory
     assert collection.keys() == set(keys)
+
+
+def test_milvus_that_cannot_be_reached_is_not_called_damaged(tmp_path, monkeypatch):
+    import pymilvus
+
+    from assistant.milvus_store import MilvusCollection, MilvusUnavailable
+
+    def refuse(*args, **kwargs):
+        raise ConnectionError("connection refused")
+
+    monkeypatch.setattr(pymilvus, "MilvusClient", refuse)
+    with pytest.raises(MilvusUnavailable, match="Milvus-server niet bereikbaar op http://localhost:1"):
+        MilvusCollection("http://localhost:1", "x", 8)
+    monkeypatch.setitem(__import__("sys").modules, "pymilvus", None)  # not installed
+    with pytest.raises(MilvusUnavailable, match=r"pip install -e '\.\[milvus\]'"):
+        MilvusCollection("http://localhost:1", "x", 8)
