@@ -69,7 +69,9 @@ def _render_marked(pdf_path: Path, page_number: int, sentences: list[str], scale
         if not 1 <= page_number <= len(pdf):
             raise IndexError(f"pagina {page_number} bestaat niet")
         page = pdf[page_number - 1]
-        left_edge, _, _, top_edge = page.get_cropbox()  # the rendered area; character boxes are in page space
+        # the rendered area (the crop box, inherited from the page tree where the page has none of its own:
+        # get_cropbox() then falls back to US Letter); character boxes are in page space
+        left_edge, _, _, top_edge = page.get_bbox()
         image = page.render(scale=scale).to_pil().convert("RGBA")
         overlay = Image.new("RGBA", image.size, (0, 0, 0, 0))
         draw = ImageDraw.Draw(overlay)

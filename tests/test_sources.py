@@ -171,3 +171,24 @@ def test_plain_text_is_shown_as_paragraphs_not_as_markdown():
                         is_markdown=False)
     assert "<h1>" not in html and "<p># geen kop</p>" in html
     assert "<mark>Een zin met *sterretjes* erin.</mark><br>Tweede regel." in html
+
+
+def test_highlight_sits_on_the_printed_line(tmp_path):
+    """A PDF whose page size is inherited from the page tree (as fpdf2 writes it): the highlight must be drawn
+    where the sentence is printed, 140 mm from the top, not shifted by a default page size."""
+    from fpdf import FPDF
+    from PIL import Image
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=12)
+    pdf.set_y(140)
+    pdf.cell(0, 8, "De raad stemt in met het plan voor de nieuwe brug over de rivier.")
+    path = tmp_path / "brug.pdf"
+    pdf.output(str(path))
+    sentence = "De raad stemt in met het plan voor de nieuwe brug over de rivier."
+    image = Image.open(io.BytesIO(render_page(path, 1, [sentence]).png)).convert("RGB")
+    rows = [y for y in range(image.height) for x in range(0, image.width, 7)
+            if (lambda p: p[0] > 230 and p[1] > 200 and p[2] < 150)(image.getpixel((x, y)))]
+    expected = (140 + 4) / 25.4 * 72 * 1.5  # the middle of the 8 mm cell, in pixels at scale 1.5
+    assert rows and abs(sum(rows) / len(rows) - expected) < 15
