@@ -41,7 +41,7 @@ class Assistant:
         self.embedder = embedder or Embedder(self.settings)
         self._index: LoadedIndex | None = None
         self._lock = threading.Lock()
-        self._doc_texts: OrderedDict[str, str] = OrderedDict()
+        self._doc_texts: OrderedDict[tuple[str, str], str] = OrderedDict()  # (index version, doc) -> text
         self._sentence_vectors: OrderedDict[str, object] = OrderedDict()
         self.ready = False  # model and index loaded (warm_up); the chat says so while it is not
 
@@ -81,7 +81,7 @@ class Assistant:
             if self._index is None or self._index.version != version:
                 loaded = LoadedIndex(self.settings.index_dir)
                 loaded.check_model(self.settings.model)
-                self._index, self._doc_texts = loaded, OrderedDict()
+                self._index = loaded
             return self._index
 
     def warm_up(self) -> None:
@@ -193,11 +193,17 @@ class Assistant:
 
     def document_text(self, doc: str) -> str:
         """The full extracted text of a document, as stored in the index."""
-        if doc not in self._doc_texts:
-            self._doc_texts[doc] = "\n".join(text for _, _, text in self.index.pages(doc))
-            if len(self._doc_texts) > 64:
-                self._doc_texts.popitem(last=False)
-        return self._doc_texts[doc]
+        index = self.index
+        key = (index.version, doc)  # a text read from one version never serves another (issue 16, defect 3)
+        with self._lock:
+            text = self._doc_texts.get(key)
+        if text is None:
+            text = "\n".join(page_text for _, _, page_text in index.pages(doc))
+            with self._lock:
+                self._doc_texts[key] = text
+                while len(self._doc_texts) > 64:
+                    self._doc_texts.popitem(last=False)
+        return text
 
     def pages_text(self, doc: str, first: int | None, last: int | None = None) -> str:
         """The text of pages first..last of a document (the whole text for a document without pages)."""

@@ -174,3 +174,28 @@ def test_cli_index_reports_failures_with_exit_code(tmp_path, small_corpus):
     out = run_cli("index", "--corpus", str(small_corpus), "--index", str(tmp_path / "i"))
     assert out.returncode == 3, out.stderr
     assert "plaatje.png" in out.stdout and "3 documenten" in out.stdout
+
+
+def test_text_read_from_an_old_version_never_serves_the_new_one(tmp_path, embedder):
+    """A question reads a document's text while an indexer switches the version: that old text must not be
+    cached for the new version (its quotes would then fail the verbatim check, or pass against stale text)."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    note = corpus / "notitie.md"
+    note.write_text("# Notitie\n\nDe brug gaat in 2026 open voor fietsers.\n", encoding="utf-8")
+    assistant = Assistant(Settings(corpus_dir=corpus, index_dir=tmp_path / "index",
+                                   model_dir=embedder.settings.model_dir), embedder)
+    assistant.build_index()
+    old = assistant.index
+    read_pages = old.pages
+
+    def switch_while_reading(doc):
+        pages = read_pages(doc)
+        note.write_text("# Notitie\n\nDe brug gaat in 2028 open voor fietsers.\n", encoding="utf-8")
+        assistant.build_index()
+        assistant.index  # noqa: B018 - another question picks up the new version meanwhile
+        return pages
+
+    old.pages = switch_while_reading
+    assert "2026" in assistant.document_text("notitie.md")  # this question still reads its own version
+    assert "2028" in assistant.document_text("notitie.md")  # the next one gets the new text, not the cached old
