@@ -35,10 +35,14 @@ class Sentence:
         return len(self.text.split())
 
 
+def is_markdown_path(path: str) -> bool:
+    return path.lower().endswith((".md", ".markdown"))
+
+
 def document_sentences(doc: Document) -> list[Sentence]:
     """Sentences with their page, heading path and block. A list item is a block of its own, so that
     no quote cuts one and no item runs into the next."""
-    is_markdown = doc.path.lower().endswith((".md", ".markdown"))
+    is_markdown = is_markdown_path(doc.path)
     path: list[tuple[int, str]] = []
     out: list[Sentence] = []
     block = 0

@@ -169,8 +169,7 @@ class Embedder:
         return not (bulk and self.precision == "bfloat16" and self.settings.engine == "auto")
 
     def _encode(self, texts: list[str], prompt_key: str, progress: bool = False) -> np.ndarray:
-        bulk = len(texts) > self.BULK
-        if self._uses_onnx(bulk):
+        if self._uses_onnx(bulk=len(texts) > self.BULK):  # resolving the engine reads the prompts
             prompt = self._prompts.get(prompt_key, "")
             return self._onnx_in_batches([prompt + t for t in texts], progress)
         model = self.model

@@ -187,9 +187,7 @@ class Indexer:
                 report.unchanged.append(name)
             else:
                 doc = loader.load(path, s.corpus_dir, digest)
-                chunks = chunk_document(doc, s.chunk_words, s.chunk_min_words, s.chunk_overlap_sentences)
-                got.indexed_at[name] = _now()
-                (report.changed if old else report.added).append(name)
+                chunks = self._chunk_new(doc, bool(old), report, got)
         except NeedsOcr as err:
             if scanned is not None and self._ocr_options() is not None:
                 scanned.append((path, err))
@@ -200,7 +198,7 @@ class Indexer:
             report.failed[name] = str(err)
             return
         except OSError as err:  # the file vanished or became unreadable while it was read
-            report.failed[name] = f"kan het bestand niet lezen ({err.strerror or type(err).__name__}) / cannot read"
+            report.failed[name] = _cannot_read(err)
             return
         self._keep(got, doc, chunks)
 
@@ -229,15 +227,19 @@ class Indexer:
                 report.failed[name] = str(err)
                 continue
             except OSError as err:
-                report.failed[name] = f"kan het bestand niet lezen ({err.strerror or type(err).__name__})"
+                report.failed[name] = _cannot_read(err)
                 continue
             report.ocr_pages += doc.metadata.pop("ocr_run", 0)
             if doc.metadata.get("ocr_failed"):
                 report.warnings[name] = ocr_failure_note(doc.metadata["ocr_failed"])
-            chunks = chunk_document(doc, s.chunk_words, s.chunk_min_words, s.chunk_overlap_sentences)
-            got.indexed_at[name] = _now()
-            (report.changed if name in old_files else report.added).append(name)
-            self._keep(got, doc, chunks)
+            self._keep(got, doc, self._chunk_new(doc, name in old_files, report, got))
+
+    def _chunk_new(self, doc: Document, changed: bool, report: IndexReport, got: "_Collected") -> list[Chunk]:
+        """Chunk a document read in this run, and record it as added or changed."""
+        s = self.settings
+        got.indexed_at[doc.path] = _now()
+        (report.changed if changed else report.added).append(doc.path)
+        return chunk_document(doc, s.chunk_words, s.chunk_min_words, s.chunk_overlap_sentences)
 
     def _keep(self, got: "_Collected", doc: Document, chunks: list[Chunk]) -> None:
         got.hashes[doc.content_hash] = doc.path
@@ -295,7 +297,8 @@ class Indexer:
             "faiss": faiss_kind(s, sum(len(doc_chunks[d.path]) for d in documents)),
             "chunker": chunker_settings(s), "lexical": {"engine": "bm25s", "stemmer": "snowball-dutch",
                                                         "compound_splitting": s.compound_splitting},
-            "corpus": str(s.corpus_dir), "files": files, "failed": report.failed, "warnings": report.warnings, "duplicates": report.duplicates,
+            "corpus": str(s.corpus_dir), "files": files, "failed": report.failed, "warnings": report.warnings,
+            "duplicates": report.duplicates,
             "counts": {"documents": len(documents), "pages": sum(len(d.pages) for d in documents),
                        "chunks": sum(len(doc_chunks[d.path]) for d in documents)},
         }
@@ -389,6 +392,10 @@ def stale_files(settings: Settings, manifest: dict | None) -> dict[str, list[str
             out["new"].append(name)
     out["removed"] = sorted(set(indexed) - present)
     return out
+
+
+def _cannot_read(err: OSError) -> str:
+    return f"kan het bestand niet lezen ({err.strerror or type(err).__name__}) / cannot read"
 
 
 def _ocr_incomplete(previous: LoadedIndex, name: str) -> bool:

@@ -13,7 +13,7 @@ from urllib.parse import quote as url_quote
 
 from markdown_it import MarkdownIt
 
-from .chunking import heading_of
+from .chunking import heading_of, is_markdown_path
 from .memo import UNKNOWN, plain, section_without_title
 from .page_images import find_sentences
 from .schema import Answer, Citation
@@ -45,7 +45,7 @@ def source_card(c: Citation, section_of=None) -> str:
         source = pdf_page_view(c)
     elif section_of is not None:
         source = section_view(section_of(c), c.highlights or [c.quote], heading=c.section,
-                              is_markdown=c.doc.lower().endswith((".md", ".markdown")))
+                              is_markdown=is_markdown_path(c.doc))
     else:
         source = ""
     return (f"<div class='bron'><p><strong>[{c.n}] {title}</strong>"

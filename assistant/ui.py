@@ -20,6 +20,7 @@ from . import source_view  # noqa: E402
 from .memo import memo_markdown, memo_text  # noqa: E402
 from .requests import BadRequest, filters_from_json, previous_from_json, question_text, result_count  # noqa: E402
 from .schema import Answer, hit_to_json  # noqa: E402
+from .chunking import is_markdown_path  # noqa: E402
 from .source_view import section_text  # noqa: E402
 from .store import IndexError_  # noqa: E402
 from .uploads import UploadRejected, remove_document, store_upload  # noqa: E402
@@ -69,8 +70,7 @@ COPY_JS = """(text) => {
 
 def sources_html(assistant: Assistant, answer: Answer | None) -> str:
     def section_of(c) -> str:
-        is_markdown = c.doc.lower().endswith((".md", ".markdown"))
-        return section_text(assistant.pages_text(c.doc, c.page, c.page_end), c.section, is_markdown)
+        return section_text(assistant.pages_text(c.doc, c.page, c.page_end), c.section, is_markdown_path(c.doc))
 
     return source_view.sources_html(answer, section_of)
 

@@ -94,6 +94,16 @@ def ask(page, question: str) -> None:
     page.wait_for_function(ANSWERED_JS, arg=[question, before], timeout=120_000)
 
 
+def choose_gemeente(page, gemeente: str) -> None:
+    """Open the filters and pick one gemeente, as a user does with the keyboard."""
+    page.get_by_text("Filters").click()
+    box = page.locator("#filter-gemeente input")
+    box.click()
+    box.fill(gemeente)
+    box.press("Enter")
+    page.keyboard.press("Escape")
+
+
 def test_answer_shows_numbered_citation_with_title_and_page(page, app):
     ask(page, PARAPHRASE)
     chat = page.locator("#gesprek")
@@ -119,12 +129,7 @@ def test_memo_text_and_markdown_download_hold_quote_and_reference(page):
 
 
 def test_filter_restricts_citations_to_one_document(page):
-    page.get_by_text("Filters").click()
-    box = page.locator("#filter-gemeente input")
-    box.click()
-    box.fill("Utrecht")
-    box.press("Enter")
-    page.keyboard.press("Escape")
+    choose_gemeente(page, "Utrecht")
     ask(page, "Hoe worden straten schoon gehouden en waar ligt afval?")
     sources = page.locator("#bronnen").inner_text()
     assert "Slim schoonmaken" in sources and "Mobiliteitsrapport" not in sources
@@ -366,12 +371,7 @@ def test_markdown_source_shows_its_section_rendered_with_the_quote_marked(page):
 def test_word_download_opens_with_quotes_numbered_sources_and_filter(page):
     from docx import Document
 
-    page.get_by_text("Filters").click()
-    box = page.locator("#filter-gemeente input")
-    box.click()
-    box.fill("Utrecht")
-    box.press("Enter")
-    page.keyboard.press("Escape")
+    choose_gemeente(page, "Utrecht")
     ask(page, "Hoe worden straten schoon gehouden en waar ligt afval?")
     assert "Gezocht in: gemeente Utrecht" in page.locator("#gesprek").inner_text()
     assert "Gezocht in: gemeente Utrecht" in page.locator("#memo textarea").input_value()
