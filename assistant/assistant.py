@@ -5,8 +5,12 @@ import hashlib
 import logging
 import threading
 from collections import OrderedDict
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
+from . import backends
+from .backends import DEFAULT as DEFAULT_STORE
 from .answering import AnswerBuilder, is_overview, quote_found_in
 from .cleaning import collapse_whitespace
 from .embedding import Embedder
@@ -17,7 +21,7 @@ from .retrieval import search as run_search
 from .schema import Answer, Hit
 from .settings import Settings
 from .timing import Timings, stage
-from .store import IndexError_, IndexMissing, LoadedIndex, current_version, read_manifest
+from .store import IndexError_, IndexMissing, IndexVersion, current_version, read_manifest
 
 
 log = logging.getLogger(__name__)
@@ -30,7 +34,7 @@ def index_dir_for(settings: Settings, corpus_dir: Path | None, index_dir: Path |
     if corpus_dir and Path(corpus_dir).resolve() != settings.corpus_dir.resolve():
         resolved = Path(corpus_dir).resolve()
         digest = hashlib.sha1(str(resolved).encode()).hexdigest()[:8]
-        store = "-milvus" if settings.store == "milvus" else ""
+        store = "" if settings.store == DEFAULT_STORE else f"-{settings.store}"  # the stores never share a folder
         return settings.index_dir / "by-corpus" / f"{resolved.name}-{digest}{store}"
     return settings.index_dir
 
@@ -39,7 +43,7 @@ class Assistant:
     def __init__(self, settings: Settings | None = None, embedder: Embedder | None = None):
         self.settings = settings or Settings.from_env()
         self.embedder = embedder or Embedder(self.settings)
-        self._index: LoadedIndex | None = None
+        self._index: IndexVersion | None = None  # the live version
         self._lock = threading.Lock()
         self._doc_texts: OrderedDict[tuple[str, str], str] = OrderedDict()  # (index version, doc) -> text
         self._sentence_vectors: OrderedDict[str, object] = OrderedDict()
@@ -60,7 +64,7 @@ class Assistant:
 
     def needs_index(self) -> bool:
         manifest = read_manifest(self.settings.index_dir)
-        return (manifest is None or manifest.get("store", "faiss") != self.settings.store
+        return (manifest is None or manifest.get("store", DEFAULT_STORE) != self.settings.store
                 or manifest.get("chunker") != chunker_settings(self.settings)  # new chunking rules: re-chunk
                 or any(stale_files(self.settings, manifest).values()))
 
@@ -71,18 +75,40 @@ class Assistant:
         return None
 
     @property
-    def index(self) -> LoadedIndex:
-        """The live index; a newer version written by an indexer is picked up on the next question."""
+    def index(self) -> IndexVersion:
+        """The live index version, for what it holds in memory (documents, metadata). A question reads through
+        snapshot(); a newer version written by an indexer is picked up by the next one."""
         with self._lock:
-            version = current_version(self.settings.index_dir)
-            if version is None:
-                raise IndexMissing(f"Er is nog geen index in {self.settings.index_dir}. "
-                                   "Maak die met: python -m assistant index")
-            if self._index is None or self._index.version != version:
-                loaded = LoadedIndex(self.settings.index_dir)
+            return self._live()
+
+    def _live(self) -> IndexVersion:
+        """Called under self._lock."""
+        version = current_version(self.settings.index_dir)
+        if version is None:
+            raise IndexMissing(f"Er is nog geen index in {self.settings.index_dir}. "
+                               "Maak die met: python -m assistant index")
+        if self._index is None or self._index.version != version:
+            loaded = IndexVersion(self.settings.index_dir, version)
+            try:
                 loaded.check_model(self.settings.model)
-                self._index = loaded
-            return self._index
+            except IndexError_:
+                loaded.close()
+                raise
+            old, self._index = self._index, loaded
+            if old is not None:
+                old.retire()  # closed when the last question that reads it is done
+        return self._index
+
+    @contextmanager
+    def snapshot(self) -> Iterator[IndexVersion]:
+        """One index version for the whole of one request: search, quote check and page text read the same
+        version, even when an indexer switches to a new one halfway."""
+        with self._lock:
+            version = self._live().acquire()
+        try:
+            yield version
+        finally:
+            version.release()
 
     def warm_up(self) -> None:
         """Load the model and open the index before the first question needs them (the app does this at
@@ -99,9 +125,13 @@ class Assistant:
     # --- questions --------------------------------------------------------
     def search(self, question: str, k: int | None = None, filters: dict | None = None,
                mode: str | None = None, timings: Timings | None = None) -> list[Hit]:
+        with self.snapshot() as index:
+            return self._search(index, question, k, filters, mode, timings)
+
+    def _search(self, index: IndexVersion, question: str, k: int | None = None, filters: dict | None = None,
+                mode: str | None = None, timings: Timings | None = None) -> list[Hit]:
         s = self.settings
         question = question[: s.max_question_chars]
-        index = self.index
         with stage(timings, "embed_query"):
             vector = self.embedder.embed_query(question)
         return run_search(index, question, vector, k or s.top_k, mode or s.search_mode, filters, s.candidates,
@@ -115,62 +145,66 @@ class Assistant:
         question = question[: s.max_question_chars]
         previous = [p[: s.max_question_chars] for p in previous]
         query = searched_as(question, previous)
-        answer = self._answer(question, query, filters, mode, k, timings)
-        if not answer.found and previous and query == question:
-            # "Hoeveel wordt er voorgeschoten?" after a question about the Huishoudboekje: nothing on its own
-            # words, so it is read as a follow-up after all
-            query = searched_as(question, previous, force=True)
-            retry = self._answer(question, query, filters, mode, k, timings)
-            answer = retry if retry.found else answer
-            query = query if retry.found else question
+        with self.snapshot() as index:
+            answer = self._answer(index, question, query, filters, mode, k, timings)
+            if not answer.found and previous and query == question:
+                # "Hoeveel wordt er voorgeschoten?" after a question about the Huishoudboekje: nothing on its own
+                # words, so it is read as a follow-up after all
+                query = searched_as(question, previous, force=True)
+                retry = self._answer(index, question, query, filters, mode, k, timings)
+                answer = retry if retry.found else answer
+                query = query if retry.found else question
         answer.question, answer.searched_as, answer.filters = question, query, dict(filters or {})
+        answer.index_version = index.version
         scope = [f"Gezocht op: „{query}”"] if query != question else []
         scope += [filters_line(filters)] if filters else []
         if scope:
             answer.answer = "\n".join(scope) + f"\n\n{answer.answer}"
         return answer
 
-    def _answer(self, question: str, query: str, filters, mode, k, timings) -> Answer:
+    def _answer(self, index: IndexVersion, question: str, query: str, filters, mode, k, timings) -> Answer:
         s = self.settings
         answer = None
         if is_overview(question):  # "Welke gemeenten …?": every fitting document, one quote each
-            named = self._named_facets(question)  # "Welke cases komen uit Zaanstad?": the metadata decides
+            named = self._named_facets(index, question)  # "Welke cases komen uit Zaanstad?": the metadata decides
             scope = {**(filters or {}), **named}
-            hits = self.search(query, k=s.overview_candidates, filters=scope, mode=mode, timings=timings)
+            hits = self._search(index, query, k=s.overview_candidates, filters=scope, mode=mode, timings=timings)
             threshold, relative, share = ((0.0, 0.0, 0.0) if named else
                                           (s.overview_threshold, s.overview_relative, s.overview_subject_share))
             with stage(timings, "answer"):
-                answer = self.answer_builder().build_overview(query, hits, threshold, relative,
-                                                              self._documents_searched(filters), share)
+                answer = self.answer_builder(index).build_overview(query, hits, threshold, relative,
+                                                                   self._documents_searched(index, filters), share)
             hits = hits[: k or max(s.top_k, 5)]
         else:
-            hits = self.search(query, k=k or max(s.top_k, 5), filters=filters, mode=mode, timings=timings)
+            hits = self._search(index, query, k=k or max(s.top_k, 5), filters=filters, mode=mode, timings=timings)
         if answer is None:
             with stage(timings, "answer"):
-                answer = self.answer_builder().build(query, hits)
+                answer = self.answer_builder(index).build(query, hits)
         return answer
 
-    def _named_facets(self, question: str) -> dict[str, list[str]]:
+    def _named_facets(self, index: IndexVersion, question: str) -> dict[str, list[str]]:
         """Metadata values that the question names ("Zaanstad", "sociaal domein"), as filters."""
         from .lexical import stem, words
 
         asked = {stem(w) for w in words(question)}
         named: dict[str, list[str]] = {}
-        for field, values in self.facets(("gemeente", "domein")).items():
+        for field, values in _facets(index, ("gemeente", "domein")).items():
             for value in values:
                 parts = {stem(w) for w in words(value)}
                 if value.lower() != "landelijk" and parts and parts <= asked:  # facets() leaves out "onbekend"
                     named.setdefault(field, []).append(value)
         return named
 
-    def _documents_searched(self, filters: dict | None) -> int:
-        from .retrieval import allowed_documents
+    @staticmethod
+    def _documents_searched(index: IndexVersion, filters: dict | None) -> int:
+        allowed = index.catalogue.allowed(filters)
+        return len(index.documents) if allowed is None else len(allowed.docs)
 
-        allowed = allowed_documents(self.index, filters)
-        return len(self.index.documents) if allowed is None else len(allowed)
-
-    def answer_builder(self) -> AnswerBuilder:
-        return AnswerBuilder.from_settings(self.settings, self.verify_quote, self._sentence_similarity)
+    def answer_builder(self, index: IndexVersion | None = None) -> AnswerBuilder:
+        """Quotes are checked against `index`, the version the question searched (default: the live one)."""
+        index = index or self.index
+        return AnswerBuilder.from_settings(self.settings, lambda doc, quote: self._verify(index, doc, quote),
+                                           self._sentence_similarity)
 
     def _sentence_similarity(self, question: str, sentences: list[str]) -> list[float]:
         """Cosine of the question with each sentence. Sentence vectors are computed at question time for
@@ -192,9 +226,12 @@ class Assistant:
         return (vectors @ self.embedder.embed_query(question)).tolist()
 
     def document_text(self, doc: str) -> str:
-        """The full extracted text of a document, as stored in the index."""
-        index = self.index
-        key = (index.version, doc)  # a text read from one version never serves another (issue 16, defect 3)
+        """The full extracted text of a document, as stored in the live index version."""
+        with self.snapshot() as index:
+            return self._document_text(index, doc)
+
+    def _document_text(self, index: IndexVersion, doc: str) -> str:
+        key = (index.version, doc)  # a text read from one version never serves another
         with self._lock:
             text = self._doc_texts.get(key)
         if text is None:
@@ -207,30 +244,28 @@ class Assistant:
 
     def pages_text(self, doc: str, first: int | None, last: int | None = None) -> str:
         """The text of pages first..last of a document (the whole text for a document without pages)."""
-        if first is None:
-            return self.document_text(doc)
-        last = last or first
-        return "\n".join(text for number, _, text in self.index.pages(doc)
-                         if number is not None and first <= number <= last)
+        with self.snapshot() as index:
+            if first is None:
+                return self._document_text(index, doc)
+            last = last or first
+            return "\n".join(text for number, _, text in index.pages(doc)
+                             if number is not None and first <= number <= last)
 
     def verify_quote(self, doc: str, quote: str) -> bool:
         """Is the quote, whitespace aside, literally in the document? Every citation is checked; a quote
         that leaves out sentences ("lead-in … item") is checked part by part."""
-        return quote_found_in(collapse_whitespace(self.document_text(doc)), quote)
+        with self.snapshot() as index:
+            return self._verify(index, doc, quote)
+
+    def _verify(self, index: IndexVersion, doc: str, quote: str) -> bool:
+        return quote_found_in(collapse_whitespace(self._document_text(index, doc)), quote)
 
     # --- what is indexed -------------------------------------------------
     def documents(self) -> list[dict]:
         return [dict(r.__dict__) for r in self.index.documents.values()]
 
     def facets(self, fields: tuple[str, ...] = ("gemeente", "domein", "thema", "jaar")) -> dict[str, list[str]]:
-        values: dict[str, set[str]] = {f: set() for f in fields}
-        for record in self.index.documents.values():
-            for f in fields:
-                v = record.metadata.get(f)
-                for item in v if isinstance(v, list) else [v]:
-                    if item not in (None, "") and str(item).strip().lower() != "onbekend":  # no filter value
-                        values[f].add(str(item))
-        return {f: sorted(v) for f, v in values.items() if v}
+        return _facets(self.index, fields)
 
     def status(self) -> dict:
         """What is indexed and whether it is current. The index is opened and checked as a question would
@@ -249,7 +284,7 @@ class Assistant:
             out.update({"version": manifest.get("version"), "model": manifest.get("model"),
                         "dimension": manifest.get("dimension"), "precision": manifest.get("precision"),
                         "store": manifest.get("store", "faiss"), "faiss": manifest.get("faiss"),
-                        "milvus": manifest.get("milvus"),
+                        "milvus": manifest.get("milvus"), "storage": _storage(manifest),
                         "built": manifest.get("created"), "counts": manifest.get("counts"),
                         "failed": manifest.get("failed", {}), "warnings": manifest.get("warnings", {}),
                         "duplicates": manifest.get("duplicates", {}),
@@ -270,3 +305,21 @@ class Assistant:
                 if low:
                     doubtful[record.doc] = dict(sorted(low.items()))
         return {"documents": documents, "pages": pages, "low_confidence": doubtful}
+
+
+def _facets(index: IndexVersion, fields: tuple[str, ...]) -> dict[str, list[str]]:
+    """The filter values of each field ("onbekend" is no filter value)."""
+    values: dict[str, set[str]] = {f: set() for f in fields}
+    for record in index.documents.values():
+        for f in fields:
+            v = record.metadata.get(f)
+            for item in v if isinstance(v, list) else [v]:
+                if item not in (None, "") and str(item).strip().lower() != "onbekend":
+                    values[f].add(str(item))
+    return {f: sorted(v) for f, v in values.items() if v}
+
+
+def _storage(manifest: dict) -> str:
+    """Where the version's vectors and BM25 live, in one Dutch line."""
+    name = manifest.get("store", DEFAULT_STORE)
+    return backends.store(name).describe(manifest) if name in backends.names() else name

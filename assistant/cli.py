@@ -7,6 +7,7 @@ import logging
 import sys
 from pathlib import Path
 
+from . import backends
 from .assistant import Assistant
 from .retrieval import MODES
 from .requests import result_count
@@ -21,7 +22,7 @@ EXIT_INTERRUPTED = 130  # Ctrl-C, as shells report it
 def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--corpus", type=Path, help="documentenmap (standaard: corpus/)")
     p.add_argument("--index", type=Path, help="indexmap (standaard: index/, of een eigen map per --corpus)")
-    p.add_argument("--store", choices=("faiss", "milvus"),
+    p.add_argument("--store", choices=backends.names(),
                    help="waar vectoren en BM25 staan (standaard: faiss; milvus: zie docs/scaling.md)")
 
 
@@ -236,9 +237,7 @@ def cmd_status(assistant: Assistant, args) -> int:
     print(f"Index {status['version']} ({status['index_dir']})\n  model {status['model']} ({status['dimension']}d, "
           f"{status['precision']}), gebouwd {status['built']}\n  {c['documents']} documenten, {c['pages']} pagina's, "
           f"{c['chunks']} passages")
-    where = (f"Milvus-collectie {status['milvus']['collection']} in {status['milvus']['uri']}"
-             if status["store"] == "milvus" else f"FAISS {status['faiss']} + BM25 in de indexmap")
-    print(f"  opslag: {where}")
+    print(f"  opslag: {status['storage']}")
     print("  actueel: ja" if status["up_to_date"] else f"  NIET actueel: {status['stale']}")
     for name, reason in status["failed"].items():
         print(f"  mislukt: {name}: {reason}")

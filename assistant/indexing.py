@@ -14,16 +14,18 @@ from pathlib import Path
 
 import numpy as np
 
-from . import __version__
+from . import __version__, backends
+from .backends import Passage, WriteJob, passage_key
+from .catalogue import FILE as CATALOGUE, write_catalogue
 from .chunking import CHUNKER_VERSION, chunk_document, embedding_text
 from .embedding import Embedder
-from .lexical import LexicalIndex
 from .loaders import (IsolatedLoader, LoadError, NeedsOcr, UnreadableFile, check_readable, corpus_files,
                       relative_name)
 from .ocr import OcrOptions, ocr_available, ocr_failure_note
 from .schema import Chunk, Document, Page
 from .settings import Settings
-from .store import IndexError_, LoadedIndex, WriterLock, current_version, write_version
+from .locks import WriterLock
+from .store import IndexError_, IndexVersion, current_version, write_version
 
 log = logging.getLogger(__name__)
 
@@ -61,26 +63,6 @@ def chunker_settings(settings: Settings) -> dict:
             "overlap": settings.chunk_overlap_sentences, "version": CHUNKER_VERSION}
 
 
-def faiss_kind(settings: Settings, n_vectors: int) -> str:
-    return "IndexHNSWFlat" if n_vectors >= settings.hnsw_min_chunks else "IndexFlatIP"
-
-
-def make_vector_index(vectors: np.ndarray, settings: Settings):
-    """Exact inner-product search while it is fast enough; a graph index (HNSW) for large corpora."""
-    import faiss
-
-    d = vectors.shape[1]
-    if faiss_kind(settings, len(vectors)) == "IndexHNSWFlat":
-        index = faiss.IndexHNSWFlat(d, settings.hnsw_m, faiss.METRIC_INNER_PRODUCT)
-        index.hnsw.efConstruction = 80
-        index.hnsw.efSearch = settings.hnsw_ef_search  # saved with the index
-    else:
-        index = faiss.IndexFlatIP(d)
-    if len(vectors):
-        index.add(np.ascontiguousarray(vectors, dtype=np.float32))
-    return index
-
-
 @dataclass
 class _Collected:
     """What the reading stage hands to the embedding and writing stages."""
@@ -92,6 +74,8 @@ class _Collected:
 
 
 class Indexer:
+    BATCH = 64  # passages per embedding call and per write to the backend
+
     def __init__(self, settings: Settings, embedder: Embedder, progress=None):
         self.settings = settings
         self.embedder = embedder
@@ -104,16 +88,24 @@ class Indexer:
 
     def run(self, rebuild: bool = False) -> IndexReport:
         with WriterLock(self.settings.index_dir):
-            return self._run(rebuild)
+            self._check_corpus()
+            previous = None if rebuild else self._previous()
+            try:
+                return self._run(previous)
+            finally:
+                if previous is not None:
+                    previous.close()
 
-    def _run(self, rebuild: bool) -> IndexReport:
-        s, report, started = self.settings, IndexReport(), time.perf_counter()
+    def _check_corpus(self) -> None:
+        s = self.settings
         if s.corpus_dir.is_file():
             raise FileNotFoundError(f"{s.corpus_dir} is een bestand, geen map. Zet het in een documentenmap en "
                                     f"geef die map op met --corpus / the corpus must be a folder")
         if not s.corpus_dir.is_dir():
             raise FileNotFoundError(f"Documentenmap {s.corpus_dir} bestaat niet / corpus folder not found")
-        previous = None if rebuild else self._previous()
+
+    def _run(self, previous: IndexVersion | None) -> IndexReport:
+        s, report, started = self.settings, IndexReport(), time.perf_counter()
         old_files = previous.manifest["files"] if previous else {}
         same_chunker = previous is not None and previous.manifest.get("chunker") == chunker_settings(s)
 
@@ -134,33 +126,32 @@ class Indexer:
                           if name in report.added and digest in old_hashes}
         report.seconds["read_and_chunk"] = time.perf_counter() - t0
 
-        all_chunks = [c for d in documents for c in doc_chunks[d.path]]
-        if s.store == "milvus":  # vectors go straight to Milvus, batch by batch
-            sync = MilvusSync(self, previous)
-            sync.add(all_chunks, [k for d in documents for k in keys[d.path]], report)
-            vectors, lexical, dimension = None, None, sync.dimension
-        else:
-            vectors = self._vectors(documents, doc_chunks, keys, previous, report)
-            dimension = self._dimension(vectors)
-        t0 = time.perf_counter()
-        self._say(0.95, "index schrijven")
-        manifest = self._manifest(documents, doc_chunks, report, indexed_at, dimension)
-        if s.store == "milvus":
-            manifest["milvus"] = sync.config
-        else:
-            lexical = LexicalIndex.build([embedding_text(c) for c in all_chunks], s.compound_splitting)
-        report.version = write_version(s.index_dir, manifest, documents, doc_chunks, keys, vectors, lexical,
-                                       indexed_at, lambda v: make_vector_index(v, s))
-        if s.store == "milvus":
-            sync.remove_stale()
+        passages = _passages(documents, doc_chunks, keys)
+        dimension = previous.manifest["dimension"] if previous is not None else self.embedder.dimension
+        writer = backends.store(s.store).writer(WriteJob(dimension, [p.search_text for p in passages], s.plain()))
+        try:
+            self._fill(writer, passages, [k for d in documents for k in keys[d.path]], previous, report)
+            t0 = time.perf_counter()
+            self._say(0.95, "index schrijven")
+            manifest = self._manifest(documents, doc_chunks, report, indexed_at, dimension)
+
+            def fill(folder: Path) -> dict:
+                write_catalogue(folder / CATALOGUE, documents, doc_chunks, keys, indexed_at)
+                return writer.finish(folder)
+
+            report.version = write_version(s.index_dir, manifest, fill)
+            # the version before stays complete one switch longer: app processes may still be answering from it
+            writer.after_switch({p.key for p in passages} | set(previous.catalogue.keys() if previous else []))
+        finally:
+            writer.close()
         report.seconds["write"] = time.perf_counter() - t0
         report.seconds["total"] = time.perf_counter() - started
-        report.documents, report.chunks = len(documents), len(all_chunks)
+        report.documents, report.chunks = len(documents), len(passages)
         report.pages = sum(len(d.pages) for d in documents)
         self._say(1.0, "klaar")
         return report
 
-    def _read_one(self, path: Path, loader: IsolatedLoader, previous: LoadedIndex | None, old_files: dict,
+    def _read_one(self, path: Path, loader: IsolatedLoader, previous: IndexVersion | None, old_files: dict,
                   report: IndexReport, got: "_Collected", scanned: list | None = None) -> None:
         """Read and chunk one file, or reuse what the previous version has for it."""
         s = self.settings
@@ -247,45 +238,47 @@ class Indexer:
         got.chunks[doc.path] = chunks
         got.keys[doc.path] = [text_key(embedding_text(c), self.settings.model) for c in chunks]
 
-    def _previous(self) -> LoadedIndex | None:
+    def _previous(self) -> IndexVersion | None:
         if not current_version(self.settings.index_dir):
             return None
-        previous = LoadedIndex(self.settings.index_dir)  # raises on a damaged index: rebuild is then needed
+        previous = IndexVersion(self.settings.index_dir)  # raises on a damaged index: rebuild is then needed
         previous.check_model(self.settings.model)
         return previous
 
-    def _reuse(self, previous: LoadedIndex, name: str) -> tuple[Document, list[Chunk]]:
+    def _reuse(self, previous: IndexVersion, name: str) -> tuple[Document, list[Chunk]]:
         record = previous.documents[name]
         pages = [Page(number, text, label) for number, label, text in previous.pages(name)]
         doc = Document(name, record.title, pages, record.metadata, record.hash)
-        return doc, [chunk for _, chunk, _ in previous.chunks_of(name)]
+        return doc, [chunk for _, chunk, _ in previous.catalogue.chunks_of(name)]
 
-    def _vectors(self, documents, doc_chunks, keys, previous, report) -> np.ndarray:
+    def _fill(self, writer, passages: list[Passage], text_keys: list[str], previous: IndexVersion | None,
+              report: IndexReport) -> None:
+        """Hand the backend every passage it does not hold yet, with its vector: copied from the previous
+        version where that has the same text (unchanged or renamed files), embedded otherwise."""
         t0 = time.perf_counter()
-        known = previous.all_text_keys() if previous else {}
-        order = [(k, c) for d in documents for k, c in zip(keys[d.path], doc_chunks[d.path])]
-        missing = {k: embedding_text(c) for k, c in order if k not in known}
-        self._say(0.6, f"{len(missing)} passages embedden ({len(order) - len(missing)} hergebruikt)")
-        fresh = dict(zip(missing, self._embed_with_progress(list(missing.values()))))
-        reused_rows = [known[k] for k, _ in order if k not in fresh]
-        reused = dict(zip([k for k, _ in order if k not in fresh], previous.vector(reused_rows))) if reused_rows else {}
-        report.embedded, report.reused_vectors = len(fresh), len(reused)
+        held = writer.held([p.key for p in passages])
+        todo = [p for p in passages if p.key not in held]
+        known = previous.catalogue.text_key_rows() if previous is not None else {}
+        fresh = sum(1 for p in todo if text_keys[p.row] not in known)
+        self._say(0.6, f"{fresh} passages embedden ({len(passages) - fresh} hergebruikt)")
+        report.reused_vectors += len(held)
+        for start in range(0, len(todo), self.BATCH):
+            batch = todo[start:start + self.BATCH]
+            writer.add(batch, self._batch_vectors(batch, text_keys, known, previous, report))
+            self._say(0.6 + 0.35 * (start + len(batch)) / len(todo), f"vectoren {start + len(batch)}/{len(todo)}")
         report.seconds["embed"] = time.perf_counter() - t0
-        if not order:
-            return np.zeros((0, self.embedder.dimension), dtype=np.float32)
-        return np.vstack([fresh[k] if k in fresh else reused[k] for k, _ in order]).astype(np.float32)
 
-    def _embed_with_progress(self, texts: list[str]) -> list[np.ndarray]:
-        out, step = [], 64
-        for start in range(0, len(texts), step):
-            out.extend(self.embedder.embed_passages(texts[start:start + step]))
-            self._say(0.6 + 0.35 * min(1.0, (start + step) / len(texts)),
-                      f"embedden {min(start + step, len(texts))}/{len(texts)}")
-        return out
-
-    def _dimension(self, vectors: np.ndarray) -> int:
-        """From the vectors when there are any: asking the embedder would load the model for nothing."""
-        return int(vectors.shape[1]) if len(vectors) else self.embedder.dimension
+    def _batch_vectors(self, batch: list[Passage], text_keys: list[str], known: dict[str, int],
+                       previous: IndexVersion | None, report: IndexReport) -> np.ndarray:
+        reuse = {p.row: known[text_keys[p.row]] for p in batch if text_keys[p.row] in known}
+        stored = previous.backend.vectors(list(set(reuse.values()))) if reuse else {}
+        copied = {row: stored[old] for row, old in reuse.items() if old in stored}
+        missing = [p for p in batch if p.row not in copied]
+        embedded = dict(zip([p.row for p in missing],
+                            self.embedder.embed_passages([p.search_text for p in missing]))) if missing else {}
+        report.embedded += len(embedded)
+        report.reused_vectors += len(copied)
+        return np.vstack([copied[p.row] if p.row in copied else embedded[p.row] for p in batch]).astype(np.float32)
 
     def _manifest(self, documents, doc_chunks, report, indexed_at, dimension: int) -> dict:
         s = self.settings
@@ -294,7 +287,6 @@ class Indexer:
         return {
             "format": 1, "package_version": __version__, "created": _now(), "model": s.model,
             "dimension": dimension, "precision": self.embedder.precision, "store": s.store,
-            "faiss": faiss_kind(s, sum(len(doc_chunks[d.path]) for d in documents)),
             "chunker": chunker_settings(s), "lexical": {"engine": "bm25s", "stemmer": "snowball-dutch",
                                                         "compound_splitting": s.compound_splitting},
             "corpus": str(s.corpus_dir), "files": files, "failed": report.failed, "warnings": report.warnings,
@@ -302,74 +294,6 @@ class Indexer:
             "counts": {"documents": len(documents), "pages": sum(len(d.pages) for d in documents),
                        "chunks": sum(len(doc_chunks[d.path]) for d in documents)},
         }
-
-
-class MilvusSync:
-    """Brings the Milvus collection in line with a new version: add before the switch, remove after.
-
-    Passages are embedded and sent in batches, so a large folder is never held in memory as vectors.
-    """
-
-    BATCH = 256
-
-    def __init__(self, indexer: "Indexer", previous: LoadedIndex | None):
-        from .store import open_milvus
-
-        s = indexer.settings
-        self.indexer, self.previous, self.settings = indexer, previous, s
-        self.config = {"uri": s.milvus_uri or str(s.index_dir / "milvus.db"), "collection": s.milvus_collection}
-        self.dimension = previous.manifest["dimension"] if previous is not None else indexer.embedder.dimension
-        self.collection = open_milvus(self.config, self.dimension)
-        self.old_keys = set(previous.pk_rows) if previous is not None else set()
-        self.new_keys: set[str] = set()
-
-    def add(self, chunks: list[Chunk], text_keys: list[str], report: IndexReport) -> None:
-        from .lexical import document_tokens, vocabulary
-        from .milvus_store import pk_of
-
-        t0 = time.perf_counter()
-        keys = [pk_of(c.id, k) for c, k in zip(chunks, text_keys)]
-        self.new_keys = set(keys)
-        todo = [i for i, key in enumerate(keys) if key not in self.old_keys]
-        known = self.previous.all_text_keys() if self.previous is not None else {}
-        # the compound splitter learns from the whole version, as the embedded BM25 index does
-        words = vocabulary(embedding_text(c) for c in chunks) if self.settings.compound_splitting else None
-        for start in range(0, len(todo), self.BATCH):
-            batch = todo[start:start + self.BATCH]
-            vectors = self._vectors([chunks[i] for i in batch], [text_keys[i] for i in batch], known, report)
-            terms = document_tokens([embedding_text(chunks[i]) for i in batch], self.settings.compound_splitting,
-                                    words)
-            self.collection.upsert([
-                {"pk": keys[i], "doc": chunks[i].doc, "page": chunks[i].page_start or -1,
-                 "section": chunks[i].section or "", "metadata": chunks[i].metadata, "text": chunks[i].text,
-                 "terms": " ".join(t), "dense": v.tolist()} for i, t, v in zip(batch, terms, vectors)])
-            self.indexer._say(0.6 + 0.35 * min(1.0, (start + len(batch)) / len(todo)),
-                              f"naar Milvus {start + len(batch)}/{len(todo)}")
-        report.reused_vectors += len(keys) - len(todo)  # already in the collection under the same key
-        report.seconds["embed"] = time.perf_counter() - t0
-
-    def _vectors(self, chunks: list[Chunk], text_keys: list[str], known: dict[str, int],
-                 report: IndexReport) -> list[np.ndarray]:
-        """Vectors for one batch: reused by text key where the previous version has them (a renamed file),
-        embedded otherwise."""
-        fresh = [i for i, k in enumerate(text_keys) if k not in known]
-        reused = [i for i, k in enumerate(text_keys) if k in known]
-        out: list = [None] * len(chunks)
-        if fresh:
-            for i, v in zip(fresh, self.indexer.embedder.embed_passages([embedding_text(chunks[i]) for i in fresh])):
-                out[i] = v
-        if reused:
-            for i, v in zip(reused, self.previous.vector([known[text_keys[i]] for i in reused])):
-                out[i] = v
-        report.embedded += len(fresh)
-        report.reused_vectors += len(reused)
-        return out
-
-    def remove_stale(self) -> None:
-        """Keys no live version uses: those of the previous version that are gone, and leftovers of
-        indexers that were killed before their switch."""
-        self.collection.delete(sorted(self.collection.keys() - self.new_keys))
-        self.collection.close()
 
 
 def stale_files(settings: Settings, manifest: dict | None) -> dict[str, list[str]]:
@@ -394,11 +318,19 @@ def stale_files(settings: Settings, manifest: dict | None) -> dict[str, list[str
     return out
 
 
+def _passages(documents: list[Document], doc_chunks: dict[str, list[Chunk]],
+              keys: dict[str, list[str]]) -> list[Passage]:
+    """Every passage of the new version as a backend stores it, numbered in catalogue row order."""
+    chunks = [(c, k) for d in documents for c, k in zip(doc_chunks[d.path], keys[d.path])]
+    return [Passage(row, passage_key(c.id, k), c.doc, c.page_start, c.section, c.metadata, c.text, embedding_text(c))
+            for row, (c, k) in enumerate(chunks)]
+
+
 def _cannot_read(err: OSError) -> str:
     return f"kan het bestand niet lezen ({err.strerror or type(err).__name__}) / cannot read"
 
 
-def _ocr_incomplete(previous: LoadedIndex, name: str) -> bool:
+def _ocr_incomplete(previous: IndexVersion, name: str) -> bool:
     """A scan with pages whose OCR failed last time is read again (the OCR cache keeps the pages that worked)."""
     record = previous.documents.get(name)
     return bool(record and record.metadata.get("ocr_failed"))

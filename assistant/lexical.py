@@ -117,25 +117,22 @@ def document_tokens(texts: list[str], split_compounds: bool = True,
     return out
 
 
-class LexicalIndex:
-    def __init__(self, retriever, expand_prefixes: bool = True):
-        self.retriever = retriever
+class QueryTerms:
+    """A question's BM25 terms against the terms a version has indexed. A word that is not indexed at all
+    also matches the indexed terms it is the start of (at most MAX_EXPANSIONS)."""
+
+    def __init__(self, indexed: list[str], expand_prefixes: bool = True):
         self.expand_prefixes = expand_prefixes
-        self.vocab = sorted(retriever.vocab_dict)
+        self.vocab = sorted(t for t in indexed if t)
+        self.known = set(self.vocab)
 
-    @classmethod
-    def build(cls, texts: list[str], split_compounds: bool = True) -> "LexicalIndex":
-        retriever = _bm25s().BM25()
-        retriever.index(document_tokens(texts, split_compounds) or [[]], show_progress=False)
-        return cls(retriever, expand_prefixes=split_compounds)
-
-    def query_tokens(self, query: str) -> list[str]:
+    def tokens(self, query: str) -> list[str]:
         tokens = [stem(w) for w in words(query)]
         if not self.expand_prefixes:
             return tokens
         expanded = list(tokens)
         for token in tokens:
-            if len(token) >= MIN_QUERY_PREFIX and token not in self.retriever.vocab_dict:
+            if len(token) >= MIN_QUERY_PREFIX and token not in self.known:
                 expanded += self._starting_with(token)
         return list(dict.fromkeys(expanded))
 
@@ -146,6 +143,22 @@ class LexicalIndex:
             out.append(self.vocab[i])
             i += 1
         return out
+
+
+class LexicalIndex:
+    def __init__(self, retriever, expand_prefixes: bool = True):
+        self.retriever = retriever
+        self.expand_prefixes = expand_prefixes
+        self.terms = QueryTerms(list(retriever.vocab_dict), expand_prefixes)
+
+    @classmethod
+    def build(cls, texts: list[str], split_compounds: bool = True) -> "LexicalIndex":
+        retriever = _bm25s().BM25()
+        retriever.index(document_tokens(texts, split_compounds) or [[]], show_progress=False)
+        return cls(retriever, expand_prefixes=split_compounds)
+
+    def query_tokens(self, query: str) -> list[str]:
+        return self.terms.tokens(query)
 
     def scores(self, query: str) -> np.ndarray:
         tokens = [t for t in self.query_tokens(query) if t in self.retriever.vocab_dict]

@@ -43,11 +43,15 @@ class Settings:
     hnsw_min_chunks: int = 50_000
     hnsw_m: int = 32
     hnsw_ef_search: int = 256  # recall@10 against exact search 0.99 at 100k passages (128: 0.976)
-    # Where vectors and BM25 live: "faiss" (embedded files, the default) or "milvus" (docs/scaling.md).
+    # Where vectors and BM25 live: a backend registered in assistant/backends: "faiss" (embedded files, the
+    # default) or "milvus" (docs/scaling.md). A backend reads its own settings, named after it.
     store: str = "faiss"
     milvus_uri: str = ""  # a file path: milvus-lite; http://host:19530: a server. Empty: <index_dir>/milvus.db
     milvus_collection: str = "vraagbaak"
     milvus_token: str = ""
+    # Whose passages these are in a shared collection (1-24 letters/digits); empty: a hash of the corpus folder.
+    # Each indexer searches and cleans up only its own owner's passages (docs/scaling.md).
+    milvus_owner: str = ""
     search_mode: str = "hybrid"  # dense | bm25 | hybrid
     top_k: int = 5
     candidates: int = 50  # per retriever, before fusion
@@ -96,6 +100,15 @@ class Settings:
     port: int = 7860
     admin_password: str = ""
     feedback_log: Path | None = None  # None: feedback.jsonl in the index folder
+
+    def __post_init__(self):
+        from .backends import check_name
+
+        check_name(self.store)
+
+    def plain(self) -> dict:
+        """Every setting as a plain value (paths as text): what a storage backend is handed."""
+        return {f.name: str(v) if isinstance(v, Path) else v for f in fields(self) for v in [getattr(self, f.name)]}
 
     @property
     def example_questions(self) -> list[str]:

@@ -35,9 +35,10 @@ def pool(n: int = 400) -> tuple[list[str], np.ndarray]:
 
 def build(size: int, settings) -> Path:
     """Write (or reuse) a synthetic index version of `size` passages under settings.index_dir."""
-    from assistant.indexing import chunker_settings, faiss_kind, make_vector_index, text_key
-    from assistant.lexical import LexicalIndex
+    from assistant import backends
+    from assistant.catalogue import FILE, write_catalogue
     from assistant.chunking import embedding_text
+    from assistant.indexing import chunker_settings, text_key
     from assistant.schema import Chunk, Document, Page
     from assistant.store import current_version, write_version
 
@@ -65,10 +66,19 @@ def build(size: int, settings) -> Path:
         keys[name] = [text_key(c.text, settings.model) for c in chunks]
         indexed_at[name] = "2026-01-01T00:00:00+00:00"
     all_chunks = [c for d in documents for c in doc_chunks[d.path]]
-    lexical = LexicalIndex.build([embedding_text(c) for c in all_chunks], settings.compound_splitting)
+    passages = [backends.Passage(row, backends.passage_key(c.id, keys[c.doc][c.ordinal]), c.doc, c.page_start, c.section, c.metadata, c.text, embedding_text(c))
+                for row, c in enumerate(all_chunks)]
+    writer = backends.store(settings.store).writer(
+        backends.WriteJob(int(vectors.shape[1]), [p.search_text for p in passages], settings.plain()))
+    writer.add(passages, mixed)
     manifest = {"format": 1, "model": settings.model, "dimension": int(vectors.shape[1]), "precision": "synthetic",
-                "faiss": faiss_kind(settings, size), "chunker": chunker_settings(settings), "files": {},
+                "store": settings.store, "chunker": chunker_settings(settings), "files": {},
                 "counts": {"documents": len(documents), "pages": size, "chunks": size}}
-    write_version(settings.index_dir, manifest, documents, doc_chunks, keys, mixed, lexical, indexed_at,
-                  lambda v: make_vector_index(v, settings))
+
+    def fill(folder: Path) -> dict:
+        write_catalogue(folder / FILE, documents, doc_chunks, keys, indexed_at)
+        return writer.finish(folder)
+
+    write_version(settings.index_dir, manifest, fill)
+    writer.close()
     return settings.index_dir

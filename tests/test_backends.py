@@ -1,19 +1,28 @@
-"""The same behaviour on both storage backends: embedded FAISS + bm25s, and Milvus (milvus-lite in a
-temporary folder). Plus what only Milvus needs: Dutch inflections in its BM25, concurrent searches, and
-keys left behind by an interrupted indexer."""
+"""The same contract on every registered storage backend (embedded FAISS + bm25s, and Milvus: milvus-lite in
+a temporary folder), through the Backend protocol and the Assistant. Plus one index version per question
+while an indexer switches versions, and what only a shared store needs: keys owned per corpus, more keys than
+a Milvus server returns per query, the old version kept while it is served, and Dutch BM25 terms."""
 from __future__ import annotations
 
+import json
+import threading
 from concurrent.futures import ThreadPoolExecutor
 
+import numpy as np
 import pytest
 
+from assistant import backends
+from assistant.answering import AnswerBuilder
 from assistant.assistant import Assistant
+from assistant.backends import WriteJob
+from assistant.retrieval import search as run_search
 from assistant.settings import Settings
+from assistant.store import IndexError_, IndexVersion
 from test_retrieval import (OTHER_DOCS, PARAPHRASE_DOC, PARAPHRASE_QUESTION, RARE_TERM_DOC, RARE_TERM_QUESTION,
                             ranked_docs, write_permits)
 
 pytest.importorskip("pymilvus")
-BACKENDS = ["faiss", "milvus"]
+BACKENDS = list(backends.names())
 
 
 def write_corpus(corpus) -> None:
@@ -33,8 +42,7 @@ def backend(request, tmp_path, embedder) -> Assistant:
     assistant = Assistant(settings, embedder)
     assistant.build_index()
     yield assistant
-    if assistant._index is not None:
-        assistant._index.close()
+    assistant.index.retire()
 
 
 def test_hybrid_finds_the_rare_term_and_the_paraphrase(backend):
@@ -81,7 +89,136 @@ def test_incremental_add_change_remove_and_status(backend):
     assert status["up_to_date"] and status["counts"]["documents"] == 12
 
 
-# --- Milvus only ------------------------------------------------------------------
+# --- the protocol itself ------------------------------------------------------------
+
+def test_backend_protocol_dense_bm25_vectors_and_filters(backend):
+    with backend.snapshot() as index:
+        vector = backend.embedder.embed_query(PARAPHRASE_QUESTION)
+        dense = index.backend.dense(vector, 3, None)
+        assert len(dense) == 3 and index.chunks([dense[0][0]])[0].doc == PARAPHRASE_DOC
+        assert dense[0][1] >= dense[1][1] >= dense[2][1]
+        bm25 = index.backend.bm25(RARE_TERM_QUESTION, 3, None)
+        assert index.chunks([bm25[0][0]])[0].doc == RARE_TERM_DOC and bm25[0][1] > 0
+        assert index.backend.bm25("zzzonbekendwoord", 3, None) == []
+        rows = [row for row, _ in dense]
+        stored = index.backend.vectors(rows)
+        assert sorted(stored) == sorted(rows)
+        assert abs(float(stored[dense[0][0]] @ vector) - dense[0][1]) < 1e-4  # the vector the search scored
+        allowed = index.catalogue.allowed({"gemeente": "anderstad"})
+        assert allowed.docs and all(index.chunks([r])[0].doc in allowed.docs
+                                    for r, _ in index.backend.dense(vector, 12, allowed))
+        assert {index.chunks([r])[0].doc for r, _ in index.backend.bm25("afval woningen", 12, allowed)} <= set(OTHER_DOCS)
+        index.backend.check()
+
+
+def test_fusion_settings_are_honoured_by_every_backend(backend):
+    """Fusion lives in retrieval.py: the BM25 weight moves the rare-term document the same way on each store."""
+    vector = backend.embedder.embed_query(RARE_TERM_QUESTION)
+    with backend.snapshot() as index:
+        def top(**fusion):
+            return [h.chunk.doc for h in run_search(index, RARE_TERM_QUESTION, vector, 3, "hybrid", **fusion)]
+        assert top(fusion="score", bm25_weight=1.0)[0] == RARE_TERM_DOC
+        dense = run_search(index, RARE_TERM_QUESTION, vector, 3, "dense")
+        assert top(fusion="score", bm25_weight=0.0)[0] == dense[0].chunk.doc
+        assert top(fusion="rrf", bm25_weight=1.0, rrf_k=20)[0] == RARE_TERM_DOC
+
+
+def test_unknown_question_word_matches_the_indexed_words_it_starts(backend):
+    """"vergunningaan" is in no passage; it starts "vergunningaanvraag" (expansion of unknown words, both stores)."""
+    (backend.settings.corpus_dir / "aanvraag.md").write_text(
+        "# Aanvragen\n\nElke vergunningaanvraag wordt binnen acht weken behandeld.\n", encoding="utf-8")
+    backend.build_index()
+    assert ranked_docs(backend, "vergunningaan", "bm25", k=1) == ["aanvraag.md"]
+
+
+def test_damaged_store_is_refused_with_rebuild_advice(backend):
+    with backend.snapshot() as index:
+        stored = dict(index.manifest)
+    damage_store(backend.settings, stored)
+    with pytest.raises(IndexError_, match="beschadigd.*--rebuild"):
+        IndexVersion(backend.settings.index_dir)
+
+
+def damage_store(settings: Settings, manifest: dict) -> None:
+    """One passage's vector goes missing, the way each store can lose it."""
+    folder = settings.index_dir / "versions" / manifest["version"]
+    if manifest["store"] == "faiss":
+        import faiss
+
+        vectors = faiss.IndexFlatIP(manifest["dimension"])
+        vectors.add(np.zeros((manifest["counts"]["chunks"] - 1, manifest["dimension"]), dtype=np.float32))
+        faiss.write_index(vectors, str(folder / "vectors.faiss"))
+    else:
+        collection = milvus_collection(manifest)
+        collection.delete([next(iter(collection.keys()))])
+
+
+def milvus_collection(manifest: dict):
+    from assistant.backends.milvus_store import MilvusCollection
+
+    config = manifest["milvus"]
+    return MilvusCollection(config["uri"], config["collection"], manifest["dimension"], config["owner"])
+
+
+# --- one index version per question ---------------------------------------------------
+
+def test_question_that_spans_a_version_switch_reads_one_version(backend, monkeypatch):
+    """An indexer switches versions between the search and the quote check of a question: the answer still
+    quotes the version it searched, verbatim, and that version is closed once the question is done."""
+    afval = backend.settings.corpus_dir / PARAPHRASE_DOC
+    indexer = Assistant(backend.settings, backend.embedder)
+    build = AnswerBuilder.build
+    seen = []
+
+    def switch_then_build(self, query, hits):
+        if not seen:
+            seen.append(backend.index)
+            afval.write_text("# Afvalinzameling\n\nHet huishoudelijk afval wordt voortaan elke vier weken "
+                             "opgehaald, op maandag.\n", encoding="utf-8")
+            indexer.build_index()
+            assert backend.index is not seen[0] and not seen[0].closed  # a new question gets the new version
+        return build(self, query, hits)
+
+    monkeypatch.setattr(AnswerBuilder, "build", switch_then_build)
+    answer = backend.ask("Hoe vaak wordt het huishoudelijk afval opgehaald?")
+    old = seen[0]
+    assert answer.found and answer.index_version == old.version != indexer.index.version
+    assert "elke twee weken opgehaald" in answer.citations[0].quote  # the searched version's text, verified
+    assert old.closed  # retired by the switch, closed when this question ended
+    monkeypatch.setattr(AnswerBuilder, "build", build)
+    again = backend.ask("Hoe vaak wordt het huishoudelijk afval opgehaald?")
+    assert again.index_version == indexer.index.version and "vier weken" in again.citations[0].quote
+
+
+def test_questions_while_an_indexer_switches_versions(backend):
+    """Threads: one asks over and over while another indexes three new versions. Every answer is found,
+    verbatim, and quotes the text of the version it names."""
+    afval = backend.settings.corpus_dir / PARAPHRASE_DOC
+    indexer = Assistant(backend.settings, backend.embedder)
+    texts = {backend.index.version: "elke twee weken"}
+    done = threading.Event()
+
+    def index_three_times():
+        try:
+            for weeks in ("drie", "vier", "vijf"):
+                afval.write_text(f"# Afvalinzameling\n\nHet huishoudelijk afval wordt elke {weeks} weken "
+                                 "opgehaald.\n", encoding="utf-8")
+                texts[indexer.build_index().version] = f"elke {weeks} weken"
+        finally:
+            done.set()
+
+    answers = []
+    worker = threading.Thread(target=index_three_times)
+    worker.start()
+    while not done.is_set() or len(answers) < 3:
+        answers.append(backend.ask("Hoe vaak wordt het huishoudelijk afval opgehaald?"))
+    worker.join()
+    assert len(texts) == 4 and len({a.index_version for a in answers}) >= 2
+    for answer in answers:
+        assert answer.found and texts[answer.index_version] in answer.citations[0].quote
+
+
+# --- Milvus: a store shared by processes and indexers -------------------------------------
 
 @pytest.fixture
 def milvus(tmp_path, embedder) -> Assistant:
@@ -108,24 +245,136 @@ def test_milvus_serves_concurrent_searches(milvus):
 
 
 def test_milvus_keys_of_an_unfinished_run_are_ignored_then_cleaned(milvus):
-    collection = milvus.index.milvus
+    collection = milvus_collection(milvus.index.manifest)
     vector = milvus.embedder.embed_passages(["Het huishoudelijk afval wordt elke twee weken opgehaald."])[0]
-    collection.upsert([{"pk": "achtergebleven", "doc": "afval.md", "page": -1, "section": "", "metadata": {},
-                        "text": "achtergebleven", "terms": "afval", "dense": vector.tolist()}])
+    collection.upsert([{"pk": collection.pk("achtergebleven"), "doc": "afval.md", "page": -1, "section": "",
+                        "metadata": {}, "text": "achtergebleven", "terms": "afval", "dense": vector.tolist()}])
     hits = milvus.search(PARAPHRASE_QUESTION, k=3)
     assert hits[0].chunk.doc == PARAPHRASE_DOC and all(h.chunk.text != "achtergebleven" for h in hits)
     (milvus.settings.corpus_dir / "wonen.md").write_text("# Wonen\n\nEr komen vijfhonderd huurwoningen bij.\n")
     milvus.build_index()
-    assert "achtergebleven" not in milvus.index.milvus.keys()
+    assert collection.pk("achtergebleven") not in collection.keys()
 
 
-def test_milvus_collection_missing_passages_is_refused(milvus):
-    from assistant.store import IndexError_, LoadedIndex
+def test_milvus_old_version_is_served_while_the_new_one_is_cleaned(milvus):
+    """An app process still answers from version 1 while an indexer writes 2 and 3. After 2, version 1's
+    changed passage keeps its key (deleted one switch later); after 3 it is gone, and the old process gets
+    no error, only fewer hits."""
+    afval = milvus.settings.corpus_dir / PARAPHRASE_DOC
+    indexer = Assistant(milvus.settings, milvus.embedder)
+    question = "Hoe vaak wordt het huishoudelijk afval opgehaald?"
+    vector = milvus.embedder.embed_query(question)
+    with milvus.snapshot() as old:
+        row = next(r for r, _ in old.backend.dense(vector, 1, None))
+        for weeks in ("drie", "vier"):
+            afval.write_text(f"# Afval\n\nHet huishoudelijk afval wordt elke {weeks} weken opgehaald.\n")
+            indexer.build_index()
+            if weeks == "drie":  # one switch later: version 1 is still whole
+                assert row in old.backend.vectors([row])
+                hits = run_search(old, question, vector, 3, "hybrid", fusion="score", bm25_weight=0.3)
+                assert hits[0].chunk.doc == PARAPHRASE_DOC and "twee weken" in hits[0].chunk.text
+                assert milvus._verify(old, PARAPHRASE_DOC, "elke twee weken opgehaald")
+        assert old.backend.vectors([row]) == {}  # two switches later: removed, and left out without an error
+        hits = run_search(old, question, vector, 3, "hybrid", fusion="score", bm25_weight=0.3)
+        assert all("twee weken" not in h.chunk.text for h in hits)
+    assert "vier weken" in milvus.ask(question).citations[0].quote
 
-    collection = milvus.index.milvus
-    collection.delete([next(iter(milvus.index.pk_rows))])
-    with pytest.raises(IndexError_, match="--rebuild"):
-        LoadedIndex(milvus.settings.index_dir)
+
+def test_milvus_indexers_of_two_corpora_share_a_collection(tmp_path, embedder):
+    """Two indexers, each with its own corpus and index folder, on one collection: each finds only its own
+    documents, and re-indexing one never deletes the other's passages."""
+    shared = {"store": "milvus", "milvus_uri": str(tmp_path / "gedeeld.db"), "milvus_collection": "gedeeld",
+              "model_dir": embedder.settings.model_dir}
+    first_corpus, second_corpus = tmp_path / "a", tmp_path / "b"
+    first_corpus.mkdir()
+    second_corpus.mkdir()
+    write_corpus(first_corpus)
+    (second_corpus / "bomen.md").write_text("# Bomen\n\nIn het park worden dit jaar veertig linden geplant.\n")
+    first = Assistant(Settings(corpus_dir=first_corpus, index_dir=tmp_path / "ia", **shared), embedder)
+    second = Assistant(Settings(corpus_dir=second_corpus, index_dir=tmp_path / "ib", milvus_owner="bomen",
+                                **shared), embedder)
+    first.build_index()
+    second.build_index()
+    assert first.index.manifest["milvus"]["owner"] != second.index.manifest["milvus"]["owner"] == "bomen"
+    assert ranked_docs(second, PARAPHRASE_QUESTION, "dense", k=3) == ["bomen.md"]
+    assert "bomen.md" not in ranked_docs(first, "Hoeveel linden worden er geplant?", "hybrid", k=12)
+    (first_corpus / "parkeren.md").unlink()
+    first.build_index()
+    first.build_index()  # two switches: everything the first owner no longer uses is deleted
+    assert ranked_docs(second, "Hoeveel linden worden er geplant?", "hybrid", k=1) == ["bomen.md"]
+    assert len(milvus_collection(second.index.manifest).keys()) == second.index.catalogue.rows
+
+
+def test_milvus_keys_and_cleanup_above_the_server_paging_cap(tmp_path, monkeypatch):
+    """A Milvus server refuses offset + limit > 16,384, which milvus-lite does not enforce: the client is made
+    to refuse it too. 20,500 synthetic passages (nothing embedded) go in through the writer; held() sees them
+    all, and after_switch() removes exactly the 500 that are no longer live."""
+    import hashlib
+
+    store = backends.store("milvus")
+    n = 20_500
+    options = Settings(corpus_dir=tmp_path, index_dir=tmp_path / "index").plain()
+    writer = store.writer(WriteJob(8, ["tekst"] * n, options))
+    query = writer.collection.client.query
+
+    def like_a_server(*args, **kwargs):
+        if kwargs.get("offset", 0) + kwargs.get("limit", 0) > 16_384:
+            raise RuntimeError("invalid max query result window, (offset+limit) should be in range [1, 16384]")
+        return query(*args, **kwargs)
+
+    writer.collection.client.query = like_a_server
+    keys = [f"{hashlib.sha1(str(i).encode()).hexdigest()[:16]}-{i:016x}" for i in range(n)]
+    vectors = np.random.default_rng(3).normal(size=(n, 8)).astype(np.float32)
+    passages = [backends.Passage(i, key, "synthetisch.md", None, None, {}, "tekst", "tekst")
+                for i, key in enumerate(keys)]
+    for start in range(0, n, 5_000):
+        writer.add(passages[start:start + 5_000], vectors[start:start + 5_000])
+    assert writer.held(keys) == set(keys)
+    writer.after_switch(set(keys[:20_000]))
+    assert writer.collection.keys() == {writer.collection.pk(k) for k in keys[:20_000]}
+    writer.close()
+
+
+def test_milvus_key_prefixes_split_when_one_query_comes_back_full(tmp_path, monkeypatch):
+    """A prefix with more keys than one query returns is split into longer prefixes (a stand-in client that
+    answers like Milvus, so that the hundreds of queries take no minutes)."""
+    import hashlib
+
+    from assistant.backends import milvus_store
+    from assistant.backends.milvus_store import MilvusCollection
+
+    collection = MilvusCollection(str(tmp_path / "milvus.db"), "veel", 8, "eigenaar")
+    keys = {collection.pk(f"{hashlib.sha1(str(i).encode()).hexdigest()[:16]}-{i:016x}") for i in range(20_500)}
+    monkeypatch.setattr(milvus_store, "KEY_PAGE", 1_000)
+
+    def in_memory(name, filter, output_fields, limit, **kwargs):
+        assert "offset" not in kwargs
+        prefix = filter.split('"')[1].rstrip("%")
+        return [{"pk": k} for k in keys if k.startswith(prefix)][:limit]
+
+    collection.client.query = in_memory
+    assert collection.keys() == keys
+
+
+def test_milvus_that_cannot_be_reached_is_not_called_damaged(milvus, monkeypatch):
+    import pymilvus
+
+    from assistant.backends.milvus_store import MilvusCollection
+
+    def refuse(*args, **kwargs):
+        raise ConnectionError("connection refused")
+
+    manifest_path = milvus.index.folder / "manifest.json"
+    manifest = json.loads(manifest_path.read_text())
+    manifest["milvus"]["uri"] = "http://localhost:1"
+    manifest_path.write_text(json.dumps(manifest))
+    monkeypatch.setattr(pymilvus, "MilvusClient", refuse)
+    with pytest.raises(IndexError_, match="Milvus-server niet bereikbaar op http://localhost:1") as refused:
+        IndexVersion(milvus.settings.index_dir)
+    assert "beschadigd" not in str(refused.value) and "--rebuild" not in str(refused.value)
+    monkeypatch.setitem(__import__("sys").modules, "pymilvus", None)  # not installed
+    with pytest.raises(backends.BackendUnavailable, match=r"pip install -e '\.\[milvus\]'"):
+        MilvusCollection("http://localhost:1", "x", 8, "eigenaar")
 
 
 def test_switching_the_store_moves_the_vectors_without_embedding(tmp_path, embedder):
@@ -143,56 +392,6 @@ def test_switching_the_store_moves_the_vectors_without_embedding(tmp_path, embed
     assert ranked_docs(on_milvus, PARAPHRASE_QUESTION, "hybrid")[0] == PARAPHRASE_DOC
 
 
-def test_milvus_keys_above_the_server_paging_cap_without_offset(tmp_path, monkeypatch):
-    """A Milvus server refuses offset + limit > 16,384, which milvus-lite does not enforce: the test makes the
-    client refuse it too, and reads 20,500 keys (synthetic vectors, nothing embedded)."""
-    import hashlib
-
-    import numpy as np
-
-    from assistant.milvus_store import MilvusCollection
-
-    collection = MilvusCollection(str(tmp_path / "milvus.db"), "veel", dimension=8)
-    rng = np.random.default_rng(3)
-    keys = [f"{hashlib.sha1(str(i).encode()).hexdigest()[:16]}-{i:016x}" for i in range(20_500)]
-    vectors = rng.normal(size=(len(keys), 8)).astype(np.float32)
-    collection.upsert([{"pk": k, "doc": "synthetisch.md", "page": -1, "section": "", "metadata": {},
-                        "text": "tekst", "terms": "tekst", "dense": v.tolist()} for k, v in zip(keys, vectors)])
-    query = collection.client.query
-
-    def like_a_server(*args, **kwargs):
-        if kwargs.get("offset", 0) + kwargs.get("limit", 0) > 16_384:
-            raise RuntimeError("invalid max query result window, (offset+limit) should be in range [1, 16384]")
-        return query(*args, **kwargs)
-
-    collection.client.query = like_a_server
-    assert collection.keys() == set(keys)
-    # a prefix with more keys than one query returns is split into longer prefixes (here on a stand-in
-    # client that answers like Milvus, so that the 272 queries take no minutes)
-    import assistant.milvus_store as milvus_store
-
-    monkeypatch.setattr(milvus_store, "KEY_PAGE", 1_000)
-
-    def in_memory(name, filter, output_fields, limit, **kwargs):
-        assert "offset" not in kwargs
-        prefix = filter.split('"')[1].rstrip("%")
-        return [{"pk": k} for k in keys if k.startswith(prefix)][:limit]
-
-    collection.client.query = in_memory
-    assert collection.keys() == set(keys)
-
-
-def test_milvus_that_cannot_be_reached_is_not_called_damaged(tmp_path, monkeypatch):
-    import pymilvus
-
-    from assistant.milvus_store import MilvusCollection, MilvusUnavailable
-
-    def refuse(*args, **kwargs):
-        raise ConnectionError("connection refused")
-
-    monkeypatch.setattr(pymilvus, "MilvusClient", refuse)
-    with pytest.raises(MilvusUnavailable, match="Milvus-server niet bereikbaar op http://localhost:1"):
-        MilvusCollection("http://localhost:1", "x", 8)
-    monkeypatch.setitem(__import__("sys").modules, "pymilvus", None)  # not installed
-    with pytest.raises(MilvusUnavailable, match=r"pip install -e '\.\[milvus\]'"):
-        MilvusCollection("http://localhost:1", "x", 8)
+def test_unknown_store_is_refused_in_dutch():
+    with pytest.raises(ValueError, match="onbekende opslag 'elastic'; kies uit faiss, milvus"):
+        Settings(store="elastic")

@@ -101,10 +101,10 @@ def test_ctrl_c_during_index_leaves_the_index_as_it_was(assistant, monkeypatch, 
     before = current_version(index_dir)
     (assistant.settings.corpus_dir / "nieuw.md").write_text("# Nieuw\n\nEen nieuw document.\n", encoding="utf-8")
 
-    def interrupt(self, texts):
+    def interrupt(self, *args):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(Indexer, "_embed_with_progress", interrupt)
+    monkeypatch.setattr(Indexer, "_fill", interrupt)
     code = cli.main(["index", "--corpus", str(assistant.settings.corpus_dir), "--index", str(index_dir)])
     assert code == cli.EXIT_INTERRUPTED and "De index is zoals hij was" in capsys.readouterr().err
     assert current_version(index_dir) == before

@@ -3,12 +3,13 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
 from assistant.assistant import Assistant, index_dir_for
 from assistant.settings import Settings
-from assistant.store import IndexError_, LoadedIndex
+from assistant.store import IndexError_, IndexVersion
 from conftest import KNOWN_SENTENCE
 
 PARAPHRASE = "Hoeveel oplaadpunten voor gedeelde elektrische auto's komen er in het centrum?"
@@ -76,7 +77,7 @@ def test_corrupted_index_file_is_detected(small_assistant, tmp_path):
     version = (copy / "CURRENT").read_text()
     (copy / "versions" / version / "vectors.faiss").write_bytes(b"kapot")
     with pytest.raises(IndexError_, match="--rebuild"):
-        LoadedIndex(copy)
+        IndexVersion(copy)
 
 
 def test_corpus_without_index_gets_its_own_index_folder(tmp_path):
@@ -129,7 +130,9 @@ def test_cli_ask_json_contract(cli_paths):
     assert out.returncode == 0, out.stderr
     data = json.loads(out.stdout)
     # the fields of the first contract, plus the ones added since (README): none lost or renamed
-    assert set(data) == {"question", "found", "answer", "citations", "nearest_documents", "searched_as"} and data["found"]
+    assert set(data) == {"question", "found", "answer", "citations", "nearest_documents", "searched_as",
+                         "index_version"} and data["found"]
+    assert data["index_version"] == (Path(cli_paths[3]) / "CURRENT").read_text()
     c = data["citations"][0]
     assert set(c) == {"n", "doc", "title", "page", "section", "quote", "page_end", "highlights", "ocr"}
     assert (c["n"], c["doc"], c["page"], c["page_end"]) == (1, "mobiliteitsrapport.pdf", 3, 3)

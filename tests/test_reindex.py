@@ -16,7 +16,7 @@ from assistant.assistant import Assistant
 from assistant.indexing import Indexer
 from assistant.loaders import IsolatedLoader, LoadError
 from assistant.settings import Settings
-from assistant.store import IndexError_, IndexLocked, LoadedIndex, current_version
+from assistant.store import IndexError_, IndexLocked, IndexVersion, current_version
 
 FIXTURES = Path(__file__).parent / "fixtures"
 ROOT = Path(__file__).resolve().parent.parent
@@ -120,7 +120,7 @@ PAUSING_INDEXER = textwrap.dedent("""
 # Where the indexer is killed: while embedding, after the new version's files are written but before
 # it is renamed into place, after the rename but before CURRENT is switched, and after the switch.
 KILL_POINTS = [
-    ("assistant.indexing:Indexer._embed_with_progress", "old"),
+    ("assistant.indexing:Indexer._fill", "old"),
     ("assistant.store:_fsync_tree", "old"),
     ("assistant.store:_replace_file", "old"),
     ("assistant.store:_remove_old_versions", "new"),
@@ -149,7 +149,7 @@ def test_sigkill_leaves_a_working_index_and_the_next_run_finishes(fresh, embedde
     assert (fresh.settings.index_dir / ".lock").exists()  # the killed indexer could not clean up
 
     reader = Assistant(fresh.settings, embedder)
-    LoadedIndex(fresh.settings.index_dir)  # integrity checks pass
+    IndexVersion(fresh.settings.index_dir)  # integrity checks pass
     found = top_doc(reader, "Wanneer is de bibliotheek op zondag open?") == "bibliotheek.md"
     assert found == (expected == "new")
     assert (current_version(fresh.settings.index_dir) == old_version) == (expected == "old")
@@ -166,7 +166,7 @@ def test_sigkill_leaves_a_working_index_and_the_next_run_finishes(fresh, embedde
 def test_two_indexers_never_run_at_once(fresh, tmp_path):
     build(fresh)
     (fresh.settings.corpus_dir / NEW_DOC[0]).write_text(NEW_DOC[1], encoding="utf-8")
-    first = start_paused_indexer("assistant.indexing:Indexer._embed_with_progress", fresh.settings, tmp_path)
+    first = start_paused_indexer("assistant.indexing:Indexer._fill", fresh.settings, tmp_path)
     try:
         with pytest.raises(IndexLocked, match=f"Er draait al een indexering \\(proces {first.pid}\\)"):
             fresh.build_index()
@@ -189,7 +189,7 @@ def test_vector_count_mismatch_is_refused_with_rebuild_advice(fresh):
     vectors.add(np.zeros((2, 384), dtype=np.float32))  # one vector short
     faiss.write_index(vectors, str(version_dir / "vectors.faiss"))
     with pytest.raises(IndexError_, match="--rebuild"):
-        LoadedIndex(fresh.settings.index_dir)
+        IndexVersion(fresh.settings.index_dir)
 
 
 # --- bad input ---------------------------------------------------------------

@@ -198,7 +198,7 @@ def test_large_corpora_get_an_hnsw_index_that_finds_the_same_passages(permits, t
     graph.build_index()
     manifest = json.loads((tmp_path / "hnsw" / "versions" / (tmp_path / "hnsw" / "CURRENT").read_text()
                            / "manifest.json").read_text())
-    assert manifest["faiss"] == "IndexHNSWFlat" and type(graph.index.vectors).__name__ == "IndexHNSWFlat"
+    assert manifest["faiss"] == "IndexHNSWFlat" and type(graph.index.backend.index).__name__ == "IndexHNSWFlat"
     assert manifest["precision"] == graph.embedder.precision
     for question in (PARAPHRASE_QUESTION, RARE_TERM_QUESTION, "Wie bouwt er woningen?"):
         assert ranked_docs(graph, question, "hybrid") == ranked_docs(permits, question, "hybrid")
