@@ -21,8 +21,6 @@ import uuid
 from pathlib import Path
 from typing import Callable
 
-import numpy as np
-
 from . import backends
 from .catalogue import FILE as CATALOGUE, Catalogue
 from .schema import Chunk
@@ -121,15 +119,6 @@ class IndexVersion:
 
     def chunks(self, rows: list[int]) -> list[Chunk]:
         return self.catalogue.chunks(rows)
-
-    def vector(self, rows: list[int]) -> np.ndarray:
-        """Stored vectors of these rows, in order; a row the backend no longer holds is an error here."""
-        found = self.backend.vectors(rows)
-        missing = [r for r in rows if int(r) not in found]
-        if missing:
-            raise IndexError_(f"{len(missing)} vectoren ontbreken in de opslag. {REBUILD_ADVICE}")
-        return (np.vstack([found[int(r)] for r in rows]) if rows
-                else np.zeros((0, self.manifest["dimension"]), dtype=np.float32))
 
     # --- sharing between questions ------------------------------------------------
     def acquire(self) -> "IndexVersion":

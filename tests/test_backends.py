@@ -273,7 +273,7 @@ def test_milvus_old_version_is_served_while_the_new_one_is_cleaned(milvus):
                 assert row in old.backend.vectors([row])
                 hits = run_search(old, question, vector, 3, "hybrid", fusion="score", bm25_weight=0.3)
                 assert hits[0].chunk.doc == PARAPHRASE_DOC and "twee weken" in hits[0].chunk.text
-                assert milvus._verify(old, PARAPHRASE_DOC, "elke twee weken opgehaald")
+                assert "elke twee weken opgehaald" in " ".join(text for _, _, text in old.pages(PARAPHRASE_DOC))
         assert old.backend.vectors([row]) == {}  # two switches later: removed, and left out without an error
         hits = run_search(old, question, vector, 3, "hybrid", fusion="score", bm25_weight=0.3)
         assert all("twee weken" not in h.chunk.text for h in hits)
