@@ -43,9 +43,15 @@ def _stemmer():
 
 @lru_cache(maxsize=1)
 def stopwords() -> frozenset[str]:
-    from bm25s.stopwords import STOPWORDS_DUTCH
+    """bm25s' Dutch stopword list, read from its module file: importing the bm25s package pulls in scipy,
+    which a question does not otherwise need."""
+    import importlib.util
 
-    return frozenset(fold(w) for w in STOPWORDS_DUTCH)
+    spec = importlib.util.find_spec("bm25s")
+    path = Path(spec.origin).parent / "stopwords.py"
+    module = importlib.util.module_from_spec(importlib.util.spec_from_file_location("_bm25s_stopwords", path))
+    module.__spec__.loader.exec_module(module)
+    return frozenset(fold(w) for w in module.STOPWORDS_DUTCH)
 
 
 def fold(text: str) -> str:
@@ -146,34 +152,47 @@ class QueryTerms:
 
 
 class LexicalIndex:
-    def __init__(self, retriever, expand_prefixes: bool = True):
-        self.retriever = retriever
-        self.expand_prefixes = expand_prefixes
-        self.terms = QueryTerms(list(retriever.vocab_dict), expand_prefixes)
+    """BM25 built by bm25s and saved in its format. At question time the saved score matrix (one column of
+    precomputed BM25 scores per term) is read with numpy alone: importing bm25s pulls in scipy, which cost a
+    fresh `ask` 0.3 s (docs/performance.md)."""
+
+    def __init__(self, vocab: dict[str, int], data: np.ndarray, indices: np.ndarray, indptr: np.ndarray,
+                 num_docs: int, expand_prefixes: bool = True, retriever=None):
+        self.vocab, self.num_docs, self.expand_prefixes = vocab, num_docs, expand_prefixes
+        self.data, self.indices, self.indptr = data, indices, indptr
+        self.terms = QueryTerms(list(vocab), expand_prefixes)
+        self._retriever = retriever  # only for save() after build()
 
     @classmethod
     def build(cls, texts: list[str], split_compounds: bool = True) -> "LexicalIndex":
         retriever = _bm25s().BM25()
         retriever.index(document_tokens(texts, split_compounds) or [[]], show_progress=False)
-        return cls(retriever, expand_prefixes=split_compounds)
+        m = retriever.scores
+        return cls(retriever.vocab_dict, m["data"], m["indices"], m["indptr"], int(m["num_docs"]),
+                   split_compounds, retriever)
 
     def query_tokens(self, query: str) -> list[str]:
         return self.terms.tokens(query)
 
     def scores(self, query: str) -> np.ndarray:
-        tokens = [t for t in self.query_tokens(query) if t in self.retriever.vocab_dict]
-        n = int(self.retriever.scores["num_docs"])
-        if not tokens:
-            return np.zeros(n, dtype=np.float32)
-        return np.asarray(self.retriever.get_scores(tokens), dtype=np.float32)
+        """BM25 score of every document for the query: the sum of the query terms' score columns (as bm25s'
+        get_scores, whose numpy path does the same sum)."""
+        ids = [self.vocab[t] for t in self.query_tokens(query) if t in self.vocab]
+        if not ids:
+            return np.zeros(self.num_docs, dtype=np.float32)
+        spans = [(int(self.indptr[i]), int(self.indptr[i + 1])) for i in ids]
+        rows = np.concatenate([self.indices[a:b] for a, b in spans])
+        weights = np.concatenate([self.data[a:b] for a, b in spans])
+        return np.bincount(rows, weights=weights, minlength=self.num_docs).astype(np.float32)
 
     def save(self, folder: Path) -> None:
-        self.retriever.save(str(folder), show_progress=False)
+        self._retriever.save(str(folder), show_progress=False)
         (folder / "lexical.json").write_text(json.dumps({"expand_prefixes": self.expand_prefixes}))
 
     @classmethod
     def load(cls, folder: Path) -> "LexicalIndex":
-        retriever = _bm25s().BM25.load(str(folder), show_progress=False, verbosity=0)
+        params = json.loads((folder / "params.index.json").read_text())
+        vocab = json.loads((folder / "vocab.index.json").read_text(encoding="utf-8"))
+        arrays = [np.load(folder / f"{name}.csc.index.npy", mmap_mode="r") for name in ("data", "indices", "indptr")]
         options = json.loads((folder / "lexical.json").read_text())
-        return cls(retriever, expand_prefixes=options["expand_prefixes"])
-
+        return cls(vocab, *arrays, int(params["num_docs"]), options["expand_prefixes"])

@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 
 from assistant.assistant import Assistant
@@ -216,3 +217,18 @@ def test_bfloat16_is_chosen_only_on_cpus_with_native_support(monkeypatch):
     assert embedding.choose_precision("float32") == "float32"
     with pytest.raises(ValueError, match="onbekende precisie"):
         embedding.choose_precision("int4")
+
+
+def test_bm25_read_with_numpy_scores_as_bm25s_does(permits):
+    """Question time reads bm25s' saved score matrix without bm25s: the scores equal bm25s' own get_scores."""
+    import bm25s
+
+    from assistant.lexical import LexicalIndex
+
+    folder = permits.index.folder / "lexical"
+    ours, theirs = LexicalIndex.load(folder), bm25s.BM25.load(str(folder), show_progress=False, verbosity=0)
+    for question in (RARE_TERM_QUESTION, "vergunning bouwen woningen", "afval parkeren binnenstad", "zzz"):
+        tokens = [t for t in ours.query_tokens(question) if t in ours.vocab]
+        expected = theirs.get_scores(tokens) if tokens else np.zeros(ours.num_docs)
+        assert np.allclose(ours.scores(question), expected, atol=1e-5), question
+    assert ours.scores(RARE_TERM_QUESTION).max() > 0

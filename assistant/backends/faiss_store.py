@@ -89,7 +89,7 @@ class FaissBackend:
     def check(self) -> None:
         if self.index.ntotal != self.rows:
             raise BackendDamaged(f"{self.index.ntotal} vectoren voor {self.rows} passages")
-        if self.lexical.retriever.scores["num_docs"] != max(self.rows, 1):
+        if self.lexical.num_docs != max(self.rows, 1):
             raise BackendDamaged("de BM25-index past niet bij de passages")
 
     def close(self) -> None:
