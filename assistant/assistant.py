@@ -58,9 +58,7 @@ class Assistant:
 
     # --- indexing ---------------------------------------------------------
     def build_index(self, rebuild: bool = False, progress=None) -> IndexReport:
-        report = Indexer(self.settings, self.embedder, progress).run(rebuild=rebuild)
-        self._index = None
-        return report
+        return Indexer(self.settings, self.embedder, progress).run(rebuild=rebuild)  # the next question sees it
 
     def needs_index(self) -> bool:
         manifest = read_manifest(self.settings.index_dir)

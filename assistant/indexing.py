@@ -16,7 +16,7 @@ import numpy as np
 
 from . import __version__, backends
 from .backends import Passage, WriteJob, passage_key
-from .catalogue import FILE as CATALOGUE, write_catalogue
+from .catalogue import FILE as CATALOGUE, Catalogue, write_catalogue
 from .chunking import CHUNKER_VERSION, chunk_document, embedding_text
 from .embedding import Embedder
 from .loaders import (IsolatedLoader, LoadError, NeedsOcr, UnreadableFile, check_readable, corpus_files,
@@ -25,7 +25,7 @@ from .ocr import OcrOptions, ocr_available, ocr_failure_note
 from .schema import Chunk, Document, Page
 from .settings import Settings
 from .locks import WriterLock
-from .store import IndexError_, IndexVersion, current_version, write_version
+from .store import IndexError_, IndexVersion, current_version, read_manifest, write_version
 
 log = logging.getLogger(__name__)
 
@@ -91,7 +91,7 @@ class Indexer:
             self._check_corpus()
             previous = None if rebuild else self._previous()
             try:
-                return self._run(previous)
+                return self._run(previous, rebuild)
             finally:
                 if previous is not None:
                     previous.close()
@@ -104,7 +104,7 @@ class Indexer:
         if not s.corpus_dir.is_dir():
             raise FileNotFoundError(f"Documentenmap {s.corpus_dir} bestaat niet / corpus folder not found")
 
-    def _run(self, previous: IndexVersion | None) -> IndexReport:
+    def _run(self, previous: IndexVersion | None, rebuild: bool = False) -> IndexReport:
         s, report, started = self.settings, IndexReport(), time.perf_counter()
         old_files = previous.manifest["files"] if previous else {}
         same_chunker = previous is not None and previous.manifest.get("chunker") == chunker_settings(s)
@@ -128,9 +128,11 @@ class Indexer:
 
         passages = _passages(documents, doc_chunks, keys)
         dimension = previous.manifest["dimension"] if previous is not None else self.embedder.dimension
-        writer = backends.store(s.store).writer(WriteJob(dimension, [p.search_text for p in passages], s.plain()))
+        live_before = self._live_keys(previous)  # read before the switch: the folder goes with it
+        job = WriteJob(dimension, [p.search_text for p in passages], s.plain(), _live_manifest(s.index_dir))
+        writer = backends.store(s.store).writer(job)
         try:
-            self._fill(writer, passages, [k for d in documents for k in keys[d.path]], previous, report)
+            self._fill(writer, passages, [k for d in documents for k in keys[d.path]], previous, report, rebuild)
             t0 = time.perf_counter()
             self._say(0.95, "index schrijven")
             manifest = self._manifest(documents, doc_chunks, report, indexed_at, dimension)
@@ -141,7 +143,7 @@ class Indexer:
 
             report.version = write_version(s.index_dir, manifest, fill)
             # the version before stays complete one switch longer: app processes may still be answering from it
-            writer.after_switch({p.key for p in passages} | set(previous.catalogue.keys() if previous else []))
+            writer.after_switch({p.key for p in passages} | live_before)
         finally:
             writer.close()
         report.seconds["write"] = time.perf_counter() - t0
@@ -242,7 +244,11 @@ class Indexer:
         if not current_version(self.settings.index_dir):
             return None
         previous = IndexVersion(self.settings.index_dir)  # raises on a damaged index: rebuild is then needed
-        previous.check_model(self.settings.model)
+        try:
+            previous.check_model(self.settings.model)
+        except IndexError_:
+            previous.close()
+            raise
         return previous
 
     def _reuse(self, previous: IndexVersion, name: str) -> tuple[Document, list[Chunk]]:
@@ -252,33 +258,56 @@ class Indexer:
         return doc, [chunk for _, chunk, _ in previous.catalogue.chunks_of(name)]
 
     def _fill(self, writer, passages: list[Passage], text_keys: list[str], previous: IndexVersion | None,
-              report: IndexReport) -> None:
-        """Hand the backend every passage it does not hold yet, with its vector: copied from the previous
-        version where that has the same text (unchanged or renamed files), embedded otherwise."""
+              report: IndexReport, rebuild: bool = False) -> None:
+        """Hand the backend every passage it does not hold yet (all of them on --rebuild), with its vector:
+        copied from the previous version where that has the same text (unchanged or renamed files), embedded
+        otherwise; a text that occurs twice is embedded once."""
         t0 = time.perf_counter()
-        held = writer.held([p.key for p in passages])
+        held = set() if rebuild else writer.held([p.key for p in passages])
         todo = [p for p in passages if p.key not in held]
         known = previous.catalogue.text_key_rows() if previous is not None else {}
-        fresh = sum(1 for p in todo if text_keys[p.row] not in known)
+        fresh = len({text_keys[p.row] for p in todo} - set(known))
         self._say(0.6, f"{fresh} passages embedden ({len(passages) - fresh} hergebruikt)")
         report.reused_vectors += len(held)
+        embedded: dict[str, np.ndarray] = {}  # text key -> vector, for this run
         for start in range(0, len(todo), self.BATCH):
             batch = todo[start:start + self.BATCH]
-            writer.add(batch, self._batch_vectors(batch, text_keys, known, previous, report))
+            writer.add(batch, self._batch_vectors(batch, text_keys, known, previous, report, embedded))
             self._say(0.6 + 0.35 * (start + len(batch)) / len(todo), f"vectoren {start + len(batch)}/{len(todo)}")
         report.seconds["embed"] = time.perf_counter() - t0
 
     def _batch_vectors(self, batch: list[Passage], text_keys: list[str], known: dict[str, int],
-                       previous: IndexVersion | None, report: IndexReport) -> np.ndarray:
-        reuse = {p.row: known[text_keys[p.row]] for p in batch if text_keys[p.row] in known}
+                       previous: IndexVersion | None, report: IndexReport,
+                       embedded: dict[str, np.ndarray]) -> np.ndarray:
+        reuse = {p.row: known[text_keys[p.row]] for p in batch
+                 if text_keys[p.row] in known and text_keys[p.row] not in embedded}
         stored = previous.backend.vectors(list(set(reuse.values()))) if reuse else {}
         copied = {row: stored[old] for row, old in reuse.items() if old in stored}
-        missing = [p for p in batch if p.row not in copied]
-        embedded = dict(zip([p.row for p in missing],
-                            self.embedder.embed_passages([p.search_text for p in missing]))) if missing else {}
-        report.embedded += len(embedded)
+        missing = {text_keys[p.row]: p.search_text for p in batch
+                   if p.row not in copied and text_keys[p.row] not in embedded}
+        if missing:
+            embedded.update(zip(missing, self.embedder.embed_passages(list(missing.values()))))
+        report.embedded += len(missing)
         report.reused_vectors += len(copied)
-        return np.vstack([copied[p.row] if p.row in copied else embedded[p.row] for p in batch]).astype(np.float32)
+        return np.vstack([copied[p.row] if p.row in copied else embedded[text_keys[p.row]]
+                          for p in batch]).astype(np.float32)
+
+    def _live_keys(self, previous: IndexVersion | None) -> set[str]:
+        """The passage keys of the version that is live now: a backend keeps them one switch longer, for the
+        app processes still answering from it. Read from its catalogue also on --rebuild."""
+        if previous is not None:
+            return set(previous.catalogue.keys())
+        name = current_version(self.settings.index_dir)
+        if not name:
+            return set()
+        try:
+            catalogue = Catalogue(self.settings.index_dir / "versions" / name / CATALOGUE)
+        except Exception:  # noqa: BLE001 - a damaged version being rebuilt: nothing of it to keep
+            return set()
+        try:
+            return set(catalogue.keys())
+        finally:
+            catalogue.close()
 
     def _manifest(self, documents, doc_chunks, report, indexed_at, dimension: int) -> dict:
         s = self.settings
@@ -324,6 +353,15 @@ def _passages(documents: list[Document], doc_chunks: dict[str, list[Chunk]],
     chunks = [(c, k) for d in documents for c, k in zip(doc_chunks[d.path], keys[d.path])]
     return [Passage(row, passage_key(c.id, k), c.doc, c.page_start, c.section, c.metadata, c.text, embedding_text(c))
             for row, (c, k) in enumerate(chunks)]
+
+
+def _live_manifest(index_dir: Path) -> dict | None:
+    """The manifest of the live version (also on --rebuild): a backend keeps what it said there (Milvus: whose
+    passages these are)."""
+    try:
+        return read_manifest(index_dir)
+    except IndexError_:
+        return None
 
 
 def _cannot_read(err: OSError) -> str:

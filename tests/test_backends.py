@@ -105,9 +105,9 @@ def test_backend_protocol_dense_bm25_vectors_and_filters(backend):
         assert sorted(stored) == sorted(rows)
         assert abs(float(stored[dense[0][0]] @ vector) - dense[0][1]) < 1e-4  # the vector the search scored
         allowed = index.catalogue.allowed({"gemeente": "anderstad"})
-        assert allowed.docs and all(index.chunks([r])[0].doc in allowed.docs
-                                    for r, _ in index.backend.dense(vector, 12, allowed))
-        assert {index.chunks([r])[0].doc for r, _ in index.backend.bm25("afval woningen", 12, allowed)} <= set(OTHER_DOCS)
+        dense_allowed = {index.chunks([r])[0].doc for r, _ in index.backend.dense(vector, 12, allowed)}
+        bm25_allowed = {index.chunks([r])[0].doc for r, _ in index.backend.bm25("afval woningen", 12, allowed)}
+        assert dense_allowed and bm25_allowed and dense_allowed | bm25_allowed <= set(allowed.docs) == set(OTHER_DOCS)
         index.backend.check()
 
 
@@ -119,6 +119,7 @@ def test_fusion_settings_are_honoured_by_every_backend(backend):
             return [h.chunk.doc for h in run_search(index, RARE_TERM_QUESTION, vector, 3, "hybrid", **fusion)]
         assert top(fusion="score", bm25_weight=1.0)[0] == RARE_TERM_DOC
         dense = run_search(index, RARE_TERM_QUESTION, vector, 3, "dense")
+        assert dense[0].chunk.doc != RARE_TERM_DOC  # so that the weights below are told apart
         assert top(fusion="score", bm25_weight=0.0)[0] == dense[0].chunk.doc
         assert top(fusion="rrf", bm25_weight=1.0, rrf_k=20)[0] == RARE_TERM_DOC
 
@@ -191,11 +192,12 @@ def test_question_that_spans_a_version_switch_reads_one_version(backend, monkeyp
 
 
 def test_questions_while_an_indexer_switches_versions(backend):
-    """Threads: one asks over and over while another indexes three new versions. Every answer is found,
-    verbatim, and quotes the text of the version it names."""
+    """Threads: two ask over and over while the same Assistant indexes three new versions (as the Beheer tab
+    does). Every answer is found, verbatim, and quotes the text of the version it names; every version that
+    was replaced is closed once its questions are done."""
     afval = backend.settings.corpus_dir / PARAPHRASE_DOC
-    indexer = Assistant(backend.settings, backend.embedder)
     texts = {backend.index.version: "elke twee weken"}
+    opened: dict[str, object] = {}
     done = threading.Event()
 
     def index_three_times():
@@ -203,19 +205,28 @@ def test_questions_while_an_indexer_switches_versions(backend):
             for weeks in ("drie", "vier", "vijf"):
                 afval.write_text(f"# Afvalinzameling\n\nHet huishoudelijk afval wordt elke {weeks} weken "
                                  "opgehaald.\n", encoding="utf-8")
-                texts[indexer.build_index().version] = f"elke {weeks} weken"
+                texts[backend.build_index().version] = f"elke {weeks} weken"
         finally:
             done.set()
 
-    answers = []
-    worker = threading.Thread(target=index_three_times)
-    worker.start()
-    while not done.is_set() or len(answers) < 3:
-        answers.append(backend.ask("Hoe vaak wordt het huishoudelijk afval opgehaald?"))
-    worker.join()
+    def ask_until_done():
+        answers = []
+        while not done.is_set() or len(answers) < 3:
+            with backend.snapshot() as version:
+                opened[version.version] = version
+            answers.append(backend.ask("Hoe vaak wordt het huishoudelijk afval opgehaald?"))
+        return answers
+
+    with ThreadPoolExecutor(3) as pool:
+        indexing = pool.submit(index_three_times)
+        askers = [pool.submit(ask_until_done) for _ in range(2)]
+        indexing.result()
+        answers = [a for asker in askers for a in asker.result()]
     assert len(texts) == 4 and len({a.index_version for a in answers}) >= 2
     for answer in answers:
         assert answer.found and texts[answer.index_version] in answer.citations[0].quote
+    live = backend.index
+    assert all(version.closed for name, version in opened.items() if name != live.version) and not live.closed
 
 
 # --- Milvus: a store shared by processes and indexers -------------------------------------
@@ -296,7 +307,9 @@ def test_milvus_indexers_of_two_corpora_share_a_collection(tmp_path, embedder):
     first.build_index()
     second.build_index()
     assert first.index.manifest["milvus"]["owner"] != second.index.manifest["milvus"]["owner"] == "bomen"
-    assert ranked_docs(second, PARAPHRASE_QUESTION, "dense", k=3) == ["bomen.md"]
+    afval = second.embedder.embed_query(PARAPHRASE_QUESTION)  # closer to the first corpus' afval.md
+    with second.snapshot() as index:  # the owner filter, not the version's key list, keeps afval.md out
+        assert [index.chunks([r])[0].doc for r, _ in index.backend.dense(afval, 1, None)] == ["bomen.md"]
     assert "bomen.md" not in ranked_docs(first, "Hoeveel linden worden er geplant?", "hybrid", k=12)
     (first_corpus / "parkeren.md").unlink()
     first.build_index()
@@ -308,9 +321,13 @@ def test_milvus_indexers_of_two_corpora_share_a_collection(tmp_path, embedder):
 def test_milvus_keys_and_cleanup_above_the_server_paging_cap(tmp_path, monkeypatch):
     """A Milvus server refuses offset + limit > 16,384, which milvus-lite does not enforce: the client is made
     to refuse it too. 20,500 synthetic passages (nothing embedded) go in through the writer; held() sees them
-    all, and after_switch() removes exactly the 500 that are no longer live."""
+    all, and after_switch() removes exactly the 500 that are no longer live. With 1,000 keys per query, every
+    first hex digit comes back full and is split into longer prefixes."""
     import hashlib
 
+    from assistant.backends import milvus_store
+
+    monkeypatch.setattr(milvus_store, "KEY_PAGE", 1_000)  # ~1,300 keys per first hex digit: split for real
     store = backends.store("milvus")
     n = 20_500
     options = Settings(corpus_dir=tmp_path, index_dir=tmp_path / "index").plain()
@@ -395,3 +412,31 @@ def test_switching_the_store_moves_the_vectors_without_embedding(tmp_path, embed
 def test_unknown_store_is_refused_in_dutch():
     with pytest.raises(ValueError, match="onbekende opslag 'elastic'; kies uit faiss, milvus"):
         Settings(store="elastic")
+
+
+def test_milvus_rebuild_sends_everything_again_and_keeps_the_served_version(milvus):
+    before = milvus.embedder.passages_embedded
+    with milvus.snapshot() as old:
+        report = milvus.build_index(rebuild=True)
+        assert report.embedded == 12 and milvus.embedder.passages_embedded - before == 12  # nothing skipped
+        rows = list(range(old.catalogue.rows))
+        assert sorted(old.backend.vectors(rows)) == rows  # the version being served keeps its passages
+    assert ranked_docs(milvus, PARAPHRASE_QUESTION, "hybrid")[0] == PARAPHRASE_DOC
+
+
+def test_milvus_owner_survives_a_moved_corpus_and_a_new_owner_takes_over(milvus, tmp_path):
+    import shutil
+
+    owner = milvus.index.manifest["milvus"]["owner"]
+    moved = tmp_path / "verhuisd"
+    shutil.copytree(milvus.settings.corpus_dir, moved)
+    at_new_place = Assistant(milvus.settings.with_(corpus_dir=moved), milvus.embedder)
+    at_new_place.build_index()
+    assert at_new_place.index.manifest["milvus"]["owner"] == owner  # not a new hash of the new path
+    renamed = Assistant(milvus.settings.with_(corpus_dir=moved, milvus_owner="archief"), milvus.embedder)
+    before = milvus.embedder.passages_embedded
+    renamed.build_index()
+    assert milvus.embedder.passages_embedded == before  # vectors copied from the old owner's version
+    assert milvus_collection(at_new_place.index.manifest | {"milvus": {**at_new_place.index.manifest["milvus"],
+                                                                       "owner": owner}}).keys() == set()
+    assert ranked_docs(renamed, PARAPHRASE_QUESTION, "hybrid")[0] == PARAPHRASE_DOC

@@ -47,14 +47,29 @@ def is_server(uri: str) -> bool:
     return uri.startswith(("http://", "https://", "tcp://"))
 
 
-def owner_of(options: dict) -> str:
-    """The owner of an indexer's keys: milvus_owner, or a hash of the corpus folder."""
+def owner_of(options: dict, live: dict | None = None) -> str:
+    """The owner of an indexer's keys: milvus_owner; else the owner of the live version in the same collection
+    (so a moved corpus folder keeps its passages); else a hash of the corpus folder."""
     owner = str(options.get("milvus_owner") or "").strip().lower()
     if not owner:
-        return hashlib.sha1(str(Path(options["corpus_dir"]).resolve()).encode()).hexdigest()[:8]
+        former = _former_owner(options, live)
+        return former or hashlib.sha1(str(Path(options["corpus_dir"]).resolve()).encode()).hexdigest()[:8]
     if not _OWNER.match(owner):
         raise ValueError(f"VRAAGBAAK_MILVUS_OWNER '{owner}': gebruik 1 tot 24 letters en cijfers (a-z, 0-9)")
     return owner
+
+
+def _uri(options: dict) -> str:
+    return options["milvus_uri"] or str(Path(options["index_dir"]) / "milvus.db")
+
+
+def _former_owner(options: dict, live: dict | None) -> str | None:
+    """The owner of the live version, when it lives in the same collection."""
+    config = (live or {}).get("milvus") or {}
+    if (live or {}).get("store") == "milvus" and config.get("uri") == _uri(options) \
+            and config.get("collection") == options["milvus_collection"]:
+        return config.get("owner")
+    return None
 
 
 class MilvusCollection:
@@ -168,8 +183,9 @@ class MilvusCollection:
         """(pk, score) best first, on the dense field (a vector) or the BM25 field (space-separated terms)."""
         result = self.client.search(self.name, data=[query], anns_field=field, limit=limit, filter=expr,
                                     output_fields=["pk"])
-        # abs(): milvus-lite reports BM25 scores negated (best first all the same)
-        return [(hit["pk"] if "pk" in hit else hit["id"], abs(float(hit["distance"]))) for hit in result[0]]
+        # milvus-lite reports BM25 scores negated (best first all the same); a cosine keeps its sign
+        sign = abs if field == "sparse" else float
+        return [(hit["pk"] if "pk" in hit else hit["id"], sign(float(hit["distance"]))) for hit in result[0]]
 
     def close(self) -> None:
         try:
@@ -193,14 +209,21 @@ class MilvusBackend:
                 "index --rebuild")
         self.collection = MilvusCollection(config["uri"], config["collection"], manifest["dimension"],
                                            config["owner"], _token())
-        self.row_pks = [self.collection.pk(k) for k in keys()]
-        self.rows_of = {pk: row for row, pk in enumerate(self.row_pks)}
-        path = folder / TERMS
-        self.terms = QueryTerms(path.read_text(encoding="utf-8").split("\n") if path.exists() else [],
-                                bool(config.get("expand_prefixes")))
+        try:
+            self.row_pks = [self.collection.pk(k) for k in keys()]
+            self.rows_of = {pk: row for row, pk in enumerate(self.row_pks)}
+            path = folder / TERMS
+            self.terms = QueryTerms(path.read_text(encoding="utf-8").split("\n") if path.exists() else [],
+                                    bool(config.get("expand_prefixes")))
+        except BaseException:
+            self.collection.close()
+            raise
 
-    def _ranked(self, found: list[tuple[str, float]], k: int) -> Ranked:
-        # keys unknown to this version belong to an indexer that has not finished (or was killed): skipped
+    def _search(self, field: str, query, k: int, allowed: Allowed | None) -> Ranked:
+        """Keys unknown to this version are skipped: the old text of a changed passage (kept one switch longer
+        for the processes still serving the version before) and leftovers of an unfinished indexer. Twice k
+        is asked for, so that those do not take the places of this version's passages."""
+        found = self.collection.search(field, query, min(2 * k, 16_384), self._expr(allowed))
         return [(self.rows_of[pk], score) for pk, score in found if pk in self.rows_of][:k]
 
     def _expr(self, allowed: Allowed | None) -> str:
@@ -209,13 +232,13 @@ class MilvusBackend:
     def dense(self, query_vector: np.ndarray, k: int, allowed: Allowed | None) -> Ranked:
         if allowed is not None and not allowed.docs:
             return []
-        return self._ranked(self.collection.search("dense", query_vector.tolist(), k, self._expr(allowed)), k)
+        return self._search("dense", query_vector.tolist(), k, allowed)
 
     def bm25(self, query: str, k: int, allowed: Allowed | None) -> Ranked:
         terms = " ".join(self.terms.tokens(query))
         if not terms or (allowed is not None and not allowed.docs):
             return []
-        return self._ranked(self.collection.search("sparse", terms, k, self._expr(allowed)), k)
+        return self._search("sparse", terms, k, allowed)
 
     def vectors(self, rows: list[int]) -> dict[int, np.ndarray]:
         found = self.collection.vectors([self.row_pks[int(r)] for r in rows])
@@ -236,11 +259,13 @@ class MilvusWriter:
 
     def __init__(self, job: WriteJob):
         o = job.options
-        self.config = {"uri": o["milvus_uri"] or str(Path(o["index_dir"]) / "milvus.db"),
-                       "collection": o["milvus_collection"], "owner": owner_of(o),
+        self.config = {"uri": _uri(o), "collection": o["milvus_collection"], "owner": owner_of(o, job.live),
                        "expand_prefixes": bool(o["compound_splitting"])}
+        self.token = _token(o.get("milvus_token", ""))
         self.collection = MilvusCollection(self.config["uri"], self.config["collection"], job.dimension,
-                                           self.config["owner"], _token(o.get("milvus_token", "")))
+                                           self.config["owner"], self.token)
+        former = _former_owner(o, job.live)
+        self.former_owner = former if former and former != self.config["owner"] else None
         self.split = bool(o["compound_splitting"])
         # the compound splitter learns from the whole version, as the embedded BM25 index does
         self.words = vocabulary(job.texts)
@@ -266,6 +291,13 @@ class MilvusWriter:
     def after_switch(self, live_keys: set[str]) -> None:
         live = {self.collection.pk(k) for k in live_keys}
         self.collection.delete(sorted(self.collection.keys() - live))
+        if self.former_owner:  # VRAAGBAAK_MILVUS_OWNER was changed: the passages moved to the new owner
+            former = MilvusCollection(self.config["uri"], self.config["collection"], self.collection.dimension,
+                                      self.former_owner, self.token)
+            try:
+                former.delete(sorted(former.keys()))
+            finally:
+                former.close()
 
     def close(self) -> None:
         self.collection.close()

@@ -91,6 +91,7 @@ class WriteJob:
     dimension: int
     texts: list[str]  # search_text of every passage, in row order (BM25 statistics, compound parts)
     options: dict[str, Any]  # the settings as plain values (Settings.plain())
+    live: dict | None = None  # the manifest of the version that is live now, if any
 
 
 class Store(Protocol):
