@@ -297,12 +297,12 @@ class Indexer:
         app processes still answering from it. Read from its catalogue also on --rebuild."""
         if previous is not None:
             return set(previous.catalogue.keys())
-        name = current_version(self.settings.index_dir)
-        if not name:
-            return set()
         try:
-            catalogue = Catalogue(self.settings.index_dir / "versions" / name / CATALOGUE)
+            name = current_version(self.settings.index_dir)
+            catalogue = Catalogue(self.settings.index_dir / "versions" / name / CATALOGUE) if name else None
         except Exception:  # noqa: BLE001 - a damaged version being rebuilt: nothing of it to keep
+            return set()
+        if catalogue is None:
             return set()
         try:
             return set(catalogue.keys())

@@ -43,6 +43,9 @@ class Settings:
     hnsw_min_chunks: int = 50_000
     hnsw_m: int = 32
     hnsw_ef_search: int = 256  # recall@10 against exact search 0.99 at 100k passages (128: 0.976)
+    # How FAISS keeps the vectors in memory: float32, or float16 / sq8 (8-bit scalar quantiser) with the
+    # candidates' cosines recomputed from float32 vectors mapped from disk (docs/performance.md).
+    faiss_vectors: str = "float32"  # float32 | float16 | sq8
     # Where vectors and BM25 live: a backend registered in assistant/backends: "faiss" (embedded files, the
     # default) or "milvus" (docs/scaling.md). A backend reads its own settings, named after it.
     store: str = "faiss"

@@ -1,6 +1,7 @@
 """Run every benchmark, print a table and write JSON to bench/results/.
 
-    python -m bench [--sizes 1000,10000,100000] [--questions 100] [--skip-throughput] [--skip-startup]
+    python -m bench [--sizes 1000,10000,100000] [--vectors float32,sq8] [--questions 100]
+                    [--skip-throughput] [--skip-startup]
 
 Each part runs in its own process, so memory figures are not mixed up.
 """
@@ -48,12 +49,13 @@ def table(result: dict) -> str:
                   f"Indexeren end-to-end ({p['precision']}): {p['pages']} pagina's, {p['chunks']} passages in "
                   f"{p['seconds']:.1f} s = {p['pages_per_s']:.1f} pagina's/s, {p['chunks_per_s']:.1f} passages/s; "
                   f"piekgeheugen {p['peak_rss_mb']:.0f} MB", ""]
-    lines += ["| passages | FAISS | recall@10 | laden s | RSS MB | search p50/p95 ms | ask p50/p95 ms | "
-              "embed | dense | bm25 | fusie | ophalen | antwoord (p50 ms) |", "|---" * 13 + "|"]
+    lines += ["| passages | FAISS | vectoren | recall@10 | bouwen s | laden s | RSS MB | search p50/p95 ms | "
+              "ask p50/p95 ms | embed | dense | bm25 | fusie | ophalen | antwoord (p50 ms) |", "|---" * 15 + "|"]
     for r in result.get("latency", []):
         s, a = r["search"], r["ask"]
         recall = f"{r['hnsw_recall@10']:.3f}" if r["hnsw_recall@10"] is not None else "exact"
-        lines.append(f"| {r['size']:,} | {r['faiss']} | {recall} | {r['load_s']:.2f} | {r['rss_mb_loaded']:.0f} | "
+        lines.append(f"| {r['size']:,} | {r['faiss']} | {r.get('vectors', 'float32')} | {recall} | "
+                     f"{r['build_s']:.0f} | {r['load_s']:.2f} | {r['rss_mb_after_questions']:.0f} | "
                      f"{s['total']['p50']:.1f} / {s['total']['p95']:.1f} | {a['total']['p50']:.1f} / "
                      f"{a['total']['p95']:.1f} | " + " | ".join(f"{a[k]['p50']:.1f}" for k in
                      ("embed_query", "dense", "bm25", "fusion", "fetch", "answer")) + " |")
@@ -69,6 +71,7 @@ def table(result: dict) -> str:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--sizes", default="1000,10000,100000")
+    ap.add_argument("--vectors", default="float32", help="FAISS-vectoren per grootte, bv. float32,sq8")
     ap.add_argument("--questions", type=int, default=100)
     ap.add_argument("--skip-throughput", action="store_true")
     ap.add_argument("--skip-startup", action="store_true")
@@ -80,8 +83,10 @@ def main() -> None:
                                 "pipeline": run_part("bench.throughput", "--part", "pipeline")}
     result["latency"] = []
     for size in [int(s) for s in args.sizes.split(",")]:
-        print(f"{size} passages meten …", file=sys.stderr, flush=True)
-        result["latency"].append(run_part("bench.latency", "--size", str(size), "--questions", str(args.questions)))
+        for vectors in args.vectors.split(","):
+            print(f"{size} passages ({vectors}) meten …", file=sys.stderr, flush=True)
+            result["latency"].append(run_part("bench.latency", "--size", str(size), "--questions",
+                                              str(args.questions), "--vectors", vectors))
     if not args.skip_startup:
         print("opstarttijd meten …", file=sys.stderr, flush=True)
         result["startup"] = run_part("bench.startup")

@@ -1,6 +1,8 @@
 """Question latency, index load time and memory at one index size (run once per size, in its own process).
 
-    python -m bench.latency --size 100000      (prints one JSON object)
+    python -m bench.latency --size 100000 [--vectors float32|float16|sq8] [--exact]   (prints one JSON object)
+
+--vectors: how FAISS keeps the vectors (VRAAGBAAK_FAISS_VECTORS); --exact: no HNSW, whatever the size.
 """
 from __future__ import annotations
 
@@ -19,25 +21,30 @@ def percentiles(values: list[float]) -> dict:
     return {"p50": float(np.percentile(values, 50)), "p95": float(np.percentile(values, 95))}
 
 
-def hnsw_recall(index, query_vectors: np.ndarray, k: int = 10) -> float | None:
-    """recall@k of the stored (approximate) index against exact search over the same vectors."""
+def recall_at_10(backend, query_vectors: np.ndarray, k: int = 10) -> float | None:
+    """recall@k of what the backend's dense search returns against exact search over the float32 vectors;
+    None where the stored index is exact float32 itself."""
     import faiss
 
-    if not isinstance(index, faiss.IndexHNSW):
+    if backend.exact is None and not isinstance(backend.index, faiss.IndexHNSW):
         return None
-    exact = faiss.IndexFlatIP(index.d)
-    exact.add(index.reconstruct_n(0, index.ntotal))
+    vectors = (np.asarray(backend.exact) if backend.exact is not None
+               else backend.index.reconstruct_n(0, backend.index.ntotal))
+    exact = faiss.IndexFlatIP(vectors.shape[1])
+    exact.add(vectors)
     _, truth = exact.search(query_vectors, k)
-    _, found = index.search(query_vectors, k)
+    found = [[r for r, _ in backend.dense(q, k, None)] for q in query_vectors]
     return float(np.mean([len(set(t) & set(f)) / k for t, f in zip(truth, found)]))
 
 
-def measure(size: int, n_questions: int) -> dict:
+def measure(size: int, n_questions: int, vectors: str = "float32", exact: bool = False) -> dict:
     from assistant.assistant import Assistant
     from assistant.settings import Settings
     from assistant.timing import Timings
 
-    settings = Settings(index_dir=CACHE / f"index-{size}", corpus_dir=CACHE / "leeg")
+    name = f"index-{size}" + ("" if vectors == "float32" else f"-{vectors}") + ("-exact" if exact else "")
+    settings = Settings(index_dir=CACHE / name, corpus_dir=CACHE / "leeg", faiss_vectors=vectors,
+                        **({"hnsw_min_chunks": size + 1} if exact else {}))
     settings.corpus_dir.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     build(size, settings)
@@ -53,11 +60,9 @@ def measure(size: int, n_questions: int) -> dict:
 
     asked = questions()[:n_questions]
     query_vectors = np.vstack([assistant.embedder.embed_query(q) for q in asked])
-    vectors = index.backend.index  # the FAISS index (the bench measures the embedded store)
-    result = {"size": size, "faiss": type(vectors).__name__, "build_s": build_s, "load_s": load_s,
-              "rss_mb_model": rss_model, "rss_mb_loaded": rss_loaded, "questions": len(asked),
-              "precision": assistant.embedder.precision,
-              "hnsw_recall@10": hnsw_recall(vectors, query_vectors)}
+    result = {"size": size, "faiss": type(index.backend.index).__name__, "vectors": vectors, "build_s": build_s,
+              "load_s": load_s, "rss_mb_model": rss_model, "rss_mb_loaded": rss_loaded, "questions": len(asked),
+              "precision": assistant.embedder.precision, "engine": assistant.embedder.engine}
     for kind in ("search", "ask"):
         totals, stages = [], []
         for q in asked:
@@ -70,6 +75,7 @@ def measure(size: int, n_questions: int) -> dict:
         result[kind] = {"total": percentiles(totals),
                         **{name: percentiles([t.get(name, 0.0) for t in stages]) for name in stages[0]}}
     result["rss_mb_after_questions"] = rss_mb()
+    result["hnsw_recall@10"] = recall_at_10(index.backend, query_vectors)  # last: it copies the vectors
     return result
 
 
@@ -77,8 +83,10 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--size", type=int, required=True)
     ap.add_argument("--questions", type=int, default=100)
+    ap.add_argument("--vectors", default="float32", choices=("float32", "float16", "sq8"))
+    ap.add_argument("--exact", action="store_true")
     args = ap.parse_args()
-    print(json.dumps(measure(args.size, args.questions)))
+    print(json.dumps(measure(args.size, args.questions, args.vectors, args.exact)))
 
 
 if __name__ == "__main__":

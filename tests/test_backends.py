@@ -321,13 +321,9 @@ def test_milvus_indexers_of_two_corpora_share_a_collection(tmp_path, embedder):
 def test_milvus_keys_and_cleanup_above_the_server_paging_cap(tmp_path, monkeypatch):
     """A Milvus server refuses offset + limit > 16,384, which milvus-lite does not enforce: the client is made
     to refuse it too. 20,500 synthetic passages (nothing embedded) go in through the writer; held() sees them
-    all, and after_switch() removes exactly the 500 that are no longer live. With 1,000 keys per query, every
-    first hex digit comes back full and is split into longer prefixes."""
+    all, and after_switch() removes exactly the 500 that are no longer live."""
     import hashlib
 
-    from assistant.backends import milvus_store
-
-    monkeypatch.setattr(milvus_store, "KEY_PAGE", 1_000)  # ~1,300 keys per first hex digit: split for real
     store = backends.store("milvus")
     n = 20_500
     options = Settings(corpus_dir=tmp_path, index_dir=tmp_path / "index").plain()
@@ -350,6 +346,26 @@ def test_milvus_keys_and_cleanup_above_the_server_paging_cap(tmp_path, monkeypat
     writer.after_switch(set(keys[:20_000]))
     assert writer.collection.keys() == {writer.collection.pk(k) for k in keys[:20_000]}
     writer.close()
+
+
+def test_milvus_key_prefixes_split_on_milvus_lite(tmp_path, monkeypatch):
+    """300 keys that all start with "a", 50 per query: the prefix "a" comes back full and is split into
+    "a0".."af" (about 19 each), on a real milvus-lite collection."""
+    from assistant.backends import milvus_store
+    from assistant.backends.milvus_store import MilvusCollection
+
+    collection = MilvusCollection(str(tmp_path / "milvus.db"), "gesplitst", 8, "eigenaar")
+    import hashlib
+
+    keys = [f"a{hashlib.sha1(str(i).encode()).hexdigest()[:15]}-{i:016x}" for i in range(300)]
+    collection.upsert([{"pk": collection.pk(k), "doc": "d.md", "page": -1, "section": "", "metadata": {},
+                        "text": "t", "terms": "t", "dense": [1.0] + [0.0] * 7} for k in keys])
+    monkeypatch.setattr(milvus_store, "KEY_PAGE", 50)
+    asked = []
+    query = collection.client.query
+    collection.client.query = lambda *a, **kw: asked.append(kw["filter"]) or query(*a, **kw)
+    assert collection.keys() == {collection.pk(k) for k in keys}
+    assert len(asked) == 32 and f'pk like "{collection.pk("a0")}%"' in asked
 
 
 def test_milvus_key_prefixes_split_when_one_query_comes_back_full(tmp_path, monkeypatch):

@@ -232,3 +232,29 @@ def test_bm25_read_with_numpy_scores_as_bm25s_does(permits):
         expected = theirs.get_scores(tokens) if tokens else np.zeros(ours.num_docs)
         assert np.allclose(ours.scores(question), expected, atol=1e-5), question
     assert ours.scores(RARE_TERM_QUESTION).max() > 0
+
+
+@pytest.mark.parametrize("vectors, graph", [("float16", False), ("sq8", False), ("sq8", True)])
+def test_quantised_vectors_rank_and_score_as_float32(permits, tmp_path, vectors, graph):
+    """float16 / 8-bit vectors in memory, exact float32 cosines for the candidates (mapped from disk): the same
+    passages in the same order with the same cosines, so the "found" decision does not move."""
+    settings = permits.settings.with_(faiss_vectors=vectors, index_dir=tmp_path / vectors,
+                                      hnsw_min_chunks=5 if graph else 50_000)
+    small = Assistant(settings, permits.embedder)
+    small.build_index()
+    assert small.status()["storage"].startswith(f"FAISS {'IndexHNSWFlat' if graph else 'IndexFlatIP'} ({vectors})")
+    for question in (PARAPHRASE_QUESTION, RARE_TERM_QUESTION, "Wie bouwt er woningen?"):
+        ours, exact = small.search(question, k=5, mode="dense"), permits.search(question, k=5, mode="dense")
+        assert [h.chunk.id for h in ours] == [h.chunk.id for h in exact], question
+        assert np.allclose([h.score for h in ours], [h.score for h in exact], atol=1e-5)
+        assert ranked_docs(small, question, "hybrid") == ranked_docs(permits, question, "hybrid")
+    answer = small.ask("Hoe vaak wordt het huishoudelijk afval opgehaald?")
+    assert answer.found and "twee weken" in answer.citations[0].quote
+
+
+def test_unknown_vector_storage_is_refused_before_embedding(permits, tmp_path):
+    settings = permits.settings.with_(faiss_vectors="int4", index_dir=tmp_path / "x")
+    before = permits.embedder.passages_embedded
+    with pytest.raises(ValueError, match="VRAAGBAAK_FAISS_VECTORS 'int4': kies uit float32, float16, sq8"):
+        Assistant(settings, permits.embedder).build_index()
+    assert permits.embedder.passages_embedded == before

@@ -4,6 +4,11 @@
 search while that is fast enough, a graph index (HNSW) from ``hnsw_min_chunks`` passages on
 (docs/performance.md). A new version is written whole: vectors of unchanged passages are copied from the
 previous version by the indexer, never embedded again.
+
+``faiss_vectors`` float16 or sq8 keeps the searched vectors in 2 or 1 byte(s) per dimension (FAISS scalar
+quantiser, also under HNSW) to save memory. The float32 vectors then also go to ``vectors.f32.npy``, mapped
+from disk and only read for the few candidates: their cosines are recomputed exactly, so rankings among the
+candidates, the "found" decision and vectors copied into the next version are those of float32.
 """
 from __future__ import annotations
 
@@ -16,26 +21,44 @@ from ..lexical import LexicalIndex
 from .protocol import Allowed, BackendDamaged, Passage, Ranked, WriteJob
 
 VECTORS = "vectors.faiss"
+EXACT = "vectors.f32.npy"
 LEXICAL = "lexical"
+STORAGE = {"float32": None, "float16": "QT_fp16", "sq8": "QT_8bit"}  # faiss_vectors -> scalar quantiser
 
 
 def faiss_kind(n_vectors: int, hnsw_min_chunks: int) -> str:
     return "IndexHNSWFlat" if n_vectors >= hnsw_min_chunks else "IndexFlatIP"
 
 
+def storage(options: dict) -> str:
+    kind = str(options.get("faiss_vectors") or "float32")
+    if kind not in STORAGE:
+        raise ValueError(f"VRAAGBAAK_FAISS_VECTORS '{kind}': kies uit {', '.join(STORAGE)}")
+    return kind
+
+
 def make_vector_index(vectors: np.ndarray, options: dict):
-    """Exact inner-product search while it is fast enough; a graph index (HNSW) for large corpora."""
+    """Exact inner-product search while it is fast enough; a graph index (HNSW) for large corpora. Vectors
+    stored as float32, or scalar-quantised (float16, 8 bits) to save memory."""
     import faiss
 
-    d = vectors.shape[1]
-    if faiss_kind(len(vectors), options["hnsw_min_chunks"]) == "IndexHNSWFlat":
-        index = faiss.IndexHNSWFlat(d, options["hnsw_m"], faiss.METRIC_INNER_PRODUCT)
+    d, quantiser = vectors.shape[1], STORAGE[storage(options)]
+    graph = faiss_kind(len(vectors), options["hnsw_min_chunks"]) == "IndexHNSWFlat"
+    if quantiser is None:
+        index = (faiss.IndexHNSWFlat(d, options["hnsw_m"], faiss.METRIC_INNER_PRODUCT) if graph
+                 else faiss.IndexFlatIP(d))
+    else:
+        qtype = getattr(faiss.ScalarQuantizer, quantiser)
+        index = (faiss.IndexHNSWSQ(d, qtype, options["hnsw_m"], faiss.METRIC_INNER_PRODUCT) if graph
+                 else faiss.IndexScalarQuantizer(d, qtype, faiss.METRIC_INNER_PRODUCT))
+    if graph:
         index.hnsw.efConstruction = 80
         index.hnsw.efSearch = options["hnsw_ef_search"]  # saved with the index
-    else:
-        index = faiss.IndexFlatIP(d)
     if len(vectors):
-        index.add(np.ascontiguousarray(vectors, dtype=np.float32))
+        vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+        if not index.is_trained:
+            index.train(vectors)
+        index.add(vectors)
     return index
 
 
@@ -46,6 +69,8 @@ class FaissBackend:
         self.rows = rows
         self.index = faiss.read_index(str(folder / VECTORS))
         self.lexical = LexicalIndex.load(folder / LEXICAL)
+        # quantised storage: the exact vectors, mapped from disk (None: the index itself is exact)
+        self.exact = np.load(folder / EXACT, mmap_mode="r") if (folder / EXACT).exists() else None
 
     def _mask(self, allowed: Allowed | None) -> np.ndarray | None:
         if allowed is None:
@@ -69,7 +94,19 @@ class FaissBackend:
             else:
                 params = faiss.SearchParameters(sel=selector)
             scores, rows = self.index.search(q, min(k, len(allowed.rows)), params=params)
-        return [(int(r), float(s)) for r, s in zip(rows[0], scores[0]) if r >= 0]
+        found = [(int(r), float(s)) for r, s in zip(rows[0], scores[0]) if r >= 0]
+        return found if self.exact is None else self._rescored(found, q[0])
+
+    def _rescored(self, found: list[tuple[int, float]], q: np.ndarray) -> Ranked:
+        """Exact cosines for the candidates of a quantised index, best first."""
+        rows = np.array([r for r, _ in found], dtype=np.int64)
+        if not len(rows):
+            return []
+        order = np.argsort(rows)  # a memory map reads fastest in file order
+        cosines = np.empty(len(rows), dtype=np.float32)
+        cosines[order] = np.asarray(self.exact[rows[order]]) @ q
+        ranked = sorted(zip(rows.tolist(), cosines.tolist()), key=lambda item: -item[1])
+        return [(r, float(c)) for r, c in ranked]
 
     def bm25(self, query: str, k: int, allowed: Allowed | None) -> Ranked:
         scores = self.lexical.scores(query)[: self.rows]
@@ -84,22 +121,25 @@ class FaissBackend:
         return [(int(r), float(scores[r])) for r in top]
 
     def vectors(self, rows: list[int]) -> dict[int, np.ndarray]:
+        if self.exact is not None:
+            return {int(r): np.array(self.exact[int(r)]) for r in rows if 0 <= int(r) < len(self.exact)}
         return {int(r): self.index.reconstruct(int(r)) for r in rows if 0 <= int(r) < self.index.ntotal}
 
     def check(self) -> None:
-        if self.index.ntotal != self.rows:
+        if self.index.ntotal != self.rows or (self.exact is not None and len(self.exact) != self.rows):
             raise BackendDamaged(f"{self.index.ntotal} vectoren voor {self.rows} passages")
         if self.lexical.num_docs != max(self.rows, 1):
             raise BackendDamaged("de BM25-index past niet bij de passages")
 
     def close(self) -> None:
-        self.index = self.lexical = None
+        self.index = self.lexical = self.exact = None
 
 
 class FaissWriter:
     """Collects the vectors in row order; the FAISS and BM25 files are written once, at finish."""
 
     def __init__(self, job: WriteJob):
+        storage(job.options)  # an unknown storage is refused before anything is embedded
         self.job = job
         self.vectors = np.zeros((len(job.texts), job.dimension), dtype=np.float32)
         self.filled = np.zeros(len(job.texts), dtype=bool)
@@ -119,9 +159,11 @@ class FaissWriter:
             raise RuntimeError(f"{int((~self.filled).sum())} passages zonder vector")
         options = self.job.options
         faiss.write_index(make_vector_index(self.vectors, options), str(folder / VECTORS))
+        if storage(options) != "float32":
+            np.save(folder / EXACT, self.vectors)
         (folder / LEXICAL).mkdir()
         LexicalIndex.build(self.job.texts, options["compound_splitting"]).save(folder / LEXICAL)
-        return {"faiss": faiss_kind(len(self.vectors), options["hnsw_min_chunks"])}
+        return {"faiss": faiss_kind(len(self.vectors), options["hnsw_min_chunks"]), "faiss_vectors": storage(options)}
 
     def after_switch(self, live_keys: set[str]) -> None:
         pass  # old versions are folders; store.py removes them
@@ -143,7 +185,8 @@ class FaissStore:
 
     @staticmethod
     def describe(manifest: dict) -> str:
-        return f"FAISS {manifest.get('faiss')} + BM25 in de indexmap"
+        vectors = manifest.get("faiss_vectors", "float32")
+        return f"FAISS {manifest.get('faiss')} ({vectors}) + BM25 in de indexmap"
 
 
 STORE = FaissStore()
