@@ -166,6 +166,8 @@ def _check(model_folder: Path, onnx_path: Path) -> float:
 class OnnxEncoder:
     """encode(texts) -> L2-normalised float32 vectors, like SentenceTransformer.encode."""
 
+    TOKEN_BUDGET = 1024  # padded tokens per batch
+
     def __init__(self, model_folder: Path, onnx_path: Path, threads: int = 0, batch_size: int = 16):
         import onnxruntime
         from tokenizers import Tokenizer
@@ -183,12 +185,25 @@ class OnnxEncoder:
         self.batch_size = batch_size
         self.dimension = int(self.session.get_outputs()[0].shape[-1] or 0) or None
 
+    def _batches(self, lengths: list[int]) -> list[list[int]]:
+        """Longest first (little padding per batch), at most batch_size texts and TOKEN_BUDGET padded tokens
+        per batch: attention memory grows with texts x tokens², and ONNX Runtime keeps its peak for the
+        process (16 sentences of 350 tokens cost ~600 MB for good; docs/performance.md)."""
+        order = np.argsort([-n for n in lengths], kind="stable")
+        batches: list[list[int]] = []
+        for i in order.tolist():
+            if batches and len(batches[-1]) < self.batch_size and \
+                    (len(batches[-1]) + 1) * lengths[batches[-1][0]] <= self.TOKEN_BUDGET:
+                batches[-1].append(i)
+            else:
+                batches.append([i])
+        return batches
+
     def encode(self, texts: list[str]) -> np.ndarray:
         encodings = self.tokenizer.encode_batch(texts)
-        order = np.argsort([-len(e.ids) for e in encodings], kind="stable")  # little padding per batch
         out: list[np.ndarray] = [None] * len(texts)  # type: ignore[list-item]
-        for start in range(0, len(texts), self.batch_size):
-            batch = [encodings[i] for i in order[start:start + self.batch_size]]
+        for rows in self._batches([len(e.ids) for e in encodings]):
+            batch = [encodings[i] for i in rows]
             longest = max(len(e.ids) for e in batch)
             ids = np.full((len(batch), longest), self.pad_id, dtype=np.int64)
             mask = np.zeros((len(batch), longest), dtype=np.int64)
@@ -196,7 +211,7 @@ class OnnxEncoder:
                 ids[row, : len(e.ids)] = e.ids
                 mask[row, : len(e.ids)] = 1
             vectors = self.session.run(None, {"input_ids": ids, "attention_mask": mask})[0]
-            for row, i in enumerate(order[start:start + self.batch_size]):
+            for row, i in enumerate(rows):
                 out[i] = vectors[row]
         return np.vstack(out).astype(np.float32) if out else np.zeros((0, self.dimension or 0), np.float32)
 

@@ -55,7 +55,7 @@ def table(result: dict) -> str:
         s, a = r["search"], r["ask"]
         recall = f"{r['hnsw_recall@10']:.3f}" if r["hnsw_recall@10"] is not None else "exact"
         lines.append(f"| {r['size']:,} | {r['faiss']} | {r.get('vectors', 'float32')} | {recall} | "
-                     f"{r['build_s']:.0f} | {r['load_s']:.2f} | {r['rss_mb_after_questions']:.0f} | "
+                     f"{'–' if r['build_s'] is None else format(r['build_s'], '.0f')} | {r['load_s']:.2f} | {r['rss_mb_after_questions']:.0f} | "
                      f"{s['total']['p50']:.1f} / {s['total']['p95']:.1f} | {a['total']['p50']:.1f} / "
                      f"{a['total']['p95']:.1f} | " + " | ".join(f"{a[k]['p50']:.1f}" for k in
                      ("embed_query", "dense", "bm25", "fusion", "fetch", "answer")) + " |")

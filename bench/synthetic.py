@@ -82,3 +82,36 @@ def build(size: int, settings) -> Path:
     write_version(settings.index_dir, manifest, fill)
     writer.close()
     return settings.index_dir
+
+
+def derive(source_dir: Path, settings) -> bool:
+    """Another FAISS variant of a synthetic index that was built with quantised vectors (so with the float32
+    vectors in vectors.f32.npy): the catalogue and BM25 are linked, not rebuilt; only the vector index is
+    made (exact, HNSW, float32 or quantised, as `settings` say). False when there is no such source."""
+    import json
+    import os
+    import shutil
+
+    import faiss
+
+    from assistant.backends.faiss_store import EXACT, faiss_kind, make_vector_index, storage
+    from assistant.store import current_version, write_version
+
+    name = current_version(source_dir) if source_dir.is_dir() else None
+    source = source_dir / "versions" / name if name else None
+    if source is None or not (source / EXACT).exists():
+        return False
+    manifest = json.loads((source / "manifest.json").read_text())
+    options = settings.plain()
+
+    def fill(folder: Path) -> dict:
+        os.link(source / "chunks.sqlite", folder / "chunks.sqlite")
+        shutil.copytree(source / "lexical", folder / "lexical", copy_function=os.link)
+        vectors = np.load(source / EXACT)
+        faiss.write_index(make_vector_index(vectors, options), str(folder / "vectors.faiss"))
+        if storage(options) != "float32":
+            os.link(source / EXACT, folder / EXACT)
+        return {"faiss": faiss_kind(len(vectors), options["hnsw_min_chunks"]), "faiss_vectors": storage(options)}
+
+    write_version(settings.index_dir, manifest, fill)
+    return True
