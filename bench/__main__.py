@@ -71,7 +71,8 @@ def table(result: dict) -> str:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--sizes", default="1000,10000,100000")
-    ap.add_argument("--vectors", default="float32", help="FAISS-vectoren per grootte, bv. float32,sq8")
+    ap.add_argument("--vectors", default="float32",
+                    help="FAISS-vectoren per grootte, bv. float32,sq8,float32-exact (exact: geen HNSW)")
     ap.add_argument("--questions", type=int, default=100)
     ap.add_argument("--skip-throughput", action="store_true")
     ap.add_argument("--skip-startup", action="store_true")
@@ -85,8 +86,10 @@ def main() -> None:
     for size in [int(s) for s in args.sizes.split(",")]:
         for vectors in args.vectors.split(","):
             print(f"{size} passages ({vectors}) meten …", file=sys.stderr, flush=True)
+            kind, _, exact = vectors.partition("-")  # "float32-exact": no HNSW at any size
             result["latency"].append(run_part("bench.latency", "--size", str(size), "--questions",
-                                              str(args.questions), "--vectors", vectors))
+                                              str(args.questions), "--vectors", kind,
+                                              *(["--exact"] if exact else [])))
     if not args.skip_startup:
         print("opstarttijd meten …", file=sys.stderr, flush=True)
         result["startup"] = run_part("bench.startup")
