@@ -8,14 +8,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import subprocess
 import sys
 import time
-import urllib.request
 
 from .data import ROOT
-from .startup import QUESTION, free_port
+from .startup import QUESTION, free_port, start_app
 
 CHROMIUM = "/usr/bin/chromium"
 ANSWERED_JS = """q => {
@@ -26,21 +24,12 @@ ANSWERED_JS = """q => {
 
 def one_run(browser) -> dict:
     port = free_port()
-    env = dict(os.environ, VRAAGBAAK_PORT=str(port), GRADIO_ANALYTICS_ENABLED="False")
     context = browser.new_context(locale="nl-NL", viewport={"width": 1366, "height": 900})
     page = context.new_page()
     started = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
+    proc = None
     try:
-        while True:
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=1)
-                break
-            except OSError:
-                if proc.poll() is not None:
-                    raise RuntimeError("app.py stopped during start-up")
-                time.sleep(0.05)
+        proc = start_app(port)
         served = time.perf_counter() - started
         page.goto(f"http://127.0.0.1:{port}/", wait_until="domcontentloaded")
         box = page.get_by_role("textbox", name="Uw vraag")
@@ -52,8 +41,9 @@ def one_run(browser) -> dict:
         return {"served_s": served, "input_s": shown, "answer_s": time.perf_counter() - started}
     finally:
         context.close()
-        proc.terminate()
-        proc.wait(timeout=30)
+        if proc is not None:
+            proc.terminate()
+            proc.wait(timeout=30)
 
 
 def main() -> None:

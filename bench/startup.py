@@ -43,19 +43,9 @@ def seconds_to_ready(runs: int = 5) -> list[tuple[float, float]]:
     out = []
     for _ in range(runs):
         port = free_port()
-        env = dict(os.environ, VRAAGBAAK_PORT=str(port), GRADIO_ANALYTICS_ENABLED="False")
         started = time.perf_counter()
-        proc = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-                                stderr=subprocess.DEVNULL)
+        proc = start_app(port)
         try:
-            while True:
-                try:
-                    urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=1)
-                    break
-                except OSError:
-                    if proc.poll() is not None:
-                        raise RuntimeError("app.py stopped during start-up")
-                    time.sleep(0.05)
             page = time.perf_counter() - started
             first_answer(port)
             out.append((page, time.perf_counter() - started))
@@ -63,6 +53,21 @@ def seconds_to_ready(runs: int = 5) -> list[tuple[float, float]]:
             proc.terminate()
             proc.wait(timeout=30)
     return out
+
+
+def start_app(port: int) -> subprocess.Popen:
+    """Start `python app.py` on `port` and return once its page answers HTTP."""
+    env = dict(os.environ, VRAAGBAAK_PORT=str(port), GRADIO_ANALYTICS_ENABLED="False")
+    proc = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    while True:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=1)
+            return proc
+        except OSError:
+            if proc.poll() is not None:
+                raise RuntimeError("app.py stopped during start-up")
+            time.sleep(0.05)
 
 
 if __name__ == "__main__":
