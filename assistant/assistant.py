@@ -64,6 +64,7 @@ class Assistant:
         manifest = read_manifest(self.settings.index_dir)
         return (manifest is None or manifest.get("store", DEFAULT_STORE) != self.settings.store
                 or manifest.get("chunker") != chunker_settings(self.settings)  # new chunking rules: re-chunk
+                or backends.store(self.settings.store).outdated(manifest, self.settings.plain())  # e.g. sq8 now
                 or any(stale_files(self.settings, manifest).values()))
 
     def ensure_index(self, progress=None) -> IndexReport | None:

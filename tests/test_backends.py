@@ -456,3 +456,9 @@ def test_milvus_owner_survives_a_moved_corpus_and_a_new_owner_takes_over(milvus,
     assert milvus_collection(at_new_place.index.manifest | {"milvus": {**at_new_place.index.manifest["milvus"],
                                                                        "owner": owner}}).keys() == set()
     assert ranked_docs(renamed, PARAPHRASE_QUESTION, "hybrid")[0] == PARAPHRASE_DOC
+
+
+def test_milvus_changed_collection_or_owner_means_a_new_version(milvus):
+    assert not milvus.needs_index()
+    assert Assistant(milvus.settings.with_(milvus_collection="ander"), milvus.embedder).needs_index()
+    assert Assistant(milvus.settings.with_(milvus_owner="archief"), milvus.embedder).needs_index()

@@ -258,3 +258,20 @@ def test_unknown_vector_storage_is_refused_before_embedding(permits, tmp_path):
     with pytest.raises(ValueError, match="VRAAGBAAK_FAISS_VECTORS 'int4': kies uit float32, float16, sq8"):
         Assistant(settings, permits.embedder).build_index()
     assert permits.embedder.passages_embedded == before
+
+
+def test_changed_vector_storage_is_applied_at_the_next_start_without_embedding(permits, tmp_path):
+    """app.py updates the index when needs_index() says so: a changed VRAAGBAAK_FAISS_VECTORS (or HNSW
+    threshold) counts, and the new version copies its vectors instead of embedding them."""
+    import shutil
+
+    shutil.copytree(permits.settings.index_dir, tmp_path / "index")
+    settings = permits.settings.with_(index_dir=tmp_path / "index")
+    assert not Assistant(settings, permits.embedder).needs_index()
+    smaller = Assistant(settings.with_(faiss_vectors="sq8"), permits.embedder)
+    assert smaller.needs_index()
+    before = permits.embedder.passages_embedded
+    report = smaller.ensure_index()
+    assert report is not None and report.embedded == 0 and permits.embedder.passages_embedded == before
+    assert "(sq8)" in smaller.status()["storage"] and not smaller.needs_index()
+    assert Assistant(settings.with_(faiss_vectors="sq8", hnsw_min_chunks=5), permits.embedder).needs_index()

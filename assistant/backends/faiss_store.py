@@ -184,6 +184,12 @@ class FaissStore:
         return FaissWriter(job)
 
     @staticmethod
+    def outdated(manifest: dict, options: dict) -> bool:
+        chunks = int(manifest.get("counts", {}).get("chunks", 0))
+        return (manifest.get("faiss_vectors", "float32") != storage(options)
+                or manifest.get("faiss") != faiss_kind(chunks, options["hnsw_min_chunks"]))
+
+    @staticmethod
     def describe(manifest: dict) -> str:
         vectors = manifest.get("faiss_vectors", "float32")
         return f"FAISS {manifest.get('faiss')} ({vectors}) + BM25 in de indexmap"

@@ -315,6 +315,13 @@ class MilvusStore:
         return MilvusWriter(job)
 
     @staticmethod
+    def outdated(manifest: dict, options: dict) -> bool:
+        config = manifest.get("milvus") or {}
+        owner = str(options.get("milvus_owner") or "").strip().lower()
+        return (config.get("uri") != _uri(options) or config.get("collection") != options["milvus_collection"]
+                or bool(owner) and config.get("owner") != owner)
+
+    @staticmethod
     def describe(manifest: dict) -> str:
         config = manifest.get("milvus") or {}
         return f"Milvus-collectie {config.get('collection')} in {config.get('uri')}"

@@ -108,3 +108,8 @@ class Store(Protocol):
     @staticmethod
     def describe(manifest: dict) -> str:
         """One Dutch line on where the vectors and BM25 of a version live."""
+
+    @staticmethod
+    def outdated(manifest: dict, options: dict) -> bool:
+        """The version was written with other settings of this backend than `options` now hold: the next
+        start writes a new version (vectors are copied, not embedded again)."""
