@@ -66,11 +66,10 @@ class Catalogue:
         a list of values means any of them. None when there are no filters."""
         if not filters:
             return None
-        docs = tuple(name for name in self.doc_names
-                     if all(self._matches(name, key, want) for key, want in filters.items()))
-        position = {name: i for i, name in enumerate(self.doc_names)}
-        rows = np.flatnonzero(np.isin(self.chunk_doc, np.array([position[d] for d in docs], dtype=np.int32)))
-        return Allowed(docs, rows)
+        numbers = [i for i, name in enumerate(self.doc_names)
+                   if all(self._matches(name, key, want) for key, want in filters.items())]
+        rows = np.flatnonzero(np.isin(self.chunk_doc, np.array(numbers, dtype=np.int32)))
+        return Allowed(tuple(self.doc_names[i] for i in numbers), rows)
 
     def _matches(self, name: str, key: str, want) -> bool:
         wanted = {str(w).strip().lower() for w in (want if isinstance(want, (list, tuple, set)) else [want])}

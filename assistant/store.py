@@ -82,6 +82,8 @@ class IndexVersion:
             raise IndexMissing(f"Er is nog geen index in {index_dir}. Maak die met: python -m assistant index")
         self.folder = index_dir / "versions" / self.version
         self.catalogue = self.backend = None
+        self._users, self._retired, self.closed = 0, False, False
+        self._users_lock = threading.Lock()
         try:
             self.manifest = json.loads((self.folder / "manifest.json").read_text())
             self.store = backends.check_name(self.manifest.get("store", backends.DEFAULT))
@@ -89,10 +91,11 @@ class IndexVersion:
             self.backend = backends.store(self.store).open(self.folder, self.manifest, self.catalogue.keys)
             self._check_integrity()
         except BaseException as err:
-            self._close_parts()
-            raise _opening_error(err, self.folder) from err
-        self._users, self._retired, self.closed = 0, False, False
-        self._users_lock = threading.Lock()
+            self.close()
+            said = _opening_error(err, self.folder)
+            if said is err:  # already says what happened (or Ctrl-C): as it is
+                raise
+            raise said from err
 
     def _check_integrity(self) -> None:
         counts = self.manifest.get("counts", {})
@@ -142,17 +145,11 @@ class IndexVersion:
             self.close()
 
     def close(self) -> None:
-        if not getattr(self, "closed", False):
+        if not self.closed:
             self.closed = True
-            self._close_parts()
-
-    def _close_parts(self) -> None:
-        for part in (self.backend, self.catalogue):
-            if part is not None:
-                part.close()
-
-
-LoadedIndex = IndexVersion  # the name before issue 16
+            for part in (self.backend, self.catalogue):
+                if part is not None:
+                    part.close()
 
 
 def _opening_error(err: BaseException, folder: Path) -> BaseException:

@@ -35,7 +35,6 @@ import numpy as np
 from ..lexical import QueryTerms, document_tokens, stem, vocabulary
 from .protocol import Allowed, BackendDamaged, BackendUnavailable, Passage, Ranked, WriteJob
 
-log = logging.getLogger(__name__)
 BATCH = 500
 HEX = "0123456789abcdef"
 KEY_PAGE = 10_000  # rows per key query: below the server's offset + limit cap of 16,384
@@ -47,10 +46,15 @@ def is_server(uri: str) -> bool:
     return uri.startswith(("http://", "https://", "tcp://"))
 
 
+def _chosen_owner(options: dict) -> str:
+    """VRAAGBAAK_MILVUS_OWNER as set (lower case), or "" when it is not."""
+    return str(options.get("milvus_owner") or "").strip().lower()
+
+
 def owner_of(options: dict, live: dict | None = None) -> str:
     """The owner of an indexer's keys: milvus_owner; else the owner of the live version in the same collection
     (so a moved corpus folder keeps its passages); else a hash of the corpus folder."""
-    owner = str(options.get("milvus_owner") or "").strip().lower()
+    owner = _chosen_owner(options)
     if not owner:
         former = _former_owner(options, live)
         return former or hashlib.sha1(str(Path(options["corpus_dir"]).resolve()).encode()).hexdigest()[:8]
@@ -317,7 +321,7 @@ class MilvusStore:
     @staticmethod
     def outdated(manifest: dict, options: dict) -> bool:
         config = manifest.get("milvus") or {}
-        owner = str(options.get("milvus_owner") or "").strip().lower()
+        owner = _chosen_owner(options)
         return (config.get("uri") != _uri(options) or config.get("collection") != options["milvus_collection"]
                 or bool(owner) and config.get("owner") != owner)
 
