@@ -2,16 +2,15 @@
 from __future__ import annotations
 
 import logging
-import os
 import tempfile
 import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
 
-os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+from .gradio_loader import import_gradio
 
-import gradio as gr  # noqa: E402
+gr = import_gradio()  # without Gradio's type-stub writer: 1–2 s less to start (gradio_loader.py)
 
 from .assistant import Assistant  # noqa: E402
 from .feedback import FeedbackLog  # noqa: E402

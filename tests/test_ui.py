@@ -443,3 +443,17 @@ def test_chat_and_beheer_are_all_dutch_and_pass_axe_on_desktop_and_mobile(app, b
             assert page.evaluate("""() => { const t = document.querySelector('#beheer-documenten table');
                                             const box = t.parentElement; return t.scrollWidth <= box.clientWidth + 2; }""")
         context.close()
+
+
+def test_gradio_is_imported_without_writing_type_stubs(tmp_path):
+    """Gradio's metaclass re-parses each component's source and rewrites its .pyi stub at every import (1–2 s
+    of the start on 2 cores). The UI imports Gradio with that replaced, and components still work."""
+    code = ("import assistant.ui, gradio, gradio.component_meta as meta, gradio.blocks_events as events\n"
+            "from assistant.gradio_loader import no_stub\n"
+            "assert meta.create_or_modify_pyi is no_stub and events.create_or_modify_pyi is no_stub\n"
+            "class Kaart(gradio.HTML):\n    pass\n"  # a component defined later goes through the metaclass
+            "print(Kaart(value='<b>x</b>').value)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=tmp_path,
+                         env=dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[1])))
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.strip().endswith("<b>x</b>")
