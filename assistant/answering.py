@@ -18,7 +18,7 @@ from .cleaning import collapse_whitespace, is_rare_word
 from .lexical import stem, words
 from .memo import source_reference
 from .schema import Answer, Chunk, Citation, Hit
-from .sentences import split_sentences
+from .sentences import chunk_sentence_texts
 
 log = logging.getLogger(__name__)
 NOTHING_FOUND = "In de documenten heb ik niets gevonden dat uw vraag beantwoordt."
@@ -88,9 +88,10 @@ def quote_found_in(text: str, quote: str) -> bool:
 
 def chunk_sentences(chunk: Chunk) -> list[Evidence]:
     """The chunk's sentences with their own pages; an index written before spans existed splits again."""
+    texts = chunk_sentence_texts(chunk)
     if chunk.spans:
-        return [Evidence(chunk.text[s.start:s.end], s.page, s.block, s.item) for s in chunk.spans]
-    return [Evidence(t, chunk.page_start, 0, False) for t in split_sentences(chunk.text) or [chunk.text]]
+        return [Evidence(t, s.page, s.block, s.item) for t, s in zip(texts, chunk.spans)]
+    return [Evidence(t, chunk.page_start, 0, False) for t in texts]
 
 
 def lexical_shares(question: str, sentences: list[str]) -> list[float]:

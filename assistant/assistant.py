@@ -64,6 +64,7 @@ class Assistant:
         manifest = read_manifest(self.settings.index_dir)
         return (manifest is None or manifest.get("store", DEFAULT_STORE) != self.settings.store
                 or manifest.get("chunker") != chunker_settings(self.settings)  # new chunking rules: re-chunk
+                or "sentence_vectors" not in manifest  # written before they were stored: add them once
                 or backends.store(self.settings.store).outdated(manifest, self.settings.plain())  # e.g. sq8 now
                 or any(stale_files(self.settings, manifest).values()))
 
@@ -203,20 +204,23 @@ class Assistant:
         """Quotes are checked against `index`, the version the question searched (default: the live one)."""
         index = index or self.index
         return AnswerBuilder.from_settings(self.settings, lambda doc, quote: self._verify(index, doc, quote),
-                                           self._sentence_similarity)
+                                           lambda question, texts: self._sentence_similarity(index, question, texts))
 
-    def _sentence_similarity(self, question: str, sentences: list[str]) -> list[float]:
-        """Cosine of the question with each sentence. Sentence vectors are computed at question time for
-        the few candidate passages only (docs/evaluation.md compares this with storing them) and kept
-        in a small cache, since the same passages come back for related questions."""
+    def _sentence_similarity(self, index: IndexVersion, question: str, sentences: list[str]) -> list[float]:
+        """Cosine of the question with each sentence. The version stores the vectors of its sentences
+        (sentence_vectors.py); a version written before it did has them computed here, for the few candidate
+        passages only, and kept in a small cache, since the same passages come back for related questions."""
         import numpy as np
 
+        known = index.sentences.lookup(sentences) if index.sentences is not None else {}
         with self._lock:  # take what is cached now: another question may evict it before we use it
-            known = {t: self._sentence_vectors[t] for t in sentences if t in self._sentence_vectors}
+            known.update((t, self._sentence_vectors[t]) for t in sentences
+                         if t not in known and t in self._sentence_vectors)
             for t in known:
-                self._sentence_vectors.move_to_end(t)
+                if t in self._sentence_vectors:
+                    self._sentence_vectors.move_to_end(t)
         missing = list(dict.fromkeys(t for t in sentences if t not in known))
-        fresh = dict(zip(missing, self.embedder.embed_passages(missing))) if missing else {}
+        fresh = dict(zip(missing, self.embedder.embed_sentences(missing))) if missing else {}
         with self._lock:
             self._sentence_vectors.update(fresh)
             while len(self._sentence_vectors) > 4096:

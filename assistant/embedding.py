@@ -85,6 +85,7 @@ class Embedder:
         self._query_cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._prompts: dict[str, str] = {}
         self.passages_embedded = 0  # counted so tests can prove that vectors are reused
+        self.sentences_embedded = 0
 
     @property
     def engine(self) -> str:
@@ -196,6 +197,14 @@ class Embedder:
             return np.zeros((0, self.dimension), dtype=np.float32)
         self.passages_embedded += len(texts)
         return self._encode(texts, "passage", progress=self.progress and len(texts) > 32)
+
+    def embed_sentences(self, texts: list[str]) -> np.ndarray:
+        """Sentences of passages, embedded as passages are (the answer stage compares them with the question),
+        counted apart so tests can tell passage vectors from sentence vectors."""
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        self.sentences_embedded += len(texts)
+        return self._encode(texts, "passage", progress=False)  # the indexer reports its own progress
 
     def clear_cache(self) -> None:
         with self._cache_lock:

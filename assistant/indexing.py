@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -14,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import __version__, backends
+from . import __version__, backends, sentence_vectors
 from .backends import Passage, WriteJob, passage_key
 from .catalogue import FILE as CATALOGUE, Catalogue, write_catalogue
 from .chunking import CHUNKER_VERSION, chunk_document, embedding_text
@@ -23,11 +24,13 @@ from .loaders import (IsolatedLoader, LoadError, NeedsOcr, UnreadableFile, check
                       relative_name)
 from .ocr import OcrOptions, ocr_available, ocr_failure_note
 from .schema import Chunk, Document, Page
+from .sentences import chunk_sentence_texts
 from .settings import Settings
 from .locks import WriterLock
 from .store import IndexError_, IndexVersion, current_version, read_manifest, write_version
 
 log = logging.getLogger(__name__)
+SENTENCES_SCRATCH = "sentences.sqlite.tmp"  # in the index folder until the new version takes it (writer lock held)
 
 
 @dataclass
@@ -47,6 +50,8 @@ class IndexReport:
     duplicates: dict[str, str] = field(default_factory=dict)
     embedded: int = 0
     reused_vectors: int = 0
+    embedded_sentences: int = 0  # sentence vectors embedded in this run (sentence_vectors.py)
+    reused_sentence_vectors: int = 0  # ... and copied from the previous version
     seconds: dict[str, float] = field(default_factory=dict)
     up_to_date: bool = False
 
@@ -131,14 +136,17 @@ class Indexer:
         live_before = self._live_keys(previous)  # read before the switch: the folder goes with it
         job = WriteJob(dimension, [p.search_text for p in passages], s.plain(), _live_manifest(s.index_dir))
         writer = backends.store(s.store).writer(job)
+        sentences = s.index_dir / SENTENCES_SCRATCH
         try:
             self._fill(writer, passages, [k for d in documents for k in keys[d.path]], previous, report, rebuild)
+            self._fill_sentences(sentences, [c for d in documents for c in doc_chunks[d.path]], previous, report)
             t0 = time.perf_counter()
             self._say(0.95, "index schrijven")
             manifest = self._manifest(documents, doc_chunks, report, indexed_at, dimension)
 
             def fill(folder: Path) -> dict:
                 write_catalogue(folder / CATALOGUE, documents, doc_chunks, keys, indexed_at)
+                os.replace(sentences, folder / sentence_vectors.FILE)
                 return writer.finish(folder)
 
             report.version = write_version(s.index_dir, manifest, fill)
@@ -146,6 +154,7 @@ class Indexer:
             writer.after_switch({p.key for p in passages} | live_before)
         finally:
             writer.close()
+            sentences.unlink(missing_ok=True)  # left by a run that failed before the switch
         report.seconds["write"] = time.perf_counter() - t0
         report.seconds["total"] = time.perf_counter() - started
         report.documents, report.chunks = len(documents), len(passages)
@@ -273,8 +282,20 @@ class Indexer:
         for start in range(0, len(todo), self.BATCH):
             batch = todo[start:start + self.BATCH]
             writer.add(batch, self._batch_vectors(batch, text_keys, known, previous, report, embedded))
-            self._say(0.6 + 0.35 * (start + len(batch)) / len(todo), f"vectoren {start + len(batch)}/{len(todo)}")
+            self._say(0.6 + 0.25 * (start + len(batch)) / len(todo), f"vectoren {start + len(batch)}/{len(todo)}")
         report.seconds["embed"] = time.perf_counter() - t0
+
+    def _fill_sentences(self, path: Path, chunks: list[Chunk], previous: IndexVersion | None,
+                        report: IndexReport) -> None:
+        """The vectors of every sentence the answer stage can score (sentence_vectors.py): copied from the
+        previous version where it has them (not on --rebuild), embedded otherwise."""
+        t0 = time.perf_counter()
+        texts = list(dict.fromkeys(t for c in chunks for t in chunk_sentence_texts(c)))
+        old = previous.folder / sentence_vectors.FILE if previous is not None else None
+        report.embedded_sentences, report.reused_sentence_vectors = sentence_vectors.write(
+            path, self.settings.model, texts, self.embedder.embed_sentences, old,
+            progress=lambda done, todo: self._say(0.85 + 0.1 * done / todo, f"zinsvectoren {done}/{todo}"))
+        report.seconds["embed_sentences"] = time.perf_counter() - t0
 
     def _batch_vectors(self, batch: list[Passage], text_keys: list[str], known: dict[str, int],
                        previous: IndexVersion | None, report: IndexReport,
@@ -320,6 +341,7 @@ class Indexer:
                                                         "compound_splitting": s.compound_splitting},
             "corpus": str(s.corpus_dir), "files": files, "failed": report.failed, "warnings": report.warnings,
             "duplicates": report.duplicates,
+            "sentence_vectors": {"file": sentence_vectors.FILE, "dtype": "float16"},
             "counts": {"documents": len(documents), "pages": sum(len(d.pages) for d in documents),
                        "chunks": sum(len(doc_chunks[d.path]) for d in documents)},
         }

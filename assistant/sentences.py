@@ -5,6 +5,8 @@ import re
 
 from sentencex import segment
 
+from .schema import Chunk
+
 _STARTS_LOWER = re.compile(r"^\W*[a-zà-ÿ]")
 # A piece that is only a list number ("3.", "b)") belongs to the item text after it.
 _ONLY_MARKER = re.compile(r"^\s*(\d{1,3}|[a-z])[.)]\s*$")
@@ -24,3 +26,12 @@ def split_sentences(text: str) -> list[str]:
         else:
             pieces.append(piece)
     return [p.strip() for p in pieces if p.strip()]
+
+
+def chunk_sentence_texts(chunk: Chunk) -> list[str]:
+    """The sentences of a passage as the answer stage scores them: its stored spans, or (in an index written
+    before spans existed, or a synthetic one) the passage split again. Indexing stores their vectors by these
+    same texts."""
+    if chunk.spans:
+        return [chunk.text[s.start:s.end] for s in chunk.spans]
+    return split_sentences(chunk.text) or [chunk.text]

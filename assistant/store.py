@@ -21,8 +21,9 @@ import uuid
 from pathlib import Path
 from typing import Callable
 
-from . import backends
+from . import backends, sentence_vectors
 from .catalogue import FILE as CATALOGUE, Catalogue
+from .sentence_vectors import SentenceVectors
 from .schema import Chunk
 
 
@@ -81,7 +82,7 @@ class IndexVersion:
         if not self.version:
             raise IndexMissing(f"Er is nog geen index in {index_dir}. Maak die met: python -m assistant index")
         self.folder = index_dir / "versions" / self.version
-        self.catalogue = self.backend = None
+        self.catalogue = self.backend = self.sentences = None
         self._users, self._retired, self.closed = 0, False, False
         self._users_lock = threading.Lock()
         try:
@@ -89,6 +90,8 @@ class IndexVersion:
             self.store = backends.check_name(self.manifest.get("store", backends.DEFAULT))
             self.catalogue = Catalogue(self.folder / CATALOGUE)
             self.backend = backends.store(self.store).open(self.folder, self.manifest, self.catalogue.keys)
+            stored = self.folder / sentence_vectors.FILE  # absent in versions written before it existed
+            self.sentences = SentenceVectors(stored, self.manifest["model"]) if stored.exists() else None
             self._check_integrity()
         except BaseException as err:
             self.close()
@@ -147,7 +150,7 @@ class IndexVersion:
     def close(self) -> None:
         if not self.closed:
             self.closed = True
-            for part in (self.backend, self.catalogue):
+            for part in (self.backend, self.catalogue, self.sentences):
                 if part is not None:
                     part.close()
 

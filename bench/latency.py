@@ -14,7 +14,7 @@ import numpy as np
 
 from .data import questions
 from .rss import rss_mb
-from .synthetic import CACHE, build, derive
+from .synthetic import CACHE, build, current, derive
 
 
 def percentiles(values: list[float]) -> dict:
@@ -40,7 +40,6 @@ def recall_at_10(backend, query_vectors: np.ndarray, k: int = 10) -> float | Non
 def measure(size: int, n_questions: int, vectors: str = "float32", exact: bool = False) -> dict:
     from assistant.assistant import Assistant
     from assistant.settings import Settings
-    from assistant.store import current_version
     from assistant.timing import Timings
 
     name = f"index-{size}" + ("" if vectors == "float32" else f"-{vectors}") + ("-exact" if exact else "")
@@ -48,7 +47,7 @@ def measure(size: int, n_questions: int, vectors: str = "float32", exact: bool =
                         **({"hnsw_min_chunks": size + 1} if exact else {}))
     settings.corpus_dir.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
-    existed = bool(current_version(settings.index_dir))
+    existed = current(settings.index_dir)
     quantised = CACHE / f"index-{size}-sq8"  # a variant of it needs only its vector index built
     derived = not existed and settings.index_dir != quantised and derive(quantised, settings)
     if not derived:

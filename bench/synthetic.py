@@ -3,7 +3,9 @@
 Embedding 100k passages would take hours on 2 cores, and the question path does not care where a vector
 came from. So a pool of real passages is embedded once, and each synthetic passage joins the first half of
 one pool passage to the second half of another, with the normalised sum of their two vectors plus a little
-noise as its vector: real text for BM25, realistic clusters for FAISS.
+noise as its vector: real text for BM25, realistic clusters for FAISS. Passages are joined at a sentence
+boundary, so every sentence of a synthetic passage is a pool sentence, whose vector (embedded once) goes into
+the version's stored sentence vectors as indexing would write it.
 """
 from __future__ import annotations
 
@@ -33,18 +35,51 @@ def pool(n: int = 400) -> tuple[list[str], np.ndarray]:
     return texts, vectors
 
 
+def pool_sentences(texts: list[str]) -> dict[str, np.ndarray]:
+    """The vector of every sentence of the pool passages, embedded once and cached."""
+    from assistant.sentences import split_sentences
+
+    path = CACHE / f"pool-{len(texts)}-sentences.npz"
+    if path.exists():
+        data = np.load(path, allow_pickle=False)
+        return dict(zip(data["sentences"].tolist(), data["vectors"]))
+    from assistant.embedding import Embedder
+    from assistant.settings import Settings
+
+    sentences = list(dict.fromkeys(t for text in texts for t in split_sentences(text) or [text]))
+    vectors = Embedder(Settings()).embed_sentences(sentences)
+    np.savez(path, sentences=np.array(sentences), vectors=vectors)
+    return dict(zip(sentences, vectors))
+
+
+def current(index_dir: Path) -> bool:
+    """Is there a synthetic version to reuse? One written before sentence vectors were stored is removed."""
+    import shutil
+
+    from assistant.store import current_version, read_manifest
+
+    if not (index_dir.is_dir() and current_version(index_dir)):
+        return False
+    if "sentence_vectors" in (read_manifest(index_dir) or {}):
+        return True
+    shutil.rmtree(index_dir)
+    return False
+
+
 def build(size: int, settings) -> Path:
     """Write (or reuse) a synthetic index version of `size` passages under settings.index_dir."""
-    from assistant import backends
+    from assistant import backends, sentence_vectors
     from assistant.catalogue import FILE, write_catalogue
     from assistant.chunking import embedding_text
     from assistant.indexing import chunker_settings, text_key
     from assistant.schema import Chunk, Document, Page
-    from assistant.store import current_version, write_version
+    from assistant.sentences import chunk_sentence_texts, split_sentences
+    from assistant.store import write_version
 
-    if current_version(settings.index_dir):
+    if current(settings.index_dir):
         return settings.index_dir
     texts, vectors = pool()
+    split = [split_sentences(t) or [t] for t in texts]
     rng = np.random.default_rng(size)
     a, b = rng.integers(0, len(texts), size), rng.integers(0, len(texts), size)
     mixed = vectors[a] + vectors[b] + rng.normal(0, 0.02, (size, vectors.shape[1])).astype(np.float32)
@@ -55,8 +90,8 @@ def build(size: int, settings) -> Path:
         meta = {"gemeente": GEMEENTEN[(d // CHUNKS_PER_DOC) % len(GEMEENTEN)]}
         chunks, pages = [], []
         for i in range(d, min(d + CHUNKS_PER_DOC, size)):
-            first, second = texts[a[i]].split(), texts[b[i]].split()
-            text = " ".join(first[: len(first) // 2] + second[len(second) // 2:])
+            first, second = split[a[i]], split[b[i]]
+            text = " ".join(first[: max(1, len(first) // 2)] + second[len(second) // 2:])
             page = i - d + 1
             pages.append(Page(page, text))
             chunks.append(Chunk(f"{name}#{page}", name, f"Synthetisch document {d // CHUNKS_PER_DOC}", page, page,
@@ -73,10 +108,24 @@ def build(size: int, settings) -> Path:
     writer.add(passages, mixed)
     manifest = {"format": 1, "model": settings.model, "dimension": int(vectors.shape[1]), "precision": "synthetic",
                 "store": settings.store, "chunker": chunker_settings(settings), "files": {},
-                "counts": {"documents": len(documents), "pages": size, "chunks": size}}
+                "counts": {"documents": len(documents), "pages": size, "chunks": size},
+                "sentence_vectors": {"file": sentence_vectors.FILE, "dtype": "float16"}}
+    known = pool_sentences(texts)
+
+    def embed(sentences: list[str]) -> np.ndarray:  # a sentence split differently in its new neighbourhood
+        missing = [t for t in sentences if t not in known]
+        if missing:
+            from assistant.embedding import Embedder
+
+            known.update(zip(missing, Embedder(settings).embed_sentences(missing)))
+        return np.vstack([known[t] for t in sentences])
 
     def fill(folder: Path) -> dict:
         write_catalogue(folder / FILE, documents, doc_chunks, keys, indexed_at)
+        pooled = len(known)
+        sentence_vectors.write(folder / sentence_vectors.FILE, settings.model,
+                               [t for c in all_chunks for t in chunk_sentence_texts(c)], embed)
+        print(f"synthetische zinnen buiten de pool, ge-embed: {len(known) - pooled}", flush=True)
         return writer.finish(folder)
 
     write_version(settings.index_dir, manifest, fill)
@@ -97,7 +146,7 @@ def derive(source_dir: Path, settings) -> bool:
     from assistant.backends.faiss_store import EXACT, faiss_kind, make_vector_index, storage
     from assistant.store import current_version, write_version
 
-    name = current_version(source_dir) if source_dir.is_dir() else None
+    name = current_version(source_dir) if current(source_dir) else None
     source = source_dir / "versions" / name if name else None
     if source is None or not (source / EXACT).exists():
         return False
@@ -106,6 +155,7 @@ def derive(source_dir: Path, settings) -> bool:
 
     def fill(folder: Path) -> dict:
         os.link(source / "chunks.sqlite", folder / "chunks.sqlite")
+        os.link(source / "sentences.sqlite", folder / "sentences.sqlite")
         shutil.copytree(source / "lexical", folder / "lexical", copy_function=os.link)
         vectors = np.load(source / EXACT)
         faiss.write_index(make_vector_index(vectors, options), str(folder / "vectors.faiss"))

@@ -57,7 +57,7 @@ def collect(shared: Path) -> None:
                 hits = assistant.search(q["question"], k=max(assistant.settings.top_k, 5))
                 builder = assistant.answer_builder()
                 sentences = [s.text for group in builder.score(q["question"], hits) for s in group]
-                cos = assistant._sentence_similarity(q["question"], sentences) if sentences else []
+                cos = assistant._sentence_similarity(assistant.index, q["question"], sentences) if sentences else []
                 cosines.update({(q["question"], s): c for s, c in zip(sentences, cos)})
                 rows.append((q, hits))
             docs = {d["doc"]: assistant.document_text(d["doc"]) for d in assistant.documents()}

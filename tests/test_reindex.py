@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from assistant.assistant import Assistant
-from assistant.indexing import Indexer
+from assistant.indexing import SENTENCES_SCRATCH, Indexer
+from assistant.sentences import chunk_sentence_texts
 from assistant.loaders import IsolatedLoader, LoadError
 from assistant.settings import Settings
 from assistant.store import IndexError_, IndexLocked, IndexVersion, current_version
@@ -91,6 +92,51 @@ def test_only_new_and_changed_text_is_embedded(fresh):
     assert calls == report.chunks == 3 and report.reused_vectors == 0
 
 
+def test_sentence_vectors_are_embedded_once_and_copied_for_unchanged_text(fresh):
+    """The answer stage reads the sentence vectors stored at indexing: a new file embeds only its own
+    sentences, a question embeds only itself, and --rebuild embeds everything again."""
+    embedder, corpus = fresh.embedder, fresh.settings.corpus_dir
+
+    def build_counting(**kw):
+        before = embedder.sentences_embedded
+        report = fresh.build_index(**kw)
+        return report, embedder.sentences_embedded - before
+
+    report, first = build_counting()
+    assert first == report.embedded_sentences > 3 and report.reused_sentence_vectors == 0
+    (corpus / NEW_DOC[0]).write_text(NEW_DOC[1], encoding="utf-8")
+    report, calls = build_counting()
+    own = {t for _, chunk, _ in fresh.index.catalogue.chunks_of(NEW_DOC[0]) for t in chunk_sentence_texts(chunk)}
+    assert calls == report.embedded_sentences == len(own) and report.reused_sentence_vectors == first
+
+    counts = (embedder.sentences_embedded, embedder.passages_embedded)
+    answer = fresh.ask("Wanneer is de bibliotheek op zondag open?")
+    assert answer.found and answer.citations[0].doc == NEW_DOC[0]
+    assert (embedder.sentences_embedded, embedder.passages_embedded) == counts
+
+    report, calls = build_counting(rebuild=True)
+    assert calls == report.embedded_sentences == first + len(own) and report.reused_sentence_vectors == 0
+
+
+def test_a_version_without_sentence_vectors_answers_and_is_brought_up_to_date(fresh):
+    """A version written before sentence vectors were stored: its sentences are embedded at question time,
+    and the next start adds the vectors without embedding a passage again."""
+    fresh.build_index()
+    folder = fresh.settings.index_dir / "versions" / current_version(fresh.settings.index_dir)
+    (folder / "sentences.sqlite").unlink()
+    manifest = json.loads((folder / "manifest.json").read_text())
+    del manifest["sentence_vectors"]
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+
+    reader = Assistant(fresh.settings, fresh.embedder)
+    before = fresh.embedder.sentences_embedded
+    assert reader.ask("Wanneer gaat het zwembad dicht?").found
+    assert fresh.embedder.sentences_embedded > before
+    assert reader.needs_index()
+    report = reader.build_index()
+    assert report.embedded == 0 and report.embedded_sentences > 0 and not reader.needs_index()
+
+
 def test_running_assistant_picks_up_a_new_version_without_restart(fresh, embedder):
     build(fresh)
     assert fresh.search("bibliotheek zondag", k=1)[0].chunk.doc != "bibliotheek.md"
@@ -121,6 +167,7 @@ PAUSING_INDEXER = textwrap.dedent("""
 # it is renamed into place, after the rename but before CURRENT is switched, and after the switch.
 KILL_POINTS = [
     ("assistant.indexing:Indexer._fill", "old"),
+    ("assistant.indexing:Indexer._manifest", "old"),  # the sentence vectors are written to a scratch file
     ("assistant.store:_fsync_tree", "old"),
     ("assistant.store:_replace_file", "old"),
     ("assistant.store:_remove_old_versions", "new"),
@@ -160,6 +207,7 @@ def test_sigkill_leaves_a_working_index_and_the_next_run_finishes(fresh, embedde
     assert report.documents == 4
     leftovers = [p.name for p in (fresh.settings.index_dir / "versions").iterdir()]
     assert leftovers == [current_version(fresh.settings.index_dir)]
+    assert not (fresh.settings.index_dir / SENTENCES_SCRATCH).exists()
     assert not (fresh.settings.index_dir / ".lock").exists()
 
 
