@@ -414,10 +414,6 @@ def theme() -> gr.themes.Base:
 
 
 def launch(assistant: Assistant, **kwargs) -> None:
-    # The model and index load while the page is built and served (~1 s; loading them while Gradio is
-    # imported slowed both down): the first question does not wait for them, and one that comes early is
-    # told so (docs/performance.md).
-    threading.Thread(target=assistant.warm_up, name="opwarmen", daemon=True).start()
     demo = build_ui(assistant)
     demo.queue(default_concurrency_limit=2)
     # max_file_size: Gradio refuses larger uploads at the HTTP layer, before anything is stored, for every
@@ -426,4 +422,8 @@ def launch(assistant: Assistant, **kwargs) -> None:
                 app_kwargs=app_kwargs(assistant),
                 theme=theme(), footer_links=[], prevent_thread_lock=True,
                 max_file_size=int(assistant.settings.max_file_mb * 1e6), **kwargs)
+    # The model and index load (~1.3 s) while the browser renders the page: started before the page was
+    # built, they held it up (both need the GIL), and the first question does not wait for them now that
+    # sentence vectors are stored. A question that comes earlier is told so (docs/performance.md).
+    threading.Thread(target=assistant.warm_up, name="opwarmen", daemon=True).start()
     demo.block_thread()
