@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from .cleaning import collapse_whitespace, is_rare_word
-from .lexical import stem, words
+from .lexical import question_words, stem, words
 from .memo import source_reference
 from .schema import Answer, Chunk, Citation, Hit
 from .sentences import chunk_sentence_texts
@@ -98,7 +98,7 @@ def lexical_shares(question: str, sentences: list[str]) -> list[float]:
     """Share of the question's word stems that each sentence has, each stem weighted by how rare it is among
     these sentences (a word that every candidate sentence has says nothing about which one answers). A
     question word also matches the compounds it starts ("schuldhulp" in "schuldhulpverlening")."""
-    asked = {stem(w) for w in words(question)}
+    asked = {stem(w) for w in question_words(question)}
     if not asked:
         return [0.0] * len(sentences)
     stems = [{stem(w) for w in words(sentence)} for sentence in sentences]
@@ -115,7 +115,7 @@ def _has_stem(asked: str, have: set[str]) -> bool:
 def question_coverage(question: str, hits: list[Hit]) -> float:
     """Share of the question's words (by length) that occur in the candidate passages. A question about
     something the documents never mention ("afvalstoffenheffing") has key words that are nowhere."""
-    asked = {stem(w) for w in words(question) if len(w) >= 3}
+    asked = {stem(w) for w in question_words(question) if len(w) >= 3}
     have = {stem(w) for h in hits for w in words(f"{h.chunk.title} {h.chunk.text}")}
     total = sum(len(q) for q in asked)
     if not total:

@@ -25,6 +25,11 @@ LINKING = ("s", "en", "e")  # tussenklanken: veiligheid-s-monitor, hond-en-overl
 MIN_PART = 4
 MAX_EXPANSIONS = 8
 MIN_QUERY_PREFIX = 6  # a query word this long also matches the longer indexed words it starts
+# Question words that say what kind of answer is wanted, not what it is about. bm25s' Dutch stopwords have
+# "wat", "wie" and "hoe" but not these: "Welke gemeente gebruikt data om schulden te signaleren?" matched
+# "Welke gemeente deze case draagt, staat niet in de bronnen" on "welke" in every case description.
+QUESTION_WORDS = frozenset({"welke", "welk", "waar", "wanneer", "waarom", "hoeveel", "hoelang", "hoezo",
+                            "waarmee", "waardoor", "waarvoor", "waarover", "waarin", "waaraan", "waarop"})
 
 
 def _bm25s():
@@ -63,6 +68,11 @@ def fold(text: str) -> str:
 def words(text: str) -> list[str]:
     stop = stopwords()
     return [w for w in _WORD.findall(fold(text)) if w not in stop and (len(w) > 1 or w.isdigit())]
+
+
+def question_words(question: str) -> list[str]:
+    """The words of a question that say what it is about (BM25 terms, and the overlap of the answer stage)."""
+    return [w for w in words(question) if w not in QUESTION_WORDS]
 
 
 def stem(word: str) -> str:
@@ -133,7 +143,7 @@ class QueryTerms:
         self.known = set(self.vocab)
 
     def tokens(self, query: str) -> list[str]:
-        tokens = [stem(w) for w in words(query)]
+        tokens = [stem(w) for w in question_words(query)]
         if not self.expand_prefixes:
             return tokens
         expanded = list(tokens)

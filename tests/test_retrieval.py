@@ -275,3 +275,23 @@ def test_changed_vector_storage_is_applied_at_the_next_start_without_embedding(p
     assert report is not None and report.embedded == 0 and permits.embedder.passages_embedded == before
     assert "(sq8)" in smaller.status()["storage"] and not smaller.needs_index()
     assert Assistant(settings.with_(faiss_vectors="sq8", hnsw_min_chunks=5), permits.embedder).needs_index()
+
+
+def test_question_words_do_not_match_sentences_that_only_share_the_question_form(monkeypatch):
+    """"Welke …" asks for a kind of answer; it is not what the question is about. A case description that
+    says "Welke gemeente … staat niet in de bronnen" must not outrank a passage on the subject because of it
+    (here the subject word itself, "schuldenproblematiek", is in no passage, as in the chat)."""
+    from assistant import lexical
+
+    texts = ["Welke gemeente deze case draagt en welke data zijn gebruikt, staat niet in de bronnen.",
+             "De gemeente gebruikt data in de schuldhulp.",
+             "Het zwembad gaat in 2027 dicht voor een renovatie.",
+             "De weekmarkt verhuist in het voorjaar naar de Havenkade."]
+    question = "Welke gemeente gebruikt data tegen schuldenproblematiek?"
+    index = lexical.LexicalIndex.build(texts)
+    assert "welk" not in " ".join(index.query_tokens(question))
+    scores = index.scores(question)
+    assert scores[1] > scores[0]
+    monkeypatch.setattr(lexical, "QUESTION_WORDS", frozenset())  # the same index, question words counted
+    scores = index.scores(question)
+    assert scores[0] > scores[1]
