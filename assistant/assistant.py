@@ -11,7 +11,8 @@ from typing import Iterator
 
 from . import backends
 from .backends import DEFAULT as DEFAULT_STORE
-from .answering import AnswerBuilder, is_overview, quote_found_in
+from .absent_names import absent_names, notice as absence_notice
+from .answering import NOTHING_FOUND, AnswerBuilder, is_overview, quote_found_in
 from .cleaning import collapse_whitespace
 from .embedding import Embedder
 from .followup import searched_as
@@ -156,8 +157,13 @@ class Assistant:
                 query = query if retry.found else question
         answer.question, answer.searched_as, answer.filters = question, query, dict(filters or {})
         answer.index_version = index.version
+        answer.absent_names = absent_names(question, index.backend.indexed_terms)
+        if answer.absent_names and answer.found and is_overview(question):
+            # "Welke projecten heeft Eindhoven gedaan?": a list of every other gemeente's projects answers nothing
+            answer = Answer(question, False, NOTHING_FOUND, [], [], absent_names=answer.absent_names)
         scope = [f"Gezocht op: „{query}”"] if query != question else []
         scope += [filters_line(filters)] if filters else []
+        scope += [absence_notice(answer.absent_names, answer.found)] if answer.absent_names else []
         if scope:
             answer.answer = "\n".join(scope) + f"\n\n{answer.answer}"
         return answer

@@ -113,12 +113,13 @@ class Answer:
     searched_as: str = ""  # what was searched: the question, or a follow-up with its earlier subject
     filters: dict = field(default_factory=dict)  # the filters the question was asked with
     index_version: str = ""  # the one index version the whole answer was read from
+    absent_names: list[str] = field(default_factory=list)  # names in the question that no document contains
 
     def to_json(self) -> dict:
         return {"question": self.question, "found": self.found, "answer": self.answer,
                 "citations": [c.to_json() for c in self.citations],
                 "nearest_documents": list(self.nearest_documents), "searched_as": self.searched_as or self.question,
-                "index_version": self.index_version}
+                "index_version": self.index_version, "absent_names": list(self.absent_names)}
 
 
 @dataclass

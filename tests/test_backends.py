@@ -132,6 +132,18 @@ def test_unknown_question_word_matches_the_indexed_words_it_starts(backend):
     assert ranked_docs(backend, "vergunningaan", "bm25", k=1) == ["aanvraag.md"]
 
 
+def test_a_name_that_no_passage_holds_is_reported_by_every_backend(backend):
+    """indexed_terms (protocol) tells a name the version holds from one it does not; ask() then says so in
+    the answer and in its JSON, before the quotes, which are about the rest of the question."""
+    with backend.snapshot() as index:
+        assert index.backend.indexed_terms("Zaanstad") == ["zaanstad"]
+        assert index.backend.indexed_terms("Tilburg") == []
+    answer = backend.ask("Brengt Tilburg de ondermijning in bedrijventerreinen in kaart?")
+    assert answer.absent_names == ["Tilburg"] and answer.to_json()["absent_names"] == ["Tilburg"]
+    assert answer.answer.startswith("Let op: „Tilburg” komt in geen enkel document voor.")
+    assert backend.ask("Brengt Zaanstad de ondermijning in kaart?").absent_names == []
+
+
 def test_damaged_store_is_refused_with_rebuild_advice(backend):
     with backend.snapshot() as index:
         stored = dict(index.manifest)

@@ -50,6 +50,14 @@ def test_a_named_gemeente_lists_its_documents_by_metadata(overview):
     assert sorted(c.doc for c in answer.citations) == ["afval-zwolle.md", "jeugd-zwolle.md"]
 
 
+def test_an_overview_for_a_gemeente_that_no_document_names_lists_nothing(overview):
+    """Listing every other gemeente's projects would answer a question nobody asked."""
+    answer = overview.ask("Welke projecten heeft de gemeente Tilburg gedaan?")
+    assert not answer.found and answer.citations == [] and answer.absent_names == ["Tilburg"]
+    assert "„Tilburg” komt in geen enkel document voor" in answer.answer
+    assert overview.ask("Welke projecten heeft de gemeente Zwolle gedaan?").found
+
+
 def test_filters_apply_to_an_overview(overview):
     answer = overview.ask("Welke gemeenten gebruiken data om zwerfafval aan te pakken?",
                           filters={"gemeente": ["Utrecht"]})

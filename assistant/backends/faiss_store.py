@@ -108,6 +108,9 @@ class FaissBackend:
         ranked = sorted(zip(rows.tolist(), cosines.tolist()), key=lambda item: -item[1])
         return [(r, float(c)) for r, c in ranked]
 
+    def indexed_terms(self, text: str) -> list[str]:
+        return [t for t in self.lexical.query_tokens(text) if t in self.lexical.vocab]
+
     def bm25(self, query: str, k: int, allowed: Allowed | None) -> Ranked:
         scores = self.lexical.scores(query)[: self.rows]
         mask = self._mask(allowed)

@@ -238,6 +238,9 @@ class MilvusBackend:
             return []
         return self._search("dense", query_vector.tolist(), k, allowed)
 
+    def indexed_terms(self, text: str) -> list[str]:
+        return [t for t in self.terms.tokens(text) if t in self.terms.known]
+
     def bm25(self, query: str, k: int, allowed: Allowed | None) -> Ranked:
         terms = " ".join(self.terms.tokens(query))
         if not terms or (allowed is not None and not allowed.docs):

@@ -59,6 +59,9 @@ class Backend(Protocol):
 
     def bm25(self, query: str, k: int, allowed: Allowed | None) -> Ranked: ...
 
+    def indexed_terms(self, text: str) -> list[str]:
+        """The BM25 terms of `text` (stemmed, unknown words expanded) that occur in this version's passages."""
+
     def vectors(self, rows: list[int]) -> dict[int, np.ndarray]:
         """The stored vectors of these rows; a row the store no longer holds is left out."""
 
