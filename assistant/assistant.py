@@ -12,7 +12,7 @@ from typing import Iterator
 from . import backends
 from .backends import DEFAULT as DEFAULT_STORE
 from .absent_names import absent_names, notice as absence_notice
-from .answering import NOTHING_FOUND, AnswerBuilder, is_overview, quote_found_in
+from .answering import NOTHING_FOUND, AnswerBuilder, is_english, is_overview, quote_found_in
 from .cleaning import collapse_whitespace
 from .embedding import Embedder
 from .followup import searched_as
@@ -155,12 +155,13 @@ class Assistant:
                 retry = self._answer(index, question, query, filters, mode, k, timings)
                 answer = retry if retry.found else answer
                 query = query if retry.found else question
-        answer.question, answer.searched_as, answer.filters = question, query, dict(filters or {})
-        answer.index_version = index.version
-        answer.absent_names = absent_names(question, index.backend.indexed_terms)
-        if answer.absent_names and answer.found and is_overview(question):
+            absent = ([] if is_english(question) else
+                      absent_names(question, index.backend.indexed_terms, index.catalogue.metadata_words))
+        if absent and answer.found and is_overview(question):
             # "Welke projecten heeft Eindhoven gedaan?": a list of every other gemeente's projects answers nothing
-            answer = Answer(question, False, NOTHING_FOUND, [], [], absent_names=answer.absent_names)
+            answer = Answer(question, False, NOTHING_FOUND, [], [])
+        answer.question, answer.searched_as, answer.filters = question, query, dict(filters or {})
+        answer.index_version, answer.absent_names = index.version, absent
         scope = [f"Gezocht op: „{query}”"] if query != question else []
         scope += [filters_line(filters)] if filters else []
         scope += [absence_notice(answer.absent_names, answer.found)] if answer.absent_names else []
@@ -288,7 +289,7 @@ class Assistant:
             return base | {"exists": True, "up_to_date": False, "healthy": False, "problem": str(err)}
         stale = stale_files(self.settings, manifest)
         out = base | {"exists": manifest is not None, "healthy": True,
-                      "up_to_date": manifest is not None and not any(stale.values()), "stale": stale}
+                      "up_to_date": manifest is not None and not self.needs_index(), "stale": stale}
         if manifest:
             out.update({"version": manifest.get("version"), "model": manifest.get("model"),
                         "dimension": manifest.get("dimension"), "precision": manifest.get("precision"),

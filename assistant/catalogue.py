@@ -9,11 +9,14 @@ import json
 import sqlite3
 import threading
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
+from urllib.parse import quote
 
 import numpy as np
 
 from .backends import Allowed, passage_key
+from .lexical import words
 from .schema import Chunk, Document, SentenceSpan
 
 SCHEMA = """
@@ -44,7 +47,7 @@ class Catalogue:
     """Read-only; safe to share between threads (one connection, used under a lock)."""
 
     def __init__(self, path: Path):
-        self._db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+        self._db = sqlite3.connect(read_only_uri(path), uri=True, check_same_thread=False)
         self._lock = threading.Lock()
         rows = self._db.execute("SELECT doc, title, metadata, pages, chunks, hash, indexed_at FROM documents").fetchall()
         self.documents = {r[0]: DocumentRecord(r[0], r[1], json.loads(r[2]), r[3], r[4], r[5], r[6]) for r in rows}
@@ -55,6 +58,16 @@ class Catalogue:
         names = {r[1] for r in self._db.execute("PRAGMA table_info(chunks)")}
         spans = "spans" if "spans" in names else "NULL"  # written before sentence spans existed: none
         self._columns = f"row, id, doc, title, page_start, page_end, section, metadata, text, ordinal, text_key, {spans}"
+
+    @cached_property
+    def metadata_words(self) -> set[str]:
+        """Every word of the documents' titles and metadata values (folded): a gemeente named only in the
+        front matter of its documents is still a name the corpus knows."""
+        values = [r.title for r in self.documents.values()]
+        for record in self.documents.values():
+            for value in record.metadata.values():
+                values += [str(v) for v in value] if isinstance(value, list) else [str(value)]
+        return {w for value in values for w in words(value)}
 
     @property
     def rows(self) -> int:
@@ -144,3 +157,8 @@ def write_catalogue(path: Path, documents: list[Document], doc_chunks: dict[str,
             row += 1
     db.commit()
     db.close()
+
+
+def read_only_uri(path: Path) -> str:
+    """A SQLite URI that opens `path` read-only; the path is percent-encoded (a "#" or "?" in a folder name)."""
+    return f"file:{quote(str(path))}?mode=ro"

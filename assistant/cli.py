@@ -238,7 +238,13 @@ def cmd_status(assistant: Assistant, args) -> int:
           f"{status['precision']}), gebouwd {status['built']}\n  {c['documents']} documenten, {c['pages']} pagina's, "
           f"{c['chunks']} passages")
     print(f"  opslag: {status['storage']}")
-    print("  actueel: ja" if status["up_to_date"] else f"  NIET actueel: {status['stale']}")
+    if status["up_to_date"]:
+        print("  actueel: ja")
+    elif any(status["stale"].values()):
+        print(f"  NIET actueel: {status['stale']}")
+    else:  # the files are indexed, but by an older set-up or with other settings
+        print("  NIET actueel: gemaakt met een oudere opzet of andere instellingen (bijv. nog zonder zinsvectoren); "
+              "python -m assistant index werkt de index bij (vectoren van ongewijzigde passages worden overgenomen)")
     for name, reason in status["failed"].items():
         print(f"  mislukt: {name}: {reason}")
     for name, original in status["duplicates"].items():

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from .lexical import CAPITALISED_NAME
+
 # How a follow-up starts: "En in Rotterdam?", "Maar hoe …", "Hoe zit het met …", "Wat dan met …", "Ook …"
 _CONNECTIVE = re.compile(r"^\s*(en|maar|ook|of|en wat|wat dan|hoe zit het met|en hoe|wat nu als|dus)\b[\s,]*",
                          re.I)
@@ -20,8 +22,6 @@ _PRONOUN = re.compile(r"\b(dat|dit|ze|zij|hun|hen|hem)\b", re.I)
 _QUESTION_WORDS = {"wat", "wie", "welke", "welk", "hoe", "waar", "waarom", "wanneer", "hoeveel", "sinds", "met",
                    "door", "voor", "van", "het", "de", "een", "is", "zijn", "was", "waren", "en", "in", "op"}
 _WORD = re.compile(r"[\wÀ-ÿ'-]+")
-# A capitalised word that is not the first word of the question: a place or organisation
-_NAME = re.compile(r"(?<!^)(?<![.?!] )\b[A-ZÀ-Ý][\wÀ-ÿ-]+")
 SHORT_WORDS = 4  # a question of at most this many words, without a subject word, says too little on its own
 PRONOUN_WORDS = 8  # up to this many words, a bare "dat"/"ze" points back
 
@@ -29,7 +29,7 @@ PRONOUN_WORDS = 8  # up to this many words, a bare "dat"/"ze" points back
 def leans_on_previous(question: str) -> bool:
     words = _WORD.findall(question)
     has_subject = any(len(w) >= 5 and w.lower() not in _QUESTION_WORDS for w in words)
-    has_name = bool(_NAME.search(question))
+    has_name = bool(CAPITALISED_NAME.search(question))
     return bool(_CONNECTIVE.match(question) or _REFERENCE.search(question)
                 or (len(words) <= SHORT_WORDS and not has_subject)
                 or (len(words) <= PRONOUN_WORDS and not has_name and _PRONOUN.search(question)))
@@ -43,9 +43,9 @@ def searched_as(question: str, previous: list[str] | tuple[str, ...] = (), force
     if not previous or not (force or leans_on_previous(question)):
         return question
     subject = searched_as(previous[-1], previous[:-1])  # the earlier question may itself be a follow-up
-    names = set(_NAME.findall(question))
+    names = set(CAPITALISED_NAME.findall(question))
     if names:  # "En in Rotterdam?": the new place replaces the places of the earlier question
-        subject = _NAME.sub("", subject)
+        subject = CAPITALISED_NAME.sub("", subject)
         subject = re.sub(r"\s+", " ", subject).strip()
     rest = _CONNECTIVE.sub("", question).strip()
     return f"{subject.rstrip('?. ')} — {rest}" if rest else subject

@@ -70,6 +70,10 @@ def words(text: str) -> list[str]:
     return [w for w in _WORD.findall(fold(text)) if w not in stop and (len(w) > 1 or w.isdigit())]
 
 
+# A capitalised word that is not the first word of the question or of a sentence in it: a place or organisation.
+CAPITALISED_NAME = re.compile(r"(?<!^)(?<![.?!] )\b[A-ZÀ-Ý][\wÀ-ÿ-]+")
+
+
 def question_words(question: str) -> list[str]:
     """The words of a question that say what it is about (BM25 terms, and the overlap of the answer stage)."""
     return [w for w in words(question) if w not in QUESTION_WORDS]

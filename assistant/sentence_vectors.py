@@ -19,6 +19,8 @@ from typing import Callable, Iterable
 
 import numpy as np
 
+from .catalogue import read_only_uri
+
 FILE = "sentences.sqlite"
 DTYPE = np.float16
 _LOOKUP = 500  # keys per SELECT (SQLite's limit on bound parameters is 32,766 in recent builds, 999 in old ones)
@@ -33,9 +35,8 @@ class SentenceVectors:
 
     def __init__(self, path: Path, model: str):
         self.model = model
-        self._db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+        self._db = sqlite3.connect(read_only_uri(path), uri=True, check_same_thread=False)
         self._lock = threading.Lock()
-        self.count = self._db.execute("SELECT count(*) FROM vectors").fetchone()[0]
 
     def lookup(self, texts: list[str]) -> dict[str, np.ndarray]:
         """text -> float32 vector, for the texts this version holds."""
@@ -87,7 +88,7 @@ def write(path: Path, model: str, texts: Iterable[str], embed: Callable[[list[st
 def _copy(db: sqlite3.Connection, previous: Path, keys: list[int]) -> set[int]:
     """The keys copied from the previous version's file."""
     copied: set[int] = set()
-    source = sqlite3.connect(f"file:{previous}?mode=ro", uri=True)
+    source = sqlite3.connect(read_only_uri(previous), uri=True)
     try:
         for rows in _select(source, keys):
             db.executemany("INSERT INTO vectors VALUES (?, ?)", rows)

@@ -55,7 +55,22 @@ def test_an_overview_for_a_gemeente_that_no_document_names_lists_nothing(overvie
     answer = overview.ask("Welke projecten heeft de gemeente Tilburg gedaan?")
     assert not answer.found and answer.citations == [] and answer.absent_names == ["Tilburg"]
     assert "„Tilburg” komt in geen enkel document voor" in answer.answer
+    assert answer.index_version == overview.index.version and answer.searched_as == answer.question
     assert overview.ask("Welke projecten heeft de gemeente Zwolle gedaan?").found
+    english = overview.ask("Which municipalities in the Netherlands use sensor data against litter?")
+    assert english.found and english.absent_names == []  # English words are no Dutch names
+
+
+def test_absent_names_skip_stopwords_and_know_titles_and_metadata():
+    from assistant.absent_names import absent_names
+
+    indexed = {"bilt": ["bilt"], "waarde": ["waard"]}
+    terms = lambda word: indexed.get(word.lower(), [])  # noqa: E731 - a stand-in for Backend.indexed_terms
+    assert absent_names("Wat doet De Bilt met data?", terms, set()) == []  # "De" is no name of its own
+    assert absent_names("WAT IS DE WOZ-WAARDE?", terms, set()) == []  # all in capitals: "WAARDE" is known
+    assert absent_names("Wat is de WOZ-waarde?", terms, set()) == ["WOZ-waarde"]  # the name part is "WOZ"
+    assert absent_names("Wat doet Kampen met data?", terms, {"kampen"}) == []  # only in metadata or a title
+    assert absent_names("Wat doen Kampen en Tiel?", terms, set()) == ["Kampen", "Tiel"]
 
 
 def test_filters_apply_to_an_overview(overview):
