@@ -52,6 +52,18 @@ def pool_sentences(texts: list[str]) -> dict[str, np.ndarray]:
     return dict(zip(sentences, vectors))
 
 
+def spans(sentences: list[str], page: int) -> list:
+    """Where each sentence is in the text they make when joined by spaces, as indexing records it: the answer
+    stage then takes these sentences as they are, without splitting a million passages again."""
+    from assistant.schema import SentenceSpan
+
+    out, start = [], 0
+    for block, sentence in enumerate(sentences):
+        out.append(SentenceSpan(start, start + len(sentence), page, block))
+        start += len(sentence) + 1
+    return out
+
+
 def current(index_dir: Path) -> bool:
     """Is there a synthetic version to reuse? One written before sentence vectors were stored is removed."""
     import shutil
@@ -91,11 +103,12 @@ def build(size: int, settings) -> Path:
         chunks, pages = [], []
         for i in range(d, min(d + CHUNKS_PER_DOC, size)):
             first, second = split[a[i]], split[b[i]]
-            text = " ".join(first[: max(1, len(first) // 2)] + second[len(second) // 2:])
+            sentences = first[: max(1, len(first) // 2)] + second[len(second) // 2:]
+            text = " ".join(sentences)
             page = i - d + 1
             pages.append(Page(page, text))
             chunks.append(Chunk(f"{name}#{page}", name, f"Synthetisch document {d // CHUNKS_PER_DOC}", page, page,
-                                None, text, meta, page - 1))
+                                None, text, meta, page - 1, spans(sentences, page)))
         documents.append(Document(name, chunks[0].title, pages, meta, f"hash-{d}"))
         doc_chunks[name] = chunks
         keys[name] = [text_key(c.text, settings.model) for c in chunks]
