@@ -34,9 +34,16 @@ def absent_names(question: str, indexed_terms: Callable[[str], list[str]], known
     for name in names(question):
         parts = [p for p in _PARTS.split(name) if p and question_words(p)]
         parts = [p for p in parts if p[0].isupper()] or parts
-        if parts and not any(fold(p) in known_words or indexed_terms(p) for p in parts):
+        if parts and not any(_known(p, indexed_terms, known_words) for p in parts):
             absent.append(name)
     return absent
+
+
+def _known(part: str, indexed_terms: Callable[[str], list[str]], known_words: set[str]) -> bool:
+    """The name itself, or the name it is made from ("Rotterdamse", "Utrechtse", "Zaans": Rotterdam, Utrecht,
+    Zaan…): up to three letters off the end, keeping at least four."""
+    forms = [part] + [part[:-cut] for cut in (1, 2, 3) if len(part) - cut >= 4]
+    return any(fold(form) in known_words or indexed_terms(form) for form in forms)
 
 
 def notice(absent: list[str], found: bool) -> str:

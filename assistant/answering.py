@@ -94,17 +94,27 @@ def chunk_sentences(chunk: Chunk) -> list[Evidence]:
     return [Evidence(t, chunk.page_start, 0, False) for t in texts]
 
 
-def lexical_shares(question: str, sentences: list[str]) -> list[float]:
+def lexical_shares(question: str, sentences: list[str], headings: list[str] | None = None) -> list[float]:
     """Share of the question's word stems that each sentence has, each stem weighted by how rare it is among
     these sentences (a word that every candidate sentence has says nothing about which one answers). A
-    question word also matches the compounds it starts ("schuldhulp" in "schuldhulpverlening")."""
+    question word also matches the compounds it starts ("schuldhulp" in "schuldhulpverlening"). headings: the
+    heading each sentence stands under, whose words count as the sentence's own ("Hoe is het opgeschaald?"
+    is answered by the sentences under "Opschaling", which need not repeat the word)."""
     asked = {stem(w) for w in question_words(question)}
     if not asked:
         return [0.0] * len(sentences)
-    stems = [{stem(w) for w in words(sentence)} for sentence in sentences]
+    headings = headings or [""] * len(sentences)
+    stems = [{stem(w) for w in words(f"{heading} {sentence}")} for sentence, heading in zip(sentences, headings)]
     weight = {q: math.log(1 + len(sentences) / (1 + sum(_has_stem(q, h) for h in stems))) for q in asked}
     total = sum(weight.values()) or 1.0
     return [sum(weight[q] for q in asked if _has_stem(q, h)) / total for h in stems]
+
+
+def own_heading(chunk: Chunk) -> str:
+    """The heading the passage stands under, below the document's title ("Succesfactoren" in "Het onderzoek …
+    > Succesfactoren"); "" for a passage directly under the title, whose words every passage of it shares."""
+    parts = (chunk.section or "").split(" > ")
+    return parts[-1] if len(parts) > 1 else ""
 
 
 def _has_stem(asked: str, have: set[str]) -> bool:
@@ -263,7 +273,8 @@ class AnswerBuilder:
         if not flat:
             return per_hit
         dense = self.embed_sentences(question, [s.text for s in flat])
-        lexical = lexical_shares(question, [s.text for s in flat])
+        headings = [own_heading(h.chunk) for h, sentences in zip(hits, per_hit) for _ in sentences]
+        lexical = lexical_shares(question, [s.text for s in flat], headings)
         kind = wanted_kind(question)
         retrieval = [h.score for h in hits[: len(per_hit)]]
         low, span = min(retrieval), max(retrieval) - min(retrieval)

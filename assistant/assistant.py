@@ -15,7 +15,7 @@ from .absent_names import absent_names, notice as absence_notice
 from .answering import NOTHING_FOUND, AnswerBuilder, is_english, is_overview, quote_found_in
 from .cleaning import collapse_whitespace
 from .embedding import Embedder
-from .followup import searched_as
+from .followup import names_a_subject, searched_as
 from .memo import filters_line
 from .indexing import IndexReport, Indexer, chunker_settings, stale_files
 from .retrieval import search as run_search
@@ -148,9 +148,10 @@ class Assistant:
         query = searched_as(question, previous)
         with self.snapshot() as index:
             answer = self._answer(index, question, query, filters, mode, k, timings)
-            if not answer.found and previous and query == question:
+            if not answer.found and previous and query == question and not names_a_subject(question):
                 # "Hoeveel wordt er voorgeschoten?" after a question about the Huishoudboekje: nothing on its own
-                # words, so it is read as a follow-up after all
+                # words, so it is read as a follow-up after all. "Hoeveel trok Utrecht uit voor Slim vegen?"
+                # names its own subject: glued to an earlier question it found a sum for something else.
                 query = searched_as(question, previous, force=True)
                 retry = self._answer(index, question, query, filters, mode, k, timings)
                 answer = retry if retry.found else answer

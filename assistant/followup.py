@@ -29,10 +29,15 @@ PRONOUN_WORDS = 8  # up to this many words, a bare "dat"/"ze" points back
 def leans_on_previous(question: str) -> bool:
     words = _WORD.findall(question)
     has_subject = any(len(w) >= 5 and w.lower() not in _QUESTION_WORDS for w in words)
-    has_name = bool(CAPITALISED_NAME.search(question))
+    has_name = names_a_subject(question)
     return bool(_CONNECTIVE.match(question) or _REFERENCE.search(question)
                 or (len(words) <= SHORT_WORDS and not has_subject)
                 or (len(words) <= PRONOUN_WORDS and not has_name and _PRONOUN.search(question)))
+
+
+def names_a_subject(question: str) -> bool:
+    """A capitalised name inside the question ("Utrecht", "Slim vegen"): the question has a subject of its own."""
+    return bool(CAPITALISED_NAME.search(question))
 
 
 def searched_as(question: str, previous: list[str] | tuple[str, ...] = (), force: bool = False) -> str:

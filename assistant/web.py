@@ -29,16 +29,24 @@ GRADIO_ENGLISH = {
     "Download": "Downloaden", "Fullscreen": "Volledig scherm", "Exit fullscreen": "Volledig scherm sluiten",
     "Share": "Delen", "Undo": "Ongedaan maken", "Retry": "Opnieuw", "Edit": "Bewerken", "Close": "Sluiten",
     "Loading...": "Laden…", "Error": "Fout", "Submit": "Verzenden", "Stop": "Stoppen",
+    "chatbot conversation": "Gesprek",
 }
+# Labels that Gradio builds from a fixed English start and the text that follows ("bot's message: …").
+GRADIO_ENGLISH_STARTS = {"bot's message: ": "Antwoord van Vraagbaak: ", "user's message: ": "Uw vraag: ",
+                         "assistant's message: ": "Antwoord van Vraagbaak: "}
 DUTCH_FIRST = """<script>
 try { Object.defineProperty(navigator, 'language', {get: () => 'nl'});
       Object.defineProperty(navigator, 'languages', {get: () => ['nl']}); } catch (e) {}
 (() => {
-  const dutch = %s;
+  const dutch = %s, starts = %s;
   const fix = (el) => {
     for (const name of ['aria-label', 'title']) {
       const v = el.getAttribute && el.getAttribute(name);
-      if (v && dutch[v.trim()]) el.setAttribute(name, dutch[v.trim()]);
+      if (!v) continue;
+      if (dutch[v.trim()]) { el.setAttribute(name, dutch[v.trim()]); continue; }
+      for (const [english, nl] of Object.entries(starts)) {
+        if (v.startsWith(english)) { el.setAttribute(name, nl + v.slice(english.length)); break; }
+      }
     }
   };
   const walk = (root) => { if (root.nodeType !== 1) return; fix(root);
@@ -47,7 +55,7 @@ try { Object.defineProperty(navigator, 'language', {get: () => 'nl'});
     if (c.type === 'attributes') fix(c.target); else c.addedNodes.forEach(walk);
   })).observe(document, {subtree: true, childList: true, attributes: true, attributeFilter: ['aria-label', 'title']});
 })();
-</script>""" % json.dumps(GRADIO_ENGLISH, ensure_ascii=False)
+</script>""" % (json.dumps(GRADIO_ENGLISH, ensure_ascii=False), json.dumps(GRADIO_ENGLISH_STARTS, ensure_ascii=False))
 
 
 class DutchPage:

@@ -190,3 +190,42 @@ def test_a_cost_question_whose_passages_name_no_sum_says_so(answers):
     assert "het dichtst bij uw vraag komen staan vet" in none.answer
     named = answers.ask("Hoeveel geld betaalt de gemeente aan de isolatie van huurwoningen?")
     assert "4 miljoen euro" in named.citations[0].quote and "noemen geen bedrag" not in named.answer
+
+
+BIKE_SCHEME = """---
+title: Deelfietsen Oudstad
+gemeente: Oudstad
+---
+
+# Deelfietsen Oudstad
+
+## Wat is het
+
+Oudstad zette in 2022 tweehonderd deelfietsen neer bij de stations. Inwoners huren een fiets met een app en
+betalen per kwartier. De gemeente volgt met de ritgegevens waar fietsen te lang stilstaan.
+
+## Opschaling
+
+Sinds 2024 rijden de fietsen ook in de drie buurgemeenten. Die gemeenten gebruiken dezelfde app en hetzelfde
+dashboard, en delen de kosten van het onderhoud naar rato van het aantal ritten.
+"""
+
+
+def test_the_heading_a_sentence_stands_under_counts_as_its_words():
+    """"Hoe is de regeling opgeschaald?" is answered by the sentences under "Opschaling", which do not repeat
+    the word. With the model's cosines equal, the heading decides which sentence answers."""
+    from assistant.answering import AnswerBuilder, lexical_shares
+    from assistant.schema import Chunk, Hit
+
+    sentences = ["Sinds 2024 rijden de fietsen ook in de drie buurgemeenten.", "Oudstad zette deelfietsen neer."]
+    assert lexical_shares("Hoe is de regeling opgeschaald?", sentences, ["Opschaling", "Wat is het"])[0] > 0
+    assert lexical_shares("Hoe is de regeling opgeschaald?", sentences)[0] == 0
+    chunks = [Chunk(f"c{i}", "deelfietsen.md", "Deelfietsen Oudstad", None, None, f"Deelfietsen Oudstad > {heading}",
+                    text) for i, (heading, text) in enumerate([("Wat is het", "Oudstad zette in 2022 tweehonderd "
+                    "deelfietsen neer bij de stations."), ("Opschaling", "Sinds 2024 rijden de fietsen ook in "
+                    "de drie buurgemeenten.")])]
+    hits = [Hit(chunk, 0.5, rank + 1, 0.85) for rank, chunk in enumerate(chunks)]
+    builder = AnswerBuilder.from_settings(Settings(), lambda doc, quote: True,
+                                          lambda question, texts: [0.85] * len(texts))
+    scored = builder.score("Hoe is de deelfietsregeling opgeschaald?", hits)
+    assert scored[1][0].score > scored[0][0].score

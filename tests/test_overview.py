@@ -71,6 +71,7 @@ def test_absent_names_skip_stopwords_and_know_titles_and_metadata():
     assert absent_names("Wat is de WOZ-waarde?", terms, set()) == ["WOZ-waarde"]  # the name part is "WOZ"
     assert absent_names("Wat doet Kampen met data?", terms, {"kampen"}) == []  # only in metadata or a title
     assert absent_names("Wat doen Kampen en Tiel?", terms, set()) == ["Kampen", "Tiel"]
+    assert absent_names("Waar ging het Kampense project over?", terms, {"kampen"}) == []  # made from a name
 
 
 def test_filters_apply_to_an_overview(overview):

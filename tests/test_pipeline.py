@@ -162,6 +162,9 @@ def test_a_question_that_finds_nothing_alone_is_read_as_a_follow_up(small_assist
     assert "schone auto's" in in_conversation.searched_as and in_conversation.answer.startswith("Gezocht op")
     unrelated = small_assistant.ask("Wat is de hoofdstad van Peru?", previous=[earlier])
     assert not unrelated.found and unrelated.searched_as == "Wat is de hoofdstad van Peru?"
+    # a question that names its own subject is not glued to the earlier one, even when it finds nothing
+    own = small_assistant.ask("Hoeveel extra plekken komen er in Tilburg?", previous=[earlier])
+    assert own.searched_as == "Hoeveel extra plekken komen er in Tilburg?" and not own.citations
 
 
 def test_cli_ask_batch_answers_one_json_line_per_question(cli_paths):

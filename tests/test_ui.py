@@ -405,6 +405,9 @@ AXE_TAGS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a"
 def _serious_violations(page) -> list[str]:
     from axe_playwright_python.sync_playwright import Axe
 
+    # An output that is still being updated is drawn at opacity 0.2 (Gradio's .pending): axe would measure that
+    page.wait_for_function("() => !document.querySelector('.pending')", timeout=30_000)
+
     result = Axe().run(page, options=AXE_TAGS).response
     return [f"{v['id']}: {[n['target'] for n in v['nodes']][:3]}" for v in result["violations"]
             if v["impact"] in ("serious", "critical")]
@@ -412,7 +415,7 @@ def _serious_violations(page) -> list[str]:
 
 def _english_labels(page) -> list[str]:
     english = ("Copy", "Copied", "Like", "Dislike", "Clear", "More tabs", "Share", "Drop File Here",
-               "Click to Upload", "Download", "Remove")
+               "Click to Upload", "Download", "Remove", "bot's", "user's", "assistant's", "chatbot")
     labels = page.evaluate("""() => [...document.querySelectorAll('[aria-label],[title]')]
         .map(e => e.getAttribute('aria-label') || e.getAttribute('title'))""")
     return [label for label in labels if label and label.split(" ")[0] in english and label not in ("Download",)]
