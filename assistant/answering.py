@@ -45,6 +45,9 @@ _WANTS_MONEY = re.compile(r"\b(wat kost|wat kostte|kosten|kostte|kost het|hoevee
 _WANTS_NAME = re.compile(r"\b(wie|who|naam|welk bedrijf|welke organisatie|welke partij)\b", re.I)
 # Two capitalised words inside a sentence ("havenmeester Frank van Kleef"): a name.
 _NAME = re.compile(r"(?<=[a-zà-ÿ,] )[A-Z][a-zà-ÿ]+ (?:(?:van|de|der|den|ten|ter) )*[A-Z][a-zà-ÿ]+")
+# A sentence that says something is not known or not in the sources.
+_UNKNOWN = re.compile(r"\b(niet (bekend|gevonden|bevestigd|vermeld|te vinden|beschikbaar)|staa?t(en)? niet in|"
+                      r"zeggen niet|bevestigen\b.{0,40}\bniet|is onbekend)\b", re.I)
 _ENGLISH = {"the", "what", "which", "who", "how", "is", "are", "does", "do", "did", "of", "to", "for", "and", "a",
             "an", "when", "where", "why", "many", "much", "was", "were", "with", "about", "there", "in", "on",
             "can", "should", "has", "have", "their", "this", "that", "by", "it", "any"}
@@ -108,6 +111,14 @@ def lexical_shares(question: str, sentences: list[str], headings: list[str] | No
     weight = {q: math.log(1 + len(sentences) / (1 + sum(_has_stem(q, h) for h in stems))) for q in asked}
     total = sum(weight.values()) or 1.0
     return [sum(weight[q] for q in asked if _has_stem(q, h)) / total for h in stems]
+
+
+def says_only_what_is_unknown(citation: Citation, first_doc: str) -> bool:
+    """A quote from another document than the first whose answering sentences only say that something is not
+    known ("Welke gemeente deze case draagt, staat niet in de bronnen"): about that other document, not about
+    the question's subject. From the first document such a sentence is the honest answer and stays."""
+    return citation.doc != first_doc and bool(citation.highlights) and \
+        all(_UNKNOWN.search(sentence) for sentence in citation.highlights)
 
 
 def own_heading(chunk: Chunk) -> str:
@@ -313,7 +324,8 @@ class AnswerBuilder:
             if len(citations) == self.max_quotes or score < best - self.quote_margin:
                 break  # never show a passage far below the best as part of the answer
             citation = self._cite(hits[i], evidence[i], len(citations) + 1, kind)
-            if citation and not any(_overlaps(citation, c) for c in citations):
+            if citation and not any(_overlaps(citation, c) for c in citations) \
+                    and not (citations and says_only_what_is_unknown(citation, citations[0].doc)):
                 citations.append(citation)
         if not citations:
             return self._nothing_found(question, hits)

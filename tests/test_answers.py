@@ -229,3 +229,22 @@ def test_the_heading_a_sentence_stands_under_counts_as_its_words():
                                           lambda question, texts: [0.85] * len(texts))
     scored = builder.score("Hoe is de deelfietsregeling opgeschaald?", hits)
     assert scored[1][0].score > scored[0][0].score
+
+
+def test_a_quote_from_another_document_that_only_says_what_is_unknown_is_left_out():
+    """"Welke gemeente deze case draagt, staat niet in de bronnen" answers nothing about the question's subject
+    when it comes from another document; from the document the answer is about, it is the honest answer."""
+    from assistant.answering import AnswerBuilder
+    from assistant.schema import Chunk, Hit
+
+    texts = {"honden.md": "Dordrecht brengt met meldingen in kaart waar hondenpoep de meeste overlast geeft.",
+             "verkeer.md": "Welke gemeente deze case draagt, staat niet in de beschikbare bronnen.",
+             "fietsen.md": "Welke resultaten het project had, is niet bekend."}
+    hits = [Hit(Chunk(f"c{i}", doc, doc, None, None, None, text), 0.5, i + 1, 0.9)
+            for i, (doc, text) in enumerate(texts.items())]
+    builder = AnswerBuilder.from_settings(Settings(), lambda doc, quote: True,
+                                          lambda question, sentences: [0.9] * len(sentences))
+    answer = builder.build("Welke gemeente pakt hondenpoep aan met data?", hits)
+    assert [c.doc for c in answer.citations] == ["honden.md"]
+    own = builder.build("Welke gemeente draagt de verkeerscase?", hits[1:2])  # the subject's own "not known"
+    assert [c.doc for c in own.citations] == ["verkeer.md"]
