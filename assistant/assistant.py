@@ -63,11 +63,15 @@ class Assistant:
 
     def needs_index(self) -> bool:
         manifest = read_manifest(self.settings.index_dir)
-        return (manifest is None or manifest.get("store", DEFAULT_STORE) != self.settings.store
+        return (manifest is None or self._set_up_differently(manifest)
+                or any(stale_files(self.settings, manifest).values()))
+
+    def _set_up_differently(self, manifest: dict) -> bool:
+        """Written with other settings or by an older set-up: a new version is due even if no file changed."""
+        return (manifest.get("store", DEFAULT_STORE) != self.settings.store
                 or manifest.get("chunker") != chunker_settings(self.settings)  # new chunking rules: re-chunk
                 or "sentence_vectors" not in manifest  # written before they were stored: add them once
-                or backends.store(self.settings.store).outdated(manifest, self.settings.plain())  # e.g. sq8 now
-                or any(stale_files(self.settings, manifest).values()))
+                or backends.store(self.settings.store).outdated(manifest, self.settings.plain()))  # e.g. sq8 now
 
     def ensure_index(self, progress=None) -> IndexReport | None:
         """Build or update the index when it is missing or behind the corpus."""
@@ -290,7 +294,8 @@ class Assistant:
             return base | {"exists": True, "up_to_date": False, "healthy": False, "problem": str(err)}
         stale = stale_files(self.settings, manifest)
         out = base | {"exists": manifest is not None, "healthy": True,
-                      "up_to_date": manifest is not None and not self.needs_index(), "stale": stale}
+                      "up_to_date": manifest is not None and not self._set_up_differently(manifest)
+                                    and not any(stale.values()), "stale": stale}
         if manifest:
             out.update({"version": manifest.get("version"), "model": manifest.get("model"),
                         "dimension": manifest.get("dimension"), "precision": manifest.get("precision"),

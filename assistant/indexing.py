@@ -290,7 +290,7 @@ class Indexer:
         """The vectors of every sentence the answer stage can score (sentence_vectors.py): copied from the
         previous version where it has them (not on --rebuild), embedded otherwise."""
         t0 = time.perf_counter()
-        texts = list(dict.fromkeys(t for c in chunks for t in chunk_sentence_texts(c)))
+        texts = (t for c in chunks for t in chunk_sentence_texts(c))  # write() keeps each sentence once
         old = previous.folder / sentence_vectors.FILE if previous is not None else None
         report.embedded_sentences, report.reused_sentence_vectors = sentence_vectors.write(
             path, self.settings.model, texts, self.embedder.embed_sentences, old,

@@ -156,6 +156,10 @@ class QueryTerms:
                 expanded += self._starting_with(token)
         return list(dict.fromkeys(expanded))
 
+    def indexed(self, text: str) -> list[str]:
+        """The terms of `text` that this index holds."""
+        return [t for t in self.tokens(text) if t in self.known]
+
     def _starting_with(self, token: str) -> list[str]:
         i = bisect.bisect_right(self.vocab, token)
         out = []

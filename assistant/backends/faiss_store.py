@@ -109,7 +109,7 @@ class FaissBackend:
         return [(r, float(c)) for r, c in ranked]
 
     def indexed_terms(self, text: str) -> list[str]:
-        return [t for t in self.lexical.query_tokens(text) if t in self.lexical.vocab]
+        return self.lexical.terms.indexed(text)
 
     def bm25(self, query: str, k: int, allowed: Allowed | None) -> Ranked:
         scores = self.lexical.scores(query)[: self.rows]

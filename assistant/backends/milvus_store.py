@@ -239,7 +239,7 @@ class MilvusBackend:
         return self._search("dense", query_vector.tolist(), k, allowed)
 
     def indexed_terms(self, text: str) -> list[str]:
-        return [t for t in self.terms.tokens(text) if t in self.terms.known]
+        return self.terms.indexed(text)
 
     def bm25(self, query: str, k: int, allowed: Allowed | None) -> Ranked:
         terms = " ".join(self.terms.tokens(query))
