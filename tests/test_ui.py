@@ -405,8 +405,11 @@ AXE_TAGS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a"
 def _serious_violations(page) -> list[str]:
     from axe_playwright_python.sync_playwright import Axe
 
-    # An output that is still being updated is drawn at opacity 0.2 (Gradio's .pending): axe would measure that
-    page.wait_for_function("() => !document.querySelector('.pending')", timeout=30_000)
+    # An output that is still being updated is drawn at opacity 0.2 (Gradio's .pending), and fades back in over
+    # 0.15 s after it: axe would measure the translucent text. Wait until nothing is pending or fading.
+    page.wait_for_function("""() => !document.querySelector('.pending') &&
+        ![...document.querySelectorAll('[data-testid="markdown-wrapper"]')]
+            .some(e => parseFloat(getComputedStyle(e).opacity) < 1)""", timeout=30_000)
 
     result = Axe().run(page, options=AXE_TAGS).response
     return [f"{v['id']}: {[n['target'] for n in v['nodes']][:3]}" for v in result["violations"]
