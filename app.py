@@ -25,7 +25,6 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from assistant.assistant import Assistant  # noqa: E402
 from assistant.store import IndexError_, current_version  # noqa: E402
-from assistant.ui import launch  # noqa: E402
 
 
 def update_index(assistant: Assistant) -> None:
@@ -59,6 +58,10 @@ def main() -> int:
                   "No usable index; the app does not start.", file=sys.stderr)
             return 2
         print("De app gebruikt de vorige index. / Serving the previous index.", file=sys.stderr)
+    # The model and index load on the other core while Gradio is imported (~2.5 s on 2 cores)
+    assistant.start_warm_up()
+    from assistant.ui import launch
+
     print(f"Vraagbaak draait op http://{assistant.settings.host}:{assistant.settings.port}", file=sys.stderr)
     launch(assistant)
     return 0

@@ -49,6 +49,7 @@ class Assistant:
         self._doc_texts: OrderedDict[tuple[str, str], str] = OrderedDict()  # (index version, doc) -> text
         self._sentence_vectors: OrderedDict[str, object] = OrderedDict()
         self.ready = False  # model and index loaded (warm_up); the chat says so while it is not
+        self._warming: threading.Thread | None = None
 
     @classmethod
     def for_corpus(cls, corpus_dir: Path | None = None, index_dir: Path | None = None, **overrides) -> "Assistant":
@@ -114,6 +115,15 @@ class Assistant:
             yield version
         finally:
             version.release()
+
+    def start_warm_up(self) -> None:
+        """warm_up in a thread, once. The app starts it before it imports Gradio: loading the tokenizer
+        (SentencePiece) and the ONNX model release the GIL, so they run next to that import on the other core
+        (docs/performance.md)."""
+        with self._lock:
+            if self._warming is None:
+                self._warming = threading.Thread(target=self.warm_up, name="opwarmen", daemon=True)
+                self._warming.start()
 
     def warm_up(self) -> None:
         """Load the model and open the index before the first question needs them (the app does this at

@@ -2,8 +2,8 @@
 
 The sentence-transformers folder is exported once (torch.onnx, TorchScript exporter) with mean pooling and
 L2 normalisation inside the graph, so the ONNX model gives the same vectors as sentence-transformers
-(cosine ≥ 0.999 is checked at export and in tests/test_model.py). Texts are tokenised with `tokenizers`
-from the folder's tokenizer.json. Why: importing torch + transformers + sentence-transformers takes ~7 s
+(cosine ≥ 0.999 is checked at export and in tests/test_model.py). Texts are tokenised as the folder's
+tokenizer.json says (`tokenizing.py`). Why: importing torch + transformers + sentence-transformers takes ~7 s
 and ~700 MB, and a short query runs 2–3× faster in ONNX Runtime on 2 cores (docs/performance.md).
 """
 from __future__ import annotations
@@ -15,6 +15,8 @@ import threading
 from pathlib import Path
 
 import numpy as np
+
+from . import tokenizing
 
 log = logging.getLogger(__name__)
 ONNX_NAME = "model.onnx"
@@ -170,13 +172,10 @@ class OnnxEncoder:
 
     def __init__(self, model_folder: Path, onnx_path: Path, threads: int = 0, batch_size: int = 16):
         import onnxruntime
-        from tokenizers import Tokenizer
 
         config = _json(model_folder / "sentence_bert_config.json")
-        self.tokenizer = Tokenizer.from_file(str(model_folder / "tokenizer.json"))
-        self.tokenizer.enable_truncation(int(config.get("max_seq_length", 512)))
-        self.tokenizer.no_padding()
-        self.pad_id = self.tokenizer.token_to_id("<pad>") or 0
+        self.tokenizer = tokenizing.load(model_folder, onnx_path.parent, int(config.get("max_seq_length", 512)))
+        self.pad_id = self.tokenizer.pad_id
         options = onnxruntime.SessionOptions()
         options.intra_op_num_threads = threads or os.cpu_count() or 1
         options.inter_op_num_threads = 1
@@ -202,14 +201,14 @@ class OnnxEncoder:
     def encode(self, texts: list[str]) -> np.ndarray:
         encodings = self.tokenizer.encode_batch(texts)
         out: list[np.ndarray] = [None] * len(texts)  # type: ignore[list-item]
-        for rows in self._batches([len(e.ids) for e in encodings]):
+        for rows in self._batches([len(e) for e in encodings]):
             batch = [encodings[i] for i in rows]
-            longest = max(len(e.ids) for e in batch)
+            longest = max(len(e) for e in batch)
             ids = np.full((len(batch), longest), self.pad_id, dtype=np.int64)
             mask = np.zeros((len(batch), longest), dtype=np.int64)
             for row, e in enumerate(batch):
-                ids[row, : len(e.ids)] = e.ids
-                mask[row, : len(e.ids)] = 1
+                ids[row, : len(e)] = e
+                mask[row, : len(e)] = 1
             vectors = self.session.run(None, {"input_ids": ids, "attention_mask": mask})[0]
             for row, i in enumerate(rows):
                 out[i] = vectors[row]

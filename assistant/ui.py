@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import logging
 import tempfile
-import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -422,8 +421,7 @@ def launch(assistant: Assistant, **kwargs) -> None:
                 app_kwargs=app_kwargs(assistant),
                 theme=theme(), footer_links=[], prevent_thread_lock=True,
                 max_file_size=int(assistant.settings.max_file_mb * 1e6), **kwargs)
-    # The model and index load (~1.3 s) while the browser renders the page: started before the page was
-    # built, they held it up (both need the GIL), and the first question does not wait for them now that
-    # sentence vectors are stored. A question that comes earlier is told so (docs/performance.md).
-    threading.Thread(target=assistant.warm_up, name="opwarmen", daemon=True).start()
+    # app.py has started this before importing Gradio; any other caller loads the model and index now, while
+    # the browser renders the page. A question that comes earlier is told so.
+    assistant.start_warm_up()
     demo.block_thread()

@@ -171,3 +171,84 @@ def test_stored_sentence_vectors_score_like_vectors_computed_at_question_time(sm
     assert (ours * fresh).sum(1).min() >= 0.9999
     query = a.embedder.embed_query(question)
     assert np.abs(ours @ query - fresh @ query).max() < 0.002
+
+
+def _corpus_lines() -> list[str]:
+    root = Path(__file__).parent.parent / "corpus"
+    return [line for path in sorted(root.rglob("*.md")) for line in path.read_text().splitlines() if line.strip()]
+
+
+def test_sentencepiece_gives_the_ids_of_tokenizer_json(model_dir):
+    """The ONNX encoder tokenises with SentencePiece (it loads in ~0.5 s with the GIL released, against
+    ~0.9 s holding it): the ids must be those of `tokenizers` on the same tokenizer.json, for Dutch text,
+    the corpus, edge cases of white space and normalisation, over-long text and random Unicode."""
+    from assistant import tokenizing
+    from assistant.onnx_encoder import ensure_exported
+
+    folder = Path(resolve_model_path(Settings(model_dir=model_dir)))
+    onnx_dir = ensure_exported(folder).parent
+    ours = tokenizing.load(folder, onnx_dir, 512)
+    assert isinstance(ours, tokenizing.SentencePieceTokenizer)
+    reference = tokenizing.HuggingFaceTokenizer(folder / "tokenizer.json", 512)
+    texts = TEXTS + _corpus_lines() + tokenizing.check_texts() + ["query: " + t for t in TEXTS[:50]]
+    assert len(texts) > 1000
+    assert ours.encode_batch(texts) == reference.encode_batch(texts)
+    assert ours.pad_id == reference.pad_id
+    assert max(len(ids) for ids in ours.encode_batch(texts)) == 512  # truncated like tokenizers
+
+
+def test_tokenizer_falls_back_to_tokenizers_where_sentencepiece_cannot_copy_it(tmp_path, model_dir, caplog):
+    """A WordLevel tokenizer (no Unigram) and a damaged SentencePiece file both give `tokenizers`, with the
+    same ids; a failed conversion is remembered, not redone at every start."""
+    from tokenizers import Tokenizer, models, pre_tokenizers
+
+    from assistant import tokenizing
+    from assistant.onnx_encoder import ensure_exported
+
+    word_level = tmp_path / "wordlevel"
+    word_level.mkdir()
+    tok = Tokenizer(models.WordLevel({"<pad>": 0, "<unk>": 1, "hallo": 2}, unk_token="<unk>"))
+    tok.pre_tokenizer = pre_tokenizers.Whitespace()
+    tok.save(str(word_level / "tokenizer.json"))
+    first = tokenizing.load(word_level, word_level / "onnx", 16)
+    assert isinstance(first, tokenizing.HuggingFaceTokenizer) and first.encode_batch(["hallo x"]) == [[2, 1]]
+    stamp = word_level / "onnx" / tokenizing.STAMP_NAME
+    assert json.loads(stamp.read_text())["same_ids"] is False
+    written = stamp.stat().st_mtime_ns
+    assert isinstance(tokenizing.load(word_level, word_level / "onnx", 16), tokenizing.HuggingFaceTokenizer)
+    assert stamp.stat().st_mtime_ns == written
+
+    folder = Path(resolve_model_path(Settings(model_dir=model_dir)))
+    copy = tmp_path / "damaged"
+    copy.mkdir()
+    for name in (tokenizing.SPM_NAME, tokenizing.WORDS_NAME, tokenizing.STAMP_NAME):
+        (copy / name).write_bytes((ensure_exported(folder).parent / name).read_bytes())
+    (copy / tokenizing.SPM_NAME).write_bytes(b"kapot")
+    fallback = tokenizing.load(folder, copy, 512)
+    assert isinstance(fallback, tokenizing.HuggingFaceTokenizer)
+    assert "SentencePiece-tokenizer niet bruikbaar" in caplog.text
+    assert fallback.encode_batch(TEXTS[:5]) == tokenizing.load(folder, ensure_exported(folder).parent,
+                                                               512).encode_batch(TEXTS[:5])
+
+
+def test_app_loads_the_model_before_it_imports_gradio(small_assistant):
+    """python app.py starts loading the model and index, then imports Gradio: the loads release the GIL and
+    run on the other core (docs/performance.md). Recorded in a child process with the UI replaced."""
+    import subprocess
+    import sys
+
+    s = small_assistant.settings
+    code = ("import sys, types; from assistant.assistant import Assistant\n"
+            "order = []\n"
+            "Assistant.start_warm_up = lambda self: order.append(('warm-up', 'gradio' in sys.modules))\n"
+            "ui = types.ModuleType('assistant.ui')\n"
+            "ui.launch = lambda assistant: order.append(('launch', True))\n"
+            "sys.modules['assistant.ui'] = ui\n"
+            "import app; app.main(); print(order)")
+    env = dict(os.environ, VRAAGBAAK_CORPUS_DIR=str(s.corpus_dir), VRAAGBAAK_INDEX_DIR=str(s.index_dir),
+               VRAAGBAAK_MODEL_DIR=str(s.model_dir))
+    root = Path(__file__).parent.parent
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300, env=env,
+                         cwd=root)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.strip().splitlines()[-1] == "[('warm-up', False), ('launch', True)]"
