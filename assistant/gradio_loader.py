@@ -7,13 +7,19 @@ it costs 1–2 s of the 4–6 s import on 2 cores (docs/performance.md, session 
 site-packages. The app needs neither, so the function is replaced by a no-op the moment its module has run,
 before any component class is defined. Everything else in Gradio is untouched. Should a Gradio version no
 longer have the function, the import simply takes its normal time.
+
+pandas (with pyarrow: ~0.5 s and ~60 MB) is imported by Gradio for its Dataframe and plot components and for
+hashing cache keys, none of which Vraagbaak uses. Until some code reads an attribute of it, `pandas` is a
+stand-in module; the first attribute read imports the real pandas, which then serves every reader.
 """
 from __future__ import annotations
 
+import importlib
 import importlib.abc
 import importlib.util
 import os
 import sys
+import threading
 from types import ModuleType
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
@@ -45,9 +51,35 @@ class _SkipStubWriter(importlib.abc.MetaPathFinder):
         return spec
 
 
+class OnFirstUse(ModuleType):
+    """Stands in for a module until an attribute of it is read (`__getattr__` only runs for names the
+    stand-in lacks). Then the real module is imported, takes its place in sys.modules, and its names are
+    copied into the stand-in for those who hold it already."""
+
+    _lock = threading.RLock()
+
+    def __getattr__(self, name: str):
+        with OnFirstUse._lock:
+            if sys.modules.get(self.__name__) is self:
+                del sys.modules[self.__name__]
+                real = importlib.import_module(self.__name__)
+                self.__dict__.update(real.__dict__)
+        try:
+            return self.__dict__[name]
+        except KeyError:
+            raise AttributeError(f"module {self.__name__!r} has no attribute {name!r}") from None
+
+
+def defer(name: str) -> None:
+    """Let `name` be imported on first use, where it has not been imported yet and is installed."""
+    if name not in sys.modules and importlib.util.find_spec(name) is not None:
+        sys.modules[name] = OnFirstUse(name)
+
+
 def import_gradio() -> ModuleType:
     if "gradio" not in sys.modules:
         sys.meta_path.insert(0, _SkipStubWriter())
+        defer("pandas")
     import gradio
 
     return gradio
