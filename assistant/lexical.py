@@ -137,6 +137,17 @@ def document_tokens(texts: list[str], split_compounds: bool = True,
     return out
 
 
+_RESTORED_VOWEL = re.compile(r"^(.*[^aeiou])(aa|ee|oo|uu)([^aeiou]+)$")
+
+
+def prefix_forms(token: str) -> list[str]:
+    """The stem, and where the Dutch stemmer doubled a vowel to restore an open syllable ("sensoren" ->
+    "sensoor", as "bomen" -> "boom") also the form without it ("sensor"): a compound is built on the
+    short form ("sensordata"). Used only as the start of longer words, for words that are no term."""
+    match = _RESTORED_VOWEL.match(token)
+    return [token] if not match else [token, match[1] + match[2][0] + match[3]]
+
+
 class QueryTerms:
     """A question's BM25 terms against the terms a version has indexed. A word that is not indexed at all
     also matches the indexed terms it is the start of (at most MAX_EXPANSIONS)."""
@@ -153,7 +164,7 @@ class QueryTerms:
         expanded = list(tokens)
         for token in tokens:
             if len(token) >= MIN_QUERY_PREFIX and token not in self.known:
-                expanded += self._starting_with(token)
+                expanded += [term for form in prefix_forms(token) for term in self._starting_with(form)]
         return list(dict.fromkeys(expanded))
 
     def indexed(self, text: str) -> list[str]:

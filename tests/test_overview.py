@@ -1,7 +1,7 @@
 """Overview questions ("Welke gemeenten …?") list every fitting document with one quote each; filters apply."""
 import pytest
 
-from assistant.answering import is_overview
+from assistant.answering import about_subject, is_overview
 from assistant.assistant import Assistant
 from assistant.settings import Settings
 
@@ -34,6 +34,9 @@ def test_overview_questions_are_recognised():
     assert is_overview("Welke gemeenten gebruiken data om zwerfafval aan te pakken?")
     assert is_overview("Noem de projecten die over jeugd gaan.")
     assert not is_overview("Hoe pakt Zwolle zwerfafval aan?")
+    assert is_overview("Welke andere grote gemeenten gebruiken sensoren?")
+    # the question asks for a role; "projecten" is only where
+    assert not is_overview("Welke rol speelde de functionaris gegevensbescherming bij de projecten?")
 
 
 def test_every_fitting_document_is_listed_once(overview):
@@ -117,3 +120,27 @@ def test_an_overview_of_something_no_document_mentions_finds_nothing(overview):
     assert not answer.found and answer.citations == []
     listed = overview.ask("Welke gemeenten gebruiken sensoren?")  # sensordata (Utrecht afval), sensoren (parkeren)
     assert {c.doc for c in listed.citations} <= {"afval-utrecht.md", "parkeren-utrecht.md"} and listed.found
+
+
+def test_a_word_that_most_documents_hold_does_not_make_them_fit(tmp_path, embedder):
+    """"Welke gemeenten gebruiken sensoren?": every case "gebruikt data", one uses sensordata (the stemmer
+    makes "sensoor" of "sensoren"; the compound is built on "sensor"). Only that one is listed."""
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    texts = {"drukte.md": ("Drukte", "Utrecht", "Utrecht gebruikt sensordata om de drukte in de binnenstad te meten."),
+             "wmo.md": ("Wmo-model", "Dordrecht", "Dordrecht gebruikt data om de vraag naar Wmo-hulp te voorspellen."),
+             "schuld.md": ("Schulden", "Zwolle", "Zwolle gebruikt data om schulden van inwoners vroeg te zien."),
+             "jeugd.md": ("Jeugd", "Enschede", "Enschede gebruikt data om jeugdhulp beter te plannen."),
+             "afval.md": ("Afval", "Tilburg", "Tilburg gebruikt data van meldingen om zwerfafval op te ruimen.")}
+    for name, (title, gemeente, text) in texts.items():
+        (corpus / name).write_text(f"---\ntitle: {title}\ngemeente: {gemeente}\n---\n\n# {title}\n\n{text}\n",
+                                   encoding="utf-8")
+    assistant = Assistant(Settings(corpus_dir=corpus, index_dir=tmp_path / "i",
+                                   model_dir=embedder.settings.model_dir), embedder)
+    assistant.build_index()
+    question = "Welke gemeenten gebruiken sensoren?"
+    hits = assistant.search(question, k=10)
+    assert len({h.chunk.doc for h in hits}) == 5
+    assert about_subject(question, hits, assistant.settings.overview_subject_share) == {"drukte.md"}
+    answer = assistant.ask(question)
+    assert [c.doc for c in answer.citations] == ["drukte.md"], answer.answer

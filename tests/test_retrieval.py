@@ -94,11 +94,14 @@ def test_compound_part_finds_the_whole_word(tmp_path, embedder):
     (corpus / "monitor.md").write_text("De woningbouwmonitor telt elk kwartaal de opgeleverde huizen.\n")
     (corpus / "schuld.md").write_text("Inwoners met geldzorgen krijgen schuldhulpverlening van het wijkteam.\n")
     (corpus / "ander.md").write_text("De bibliotheek is op zondag gesloten.\n")
+    (corpus / "drukte.md").write_text("De drukte in het centrum wordt gemeten met sensordata.\n")
     assistant = Assistant(Settings(corpus_dir=corpus, index_dir=tmp_path / "i",
                                    model_dir=embedder.settings.model_dir), embedder)
     assistant.build_index()
     assert ranked_docs(assistant, "woningbouw", "bm25", k=1) == ["monitor.md"]
     assert ranked_docs(assistant, "schuldhulp", "bm25", k=1) == ["schuld.md"]
+    # the stemmer restores the open syllable of "sensoren" ("sensoor"); the compound is built on "sensor"
+    assert ranked_docs(assistant, "sensoren", "bm25", k=1) == ["drukte.md"]
     off = Assistant(assistant.settings.with_(compound_splitting=False, index_dir=tmp_path / "zonder"), embedder)
     off.build_index()
     assert ranked_docs(off, "woningbouw", "bm25", k=1) != ["monitor.md"]
