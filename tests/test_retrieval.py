@@ -237,6 +237,27 @@ def test_bm25_read_with_numpy_scores_as_bm25s_does(permits):
     assert ours.scores(RARE_TERM_QUESTION).max() > 0
 
 
+def test_bm25_top_rows_are_those_of_all_scores(permits):
+    """`top` ranks only the postings where few rows hold a query term, and all rows where most do: both give
+    the k best rows of the full score vector, equal scores by row, within `rows` and the allowed mask."""
+    from assistant.lexical import LexicalIndex
+
+    index = LexicalIndex.load(permits.index.folder / "lexical")
+    rows = index.num_docs
+    rng = np.random.default_rng(7)
+    allowed = rng.random(rows) < 0.5
+    common = " ".join(index.vocab)  # every term: most rows hold one, the path over all rows
+    for question in (RARE_TERM_QUESTION, "vergunning bouwen woningen", "afval parkeren binnenstad", common, "zzz"):
+        for k, limit, mask in ((1, rows, None), (3, rows, None), (50, rows, None), (3, rows - 2, None),
+                               (3, rows, allowed)):
+            scores = index.scores(question)[:limit]
+            if mask is not None:
+                scores = np.where(mask, scores, 0)
+            expected = [(int(r), float(scores[r])) for r in np.lexsort((np.arange(limit), -scores))[:k]
+                        if scores[r] > 0]
+            assert index.top(question, k, limit, mask) == expected, (question[:40], k, limit)
+
+
 @pytest.mark.parametrize("vectors, graph", [("float16", False), ("sq8", False), ("sq8", True)])
 def test_quantised_vectors_rank_and_score_as_float32(permits, tmp_path, vectors, graph):
     """float16 / 8-bit vectors in memory, exact float32 cosines for the candidates (mapped from disk): the same

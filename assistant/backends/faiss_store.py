@@ -112,16 +112,7 @@ class FaissBackend:
         return self.lexical.terms.indexed(text)
 
     def bm25(self, query: str, k: int, allowed: Allowed | None) -> Ranked:
-        scores = self.lexical.scores(query)[: self.rows]
-        mask = self._mask(allowed)
-        if mask is not None:
-            scores = np.where(mask, scores, 0.0)
-        k = min(k, int(np.count_nonzero(scores)))
-        if k <= 0:
-            return []
-        top = np.argpartition(-scores, k - 1)[:k]
-        top = top[np.argsort(-scores[top], kind="stable")]
-        return [(int(r), float(scores[r])) for r in top]
+        return self.lexical.top(query, k, self.rows, self._mask(allowed))
 
     def vectors(self, rows: list[int]) -> dict[int, np.ndarray]:
         if self.exact is not None:
