@@ -99,8 +99,12 @@ def targets(result: dict) -> str:
     if "cli" in result:
         rows.append(("verse python -m assistant ask", result["cli"]["median_s"], "s", 2.5, False))
     if r1m:
-        rows += [(f"1M: search p50 ({r1m.get('vectors', 'float32')})", r1m["search"]["total"]["p50"], "ms", 25, False),
-                 ("1M: RSS na de vragen", r1m["rss_mb_after_questions"], "MB", 2500, False)]
+        rows += [(f"1M: search p50 ({r1m.get('vectors', 'float32')}), eerste keer na het laden",
+                  r1m["search"]["total"]["p50"], "ms", 25, False)]
+        if "search_again" in r1m:
+            rows.append(("1M: search p50, dezelfde vragen nog eens", r1m["search_again"]["total"]["p50"], "ms", 25,
+                         False))
+        rows.append(("1M: RSS na de vragen", r1m["rss_mb_after_questions"], "MB", 2500, False))
     if "throughput" in result:
         e = result["throughput"]["embedding"]
         engine = "torch_bfloat16" if amx and "torch_bfloat16_per_s" in e else "onnx_float32"
