@@ -143,7 +143,7 @@ def test_a_question_imports_no_torch(small_assistant):
 
 
 def test_onnx_export_is_reused_and_redone_for_new_weights(model_dir):
-    from assistant.onnx_encoder import ensure_exported, exported
+    from assistant.onnx_encoder import EXPORT_FORMAT, ensure_exported, exported
 
     folder = Path(resolve_model_path(Settings(model_dir=model_dir)))
     path = ensure_exported(folder)
@@ -151,7 +151,7 @@ def test_onnx_export_is_reused_and_redone_for_new_weights(model_dir):
     assert ensure_exported(folder) == path and path.stat().st_mtime_ns == stamp  # reused
     stamp_file = folder / "onnx" / "stamp.json"
     saved = stamp_file.read_text()
-    stamp_file.write_text(saved.replace('"format": 1', '"format": 0'))  # an export from older code
+    stamp_file.write_text(saved.replace(f'"format": {EXPORT_FORMAT}', '"format": 0'))  # from older code
     assert exported(folder) is None
     stamp_file.write_text(saved)
 
