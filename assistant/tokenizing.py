@@ -17,6 +17,7 @@ import json
 import logging
 import os
 import random
+import re
 from pathlib import Path
 
 log = logging.getLogger(__name__)
@@ -24,7 +25,7 @@ log = logging.getLogger(__name__)
 SPM_NAME = "tokenizer.spm"
 WORDS_NAME = "tokenizer-words.json"  # tokenizer.json without its vocabulary: normaliser and word splitter
 STAMP_NAME = "tokenizer-spm.json"
-FORMAT = 1
+FORMAT = 2  # bump when the written files or their check change: they are written again
 
 
 class HuggingFaceTokenizer:
@@ -54,6 +55,11 @@ class SentencePieceTokenizer:
         self._pieces = sentencepiece.SentencePieceProcessor(model_file=str(folder / SPM_NAME))
         self._before, self._after = _template(spec)
         self._room = max_length - len(self._before) - len(self._after)
+        # "<s>" or "<unk>" typed in a text is that token for `tokenizers` (a piece of score 0 in its vocabulary);
+        # in SentencePiece they are control pieces that text never gives, so they are cut out here
+        self._literal_ids = {piece: self._pieces.piece_to_id(piece) for piece in _special_pieces(spec)
+                             if self._pieces.id_to_piece(self._pieces.piece_to_id(piece)) == piece}
+        self._literal = re.compile("|".join(map(re.escape, sorted(self._literal_ids, key=len, reverse=True))))
         pad = self._pieces.piece_to_id("<pad>")
         self.pad_id = pad if self._pieces.id_to_piece(pad) == "<pad>" else 0  # as HuggingFaceTokenizer
 
@@ -64,7 +70,13 @@ class SentencePieceTokenizer:
         normalized = self._words.normalizer.normalize_str(text) if self._words.normalizer else text
         # the words start with "▁", where SentencePiece splits them again: joined, they take one call
         words = "".join(word for word, _ in self._words.pre_tokenizer.pre_tokenize_str(normalized))
-        return self._before + self._pieces.encode(words)[: self._room] + self._after
+        ids: list[int] = []
+        start = 0
+        for literal in self._literal.finditer(words) if self._literal_ids else ():
+            ids += self._pieces.encode(words[start:literal.start()]) + [self._literal_ids[literal.group()]]
+            start = literal.end()
+        ids += self._pieces.encode(words[start:])
+        return self._before + ids[: self._room] + self._after
 
 
 def load(model_folder: Path, spm_folder: Path, max_length: int):
@@ -134,18 +146,27 @@ def _template(spec: dict) -> tuple[list[int], list[int]]:
     return before, after
 
 
+def _special_pieces(spec: dict) -> set[str]:
+    """The pieces that are no text: the unknown piece, the template's tokens and <pad> (where the vocabulary
+    has them)."""
+    model = spec["model"]
+    specials = {token for part in spec["post_processor"]["special_tokens"].values() for token in part["tokens"]}
+    unknown = model["vocab"][model["unk_id"]][0] if model.get("unk_id") is not None else "<unk>"
+    return specials | {"<pad>", unknown}
+
+
 def _write(spec: dict, folder: Path) -> None:
     from sentencepiece import sentencepiece_model_pb2 as pb
 
     model = spec["model"]
     proto = pb.ModelProto()
-    specials = {token for part in spec["post_processor"]["special_tokens"].values() for token in part["tokens"]}
+    specials = _special_pieces(spec)
     for index, (piece, score) in enumerate(model["vocab"]):
         entry = proto.pieces.add()
         entry.piece, entry.score = piece, score
         if index == model.get("unk_id"):
             entry.type = pb.ModelProto.SentencePiece.UNKNOWN
-        elif piece in specials or piece == "<pad>":
+        elif piece in specials:
             entry.type = pb.ModelProto.SentencePiece.CONTROL
         else:
             entry.type = pb.ModelProto.SentencePiece.NORMAL
@@ -176,7 +197,8 @@ def check_texts() -> list[str]:
              "passage: De gemeente 's-Hertogenbosch voorspelt met het Wmo-model de zorgvraag tot 2030 (€ 2,5 mln).",
              "", " ", "  twee  spaties ", "\tTab\nregel\r\n", "ﬁets ① ² Ⅻ ǅ e\u0301", "x\u2581y", "\ufeffbom",
              "😀 emoji 😀😀 中文字符 العربية", "a\u0001b\u007f", "‘aanhalingstekens’ “dubbel” …", "\u00a0nbsp\u00a0",
-             "UPPER lower MiXeD 12.345,67 2021-2024 www.voorbeeld.nl/pad?q=1", "woord " * 700, "x" * 3000]
+             "UPPER lower MiXeD 12.345,67 2021-2024 www.voorbeeld.nl/pad?q=1", "woord " * 700, "x" * 3000,
+             "a <s> b </s> c <pad> d <unk>", "x<unk>y", "<s>", "</s></s>", "html <s>doorgestreept</s> <p>alinea</p>"]
     rng = random.Random(17)
     ranges = [(32, 126), (0xA0, 0x2FFF), (0x1F300, 0x1F6FF), (0, 31), (0x4E00, 0x4FFF)]
     noise = ["".join(chr(rng.randint(*rng.choice(ranges))) for _ in range(rng.randint(0, 40))) for _ in range(600)]
