@@ -281,8 +281,11 @@ class AnswerBuilder:
         self.is_verbatim = is_verbatim  # (doc path, quote) -> does the document hold this exact text?
         self.embed_sentences = embed_sentences  # (question, sentences) -> cosine per sentence
 
-    def score(self, question: str, hits: list[Hit], limit: int | None = None) -> list[list[Evidence]]:
-        """Every sentence of the candidate passages, scored: one model call for all of them."""
+    def score(self, question: str, hits: list[Hit], limit: int | None = None,
+              by_rank: bool = True) -> list[list[Evidence]]:
+        """Every sentence of the candidate passages, scored: one model call for all of them. by_rank: a
+        passage's retrieval rank counts a little (PASSAGE_PRIOR); not when the passages were found for
+        another text than this question (a follow-up's focus)."""
         per_hit = [chunk_sentences(h.chunk) for h in hits[: limit or self.candidates]]
         flat = [s for sentences in per_hit for s in sentences]
         if not flat:
@@ -293,7 +296,7 @@ class AnswerBuilder:
         kind = wanted_kind(question)
         retrieval = [h.score for h in hits[: len(per_hit)]]
         low, span = min(retrieval), max(retrieval) - min(retrieval)
-        prior = [self.PASSAGE_PRIOR * ((r - low) / span if span > 0 else 1.0) for r in retrieval]
+        prior = [self.PASSAGE_PRIOR * ((r - low) / span if span > 0 else 1.0) * by_rank for r in retrieval]
         owners = [i for i, sentences in enumerate(per_hit) for _ in sentences]
         for s, d, lx, owner in zip(flat, dense, lexical, owners):
             s.dense, s.lexical = float(d), float(lx)
@@ -315,14 +318,18 @@ class AnswerBuilder:
                 or best_passage >= c.passage_threshold
                 or (best_lexical >= c.lexical_threshold and best_passage >= c.lexical_floor))
 
-    def build(self, question: str, hits: list[Hit]) -> Answer:
+    def build(self, question: str, hits: list[Hit], focus: str | None = None) -> Answer:
+        """focus: what a follow-up asks itself ("wat heeft dat opgeleverd?"). Whether anything is found is
+        judged on `question` (with the earlier subject); which sentences answer, on the focus alone."""
         evidence = self.score(question, hits)
         if not self.is_found(question, hits, evidence):
             return self._nothing_found(question, hits)
+        if focus:  # every passage of the follow-up's documents, whatever its rank for the earlier question
+            evidence = self.score(focus, hits)
         ranked = sorted(((max(s.score for s in group), i) for i, group in enumerate(evidence) if group),
                         key=lambda item: (-item[0], item[1]))
         best = ranked[0][0]
-        kind = wanted_kind(question)
+        kind = wanted_kind(focus or question)
         citations: list[Citation] = []
         for score, i in ranked:
             if len(citations) == self.max_quotes or score < best - self.quote_margin:

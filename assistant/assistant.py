@@ -15,7 +15,7 @@ from .absent_names import absent_names, notice as absence_notice
 from .answering import NOTHING_FOUND, AnswerBuilder, is_english, is_overview, quote_found_in
 from .cleaning import collapse_whitespace
 from .embedding import Embedder
-from .followup import names_a_subject, searched_as
+from .followup import asks_something_of_its_own, names_a_subject, own_part, searched_as
 from .memo import filters_line
 from .indexing import IndexReport, Indexer, chunker_settings, stale_files
 from .retrieval import search as run_search
@@ -38,6 +38,15 @@ def index_dir_for(settings: Settings, corpus_dir: Path | None, index_dir: Path |
         store = "" if settings.store == DEFAULT_STORE else f"-{settings.store}"  # the stores never share a folder
         return settings.index_dir / "by-corpus" / f"{resolved.name}-{digest}{store}"
     return settings.index_dir
+
+
+SUBJECT_SHARE = 0.9  # a follow-up is about every document whose passage scores this share of the best one
+SUBJECT_PASSAGES = 12  # the passages of those documents whose sentences a follow-up's answer is chosen from
+NOTHING_FOUND_IN = "In {titles} heb ik niets gevonden dat uw vraag beantwoordt."
+
+
+def _titles(index: IndexVersion, docs: list[str]) -> str:
+    return ", ".join(f"„{index.documents[d].title}”" for d in docs)
 
 
 class Assistant:
@@ -160,9 +169,20 @@ class Assistant:
         question = question[: s.max_question_chars]
         previous = [p[: s.max_question_chars] for p in previous]
         query = searched_as(question, previous)
+        subject: list[str] = []
         with self.snapshot() as index:
-            answer = self._answer(index, question, query, filters, mode, k, timings)
-            if not answer.found and previous and query == question and not names_a_subject(question):
+            if query != question and asks_something_of_its_own(question) and not (filters or {}).get("doc"):
+                # "Wat heeft dat project opgeleverd?": the conversation says which document, the question what
+                # to find in it; searched together, the earlier question's words chose the sentences
+                subject = self._subject_documents(index, query, filters, mode)
+            if subject:
+                answer = self._answer(index, question, query, {**(filters or {}), "doc": subject}, mode,
+                                      k, timings, focus=own_part(question))
+                if not answer.found:  # the documents nearest to the question are those it was limited to
+                    answer.answer, answer.nearest_documents = NOTHING_FOUND_IN.format(titles=_titles(index, subject)), []
+            else:
+                answer = self._answer(index, question, query, filters, mode, k, timings)
+            if not answer.found and previous and query == question and not names_a_subject(question) and not subject:
                 # "Hoeveel wordt er voorgeschoten?" after a question about the Huishoudboekje: nothing on its own
                 # words, so it is read as a follow-up after all. "Hoeveel trok Utrecht uit voor Slim vegen?"
                 # names its own subject: glued to an earlier question it found a sum for something else.
@@ -176,15 +196,26 @@ class Assistant:
             # "Welke projecten heeft Eindhoven gedaan?": a list of every other gemeente's projects answers nothing
             answer = Answer(question, False, NOTHING_FOUND, [], [])
         answer.question, answer.searched_as, answer.filters = question, query, dict(filters or {})
-        answer.index_version, answer.absent_names = index.version, absent
-        scope = [f"Gezocht op: „{query}”"] if query != question else []
+        answer.index_version, answer.absent_names, answer.searched_in = index.version, absent, subject
+        scope = ([f"Vervolgvraag over {_titles(index, subject)} (gevonden met: „{query}”)"] if subject else
+                 [f"Gezocht op: „{query}”"] if query != question else [])
         scope += [filters_line(filters)] if filters else []
         scope += [absence_notice(answer.absent_names, answer.found)] if answer.absent_names else []
         if scope:
             answer.answer = "\n".join(scope) + f"\n\n{answer.answer}"
         return answer
 
-    def _answer(self, index: IndexVersion, question: str, query: str, filters, mode, k, timings) -> Answer:
+    def _subject_documents(self, index: IndexVersion, query: str, filters, mode) -> list[str]:
+        """The document(s) a follow-up is about: that of the best passage for the question with its earlier
+        subject, and any other among the first three whose passage scores almost as well."""
+        hits = self._search(index, query, k=3, filters=filters, mode=mode)
+        if not hits:
+            return []
+        best = hits[0].score
+        return list(dict.fromkeys(h.chunk.doc for h in hits if h.score >= SUBJECT_SHARE * best))
+
+    def _answer(self, index: IndexVersion, question: str, query: str, filters, mode, k, timings,
+                focus: str | None = None) -> Answer:
         s = self.settings
         answer = None
         if is_overview(question):  # "Welke gemeenten …?": every fitting document, one quote each
@@ -201,7 +232,7 @@ class Assistant:
             hits = self._search(index, query, k=k or max(s.top_k, 5), filters=filters, mode=mode, timings=timings)
         if answer is None:
             with stage(timings, "answer"):
-                answer = self.answer_builder(index).build(query, hits)
+                answer = self.answer_builder(index).build(query, hits, focus)
         return answer
 
     def _named_facets(self, index: IndexVersion, question: str) -> dict[str, list[str]]:

@@ -52,5 +52,24 @@ def searched_as(question: str, previous: list[str] | tuple[str, ...] = (), force
     if names:  # "En in Rotterdam?": the new place replaces the places of the earlier question
         subject = CAPITALISED_NAME.sub("", subject)
         subject = re.sub(r"\s+", " ", subject).strip()
-    rest = _CONNECTIVE.sub("", question).strip()
+    rest = own_part(question)
     return f"{subject.rstrip('?. ')} — {rest}" if rest else subject
+
+
+def own_part(question: str) -> str:
+    """The question without the words that join it to the conversation ("En", "Maar", "Hoe zit het met")."""
+    return _CONNECTIVE.sub("", question.strip()).strip()
+
+
+def asks_something_of_its_own(question: str) -> bool:
+    """"Wat heeft dat project opgeleverd?" asks something new about the earlier subject; "En in Enschede?" or
+    "Sinds wanneer?" only moves the earlier question. A word of four letters or more that is no name, no
+    question word and no reference to the earlier subject makes the difference."""
+    rest = _REFERENCE.sub(" ", _CONNECTIVE.sub("", question))
+    rest = re.sub(r"\b[A-Z][\w'-]*", " ", rest)  # names, also the first word of the rest ("En Amsterdam?")
+    return any(len(w) >= 4 and w.lower() not in _QUESTION_WORDS | _OWN_WORDS_IGNORED for w in _WORD.findall(rest))
+
+
+_OWN_WORDS_IGNORED = {"sinds", "wanneer", "welke", "welk", "hoeveel", "waarom", "waar", "daar", "hier", "toen",
+                      "zijn", "waren", "heeft", "hebben", "had", "hadden", "wordt", "worden", "werd", "werden",
+                      "ook", "alleen", "dan", "nog", "echt"}

@@ -114,12 +114,14 @@ class Answer:
     filters: dict = field(default_factory=dict)  # the filters the question was asked with
     index_version: str = ""  # the one index version the whole answer was read from
     absent_names: list[str] = field(default_factory=list)  # names in the question that no document contains
+    searched_in: list[str] = field(default_factory=list)  # a follow-up's documents: the earlier subject
 
     def to_json(self) -> dict:
         return {"question": self.question, "found": self.found, "answer": self.answer,
                 "citations": [c.to_json() for c in self.citations],
                 "nearest_documents": list(self.nearest_documents), "searched_as": self.searched_as or self.question,
-                "index_version": self.index_version, "absent_names": list(self.absent_names)}
+                "index_version": self.index_version, "absent_names": list(self.absent_names),
+                "searched_in": list(self.searched_in)}
 
 
 @dataclass

@@ -41,3 +41,45 @@ def test_without_a_conversation_the_question_is_searched_as_it_is():
 def test_force_reads_any_question_as_a_follow_up():
     assert searched_as("Hoeveel kost de aanvraag?", [EARLIER]) == "Hoeveel kost de aanvraag?"
     assert "subsidie voor zonnepanelen" in searched_as("Hoeveel kost de aanvraag?", [EARLIER], force=True)
+
+
+@pytest.mark.parametrize("follow_up, own", [
+    ("En in Assen?", False), ("En Assen?", False), ("Sinds wanneer?", False),
+    ("Wat levert dat de bewoners op?", True), ("Hoe lang duurt de aanvraag daar?", True), ("Wie?", False),
+])
+def test_a_follow_up_that_asks_something_of_its_own(follow_up, own):
+    """"Wat levert dat op?" asks something new about the earlier subject; "En in Assen?" moves the earlier
+    question to another place and asks nothing of its own."""
+    from assistant.followup import asks_something_of_its_own
+
+    assert asks_something_of_its_own(follow_up) is own
+
+
+def test_a_follow_up_is_answered_from_the_earlier_subject_with_its_own_question(tmp_path, embedder):
+    """The conversation gives the document, the follow-up what to quote from it: glued to the earlier
+    question ("Hoe verdeelt Groningen …"), the earlier question's words chose the sentence on the lottery."""
+    from assistant.assistant import Assistant
+    from assistant.settings import Settings
+
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "zonnepanelen-groningen.md").write_text(
+        "---\ntitle: Zonnepanelen Groningen\ngemeente: Groningen\n---\n\n# Zonnepanelen Groningen\n\n"
+        "## Verdeling\n\nGroningen verdeelt de subsidie voor zonnepanelen door loting onder de aanvragers. "
+        "Wie wordt ingeloot, krijgt de subsidie voor zonnepanelen binnen zes weken.\n\n"
+        "## Resultaat\n\nDe regeling heeft 1.200 nieuwe daken met zonnepanelen opgeleverd.\n", encoding="utf-8")
+    (corpus / "warmtepompen-assen.md").write_text(
+        "---\ntitle: Warmtepompen Assen\ngemeente: Assen\n---\n\n# Warmtepompen Assen\n\n"
+        "Assen verdeelt de subsidie voor warmtepompen op volgorde van binnenkomst. "
+        "De regeling heeft 300 warmtepompen opgeleverd.\n", encoding="utf-8")
+    assistant = Assistant(Settings(corpus_dir=corpus, index_dir=tmp_path / "i",
+                                   model_dir=embedder.settings.model_dir), embedder)
+    assistant.build_index()
+    answer = assistant.ask("Wat heeft dat opgeleverd?", previous=[EARLIER])
+    assert answer.found and answer.searched_in == ["zonnepanelen-groningen.md"]
+    assert answer.to_json()["searched_in"] == ["zonnepanelen-groningen.md"]
+    assert {c.doc for c in answer.citations} == {"zonnepanelen-groningen.md"}
+    assert "1.200 nieuwe daken" in answer.citations[0].highlights[0], answer.answer
+    assert answer.answer.startswith("Vervolgvraag over „Zonnepanelen Groningen”")
+    moved = assistant.ask("En in Assen?", previous=[EARLIER])  # asks nothing of its own: searched as before
+    assert moved.searched_in == [] and moved.citations[0].doc == "warmtepompen-assen.md"
