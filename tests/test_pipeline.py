@@ -147,7 +147,8 @@ def test_cli_ask_follow_up_uses_the_earlier_question(cli_paths):
     assert out.returncode == 0, out.stderr
     data = json.loads(out.stdout)
     assert data["question"] == "En wanneer komen ze er?" and "laadpalen" in data["searched_as"]
-    assert data["found"] and data["answer"].startswith("Gezocht op: „")
+    # it asks something of its own ("wanneer komen"): answered from the earlier subject's document
+    assert data["found"] and data["answer"].startswith("Vervolgvraag over „") and data["searched_in"]
     assert "2027" in data["citations"][0]["quote"]
     alone = json.loads(run_cli("ask", "En wanneer komen ze er?", "--json", *cli_paths).stdout)
     assert alone["searched_as"] == alone["question"]

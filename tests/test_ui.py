@@ -292,7 +292,7 @@ def test_follow_up_in_the_chat_and_the_api_shows_what_was_searched(page, app):
 
     ask(page, "Komen er laadpalen voor deelauto's in de binnenstad?")
     ask(page, "En wanneer komen ze er?")
-    page.locator("#gesprek").get_by_text("Gezocht op:").wait_for(timeout=60_000)
+    page.locator("#gesprek").get_by_text("Vervolgvraag over").wait_for(timeout=60_000)
     assert "2027" in page.locator("#bronnen").inner_text()
     page.screenshot(path=str(ROOT / "docs/screenshots/vervolgvraag.png"), full_page=True)
     result = Client(app["url"], verbose=False).predict(
