@@ -42,6 +42,15 @@ def update_index(assistant: Assistant) -> None:
         print(f"  overgeslagen: {name}: {reason}", file=sys.stderr)
 
 
+def launch(assistant: Assistant) -> None:
+    """Serve the chat. The model and index start loading first: they release the GIL, so they load on the
+    other core while Gradio is imported (~2 s on 2 cores; docs/performance.md)."""
+    assistant.start_warm_up()
+    from assistant.ui import launch as serve
+
+    serve(assistant)
+
+
 def main() -> int:
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     assistant = Assistant()
@@ -58,10 +67,6 @@ def main() -> int:
                   "No usable index; the app does not start.", file=sys.stderr)
             return 2
         print("De app gebruikt de vorige index. / Serving the previous index.", file=sys.stderr)
-    # The model and index load on the other core while Gradio is imported (~2.5 s on 2 cores)
-    assistant.start_warm_up()
-    from assistant.ui import launch
-
     print(f"Vraagbaak draait op http://{assistant.settings.host}:{assistant.settings.port}", file=sys.stderr)
     launch(assistant)
     return 0

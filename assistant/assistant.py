@@ -179,7 +179,8 @@ class Assistant:
                 answer = self._answer(index, question, query, {**(filters or {}), "doc": subject}, mode,
                                       k, timings, focus=own_part(question))
                 if not answer.found:  # the documents nearest to the question are those it was limited to
-                    answer.answer, answer.nearest_documents = NOTHING_FOUND_IN.format(titles=_titles(index, subject)), []
+                    answer.answer = NOTHING_FOUND_IN.format(titles=_titles(index, subject))
+                    answer.nearest_documents = []
             else:
                 answer = self._answer(index, question, query, filters, mode, k, timings)
             if not answer.found and previous and query == question and not names_a_subject(question) and not subject:
