@@ -33,7 +33,7 @@ class Settings:
     # Example questions on the first screen, separated by "|": set them for your own documents
     # (tests/test_corpus.py checks that the default ones are answered from the shipped corpus).
     examples: str = ("Welke gemeenten gebruiken data om zwerfafval aan te pakken?|"
-                     "Wat zijn de belangrijkste succesfactoren volgens het rapport?|"
+                     "Wat zijn volgens het rapport de succesfactoren?|"
                      "Hoe pakt Zaanstad ondermijning aan met data?|"
                      "Hoe ver vooruit voorspelt het Wmo-model de zorgvraag?")
     chunk_words: int = 180  # target words per chunk; sentences are never cut

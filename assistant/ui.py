@@ -97,7 +97,10 @@ def collection_description(assistant: Assistant) -> str:
     domeinen = facets.get("domein", [])
     if domeinen:
         line += f", in {'de domeinen' if len(domeinen) > 1 else 'het domein'} {', '.join(domeinen)}"
-    return (line + ". Elk antwoord bestaat uit letterlijke citaten met titel, pagina en sectie. "
+    # a page number only exists in a PDF: a Markdown collection must not promise one
+    where = "titel, pagina en sectie" if pdfs == len(documents) else "titel en sectie (bij een PDF ook de pagina)" \
+        if pdfs else "titel en sectie"
+    return (line + f". Elk antwoord bestaat uit letterlijke citaten met {where}. "
             "De Vraagbaak geeft geen advies en schrijft geen eigen tekst: alleen wat in de documenten staat.")
 
 

@@ -52,6 +52,7 @@ def corpus_assistant(embedder, tmp_path_factory):
      "cases/06-monitor-veiligheid.md"),  # veiligheid
     ("Hoeveel beroepsschepen varen jaarlijks door Utrecht?", "cases/07-havenmeester-van-de-toekomst.md"),
     ("Wat zijn de belangrijkste succesfactoren volgens het rapport?", "rapport/onderzoek.md"),
+    ("Wat zijn volgens het rapport de succesfactoren?", "rapport/onderzoek.md"),  # the example on screen
     ("Welke gemeenten gebruiken data om zwerfafval aan te pakken?", "cases/01-slim-vegen.md"),  # the brief's example
 ])
 def test_ask_cites_the_right_document(corpus_assistant, question, doc):

@@ -144,3 +144,13 @@ def test_a_word_that_most_documents_hold_does_not_make_them_fit(tmp_path, embedd
     assert about_subject(question, hits, assistant.settings.overview_subject_share) == {"drukte.md"}
     answer = assistant.ask(question)
     assert [c.doc for c in answer.citations] == ["drukte.md"], answer.answer
+
+
+def test_first_screen_promises_a_page_only_where_there_are_pdfs(overview, small_assistant):
+    """A Markdown collection has no page numbers: the first screen must not promise them (user test)."""
+    from assistant.ui import collection_description
+
+    markdown_only = collection_description(overview)
+    assert "titel en sectie." in markdown_only and "pagina" not in markdown_only
+    with_pdf = collection_description(small_assistant)
+    assert "PDF" in with_pdf and "pagina" in with_pdf
