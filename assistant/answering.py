@@ -281,11 +281,8 @@ class AnswerBuilder:
         self.is_verbatim = is_verbatim  # (doc path, quote) -> does the document hold this exact text?
         self.embed_sentences = embed_sentences  # (question, sentences) -> cosine per sentence
 
-    def score(self, question: str, hits: list[Hit], limit: int | None = None,
-              by_rank: bool = True) -> list[list[Evidence]]:
-        """Every sentence of the candidate passages, scored: one model call for all of them. by_rank: a
-        passage's retrieval rank counts a little (PASSAGE_PRIOR); not when the passages were found for
-        another text than this question (a follow-up's focus)."""
+    def score(self, question: str, hits: list[Hit], limit: int | None = None) -> list[list[Evidence]]:
+        """Every sentence of the candidate passages, scored: one model call for all of them."""
         per_hit = [chunk_sentences(h.chunk) for h in hits[: limit or self.candidates]]
         flat = [s for sentences in per_hit for s in sentences]
         if not flat:
@@ -296,7 +293,7 @@ class AnswerBuilder:
         kind = wanted_kind(question)
         retrieval = [h.score for h in hits[: len(per_hit)]]
         low, span = min(retrieval), max(retrieval) - min(retrieval)
-        prior = [self.PASSAGE_PRIOR * ((r - low) / span if span > 0 else 1.0) * by_rank for r in retrieval]
+        prior = [self.PASSAGE_PRIOR * ((r - low) / span if span > 0 else 1.0) for r in retrieval]
         owners = [i for i, sentences in enumerate(per_hit) for _ in sentences]
         for s, d, lx, owner in zip(flat, dense, lexical, owners):
             s.dense, s.lexical = float(d), float(lx)
@@ -324,8 +321,8 @@ class AnswerBuilder:
         evidence = self.score(question, hits)
         if not self.is_found(question, hits, evidence):
             return self._nothing_found(question, hits)
-        if focus:  # every passage of the follow-up's documents, whatever its rank for the earlier question
-            evidence = self.score(focus, hits)
+        if focus:  # the same candidate passages; their rank still counts a little (scoring them all, without
+            evidence = self.score(focus, hits)  # it, quoted less often what the dev follow-ups ask: evaluation.md)
         ranked = sorted(((max(s.score for s in group), i) for i, group in enumerate(evidence) if group),
                         key=lambda item: (-item[0], item[1]))
         best = ranked[0][0]

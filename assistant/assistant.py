@@ -40,8 +40,7 @@ def index_dir_for(settings: Settings, corpus_dir: Path | None, index_dir: Path |
     return settings.index_dir
 
 
-SUBJECT_SHARE = 0.9  # a follow-up is about every document whose passage scores this share of the best one
-SUBJECT_PASSAGES = 12  # the passages of those documents whose sentences a follow-up's answer is chosen from
+SUBJECT_COSINE_MARGIN = 0.02  # a follow-up is about every document whose passage is this close to the best one
 NOTHING_FOUND_IN = "In {titles} heb ik niets gevonden dat uw vraag beantwoordt."
 
 
@@ -171,7 +170,8 @@ class Assistant:
         query = searched_as(question, previous)
         subject: list[str] = []
         with self.snapshot() as index:
-            if query != question and asks_something_of_its_own(question) and not (filters or {}).get("doc"):
+            if query != question and asks_something_of_its_own(question) and not (filters or {}).get("doc") \
+                    and not is_overview(question):  # "Welke andere gemeenten doen dat?" looks beyond the subject
                 # "Wat heeft dat project opgeleverd?": the conversation says which document, the question what
                 # to find in it; searched together, the earlier question's words chose the sentences
                 subject = self._subject_documents(index, query, filters, mode)
@@ -208,12 +208,15 @@ class Assistant:
 
     def _subject_documents(self, index: IndexVersion, query: str, filters, mode) -> list[str]:
         """The document(s) a follow-up is about: that of the best passage for the question with its earlier
-        subject, and any other among the first three whose passage scores almost as well."""
+        subject, and any other among the first three whose passage is almost as close in meaning (cosines, so
+        that it means the same with score fusion, RRF or BM25 alone, where only the first counts)."""
         hits = self._search(index, query, k=3, filters=filters, mode=mode)
         if not hits:
             return []
-        best = hits[0].score
-        return list(dict.fromkeys(h.chunk.doc for h in hits if h.score >= SUBJECT_SHARE * best))
+        best = max(h.dense_score or 0.0 for h in hits)
+        close = [h.chunk.doc for h in hits[1:] if h.dense_score is not None and
+                 h.dense_score >= best - SUBJECT_COSINE_MARGIN]
+        return list(dict.fromkeys([hits[0].chunk.doc, *close]))
 
     def _answer(self, index: IndexVersion, question: str, query: str, filters, mode, k, timings,
                 focus: str | None = None) -> Answer:

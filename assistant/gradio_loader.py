@@ -66,14 +66,20 @@ class OnFirstUse(ModuleType):
                 self.__dict__.update(real.__dict__)
         try:
             return self.__dict__[name]
-        except KeyError:
+        except KeyError:  # set on the real module after the copy (a submodule imported later): read it there
+            real = sys.modules.get(self.__name__)
+            if real is not None and real is not self:
+                return getattr(real, name)
             raise AttributeError(f"module {self.__name__!r} has no attribute {name!r}") from None
 
 
 def defer(name: str) -> None:
     """Let `name` be imported on first use, where it has not been imported yet and is installed."""
-    if name not in sys.modules and importlib.util.find_spec(name) is not None:
-        sys.modules[name] = OnFirstUse(name)
+    spec = importlib.util.find_spec(name) if name not in sys.modules else None
+    if spec is not None:
+        stand_in = OnFirstUse(name)
+        stand_in.__spec__ = spec  # importlib.util.find_spec(name) reads it from sys.modules
+        sys.modules[name] = stand_in
 
 
 def import_gradio() -> ModuleType:

@@ -143,9 +143,12 @@ _RESTORED_VOWEL = re.compile(r"^(.*[^aeiou])(aa|ee|oo|uu)([^aeiou]+)$")
 def prefix_forms(token: str) -> list[str]:
     """The stem, and where the Dutch stemmer doubled a vowel to restore an open syllable ("sensoren" ->
     "sensoor", as "bomen" -> "boom") also the form without it ("sensor"): a compound is built on the
-    short form ("sensordata"). Used only as the start of longer words, for words that are no term."""
+    short form ("sensordata"). The stemmer's doubling cannot be told from a long vowel of the word itself
+    ("straat"), so the short form is only a start of longer words, and only from six letters on."""
     match = _RESTORED_VOWEL.match(token)
-    return [token] if not match else [token, match[1] + match[2][0] + match[3]]
+    short = match[1] + match[2][0] + match[3] if match else ""
+    # a short form under six letters starts too many other words ("straat" -> "strat", as in "strategie")
+    return [token, short] if len(short) >= 6 else [token]
 
 
 class QueryTerms:

@@ -12,12 +12,14 @@ another pre-tokenizer), or without the `sentencepiece` package, `tokenizers` doe
 """
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import json
 import logging
 import os
 import random
 import re
+import tempfile
 from pathlib import Path
 
 log = logging.getLogger(__name__)
@@ -88,6 +90,8 @@ def load(model_folder: Path, spm_folder: Path, max_length: int):
             return SentencePieceTokenizer(spm_folder, max_length)
     except Exception as err:  # noqa: BLE001 - sentencepiece, protobuf and a damaged file raise many kinds
         log.warning("SentencePiece-tokenizer niet bruikbaar (%s); tokenizers wordt gebruikt", err)
+        with contextlib.suppress(OSError):  # the next start writes and checks it again
+            (spm_folder / STAMP_NAME).unlink()
     return HuggingFaceTokenizer(tokenizer_json, max_length)
 
 
@@ -186,9 +190,17 @@ def _write(spec: dict, folder: Path) -> None:
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
-    scratch = path.with_name(path.name + f".{os.getpid()}.tmp")
-    scratch.write_bytes(data)
-    os.replace(scratch, path)
+    """Another process (or thread) may write the same file at the same time: each writes its own scratch file,
+    and the last complete one wins."""
+    handle, scratch = tempfile.mkstemp(dir=path.parent, prefix=path.name + ".", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.replace(scratch, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(scratch)
+        raise
 
 
 def check_texts() -> list[str]:

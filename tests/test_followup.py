@@ -83,3 +83,5 @@ def test_a_follow_up_is_answered_from_the_earlier_subject_with_its_own_question(
     assert answer.answer.startswith("Vervolgvraag over „Zonnepanelen Groningen”")
     moved = assistant.ask("En in Assen?", previous=[EARLIER])  # asks nothing of its own: searched as before
     assert moved.searched_in == [] and moved.citations[0].doc == "warmtepompen-assen.md"
+    others = assistant.ask("Welke andere gemeenten doen dat?", previous=[EARLIER])  # an overview looks further
+    assert others.searched_in == []

@@ -229,21 +229,34 @@ def test_tokenizer_falls_back_to_tokenizers_where_sentencepiece_cannot_copy_it(t
     assert "SentencePiece-tokenizer niet bruikbaar" in caplog.text
     assert fallback.encode_batch(TEXTS[:5]) == tokenizing.load(folder, ensure_exported(folder).parent,
                                                                512).encode_batch(TEXTS[:5])
+    repaired = tokenizing.load(folder, copy, 512)  # the damaged file is written and checked again
+    assert isinstance(repaired, tokenizing.SentencePieceTokenizer)
+    assert repaired.encode_batch(TEXTS[:5]) == fallback.encode_batch(TEXTS[:5])
 
 
 def test_app_loads_the_model_before_it_imports_gradio(small_assistant):
-    """python app.py starts loading the model and index, then imports Gradio: the loads release the GIL and
-    run on the other core (docs/performance.md). Recorded in a child process with the UI replaced."""
+    """python app.py starts loading the model and index, then imports the UI (and with it Gradio): the loads
+    release the GIL and run on the other core (docs/performance.md). Recorded in a child process: a finder
+    notes when assistant.ui is imported and hands out a stand-in whose launch does nothing."""
     import subprocess
     import sys
 
     s = small_assistant.settings
-    code = ("import sys, types; from assistant.assistant import Assistant\n"
+    code = ("import importlib.abc, importlib.machinery, sys, types\n"
             "order = []\n"
-            "Assistant.start_warm_up = lambda self: order.append(('warm-up', 'gradio' in sys.modules))\n"
-            "ui = types.ModuleType('assistant.ui')\n"
-            "ui.launch = lambda assistant: order.append(('launch', True))\n"
-            "sys.modules['assistant.ui'] = ui\n"
+            "class FakeUI(importlib.abc.MetaPathFinder, importlib.abc.Loader):\n"
+            "    def find_spec(self, name, path, target=None):\n"
+            "        if name != 'assistant.ui':\n"
+            "            return None\n"
+            "        order.append('import ui')\n"
+            "        return importlib.machinery.ModuleSpec(name, self)\n"
+            "    def create_module(self, spec):\n"
+            "        return None\n"
+            "    def exec_module(self, module):\n"
+            "        module.launch = lambda assistant: order.append('launch')\n"
+            "sys.meta_path.insert(0, FakeUI())\n"
+            "from assistant.assistant import Assistant\n"
+            "Assistant.start_warm_up = lambda self: order.append('warm-up')\n"
             "import app; app.main(); print(order)")
     env = dict(os.environ, VRAAGBAAK_CORPUS_DIR=str(s.corpus_dir), VRAAGBAAK_INDEX_DIR=str(s.index_dir),
                VRAAGBAAK_MODEL_DIR=str(s.model_dir))
@@ -251,4 +264,4 @@ def test_app_loads_the_model_before_it_imports_gradio(small_assistant):
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300, env=env,
                          cwd=root)
     assert out.returncode == 0, out.stderr[-2000:]
-    assert out.stdout.strip().splitlines()[-1] == "[('warm-up', False), ('launch', True)]"
+    assert out.stdout.strip().splitlines()[-1] == "['warm-up', 'import ui', 'launch']"

@@ -237,6 +237,23 @@ def test_bm25_read_with_numpy_scores_as_bm25s_does(permits):
     assert ours.scores(RARE_TERM_QUESTION).max() > 0
 
 
+def test_bm25_top_rows_with_ties_go_by_row():
+    """Equal scores at the k-th place: both ways of ranking give the lowest rows first, whatever order
+    argpartition leaves them in (20 identical passages about parking, 60 about other things)."""
+    from assistant.lexical import LexicalIndex
+
+    texts = ["Parkeren in de binnenstad wordt duurder."] * 20 + \
+        [f"De bibliotheek opent op dag {i} een nieuwe leeszaal." for i in range(60)]
+    index = LexicalIndex.build(texts)
+    rows = index.num_docs
+    for question, k in (("parkeren binnenstad", 5), ("parkeren binnenstad", 25), ("bibliotheek leeszaal", 7)):
+        scores = index.scores(question)
+        expected = [(int(r), float(scores[r])) for r in np.lexsort((np.arange(rows), -scores))[:k] if scores[r] > 0]
+        assert index.top(question, k, rows) == expected, question
+    assert [r for r, _ in index.top("parkeren", 5, rows)] == [0, 1, 2, 3, 4]  # few rows hold it: the postings
+    assert [r for r, _ in index.top("bibliotheek", 5, rows)] == [20, 21, 22, 23, 24]  # most rows: all rows
+
+
 def test_bm25_top_rows_are_those_of_all_scores(permits):
     """`top` ranks only the postings where few rows hold a query term, and all rows where most do: both give
     the k best rows of the full score vector, equal scores by row, within `rows` and the allowed mask."""

@@ -484,3 +484,22 @@ def test_gradio_imports_pandas_only_when_it_is_used(tmp_path, small_assistant):
                          env=env)
     assert out.returncode == 0, out.stderr[-2000:]
     assert out.stdout.strip().splitlines()[-2:] == ["chat False", "table True dict True"]
+
+
+def test_a_deferred_module_serves_its_holders_like_the_real_one(tmp_path):
+    """The stand-in of gradio_loader.defer: find_spec works before the import, the first attribute imports the
+    real module, and a submodule imported after that is seen by whoever holds the stand-in."""
+    code = ("import importlib.util, sys\n"
+            "from assistant.gradio_loader import OnFirstUse, defer\n"
+            "defer('xml')\n"
+            "import xml as held\n"
+            "assert isinstance(held, OnFirstUse) and importlib.util.find_spec('xml') is not None\n"
+            "assert 'xml.dom' not in sys.modules and held.__name__ == 'xml'\n"
+            "held.__path__\n"  # the first attribute read: the real xml now
+            "assert sys.modules['xml'] is not held\n"
+            "import xml.dom\n"
+            "print(held.dom is xml.dom)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=tmp_path,
+                         env=dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[1])))
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.strip() == "True"
