@@ -167,7 +167,10 @@ def build_ui(assistant: Assistant) -> gr.Blocks:
             with gr.Row():
                 with gr.Column(scale=3):
                     # no "share" button: it would offer to post the conversation online
-                    chat = gr.Chatbot(label="Gesprek", height=460, elem_id="gesprek", buttons=["copy", "copy_all"],
+                    # no visible label: it lay over the messages once they scroll (user test); screen readers
+                    # still hear "Gesprek" (web.py). The height follows the window, so the question stays in view.
+                    chat = gr.Chatbot(label="Gesprek", show_label=False, height="68vh", min_height=420,
+                                      elem_id="gesprek", buttons=["copy", "copy_all"],
                                       placeholder="Stel hieronder een vraag, of kies een voorbeeldvraag.")
                     question = gr.Textbox(label="Uw vraag", placeholder="Bijvoorbeeld: welke gemeenten …",
                                           elem_id="vraag", lines=1, max_lines=6)
