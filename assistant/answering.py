@@ -22,6 +22,8 @@ from .sentences import chunk_sentence_texts
 
 log = logging.getLogger(__name__)
 NOTHING_FOUND = "In de documenten heb ik niets gevonden dat uw vraag beantwoordt."
+ANSWERING_BOLD = "de zinnen die het antwoord geven"  # "… staan vet"
+NEAREST_BOLD = "de zinnen die het dichtst bij uw vraag komen"  # the quotes are about the subject, not the answer
 SOURCES_IN_DUTCH = "The sources are in Dutch; the quotes below are verbatim."
 ELLIPSIS = " … "  # joins the lead-in of a list to an item further down; each part is verbatim on its own
 
@@ -529,7 +531,7 @@ _MISSING_KIND = {_MONEY: "geen bedrag", _DATE: "geen datum of jaartal"}
 
 def _answer_text(citations: list[Citation], lead: list[str], answers: bool = True) -> str:
     docs = len({c.doc for c in citations})
-    bold = "de zinnen die het antwoord geven" if answers else "de zinnen die het dichtst bij uw vraag komen"
+    bold = ANSWERING_BOLD if answers else NEAREST_BOLD
     intro = (f"Ik vond {len(citations)} {'passage' if len(citations) == 1 else 'passages'} in {docs} "
              f"{'document' if docs == 1 else 'documenten'} over uw vraag; {bold} staan vet.")
     blocks = lead + [intro] + [f"[{c.n}] „{marked_quote(c)}”\n— {source_reference(c, with_url=False)}"

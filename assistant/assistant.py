@@ -12,7 +12,7 @@ from typing import Iterator
 from . import backends
 from .backends import DEFAULT as DEFAULT_STORE
 from .absent_names import absent_names, notice as absence_notice
-from .answering import NOTHING_FOUND, AnswerBuilder, is_english, is_overview, quote_found_in
+from .answering import ANSWERING_BOLD, NEAREST_BOLD, NOTHING_FOUND, AnswerBuilder, is_english, is_overview, quote_found_in
 from .cleaning import collapse_whitespace
 from .embedding import Embedder
 from .followup import asks_something_of_its_own, names_a_subject, own_part, searched_as
@@ -198,6 +198,8 @@ class Assistant:
             answer = Answer(question, False, NOTHING_FOUND, [], [])
         answer.question, answer.searched_as, answer.filters = question, query, dict(filters or {})
         answer.index_version, answer.absent_names, answer.searched_in = index.version, absent, subject
+        if absent:  # the question's own name is in no document: the bold sentences cannot be its answer
+            answer.answer = answer.answer.replace(ANSWERING_BOLD, NEAREST_BOLD, 1)
         scope = ([f"Vervolgvraag over {_titles(index, subject)} (gevonden met: „{query}”)"] if subject else
                  [f"Gezocht op: „{query}”"] if query != question else [])
         scope += [filters_line(filters)] if filters else []
