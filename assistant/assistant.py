@@ -12,7 +12,8 @@ from typing import Iterator
 from . import backends
 from .backends import DEFAULT as DEFAULT_STORE
 from .absent_names import absent_names, notice as absence_notice
-from .answering import ANSWERING_BOLD, NEAREST_BOLD, NOTHING_FOUND, AnswerBuilder, is_english, is_overview, quote_found_in
+from .answering import (ANSWERING_BOLD, NEAREST_BOLD, NOTHING_FOUND, AnswerBuilder, is_english, is_overview,
+                        quote_found_in)
 from .cleaning import collapse_whitespace
 from .embedding import Embedder
 from .followup import asks_something_of_its_own, names_a_subject, own_part, searched_as
