@@ -169,19 +169,10 @@ class Assistant:
         question = question[: s.max_question_chars]
         previous = [p[: s.max_question_chars] for p in previous]
         query = searched_as(question, previous)
-        subject: list[str] = []
         with self.snapshot() as index:
-            if query != question and asks_something_of_its_own(question) and not (filters or {}).get("doc") \
-                    and not is_overview(question):  # "Welke andere gemeenten doen dat?" looks beyond the subject
-                # "Wat heeft dat project opgeleverd?": the conversation says which document, the question what
-                # to find in it; searched together, the earlier question's words chose the sentences
-                subject = self._subject_documents(index, query, filters, mode)
+            subject = self._follow_up_subject(index, question, query, filters, mode)
             if subject:
-                answer = self._answer(index, question, query, {**(filters or {}), "doc": subject}, mode,
-                                      k, timings, focus=own_part(question))
-                if not answer.found:  # the documents nearest to the question are those it was limited to
-                    answer.answer = NOTHING_FOUND_IN.format(titles=_titles(index, subject))
-                    answer.nearest_documents = []
+                answer = self._answer_in_subject(index, question, query, subject, filters, mode, k, timings)
             else:
                 answer = self._answer(index, question, query, filters, mode, k, timings)
             if not answer.found and previous and query == question and not names_a_subject(question) and not subject:
@@ -209,10 +200,16 @@ class Assistant:
             answer.answer = "\n".join(scope) + f"\n\n{answer.answer}"
         return answer
 
-    def _subject_documents(self, index: IndexVersion, query: str, filters, mode) -> list[str]:
-        """The document(s) a follow-up is about: that of the best passage for the question with its earlier
-        subject, and any other among the first three whose passage is almost as close in meaning (cosines, so
-        that it means the same with score fusion, RRF or BM25 alone, where only the first counts)."""
+    def _follow_up_subject(self, index: IndexVersion, question: str, query: str, filters, mode) -> list[str]:
+        """"Wat heeft dat project opgeleverd?": the conversation says which document, the question what to find
+        in it (searched together, the earlier question's words chose the sentences). The document(s): that of
+        the best passage for the question with its earlier subject, and any other among the first three whose
+        passage is almost as close in meaning (cosines, so that it means the same with score fusion, RRF or
+        BM25 alone, where only the first counts). [] for any other question, and for an overview: "Welke andere
+        gemeenten doen dat?" looks beyond the subject."""
+        if query == question or not asks_something_of_its_own(question) or (filters or {}).get("doc") \
+                or is_overview(question):
+            return []
         hits = self._search(index, query, k=3, filters=filters, mode=mode)
         if not hits:
             return []
@@ -220,6 +217,15 @@ class Assistant:
         close = [h.chunk.doc for h in hits[1:] if h.dense_score is not None and
                  h.dense_score >= best - SUBJECT_COSINE_MARGIN]
         return list(dict.fromkeys([hits[0].chunk.doc, *close]))
+
+    def _answer_in_subject(self, index: IndexVersion, question: str, query: str, subject: list[str], filters,
+                           mode, k, timings) -> Answer:
+        answer = self._answer(index, question, query, {**(filters or {}), "doc": subject}, mode, k, timings,
+                              focus=own_part(question))
+        if not answer.found:  # the documents nearest to the question are those it was limited to
+            answer.answer = NOTHING_FOUND_IN.format(titles=_titles(index, subject))
+            answer.nearest_documents = []
+        return answer
 
     def _answer(self, index: IndexVersion, question: str, query: str, filters, mode, k, timings,
                 focus: str | None = None) -> Answer:
