@@ -177,8 +177,8 @@ def build_ui(assistant: Assistant) -> gr.Blocks:
                     with gr.Row():
                         ask_button = gr.Button("Vraag stellen", variant="primary", elem_id="vraag-stellen")
                         clear = gr.Button("Nieuw gesprek")
-                    if s.example_questions:
-                        gr.Examples(s.example_questions, inputs=question, label="Voorbeeldvragen")
+                    examples = (gr.Examples(s.example_questions, inputs=question, label="Voorbeeldvragen")
+                                if s.example_questions else None)
                 with gr.Column(scale=2):
                     with gr.Accordion("Filters", open=False):
                         docs = gr.Dropdown(doc_choices, multiselect=True, label="Alleen deze documenten",
@@ -198,6 +198,8 @@ def build_ui(assistant: Assistant) -> gr.Blocks:
             outputs = [chat, answers, sources, memo, download_word, download, question]
             ask_button.click(respond, inputs, outputs, api_visibility="private")
             question.submit(respond, inputs, outputs, api_visibility="private")
+            if examples is not None:  # a click on an example asks it (user test: it only filled the field)
+                examples.load_input_event.then(respond, inputs, outputs, api_visibility="private")
             clear.click(lambda: ([], [], sources_html(assistant, None), "", None, None), None,
                         [chat, answers, sources, memo, download_word, download], api_visibility="private")
             copy.click(None, memo, None, js=COPY_JS)

@@ -399,6 +399,16 @@ def test_first_screen_says_what_the_collection_is_and_what_the_assistant_does_no
     assert page.evaluate("document.documentElement.lang") == "nl"
 
 
+def test_clicking_an_example_question_asks_it(page):
+    """A civil servant who clicks an example gets its answer, without pressing "Vraag stellen" as well."""
+    from assistant.settings import Settings
+
+    example = Settings().example_questions[0]
+    page.get_by_text(example).first.click()
+    page.wait_for_function(ANSWERED_JS, arg=[example, 0], timeout=120_000)
+    assert page.locator("#gesprek").inner_text().count(example) == 1  # asked once
+
+
 AXE_TAGS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 
 
