@@ -67,10 +67,9 @@ def asks_something_of_its_own(question: str) -> bool:
     question word and no reference to the earlier subject makes the difference."""
     rest = _REFERENCE.sub(" ", _CONNECTIVE.sub("", question))
     rest = re.sub(r"\b[A-Z][\w'-]*", " ", rest)  # names, also the first word of the rest ("En Amsterdam?")
-    return any(len(w) >= 4 and not w.isdigit() and w.lower() not in _QUESTION_WORDS | _OWN_WORDS_IGNORED
-               for w in _WORD.findall(rest))
+    return any(len(w) >= 4 and not w.isdigit() and w.lower() not in _NOT_ASKED for w in _WORD.findall(rest))
 
 
-_OWN_WORDS_IGNORED = {"sinds", "wanneer", "welke", "welk", "hoeveel", "waarom", "waar", "daar", "hier", "toen",
-                      "zijn", "waren", "heeft", "hebben", "had", "hadden", "wordt", "worden", "werd", "werden",
-                      "ook", "alleen", "dan", "nog", "echt"}
+# Words of four letters or more that ask nothing of their own: question words, auxiliaries, fillers
+_NOT_ASKED = _QUESTION_WORDS | {"daar", "hier", "toen", "heeft", "hebben", "had", "hadden", "wordt", "worden",
+                                "werd", "werden", "ook", "alleen", "dan", "nog", "echt"}

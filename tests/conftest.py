@@ -15,6 +15,19 @@ from assistant.embedding import Embedder  # noqa: E402
 from assistant.settings import Settings  # noqa: E402
 
 FIXTURES = Path(__file__).parent / "fixtures"
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_python(code: str, settings: Settings, cwd: Path = ROOT, timeout: int = 300, **env: str):
+    """`python -c code` in a fresh process that uses these settings' corpus, index and model folders (as the
+    app and the CLI read them from the environment), with the project importable from any `cwd`."""
+    import subprocess
+    import sys
+
+    env = dict(os.environ, PYTHONPATH=str(ROOT), VRAAGBAAK_CORPUS_DIR=str(settings.corpus_dir),
+               VRAAGBAAK_INDEX_DIR=str(settings.index_dir), VRAAGBAAK_MODEL_DIR=str(settings.model_dir), **env)
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=timeout, env=env,
+                          cwd=cwd)
 KNOWN_SENTENCE = ("De gemeente Voorbeeldstad plaatst in 2027 veertig extra laadpalen voor elektrische "
                   "deelauto's in de binnenstad.")
 PAGE_TEXTS = [

