@@ -3,8 +3,11 @@ hybrid catches both; and the eval command's arithmetic on a hand-checked set."""
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import subprocess
 import sys
+import time
 
 import numpy as np
 import pytest
@@ -336,3 +339,54 @@ def test_question_words_do_not_match_sentences_that_only_share_the_question_form
     monkeypatch.setattr(lexical, "QUESTION_WORDS", frozenset())  # the same index, question words counted
     scores = index.scores(question)
     assert scores[0] > scores[1]
+
+
+def _cached_pages(path) -> int:
+    out = subprocess.run(["fincore", "--noheadings", "--output", "PAGES", str(path)], capture_output=True,
+                         text=True, check=True).stdout
+    return int(out.strip())
+
+
+@pytest.mark.skipif(shutil.which("fincore") is None or not hasattr(os, "posix_fadvise"),
+                    reason="needs util-linux fincore and posix_fadvise")
+def test_read_ahead_brings_the_asked_rows_into_the_disk_cache_and_no_more(tmp_path):
+    """Right after a load nothing of a large index is in the disk cache; read_ahead asks for the rows a
+    question needs all at once (docs/performance.md, 1M passages)."""
+    from assistant.lexical import read_ahead
+
+    path = tmp_path / "vectors.npy"
+    np.save(path, np.random.default_rng(1).random((8000, 384), dtype=np.float32))  # 12 MB, 3000 pages
+    with open(path, "rb") as f:
+        os.fsync(f.fileno())
+        os.posix_fadvise(f.fileno(), 0, 0, os.POSIX_FADV_DONTNEED)
+    if _cached_pages(path) > 8:
+        pytest.skip("this file system keeps the file cached (tmpfs?)")
+    mapped = np.load(path, mmap_mode="r")
+    before = _cached_pages(path)  # reading the header brought the file's first pages
+    assert read_ahead(mapped, [(3000, 3001), (5000, 5001), (7999, 8000)])
+    deadline = time.monotonic() + 5
+    while _cached_pages(path) < before + 3 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert 3 <= _cached_pages(path) - before <= 12  # the three rows' pages, not the file
+    assert not read_ahead(np.zeros((4, 384), dtype=np.float32), [(0, 1)])  # in memory: nothing to ask
+
+
+def test_searches_read_ahead_the_rows_they_need(permits, tmp_path, monkeypatch):
+    """A quantised index rescores its candidates from the mapped float32 vectors, BM25 reads its terms'
+    postings: both ask for exactly those rows first."""
+    from assistant import lexical
+    from assistant.backends import faiss_store
+
+    asked = []
+    monkeypatch.setattr(faiss_store, "read_ahead", lambda array, spans: asked.append(("exact", spans)))
+    monkeypatch.setattr(lexical, "read_ahead", lambda array, spans: asked.append(("postings", spans)))
+    small = Assistant(permits.settings.with_(faiss_vectors="sq8", index_dir=tmp_path / "sq8"), permits.embedder)
+    small.build_index()
+    asked.clear()
+    hits = small.search(RARE_TERM_QUESTION, k=5, mode="dense")
+    assert [kind for kind, _ in asked] == ["exact"]
+    rows = {a for _, spans in asked for a, b in spans if b == a + 1}
+    assert len(rows) >= len(hits)
+    asked.clear()
+    small.search(RARE_TERM_QUESTION, k=5, mode="bm25")
+    assert [kind for kind, _ in asked][:2] == ["postings", "postings"] and asked[0][1]  # row indices, scores

@@ -17,7 +17,7 @@ from typing import Callable
 
 import numpy as np
 
-from ..lexical import LexicalIndex
+from ..lexical import LexicalIndex, read_ahead
 from .protocol import Allowed, BackendDamaged, Passage, Ranked, WriteJob
 
 VECTORS = "vectors.faiss"
@@ -103,6 +103,7 @@ class FaissBackend:
         if not len(rows):
             return []
         order = np.argsort(rows)  # a memory map reads fastest in file order
+        read_ahead(self.exact, [(r, r + 1) for r in rows.tolist()])
         cosines = np.empty(len(rows), dtype=np.float32)
         cosines[order] = np.asarray(self.exact[rows[order]]) @ q
         ranked = sorted(zip(rows.tolist(), cosines.tolist()), key=lambda item: -item[1])
@@ -116,6 +117,7 @@ class FaissBackend:
 
     def vectors(self, rows: list[int]) -> dict[int, np.ndarray]:
         if self.exact is not None:
+            read_ahead(self.exact, [(int(r), int(r) + 1) for r in rows])
             return {int(r): np.array(self.exact[int(r)]) for r in rows if 0 <= int(r) < len(self.exact)}
         return {int(r): self.index.reconstruct(int(r)) for r in rows if 0 <= int(r) < self.index.ntotal}
 
