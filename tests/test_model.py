@@ -150,6 +150,35 @@ def test_onnx_export_is_reused_and_redone_for_new_weights(model_dir):
     stamp_file.write_text(saved)
 
 
+def _attention_nodes(onnx_path: Path) -> int:
+    import onnx
+
+    return sum(n.op_type == "Attention" for n in onnx.load(str(onnx_path), load_external_data=False).graph.node)
+
+
+def test_onnx_export_fuses_attention_and_keeps_the_plain_graph_where_fusion_changes_vectors(model_dir, tmp_path,
+                                                                                         monkeypatch):
+    """The export fuses each layer's attention into one node (faster questions, same vectors); a fused graph
+    whose vectors differ from sentence-transformers is thrown away for the plain export."""
+    import shutil
+
+    from assistant import onnx_encoder
+
+    folder = Path(resolve_model_path(Settings(model_dir=model_dir)))
+    assert _attention_nodes(onnx_encoder.ensure_exported(folder)) == 12
+    copy = tmp_path / "model"
+    shutil.copytree(folder, copy, ignore=shutil.ignore_patterns("onnx"))
+    real_check, checked = onnx_encoder._check, []
+
+    def first_graph_differs(model_folder, onnx_path):
+        checked.append(_attention_nodes(onnx_path))
+        return 0.5 if len(checked) == 1 else real_check(model_folder, onnx_path)
+
+    monkeypatch.setattr(onnx_encoder, "_check", first_graph_differs)
+    path = onnx_encoder.ensure_exported(copy)
+    assert checked == [12, 0] and _attention_nodes(path) == 0 and onnx_encoder.exported(copy) == path
+
+
 def test_stored_sentence_vectors_score_like_vectors_computed_at_question_time(small_assistant):
     """Sentence vectors are stored in float16 (sentence_vectors.py): each stays within cosine 0.9999 of the
     float32 vector, and the score of a sentence against a question moves by less than 0.002."""
