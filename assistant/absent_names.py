@@ -1,21 +1,30 @@
-"""Names in a question that no document contains: "En in Tilburg?" when no passage mentions Tilburg.
+"""Words of a question that no document contains: "En in Tilburg?" when no passage mentions Tilburg.
 
-The answer then says so before its quotes, which are about the rest of the question. Only names are checked
-(a capitalised word inside the question, or an abbreviation such as "WOZ"): they have no synonyms, so a name
-that no passage, title or metadata value holds really is absent. Ordinary words are not checked; a question
-may use another word than the documents ("vuilniswagen" for "opgehaald"), and checking them fired on 25 of 58
-answerable dev questions (docs/evaluation.md, session 6). Not caught: a name that is the first word of the
-question ("Tilburg: wat doet die?").
+The answer then says so before its quotes, which are about the rest of the question.
+
+Names (a capitalised word inside the question, or an abbreviation such as "WOZ") are always checked: they
+have no synonyms, so a name that no passage, title or metadata value holds really is absent. Not caught: a
+name that is the first word of the question ("Tilburg: wat doet die?").
+
+Ordinary words are checked only where the rest of the question says nothing specific. A question may use
+another word than the documents ("vuilniswagen" for "opgehaald"), and flagging every absent word fired on 25
+of 58 answerable dev questions (docs/evaluation.md, session 6). But in "Welke gemeente zet data in bij de
+aanpak van armoede?" the words the documents do hold (gemeente, data, aanpak) are in most of them, so
+whatever is quoted matches those alone: "armoede" is the subject, and it is in none (session 8). How common
+a word is, is judged on the collection (a sample of its documents), not on the retrieved documents: those
+all hold the subject of a well-answered question ("paspoort" in "Wat doe ik als ik mijn paspoort kwijtraak?").
 """
 from __future__ import annotations
 
 import re
 from typing import Callable
 
-from .lexical import CAPITALISED_NAME, fold, question_words
+from .cleaning import RARE_ZIPF
+from .lexical import CAPITALISED_NAME, fold, has_stem, question_words, stem
 
 _ABBREVIATION = re.compile(r"\b[A-Z]{2,}\b")
 _PARTS = re.compile(r"[-'’]")
+COMMON_ZIPF = 5.5  # wordfreq's Zipf scale: "doet" 5.7, "gaat" 6.2; "leeftijd" 5.2, "armoede" 4.4
 
 
 def names(question: str) -> list[str]:
@@ -44,6 +53,36 @@ def _known(part: str, indexed_terms: Callable[[str], list[str]], known_words: se
     Zaan…): up to three letters off the end, keeping at least four."""
     forms = [part] + [part[:-cut] for cut in (1, 2, 3) if len(part) - cut >= 4]
     return any(fold(form) in known_words or indexed_terms(form) for form in forms)
+
+
+def absent_words(question: str, indexed_terms: Callable[[str], list[str]], known_words: set[str]) -> list[str]:
+    """The ordinary words of `question` (four letters or more, folded, not part of a name: absent_names
+    checks those) that no document holds: no indexed BM25 term, no word of a title or metadata value."""
+    return [w for w in _ordinary_words(question) if not indexed_terms(w) and w not in known_words]
+
+
+def absent_subject(question: str, absent: list[str], collection: list[set[str]], min_documents: int = 4) -> list[str]:
+    """The `absent` words (absent_words) that can name a subject, where each other word of the question
+    (names too: "Utrecht" in "Welke projecten heeft Utrecht ingebracht?") is held by at least half of `collection` (the word stems of each document, or of a
+    sample of them): such words cannot tell the documents apart, so whatever is quoted is not about the
+    absent subject. "doet" or "gaat" name no subject (as common as Dutch words get; a collection may simply
+    never use them). [] for fewer than `min_documents` documents: "most of them" says little there."""
+    from wordfreq import zipf_frequency
+
+    frequency = {w: zipf_frequency(w, "nl") for w in absent}
+    subject = [w for w in absent if frequency[w] < COMMON_ZIPF]
+    if not subject or len(collection) < min_documents:
+        return []
+    held = {stem(w) for w in question_words(question) if len(w) >= 4 and not w.isdigit() and w not in absent}
+    if any(sum(has_stem(s, words) for words in collection) < len(collection) / 2 for s in held):
+        return []  # a word that only some documents hold: what was found may well be about the question
+    rare = [w for w in subject if frequency[w] < RARE_ZIPF]  # "drones", not "zetten", in "Welke gemeenten
+    return rare or subject  # zetten drones in?": the subject, not a verb the documents happen not to use
+
+
+def _ordinary_words(question: str) -> list[str]:
+    named = {w for name in names(question) for w in question_words(name)}
+    return [w for w in dict.fromkeys(question_words(question)) if len(w) >= 4 and not w.isdigit() and w not in named]
 
 
 def notice(absent: list[str], found: bool) -> str:

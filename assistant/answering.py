@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from .cleaning import collapse_whitespace, is_rare_word
-from .lexical import prefix_forms, question_words, stem, words
+from .lexical import has_stem, question_words, stem, words
 from .memo import source_reference
 from .schema import Answer, Chunk, Citation, Hit
 from .sentences import chunk_sentence_texts
@@ -110,9 +110,9 @@ def lexical_shares(question: str, sentences: list[str], headings: list[str] | No
         return [0.0] * len(sentences)
     headings = headings or [""] * len(sentences)
     stems = [{stem(w) for w in words(f"{heading} {sentence}")} for sentence, heading in zip(sentences, headings)]
-    weight = {q: math.log(1 + len(sentences) / (1 + sum(_has_stem(q, h) for h in stems))) for q in asked}
+    weight = {q: math.log(1 + len(sentences) / (1 + sum(has_stem(q, h) for h in stems))) for q in asked}
     total = sum(weight.values()) or 1.0
-    return [sum(weight[q] for q in asked if _has_stem(q, h)) / total for h in stems]
+    return [sum(weight[q] for q in asked if has_stem(q, h)) / total for h in stems]
 
 
 def says_only_what_is_unknown(citation: Citation, first_doc: str) -> bool:
@@ -130,15 +130,6 @@ def own_heading(chunk: Chunk) -> str:
     return parts[-1] if len(parts) > 1 else ""
 
 
-def _has_stem(asked: str, have: set[str]) -> bool:
-    """The stem itself, or a compound that starts with it ("schuldhulp" in "schuldhulpverlening", "sensoor"
-    of "sensoren" in "sensordata")."""
-    if asked in have:
-        return True
-    starts = tuple(form for form in prefix_forms(asked) if len(form) >= 5)
-    return bool(starts) and any(h.startswith(starts) for h in have)
-
-
 def question_coverage(question: str, hits: list[Hit]) -> float:
     """Share of the question's words (by length) that occur in the candidate passages. A question about
     something the documents never mention ("afvalstoffenheffing") has key words that are nowhere."""
@@ -147,7 +138,7 @@ def question_coverage(question: str, hits: list[Hit]) -> float:
     total = sum(len(q) for q in asked)
     if not total:
         return 0.0
-    found = sum(len(q) for q in asked if _has_stem(q, have))
+    found = sum(len(q) for q in asked if has_stem(q, have))
     return found / total
 
 
@@ -468,8 +459,8 @@ def about_subject(question: str, hits: list[Hit], min_share: float, basis: set[s
         return set(docs)
     have = {d: {stem(w) for w in words(" ".join(texts[d]))} for d in docs}
     counted = [d for d in docs if basis is None or d in basis] or docs
-    holders = {q: sum(_has_stem(q, have[d]) for d in counted) for q in asked}
-    everywhere_absent = {q for q in asked if not any(_has_stem(q, have[d]) for d in docs)}
+    holders = {q: sum(has_stem(q, have[d]) for d in counted) for q in asked}
+    everywhere_absent = {q for q in asked if not any(has_stem(q, have[d]) for d in docs)}
     if any(is_rare_word(asked[q]) for q in everywhere_absent):
         return set()  # "drones": the subject is in none of the documents
     telling = {q: math.log(1 + len(counted) / (1 + n)) for q, n in holders.items() if n > 0}
@@ -481,7 +472,7 @@ def about_subject(question: str, hits: list[Hit], min_share: float, basis: set[s
     distinctive = {q for q in telling if holders[q] < len(counted) / 2}
 
     def fits(d: str) -> bool:
-        held = {q for q in telling if _has_stem(q, have[d])}
+        held = {q for q in telling if has_stem(q, have[d])}
         return sum(telling[q] for q in held) / total >= min_share and (not distinctive or bool(held & distinctive))
 
     return {d for d in docs if fits(d)}

@@ -11,7 +11,7 @@ from typing import Iterator
 
 from . import backends
 from .backends import DEFAULT as DEFAULT_STORE
-from .absent_names import absent_names, notice as absence_notice
+from .absent_names import absent_names, absent_subject, absent_words, notice as absence_notice
 from .answering import (ANSWERING_BOLD, NEAREST_BOLD, NOTHING_FOUND, AnswerBuilder, is_english, is_overview,
                         quote_found_in)
 from .cleaning import collapse_whitespace
@@ -183,22 +183,32 @@ class Assistant:
                 retry = self._answer(index, question, query, filters, mode, k, timings)
                 answer = retry if retry.found else answer
                 query = query if retry.found else question
-            absent = ([] if is_english(question) else
-                      absent_names(question, index.backend.indexed_terms, index.catalogue.metadata_words))
-        if absent and answer.found and is_overview(question):
+            english = is_english(question)
+            absent = [] if english else absent_names(question, index.backend.indexed_terms,
+                                                     index.catalogue.metadata_words)
+            unheld = [] if english else self._absent_subject(index, question)
+        if (absent or unheld) and answer.found and is_overview(question):
             # "Welke projecten heeft Eindhoven gedaan?": a list of every other gemeente's projects answers nothing
             answer = Answer(question, False, NOTHING_FOUND, [], [])
         answer.question, answer.searched_as, answer.filters = question, query, dict(filters or {})
         answer.index_version, answer.absent_names, answer.searched_in = index.version, absent, subject
-        if absent:  # the question's own name is in no document: the bold sentences cannot be its answer
+        answer.absent_words = unheld
+        if absent or unheld:  # the question's own subject is in no document: the bold sentences cannot answer it
             answer.answer = answer.answer.replace(ANSWERING_BOLD, NEAREST_BOLD, 1)
         scope = ([f"Vervolgvraag over {_titles(index, subject)} (gevonden met: „{query}”)"] if subject else
                  [f"Gezocht op: „{query}”"] if query != question else [])
         scope += [filters_line(filters)] if filters else []
-        scope += [absence_notice(answer.absent_names, answer.found)] if answer.absent_names else []
+        scope += [absence_notice(absent + unheld, answer.found)] if absent or unheld else []
         if scope:
             answer.answer = "\n".join(scope) + f"\n\n{answer.answer}"
         return answer
+
+    @staticmethod
+    def _absent_subject(index: IndexVersion, question: str) -> list[str]:
+        """"armoede" in "Welke gemeente zet data in bij de aanpak van armoede?" (absent_names.absent_subject).
+        The documents are read for it only when a word of the question is in none of them."""
+        absent = absent_words(question, index.backend.indexed_terms, index.catalogue.metadata_words)
+        return absent_subject(question, absent, index.catalogue.sampled_words) if absent else []
 
     def _follow_up_subject(self, index: IndexVersion, question: str, query: str, filters, mode) -> list[str]:
         """"Wat heeft dat project opgeleverd?": the conversation says which document, the question what to find

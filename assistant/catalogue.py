@@ -16,7 +16,7 @@ from urllib.parse import quote
 import numpy as np
 
 from .backends import Allowed, passage_key
-from .lexical import words
+from .lexical import stem, words
 from .schema import Chunk, Document, SentenceSpan
 
 SCHEMA = """
@@ -30,6 +30,7 @@ CREATE INDEX chunks_doc ON chunks(doc);
 CREATE INDEX pages_doc ON pages(doc);
 """
 FILE = "chunks.sqlite"
+SAMPLED_DOCUMENTS = 30  # documents read to tell how common a word is in the collection
 
 
 @dataclass
@@ -68,6 +69,17 @@ class Catalogue:
             for value in record.metadata.values():
                 values += [str(v) for v in value] if isinstance(value, list) else [str(value)]
         return {w for value in values for w in words(value)}
+
+    @cached_property
+    def sampled_words(self) -> list[set[str]]:
+        """The word stems of each of up to SAMPLED_DOCUMENTS documents spread evenly over the catalogue: how
+        common a word is in the collection (absent_names.absent_subject), without reading every document of a
+        large one."""
+        names = self.doc_names
+        size = SAMPLED_DOCUMENTS
+        picked = [names[i * len(names) // size] for i in range(size)] if len(names) > size else names
+        texts = ("\n".join(text for _, _, text in self.pages(doc)) for doc in picked)
+        return [{stem(w) for w in set(words(text))} for text in texts]
 
     @property
     def rows(self) -> int:

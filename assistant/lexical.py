@@ -152,6 +152,15 @@ def prefix_forms(token: str) -> list[str]:
     return [token, short] if len(short) >= 6 else [token]
 
 
+def has_stem(asked: str, have: set[str]) -> bool:
+    """The stem itself, or a compound that starts with it ("schuldhulp" in "schuldhulpverlening", "sensoor"
+    of "sensoren" in "sensordata")."""
+    if asked in have:
+        return True
+    starts = tuple(form for form in prefix_forms(asked) if len(form) >= 5)
+    return bool(starts) and any(h.startswith(starts) for h in have)
+
+
 class QueryTerms:
     """A question's BM25 terms against the terms a version has indexed. A word that is not indexed at all
     also matches the indexed terms it is the start of (at most MAX_EXPANSIONS)."""

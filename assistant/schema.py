@@ -115,13 +115,15 @@ class Answer:
     index_version: str = ""  # the one index version the whole answer was read from
     absent_names: list[str] = field(default_factory=list)  # names in the question that no document contains
     searched_in: list[str] = field(default_factory=list)  # a follow-up's documents: the earlier subject
+    # ordinary words of the question that no document contains, where its other words are in most documents
+    absent_words: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict:
         return {"question": self.question, "found": self.found, "answer": self.answer,
                 "citations": [c.to_json() for c in self.citations],
                 "nearest_documents": list(self.nearest_documents), "searched_as": self.searched_as or self.question,
                 "index_version": self.index_version, "absent_names": list(self.absent_names),
-                "searched_in": list(self.searched_in)}
+                "searched_in": list(self.searched_in), "absent_words": list(self.absent_words)}
 
 
 @dataclass

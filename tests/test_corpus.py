@@ -65,3 +65,22 @@ def test_example_questions_on_the_first_screen_are_answered(corpus_assistant):
         answer = corpus_assistant.ask(question)
         assert answer.found, question
         assert all(corpus_assistant.verify_quote(c.doc, c.quote) for c in answer.citations)
+
+
+def test_a_subject_that_no_document_holds_is_said_and_not_answered(corpus_assistant):
+    """"armoede" is in none of the documents and the question's other words (gemeente, data, aanpak) are in
+    most of them: the quotes match those words alone, so they are the nearest passages, not the answer. A
+    question whose absent word is only a paraphrase ("ontsporen") keeps its answer: its other words
+    (jongeren, voorspellen) are specific."""
+    from assistant.answering import ANSWERING_BOLD, NEAREST_BOLD
+
+    poverty = corpus_assistant.ask("Welke gemeente zet data in bij de aanpak van armoede?")
+    assert poverty.absent_words == ["armoede"] and poverty.to_json()["absent_words"] == ["armoede"]
+    assert "„armoede” komt in geen enkel document voor" in poverty.answer
+    assert NEAREST_BOLD in poverty.answer and ANSWERING_BOLD not in poverty.answer
+    paraphrase = corpus_assistant.ask("Hoe voorspelt een gemeente waar jongeren gaan ontsporen?")
+    assert paraphrase.found and paraphrase.absent_words == [] and ANSWERING_BOLD in paraphrase.answer
+    assert paraphrase.citations[0].doc == "cases/04-voorspelmodel-startkwalificatie.md"
+    cameras = corpus_assistant.ask("Welke gemeenten gebruiken camera's?")  # an overview lists nothing
+    assert not cameras.found and cameras.citations == [] and cameras.absent_words == ["camera"]
+    assert corpus_assistant.ask("Wat doet een gemeente met data?").absent_words == []  # "doet": no subject

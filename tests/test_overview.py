@@ -154,3 +154,31 @@ def test_first_screen_promises_a_page_only_where_there_are_pdfs(overview, small_
     assert "titel en sectie." in markdown_only and "pagina" not in markdown_only
     with_pdf = collection_description(small_assistant)
     assert "PDF" in with_pdf and "pagina" in with_pdf
+
+
+def test_an_absent_word_is_the_subject_only_where_the_other_words_are_common():
+    from assistant.absent_names import absent_subject, absent_words
+    from assistant.lexical import stem
+
+    def stems(*words: str) -> set[str]:
+        return {stem(w) for w in words}
+
+    indexed = {"gemeente", "data", "aanpak", "jongeren", "zwolle"}
+    terms = lambda word: [word] if word in indexed else []  # noqa: E731 - a stand-in for Backend.indexed_terms
+    collection = [stems("gemeente", "data", "aanpak")] * 5 + [stems("gemeente", "data", "jongeren")] * 2 + \
+        [stems("zwolle")]
+    question = "Welke gemeente zet data in bij de aanpak van armoede?"
+    assert absent_words(question, terms, set()) == ["armoede"]
+    assert absent_subject(question, ["armoede"], collection) == ["armoede"]
+    assert absent_subject(question, ["armoede"], collection[:3]) == []  # too few documents to say
+    youth = "Hoe voorspelt een gemeente of jongeren ontsporen?"  # "jongeren": 2 of 8 documents
+    assert absent_subject(youth, absent_words(youth, terms, set()), collection) == []
+    named = "Hoe pakt Zwolle armoede aan?"  # a name that few documents hold is specific too
+    assert absent_subject(named, absent_words(named, terms, set()), collection) == []
+    # names are absent_names' part; "doet" is absent too, but absent_subject never takes it for the subject
+    assert absent_words("Wat doet Tilburg tegen armoede?", terms, set()) == ["doet", "armoede"]
+    assert absent_subject("Wat doet de gemeente met data?", ["doet"], collection) == []
+    assert absent_words("Welke gemeente bestrijdt armoede?", terms, {"armoede", "bestrijdt"}) == []  # a title
+    verbs = "Welke gemeenten zetten drones in?"  # only the rare word, where there is one
+    assert absent_subject(verbs, absent_words(verbs, lambda w: [w] if w == "gemeenten" else [], set()),
+                          [stems("gemeenten")] * 4) == ["drones"]
