@@ -35,7 +35,16 @@ _PRONOMINAL_ADVERB = re.compile(r"^(daar|hier)(aan|bij|door|in|mee|na|naar|om|on
 _FIRST_WORDS = re.compile(r"[a-zà-ÿ]+")
 _DATE = re.compile(r"\b(1[89]\d\d|20\d\d)\b|\b\d{1,2}\s+(januari|februari|maart|april|mei|juni|juli|augustus|"
                    r"september|oktober|november|december)\b", re.I)
-_AMOUNT = re.compile(r"\d")
+# A number in digits or in words ("De achttien innovaties komen van acht gemeenten", "vijfentwintig",
+# "tweehonderd"); not "een", which is mostly the article.
+_UNITS = "twee|drie|vier|vijf|zes|zeven|acht|negen"
+_NUMBER = (rf"(?:(?:{_UNITS})?(?:honderd|duizend))?(?:(?:een|{_UNITS})(?:ën|en))?"
+           rf"(?:{_UNITS}|tien|elf|twaalf|dertien|veertien|vijftien|zestien|zeventien|achttien|negentien|twintig|"
+           rf"dertig|veertig|vijftig|zestig|zeventig|tachtig|negentig|(?:{_UNITS})?(?:honderd|duizend)|miljoen|"
+           rf"miljard|één)")
+# a number word counts before the word it counts: not "tussen die twee." or "Daarom acht het kabinet" (achten)
+_AMOUNT = re.compile(rf"\d|\b{_NUMBER}\s+(?!(?:het|de|een|die|dat|deze|dit|er|zich|ze|zij|hij|we|wij|u)\b)[a-zà-ÿ]",
+                     re.I)
 _WANTS_DATE = re.compile(r"\b(wanneer|welk jaar|welke datum|sinds|vanaf wanneer|tot wanneer|when|what year|"
                          r"which year|since)\b", re.I)
 _WANTS_AMOUNT = re.compile(r"\b(hoeveel|hoe ?veel|hoe groot|hoe hoog|welk bedrag|wat kost|hoe lang|percentage|"

@@ -84,3 +84,16 @@ def test_a_subject_that_no_document_holds_is_said_and_not_answered(corpus_assist
     cameras = corpus_assistant.ask("Welke gemeenten gebruiken camera's?")  # an overview lists nothing
     assert not cameras.found and cameras.citations == [] and cameras.absent_words == ["camera"]
     assert corpus_assistant.ask("Wat doet een gemeente met data?").absent_words == []  # "doet": no subject
+
+
+def test_a_number_written_in_words_answers_how_many(corpus_assistant):
+    """"Hoeveel …?" prefers a sentence with a number: "achttien", "acht" and "twee" are numbers too (the
+    title "De lessen van 18 dataprojecten" was bold before); "die twee." and "Daarom acht het kabinet" are not."""
+    from assistant.answering import wanted_kind
+
+    kind = wanted_kind("Hoeveel gemeenten deden mee aan het onderzoek?")
+    assert kind.search("De achttien innovaties komen van acht gemeenten") and kind.search("tweehonderd inwoners")
+    assert not kind.search("verschillen tussen die twee.") and not kind.search("Daarom acht het kabinet")
+    assert not kind.search("een project met macht en kracht")
+    answer = corpus_assistant.ask("Hoeveel gemeenten deden mee aan het onderzoek?")
+    assert any("achttien innovaties komen van acht gemeenten" in h for h in answer.citations[0].highlights)
