@@ -16,7 +16,7 @@ from .answering import (ANSWERING_BOLD, NEAREST_BOLD, NOTHING_FOUND, AnswerBuild
                         quote_found_in)
 from .cleaning import collapse_whitespace
 from .embedding import Embedder
-from .followup import asks_something_of_its_own, names_a_subject, own_part, searched_as
+from .followup import asks_something_of_its_own, could_lean_on_previous, own_part, searched_as
 from .memo import filters_line
 from .indexing import IndexReport, Indexer, chunker_settings, stale_files
 from .retrieval import search as run_search
@@ -175,10 +175,11 @@ class Assistant:
                 answer = self._answer_in_subject(index, question, query, subject, filters, mode, k, timings)
             else:
                 answer = self._answer(index, question, query, filters, mode, k, timings)
-            if not answer.found and previous and query == question and not names_a_subject(question) and not subject:
+            if not answer.found and previous and query == question and not subject and could_lean_on_previous(question):
                 # "Hoeveel wordt er voorgeschoten?" after a question about the Huishoudboekje: nothing on its own
                 # words, so it is read as a follow-up after all. "Hoeveel trok Utrecht uit voor Slim vegen?"
-                # names its own subject: glued to an earlier question it found a sum for something else.
+                # names its own subject, and "Welke drie projecten kwamen er het beste uit?" says enough on its
+                # own: glued to an earlier question they found the earlier question's answer.
                 query = searched_as(question, previous, force=True)
                 retry = self._answer(index, question, query, filters, mode, k, timings)
                 answer = retry if retry.found else answer
@@ -186,7 +187,7 @@ class Assistant:
             english = is_english(question)
             absent = [] if english else absent_names(question, index.backend.indexed_terms,
                                                      index.catalogue.metadata_words)
-            unheld = [] if english else self._absent_subject(index, question)
+            unheld = [] if english else self._absent_subject(index, query)
         if (absent or unheld) and answer.found and is_overview(question):
             # "Welke projecten heeft Eindhoven gedaan?": a list of every other gemeente's projects answers nothing
             answer = Answer(question, False, NOTHING_FOUND, [], [])

@@ -24,6 +24,7 @@ _QUESTION_WORDS = {"wat", "wie", "welke", "welk", "hoe", "waar", "waarom", "wann
 _WORD = re.compile(r"[\wÀ-ÿ'-]+")
 SHORT_WORDS = 4  # a question of at most this many words, without a subject word, says too little on its own
 PRONOUN_WORDS = 8  # up to this many words, a bare "dat"/"ze" points back
+RETRY_WORDS = 5  # up to this many words, a question that finds nothing alone is tried as a follow-up
 
 
 def leans_on_previous(question: str) -> bool:
@@ -38,6 +39,12 @@ def leans_on_previous(question: str) -> bool:
 def names_a_subject(question: str) -> bool:
     """A capitalised name inside the question ("Utrecht", "Slim vegen"): the question has a subject of its own."""
     return bool(CAPITALISED_NAME.search(question))
+
+
+def could_lean_on_previous(question: str) -> bool:
+    """A question that found nothing on its own may still lean on the earlier one: a short one without a name
+    ("Hoeveel wordt er voorgeschoten?", "Via welke dashboards?"). A longer one says what it asks about."""
+    return not names_a_subject(question) and len(_WORD.findall(question)) <= RETRY_WORDS
 
 
 def searched_as(question: str, previous: list[str] | tuple[str, ...] = (), force: bool = False) -> str:

@@ -97,3 +97,15 @@ def test_a_number_written_in_words_answers_how_many(corpus_assistant):
     assert not kind.search("een project met macht en kracht")
     answer = corpus_assistant.ask("Hoeveel gemeenten deden mee aan het onderzoek?")
     assert any("achttien innovaties komen van acht gemeenten" in h for h in answer.citations[0].highlights)
+
+
+def test_a_long_question_is_not_glued_to_the_earlier_one_and_a_follow_up_is_judged_with_its_subject(corpus_assistant):
+    """Found nothing alone, "Welke drie projecten kwamen er het beste uit?" was searched together with the
+    question before it and quoted that question's answer; now it stays itself. "Hoeveel wordt er
+    voorgeschoten?" after the Huishoudboekje is glued, and "voorgeschoten" is judged with the earlier subject:
+    it is no absent subject there."""
+    earlier = "Hoeveel dataprojecten zijn er in het onderzoek bekeken, en over welke jaren gaat het?"
+    best = corpus_assistant.ask("Welke drie projecten kwamen er het beste uit?", previous=[earlier])
+    assert best.searched_as == best.question
+    advance = corpus_assistant.ask("Hoeveel wordt er voorgeschoten?", previous=["Wat is het Huishoudboekje?"])
+    assert advance.found and "Huishoudboekje" in advance.searched_as and advance.absent_words == []

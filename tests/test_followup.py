@@ -43,6 +43,17 @@ def test_force_reads_any_question_as_a_follow_up():
     assert "subsidie voor zonnepanelen" in searched_as("Hoeveel kost de aanvraag?", [EARLIER], force=True)
 
 
+def test_only_a_short_question_without_a_name_is_tried_again_as_a_follow_up():
+    """A question that finds nothing alone is glued to the earlier one only when it says too little itself:
+    "Welke drie projecten kwamen er het beste uit?", glued to "Hoeveel dataprojecten … bekeken?", found the
+    earlier question's answer (user test, session 8)."""
+    from assistant.followup import could_lean_on_previous
+
+    assert could_lean_on_previous("Hoeveel wordt er voorgeschoten?") and could_lean_on_previous("Via welke dashboards?")
+    assert not could_lean_on_previous("Welke drie projecten kwamen er het beste uit?")
+    assert not could_lean_on_previous("Hoeveel trok Utrecht uit?")  # names its own subject
+
+
 @pytest.mark.parametrize("follow_up, own", [
     ("En in Assen?", False), ("En Assen?", False), ("Sinds wanneer?", False),
     ("Wat levert dat de bewoners op?", True), ("Hoe lang duurt de aanvraag daar?", True), ("Wie?", False),
