@@ -347,11 +347,11 @@ class AnswerBuilder:
             return Answer(question, True, _answer_text(citations, lead, answers=False), citations, _nearest(hits))
         return Answer(question, True, _answer_text(citations, lead), citations, _nearest(hits))
 
-    def build_overview(self, question: str, hits: list[Hit], threshold: float, relative: float,
-                       searched: int, subject_share: float = 0.0) -> Answer | None:
+    def overview_entries(self, question: str, hits: list[Hit], threshold: float, relative: float,
+                         subject_share: float = 0.0) -> tuple[list[Citation], list[Hit]]:
         """"Welke gemeenten …?": every document whose best passage reaches the cosine threshold and relative x
-        the best retrieval score, one short quote each, best first. None when no document qualifies (the
-        ordinary answer then decides)."""
+        the best retrieval score, one short quote each, best first; and the documents that fit but belong to
+        no gemeente (a report about all cases: mentioned, not listed)."""
         best_per_doc: dict[str, Hit] = {}
         for hit in hits:
             if hit.chunk.doc not in best_per_doc and (hit.dense_score or 0.0) >= threshold:
@@ -371,15 +371,21 @@ class AnswerBuilder:
         doc_hits = [h for h in doc_hits if close_to_best(h)]
         general = [h for h in general if close_to_best(h)]
         if not doc_hits:
-            return None
+            return [], []
         evidence = self.score(question, doc_hits, limit=len(doc_hits))
         kind = wanted_kind(question)
         citations = [c for c in (self._cite(h, e, n, kind, OVERVIEW_QUOTE_WORDS, 0)
                                  for n, (h, e) in enumerate(zip(doc_hits, evidence), start=1) if e) if c]
-        for n, c in enumerate(citations, start=1):
-            c.n = n
+        return citations, general
+
+    @staticmethod
+    def overview_answer(question: str, citations: list[Citation], general: list[Hit], searched: int) -> Answer | None:
+        """The list of overview_entries, numbered in order; None without entries (the ordinary answer then
+        decides)."""
         if not citations:
             return None
+        for n, c in enumerate(citations, start=1):
+            c.n = n
         lead = [SOURCES_IN_DUTCH] if is_english(question) else []
         intro = (f"{len(citations)} van de {searched} doorzochte documenten "
                  f"{'past' if len(citations) == 1 else 'passen'} bij uw vraag "
@@ -443,6 +449,25 @@ def is_overview(question: str) -> bool:
     """"Welke gemeenten gebruiken …", "Noem de projecten die …": the answer is a list of documents.
     "Welke drie cases scoorden het best?" names a count: a fact that one passage states, not a list to find."""
     return bool(_OVERVIEW.search(question)) and not _COUNTED.match(question)
+
+
+_ALTERNATIVES = re.compile(r"\s+(?:en/of|of)\s+", re.I)
+
+
+def alternatives(question: str) -> list[str]:
+    """"Welke gemeenten gebruiken data bij veiligheid of handhaving?" asks two overviews: "… bij veiligheid?"
+    and "… bij handhaving?". The alternative after "of" runs to the end of the question; the one before it
+    has as many words. [question] where the overview's subject has no "of"."""
+    match = _OVERVIEW.search(question)
+    subject = question[match.end():] if match else ""
+    parts = _ALTERNATIVES.split(subject)
+    if not match or len(parts) != 2 or not parts[0].strip() or not parts[1].strip(" ?.!"):
+        return [question]
+    before, after = parts[0].split(), parts[1].rstrip(" ?.!").split()
+    if len(before) <= len(after):
+        return [question]
+    head = " ".join([question[: match.end()].strip(), *before[: len(before) - len(after)]])
+    return [f"{head} {' '.join(words)}?" for words in (before[len(before) - len(after):], after)]
 
 
 def overview_subject(question: str) -> str:

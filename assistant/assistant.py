@@ -12,8 +12,8 @@ from typing import Iterator
 from . import backends
 from .backends import DEFAULT as DEFAULT_STORE
 from .absent_names import absent_names, absent_subject, absent_words, notice as absence_notice
-from .answering import (ANSWERING_BOLD, NEAREST_BOLD, NOTHING_FOUND, AnswerBuilder, is_english, is_overview,
-                        quote_found_in)
+from .answering import (ANSWERING_BOLD, NEAREST_BOLD, NOTHING_FOUND, AnswerBuilder, alternatives, is_english,
+                        is_overview, quote_found_in)
 from .cleaning import collapse_whitespace
 from .embedding import Embedder
 from .followup import asks_something_of_its_own, could_lean_on_previous, own_part, searched_as
@@ -243,14 +243,13 @@ class Assistant:
         s = self.settings
         answer = None
         if is_overview(question):  # "Welke gemeenten …?": every fitting document, one quote each
-            named = self._named_facets(index, question)  # "Welke cases komen uit Zaanstad?": the metadata decides
-            scope = {**(filters or {}), **named}
-            hits = self._search(index, query, k=s.overview_candidates, filters=scope, mode=mode, timings=timings)
-            threshold, relative, share = ((0.0, 0.0, 0.0) if named else
-                                          (s.overview_threshold, s.overview_relative, s.overview_subject_share))
-            with stage(timings, "answer"):
-                answer = self.answer_builder(index).build_overview(query, hits, threshold, relative,
-                                                                   self._documents_searched(index, filters), share)
+            citations, general, hits = [], [], []
+            for asked in (alternatives(query) if query == question else [query]):  # "… veiligheid of handhaving?"
+                found, mentioned, searched = self._overview_entries(index, asked, filters, mode, timings)
+                citations += [c for c in found if c.doc not in {e.doc for e in citations}]
+                general += [h for h in mentioned if h.chunk.doc not in {g.chunk.doc for g in general}]
+                hits = hits or searched
+            answer = AnswerBuilder.overview_answer(query, citations, general, self._documents_searched(index, filters))
             hits = hits[: k or max(s.top_k, 5)]
         else:
             hits = self._search(index, query, k=k or max(s.top_k, 5), filters=filters, mode=mode, timings=timings)
@@ -258,6 +257,19 @@ class Assistant:
             with stage(timings, "answer"):
                 answer = self.answer_builder(index).build(query, hits, focus)
         return answer
+
+    def _overview_entries(self, index: IndexVersion, question: str, filters, mode, timings):
+        """(citations, overview documents, hits) of one overview question; "Welke cases komen uit Zaanstad?"
+        names a gemeente of the metadata, and the metadata decides."""
+        s = self.settings
+        named = self._named_facets(index, question)
+        hits = self._search(index, question, k=s.overview_candidates, filters={**(filters or {}), **named}, mode=mode,
+                            timings=timings)
+        threshold, relative, share = ((0.0, 0.0, 0.0) if named else
+                                      (s.overview_threshold, s.overview_relative, s.overview_subject_share))
+        with stage(timings, "answer"):
+            citations, general = self.answer_builder(index).overview_entries(question, hits, threshold, relative, share)
+        return citations, general, hits
 
     def _named_facets(self, index: IndexVersion, question: str) -> dict[str, list[str]]:
         """Metadata values that the question names ("Zaanstad", "sociaal domein"), as filters."""

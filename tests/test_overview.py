@@ -182,3 +182,18 @@ def test_an_absent_word_is_the_subject_only_where_the_other_words_are_common():
     verbs = "Welke gemeenten zetten drones in?"  # only the rare word, where there is one
     assert absent_subject(verbs, absent_words(verbs, lambda w: [w] if w == "gemeenten" else [], set()),
                           [stems("gemeenten")] * 4) == ["drones"]
+
+
+def test_an_overview_with_or_lists_the_documents_of_either(overview):
+    """"… veiligheid of handhaving?" is two overviews: a domain named in the metadata ("veiligheid") decided the
+    whole list, and the documents about handhaving were missing (user test, session 8)."""
+    from assistant.answering import alternatives
+
+    assert alternatives("Welke gemeenten gebruiken data bij veiligheid of handhaving?") == [
+        "Welke gemeenten gebruiken data bij veiligheid?", "Welke gemeenten gebruiken data bij handhaving?"]
+    assert alternatives("Noem de projecten over wonen en/of jeugd.") == ["Noem de projecten over wonen?",
+                                                                          "Noem de projecten over jeugd?"]
+    assert alternatives("Welke gemeenten gebruiken sensoren?") == ["Welke gemeenten gebruiken sensoren?"]
+    either = overview.ask("Welke projecten gaan over het sociaal domein of over parkeren?")
+    assert sorted(c.doc for c in either.citations) == ["jeugd-zwolle.md", "parkeren-utrecht.md"]
+    assert [c.n for c in either.citations] == [1, 2] and "2 van de 4 doorzochte documenten" in either.answer
