@@ -61,19 +61,23 @@ def absent_words(question: str, indexed_terms: Callable[[str], list[str]], known
     return [w for w in _ordinary_words(question) if not indexed_terms(w) and w not in known_words]
 
 
-def absent_subject(question: str, absent: list[str], collection: list[set[str]], min_documents: int = 4) -> list[str]:
+def absent_subject(question: str, absent: list[str], collection: list[set[str]], min_documents: int = 4,
+                   absent_names: list[str] = ()) -> list[str]:
     """The `absent` words (absent_words) that can name a subject, where each other word of the question
-    (names too: "Utrecht" in "Welke projecten heeft Utrecht ingebracht?") is held by at least half of `collection` (the word stems of each document, or of a
-    sample of them): such words cannot tell the documents apart, so whatever is quoted is not about the
-    absent subject. "doet" or "gaat" name no subject (as common as Dutch words get; a collection may simply
-    never use them). [] for fewer than `min_documents` documents: "most of them" says little there."""
+    (names too: "Utrecht" in "Welke projecten heeft Utrecht ingebracht?") is held by at least half of
+    `collection` (the word stems of each document, or of a sample of them): such words cannot tell the
+    documents apart, so whatever is quoted is not about the absent subject. `absent_names` are in no
+    document either and count as absent. "doet" or "gaat" name no subject (as common as Dutch words get; a
+    collection may simply never use them). [] for fewer than `min_documents` documents: "most of them" says
+    little there."""
     from wordfreq import zipf_frequency
 
     frequency = {w: zipf_frequency(w, "nl") for w in absent}
     subject = [w for w in absent if frequency[w] < COMMON_ZIPF]
     if not subject or len(collection) < min_documents:
         return []
-    held = {stem(w) for w in question_words(question) if len(w) >= 4 and not w.isdigit() and w not in absent}
+    gone = set(absent) | {w for name in absent_names for w in question_words(name)}  # "Eindhoven": in none
+    held = {stem(w) for w in question_words(question) if len(w) >= 4 and not w.isdigit() and w not in gone}
     if any(sum(has_stem(s, words) for words in collection) < len(collection) / 2 for s in held):
         return []  # a word that only some documents hold: what was found may well be about the question
     rare = [w for w in subject if frequency[w] < RARE_ZIPF]  # "drones", not "zetten", in "Welke gemeenten

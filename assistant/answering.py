@@ -425,12 +425,16 @@ class AnswerBuilder:
 
     def _nothing_found(self, question: str, hits: list[Hit]) -> Answer:
         near = [h for h in hits if (h.dense_score or 0.0) >= self.calibration.near_threshold]
-        nearest = _nearest(near)
-        lines = [NOTHING_FOUND]
-        if nearest:
-            lines.append("Deze documenten komen er het dichtst bij:")
-            lines += [f"- {d['title']} ({d['doc']})" for d in nearest]
-        return Answer(question, False, "\n".join(lines), [], nearest)
+        return nothing_found(question, _nearest(near))
+
+
+def nothing_found(question: str, nearest: list[dict[str, str]]) -> Answer:
+    """"Niets gevonden", with the documents that come nearest (where any do)."""
+    lines = [NOTHING_FOUND]
+    if nearest:
+        lines.append("Deze documenten komen er het dichtst bij:")
+        lines += [f"- {d['title']} ({d['doc']})" for d in nearest]
+    return Answer(question, False, "\n".join(lines), [], nearest)
 
 
 OVERVIEW_QUOTE_WORDS = 45  # an overview gives one short line per document

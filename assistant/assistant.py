@@ -13,7 +13,7 @@ from . import backends
 from .backends import DEFAULT as DEFAULT_STORE
 from .absent_names import absent_names, absent_subject, absent_words, notice as absence_notice
 from .answering import (ANSWERING_BOLD, NEAREST_BOLD, NOTHING_FOUND, AnswerBuilder, alternatives, is_english,
-                        is_overview, quote_found_in)
+                        is_overview, nothing_found, overview_subject, quote_found_in)
 from .cleaning import collapse_whitespace
 from .embedding import Embedder
 from .followup import asks_something_of_its_own, could_lean_on_previous, own_part, searched_as
@@ -187,14 +187,16 @@ class Assistant:
             english = is_english(question)
             absent = [] if english else absent_names(question, index.backend.indexed_terms,
                                                      index.catalogue.metadata_words)
-            unheld = [] if english else self._absent_subject(index, query)
+            unheld = [] if english else self._absent_subject(index, query, absent)
         if (absent or unheld) and answer.found and is_overview(question):
             # "Welke projecten heeft Eindhoven gedaan?": a list of every other gemeente's projects answers nothing
             answer = Answer(question, False, NOTHING_FOUND, [], [])
+        elif unheld and answer.found:  # what was found shares only words that most documents have
+            answer = nothing_found(question, answer.nearest_documents)
         answer.question, answer.searched_as, answer.filters = question, query, dict(filters or {})
         answer.index_version, answer.absent_names, answer.searched_in = index.version, absent, subject
         answer.absent_words = unheld
-        if absent or unheld:  # the question's own subject is in no document: the bold sentences cannot answer it
+        if absent:  # the question's own name is in no document: the bold sentences cannot answer it
             answer.answer = answer.answer.replace(ANSWERING_BOLD, NEAREST_BOLD, 1)
         scope = ([f"Vervolgvraag over {_titles(index, subject)} (gevonden met: „{query}”)"] if subject else
                  [f"Gezocht op: „{query}”"] if query != question else [])
@@ -205,11 +207,13 @@ class Assistant:
         return answer
 
     @staticmethod
-    def _absent_subject(index: IndexVersion, question: str) -> list[str]:
+    def _absent_subject(index: IndexVersion, question: str, names: list[str]) -> list[str]:
         """"armoede" in "Welke gemeente zet data in bij de aanpak van armoede?" (absent_names.absent_subject).
-        The documents are read for it only when a word of the question is in none of them."""
-        absent = absent_words(question, index.backend.indexed_terms, index.catalogue.metadata_words)
-        return absent_subject(question, absent, index.catalogue.sampled_words) if absent else []
+        Of an overview only its subject counts: "projecten" in "Welke projecten komen uit Zwolle?" is what it
+        lists. The documents are read for it only when a word of the question is in none of them."""
+        asked = overview_subject(question) if is_overview(question) else question
+        absent = absent_words(asked, index.backend.indexed_terms, index.catalogue.metadata_words)
+        return absent_subject(asked, absent, index.catalogue.sampled_words, absent_names=names) if absent else []
 
     def _follow_up_subject(self, index: IndexVersion, question: str, query: str, filters, mode) -> list[str]:
         """"Wat heeft dat project opgeleverd?": the conversation says which document, the question what to find

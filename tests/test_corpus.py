@@ -69,15 +69,15 @@ def test_example_questions_on_the_first_screen_are_answered(corpus_assistant):
 
 def test_a_subject_that_no_document_holds_is_said_and_not_answered(corpus_assistant):
     """"armoede" is in none of the documents and the question's other words (gemeente, data, aanpak) are in
-    most of them: the quotes match those words alone, so they are the nearest passages, not the answer. A
-    question whose absent word is only a paraphrase ("ontsporen") keeps its answer: its other words
+    most of them: quotes would match those words alone (Zaanstad's ondermijning was quoted as the answer).
+    A question whose absent word is only a paraphrase ("ontsporen") keeps its answer: its other words
     (jongeren, voorspellen) are specific."""
-    from assistant.answering import ANSWERING_BOLD, NEAREST_BOLD
+    from assistant.answering import ANSWERING_BOLD, NOTHING_FOUND
 
     poverty = corpus_assistant.ask("Welke gemeente zet data in bij de aanpak van armoede?")
     assert poverty.absent_words == ["armoede"] and poverty.to_json()["absent_words"] == ["armoede"]
-    assert "„armoede” komt in geen enkel document voor" in poverty.answer
-    assert NEAREST_BOLD in poverty.answer and ANSWERING_BOLD not in poverty.answer
+    assert not poverty.found and poverty.citations == [] and poverty.nearest_documents
+    assert poverty.answer.startswith("Let op: „armoede” komt in geen enkel document voor.\n\n" + NOTHING_FOUND)
     paraphrase = corpus_assistant.ask("Hoe voorspelt een gemeente waar jongeren gaan ontsporen?")
     assert paraphrase.found and paraphrase.absent_words == [] and ANSWERING_BOLD in paraphrase.answer
     assert paraphrase.citations[0].doc == "cases/04-voorspelmodel-startkwalificatie.md"
