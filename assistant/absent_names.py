@@ -24,6 +24,7 @@ from .lexical import CAPITALISED_NAME, fold, has_stem, question_words, stem
 
 _ABBREVIATION = re.compile(r"\b[A-Z]{2,}\b")
 _PARTS = re.compile(r"[-'’]")
+MISSPELLED_RATIO = 0.85  # difflib: "zwerfafal"/"zwerfafval" 0.95; "ouderen"/"ouders" 0.77
 COMMON_ZIPF = 5.5  # wordfreq's Zipf scale: "doet" 5.7, "gaat" 6.2; "leeftijd" 5.2, "armoede" 4.4
 
 
@@ -87,6 +88,21 @@ def absent_subject(question: str, absent: list[str], collection: list[set[str]],
 def _ordinary_words(question: str) -> list[str]:
     named = {w for name in names(question) for w in question_words(name)}
     return [w for w in dict.fromkeys(question_words(question)) if len(w) >= 4 and not w.isdigit() and w not in named]
+
+
+def misspelled(word: str, vocabulary: set[str], cutoff: float = MISSPELLED_RATIO) -> bool:
+    """A word written almost like one of `vocabulary` (folded words): "zwerfafal" for "zwerfafval",
+    "voorspelmodl" for "voorspelmodel". Only words with the same first two letters are compared."""
+    import difflib
+
+    candidates = [w for w in vocabulary if w[:2] == word[:2] and abs(len(w) - len(word)) <= 3]
+    return bool(difflib.get_close_matches(word, candidates, n=1, cutoff=cutoff))
+
+
+def as_written(question: str, folded: list[str]) -> list[str]:
+    """The question's own spelling of folded words ("coordinatie" -> "coördinatie", "wmo" -> "Wmo")."""
+    written = {fold(w): w for w in reversed(re.findall(r"\w+", question))}
+    return [written.get(w, w) for w in folded]
 
 
 def notice(absent: list[str], found: bool) -> str:

@@ -36,15 +36,16 @@ _FIRST_WORDS = re.compile(r"[a-zà-ÿ]+")
 _DATE = re.compile(r"\b(1[89]\d\d|20\d\d)\b|\b\d{1,2}\s+(januari|februari|maart|april|mei|juni|juli|augustus|"
                    r"september|oktober|november|december)\b", re.I)
 # A number in digits or in words ("De achttien innovaties komen van acht gemeenten", "vijfentwintig",
-# "tweehonderd"); not "een", which is mostly the article.
+# "tienduizend", "Eén"); not "een", which is mostly the article.
 _UNITS = "twee|drie|vier|vijf|zes|zeven|acht|negen"
-_NUMBER = (rf"(?:(?:{_UNITS})?(?:honderd|duizend))?(?:(?:een|{_UNITS})(?:ën|en))?"
-           rf"(?:{_UNITS}|tien|elf|twaalf|dertien|veertien|vijftien|zestien|zeventien|achttien|negentien|twintig|"
-           rf"dertig|veertig|vijftig|zestig|zeventig|tachtig|negentig|(?:{_UNITS})?(?:honderd|duizend)|miljoen|"
-           rf"miljard|één)")
-# a number word counts before the word it counts: not "tussen die twee." or "Daarom acht het kabinet" (achten)
-_AMOUNT = re.compile(rf"\d|\b{_NUMBER}\s+(?!(?:het|de|een|die|dat|deze|dit|er|zich|ze|zij|hij|we|wij|u)\b)[a-zà-ÿ]",
-                     re.I)
+_TEENS_AND_TENS = ("tien|elf|twaalf|dertien|veertien|vijftien|zestien|zeventien|achttien|negentien|twintig|dertig|"
+                   "veertig|vijftig|zestig|zeventig|tachtig|negentig")
+_NUMBER = (rf"(?:(?:{_UNITS}|{_TEENS_AND_TENS})?(?:honderd|duizend))?(?:(?:een|{_UNITS})(?:ën|en))?"
+           rf"(?:{_UNITS}|{_TEENS_AND_TENS}|(?:{_UNITS}|{_TEENS_AND_TENS})?(?:honderd|duizend)|miljoen|miljard|[eé]én)")
+# a number word counts before the word it counts: not "tussen die twee." or "Daarom acht het kabinet"
+# (achten), nor "in acht genomen"
+_AMOUNT = re.compile(rf"\d|\b{_NUMBER}\s+(?!(?:het|de|een|die|dat|deze|dit|er|zich|ze|zij|hij|we|wij|u|"
+                     rf"nemen|genomen|neemt|nam|namen|slaan|geslagen)\b)[a-zà-ÿ]", re.I)
 _WANTS_DATE = re.compile(r"\b(wanneer|welk jaar|welke datum|sinds|vanaf wanneer|tot wanneer|when|what year|"
                          r"which year|since)\b", re.I)
 _WANTS_AMOUNT = re.compile(r"\b(hoeveel|hoe ?veel|hoe groot|hoe hoog|welk bedrag|wat kost|hoe lang|percentage|"
@@ -456,22 +457,43 @@ def is_overview(question: str) -> bool:
 
 
 _ALTERNATIVES = re.compile(r"\s+(?:en/of|of)\s+", re.I)
+_PREPOSITIONS = {"bij", "over", "voor", "in", "aan", "uit", "met", "op", "tegen", "rond", "om", "van", "naar", "tot"}
+# "Welke gemeenten hebben onderzocht of jongeren uitvallen?": "of" as "whether", after a verb like these
+_WHETHER = re.compile(r"\b(weten|weet|onderzo\w*|bekijk\w*|bekeken|kijk\w*|gekeken|nagaan|nagegaan|gaan na|"
+                      r"meten|meet|gemeten|bepal\w*|bepaald|controle\w*|gecontroleerd|toets\w*|getoetst|zien|"
+                      r"vragen|vraagt|gevraagd|test\w*|getest|evalue\w*|geëvalueerd|checken)$", re.I)
 
 
 def alternatives(question: str) -> list[str]:
     """"Welke gemeenten gebruiken data bij veiligheid of handhaving?" asks two overviews: "… bij veiligheid?"
-    and "… bij handhaving?". The alternative after "of" runs to the end of the question; the one before it
-    has as many words. [question] where the overview's subject has no "of"."""
+    and "… bij handhaving?"; "… bij veiligheid, zorg of handhaving?" three. The alternatives follow one
+    preposition ("bij"), or each has its own ("… over het sociaal domein of over parkeren?"), or they are
+    single words ("gebruiken sensoren of camera's"). [question] where the overview's subject has no such "of",
+    or where "of" means "whether" ("… onderzocht of jongeren uitvallen?")."""
     match = _OVERVIEW.search(question)
     subject = question[match.end():] if match else ""
     parts = _ALTERNATIVES.split(subject)
-    if not match or len(parts) != 2 or not parts[0].strip() or not parts[1].strip(" ?.!"):
+    if not match or len(parts) != 2:
         return [question]
+    end = question.rstrip()[-1:] if question.rstrip()[-1:] in "?.!" else ""
     before, after = parts[0].split(), parts[1].rstrip(" ?.!").split()
-    if len(before) <= len(after):
+    if not before or not after or _WHETHER.search(before[-1].rstrip(",")):
         return [question]
-    head = " ".join([question[: match.end()].strip(), *before[: len(before) - len(after)]])
-    return [f"{head} {' '.join(words)}?" for words in (before[len(before) - len(after):], after)]
+    if after[0].lower() in _PREPOSITIONS:  # "over het sociaal domein of over parkeren"
+        at = max((i for i, w in enumerate(before) if w.lower() == after[0].lower()), default=None)
+        if at is None:
+            return [question]
+        head, options = before[:at], [" ".join(before[at:]), " ".join(after)]
+    else:  # "bij veiligheid, zorg of handhaving"
+        at = max((i for i, w in enumerate(before) if w.lower() in _PREPOSITIONS), default=None)
+        if at is None and len(after) == 1 and len(before) >= 2:  # "gebruiken sensoren of camera's"
+            at = len(before) - 2
+        if at is None or at == len(before) - 1:
+            return [question]
+        head = before[: at + 1]
+        options = [o.strip() for o in " ".join(before[at + 1:]).split(",") if o.strip()] + [" ".join(after)]
+    frame = " ".join([question[: match.end()].strip(), *head])
+    return [f"{frame} {option}{end}" for option in options]
 
 
 def overview_subject(question: str) -> str:

@@ -11,16 +11,18 @@ from typing import Iterator
 
 from . import backends
 from .backends import DEFAULT as DEFAULT_STORE
-from .absent_names import absent_names, absent_subject, absent_words, notice as absence_notice
+from .absent_names import (absent_names, absent_subject, absent_words, as_written, misspelled,
+                           notice as absence_notice)
 from .answering import (ANSWERING_BOLD, NEAREST_BOLD, NOTHING_FOUND, AnswerBuilder, alternatives, is_english,
                         is_overview, nothing_found, overview_subject, quote_found_in)
 from .cleaning import collapse_whitespace
 from .embedding import Embedder
 from .followup import asks_something_of_its_own, could_lean_on_previous, own_part, searched_as
+from .lexical import words as words_of
 from .memo import filters_line
 from .indexing import IndexReport, Indexer, chunker_settings, stale_files
 from .retrieval import search as run_search
-from .schema import Answer, Hit
+from .schema import Answer, Citation, Hit
 from .settings import Settings
 from .timing import Timings, stage
 from .store import IndexError_, IndexMissing, IndexVersion, current_version, read_manifest
@@ -145,6 +147,11 @@ class Assistant:
             log.exception("opwarmen mislukt")
         finally:
             self.ready = True
+        try:  # read once per version; a question with a word in no document needs it (_absences)
+            with self.snapshot() as index:
+                index.catalogue.sampled_words
+        except Exception:  # noqa: BLE001 - a question that needs it reads it itself, and reports what is wrong
+            pass
 
     # --- questions --------------------------------------------------------
     def search(self, question: str, k: int | None = None, filters: dict | None = None,
@@ -168,52 +175,66 @@ class Assistant:
         s = self.settings
         question = question[: s.max_question_chars]
         previous = [p[: s.max_question_chars] for p in previous]
-        query = searched_as(question, previous)
         with self.snapshot() as index:
-            subject = self._follow_up_subject(index, question, query, filters, mode)
-            if subject:
-                answer = self._answer_in_subject(index, question, query, subject, filters, mode, k, timings)
-            else:
-                answer = self._answer(index, question, query, filters, mode, k, timings)
-            if not answer.found and previous and query == question and not subject and could_lean_on_previous(question):
-                # "Hoeveel wordt er voorgeschoten?" after a question about the Huishoudboekje: nothing on its own
-                # words, so it is read as a follow-up after all. "Hoeveel trok Utrecht uit voor Slim vegen?"
-                # names its own subject, and "Welke drie projecten kwamen er het beste uit?" says enough on its
-                # own: glued to an earlier question they found the earlier question's answer.
-                query = searched_as(question, previous, force=True)
-                retry = self._answer(index, question, query, filters, mode, k, timings)
-                answer = retry if retry.found else answer
-                query = query if retry.found else question
-            english = is_english(question)
-            absent = [] if english else absent_names(question, index.backend.indexed_terms,
-                                                     index.catalogue.metadata_words)
-            unheld = [] if english else self._absent_subject(index, query, absent)
-        if (absent or unheld) and answer.found and is_overview(question):
+            answer, query, subject = self._answer_in_conversation(index, question, previous, filters, mode, k, timings)
+            names, words = self._absences(index, question, query)
+            every_list_absent = is_overview(question) and all(
+                any(self._absences(index, asked, asked)) for asked in alternatives(question))
+        if answer.found and (names or words) and every_list_absent:
             # "Welke projecten heeft Eindhoven gedaan?": a list of every other gemeente's projects answers nothing
             answer = Answer(question, False, NOTHING_FOUND, [], [])
-        elif unheld and answer.found:  # what was found shares only words that most documents have
-            answer = nothing_found(question, answer.nearest_documents)
+        elif answer.found and words and not is_overview(question):
+            answer = nothing_found(question, [])  # what was found shares only words that most documents have
         answer.question, answer.searched_as, answer.filters = question, query, dict(filters or {})
-        answer.index_version, answer.absent_names, answer.searched_in = index.version, absent, subject
-        answer.absent_words = unheld
-        if absent:  # the question's own name is in no document: the bold sentences cannot answer it
+        answer.index_version, answer.searched_in = index.version, subject
+        answer.absent_names, answer.absent_words = names, words
+        if names:  # the question's own name is in no document: the bold sentences cannot answer it
             answer.answer = answer.answer.replace(ANSWERING_BOLD, NEAREST_BOLD, 1)
         scope = ([f"Vervolgvraag over {_titles(index, subject)} (gevonden met: „{query}”)"] if subject else
                  [f"Gezocht op: „{query}”"] if query != question else [])
         scope += [filters_line(filters)] if filters else []
-        scope += [absence_notice(absent + unheld, answer.found)] if absent or unheld else []
+        scope += [absence_notice(names + words, answer.found)] if names or words else []
         if scope:
             answer.answer = "\n".join(scope) + f"\n\n{answer.answer}"
         return answer
 
-    @staticmethod
-    def _absent_subject(index: IndexVersion, question: str, names: list[str]) -> list[str]:
-        """"armoede" in "Welke gemeente zet data in bij de aanpak van armoede?" (absent_names.absent_subject).
-        Of an overview only its subject counts: "projecten" in "Welke projecten komen uit Zwolle?" is what it
-        lists. The documents are read for it only when a word of the question is in none of them."""
-        asked = overview_subject(question) if is_overview(question) else question
-        absent = absent_words(asked, index.backend.indexed_terms, index.catalogue.metadata_words)
-        return absent_subject(asked, absent, index.catalogue.sampled_words, absent_names=names) if absent else []
+    def _answer_in_conversation(self, index: IndexVersion, question: str, previous: list[str], filters, mode, k,
+                                timings) -> tuple[Answer, str, list[str]]:
+        """(answer, what was searched, the earlier subject's documents where the answer was limited to them)."""
+        query = searched_as(question, previous)
+        subject = self._follow_up_subject(index, question, query, filters, mode)
+        if subject:
+            return self._answer_in_subject(index, question, query, subject, filters, mode, k, timings), query, subject
+        answer = self._answer(index, question, query, filters, mode, k, timings)
+        if not answer.found and previous and query == question and could_lean_on_previous(question):
+            # "Hoeveel wordt er voorgeschoten?" after a question about the Huishoudboekje: nothing on its own
+            # words, so it is read as a follow-up after all. "Hoeveel trok Utrecht uit voor Slim vegen?" names
+            # its own subject, and "Welke drie projecten kwamen er het beste uit?" says enough on its own:
+            # glued to an earlier question they found the earlier question's answer.
+            glued = searched_as(question, previous, force=True)
+            retry = self._answer(index, question, glued, filters, mode, k, timings)
+            if retry.found:
+                return retry, glued, []
+        return answer, query, []
+
+    def _absences(self, index: IndexVersion, question: str, searched: str) -> tuple[list[str], list[str]]:
+        """The names of the question that no document holds (absent_names), and its absent subject: an
+        ordinary word that no document holds while its other words are in most (absent_names.absent_subject;
+        "armoede" in "Welke gemeente zet data in bij de aanpak van armoede?"), judged on what was searched,
+        so that a follow-up's words count with the earlier subject. Of an overview only its subject counts:
+        "projecten" in "Welke projecten komen uit Zwolle?" is what it lists. Nothing for an English question."""
+        if is_english(question):
+            return [], []
+        terms, known = index.backend.indexed_terms, index.catalogue.metadata_words
+        names = absent_names(question, terms, known)
+        asked = overview_subject(searched) if is_overview(searched) else searched
+        words = absent_words(asked, terms, known)
+        if words:  # typos of words the best passages hold are no absent subject ("zwerfafal")
+            near = {w for hit in self._search(index, searched, k=5) for w in words_of(hit.chunk.text)}
+            words = [w for w in words if not misspelled(w, near)]
+        if words:  # the documents are read for it only when a word of the question is in none of them
+            words = absent_subject(asked, words, index.catalogue.sampled_words, absent_names=names)
+        return names, as_written(asked, words)
 
     def _follow_up_subject(self, index: IndexVersion, question: str, query: str, filters, mode) -> list[str]:
         """"Wat heeft dat project opgeleverd?": the conversation says which document, the question what to find
@@ -247,20 +268,35 @@ class Assistant:
         s = self.settings
         answer = None
         if is_overview(question):  # "Welke gemeenten …?": every fitting document, one quote each
-            citations, general, hits = [], [], []
-            for asked in (alternatives(query) if query == question else [query]):  # "… veiligheid of handhaving?"
-                found, mentioned, searched = self._overview_entries(index, asked, filters, mode, timings)
-                citations += [c for c in found if c.doc not in {e.doc for e in citations}]
-                general += [h for h in mentioned if h.chunk.doc not in {g.chunk.doc for g in general}]
-                hits = hits or searched
-            answer = AnswerBuilder.overview_answer(query, citations, general, self._documents_searched(index, filters))
-            hits = hits[: k or max(s.top_k, 5)]
+            citations: dict[str, Citation] = {}  # per document, over the alternatives ("… X of Y?")
+            general: dict[str, Hit] = {}
+            searched: dict[str, Hit] = {}
+            for asked in self._overview_questions(index, question, query):
+                found, mentioned, hits = self._overview_entries(index, asked, filters, mode, timings)
+                for c in found:
+                    citations.setdefault(c.doc, c)
+                for h in mentioned:
+                    general.setdefault(h.chunk.doc, h)
+                for h in hits:
+                    searched.setdefault(h.chunk.id, h)
+            answer = AnswerBuilder.overview_answer(query, list(citations.values()), list(general.values()),
+                                                   self._documents_searched(index, filters))
+            hits = sorted(searched.values(), key=lambda h: -h.score)[: k or max(s.top_k, 5)]
         else:
             hits = self._search(index, query, k=k or max(s.top_k, 5), filters=filters, mode=mode, timings=timings)
         if answer is None:
             with stage(timings, "answer"):
                 answer = self.answer_builder(index).build(query, hits, focus)
         return answer
+
+    def _overview_questions(self, index: IndexVersion, question: str, query: str) -> list[str]:
+        """"… bij veiligheid of handhaving?" is two overviews (answering.alternatives); one that names something
+        no document holds ("… uit Zwolle of Tilburg?") is left out, unless all do (ask() then says so)."""
+        if query != question:  # a follow-up: the glued question is one overview
+            return [query]
+        asked = alternatives(question)
+        present = [a for a in asked if not any(self._absences(index, a, a))] if len(asked) > 1 else asked
+        return present or asked
 
     def _overview_entries(self, index: IndexVersion, question: str, filters, mode, timings):
         """(citations, overview documents, hits) of one overview question; "Welke cases komen uit Zaanstad?"

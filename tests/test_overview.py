@@ -191,9 +191,32 @@ def test_an_overview_with_or_lists_the_documents_of_either(overview):
 
     assert alternatives("Welke gemeenten gebruiken data bij veiligheid of handhaving?") == [
         "Welke gemeenten gebruiken data bij veiligheid?", "Welke gemeenten gebruiken data bij handhaving?"]
-    assert alternatives("Noem de projecten over wonen en/of jeugd.") == ["Noem de projecten over wonen?",
-                                                                          "Noem de projecten over jeugd?"]
-    assert alternatives("Welke gemeenten gebruiken sensoren?") == ["Welke gemeenten gebruiken sensoren?"]
+    assert alternatives("Noem de projecten over wonen en/of jeugd.") == ["Noem de projecten over wonen.",
+                                                                          "Noem de projecten over jeugd."]
+    assert alternatives("Welke projecten gaan over het sociaal domein of over parkeren?") == [
+        "Welke projecten gaan over het sociaal domein?", "Welke projecten gaan over parkeren?"]
+    assert alternatives("Welke gemeenten zetten sensoren in bij afval of bij de openbare ruimte?") == [
+        "Welke gemeenten zetten sensoren in bij afval?", "Welke gemeenten zetten sensoren in bij de openbare ruimte?"]
+    assert alternatives("Welke gemeenten gebruiken data bij veiligheid, zorg of handhaving?") == [
+        "Welke gemeenten gebruiken data bij veiligheid?", "Welke gemeenten gebruiken data bij zorg?",
+        "Welke gemeenten gebruiken data bij handhaving?"]
+    assert alternatives("Welke gemeenten gebruiken sensoren of camera's?") == [
+        "Welke gemeenten gebruiken sensoren?", "Welke gemeenten gebruiken camera's?"]
+    for single in ("Welke gemeenten gebruiken sensoren?", "Welke gemeenten hebben onderzocht of jongeren uitvallen?"):
+        assert alternatives(single) == [single]  # no "of"; "of" as "whether"
     either = overview.ask("Welke projecten gaan over het sociaal domein of over parkeren?")
     assert sorted(c.doc for c in either.citations) == ["jeugd-zwolle.md", "parkeren-utrecht.md"]
     assert [c.n for c in either.citations] == [1, 2] and "2 van de 4 doorzochte documenten" in either.answer
+    # a gemeente that no document names leaves its alternative out, not the whole list
+    named = overview.ask("Welke projecten komen uit Zwolle of Tilburg?")
+    assert named.found and sorted(c.doc for c in named.citations) == ["afval-zwolle.md", "jeugd-zwolle.md"]
+    assert named.absent_names == ["Tilburg"] and "„Tilburg” komt in geen enkel document voor" in named.answer
+
+
+def test_a_misspelled_word_is_one_the_documents_hold():
+    from assistant.absent_names import misspelled
+
+    vocabulary = {"zwerfafval", "voorspelmodel", "ouders", "klimaatverandering"}
+    assert misspelled("zwerfafal", vocabulary) and misspelled("voorspelmodl", vocabulary)
+    assert not misspelled("ouderen", vocabulary) and not misspelled("klimaatadaptatie", vocabulary)
+    assert not misspelled("armoede", set())

@@ -371,6 +371,18 @@ def test_read_ahead_brings_the_asked_rows_into_the_disk_cache_and_no_more(tmp_pa
     assert not read_ahead(np.zeros((4, 384), dtype=np.float32), [(0, 1)])  # in memory: nothing to ask
 
 
+def test_read_ahead_asks_for_exactly_the_pages_of_the_rows(tmp_path):
+    """From the page that holds a row's first byte to its last byte, past the .npy header (128 bytes here),
+    clipped to the array; a view of a mapped array (its offset is the parent's) is not advised at all."""
+    from assistant.lexical import page_ranges, read_ahead
+
+    assert page_ranges(128, 1536, 100, [(0, 1), (2, 3), (99, 200), (5, 5), (-3, 1)], page=4096) == [
+        (0, 1664), (0, 4736), (151552, 2176), (0, 1664)]
+    np.save(tmp_path / "v.npy", np.zeros((100, 384), dtype=np.float32))
+    mapped = np.load(tmp_path / "v.npy", mmap_mode="r")
+    assert read_ahead(mapped, [(1, 2)]) and not read_ahead(mapped[5:], [(1, 2)])
+
+
 def test_searches_read_ahead_the_rows_they_need(permits, tmp_path, monkeypatch):
     """A quantised index rescores its candidates from the mapped float32 vectors, BM25 reads its terms'
     postings: both ask for exactly those rows first."""
