@@ -70,7 +70,7 @@ def absent_subject(question: str, absent: list[str], collection: list[set[str]],
     documents apart, so whatever is quoted is not about the absent subject. `absent_names` are in no
     document either and count as absent. "doet" or "gaat" name no subject (as common as Dutch words get; a
     collection may simply never use them). [] for fewer than `min_documents` documents: "most of them" says
-    little there."""
+    little there; and where no other word is in the documents at all (a paraphrase, found by meaning)."""
     from wordfreq import zipf_frequency
 
     frequency = {w: zipf_frequency(w, "nl") for w in absent}
@@ -79,6 +79,8 @@ def absent_subject(question: str, absent: list[str], collection: list[set[str]],
         return []
     gone = set(absent) | {w for name in absent_names for w in question_words(name)}  # "Eindhoven": in none
     held = {stem(w) for w in question_words(question) if len(w) >= 4 and not w.isdigit() and w not in gone}
+    if not held:  # no word of the question is in the documents: found by meaning alone, as a paraphrase
+        return []  # ("Hoe vaak komt de vuilniswagen langs?" for "het afval wordt elke twee weken opgehaald")
     if any(sum(has_stem(s, words) for words in collection) < len(collection) / 2 for s in held):
         return []  # a word that only some documents hold: what was found may well be about the question
     rare = [w for w in subject if frequency[w] < RARE_ZIPF]  # "drones", not "zetten", in "Welke gemeenten

@@ -178,6 +178,9 @@ def test_an_absent_word_is_the_subject_only_where_the_other_words_are_common():
     # names are absent_names' part; "doet" is absent too, but absent_subject never takes it for the subject
     assert absent_words("Wat doet Tilburg tegen armoede?", terms, set()) == ["doet", "armoede"]
     assert absent_subject("Wat doet de gemeente met data?", ["doet"], collection) == []
+    # no word of the question in any document: a paraphrase found by meaning, not a question about nothing
+    assert absent_subject("Hoe vaak komt de vuilniswagen langs?", ["vaak", "komt", "vuilniswagen", "langs"],
+                          collection) == []
     assert absent_words("Welke gemeente bestrijdt armoede?", terms, {"armoede", "bestrijdt"}) == []  # a title
     verbs = "Welke gemeenten zetten drones in?"  # only the rare word, where there is one
     assert absent_subject(verbs, absent_words(verbs, lambda w: [w] if w == "gemeenten" else [], set()),
