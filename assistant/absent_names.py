@@ -13,6 +13,7 @@ aanpak van armoede?" the words the documents do hold (gemeente, data, aanpak) ar
 whatever is quoted matches those alone: "armoede" is the subject, and it is in none (session 8). How common
 a word is, is judged on the collection (a sample of its documents), not on the retrieved documents: those
 all hold the subject of a well-answered question ("paspoort" in "Wat doe ik als ik mijn paspoort kwijtraak?").
+A typo of a word in the best passages ("zwerfafal") is no absent word (`misspelled`, used by the assistant).
 """
 from __future__ import annotations
 
