@@ -265,11 +265,14 @@ class AnswerBuilder:
 
     @classmethod
     def from_settings(cls, s, is_verbatim: Callable[[str, str], bool],
-                      embed_sentences: Callable[[str, list[str]], list[float]]) -> "AnswerBuilder":
+                      embed_sentences: Callable[[str, list[str]], list[float]],
+                      held_by_most: Callable[[str], bool] | None = None) -> "AnswerBuilder":
         calibration = Calibration(s.found_sentence_threshold, s.found_threshold, s.found_lexical_share,
                                   s.found_lexical_floor, s.near_threshold, s.found_coverage_weight)
-        return cls(calibration, s.max_quotes, s.quote_max_words, s.quote_margin, s.sentence_lexical_weight,
-                   s.answer_candidates, s.quote_min_words, is_verbatim, embed_sentences)
+        builder = cls(calibration, s.max_quotes, s.quote_max_words, s.quote_margin, s.sentence_lexical_weight,
+                      s.answer_candidates, s.quote_min_words, is_verbatim, embed_sentences)
+        builder.held_by_most = held_by_most or (lambda stem: False)
+        return builder
 
     def __init__(self, calibration: Calibration, max_quotes: int, quote_max_words: int, quote_margin: float,
                  lexical_weight: float, candidates: int, quote_min_words: int,
@@ -318,6 +321,18 @@ class AnswerBuilder:
                 or best_passage >= c.passage_threshold
                 or (best_lexical >= c.lexical_threshold and best_passage >= c.lexical_floor))
 
+    def _tells(self, question: str, citation: Citation) -> bool:
+        """Does a quote from another document than the first hold, in its bold sentences, a word of the
+        question that fewer than half of the documents hold? "Het rapport deelt deze case in bij de
+        mobiliteitscases" under "Wie heeft het rapport geschreven?" holds only "rapport", which every case
+        description has: it is there for its likeness in general, not for the question (user test, session 8).
+        An English question shares no words with Dutch sources: always."""
+        if is_english(question):
+            return True
+        asked = {stem(w) for w in question_words(question) if len(w) >= 4}
+        bold = {stem(w) for w in words(" ".join(citation.highlights))}
+        return any(has_stem(q, bold) and not self.held_by_most(q) for q in asked)
+
     def build(self, question: str, hits: list[Hit], focus: str | None = None) -> Answer:
         """focus: what a follow-up asks itself ("wat heeft dat opgeleverd?"). Whether anything is found is
         judged on `question` (with the earlier subject); which sentences answer, on the focus alone."""
@@ -336,7 +351,9 @@ class AnswerBuilder:
                 break  # never show a passage far below the best as part of the answer
             citation = self._cite(hits[i], evidence[i], len(citations) + 1, kind)
             if citation and not any(_overlaps(citation, c) for c in citations) \
-                    and not (citations and says_only_what_is_unknown(citation, citations[0].doc)):
+                    and not (citations and says_only_what_is_unknown(citation, citations[0].doc)) \
+                    and not (citations and citation.doc != citations[0].doc
+                             and not self._tells(focus or question, citation)):
                 citations.append(citation)
         if not citations:
             return self._nothing_found(question, hits)

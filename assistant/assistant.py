@@ -333,7 +333,8 @@ class Assistant:
         """Quotes are checked against `index`, the version the question searched (default: the live one)."""
         index = index or self.index
         return AnswerBuilder.from_settings(self.settings, lambda doc, quote: self._verify(index, doc, quote),
-                                           lambda question, texts: self._sentence_similarity(index, question, texts))
+                                           lambda question, texts: self._sentence_similarity(index, question, texts),
+                                           index.catalogue.held_by_most)
 
     def _sentence_similarity(self, index: IndexVersion, question: str, sentences: list[str]) -> list[float]:
         """Cosine of the question with each sentence. The version stores the vectors of its sentences

@@ -16,7 +16,7 @@ from urllib.parse import quote
 import numpy as np
 
 from .backends import Allowed, passage_key
-from .lexical import stem, words
+from .lexical import has_stem, stem, words
 from .schema import Chunk, Document, SentenceSpan
 
 SCHEMA = """
@@ -80,6 +80,12 @@ class Catalogue:
         picked = [names[i * len(names) // size] for i in range(size)] if len(names) > size else names
         texts = ("\n".join(text for _, _, text in self.pages(doc)) for doc in picked)
         return [{stem(w) for w in set(words(text))} for text in texts]
+
+    def held_by_most(self, stem_: str) -> bool:
+        """Is this word stem (or a compound it starts) in at least half of the sampled documents? False for a
+        collection of fewer than four documents, where "most" says little."""
+        sample = self.sampled_words
+        return len(sample) >= 4 and sum(has_stem(stem_, words) for words in sample) >= len(sample) / 2
 
     @property
     def rows(self) -> int:

@@ -112,3 +112,15 @@ def test_a_long_question_is_not_glued_to_the_earlier_one_and_a_follow_up_is_judg
     assert best.searched_as == best.question
     advance = corpus_assistant.ask("Hoeveel wordt er voorgeschoten?", previous=["Wat is het Huishoudboekje?"])
     assert advance.found and "Huishoudboekje" in advance.searched_as and advance.absent_words == []
+
+
+def test_a_quote_from_another_document_must_share_a_telling_word(corpus_assistant):
+    """The third quote for "Wat doet de gemeente met zwerfafal?" came from the Huishoudboekje, its bold
+    sentence sharing only "gemeente", which every document has. A quote from another document than the
+    first needs a question word in its bold sentences that fewer than half of the documents hold."""
+    answer = corpus_assistant.ask("Wat doet de gemeente met zwerfafal?")
+    assert answer.found and {c.doc for c in answer.citations} == {"cases/01-slim-vegen.md"}
+    with corpus_assistant.snapshot() as index:
+        from assistant.lexical import stem
+
+        assert index.catalogue.held_by_most(stem("gemeente")) and not index.catalogue.held_by_most(stem("zwerfafval"))
