@@ -271,7 +271,8 @@ class AnswerBuilder:
                                   s.found_lexical_floor, s.near_threshold, s.found_coverage_weight)
         builder = cls(calibration, s.max_quotes, s.quote_max_words, s.quote_margin, s.sentence_lexical_weight,
                       s.answer_candidates, s.quote_min_words, is_verbatim, embed_sentences)
-        builder.held_by_most = held_by_most or (lambda stem: False)
+        if held_by_most is not None:
+            builder.held_by_most = held_by_most
         return builder
 
     def __init__(self, calibration: Calibration, max_quotes: int, quote_max_words: int, quote_margin: float,
@@ -286,6 +287,7 @@ class AnswerBuilder:
         self.candidates = candidates  # passages whose sentences are scored
         self.is_verbatim = is_verbatim  # (doc path, quote) -> does the document hold this exact text?
         self.embed_sentences = embed_sentences  # (question, sentences) -> cosine per sentence
+        self.held_by_most: Callable[[str], bool] = lambda stem: False  # word stem -> in most documents?
 
     def score(self, question: str, hits: list[Hit], limit: int | None = None) -> list[list[Evidence]]:
         """Every sentence of the candidate passages, scored: one model call for all of them."""
