@@ -21,7 +21,7 @@ import re
 from typing import Callable
 
 from .cleaning import RARE_ZIPF
-from .lexical import CAPITALISED_NAME, fold, has_stem, question_words, stem
+from .lexical import CAPITALISED_NAME, fold, held_by_most, question_words, stem
 
 _ABBREVIATION = re.compile(r"\b[A-Z]{2,}\b")
 _PARTS = re.compile(r"[-'’]")
@@ -82,7 +82,7 @@ def absent_subject(question: str, absent: list[str], collection: list[set[str]],
     held = {stem(w) for w in question_words(question) if len(w) >= 4 and not w.isdigit() and w not in gone}
     if not held:  # no word of the question is in the documents: found by meaning alone, as a paraphrase
         return []  # ("Hoe vaak komt de vuilniswagen langs?" for "het afval wordt elke twee weken opgehaald")
-    if any(sum(has_stem(s, words) for words in collection) < len(collection) / 2 for s in held):
+    if not all(held_by_most(s, collection, min_documents) for s in held):
         return []  # a word that only some documents hold: what was found may well be about the question
     rare = [w for w in subject if frequency[w] < RARE_ZIPF]  # "drones", not "zetten", in "Welke gemeenten
     return rare or subject  # zetten drones in?": the subject, not a verb the documents happen not to use

@@ -466,7 +466,7 @@ _OVERVIEW = re.compile(r"^\s*(welke|noem|geef een overzicht van|wat zijn de|whic
                        r"projects|cases)\b", re.I)
 
 
-_COUNTED = re.compile(r"^\s*welke\s+(\d+|twee|drie|vier|vijf|zes|zeven|acht|negen|tien)\b", re.I)
+_COUNTED = re.compile(rf"^\s*welke\s+(\d+|{_UNITS}|tien)\b", re.I)
 
 
 def is_overview(question: str) -> bool:

@@ -178,8 +178,8 @@ class Assistant:
         with self.snapshot() as index:
             answer, query, subject = self._answer_in_conversation(index, question, previous, filters, mode, k, timings)
             names, words = self._absences(index, question, query)
-            every_list_absent = is_overview(question) and all(
-                any(self._absences(index, asked, asked)) for asked in alternatives(question))
+            every_list_absent = is_overview(question) and self._every_list_absent(index, question, query,
+                                                                                  names, words)
         if answer.found and (names or words) and every_list_absent:
             # "Welke projecten heeft Eindhoven gedaan?": a list of every other gemeente's projects answers nothing
             answer = Answer(question, False, NOTHING_FOUND, [], [])
@@ -288,6 +288,15 @@ class Assistant:
             with stage(timings, "answer"):
                 answer = self.answer_builder(index).build(query, hits, focus)
         return answer
+
+    def _every_list_absent(self, index: IndexVersion, question: str, query: str, names: list[str],
+                           words: list[str]) -> bool:
+        """Does each list an overview asks for (answering.alternatives) name something that no document
+        holds? A question that asks for one list was judged already: `names`, `words`."""
+        lists = alternatives(question)
+        if lists == [question] and query == question:
+            return bool(names or words)
+        return all(any(self._absences(index, asked, asked)) for asked in lists)
 
     def _overview_questions(self, index: IndexVersion, question: str, query: str) -> list[str]:
         """"… bij veiligheid of handhaving?" is two overviews (answering.alternatives); one that names something

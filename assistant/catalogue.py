@@ -16,7 +16,7 @@ from urllib.parse import quote
 import numpy as np
 
 from .backends import Allowed, passage_key
-from .lexical import has_stem, stem, words
+from .lexical import held_by_most, stem, words
 from .schema import Chunk, Document, SentenceSpan
 
 SCHEMA = """
@@ -82,10 +82,8 @@ class Catalogue:
         return [{stem(w) for w in set(words(text))} for text in texts]
 
     def held_by_most(self, stem_: str) -> bool:
-        """Is this word stem (or a compound it starts) in at least half of the sampled documents? False for a
-        collection of fewer than four documents, where "most" says little."""
-        sample = self.sampled_words
-        return len(sample) >= 4 and sum(has_stem(stem_, words) for words in sample) >= len(sample) / 2
+        """Is this word stem (or a compound it starts) in at least half of the sampled documents?"""
+        return held_by_most(stem_, self.sampled_words)
 
     @property
     def rows(self) -> int:

@@ -161,6 +161,13 @@ def has_stem(asked: str, have: set[str]) -> bool:
     return bool(starts) and any(h.startswith(starts) for h in have)
 
 
+def held_by_most(asked: str, collection: list[set[str]], min_documents: int = 4) -> bool:
+    """Is the stem `asked` (has_stem) in at least half of `collection`, the word stems of each document (or of
+    a sample of them)? False for fewer than `min_documents` documents, where "most" says little."""
+    return len(collection) >= min_documents and \
+        sum(has_stem(asked, words) for words in collection) >= len(collection) / 2
+
+
 class QueryTerms:
     """A question's BM25 terms against the terms a version has indexed. A word that is not indexed at all
     also matches the indexed terms it is the start of (at most MAX_EXPANSIONS)."""
