@@ -23,8 +23,8 @@ def limit_malloc_arenas(arenas: int = 2) -> None:
 limit_malloc_arenas()
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from assistant.assistant import Assistant  # noqa: E402
-from assistant.store import IndexError_, current_version  # noqa: E402
+from vraagbaak.assistant import Assistant  # noqa: E402
+from vraagbaak.index.versions import IndexError_, current_version  # noqa: E402
 
 
 def update_index(assistant: Assistant) -> None:
@@ -46,7 +46,7 @@ def launch(assistant: Assistant) -> None:
     """Serve the chat. The model and index start loading first: they release the GIL, so they load on the
     other core while Gradio is imported (~2 s on 2 cores; docs/performance.md)."""
     assistant.start_warm_up()
-    from assistant.ui import launch as serve
+    from vraagbaak.web.ui import launch as serve
 
     serve(assistant)
 

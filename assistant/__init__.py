@@ -1,2 +1,1 @@
-"""Vraagbaak: answers questions in Dutch about documents, always with the exact source passage."""
-__version__ = "0.1.0"
+"""Deprecated alias: the package is now `vraagbaak`. `python -m assistant …` keeps working for one release."""

@@ -31,7 +31,7 @@ def run_part(*args: str) -> dict:
 
 
 def machine() -> dict:
-    from assistant.embedding import cpu_flags
+    from vraagbaak.embed.embedder import cpu_flags
 
     model = next((l.split(":", 1)[1].strip() for l in Path("/proc/cpuinfo").read_text().splitlines()
                   if l.startswith("model name")), platform.processor())
@@ -97,7 +97,7 @@ def targets(result: dict) -> str:
         rows.append(("python app.py tot eerste antwoord (Chromium)", result["browser"]["first_answer_median_s"], "s",
                      3, False))
     if "cli" in result:
-        rows.append(("verse python -m assistant ask", result["cli"]["median_s"], "s", 2.5, False))
+        rows.append(("verse python -m vraagbaak ask", result["cli"]["median_s"], "s", 2.5, False))
     if r1m:
         rows += [(f"1M: search p50 ({r1m.get('vectors', 'float32')}), eerste keer na het laden",
                   r1m["search"]["total"]["p50"], "ms", 25, False)]

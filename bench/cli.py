@@ -1,4 +1,4 @@
-"""Seconds and peak memory of a fresh `python -m assistant ask …` on the default index, as a user at a terminal
+"""Seconds and peak memory of a fresh `python -m vraagbaak ask …` on the default index, as a user at a terminal
 gets it: a new process each time, imports, model and index included.
 
     python -m bench.cli [--runs 3]      (prints one JSON object)
@@ -19,12 +19,12 @@ from .startup import QUESTION
 def one_run() -> tuple[float, float]:
     """(seconds, peak RSS in MB) of one `ask` in its own process."""
     started = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-m", "assistant", "ask", QUESTION], cwd=ROOT,
+    proc = subprocess.Popen([sys.executable, "-m", "vraagbaak", "ask", QUESTION], cwd=ROOT,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     _, status, usage = os.wait4(proc.pid, 0)
     seconds = time.perf_counter() - started
     if os.waitstatus_to_exitcode(status) != 0:
-        raise RuntimeError("python -m assistant ask failed")
+        raise RuntimeError("python -m vraagbaak ask failed")
     return seconds, usage.ru_maxrss / 1024  # ru_maxrss is in KiB on Linux
 
 
@@ -33,7 +33,7 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=3)
     args = ap.parse_args()
     # the default index must exist, so the runs do not include building it
-    subprocess.run([sys.executable, "-m", "assistant", "index"], cwd=ROOT, check=True, capture_output=True)
+    subprocess.run([sys.executable, "-m", "vraagbaak", "index"], cwd=ROOT, check=True, capture_output=True)
     runs = [one_run() for _ in range(args.runs)]
     seconds = sorted(s for s, _ in runs)
     print(json.dumps({"runs_s": [s for s, _ in runs], "median_s": seconds[len(seconds) // 2],

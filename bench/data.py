@@ -37,7 +37,7 @@ def passages(n: int, tokens: int = 150) -> list[str]:
 
 
 def sentences() -> list[str]:
-    from assistant.sentences import split_sentences
+    from vraagbaak.text.sentences import split_sentences
 
     out = []
     for text in source_texts():

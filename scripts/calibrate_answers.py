@@ -23,9 +23,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from assistant.assistant import Assistant  # noqa: E402
-from assistant.evaluation import answer_scores, load_questions  # noqa: E402
 from run_eval import policyqa_corpus  # noqa: E402
+
+from vraagbaak.assistant import Assistant  # noqa: E402
+from vraagbaak.evaluation import answer_scores, load_questions  # noqa: E402
 
 CACHE = ROOT / "bench" / ".cache" / "answer-calibration.pkl"
 
@@ -70,8 +71,8 @@ def collect(shared: Path) -> None:
 
 def replay(data: dict, settings) -> dict[str, dict]:
     """The answer metrics per set for one combination of settings, from the cache."""
-    from assistant.answering import AnswerBuilder, quote_found_in
-    from assistant.cleaning import collapse_whitespace
+    from vraagbaak.answer.builder import AnswerBuilder, quote_found_in
+    from vraagbaak.text.cleaning import collapse_whitespace
 
     results = {}
     for name, d in data.items():
@@ -96,7 +97,7 @@ def replay(data: dict, settings) -> dict[str, dict]:
 
 
 def grid() -> None:
-    from assistant.settings import Settings
+    from vraagbaak.settings import Settings
 
     data = pickle.loads(CACHE.read_bytes())
     base = Settings.from_env()
@@ -117,7 +118,7 @@ def grid() -> None:
 
 
 def quotes(weights: list[float]) -> None:
-    from assistant.settings import Settings
+    from vraagbaak.settings import Settings
 
     data = pickle.loads(CACHE.read_bytes())
     base = Settings.from_env()

@@ -19,9 +19,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from assistant.embedding import resolve_model_path  # noqa: E402
-from assistant.onnx_encoder import OnnxEncoder, ensure_exported  # noqa: E402
-from assistant.settings import Settings  # noqa: E402
+from vraagbaak.embed.embedder import resolve_model_path  # noqa: E402
+from vraagbaak.embed.onnx_encoder import OnnxEncoder, ensure_exported  # noqa: E402
+from vraagbaak.settings import Settings  # noqa: E402
 
 TEXTS = [json.loads(line)["text"] for line in (ROOT / "tests/fixtures/dutch_texts.jsonl").read_text().splitlines()]
 QUESTIONS = [json.loads(line)["question"] for line in (ROOT / "eval/corpus_dev.jsonl").read_text().splitlines()]

@@ -96,7 +96,7 @@ def normalise(text: str) -> str:
 def scores(reference: str, ocr: str) -> dict:
     from rapidfuzz.distance import Levenshtein
 
-    from assistant.cleaning import is_known_word
+    from vraagbaak.text.cleaning import is_known_word
 
     ref, got = normalise(reference), normalise(ocr)
     words = re.findall(r"[a-zà-ÿ]{2,}", got)

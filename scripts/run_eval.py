@@ -16,9 +16,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from assistant.assistant import Assistant  # noqa: E402
-from assistant.evaluation import evaluate, format_table, load_questions  # noqa: E402
-from assistant.retrieval import MODES  # noqa: E402
+from vraagbaak.assistant import Assistant  # noqa: E402
+from vraagbaak.evaluation import evaluate, format_table, load_questions  # noqa: E402
+from vraagbaak.search.fusion import MODES  # noqa: E402
 
 
 def policyqa_corpus(source: Path, target: Path) -> tuple[Path, Path, int]:

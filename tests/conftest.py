@@ -10,9 +10,9 @@ import pytest
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from assistant.assistant import Assistant  # noqa: E402
-from assistant.embedding import Embedder  # noqa: E402
-from assistant.settings import Settings  # noqa: E402
+from vraagbaak.assistant import Assistant  # noqa: E402
+from vraagbaak.embed.embedder import Embedder  # noqa: E402
+from vraagbaak.settings import Settings  # noqa: E402
 
 FIXTURES = Path(__file__).parent / "fixtures"
 ROOT = Path(__file__).resolve().parent.parent
@@ -107,3 +107,15 @@ def small_assistant(small_corpus, embedder, tmp_path_factory) -> Assistant:
     assistant = Assistant(settings, embedder)
     assistant.build_index()
     return assistant
+
+
+# A test that asks for the model folder (directly or through an embedder, index or app fixture) builds the
+# model and usually an index; a Milvus test starts a server: both are `slow`. Tests that build them another way
+# (a child process, a browser) carry the mark themselves.
+BUILDS_THE_MODEL = {"embedder", "model_dir"}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if BUILDS_THE_MODEL & set(getattr(item, "fixturenames", ())) or "milvus" in item.name:
+            item.add_marker(pytest.mark.slow)

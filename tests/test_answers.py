@@ -6,14 +6,14 @@ dev questions in eval/.
 import shutil
 
 import pytest
-
-from assistant.answering import ELLIPSIS, SOURCES_IN_DUTCH
-from assistant.assistant import Assistant
-from assistant.chunking import document_sentences
-from assistant.cleaning import clean_pages, repair_hyphenation
-from assistant.loaders import load_file
-from assistant.settings import Settings
 from conftest import FIXTURES
+
+from vraagbaak.answer.builder import ELLIPSIS, SOURCES_IN_DUTCH
+from vraagbaak.assistant import Assistant
+from vraagbaak.ingest.chunking import document_sentences
+from vraagbaak.ingest.loaders import load_file
+from vraagbaak.settings import Settings
+from vraagbaak.text.cleaning import clean_pages, repair_hyphenation
 
 FUND_PAGES = [
     ["Klimaatfonds Voorbeeldstad",
@@ -180,7 +180,7 @@ def test_hyphen_is_removed_when_the_joined_word_occurs_elsewhere_in_the_document
 def test_a_cost_question_whose_passages_name_no_sum_says_so(answers):
     """"Hoeveel kostte …?" with passages on the subject but no sum of money in them: the answer says first
     that no amount is named, instead of presenting "1945" or a description as the answer."""
-    from assistant.answering import wanted_kind
+    from vraagbaak.answer.builder import wanted_kind
 
     assert wanted_kind("Wat kost een nieuwe vuilniswagen?").search("ruim 300.000 euro")
     assert not wanted_kind("Wat kost een nieuwe vuilniswagen?").search("panden van voor 1945")
@@ -214,8 +214,8 @@ dashboard, en delen de kosten van het onderhoud naar rato van het aantal ritten.
 def test_the_heading_a_sentence_stands_under_counts_as_its_words():
     """"Hoe is de regeling opgeschaald?" is answered by the sentences under "Opschaling", which do not repeat
     the word. With the model's cosines equal, the heading decides which sentence answers."""
-    from assistant.answering import AnswerBuilder, lexical_shares
-    from assistant.schema import Chunk, Hit
+    from vraagbaak.answer.builder import AnswerBuilder, lexical_shares
+    from vraagbaak.schema import Chunk, Hit
 
     sentences = ["Sinds 2024 rijden de fietsen ook in de drie buurgemeenten.", "Oudstad zette deelfietsen neer."]
     assert lexical_shares("Hoe is de regeling opgeschaald?", sentences, ["Opschaling", "Wat is het"])[0] > 0
@@ -234,8 +234,8 @@ def test_the_heading_a_sentence_stands_under_counts_as_its_words():
 def test_a_quote_from_another_document_that_only_says_what_is_unknown_is_left_out():
     """"Welke gemeente deze case draagt, staat niet in de bronnen" answers nothing about the question's subject
     when it comes from another document; from the document the answer is about, it is the honest answer."""
-    from assistant.answering import AnswerBuilder
-    from assistant.schema import Chunk, Hit
+    from vraagbaak.answer.builder import AnswerBuilder
+    from vraagbaak.schema import Chunk, Hit
 
     texts = {"honden.md": "Dordrecht brengt met meldingen in kaart waar hondenpoep de meeste overlast geeft.",
              "verkeer.md": "Welke gemeente deze case draagt, staat niet in de beschikbare bronnen.",

@@ -2,9 +2,9 @@
 
 import pytest
 
-from assistant.assistant import Assistant
-from assistant.loaders import load_file
-from assistant.settings import PROJECT_ROOT, Settings
+from vraagbaak.assistant import Assistant
+from vraagbaak.ingest.loaders import load_file
+from vraagbaak.settings import PROJECT_ROOT, Settings
 
 CORPUS = PROJECT_ROOT / "corpus"
 CASES = sorted((CORPUS / "cases").glob("*.md"))
@@ -72,7 +72,7 @@ def test_a_subject_that_no_document_holds_is_said_and_not_answered(corpus_assist
     most of them: quotes would match those words alone (Zaanstad's ondermijning was quoted as the answer).
     A question whose absent word is only a paraphrase ("ontsporen") keeps its answer: its other words
     (jongeren, voorspellen) are specific."""
-    from assistant.answering import ANSWERING_BOLD, NOTHING_FOUND
+    from vraagbaak.answer.builder import ANSWERING_BOLD, NOTHING_FOUND
 
     poverty = corpus_assistant.ask("Welke gemeente zet data in bij de aanpak van armoede?")
     assert poverty.absent_words == ["armoede"] and poverty.to_json()["absent_words"] == ["armoede"]
@@ -92,7 +92,7 @@ def test_a_subject_that_no_document_holds_is_said_and_not_answered(corpus_assist
 def test_a_number_written_in_words_answers_how_many(corpus_assistant):
     """"Hoeveel …?" prefers a sentence with a number: "achttien", "acht" and "twee" are numbers too (the
     title "De lessen van 18 dataprojecten" was bold before); "die twee." and "Daarom acht het kabinet" are not."""
-    from assistant.answering import wanted_kind
+    from vraagbaak.answer.builder import wanted_kind
 
     kind = wanted_kind("Hoeveel gemeenten deden mee aan het onderzoek?")
     assert kind.search("De achttien innovaties komen van acht gemeenten") and kind.search("tweehonderd inwoners")
@@ -121,6 +121,6 @@ def test_a_quote_from_another_document_must_share_a_telling_word(corpus_assistan
     answer = corpus_assistant.ask("Wat doet de gemeente met zwerfafal?")
     assert answer.found and {c.doc for c in answer.citations} == {"cases/01-slim-vegen.md"}
     with corpus_assistant.snapshot() as index:
-        from assistant.lexical import stem
+        from vraagbaak.text.words import stem
 
         assert index.catalogue.held_by_most(stem("gemeente")) and not index.catalogue.held_by_most(stem("zwerfafval"))

@@ -2,7 +2,7 @@
 starts fresh. Invented examples, not the dev conversations in eval/followup_dev.jsonl."""
 import pytest
 
-from assistant.followup import leans_on_previous, searched_as
+from vraagbaak.search.followup import leans_on_previous, searched_as
 
 EARLIER = "Hoe verdeelt Groningen de subsidie voor zonnepanelen?"
 
@@ -47,7 +47,7 @@ def test_only_a_short_question_without_a_name_is_tried_again_as_a_follow_up():
     """A question that finds nothing alone is glued to the earlier one only when it says too little itself:
     "Welke drie projecten kwamen er het beste uit?", glued to "Hoeveel dataprojecten … bekeken?", found the
     earlier question's answer (user test, session 8)."""
-    from assistant.followup import could_lean_on_previous
+    from vraagbaak.search.followup import could_lean_on_previous
 
     assert could_lean_on_previous("Hoeveel wordt er voorgeschoten?") and could_lean_on_previous("Via welke dashboards?")
     assert not could_lean_on_previous("Welke drie projecten kwamen er het beste uit?")
@@ -61,7 +61,7 @@ def test_only_a_short_question_without_a_name_is_tried_again_as_a_follow_up():
 def test_a_follow_up_that_asks_something_of_its_own(follow_up, own):
     """"Wat levert dat op?" asks something new about the earlier subject; "En in Assen?" moves the earlier
     question to another place and asks nothing of its own."""
-    from assistant.followup import asks_something_of_its_own
+    from vraagbaak.search.followup import asks_something_of_its_own
 
     assert asks_something_of_its_own(follow_up) is own
 
@@ -69,8 +69,8 @@ def test_a_follow_up_that_asks_something_of_its_own(follow_up, own):
 def test_a_follow_up_is_answered_from_the_earlier_subject_with_its_own_question(tmp_path, embedder):
     """The conversation gives the document, the follow-up what to quote from it: glued to the earlier
     question ("Hoe verdeelt Groningen …"), the earlier question's words chose the sentence on the lottery."""
-    from assistant.assistant import Assistant
-    from assistant.settings import Settings
+    from vraagbaak.assistant import Assistant
+    from vraagbaak.settings import Settings
 
     corpus = tmp_path / "c"
     corpus.mkdir()

@@ -2,9 +2,9 @@
 import json
 import logging
 
-from assistant.feedback import FeedbackLog
-from assistant.login import FREE_FAILURES, LoginGuard, SESSION_IDLE_S
-from assistant.requests import BadRequest, filters_from_json, question_text, result_count
+from vraagbaak.web.api_input import BadRequest, filters_from_json, question_text, result_count
+from vraagbaak.web.feedback import FeedbackLog
+from vraagbaak.web.login import FREE_FAILURES, SESSION_IDLE_S, LoginGuard
 
 
 def test_wrong_passwords_slow_down_and_are_logged_without_the_attempt(caplog):
@@ -68,8 +68,8 @@ def test_request_checks():
 
 
 def test_memo_reference_strips_html_and_cites_only_web_addresses():
-    from assistant.memo import source_reference
-    from assistant.schema import Citation
+    from vraagbaak.answer.citations import source_reference
+    from vraagbaak.schema import Citation
 
     c = Citation(1, "a.md", "<b>Slim</b> vegen<script>alert(1)</script>", None, None, "Citaat.",
                  metadata={"gemeente": "<i>Utrecht</i>", "bron": "javascript:alert(1)"})
@@ -79,8 +79,9 @@ def test_memo_reference_strips_html_and_cites_only_web_addresses():
 
 
 def test_a_case_description_is_cited_as_such_with_all_its_sources():
-    from assistant.memo import memo_text, source_reference
-    from assistant.schema import Answer, Citation
+    from vraagbaak.answer.citations import source_reference
+    from vraagbaak.schema import Answer, Citation
+    from vraagbaak.web.memo import memo_text
 
     c = Citation(1, "cases/01-slim-vegen.md", "Slim vegen", None, "Slim vegen (Utrecht) > Aanpak en data",
                  "Citaat.", metadata={"gemeente": "Utrecht", "bronnen": ["https://a.example/1", "https://b.example/2"]})

@@ -7,11 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from assistant import cli, loaders
-from assistant.assistant import Assistant
-from assistant.indexing import Indexer
-from assistant.settings import Settings
-from assistant.store import IndexLocked, current_version
+from vraagbaak import cli
+from vraagbaak.assistant import Assistant
+from vraagbaak.index.versions import IndexLocked, current_version
+from vraagbaak.ingest import loaders
+from vraagbaak.ingest.indexer import Indexer
+from vraagbaak.settings import Settings
 
 # app.py is a script beside the package, not an installed module: load it from its file
 _spec = importlib.util.spec_from_file_location("vraagbaak_app", Path(__file__).resolve().parent.parent / "app.py")
@@ -66,6 +67,7 @@ def test_bad_files_are_reported_per_file_and_the_good_ones_indexed(assistant, co
     assert assistant.ask("Hoe vaak wordt het afval opgehaald?").found
 
 
+@pytest.mark.slow  # a child process builds an index
 def test_cli_index_with_bad_files_exits_3_and_names_them(corpus, tmp_path, model_dir, capsys):
     os.symlink("/etc/hostname", corpus / "systeem.txt")
     code = cli.main(["index", "--corpus", str(corpus), "--index", str(tmp_path / "i")])

@@ -1,12 +1,12 @@
 """Converters and chunking on real PDFs, Markdown and text."""
 
 import pytest
-
-from assistant.chunking import _FORM_FIELD, chunk_document, document_sentences
-from assistant.cleaning import collapse_whitespace
-from assistant.loaders import LoadError, load_corpus, load_file
-from assistant.sentences import split_sentences
 from conftest import FIXTURES, KNOWN_SENTENCE, make_report_pdf
+
+from vraagbaak.ingest.chunking import _FORM_FIELD, chunk_document, document_sentences
+from vraagbaak.ingest.loaders import LoadError, load_file
+from vraagbaak.text.cleaning import collapse_whitespace
+from vraagbaak.text.sentences import split_sentences
 
 
 @pytest.fixture
@@ -61,13 +61,12 @@ def test_text_falls_back_to_cp1252_with_warning(tmp_path, caplog):
     assert "cp1252" in caplog.text
 
 
-def test_other_file_types_are_skipped_with_a_named_warning(tmp_path, caplog):
+def test_other_file_types_are_refused_by_the_file_type_registry(tmp_path):
     (tmp_path / "foto.jpg").write_bytes(b"\xff\xd8\xff")
     (tmp_path / "ok.txt").write_text("Een gewone zin.")
-    docs, skipped = load_corpus(tmp_path)
-    assert [d.path for d in docs] == ["ok.txt"]
-    assert skipped[0].path == "foto.jpg" and "niet ondersteund" in skipped[0].reason
-    assert "foto.jpg" in caplog.text
+    with pytest.raises(LoadError, match="bestandstype .jpg wordt niet ondersteund"):
+        load_file(tmp_path / "foto.jpg", tmp_path)
+    assert load_file(tmp_path / "ok.txt", tmp_path).path == "ok.txt"
 
 
 @pytest.mark.parametrize("name, reason", [

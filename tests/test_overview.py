@@ -1,9 +1,9 @@
 """Overview questions ("Welke gemeenten …?") list every fitting document with one quote each; filters apply."""
 import pytest
 
-from assistant.answering import about_subject, is_overview
-from assistant.assistant import Assistant
-from assistant.settings import Settings
+from vraagbaak.answer.builder import about_subject, is_overview
+from vraagbaak.assistant import Assistant
+from vraagbaak.settings import Settings
 
 DOCS = {
     "afval-utrecht.md": ("Schone straten", "Utrecht", "fysiek",
@@ -65,7 +65,7 @@ def test_an_overview_for_a_gemeente_that_no_document_names_lists_nothing(overvie
 
 
 def test_absent_names_skip_stopwords_and_know_titles_and_metadata():
-    from assistant.absent_names import absent_names
+    from vraagbaak.answer.absent_names import absent_names
 
     indexed = {"bilt": ["bilt"], "waarde": ["waard"]}
     terms = lambda word: indexed.get(word.lower(), [])  # noqa: E731 - a stand-in for Backend.indexed_terms
@@ -148,7 +148,7 @@ def test_a_word_that_most_documents_hold_does_not_make_them_fit(tmp_path, embedd
 
 def test_first_screen_promises_a_page_only_where_there_are_pdfs(overview, small_assistant):
     """A Markdown collection has no page numbers: the first screen must not promise them (user test)."""
-    from assistant.ui import collection_description
+    from vraagbaak.web.ui import collection_description
 
     markdown_only = collection_description(overview)
     assert "titel en sectie." in markdown_only and "pagina" not in markdown_only
@@ -157,8 +157,8 @@ def test_first_screen_promises_a_page_only_where_there_are_pdfs(overview, small_
 
 
 def test_an_absent_word_is_the_subject_only_where_the_other_words_are_common():
-    from assistant.absent_names import absent_subject, absent_words
-    from assistant.lexical import stem
+    from vraagbaak.answer.absent_names import absent_subject, absent_words
+    from vraagbaak.text.words import stem
 
     def stems(*words: str) -> set[str]:
         return {stem(w) for w in words}
@@ -190,7 +190,7 @@ def test_an_absent_word_is_the_subject_only_where_the_other_words_are_common():
 def test_an_overview_with_or_lists_the_documents_of_either(overview):
     """"… veiligheid of handhaving?" is two overviews: a domain named in the metadata ("veiligheid") decided the
     whole list, and the documents about handhaving were missing (user test, session 8)."""
-    from assistant.answering import alternatives
+    from vraagbaak.answer.builder import alternatives
 
     assert alternatives("Welke gemeenten gebruiken data bij veiligheid of handhaving?") == [
         "Welke gemeenten gebruiken data bij veiligheid?", "Welke gemeenten gebruiken data bij handhaving?"]
@@ -217,7 +217,7 @@ def test_an_overview_with_or_lists_the_documents_of_either(overview):
 
 
 def test_a_misspelled_word_is_one_the_documents_hold():
-    from assistant.absent_names import misspelled
+    from vraagbaak.answer.absent_names import misspelled
 
     vocabulary = {"zwerfafval", "voorspelmodel", "ouders", "klimaatverandering"}
     assert misspelled("zwerfafal", vocabulary) and misspelled("voorspelmodl", vocabulary)

@@ -6,11 +6,11 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from assistant.assistant import Assistant, index_dir_for
-from assistant.settings import Settings
-from assistant.store import IndexError_, IndexVersion
 from conftest import KNOWN_SENTENCE
+
+from vraagbaak.assistant import Assistant, index_dir_for
+from vraagbaak.index.versions import IndexError_, IndexVersion
+from vraagbaak.settings import Settings
 
 PARAPHRASE = "Hoeveel oplaadpunten voor gedeelde elektrische auto's komen er in het centrum?"
 
@@ -92,7 +92,7 @@ def test_corpus_without_index_gets_its_own_index_folder(tmp_path):
 
 def run_cli(*args, stdin=None):
     env = dict(os.environ)
-    out = subprocess.run([sys.executable, "-m", "assistant", *args], capture_output=True, text=True,
+    out = subprocess.run([sys.executable, "-m", "vraagbaak", *args], capture_output=True, text=True,
                          input=stdin, env=env, timeout=600)
     return out
 
@@ -178,6 +178,7 @@ def test_cli_ask_batch_answers_one_json_line_per_question(cli_paths):
     assert "veertig extra laadpalen" in lines[0]["citations"][0]["quote"]
 
 
+@pytest.mark.slow  # a child process builds an index
 def test_cli_index_reports_failures_with_exit_code(tmp_path, small_corpus):
     out = run_cli("index", "--corpus", str(small_corpus), "--index", str(tmp_path / "i"))
     assert out.returncode == 3, out.stderr

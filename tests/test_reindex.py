@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from assistant.assistant import Assistant
-from assistant.indexing import SENTENCES_SCRATCH, Indexer
-from assistant.sentences import chunk_sentence_texts
-from assistant.loaders import IsolatedLoader, LoadError
-from assistant.settings import Settings
-from assistant.store import IndexError_, IndexLocked, IndexVersion, current_version
+from vraagbaak.assistant import Assistant
+from vraagbaak.index.versions import IndexError_, IndexLocked, IndexVersion, current_version
+from vraagbaak.ingest.indexer import SENTENCES_SCRATCH, Indexer
+from vraagbaak.ingest.loaders import IsolatedLoader, LoadError
+from vraagbaak.settings import Settings
+from vraagbaak.text.sentences import chunk_sentence_texts
 
 FIXTURES = Path(__file__).parent / "fixtures"
 ROOT = Path(__file__).resolve().parent.parent
@@ -160,17 +160,17 @@ PAUSING_INDEXER = textwrap.dedent("""
         print("PAUSED", flush=True)
         time.sleep(600)
     setattr(owner, attr, paused)
-    from assistant.cli import main
+    from vraagbaak.cli import main
     sys.exit(main(["index", "--corpus", sys.argv[2], "--index", sys.argv[3]]))
 """)
 # Where the indexer is killed: while embedding, after the new version's files are written but before
 # it is renamed into place, after the rename but before CURRENT is switched, and after the switch.
 KILL_POINTS = [
-    ("assistant.indexing:Indexer._fill", "old"),
-    ("assistant.indexing:Indexer._manifest", "old"),  # the sentence vectors are written to a scratch file
-    ("assistant.store:_fsync_tree", "old"),
-    ("assistant.store:_replace_file", "old"),
-    ("assistant.store:_remove_old_versions", "new"),
+    ("vraagbaak.ingest.indexer:Indexer._fill", "old"),
+    ("vraagbaak.ingest.indexer:Indexer._manifest", "old"),  # the sentence vectors are written to a scratch file
+    ("vraagbaak.index.versions:_fsync_tree", "old"),
+    ("vraagbaak.index.versions:_replace_file", "old"),
+    ("vraagbaak.index.versions:_remove_old_versions", "new"),
 ]
 
 
@@ -214,11 +214,11 @@ def test_sigkill_leaves_a_working_index_and_the_next_run_finishes(fresh, embedde
 def test_two_indexers_never_run_at_once(fresh, tmp_path):
     build(fresh)
     (fresh.settings.corpus_dir / NEW_DOC[0]).write_text(NEW_DOC[1], encoding="utf-8")
-    first = start_paused_indexer("assistant.indexing:Indexer._fill", fresh.settings, tmp_path)
+    first = start_paused_indexer("vraagbaak.ingest.indexer:Indexer._fill", fresh.settings, tmp_path)
     try:
         with pytest.raises(IndexLocked, match=f"Er draait al een indexering \\(proces {first.pid}\\)"):
             fresh.build_index()
-        second = subprocess.run([sys.executable, "-m", "assistant", "index", "--corpus",
+        second = subprocess.run([sys.executable, "-m", "vraagbaak", "index", "--corpus",
                                  str(fresh.settings.corpus_dir), "--index", str(fresh.settings.index_dir)],
                                 capture_output=True, text=True, timeout=300, cwd=ROOT)
         assert second.returncode == 2 and "Er draait al een indexering" in second.stderr
@@ -266,10 +266,11 @@ def _ocr_noise() -> str:
     return " ".join("".join(rng.choice(alphabet) for _ in range(rng.randint(1, 8))) for _ in range(400))
 
 
+@pytest.mark.slow  # a child process builds an index
 def test_bad_files_are_reported_per_file_and_the_rest_is_indexed(tmp_path):
     corpus = awkward_corpus(tmp_path / "corpus")
     env = dict(os.environ, VRAAGBAAK_MAX_FILE_MB="2", VRAAGBAAK_OCR="off")  # OCR itself: test_ocr.py
-    run = subprocess.run([sys.executable, "-m", "assistant", "index", "--corpus", str(corpus),
+    run = subprocess.run([sys.executable, "-m", "vraagbaak", "index", "--corpus", str(corpus),
                           "--index", str(tmp_path / "index")], capture_output=True, text=True, timeout=600,
                          env=env, cwd=ROOT)
     assert run.returncode == 3, run.stderr
@@ -287,7 +288,7 @@ def test_bad_files_are_reported_per_file_and_the_rest_is_indexed(tmp_path):
     assert "zwembad.md = kopie-van-zwembad.md" in out  # the first name in sorted order is kept
     assert "6 documenten" in out  # the 3 plain ones, the RC4 PDF, the OCR-layer Woo PDF and latin1.txt
 
-    status = subprocess.run([sys.executable, "-m", "assistant", "status", "--json", "--corpus", str(corpus),
+    status = subprocess.run([sys.executable, "-m", "vraagbaak", "status", "--json", "--corpus", str(corpus),
                              "--index", str(tmp_path / "index")], capture_output=True, text=True, timeout=300,
                             env=env, cwd=ROOT)
     assert status.returncode == 0, status.stderr
@@ -312,13 +313,14 @@ def test_status_lists_files_not_yet_indexed(fresh):
     assert status["stale"] == {"new": ["bibliotheek.md"], "changed": ["markt.txt"], "removed": ["zwembad.md"]}
 
 
+@pytest.mark.slow  # a child process builds an index
 def test_index_exit_code_is_zero_when_every_file_succeeds(tmp_path):
     corpus = make_corpus(tmp_path / "corpus")
-    run = subprocess.run([sys.executable, "-m", "assistant", "index", "--corpus", str(corpus),
+    run = subprocess.run([sys.executable, "-m", "vraagbaak", "index", "--corpus", str(corpus),
                           "--index", str(tmp_path / "index")], capture_output=True, text=True, timeout=600, cwd=ROOT)
     assert run.returncode == 0, run.stderr
     assert "nieuw 3, gewijzigd 0, verwijderd 0, ongewijzigd 0, mislukt 0" in run.stdout
-    missing = subprocess.run([sys.executable, "-m", "assistant", "index", "--corpus", str(tmp_path / "nergens"),
+    missing = subprocess.run([sys.executable, "-m", "vraagbaak", "index", "--corpus", str(tmp_path / "nergens"),
                               "--index", str(tmp_path / "index2")], capture_output=True, text=True, timeout=600,
                              cwd=ROOT)
     assert missing.returncode == 2 and "bestaat niet" in missing.stderr
@@ -366,6 +368,7 @@ def mutated_pdfs(count: int, seed: int = 2026) -> list[bytes]:
     return out
 
 
+@pytest.mark.slow  # 300 mutated PDFs through the worker process
 def test_fuzzed_pdfs_never_crash_or_hang_the_loader(tmp_path):
     folder = tmp_path / "fuzz"
     folder.mkdir()
@@ -400,7 +403,7 @@ def test_indexer_survives_a_folder_of_mutated_pdfs(tmp_path, embedder):
 def test_a_full_disk_while_writing_keeps_the_previous_index(fresh, monkeypatch, tmp_path):
     import errno
 
-    from assistant import store
+    from vraagbaak.index import versions as store
 
     build(fresh)
     old_version = current_version(fresh.settings.index_dir)

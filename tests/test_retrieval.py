@@ -12,10 +12,10 @@ import time
 import numpy as np
 import pytest
 
-from assistant.assistant import Assistant
-from assistant.evaluation import answer_scores, evaluate, score_ranks
-from assistant.schema import Answer, Chunk, Citation, Hit
-from assistant.settings import Settings
+from vraagbaak.assistant import Assistant
+from vraagbaak.evaluation import answer_scores, evaluate, score_ranks
+from vraagbaak.schema import Answer, Chunk, Citation, Hit
+from vraagbaak.settings import Settings
 
 # Eight permits that differ only in street and case number: the number is the only thing that tells
 # them apart, which a sentence embedding hardly sees and BM25 sees exactly.
@@ -184,7 +184,7 @@ def test_eval_command_json_on_a_real_index(permits, tmp_path):
         {"question": PARAPHRASE_QUESTION, "all_of": ["twee weken"], "answer": "elke twee weken opgehaald"},
     ]) + "\n", encoding="utf-8")
     s = permits.settings
-    out = subprocess.run([sys.executable, "-m", "assistant", "eval", "--questions", str(questions),
+    out = subprocess.run([sys.executable, "-m", "vraagbaak", "eval", "--questions", str(questions),
                           "--corpus", str(s.corpus_dir), "--index", str(s.index_dir), "--json", "--mode", "all"],
                          capture_output=True, text=True, timeout=600)
     assert out.returncode == 0, out.stderr
@@ -214,7 +214,7 @@ def test_large_corpora_get_an_hnsw_index_that_finds_the_same_passages(permits, t
 
 
 def test_bfloat16_is_chosen_only_on_cpus_with_native_support(monkeypatch):
-    from assistant import embedding
+    from vraagbaak.embed import embedder as embedding
 
     monkeypatch.setattr(embedding, "cpu_flags", lambda: {"avx2", "fma"})
     assert embedding.choose_precision("auto") == "float32"
@@ -229,7 +229,7 @@ def test_bm25_read_with_numpy_scores_as_bm25s_does(permits):
     """Question time reads bm25s' saved score matrix without bm25s: the scores equal bm25s' own get_scores."""
     import bm25s
 
-    from assistant.lexical import LexicalIndex
+    from vraagbaak.index.backends.bm25 import LexicalIndex
 
     folder = permits.index.folder / "lexical"
     ours, theirs = LexicalIndex.load(folder), bm25s.BM25.load(str(folder), show_progress=False, verbosity=0)
@@ -243,7 +243,7 @@ def test_bm25_read_with_numpy_scores_as_bm25s_does(permits):
 def test_bm25_top_rows_with_ties_go_by_row():
     """Equal scores at the k-th place: both ways of ranking give the lowest rows first, whatever order
     argpartition leaves them in (20 identical passages about parking, 60 about other things)."""
-    from assistant.lexical import LexicalIndex
+    from vraagbaak.index.backends.bm25 import LexicalIndex
 
     texts = ["Parkeren in de binnenstad wordt duurder."] * 20 + \
         [f"De bibliotheek opent op dag {i} een nieuwe leeszaal." for i in range(60)]
@@ -260,7 +260,7 @@ def test_bm25_top_rows_with_ties_go_by_row():
 def test_bm25_top_rows_are_those_of_all_scores(permits):
     """`top` ranks only the postings where few rows hold a query term, and all rows where most do: both give
     the k best rows of the full score vector, equal scores by row, within `rows` and the allowed mask."""
-    from assistant.lexical import LexicalIndex
+    from vraagbaak.index.backends.bm25 import LexicalIndex
 
     index = LexicalIndex.load(permits.index.folder / "lexical")
     rows = index.num_docs
@@ -325,7 +325,8 @@ def test_question_words_do_not_match_sentences_that_only_share_the_question_form
     """"Welke …" asks for a kind of answer; it is not what the question is about. A case description that
     says "Welke gemeente … staat niet in de bronnen" must not outrank a passage on the subject because of it
     (here the subject word itself, "schuldenproblematiek", is in no passage, as in the chat)."""
-    from assistant import lexical
+    from vraagbaak.index.backends import bm25 as lexical
+    from vraagbaak.text import words as words_module
 
     texts = ["Welke gemeente deze case draagt en welke data zijn gebruikt, staat niet in de bronnen.",
              "De gemeente gebruikt data in de schuldhulp.",
@@ -336,7 +337,7 @@ def test_question_words_do_not_match_sentences_that_only_share_the_question_form
     assert "welk" not in " ".join(index.query_tokens(question))
     scores = index.scores(question)
     assert scores[1] > scores[0]
-    monkeypatch.setattr(lexical, "QUESTION_WORDS", frozenset())  # the same index, question words counted
+    monkeypatch.setattr(words_module, "QUESTION_WORDS", frozenset())  # the same index, question words counted
     scores = index.scores(question)
     assert scores[0] > scores[1]
 
@@ -352,7 +353,7 @@ def _cached_pages(path) -> int:
 def test_read_ahead_brings_the_asked_rows_into_the_disk_cache_and_no_more(tmp_path):
     """Right after a load nothing of a large index is in the disk cache; read_ahead asks for the rows a
     question needs all at once (docs/performance.md, 1M passages)."""
-    from assistant.lexical import read_ahead
+    from vraagbaak.index.backends.read_ahead import read_ahead
 
     path = tmp_path / "vectors.npy"
     np.save(path, np.random.default_rng(1).random((8000, 384), dtype=np.float32))  # 12 MB, 3000 pages
@@ -374,7 +375,7 @@ def test_read_ahead_brings_the_asked_rows_into_the_disk_cache_and_no_more(tmp_pa
 def test_read_ahead_asks_for_exactly_the_pages_of_the_rows(tmp_path):
     """From the page that holds a row's first byte to its last byte, past the .npy header (128 bytes here),
     clipped to the array; a view of a mapped array (its offset is the parent's) is not advised at all."""
-    from assistant.lexical import page_ranges, read_ahead
+    from vraagbaak.index.backends.read_ahead import page_ranges, read_ahead
 
     assert page_ranges(128, 1536, 100, [(0, 1), (2, 3), (99, 200), (5, 5), (-3, 1)], page=4096) == [
         (0, 1664), (0, 4736), (151552, 2176), (0, 1664)]
@@ -386,8 +387,8 @@ def test_read_ahead_asks_for_exactly_the_pages_of_the_rows(tmp_path):
 def test_searches_read_ahead_the_rows_they_need(permits, tmp_path, monkeypatch):
     """A quantised index rescores its candidates from the mapped float32 vectors, BM25 reads its terms'
     postings: both ask for exactly those rows first."""
-    from assistant import lexical
-    from assistant.backends import faiss_store
+    from vraagbaak.index.backends import bm25 as lexical
+    from vraagbaak.index.backends import faiss_store
 
     asked = []
     monkeypatch.setattr(faiss_store, "read_ahead", lambda array, spans: asked.append(("exact", spans)))

@@ -5,12 +5,12 @@ from __future__ import annotations
 import io
 
 import pytest
-
-from assistant.loaders import file_hash, load_pdf
-from assistant.page_images import PageImageCache, render_page
-from assistant.schema import Answer, Citation
-from assistant.source_view import decode_sentences, encode_sentences, section_text, section_view, sources_html
 from conftest import FIXTURES
+
+from vraagbaak.ingest.loaders import file_hash, load_pdf
+from vraagbaak.schema import Answer, Citation
+from vraagbaak.web.page_images import PageImageCache, render_page
+from vraagbaak.web.sources import decode_sentences, encode_sentences, section_text, section_view, sources_html
 
 TOZO = FIXTURES / "tk-aanhangsel-kamervragen-tozo-2021.pdf"
 # printed on page 2 over three lines, with a hyphenation ("vastge-steld") elsewhere on the page
@@ -46,7 +46,7 @@ def test_a_sentence_with_a_repaired_hyphenation_is_still_found_on_the_page():
 
 
 def test_page_images_are_cached_on_disk(tmp_path, monkeypatch):
-    import assistant.page_images as page_images
+    import vraagbaak.web.page_images as page_images
 
     cache = PageImageCache(tmp_path / "cache")
     first = cache.get(TOZO, file_hash(TOZO), 2, [ON_PAGE_2])
@@ -93,8 +93,7 @@ def test_markdown_section_is_rendered_with_the_quote_marked_and_nothing_raw():
 
 def test_cards_show_no_paths_no_scores_and_no_missing_page():
     md = Citation(1, "cases/01-slim-vegen.md", "Slim vegen", None, "Slim vegen (Utrecht) > Wat is het",
-                  "Slim vegen is een case van de gemeente Utrecht.", metadata={"gemeente": "Utrecht", "jaar": "2021"},
-                  relevance=0.87)
+                  "Slim vegen is een case van de gemeente Utrecht.", metadata={"gemeente": "Utrecht", "jaar": "2021"})
     pdf = Citation(2, "rapporten/tozo.pdf", "Aanhangsel Tozo", 2, None, ON_PAGE_2, highlights=[ON_PAGE_2],
                    page_end=2)
     answer = Answer("vraag", True, "antwoord", [md, pdf], [])
@@ -109,7 +108,7 @@ def test_cards_show_no_paths_no_scores_and_no_missing_page():
 def test_word_memo_holds_quotes_numbered_sources_and_the_filter():
     from docx import Document
 
-    from assistant.word import memo_docx
+    from vraagbaak.web.memo_docx import memo_docx
 
     citation = Citation(1, "cases/01-slim-vegen.md", "Slim vegen", None, "Slim vegen (Utrecht) > Wat is het",
                         "Slim vegen is een case van de gemeente Utrecht.",
@@ -135,7 +134,7 @@ def test_pdf_route_refuses_anything_but_an_indexed_pdf(small_assistant, path):
     from starlette.applications import Starlette
     from starlette.testclient import TestClient
 
-    from assistant.web import app_kwargs
+    from vraagbaak.web.routes import app_kwargs
 
     client = TestClient(Starlette(routes=app_kwargs(small_assistant)["routes"]))
     assert client.get("/vraagbaak/pdf", params={"doc": path}).status_code == 404
@@ -155,7 +154,7 @@ def test_dutch_page_middleware_sets_the_language():
     from starlette.routing import Route
     from starlette.testclient import TestClient
 
-    from assistant.web import DutchPage
+    from vraagbaak.web.routes import DutchPage
 
     app = Starlette(routes=[Route("/", lambda r: HTMLResponse('<html lang="en"><head></head><body>x</body></html>')),
                             Route("/api", lambda r: JSONResponse({"lang": "en"}))],

@@ -11,12 +11,13 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-
-from assistant.ocr import ocr_available
 from conftest import KNOWN_SENTENCE, make_report_pdf, run_python
 
+from vraagbaak.ingest.ocr import ocr_available
+
 CHROMIUM = "/usr/bin/chromium"
-pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium is not installed")
+pytestmark = [pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium is not installed"),
+              pytest.mark.slow]  # a browser and the app
 ROOT = Path(__file__).resolve().parent.parent
 PARAPHRASE = "Hoeveel oplaadpunten voor gedeelde elektrische auto's komen er in het centrum?"
 NEW_SENTENCE = "Het waterschap Voorbeelddelta verhoogt in 2028 de dijk bij Lutjebroek met zestig centimeter."
@@ -344,8 +345,9 @@ def test_pdf_source_shows_the_page_with_the_quote_highlighted_and_opens_the_pdf_
                            timeout=30_000)
     assert "Pagina 3 van Mobiliteitsrapport Voorbeeldstad" in image.get_attribute("alt")
     png = httpx.get(app["url"] + image.get_attribute("src")).content
-    from PIL import Image
     import io
+
+    from PIL import Image
 
     pixels = Image.open(io.BytesIO(png)).convert("RGB").get_flattened_data()
     assert sum(1 for r, g, b in pixels if r > 230 and g > 200 and b < 150) > 2000  # the yellow highlight
@@ -401,7 +403,7 @@ def test_first_screen_says_what_the_collection_is_and_what_the_assistant_does_no
 
 def test_clicking_an_example_question_asks_it(page):
     """A civil servant who clicks an example gets its answer, without pressing "Vraag stellen" as well."""
-    from assistant.settings import Settings
+    from vraagbaak.settings import Settings
 
     example = Settings().example_questions[0]
     page.get_by_text(example).first.click()
@@ -464,8 +466,8 @@ def test_chat_and_beheer_are_all_dutch_and_pass_axe_on_desktop_and_mobile(app, b
 def test_gradio_is_imported_without_writing_type_stubs(tmp_path):
     """Gradio's metaclass re-parses each component's source and rewrites its .pyi stub at every import (1–2 s
     of the start on 2 cores). The UI imports Gradio with that replaced, and components still work."""
-    code = ("import assistant.ui, gradio, gradio.component_meta as meta, gradio.blocks_events as events\n"
-            "from assistant.gradio_loader import no_stub\n"
+    code = ("import vraagbaak.web.ui, gradio, gradio.component_meta as meta, gradio.blocks_events as events\n"
+            "from vraagbaak.web.gradio_loader import no_stub\n"
             "assert meta.create_or_modify_pyi is no_stub and events.create_or_modify_pyi is no_stub\n"
             "class Kaart(gradio.HTML):\n    pass\n"  # a component defined later goes through the metaclass
             "print(Kaart(value='<b>x</b>').value)")
@@ -479,8 +481,8 @@ def test_gradio_imports_pandas_only_when_it_is_used(tmp_path, small_assistant):
     """pandas and pyarrow (~0.5 s and ~60 MB of the start) wait until something reads from pandas: the chat
     never does, the Beheer tab's table does, and the real pandas then serves every reader."""
     s = small_assistant.settings
-    code = ("import sys, assistant.ui as ui\n"
-            "from assistant.assistant import Assistant\n"
+    code = ("import sys, vraagbaak.web.ui as ui\n"
+            "from vraagbaak.assistant import Assistant\n"
             "ui.build_ui(Assistant())\n"
             "print('chat', 'pandas.core' in sys.modules)\n"
             "import pandas, gradio\n"
@@ -496,7 +498,7 @@ def test_a_deferred_module_serves_its_holders_like_the_real_one(tmp_path):
     """The stand-in of gradio_loader.defer: find_spec works before the import, the first attribute imports the
     real module, and a submodule imported after that is seen by whoever holds the stand-in."""
     code = ("import importlib.util, sys\n"
-            "from assistant.gradio_loader import OnFirstUse, defer\n"
+            "from vraagbaak.web.gradio_loader import OnFirstUse, defer\n"
             "defer('xml')\n"
             "import xml as held\n"
             "assert isinstance(held, OnFirstUse) and importlib.util.find_spec('xml') is not None\n"

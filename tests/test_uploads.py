@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.uploads import UploadRejected, remove_document, safe_filename, store_upload
+from vraagbaak.web.uploads import UploadRejected, remove_document, safe_filename, store_upload
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MB = 1_000_000

@@ -1,1 +1,0 @@
-"""Embedding models that Vraagbaak can build locally, without a model hub."""

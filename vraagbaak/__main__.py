@@ -1,0 +1,5 @@
+import sys
+
+from vraagbaak.cli import main
+
+sys.exit(main())

@@ -1,0 +1,609 @@
+"""Answer builder: hits -> a short Dutch answer made only of verbatim, cited quotes.
+
+The sentence is the unit of evidence. Every sentence of the best passages is scored against the question
+by the model and by the words it shares with it; the best sentence is the core of a quote, and the window
+around it follows the structure of the text: the sentence it leans on ("daarvan", "Deze …"), the lead-in of
+its list, the sentences that carry the answer on. It never takes half a list item and never leaves its
+section (a passage stays within one section). A citation gives the pages of the quoted sentences.
+"""
+from __future__ import annotations
+
+import logging
+import math
+import re
+from dataclasses import dataclass
+from typing import Callable
+
+from vraagbaak.answer.citations import source_reference
+from vraagbaak.schema import Answer, Chunk, Citation, Hit
+from vraagbaak.text.cleaning import collapse_whitespace, is_rare_word
+from vraagbaak.text.sentences import chunk_sentence_texts
+from vraagbaak.text.words import has_stem, question_words, stem, words
+
+log = logging.getLogger(__name__)
+NOTHING_FOUND = "In de documenten heb ik niets gevonden dat uw vraag beantwoordt."
+ANSWERING_BOLD = "de zinnen die het antwoord geven"  # "… staan vet"
+NEAREST_BOLD = "de zinnen die het dichtst bij uw vraag komen"  # the quotes are about the subject, not the answer
+SOURCES_IN_DUTCH = "The sources are in Dutch; the quotes below are verbatim."
+ELLIPSIS = " … "  # joins the lead-in of a list to an item further down; each part is verbatim on its own
+
+# A sentence that starts with one of these leans on the one before it.
+_LEANING_START = {"dit", "deze", "dat", "die", "dergelijke", "zij", "ze", "hij", "hun", "haar", "zo", "ook",
+                  "bovendien", "daarnaast", "verder", "tevens", "echter", "maar", "toch", "dus", "immers",
+                  "vervolgens", "wel", "en", "of", "want", "hiermee", "daarmee", "daarom", "daardoor", "zodoende"}
+_PRONOMINAL_ADVERB = re.compile(r"^(daar|hier)(aan|bij|door|in|mee|na|naar|om|onder|op|over|toe|uit|van|voor)$")
+_FIRST_WORDS = re.compile(r"[a-zà-ÿ]+")
+_DATE = re.compile(r"\b(1[89]\d\d|20\d\d)\b|\b\d{1,2}\s+(januari|februari|maart|april|mei|juni|juli|augustus|"
+                   r"september|oktober|november|december)\b", re.I)
+# A number in digits or in words ("De achttien innovaties komen van acht gemeenten", "vijfentwintig",
+# "tienduizend", "Eén"); not "een", which is mostly the article.
+_UNITS = "twee|drie|vier|vijf|zes|zeven|acht|negen"
+_TEENS_AND_TENS = ("tien|elf|twaalf|dertien|veertien|vijftien|zestien|zeventien|achttien|negentien|twintig|dertig|"
+                   "veertig|vijftig|zestig|zeventig|tachtig|negentig")
+_NUMBER = (rf"(?:(?:{_UNITS}|{_TEENS_AND_TENS})?(?:honderd|duizend))?(?:(?:een|{_UNITS})(?:ën|en))?"
+           rf"(?:{_UNITS}|{_TEENS_AND_TENS}|(?:{_UNITS}|{_TEENS_AND_TENS})?(?:honderd|duizend)|miljoen|miljard|[eé]én)")
+# a number word counts before the word it counts: not "tussen die twee." or "Daarom acht het kabinet"
+# (achten), nor "in acht genomen"
+_AMOUNT = re.compile(rf"\d|\b{_NUMBER}\s+(?!(?:het|de|een|die|dat|deze|dit|er|zich|ze|zij|hij|we|wij|u|"
+                     rf"nemen|genomen|neemt|nam|namen|slaan|geslagen)\b)[a-zà-ÿ]", re.I)
+_WANTS_DATE = re.compile(r"\b(wanneer|welk jaar|welke datum|sinds|vanaf wanneer|tot wanneer|when|what year|"
+                         r"which year|since)\b", re.I)
+_WANTS_AMOUNT = re.compile(r"\b(hoeveel|hoe ?veel|hoe groot|hoe hoog|welk bedrag|wat kost|hoe lang|percentage|"
+                           r"how many|how much|how long)\b", re.I)
+# "Wat kost …?" is answered by a sum of money, not by any number ("panden van voor 1945")
+_MONEY = re.compile(r"€|\beuro\b|\b(miljoen|miljard|ton|duizend)\b|\bEUR\b", re.I)
+_WANTS_MONEY = re.compile(r"\b(wat kost|wat kostte|kosten|kostte|kost het|hoeveel geld|welk bedrag|budget|hoe duur|"
+                          r"prijs|how much does|cost)\b", re.I)
+_WANTS_NAME = re.compile(r"\b(wie|who|naam|welk bedrijf|welke organisatie|welke partij)\b", re.I)
+# Two capitalised words inside a sentence ("havenmeester Frank van Kleef"): a name.
+_NAME = re.compile(r"(?<=[a-zà-ÿ,] )[A-Z][a-zà-ÿ]+ (?:(?:van|de|der|den|ten|ter) )*[A-Z][a-zà-ÿ]+")
+# A sentence that says something is not known or not in the sources.
+_UNKNOWN = re.compile(r"\b(niet (bekend|gevonden|bevestigd|vermeld|te vinden|beschikbaar)|staa?t(en)? niet in|"
+                      r"zeggen niet|bevestigen\b.{0,40}\bniet|is onbekend)\b", re.I)
+_ENGLISH = {"the", "what", "which", "who", "how", "is", "are", "does", "do", "did", "of", "to", "for", "and", "a",
+            "an", "when", "where", "why", "many", "much", "was", "were", "with", "about", "there", "in", "on",
+            "can", "should", "has", "have", "their", "this", "that", "by", "it", "any"}
+_DUTCH = {"de", "het", "een", "en", "van", "wat", "welke", "wie", "hoe", "is", "zijn", "wordt", "worden", "in",
+          "op", "voor", "met", "waarom", "wanneer", "hoeveel", "er", "te", "bij", "die", "dat", "om", "aan"}
+
+
+@dataclass
+class Evidence:
+    """One sentence of a candidate passage, scored against the question."""
+    text: str
+    page: int | None
+    block: int
+    item: bool
+    dense: float = 0.0  # cosine of question and sentence
+    lexical: float = 0.0  # share of the question's words (by length) that the sentence has
+    score: float = 0.0
+
+    @property
+    def words(self) -> int:
+        return len(self.text.split())
+
+
+@dataclass
+class Calibration:
+    """The found/not-found rule and its thresholds (chosen on labelled questions: docs/evaluation.md)."""
+    sentence_threshold: float  # best sentence cosine + coverage_weight * coverage at or above this: found
+    passage_threshold: float  # best passage cosine at or above this: found
+    lexical_threshold: float  # ... or a sentence that has this share of the question's words
+    lexical_floor: float  # ... while its passage still has at least this cosine
+    near_threshold: float  # "nearest documents" on a refusal only from passages at least this close
+    coverage_weight: float = 0.03  # coverage: share of the question's words found in the candidate passages
+    english_offset: float = 0.015  # English questions score lower against Dutch text (measured: docs/evaluation.md)
+
+
+def quote_found_in(text: str, quote: str) -> bool:
+    """Is the quote, whitespace aside, literally in text (already whitespace-collapsed)? A quote that leaves
+    out sentences ("lead-in … item") is checked part by part."""
+    return all(collapse_whitespace(part) in text for part in quote.split(ELLIPSIS))
+
+
+def chunk_sentences(chunk: Chunk) -> list[Evidence]:
+    """The chunk's sentences with their own pages; an index written before spans existed splits again."""
+    texts = chunk_sentence_texts(chunk)
+    if chunk.spans:
+        return [Evidence(t, s.page, s.block, s.item) for t, s in zip(texts, chunk.spans)]
+    return [Evidence(t, chunk.page_start, 0, False) for t in texts]
+
+
+def lexical_shares(question: str, sentences: list[str], headings: list[str] | None = None) -> list[float]:
+    """Share of the question's word stems that each sentence has, each stem weighted by how rare it is among
+    these sentences (a word that every candidate sentence has says nothing about which one answers). A
+    question word also matches the compounds it starts ("schuldhulp" in "schuldhulpverlening"). headings: the
+    heading each sentence stands under, whose words count as the sentence's own ("Hoe is het opgeschaald?"
+    is answered by the sentences under "Opschaling", which need not repeat the word)."""
+    asked = {stem(w) for w in question_words(question)}
+    if not asked:
+        return [0.0] * len(sentences)
+    headings = headings or [""] * len(sentences)
+    stems = [{stem(w) for w in words(f"{heading} {sentence}")} for sentence, heading in zip(sentences, headings)]
+    weight = {q: math.log(1 + len(sentences) / (1 + sum(has_stem(q, h) for h in stems))) for q in asked}
+    total = sum(weight.values()) or 1.0
+    return [sum(weight[q] for q in asked if has_stem(q, h)) / total for h in stems]
+
+
+def says_only_what_is_unknown(citation: Citation, first_doc: str) -> bool:
+    """A quote from another document than the first whose answering sentences only say that something is not
+    known ("Welke gemeente deze case draagt, staat niet in de bronnen"): about that other document, not about
+    the question's subject. From the first document such a sentence is the honest answer and stays."""
+    return citation.doc != first_doc and bool(citation.highlights) and \
+        all(_UNKNOWN.search(sentence) for sentence in citation.highlights)
+
+
+def own_heading(chunk: Chunk) -> str:
+    """The heading the passage stands under, below the document's title ("Succesfactoren" in "Het onderzoek …
+    > Succesfactoren"); "" for a passage directly under the title, whose words every passage of it shares."""
+    parts = (chunk.section or "").split(" > ")
+    return parts[-1] if len(parts) > 1 else ""
+
+
+def question_coverage(question: str, hits: list[Hit]) -> float:
+    """Share of the question's words (by length) that occur in the candidate passages. A question about
+    something the documents never mention ("afvalstoffenheffing") has key words that are nowhere."""
+    asked = {stem(w) for w in question_words(question) if len(w) >= 3}
+    have = {stem(w) for h in hits for w in words(f"{h.chunk.title} {h.chunk.text}")}
+    total = sum(len(q) for q in asked)
+    if not total:
+        return 0.0
+    found = sum(len(q) for q in asked if has_stem(q, have))
+    return found / total
+
+
+def wanted_kind(question: str) -> re.Pattern | None:
+    """A question that asks when, how many or who is answered by a sentence with a date, a number or a name."""
+    if _WANTS_DATE.search(question):
+        return _DATE
+    if _WANTS_MONEY.search(question):
+        return _MONEY
+    if _WANTS_AMOUNT.search(question):
+        return _AMOUNT
+    if _WANTS_NAME.search(question):
+        return _NAME
+    return None
+
+
+def is_english(question: str) -> bool:
+    tokens = re.findall(r"[a-z]+", question.lower())
+    english, dutch = sum(t in _ENGLISH for t in tokens), sum(t in _DUTCH for t in tokens)
+    return english >= 2 and english > dutch
+
+
+def _without_own_names(text: str, chunk: Chunk) -> str:
+    """The sentence without the document's own title and section names: "Havenmeester van de Toekomst" or
+    "2021" in a title is not the name or date that a question asks for."""
+    for name in [chunk.title, *(chunk.section or "").split(" > ")]:
+        name = re.sub(r"\s*\([^)]*\)$", "", name).strip()  # "Slim vegen (Utrecht)" is written "Slim vegen"
+        if len(name) >= 4:
+            text = re.sub(re.escape(name), " ", text, flags=re.I)
+    return text
+
+
+def leans_back(sentence: Evidence, previous: Evidence) -> bool:
+    """Does this sentence need the one before it to be understood?"""
+    if previous.text.rstrip().endswith(":"):
+        return True
+    first = _FIRST_WORDS.findall(sentence.text.lower())[:8]
+    return bool(first) and (first[0] in _LEANING_START or any(_PRONOMINAL_ADVERB.match(w) for w in first))
+
+
+def quote_window(sentences: list[Evidence], best: int, max_words: int, kind: re.Pattern | None,
+                 margin: float, min_words: int = 0) -> tuple[int, int, int | None]:
+    """(first, last, lead-in): the sentences to quote around the best one. lead-in is the index of a list's
+    introductory sentence that is quoted before an ellipsis when the items in between do not fit."""
+    lo, hi = _whole_block(sentences, best, best)
+    budget = lambda a, b: sum(s.words for s in sentences[a:b + 1])  # noqa: E731
+    # (a) the sentences this one leans on, at most two steps back
+    for _ in range(2):
+        if lo > 0 and leans_back(sentences[lo], sentences[lo - 1]):
+            new_lo, _ = _whole_block(sentences, lo - 1, lo - 1)
+            if budget(new_lo, hi) > max_words:
+                break
+            lo = new_lo
+    # a date or amount that the question asks for, in the sentence just before
+    if kind and not kind.search(sentences[best].text) and lo > 0 and kind.search(sentences[lo - 1].text):
+        new_lo, _ = _whole_block(sentences, lo - 1, lo - 1)
+        if budget(new_lo, hi) <= max_words:
+            lo = new_lo
+    # (b) the sentences that carry the answer on
+    while hi + 1 < len(sentences):
+        nxt = sentences[hi + 1]
+        carries = (sentences[hi].text.rstrip().endswith(":") or leans_back(nxt, sentences[hi])
+                   and not nxt.item or nxt.score >= sentences[best].score - margin
+                   or (kind is not None and not kind.search(" ".join(s.text for s in sentences[lo:hi + 1]))
+                       and kind.search(nxt.text)))
+        _, new_hi = _whole_block(sentences, hi + 1, hi + 1)
+        if not carries or budget(lo, new_hi) > max_words:
+            break
+        hi = new_hi
+    # a quote this short gives too little context to check: grow towards the better neighbour on the same page
+    page = sentences[best].page
+    while budget(lo, hi) < min_words:
+        options = []
+        if hi + 1 < len(sentences) and sentences[hi + 1].page == page:
+            options.append((sentences[hi + 1].score, "next"))
+        if lo > 0 and not sentences[lo].item and sentences[lo - 1].page == page:
+            options.append((sentences[lo - 1].score, "previous"))
+        if not options:
+            break
+        if max(options)[1] == "next":
+            new_lo, new_hi = lo, _whole_block(sentences, hi + 1, hi + 1)[1]
+        else:
+            new_lo, new_hi = _whole_block(sentences, lo - 1, lo - 1)[0], hi
+        if budget(new_lo, new_hi) > max_words:
+            break
+        lo, hi = new_lo, new_hi
+    # (c) a list item is quoted with the sentence that introduces its list
+    lead_in = None
+    if sentences[lo].item:
+        j = lo - 1
+        while j >= 0 and sentences[j].item:
+            j -= 1
+        if j >= 0 and sentences[j].text.rstrip().endswith(":"):
+            if budget(j, hi) <= max_words or j == lo - 1:  # adjacent: never an ellipsis over nothing
+                lo = j
+            elif budget(lo, hi) + sentences[j].words <= max_words + 20:
+                lead_in = j
+    return lo, hi, lead_in
+
+
+def _whole_block(sentences: list[Evidence], lo: int, hi: int) -> tuple[int, int]:
+    """Widen to whole list items: an item is never cut."""
+    while sentences[lo].item and lo > 0 and sentences[lo - 1].block == sentences[lo].block:
+        lo -= 1
+    while sentences[hi].item and hi + 1 < len(sentences) and sentences[hi + 1].block == sentences[hi].block:
+        hi += 1
+    return lo, hi
+
+
+class AnswerBuilder:
+    # How much a sentence gains for what it has beside its cosine (chosen by measurement, docs/evaluation.md):
+    KIND_BONUS = 0.05  # the kind of answer the question asks for (a date, a number, a name)
+    PASSAGE_PRIOR = 0.05  # times the retrieval score of its passage, scaled to 0..1 over the candidates
+
+    @classmethod
+    def from_settings(cls, s, is_verbatim: Callable[[str, str], bool],
+                      embed_sentences: Callable[[str, list[str]], list[float]],
+                      held_by_most: Callable[[str], bool] | None = None) -> "AnswerBuilder":
+        calibration = Calibration(s.found_sentence_threshold, s.found_threshold, s.found_lexical_share,
+                                  s.found_lexical_floor, s.near_threshold, s.found_coverage_weight)
+        builder = cls(calibration, s.max_quotes, s.quote_max_words, s.quote_margin, s.sentence_lexical_weight,
+                      s.answer_candidates, s.quote_min_words, is_verbatim, embed_sentences)
+        if held_by_most is not None:
+            builder.held_by_most = held_by_most
+        return builder
+
+    def __init__(self, calibration: Calibration, max_quotes: int, quote_max_words: int, quote_margin: float,
+                 lexical_weight: float, candidates: int, quote_min_words: int,
+                 is_verbatim: Callable[[str, str], bool], embed_sentences: Callable[[str, list[str]], list[float]]):
+        self.calibration = calibration
+        self.max_quotes = max_quotes
+        self.quote_max_words = quote_max_words
+        self.quote_min_words = quote_min_words
+        self.quote_margin = quote_margin  # further quotes must score within this of the best one
+        self.lexical_weight = lexical_weight  # weight of the word overlap beside the model in a sentence's score
+        self.candidates = candidates  # passages whose sentences are scored
+        self.is_verbatim = is_verbatim  # (doc path, quote) -> does the document hold this exact text?
+        self.embed_sentences = embed_sentences  # (question, sentences) -> cosine per sentence
+        self.held_by_most: Callable[[str], bool] = lambda stem: False  # word stem -> in most documents?
+
+    def score(self, question: str, hits: list[Hit], limit: int | None = None) -> list[list[Evidence]]:
+        """Every sentence of the candidate passages, scored: one model call for all of them."""
+        per_hit = [chunk_sentences(h.chunk) for h in hits[: limit or self.candidates]]
+        flat = [s for sentences in per_hit for s in sentences]
+        if not flat:
+            return per_hit
+        dense = self.embed_sentences(question, [s.text for s in flat])
+        headings = [own_heading(h.chunk) for h, sentences in zip(hits, per_hit) for _ in sentences]
+        lexical = lexical_shares(question, [s.text for s in flat], headings)
+        kind = wanted_kind(question)
+        retrieval = [h.score for h in hits[: len(per_hit)]]
+        low, span = min(retrieval), max(retrieval) - min(retrieval)
+        prior = [self.PASSAGE_PRIOR * ((r - low) / span if span > 0 else 1.0) for r in retrieval]
+        owners = [i for i, sentences in enumerate(per_hit) for _ in sentences]
+        for s, d, lx, owner in zip(flat, dense, lexical, owners):
+            s.dense, s.lexical = float(d), float(lx)
+            has_kind = kind is not None and kind.search(_without_own_names(s.text, hits[owner].chunk))
+            s.score = s.dense + self.lexical_weight * s.lexical + prior[owner] + (self.KIND_BONUS if has_kind else 0.0)
+        return per_hit
+
+    def is_found(self, question: str, hits: list[Hit], evidence: list[list[Evidence]]) -> bool:
+        c = self.calibration
+        best_passage = max((h.dense_score or 0.0 for h in hits), default=0.0)
+        sentences = [s for group in evidence for s in group]
+        best_sentence = max((s.dense for s in sentences), default=0.0)
+        best_lexical = max((s.lexical for s in sentences), default=0.0)
+        # An English question shares no words with Dutch sources: it is judged by the model alone.
+        english = is_english(question)
+        coverage = 1.0 if english else question_coverage(question, hits[: self.candidates])
+        offset = c.english_offset if english else 0.0
+        return (best_sentence + c.coverage_weight * coverage + offset >= c.sentence_threshold
+                or best_passage >= c.passage_threshold
+                or (best_lexical >= c.lexical_threshold and best_passage >= c.lexical_floor))
+
+    def _tells(self, question: str, citation: Citation) -> bool:
+        """Does a quote from another document than the first hold, in its bold sentences, a word of the
+        question that fewer than half of the documents hold? "Het rapport deelt deze case in bij de
+        mobiliteitscases" under "Wie heeft het rapport geschreven?" holds only "rapport", which every case
+        description has: it is there for its likeness in general, not for the question (user test, session 8).
+        An English question shares no words with Dutch sources: always."""
+        if is_english(question):
+            return True
+        asked = {stem(w) for w in question_words(question) if len(w) >= 4}
+        bold = {stem(w) for w in words(" ".join(citation.highlights))}
+        return any(has_stem(q, bold) and not self.held_by_most(q) for q in asked)
+
+    def build(self, question: str, hits: list[Hit], focus: str | None = None) -> Answer:
+        """focus: what a follow-up asks itself ("wat heeft dat opgeleverd?"). Whether anything is found is
+        judged on `question` (with the earlier subject); which sentences answer, on the focus alone."""
+        evidence = self.score(question, hits)
+        if not self.is_found(question, hits, evidence):
+            return self._nothing_found(question, hits)
+        if focus:  # the same candidate passages; their rank still counts a little (scoring them all, without
+            evidence = self.score(focus, hits)  # it, quoted less often what the dev follow-ups ask: evaluation.md)
+        ranked = sorted(((max(s.score for s in group), i) for i, group in enumerate(evidence) if group),
+                        key=lambda item: (-item[0], item[1]))
+        best = ranked[0][0]
+        kind = wanted_kind(focus or question)
+        citations: list[Citation] = []
+        for score, i in ranked:
+            if len(citations) == self.max_quotes or score < best - self.quote_margin:
+                break  # never show a passage far below the best as part of the answer
+            citation = self._cite(hits[i], evidence[i], len(citations) + 1, kind)
+            if citation and not any(_overlaps(citation, c) for c in citations) \
+                    and not (citations and says_only_what_is_unknown(citation, citations[0].doc)) \
+                    and not (citations and citation.doc != citations[0].doc
+                             and not self._tells(focus or question, citation)):
+                citations.append(citation)
+        if not citations:
+            return self._nothing_found(question, hits)
+        lead = [SOURCES_IN_DUTCH] if is_english(question) else []
+        missing = _MISSING_KIND.get(kind)
+        if missing and not any(kind.search(c.quote) for c in citations):
+            # the passages are about the subject but do not hold the kind of fact asked: say so first
+            lead.append(f"De gevonden passages noemen {missing}; ze gaan wel over het onderwerp van uw vraag.")
+            return Answer(question, True, _answer_text(citations, lead, answers=False), citations, _nearest(hits))
+        return Answer(question, True, _answer_text(citations, lead), citations, _nearest(hits))
+
+    def overview_entries(self, question: str, hits: list[Hit], threshold: float, relative: float,
+                         subject_share: float = 0.0) -> tuple[list[Citation], list[Hit]]:
+        """"Welke gemeenten …?": every document whose best passage reaches the cosine threshold and relative x
+        the best retrieval score, one short quote each, best first; and the documents that fit but belong to
+        no gemeente (a report about all cases: mentioned, not listed)."""
+        best_per_doc: dict[str, Hit] = {}
+        for hit in hits:
+            if hit.chunk.doc not in best_per_doc and (hit.dense_score or 0.0) >= threshold:
+                best_per_doc[hit.chunk.doc] = hit
+        doc_hits, general = _about_one_each(list(best_per_doc.values()))
+        if subject_share > 0 and not is_english(question):  # the subject's words are matched in Dutch text
+            fitting = about_subject(question, hits, subject_share, basis={h.chunk.doc for h in doc_hits})
+            doc_hits = [h for h in doc_hits if h.chunk.doc in fitting]
+            general = [h for h in general if h.chunk.doc in fitting]
+        # relative to the best entry of the list: a report that matches every word does not push cases out
+        top = max((h.score for h in doc_hits), default=0.0)
+        top_dense = max((h.dense_score or 0.0 for h in doc_hits), default=0.0)
+
+        def close_to_best(h: Hit) -> bool:  # in meaning (cosine) or in the fused score
+            return h.score >= relative * top or (h.dense_score or 0.0) >= top_dense - OVERVIEW_COSINE_MARGIN
+
+        doc_hits = [h for h in doc_hits if close_to_best(h)]
+        general = [h for h in general if close_to_best(h)]
+        if not doc_hits:
+            return [], []
+        evidence = self.score(question, doc_hits, limit=len(doc_hits))
+        kind = wanted_kind(question)
+        citations = [c for c in (self._cite(h, e, n, kind, OVERVIEW_QUOTE_WORDS, 0)
+                                 for n, (h, e) in enumerate(zip(doc_hits, evidence), start=1) if e) if c]
+        return citations, general
+
+    @staticmethod
+    def overview_answer(question: str, citations: list[Citation], general: list[Hit], searched: int) -> Answer | None:
+        """The list of overview_entries, numbered in order; None without entries (the ordinary answer then
+        decides)."""
+        if not citations:
+            return None
+        for n, c in enumerate(citations, start=1):
+            c.n = n
+        lead = [SOURCES_IN_DUTCH] if is_english(question) else []
+        intro = (f"{len(citations)} van de {searched} doorzochte documenten "
+                 f"{'past' if len(citations) == 1 else 'passen'} bij uw vraag "
+                 f"(één citaat per document; de zin die het laat zien staat vet):")
+        lines = [f"[{c.n}] **{c.title}**{_who(c)}: „{marked_quote(c)}”" for c in citations]
+        if general:
+            titles = ", ".join(f"„{h.chunk.title}”" for h in general)
+            lines.append(f"Ook de overzichtsdocumenten {titles} gaan hierover; ze noemen geen eigen gemeente en "
+                         "staan daarom niet in de lijst." if len(general) > 1 else
+                         f"Ook het overzichtsdocument {titles} gaat hierover; het noemt geen eigen gemeente en "
+                         "staat daarom niet in de lijst.")
+        return Answer(question, True, "\n\n".join(lead + [intro] + lines), citations, [])
+
+    def _cite(self, hit: Hit, sentences: list[Evidence], n: int, kind: re.Pattern | None,
+              max_words: int | None = None, min_words: int | None = None) -> Citation | None:
+        best = max(range(len(sentences)), key=lambda i: sentences[i].score)
+        lo, hi, lead_in = quote_window(sentences, best, max_words or self.quote_max_words, kind,
+                                       self.quote_margin / 2,
+                                       self.quote_min_words if min_words is None else min_words)
+        quoted = sentences[lo:hi + 1]
+        quote = " ".join(s.text for s in quoted)
+        if lead_in is not None:
+            quote = sentences[lead_in].text + ELLIPSIS + quote
+            quoted = [sentences[lead_in]] + quoted
+        if not self.is_verbatim(hit.chunk.doc, quote):
+            log.error("citaat niet letterlijk gevonden in %s; weggelaten", hit.chunk.doc)
+            return None
+        highlights = [sentences[best].text]
+        runner_up = max((s for s in sentences[lo:hi + 1] if s is not sentences[best]), key=lambda s: s.score,
+                        default=None)
+        if runner_up is not None and runner_up.score >= sentences[best].score - self.quote_margin / 4:
+            highlights.append(runner_up.text)
+        pages = [s.page for s in quoted if s.page is not None]
+        c = hit.chunk
+        return Citation(n, c.doc, c.title, min(pages) if pages else None, c.section, quote, highlights, c.metadata,
+                        c.id, max(pages) if pages else None)
+
+    def _nothing_found(self, question: str, hits: list[Hit]) -> Answer:
+        near = [h for h in hits if (h.dense_score or 0.0) >= self.calibration.near_threshold]
+        return nothing_found(question, _nearest(near))
+
+
+def nothing_found(question: str, nearest: list[dict[str, str]]) -> Answer:
+    """"Niets gevonden", with the documents that come nearest (where any do)."""
+    lines = [NOTHING_FOUND]
+    if nearest:
+        lines.append("Deze documenten komen er het dichtst bij:")
+        lines += [f"- {d['title']} ({d['doc']})" for d in nearest]
+    return Answer(question, False, "\n".join(lines), [], nearest)
+
+
+OVERVIEW_QUOTE_WORDS = 45  # an overview gives one short line per document
+OVERVIEW_COSINE_MARGIN = 0.015  # dev set: 0.01 and 0.015 give recall 0.924 / precision 0.881; 0.02: 0.951 / 0.847
+# At most three words between the frame and what it lists ("Welke andere grote gemeenten", "Welke van de cases"):
+# in "Welke rol speelde de functionaris bij de projecten?" the question asks for a role, not for projects.
+_OVERVIEW = re.compile(r"^\s*(welke|noem|geef een overzicht van|wat zijn de|which|list)\s+(?:\S+\s+){0,3}?"
+                       r"(gemeenten|gemeentes|cases|projecten|dataprojecten|initiatieven|voorbeelden|municipalities|"
+                       r"projects|cases)\b", re.I)
+
+
+_COUNTED = re.compile(rf"^\s*welke\s+(\d+|{_UNITS}|tien)\b", re.I)
+
+
+def is_overview(question: str) -> bool:
+    """"Welke gemeenten gebruiken …", "Noem de projecten die …": the answer is a list of documents.
+    "Welke drie cases scoorden het best?" names a count: a fact that one passage states, not a list to find."""
+    return bool(_OVERVIEW.search(question)) and not _COUNTED.match(question)
+
+
+_ALTERNATIVES = re.compile(r"\s+(?:en/of|of)\s+", re.I)
+_PREPOSITIONS = {"bij", "over", "voor", "in", "aan", "uit", "met", "op", "tegen", "rond", "om", "van", "naar", "tot"}
+# "Welke gemeenten hebben onderzocht of jongeren uitvallen?": "of" as "whether", after a verb like these
+_WHETHER = re.compile(r"\b(weten|weet|onderzo\w*|bekijk\w*|bekeken|kijk\w*|gekeken|nagaan|nagegaan|gaan na|"
+                      r"meten|meet|gemeten|bepal\w*|bepaald|controle\w*|gecontroleerd|toets\w*|getoetst|zien|"
+                      r"vragen|vraagt|gevraagd|test\w*|getest|evalue\w*|geëvalueerd|checken)$", re.I)
+
+
+def alternatives(question: str) -> list[str]:
+    """"Welke gemeenten gebruiken data bij veiligheid of handhaving?" asks two overviews: "… bij veiligheid?"
+    and "… bij handhaving?"; "… bij veiligheid, zorg of handhaving?" three. The alternatives follow one
+    preposition ("bij"), or each has its own ("… over het sociaal domein of over parkeren?"), or they are
+    single words ("gebruiken sensoren of camera's"). [question] where the overview's subject has no such "of",
+    or where "of" means "whether" ("… onderzocht of jongeren uitvallen?")."""
+    match = _OVERVIEW.search(question)
+    subject = question[match.end():] if match else ""
+    parts = _ALTERNATIVES.split(subject)
+    if not match or len(parts) != 2:
+        return [question]
+    end = question.rstrip()[-1:] if question.rstrip()[-1:] in "?.!" else ""
+    before, after = parts[0].split(), parts[1].rstrip(" ?.!").split()
+    if not before or not after or _WHETHER.search(before[-1].rstrip(",")):
+        return [question]
+    if after[0].lower() in _PREPOSITIONS:  # "over het sociaal domein of over parkeren"
+        at = max((i for i, w in enumerate(before) if w.lower() == after[0].lower()), default=None)
+        if at is None:
+            return [question]
+        head, options = before[:at], [" ".join(before[at:]), " ".join(after)]
+    else:  # "bij veiligheid, zorg of handhaving"
+        at = max((i for i, w in enumerate(before) if w.lower() in _PREPOSITIONS), default=None)
+        if at is None and len(after) == 1 and len(before) >= 2:  # "gebruiken sensoren of camera's"
+            at = len(before) - 2
+        if at is None or at == len(before) - 1:
+            return [question]
+        head = before[: at + 1]
+        options = [o.strip() for o in " ".join(before[at + 1:]).split(",") if o.strip()] + [" ".join(after)]
+    frame = " ".join([question[: match.end()].strip(), *head])
+    return [f"{frame} {option}{end}" for option in options]
+
+
+def overview_subject(question: str) -> str:
+    """"Welke gemeenten gebruiken sensoren?" asks about "gebruiken sensoren": the frame says what to list."""
+    match = _OVERVIEW.search(question)
+    return question[match.end():] if match else question
+
+
+def about_subject(question: str, hits: list[Hit], min_share: float, basis: set[str] | None = None) -> set[str]:
+    """Documents that are about the overview's subject. Every case description is about gemeenten and data,
+    so "Welke gemeenten gebruiken sensoren?" is close in meaning to all of them; the words of the subject say
+    which fit. A rare Dutch word that no candidate has ("sensoren", "drones") means the subject is not in the
+    collection: none fits (a common one, "pakken" in "aan te pakken", is ignored). Of the other words, a
+    document fits when it has
+    min_share of the telling words, weighted by rarity among the documents of `basis` (default: all; the
+    entries of the list, so that a report that holds every word does not make them all telling)."""
+    texts: dict[str, list[str]] = {}
+    for hit in hits:
+        texts.setdefault(hit.chunk.doc, [hit.chunk.title]).append(hit.chunk.text)
+    docs = list(texts)
+    asked = {stem(w): w for w in words(overview_subject(question)) if len(w) >= 3}
+    if not asked or len(docs) < 2:
+        return set(docs)
+    have = {d: {stem(w) for w in words(" ".join(texts[d]))} for d in docs}
+    counted = [d for d in docs if basis is None or d in basis] or docs
+    holders = {q: sum(has_stem(q, have[d]) for d in counted) for q in asked}
+    everywhere_absent = {q for q in asked if not any(has_stem(q, have[d]) for d in docs)}
+    if any(is_rare_word(asked[q]) for q in everywhere_absent):
+        return set()  # "drones": the subject is in none of the documents
+    telling = {q: math.log(1 + len(counted) / (1 + n)) for q, n in holders.items() if n > 0}
+    if not telling:
+        return set(docs)
+    total = sum(telling.values())
+    # a word that most documents hold ("gebruiken") tells nothing alone: a document must hold one that fewer
+    # than half of them hold, where there is one ("sensoren" in "Welke gemeenten gebruiken sensoren?")
+    distinctive = {q for q in telling if holders[q] < len(counted) / 2}
+
+    def fits(d: str) -> bool:
+        held = {q for q in telling if has_stem(q, have[d])}
+        return sum(telling[q] for q in held) / total >= min_share and (not distinctive or bool(held & distinctive))
+
+    return {d for d in docs if fits(d)}
+
+
+def _about_one_each(doc_hits: list[Hit]) -> tuple[list[Hit], list[Hit]]:
+    """An overview lists gemeenten, cases or projects: where some fitting documents belong to a gemeente,
+    a document that belongs to none (a report that sums up all cases) is no entry of the list, only
+    mentioned. A collection without gemeenten in its metadata keeps every document."""
+    def gemeente(hit: Hit) -> bool:  # "onbekend" still says: this document is about one gemeente's case
+        value = (hit.chunk.metadata or {}).get("gemeente")
+        return bool(value) and str(value).lower() != "landelijk"
+
+    own = [h for h in doc_hits if gemeente(h)]
+    if not own:
+        return doc_hits, []
+    return own, [h for h in doc_hits if not gemeente(h)]
+
+
+def _who(c: Citation) -> str:
+    meta = c.metadata or {}
+    who = meta.get("gemeente") or meta.get("organisatie")
+    return f" ({who})" if who and str(who).lower() != "onbekend" else ""
+
+
+def _overlaps(a: Citation, b: Citation) -> bool:
+    x, y = collapse_whitespace(a.quote), collapse_whitespace(b.quote)
+    return a.doc == b.doc and (x in y or y in x)
+
+
+def _nearest(hits: list[Hit], n: int = 3) -> list[dict[str, str]]:
+    seen: dict[str, dict[str, str]] = {}
+    for hit in hits:
+        seen.setdefault(hit.chunk.doc, {"doc": hit.chunk.doc, "title": hit.chunk.title})
+    return list(seen.values())[:n]
+
+
+def marked_quote(c: Citation) -> str:
+    text = c.quote
+    for sentence in c.highlights:
+        text = text.replace(sentence, f"**{sentence}**", 1)
+    return text
+
+
+_MISSING_KIND = {_MONEY: "geen bedrag", _DATE: "geen datum of jaartal"}
+
+
+def _answer_text(citations: list[Citation], lead: list[str], answers: bool = True) -> str:
+    docs = len({c.doc for c in citations})
+    bold = ANSWERING_BOLD if answers else NEAREST_BOLD
+    intro = (f"Ik vond {len(citations)} {'passage' if len(citations) == 1 else 'passages'} in {docs} "
+             f"{'document' if docs == 1 else 'documenten'} over uw vraag; {bold} staan vet.")
+    blocks = lead + [intro] + [f"[{c.n}] „{marked_quote(c)}”\n— {source_reference(c, with_url=False)}"
+                               for c in citations]
+    return "\n\n".join(blocks)

@@ -1,0 +1,73 @@
+"""Citation text: the one Dutch reference style for a quoted source (chat, memo, Word), and the filter line.
+Imports only schema."""
+from __future__ import annotations
+
+import re
+
+from vraagbaak.schema import Citation
+
+UNKNOWN = {"", "onbekend", None}
+_TAG = re.compile(r"<[^>]*>")
+
+
+def plain(value) -> str:
+    """Metadata as plain text: front matter can hold HTML, which has no place in a memo or a Word file."""
+    return " ".join(_TAG.sub("", str(value)).split())
+
+
+def web_address(value) -> str | None:
+    """Only http(s) addresses from metadata are cited (no javascript:, file: or data: links)."""
+    value = str(value or "").strip()
+    return value if re.match(r"^https?://[^\s<>\"]+$", value, re.I) else None
+
+
+def source_reference(c: Citation, with_url: bool = True) -> str:
+    """Title, organisation or gemeente, year, page, section, source — in that order, leaving out what does
+    not exist. The one reference style for the chat answer, the memo text and the Markdown download.
+
+    A document with a list of sources (`bronnen`) is a description written from them, such as a case
+    description in the corpus: it is cited as such, with all its sources, not as if its first URL were the
+    quoted text. A document with one `bron` is that source."""
+    meta = c.metadata or {}
+    sources = [u for u in map(web_address, _as_list(meta.get("bronnen"))) if u]
+    title = plain(c.title)
+    parts = [f"Beschrijving „{title}” in de Vraagbaak-documenten" if sources else title]
+    who = meta.get("gemeente") if meta.get("gemeente") not in UNKNOWN else meta.get("organisatie")
+    if who not in UNKNOWN:
+        parts.append(plain(who))
+    if meta.get("jaar") not in UNKNOWN:
+        parts.append(plain(meta["jaar"]))
+    if c.page is not None:
+        parts.append(f"tekst via OCR, p. {c.pages}" if c.ocr else f"p. {c.pages}")
+    section = section_without_title(c.section, title)
+    if section:
+        parts.append(f"§ {section}")
+    text = ", ".join(parts) + "."
+    if not with_url:
+        return text
+    if sources:
+        return f"{text} Gebaseerd op: {'; '.join(sources)}"
+    url = web_address(meta.get("bron"))
+    return f"{text} {url}" if url else text
+
+
+def section_without_title(section: str | None, title: str) -> str | None:
+    """"Slim vegen (Utrecht) > Wat is het" under the title "Slim vegen" is "Wat is het": no repeated title."""
+    if not section:
+        return None
+    parts = [plain(p) for p in section.split(" > ")]
+    if parts and parts[0].lower().startswith(title.lower()):
+        parts = parts[1:]
+    return " > ".join(parts) or None
+
+
+def _as_list(value) -> list:
+    return value if isinstance(value, list) else [value] if value else []
+
+
+def filters_line(filters: dict | None) -> str:
+    """"Gezocht in: gemeente Utrecht; document a.md", or "" without filters."""
+    if not filters:
+        return ""
+    return "Gezocht in: " + "; ".join(f"{key} {', '.join(map(str, _as_list(values)))}"
+                                      for key, values in filters.items() if values)

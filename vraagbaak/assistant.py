@@ -1,0 +1,478 @@
+"""The Assistant: one API for the CLI, the chat window and scripts."""
+from __future__ import annotations
+
+import hashlib
+import logging
+import threading
+from collections import OrderedDict
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+from vraagbaak.answer.absent_names import absent_names, absent_subject, absent_words, as_written, misspelled
+from vraagbaak.answer.absent_names import notice as absence_notice
+from vraagbaak.answer.builder import (
+    ANSWERING_BOLD,
+    NEAREST_BOLD,
+    NOTHING_FOUND,
+    AnswerBuilder,
+    alternatives,
+    is_english,
+    is_overview,
+    nothing_found,
+    overview_subject,
+    quote_found_in,
+)
+from vraagbaak.answer.citations import filters_line
+from vraagbaak.embed.embedder import Embedder
+from vraagbaak.index import backends
+from vraagbaak.index.backends import DEFAULT as DEFAULT_STORE
+from vraagbaak.index.versions import IndexError_, IndexMissing, IndexVersion, current_version, read_manifest
+from vraagbaak.ingest.indexer import Indexer, IndexReport, chunker_settings, stale_files
+from vraagbaak.schema import Answer, Citation, Hit
+from vraagbaak.search.followup import asks_something_of_its_own, could_lean_on_previous, own_part, searched_as
+from vraagbaak.search.fusion import search as run_search
+from vraagbaak.settings import Settings
+from vraagbaak.text.cleaning import collapse_whitespace
+from vraagbaak.text.words import words as words_of
+from vraagbaak.timing import Timings, stage
+
+log = logging.getLogger(__name__)
+
+
+def index_dir_for(settings: Settings, corpus_dir: Path | None, index_dir: Path | None) -> Path:
+    """--corpus without --index gets its own index folder, so the default index is never overwritten."""
+    if index_dir:
+        return Path(index_dir)
+    if corpus_dir and Path(corpus_dir).resolve() != settings.corpus_dir.resolve():
+        resolved = Path(corpus_dir).resolve()
+        digest = hashlib.sha1(str(resolved).encode()).hexdigest()[:8]
+        store = "" if settings.store == DEFAULT_STORE else f"-{settings.store}"  # the stores never share a folder
+        return settings.index_dir / "by-corpus" / f"{resolved.name}-{digest}{store}"
+    return settings.index_dir
+
+
+SUBJECT_COSINE_MARGIN = 0.02  # a follow-up is about every document whose passage is this close to the best one
+NOTHING_FOUND_IN = "In {titles} heb ik niets gevonden dat uw vraag beantwoordt."
+
+
+def _titles(index: IndexVersion, docs: list[str]) -> str:
+    return ", ".join(f"„{index.documents[d].title}”" for d in docs)
+
+
+class Assistant:
+    def __init__(self, settings: Settings | None = None, embedder: Embedder | None = None):
+        self.settings = settings or Settings.from_env()
+        backends.check_name(self.settings.store)  # before anything is loaded: a wrong name is a Dutch error
+        self.embedder = embedder or Embedder(self.settings)
+        self._index: IndexVersion | None = None  # the live version
+        self._lock = threading.Lock()
+        self._doc_texts: OrderedDict[tuple[str, str], str] = OrderedDict()  # (index version, doc) -> text
+        self._sentence_vectors: OrderedDict[str, object] = OrderedDict()
+        self.ready = False  # model and index loaded (warm_up); the chat says so while it is not
+        self._warming: threading.Thread | None = None
+
+    @classmethod
+    def for_corpus(cls, corpus_dir: Path | None = None, index_dir: Path | None = None, **overrides) -> "Assistant":
+        base = Settings.from_env(**overrides)
+        settings = base.with_(corpus_dir=Path(corpus_dir) if corpus_dir else None,
+                              index_dir=index_dir_for(base, corpus_dir, index_dir))
+        return cls(settings)
+
+    # --- indexing ---------------------------------------------------------
+    def build_index(self, rebuild: bool = False, progress=None) -> IndexReport:
+        return Indexer(self.settings, self.embedder, progress).run(rebuild=rebuild)  # the next question sees it
+
+    def needs_index(self) -> bool:
+        manifest = read_manifest(self.settings.index_dir)
+        return (manifest is None or self._set_up_differently(manifest)
+                or any(stale_files(self.settings, manifest).values()))
+
+    def _set_up_differently(self, manifest: dict) -> bool:
+        """Written with other settings or by an older set-up: a new version is due even if no file changed."""
+        return (manifest.get("store", DEFAULT_STORE) != self.settings.store
+                or manifest.get("chunker") != chunker_settings(self.settings)  # new chunking rules: re-chunk
+                or "sentence_vectors" not in manifest  # written before they were stored: add them once
+                or backends.store(self.settings.store).outdated(manifest, self.settings.plain()))  # e.g. sq8 now
+
+    def ensure_index(self, progress=None) -> IndexReport | None:
+        """Build or update the index when it is missing or behind the corpus."""
+        if self.needs_index():
+            return self.build_index(progress=progress)
+        return None
+
+    @property
+    def index(self) -> IndexVersion:
+        """The live index version, for what it holds in memory (documents, metadata). A question reads through
+        snapshot(); a newer version written by an indexer is picked up by the next one."""
+        with self._lock:
+            return self._live()
+
+    def _live(self) -> IndexVersion:
+        """Called under self._lock."""
+        version = current_version(self.settings.index_dir)
+        if version is None:
+            raise IndexMissing(f"Er is nog geen index in {self.settings.index_dir}. "
+                               "Maak die met: python -m vraagbaak index")
+        if self._index is None or self._index.version != version:
+            loaded = IndexVersion(self.settings.index_dir, version)
+            try:
+                loaded.check_model(self.settings.model)
+            except IndexError_:
+                loaded.close()
+                raise
+            old, self._index = self._index, loaded
+            if old is not None:
+                old.retire()  # closed when the last question that reads it is done
+        return self._index
+
+    @contextmanager
+    def snapshot(self) -> Iterator[IndexVersion]:
+        """One index version for the whole of one request: search, quote check and page text read the same
+        version, even when an indexer switches to a new one halfway."""
+        with self._lock:
+            version = self._live().acquire()
+        try:
+            yield version
+        finally:
+            version.release()
+
+    def start_warm_up(self) -> None:
+        """warm_up in a thread, once. The app starts it before it imports Gradio: loading the tokenizer
+        (SentencePiece) and the ONNX model release the GIL, so they run next to that import on the other core
+        (docs/performance.md)."""
+        with self._lock:
+            if self._warming is None:
+                self._warming = threading.Thread(target=self.warm_up, name="opwarmen", daemon=True)
+                self._warming.start()
+
+    def warm_up(self) -> None:
+        """Load the model and open the index before the first question needs them (the app does this at
+        start, in a thread). A missing or damaged index is left for the first question to report."""
+        try:  # the whole question path: model, index, sentence vectors, word lists
+            self.ask("Wat is het doel van het project?")
+        except IndexError_:
+            self.embedder.warm_up()
+        except Exception:  # noqa: BLE001 - the first real question will say what is wrong
+            log.exception("opwarmen mislukt")
+        finally:
+            self.ready = True
+        try:  # read once per version; a question with a word in no document needs it (_absences)
+            with self.snapshot() as index:
+                index.catalogue.sampled_words
+        except Exception:  # noqa: BLE001 - a question that needs it reads it itself, and reports what is wrong
+            pass
+
+    # --- questions --------------------------------------------------------
+    def search(self, question: str, k: int | None = None, filters: dict | None = None,
+               mode: str | None = None, timings: Timings | None = None) -> list[Hit]:
+        with self.snapshot() as index:
+            return self._search(index, question, k, filters, mode, timings)
+
+    def _search(self, index: IndexVersion, question: str, k: int | None = None, filters: dict | None = None,
+                mode: str | None = None, timings: Timings | None = None) -> list[Hit]:
+        s = self.settings
+        question = question[: s.max_question_chars]
+        with stage(timings, "embed_query"):
+            vector = self.embedder.embed_query(question)
+        return run_search(index, question, vector, k or s.top_k, mode or s.search_mode, filters, s.candidates,
+                          s.rrf_k, s.bm25_weight, s.fusion, timings)
+
+    def ask(self, question: str, filters: dict | None = None, mode: str | None = None,
+            k: int | None = None, timings: Timings | None = None, previous: list[str] | tuple = ()) -> Answer:
+        """previous: the earlier questions of the conversation, oldest first. A follow-up that leans on them
+        ("En in Rotterdam?") is searched together with the subject of the question it continues."""
+        s = self.settings
+        question = question[: s.max_question_chars]
+        previous = [p[: s.max_question_chars] for p in previous]
+        with self.snapshot() as index:
+            answer, query, subject = self._answer_in_conversation(index, question, previous, filters, mode, k, timings)
+            names, words = self._absences(index, question, query)
+            every_list_absent = is_overview(question) and self._every_list_absent(index, question, query,
+                                                                                  names, words)
+        if answer.found and (names or words) and every_list_absent:
+            # "Welke projecten heeft Eindhoven gedaan?": a list of every other gemeente's projects answers nothing
+            answer = Answer(question, False, NOTHING_FOUND, [], [])
+        elif answer.found and words and not is_overview(question):
+            answer = nothing_found(question, [])  # what was found shares only words that most documents have
+        answer.question, answer.searched_as, answer.filters = question, query, dict(filters or {})
+        answer.index_version, answer.searched_in = index.version, subject
+        answer.absent_names, answer.absent_words = names, words
+        if names:  # the question's own name is in no document: the bold sentences cannot answer it
+            answer.answer = answer.answer.replace(ANSWERING_BOLD, NEAREST_BOLD, 1)
+        scope = ([f"Vervolgvraag over {_titles(index, subject)} (gevonden met: „{query}”)"] if subject else
+                 [f"Gezocht op: „{query}”"] if query != question else [])
+        scope += [filters_line(filters)] if filters else []
+        scope += [absence_notice(names + words, answer.found)] if names or words else []
+        if scope:
+            answer.answer = "\n".join(scope) + f"\n\n{answer.answer}"
+        return answer
+
+    def _answer_in_conversation(self, index: IndexVersion, question: str, previous: list[str], filters, mode, k,
+                                timings) -> tuple[Answer, str, list[str]]:
+        """(answer, what was searched, the earlier subject's documents where the answer was limited to them)."""
+        query = searched_as(question, previous)
+        subject = self._follow_up_subject(index, question, query, filters, mode)
+        if subject:
+            return self._answer_in_subject(index, question, query, subject, filters, mode, k, timings), query, subject
+        answer = self._answer(index, question, query, filters, mode, k, timings)
+        if not answer.found and previous and query == question and could_lean_on_previous(question):
+            # "Hoeveel wordt er voorgeschoten?" after a question about the Huishoudboekje: nothing on its own
+            # words, so it is read as a follow-up after all. "Hoeveel trok Utrecht uit voor Slim vegen?" names
+            # its own subject, and "Welke drie projecten kwamen er het beste uit?" says enough on its own:
+            # glued to an earlier question they found the earlier question's answer.
+            glued = searched_as(question, previous, force=True)
+            retry = self._answer(index, question, glued, filters, mode, k, timings)
+            if retry.found:
+                return retry, glued, []
+        return answer, query, []
+
+    def _absences(self, index: IndexVersion, question: str, searched: str) -> tuple[list[str], list[str]]:
+        """The names of the question that no document holds (absent_names), and its absent subject: an
+        ordinary word that no document holds while its other words are in most (absent_names.absent_subject;
+        "armoede" in "Welke gemeente zet data in bij de aanpak van armoede?"), judged on what was searched,
+        so that a follow-up's words count with the earlier subject. Of an overview only its subject counts:
+        "projecten" in "Welke projecten komen uit Zwolle?" is what it lists. Nothing for an English question."""
+        if is_english(question):
+            return [], []
+        terms, known = index.backend.indexed_terms, index.catalogue.metadata_words
+        names = absent_names(question, terms, known)
+        asked = overview_subject(searched) if is_overview(searched) else searched
+        words = absent_words(asked, terms, known)
+        if words:  # typos of words the best passages hold are no absent subject ("zwerfafal")
+            near = {w for hit in self._search(index, searched, k=5) for w in words_of(hit.chunk.text)}
+            words = [w for w in words if not misspelled(w, near)]
+        if words:  # the documents are read for it only when a word of the question is in none of them
+            words = absent_subject(asked, words, index.catalogue.sampled_words, absent_names=names)
+        return names, as_written(asked, words)
+
+    def _follow_up_subject(self, index: IndexVersion, question: str, query: str, filters, mode) -> list[str]:
+        """"Wat heeft dat project opgeleverd?": the conversation says which document, the question what to find
+        in it (searched together, the earlier question's words chose the sentences). The document(s): that of
+        the best passage for the question with its earlier subject, and any other among the first three whose
+        passage is almost as close in meaning (cosines, so that it means the same with score fusion, RRF or
+        BM25 alone, where only the first counts). [] for any other question, and for an overview: "Welke andere
+        gemeenten doen dat?" looks beyond the subject."""
+        if query == question or not asks_something_of_its_own(question) or (filters or {}).get("doc") \
+                or is_overview(question):
+            return []
+        hits = self._search(index, query, k=3, filters=filters, mode=mode)
+        if not hits:
+            return []
+        best = max(h.dense_score or 0.0 for h in hits)
+        close = [h.chunk.doc for h in hits[1:] if h.dense_score is not None and
+                 h.dense_score >= best - SUBJECT_COSINE_MARGIN]
+        return list(dict.fromkeys([hits[0].chunk.doc, *close]))
+
+    def _answer_in_subject(self, index: IndexVersion, question: str, query: str, subject: list[str], filters,
+                           mode, k, timings) -> Answer:
+        answer = self._answer(index, question, query, {**(filters or {}), "doc": subject}, mode, k, timings,
+                              focus=own_part(question))
+        if not answer.found:  # the documents nearest to the question are those it was limited to
+            answer.answer = NOTHING_FOUND_IN.format(titles=_titles(index, subject))
+            answer.nearest_documents = []
+        return answer
+
+    def _answer(self, index: IndexVersion, question: str, query: str, filters, mode, k, timings,
+                focus: str | None = None) -> Answer:
+        s = self.settings
+        answer = None
+        if is_overview(question):  # "Welke gemeenten …?": every fitting document, one quote each
+            citations: dict[str, Citation] = {}  # per document, over the alternatives ("… X of Y?")
+            general: dict[str, Hit] = {}
+            searched: dict[str, Hit] = {}
+            for asked in self._overview_questions(index, question, query):
+                found, mentioned, hits = self._overview_entries(index, asked, filters, mode, timings)
+                for c in found:
+                    citations.setdefault(c.doc, c)
+                for h in mentioned:
+                    general.setdefault(h.chunk.doc, h)
+                for h in hits:
+                    searched.setdefault(h.chunk.id, h)
+            answer = AnswerBuilder.overview_answer(query, list(citations.values()), list(general.values()),
+                                                   self._documents_searched(index, filters))
+            hits = sorted(searched.values(), key=lambda h: -h.score)[: k or max(s.top_k, 5)]
+        else:
+            hits = self._search(index, query, k=k or max(s.top_k, 5), filters=filters, mode=mode, timings=timings)
+        if answer is None:
+            with stage(timings, "answer"):
+                answer = self.answer_builder(index).build(query, hits, focus)
+        return answer
+
+    def _every_list_absent(self, index: IndexVersion, question: str, query: str, names: list[str],
+                           words: list[str]) -> bool:
+        """Does each list an overview asks for (answering.alternatives) name something that no document
+        holds? A question that asks for one list was judged already: `names`, `words`."""
+        lists = alternatives(question)
+        if lists == [question] and query == question:
+            return bool(names or words)
+        return all(any(self._absences(index, asked, asked)) for asked in lists)
+
+    def _overview_questions(self, index: IndexVersion, question: str, query: str) -> list[str]:
+        """"… bij veiligheid of handhaving?" is two overviews (answering.alternatives); one that names something
+        no document holds ("… uit Zwolle of Tilburg?") is left out, unless all do (ask() then says so)."""
+        if query != question:  # a follow-up: the glued question is one overview
+            return [query]
+        asked = alternatives(question)
+        present = [a for a in asked if not any(self._absences(index, a, a))] if len(asked) > 1 else asked
+        return present or asked
+
+    def _overview_entries(self, index: IndexVersion, question: str, filters, mode, timings):
+        """(citations, overview documents, hits) of one overview question; "Welke cases komen uit Zaanstad?"
+        names a gemeente of the metadata, and the metadata decides."""
+        s = self.settings
+        named = self._named_facets(index, question)
+        hits = self._search(index, question, k=s.overview_candidates, filters={**(filters or {}), **named}, mode=mode,
+                            timings=timings)
+        threshold, relative, share = ((0.0, 0.0, 0.0) if named else
+                                      (s.overview_threshold, s.overview_relative, s.overview_subject_share))
+        with stage(timings, "answer"):
+            citations, general = self.answer_builder(index).overview_entries(question, hits, threshold, relative, share)
+        return citations, general, hits
+
+    def _named_facets(self, index: IndexVersion, question: str) -> dict[str, list[str]]:
+        """Metadata values that the question names ("Zaanstad", "sociaal domein"), as filters."""
+        from vraagbaak.text.words import stem, words
+
+        asked = {stem(w) for w in words(question)}
+        named: dict[str, list[str]] = {}
+        for field, values in _facets(index, ("gemeente", "domein")).items():
+            for value in values:
+                parts = {stem(w) for w in words(value)}
+                if value.lower() != "landelijk" and parts and parts <= asked:  # facets() leaves out "onbekend"
+                    named.setdefault(field, []).append(value)
+        return named
+
+    @staticmethod
+    def _documents_searched(index: IndexVersion, filters: dict | None) -> int:
+        allowed = index.catalogue.allowed(filters)
+        return len(index.documents) if allowed is None else len(allowed.docs)
+
+    def answer_builder(self, index: IndexVersion | None = None) -> AnswerBuilder:
+        """Quotes are checked against `index`, the version the question searched (default: the live one)."""
+        index = index or self.index
+        return AnswerBuilder.from_settings(self.settings, lambda doc, quote: self._verify(index, doc, quote),
+                                           lambda question, texts: self._sentence_similarity(index, question, texts),
+                                           index.catalogue.held_by_most)
+
+    def _sentence_similarity(self, index: IndexVersion, question: str, sentences: list[str]) -> list[float]:
+        """Cosine of the question with each sentence. The version stores the vectors of its sentences
+        (sentence_vectors.py); a version written before it did has them computed here, for the few candidate
+        passages only, and kept in a small cache, since the same passages come back for related questions."""
+        import numpy as np
+
+        known = index.sentences.lookup(sentences) if index.sentences is not None else {}
+        with self._lock:  # take what is cached now: another question may evict it before we use it
+            known.update((t, self._sentence_vectors[t]) for t in sentences
+                         if t not in known and t in self._sentence_vectors)
+            for t in known:
+                if t in self._sentence_vectors:
+                    self._sentence_vectors.move_to_end(t)
+        missing = list(dict.fromkeys(t for t in sentences if t not in known))
+        fresh = dict(zip(missing, self.embedder.embed_sentences(missing))) if missing else {}
+        with self._lock:
+            self._sentence_vectors.update(fresh)
+            while len(self._sentence_vectors) > 4096:
+                self._sentence_vectors.popitem(last=False)
+        vectors = np.vstack([known[t] if t in known else fresh[t] for t in sentences])
+        return (vectors @ self.embedder.embed_query(question)).tolist()
+
+    def document_text(self, doc: str) -> str:
+        """The full extracted text of a document, as stored in the live index version."""
+        with self.snapshot() as index:
+            return self._document_text(index, doc)
+
+    def _document_text(self, index: IndexVersion, doc: str) -> str:
+        key = (index.version, doc)  # a text read from one version never serves another
+        with self._lock:
+            text = self._doc_texts.get(key)
+        if text is None:
+            text = "\n".join(page_text for _, _, page_text in index.pages(doc))
+            with self._lock:
+                self._doc_texts[key] = text
+                while len(self._doc_texts) > 64:
+                    self._doc_texts.popitem(last=False)
+        return text
+
+    def pages_text(self, doc: str, first: int | None, last: int | None = None) -> str:
+        """The text of pages first..last of a document (the whole text for a document without pages)."""
+        with self.snapshot() as index:
+            if first is None:
+                return self._document_text(index, doc)
+            last = last or first
+            return "\n".join(text for number, _, text in index.pages(doc)
+                             if number is not None and first <= number <= last)
+
+    def verify_quote(self, doc: str, quote: str) -> bool:
+        """Is the quote, whitespace aside, literally in the document? Every citation is checked; a quote
+        that leaves out sentences ("lead-in … item") is checked part by part."""
+        with self.snapshot() as index:
+            return self._verify(index, doc, quote)
+
+    def _verify(self, index: IndexVersion, doc: str, quote: str) -> bool:
+        return quote_found_in(collapse_whitespace(self._document_text(index, doc)), quote)
+
+    # --- what is indexed -------------------------------------------------
+    def documents(self) -> list[dict]:
+        return [dict(r.__dict__) for r in self.index.documents.values()]
+
+    def facets(self, fields: tuple[str, ...] = ("gemeente", "domein", "thema", "jaar")) -> dict[str, list[str]]:
+        return _facets(self.index, fields)
+
+    def status(self) -> dict:
+        """What is indexed and whether it is current. The index is opened and checked as a question would
+        open it, so a damaged FAISS, SQLite or BM25 file is reported here and not at the next question."""
+        base = {"index_dir": str(self.settings.index_dir), "corpus_dir": str(self.settings.corpus_dir)}
+        try:
+            manifest = read_manifest(self.settings.index_dir)
+            if manifest is not None:
+                self.index  # noqa: B018 - opening runs the integrity check
+        except IndexError_ as err:
+            return base | {"exists": True, "up_to_date": False, "healthy": False, "problem": str(err)}
+        stale = stale_files(self.settings, manifest)
+        out = base | {"exists": manifest is not None, "healthy": True,
+                      "up_to_date": manifest is not None and not self._set_up_differently(manifest)
+                                    and not any(stale.values()), "stale": stale}
+        if manifest:
+            out.update({"version": manifest.get("version"), "model": manifest.get("model"),
+                        "dimension": manifest.get("dimension"), "precision": manifest.get("precision"),
+                        "store": manifest.get("store", "faiss"), "faiss": manifest.get("faiss"),
+                        "milvus": manifest.get("milvus"), "storage": _storage(manifest),
+                        "built": manifest.get("created"), "counts": manifest.get("counts"),
+                        "failed": manifest.get("failed", {}), "warnings": manifest.get("warnings", {}),
+                        "duplicates": manifest.get("duplicates", {}),
+                        "model_matches": manifest.get("model") == self.settings.model,
+                        "ocr": self.ocr_summary()})
+        return out
+
+    def ocr_summary(self) -> dict:
+        """Which documents are OCR text, and the pages Tesseract was unsure about (mean word confidence
+        below ocr_low_confidence): a maintainer checks those against the scan."""
+        documents, pages, doubtful = 0, 0, {}
+        for record in self.index.documents.values():
+            confidence = record.metadata.get("ocr_confidence") or {}
+            if confidence:
+                documents, pages = documents + 1, pages + len(confidence)
+                low = {int(p): c for p, c in confidence.items()
+                       if 0 < c < self.settings.ocr_low_confidence}  # 0: a blank page, no words to doubt
+                if low:
+                    doubtful[record.doc] = dict(sorted(low.items()))
+        return {"documents": documents, "pages": pages, "low_confidence": doubtful}
+
+
+def _facets(index: IndexVersion, fields: tuple[str, ...]) -> dict[str, list[str]]:
+    """The filter values of each field ("onbekend" is no filter value)."""
+    values: dict[str, set[str]] = {f: set() for f in fields}
+    for record in index.documents.values():
+        for f in fields:
+            v = record.metadata.get(f)
+            for item in v if isinstance(v, list) else [v]:
+                if item not in (None, "") and str(item).strip().lower() != "onbekend":
+                    values[f].add(str(item))
+    return {f: sorted(v) for f, v in values.items() if v}
+
+
+def _storage(manifest: dict) -> str:
+    """Where the version's vectors and BM25 live, in one Dutch line."""
+    name = manifest.get("store", DEFAULT_STORE)
+    return backends.store(name).describe(manifest) if name in backends.names() else name

@@ -1,0 +1,54 @@
+"""The one registry of file types: extension and MIME type -> how it is loaded, checked on upload, isolated,
+how its headings look, and how its source is shown. Loading, uploads, the source panel and the first screen
+all read it here. Plain data; imports nothing from vraagbaak.
+
+Adding a format means one FileType here plus its loader in `loaders.LOADERS` (and, where its upload check is
+new, a case in `web.uploads`).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import PurePath
+
+
+@dataclass(frozen=True)
+class FileType:
+    label: str  # Dutch, as the first screen and upload messages name it
+    extensions: tuple[str, ...]
+    mime: str
+    loader: str  # key in loaders.LOADERS
+    content: str  # upload check by content: "pdf" (starts with %PDF-) | "text" (UTF-8 or cp1252, not binary)
+    isolated: bool  # read in the worker process with the file time limit (a parser that can hang)
+    markdown_headings: bool  # "## Kop" headings; otherwise numbered headings ("3.2 Aanpak")
+    view: str  # source panel: "page" (page image with highlight) | "section" (the section, formatted)
+
+
+TYPES = (
+    FileType("PDF", (".pdf",), "application/pdf", "pdf", "pdf", True, False, "page"),
+    FileType("Markdown", (".md", ".markdown"), "text/markdown", "markdown", "text", False, True, "section"),
+    FileType("tekst", (".txt",), "text/plain", "text", "text", False, False, "section"),
+)
+BY_EXTENSION = {ext: t for t in TYPES for ext in t.extensions}
+SUPPORTED = frozenset(BY_EXTENSION)
+
+
+def of_path(path: str | PurePath) -> FileType | None:
+    """The type of a file by its extension (None: not supported). Uploads check the content as well."""
+    return BY_EXTENSION.get(PurePath(str(path)).suffix.lower())
+
+
+def is_markdown_path(path: str) -> bool:
+    kind = of_path(path)
+    return bool(kind and kind.markdown_headings)
+
+
+def has_pages(path: str) -> bool:
+    """A page image and page numbers exist (PDF), not only a section."""
+    kind = of_path(path)
+    return bool(kind and kind.view == "page")
+
+
+def labels() -> str:
+    """"PDF, Markdown en tekst": the supported types, for messages."""
+    names = [t.label for t in TYPES]
+    return ", ".join(names[:-1]) + " en " + names[-1] if len(names) > 1 else names[0]

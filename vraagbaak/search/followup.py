@@ -1,0 +1,82 @@
+"""Follow-up questions without a language model: a question that leans on the one before it is searched
+together with the subject of that earlier question, and the user sees what was searched.
+
+"En in Rotterdam?" after "Hoe pakt Utrecht zwerfafval aan met data?" is searched as
+"Hoe pakt zwerfafval aan met data? — in Rotterdam": the earlier place makes room for the new one.
+"""
+from __future__ import annotations
+
+import re
+
+from vraagbaak.text.words import CAPITALISED_NAME
+
+# How a follow-up starts: "En in Rotterdam?", "Maar hoe …", "Hoe zit het met …", "Wat dan met …", "Ook …"
+_CONNECTIVE = re.compile(r"^\s*(en|maar|ook|of|en wat|wat dan|hoe zit het met|en hoe|wat nu als|dus)\b[\s,]*",
+                         re.I)
+# References to the earlier subject: "daarvan", "dat project", "die gemeente", "hun", "ervan"
+_REFERENCE = re.compile(r"\b((daar|hier|er)(aan|bij|door|in|mee|na|naar|om|onder|op|over|toe|uit|van|voor)"
+                        r"|d(at|it|ie|eze) (project|case|gemeente|aanpak|model|onderzoek|platform|monitor|app|"
+                        r"applicatie|dashboard|programma|regeling)|het project|de case|hun|zij|ze)\b", re.I)
+# "Wat levert dat op?": a short question with a bare pronoun and no name of its own
+_PRONOUN = re.compile(r"\b(dat|dit|ze|zij|hun|hen|hem)\b", re.I)
+_QUESTION_WORDS = {"wat", "wie", "welke", "welk", "hoe", "waar", "waarom", "wanneer", "hoeveel", "sinds", "met",
+                   "door", "voor", "van", "het", "de", "een", "is", "zijn", "was", "waren", "en", "in", "op"}
+_WORD = re.compile(r"[\wÀ-ÿ'-]+")
+SHORT_WORDS = 4  # a question of at most this many words, without a subject word, says too little on its own
+PRONOUN_WORDS = 8  # up to this many words, a bare "dat"/"ze" points back
+RETRY_WORDS = 5  # up to this many words, a question that finds nothing alone is tried as a follow-up
+
+
+def leans_on_previous(question: str) -> bool:
+    words = _WORD.findall(question)
+    has_subject = any(len(w) >= 5 and w.lower() not in _QUESTION_WORDS for w in words)
+    has_name = names_a_subject(question)
+    return bool(_CONNECTIVE.match(question) or _REFERENCE.search(question)
+                or (len(words) <= SHORT_WORDS and not has_subject)
+                or (len(words) <= PRONOUN_WORDS and not has_name and _PRONOUN.search(question)))
+
+
+def names_a_subject(question: str) -> bool:
+    """A capitalised name inside the question ("Utrecht", "Slim vegen"): the question has a subject of its own."""
+    return bool(CAPITALISED_NAME.search(question))
+
+
+def could_lean_on_previous(question: str) -> bool:
+    """A question that found nothing on its own may still lean on the earlier one: a short one without a name
+    ("Hoeveel wordt er voorgeschoten?", "Via welke dashboards?"). A longer one says what it asks about."""
+    return not names_a_subject(question) and len(_WORD.findall(question)) <= RETRY_WORDS
+
+
+def searched_as(question: str, previous: list[str] | tuple[str, ...] = (), force: bool = False) -> str:
+    """What to search for: the question itself, or, when it leans on the conversation, the question with the
+    subject of the earlier question it continues (earlier questions oldest first). force: read it as a
+    follow-up even without the signs (used when the question alone finds nothing)."""
+    question = question.strip()
+    if not previous or not (force or leans_on_previous(question)):
+        return question
+    subject = searched_as(previous[-1], previous[:-1])  # the earlier question may itself be a follow-up
+    names = set(CAPITALISED_NAME.findall(question))
+    if names:  # "En in Rotterdam?": the new place replaces the places of the earlier question
+        subject = CAPITALISED_NAME.sub("", subject)
+        subject = re.sub(r"\s+", " ", subject).strip()
+    rest = own_part(question)
+    return f"{subject.rstrip('?. ')} — {rest}" if rest else subject
+
+
+def own_part(question: str) -> str:
+    """The question without the words that join it to the conversation ("En", "Maar", "Hoe zit het met")."""
+    return _CONNECTIVE.sub("", question.strip()).strip()
+
+
+def asks_something_of_its_own(question: str) -> bool:
+    """"Wat heeft dat project opgeleverd?" asks something new about the earlier subject; "En in Enschede?" or
+    "Sinds wanneer?" only moves the earlier question. A word of four letters or more that is no name, no
+    question word and no reference to the earlier subject makes the difference."""
+    rest = _REFERENCE.sub(" ", _CONNECTIVE.sub("", question))
+    rest = re.sub(r"\b[A-Z][\w'-]*", " ", rest)  # names, also the first word of the rest ("En Amsterdam?")
+    return any(len(w) >= 4 and not w.isdigit() and w.lower() not in _NOT_ASKED for w in _WORD.findall(rest))
+
+
+# Words of four letters or more that ask nothing of their own: question words, auxiliaries, fillers
+_NOT_ASKED = _QUESTION_WORDS | {"daar", "hier", "toen", "heeft", "hebben", "had", "hadden", "wordt", "worden",
+                                "werd", "werden", "ook", "alleen", "dan", "nog", "echt"}

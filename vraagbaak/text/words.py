@@ -1,0 +1,91 @@
+"""Dutch word analysis: folding, stopwords, Snowball stems, question words, and the stem tests that the
+answer stage and the catalogue share. Pure functions over strings; imports nothing from vraagbaak.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+from pathlib import Path
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+# Question words that say what kind of answer is wanted, not what it is about. bm25s' Dutch stopwords have
+# "wat", "wie" and "hoe" but not these: "Welke gemeente gebruikt data om schulden te signaleren?" matched
+# "Welke gemeente deze case draagt, staat niet in de bronnen" on "welke" in every case description.
+QUESTION_WORDS = frozenset({"welke", "welk", "waar", "wanneer", "waarom", "hoeveel", "hoelang", "hoezo",
+                            "waarmee", "waardoor", "waarvoor", "waarover", "waarin", "waaraan", "waarop"})
+
+
+
+@lru_cache(maxsize=1)
+def _stemmer():
+    import Stemmer
+
+    return Stemmer.Stemmer("dutch")
+
+
+@lru_cache(maxsize=1)
+def stopwords() -> frozenset[str]:
+    """bm25s' Dutch stopword list, read from its module file: importing the bm25s package pulls in scipy,
+    which a question does not otherwise need."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("bm25s")
+    path = Path(spec.origin).parent / "stopwords.py"
+    module = importlib.util.module_from_spec(importlib.util.spec_from_file_location("_bm25s_stopwords", path))
+    module.__spec__.loader.exec_module(module)
+    return frozenset(fold(w) for w in module.STOPWORDS_DUTCH)
+
+
+def fold(text: str) -> str:
+    """Lowercase and drop diacritics, so "coöperatie" matches "cooperatie"."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def words(text: str) -> list[str]:
+    stop = stopwords()
+    return [w for w in _WORD.findall(fold(text)) if w not in stop and (len(w) > 1 or w.isdigit())]
+
+
+# A capitalised word that is not the first word of the question or of a sentence in it: a place or organisation.
+CAPITALISED_NAME = re.compile(r"(?<!^)(?<![.?!] )\b[A-ZÀ-Ý][\wÀ-ÿ-]+")
+
+
+def question_words(question: str) -> list[str]:
+    """The words of a question that say what it is about (BM25 terms, and the overlap of the answer stage)."""
+    return [w for w in words(question) if w not in QUESTION_WORDS]
+
+
+def stem(word: str) -> str:
+    return _stemmer().stemWord(word)
+
+
+_RESTORED_VOWEL = re.compile(r"^(.*[^aeiou])(aa|ee|oo|uu)([^aeiou]+)$")
+
+
+def prefix_forms(token: str) -> list[str]:
+    """The stem, and where the Dutch stemmer doubled a vowel to restore an open syllable ("sensoren" ->
+    "sensoor", as "bomen" -> "boom") also the form without it ("sensor"): a compound is built on the
+    short form ("sensordata"). The stemmer's doubling cannot be told from a long vowel of the word itself
+    ("straat"), so the short form is only a start of longer words, and only from six letters on."""
+    match = _RESTORED_VOWEL.match(token)
+    short = match[1] + match[2][0] + match[3] if match else ""
+    # a short form under six letters starts too many other words ("straat" -> "strat", as in "strategie")
+    return [token, short] if len(short) >= 6 else [token]
+
+
+def has_stem(asked: str, have: set[str]) -> bool:
+    """The stem itself, or a compound that starts with it ("schuldhulp" in "schuldhulpverlening", "sensoor"
+    of "sensoren" in "sensordata")."""
+    if asked in have:
+        return True
+    starts = tuple(form for form in prefix_forms(asked) if len(form) >= 5)
+    return bool(starts) and any(h.startswith(starts) for h in have)
+
+
+def held_by_most(asked: str, collection: list[set[str]], min_documents: int = 4) -> bool:
+    """Is the stem `asked` (has_stem) in at least half of `collection`, the word stems of each document (or of
+    a sample of them)? False for fewer than `min_documents` documents, where "most" says little."""
+    return len(collection) >= min_documents and \
+        sum(has_stem(asked, words) for words in collection) >= len(collection) / 2

@@ -1,0 +1,159 @@
+"""What the web app serves besides Gradio's own routes: the cited PDF page as an image, the PDF itself, and
+the page in Dutch whatever the browser's language.
+
+Gradio picks its own labels (upload area, buttons' aria-labels) from `navigator.language`, and its page says
+lang="en". A small middleware rewrites the page so Gradio starts in Dutch and screen readers read Dutch."""
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import FileResponse, PlainTextResponse, Response
+from starlette.routing import Route
+
+from vraagbaak.index.versions import IndexError_
+from vraagbaak.ingest.filetypes import has_pages
+from vraagbaak.ingest.loaders import file_hash
+from vraagbaak.web.page_images import PageImageCache
+from vraagbaak.web.sources import PAGE_IMAGE_PATH, PDF_PATH, decode_sentences
+
+log = logging.getLogger(__name__)
+# Labels that Gradio writes in English whatever the language (hard-coded, or missing from its Dutch file).
+GRADIO_ENGLISH = {
+    "More tabs": "Meer tabbladen", "Copy conversation": "Kopieer het gesprek",
+    "Copied conversation": "Gesprek gekopieerd", "Copy message": "Kopieer dit bericht",
+    "Copied message": "Bericht gekopieerd", "Copy": "Kopiëren", "Copied": "Gekopieerd", "Copied!": "Gekopieerd",
+    "Clear": "Wissen", "Like": "Vind ik leuk", "Dislike": "Vind ik niet leuk", "Remove": "Verwijderen",
+    "Download": "Downloaden", "Fullscreen": "Volledig scherm", "Exit fullscreen": "Volledig scherm sluiten",
+    "Share": "Delen", "Undo": "Ongedaan maken", "Retry": "Opnieuw", "Edit": "Bewerken", "Close": "Sluiten",
+    "Loading...": "Laden…", "Error": "Fout", "Submit": "Verzenden", "Stop": "Stoppen",
+    "chatbot conversation": "Gesprek",
+}
+# Labels that Gradio builds from a fixed English start and the text that follows ("bot's message: …").
+GRADIO_ENGLISH_STARTS = {"bot's message: ": "Antwoord van Vraagbaak: ", "user's message: ": "Uw vraag: ",
+                         "assistant's message: ": "Antwoord van Vraagbaak: "}
+DUTCH_FIRST = """<script>
+try { Object.defineProperty(navigator, 'language', {get: () => 'nl'});
+      Object.defineProperty(navigator, 'languages', {get: () => ['nl']}); } catch (e) {}
+(() => {
+  const dutch = %s, starts = %s;
+  const fix = (el) => {
+    for (const name of ['aria-label', 'title']) {
+      const v = el.getAttribute && el.getAttribute(name);
+      if (!v) continue;
+      if (dutch[v.trim()]) { el.setAttribute(name, dutch[v.trim()]); continue; }
+      for (const [english, nl] of Object.entries(starts)) {
+        if (v.startsWith(english)) { el.setAttribute(name, nl + v.slice(english.length)); break; }
+      }
+    }
+  };
+  const walk = (root) => { if (root.nodeType !== 1) return; fix(root);
+                           root.querySelectorAll('[aria-label],[title]').forEach(fix); };
+  new MutationObserver((changes) => changes.forEach((c) => {
+    if (c.type === 'attributes') fix(c.target); else c.addedNodes.forEach(walk);
+  })).observe(document, {subtree: true, childList: true, attributes: true, attributeFilter: ['aria-label', 'title']});
+})();
+</script>""" % (json.dumps(GRADIO_ENGLISH, ensure_ascii=False), json.dumps(GRADIO_ENGLISH_STARTS, ensure_ascii=False))
+
+
+class DutchPage:
+    """ASGI middleware: the HTML page gets lang="nl" and starts Gradio in Dutch. Other responses pass as
+    they are."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http" or scope.get("method") != "GET":
+            return await self.app(scope, receive, send)
+        start: dict = {}
+        body: list[bytes] = []
+
+        async def capture(message):
+            if message["type"] == "http.response.start":
+                headers = dict(message.get("headers", []))
+                if not headers.get(b"content-type", b"").startswith(b"text/html"):
+                    start["pass"] = True
+                    return await send(message)
+                start.update(message)
+            elif start.get("pass"):
+                return await send(message)
+            else:
+                body.append(message.get("body", b""))
+                if not message.get("more_body"):
+                    page = _dutch(b"".join(body))
+                    headers = [(k, v) for k, v in start["headers"] if k.lower() != b"content-length"]
+                    headers.append((b"content-length", str(len(page)).encode()))
+                    await send({**start, "headers": headers})
+                    await send({"type": "http.response.body", "body": page})
+
+        await self.app(scope, receive, capture)
+
+
+def _dutch(page: bytes) -> bytes:
+    page = page.replace(b'lang="en"', b'lang="nl"', 1)
+    return page.replace(b"<head>", b"<head>" + DUTCH_FIRST.encode(), 1)
+
+
+def app_kwargs(assistant) -> dict:
+    """Routes and middleware for Gradio's FastAPI app (Blocks.launch(app_kwargs=...))."""
+    pages = PageImageCache(assistant.settings.index_dir / "cache" / "pagina-afbeeldingen")
+    hashes: dict[tuple[str, int, int], str] = {}  # (path, size, mtime): a PDF is hashed once, not per image
+
+    def current_hash(path: Path) -> str:
+        stat = path.stat()
+        key = (str(path), stat.st_size, stat.st_mtime_ns)
+        if key not in hashes:
+            if len(hashes) > 1000:
+                hashes.clear()
+            hashes[key] = file_hash(path)
+        return hashes[key]
+
+    def indexed_pdf(request: Request) -> tuple[Path, str] | Response:
+        """The corpus file of an indexed PDF, unchanged since indexing; else a Dutch refusal."""
+        doc = request.query_params.get("doc", "")
+        try:
+            record = assistant.index.documents.get(doc)
+        except IndexError_ as err:  # no index, or a damaged one
+            return PlainTextResponse(str(err), status_code=503)
+        corpus = assistant.settings.corpus_dir.resolve()
+        path = (corpus / doc).resolve()
+        if record is None or not has_pages(doc) or not path.is_relative_to(corpus):
+            return PlainTextResponse("Dit document staat niet in de index.", status_code=404)
+        if not path.is_file():
+            return PlainTextResponse("Het bestand is niet meer in de documentenmap.", status_code=404)
+        if current_hash(path) != record.hash:
+            return PlainTextResponse("Het bestand is gewijzigd sinds het indexeren; indexeer opnieuw.",
+                                     status_code=409)
+        return path, record.hash
+
+    def page_image(request: Request) -> Response:
+        found = indexed_pdf(request)
+        if isinstance(found, Response):
+            return found
+        path, content_hash = found
+        try:
+            page = int(request.query_params.get("p", ""))
+        except ValueError:
+            return PlainTextResponse("Ongeldig paginanummer.", status_code=400)
+        sentences = decode_sentences(request.query_params.get("s", ""))
+        try:
+            image = pages.get(path, content_hash, page, sentences)
+        except (IndexError, ValueError, OSError, RuntimeError) as err:  # no such page (PdfiumError), unreadable
+            log.warning("pagina %s van %s niet getoond: %s", page, path.name, err)
+            return PlainTextResponse("Deze pagina kan niet worden getoond.", status_code=404)
+        return Response(image.png, media_type="image/png", headers={"Cache-Control": "private, max-age=3600"})
+
+    def pdf_file(request: Request) -> Response:
+        found = indexed_pdf(request)
+        if isinstance(found, Response):
+            return found
+        path, _ = found
+        return FileResponse(path, media_type="application/pdf", content_disposition_type="inline",
+                            filename=path.name)
+
+    return {"routes": [Route("/" + PAGE_IMAGE_PATH, page_image), Route("/" + PDF_PATH, pdf_file)],
+            "middleware": [Middleware(DutchPage)]}

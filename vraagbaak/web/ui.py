@@ -1,0 +1,435 @@
+"""The chat window (Gradio Blocks), a thin layer over the Assistant API. All labels are Dutch."""
+from __future__ import annotations
+
+import logging
+import tempfile
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+from vraagbaak.web.gradio_loader import import_gradio
+
+gr = import_gradio()  # without Gradio's type-stub writer: 1–2 s less to start (gradio_loader.py)
+
+from vraagbaak.assistant import Assistant  # noqa: E402
+from vraagbaak.index.versions import IndexError_  # noqa: E402
+from vraagbaak.ingest.filetypes import has_pages, is_markdown_path  # noqa: E402
+from vraagbaak.schema import Answer, hit_to_json  # noqa: E402
+from vraagbaak.web import sources as source_view  # noqa: E402
+from vraagbaak.web.api_input import BadRequest, filters_from_json, previous_from_json, question_text, result_count  # noqa: E402
+from vraagbaak.web.feedback import FeedbackLog  # noqa: E402
+from vraagbaak.web.login import LoginGuard  # noqa: E402
+from vraagbaak.web.memo import memo_markdown, memo_text  # noqa: E402
+from vraagbaak.web.memo_docx import memo_docx  # noqa: E402
+from vraagbaak.web.routes import app_kwargs  # noqa: E402
+from vraagbaak.web.sources import section_text  # noqa: E402
+from vraagbaak.web.uploads import UploadRejected, remove_document, store_upload  # noqa: E402
+
+log = logging.getLogger(__name__)
+_memo_dir: Path | None = None  # one private folder per process (mkdtemp: mode 700, not guessable)
+MEMO_MAX_AGE_S = 3600  # memo downloads older than this are removed when a new one is written
+CACHE_CLEANUP = (3600, 3600)  # Gradio's upload and file cache: every hour, files older than an hour go
+
+CSS = """
+.bron {border-left: 4px solid #1f4e8c; padding: 0.4em 0.8em; margin-bottom: 0.8em; background: #f7f9fc; color: #111;}
+.bron mark {background: #ffe58a; color: #111;}
+.bron .meta {color: #333; font-size: 0.9em;}
+.bron details {margin-top: 0.4em;}
+.bron summary {cursor: pointer; color: #1f4e8c; text-decoration: underline;}
+.bron .sectie {background: #fff; padding: 0.2em 0.8em; border: 1px solid #d0d7e2; max-height: 28em; overflow: auto;}
+.bron .sectie mark {background: #ffe58a;}
+/* Gradio's light grey '- of -' and empty dropdowns fall under 4.5:1 (axe-core, WCAG 2.1 AA) */
+.or, input.border-none {color: #374151 !important;}
+button[role=tab].selected {color: #1d4ed8 !important;}
+.bron .sectie h1, .bron .sectie h2, .bron .sectie h3 {font-size: 1.05em; margin: 0.6em 0 0.3em;}
+"""
+# The clipboard API exists only in a secure context (https or localhost); over plain HTTP on a network address
+# the memo text is selected and copied the old way. Either way the button says whether it worked.
+COPY_JS = """(text) => {
+  const button = document.querySelector('#kopieer-memo');
+  const say = (label) => { if (button) { button.textContent = label;
+                                         setTimeout(() => { button.textContent = 'Kopieer voor memo'; }, 2500); } };
+  const fallback = () => {
+    const area = document.createElement('textarea');
+    area.value = text; area.setAttribute('readonly', ''); area.style.position = 'fixed'; area.style.opacity = '0';
+    document.body.appendChild(area); area.select();
+    let ok = false;
+    try { ok = document.execCommand('copy'); } catch (e) { ok = false; }
+    document.body.removeChild(area);
+    say(ok ? 'Gekopieerd' : 'Kopiëren lukte niet: selecteer de tekst en kopieer zelf');
+  };
+  if (!text) { say('Nog geen antwoord om te kopiëren'); return text; }
+  if (navigator.clipboard && window.isSecureContext) {
+    navigator.clipboard.writeText(text).then(() => say('Gekopieerd'), fallback);
+  } else { fallback(); }
+  return text;
+}"""
+
+
+def sources_html(assistant: Assistant, answer: Answer | None) -> str:
+    def section_of(c) -> str:
+        return section_text(assistant.pages_text(c.doc, c.page, c.page_end), c.section, is_markdown_path(c.doc))
+
+    return source_view.sources_html(answer, section_of)
+
+
+def collection_description(assistant: Assistant) -> str:
+    """The first screen says what can be asked about: how many documents, of which kinds, on which subjects."""
+    try:
+        documents = assistant.documents()
+        facets = assistant.facets(("gemeente", "domein", "thema"))
+    except IndexError_ as err:
+        return f"De documenten zijn nog niet doorzoekbaar: {err}"
+    if not documents:
+        return "Er zijn nog geen documenten doorzoekbaar. Een beheerder kan ze toevoegen in het tabblad Beheer."
+    pdfs = sum(has_pages(d["doc"]) for d in documents)
+    others = len(documents) - pdfs
+    kinds = [f"{pdfs} PDF-bestand{'en' if pdfs != 1 else ''}"] if pdfs else []
+    if others:
+        kinds.append(f"{others} tekst- en Markdownbestand{'en' if others != 1 else ''}")
+    count = "1 document" if len(documents) == 1 else f"{len(documents)} documenten"
+    line = f"De Vraagbaak doorzoekt **{count}** ({' en '.join(kinds)})"
+    gemeenten = [g for g in facets.get("gemeente", []) if g.lower() != "landelijk"]
+    if gemeenten:
+        few = ", ".join(gemeenten[:4]) + (" en andere" if len(gemeenten) > 4 else "")
+        line += (f" van {len(gemeenten)} gemeenten en organisaties ({few})" if len(gemeenten) > 1
+                 else f" van {few}")
+    domeinen = facets.get("domein", [])
+    if domeinen:
+        line += f", in {'de domeinen' if len(domeinen) > 1 else 'het domein'} {', '.join(domeinen)}"
+    # a page number only exists in a PDF: a Markdown collection must not promise one
+    where = "titel, pagina en sectie" if pdfs == len(documents) else "titel en sectie (bij een PDF ook de pagina)" \
+        if pdfs else "titel en sectie"
+    return (line + f". Elk antwoord bestaat uit letterlijke citaten met {where}. "
+            "De Vraagbaak geeft geen advies en schrijft geen eigen tekst: alleen wat in de documenten staat.")
+
+
+def parse_filters(docs, gemeenten, domeinen) -> dict:
+    filters = {"doc": docs or [], "gemeente": gemeenten or [], "domein": domeinen or []}
+    return {k: v for k, v in filters.items() if v}
+
+
+def build_ui(assistant: Assistant) -> gr.Blocks:
+    s = assistant.settings
+    facets = _facets_or_empty(assistant)
+    doc_choices = _document_choices(assistant)
+
+    def respond(question, history, answers, docs, gemeenten, domeinen):
+        question = (question or "").strip()
+        if not question:
+            yield history, answers, gr.update(), "", None, None, ""
+            return
+        notice = ""
+        if len(question) > s.max_question_chars:
+            question = question[: s.max_question_chars]
+            notice = f"\n\n_(Uw vraag is ingekort tot {s.max_question_chars} tekens.)_"
+        previous = [_text(m["content"]) for m in history if m.get("role") == "user"][-3:]
+        busy = ("Bezig met zoeken in de documenten…" if assistant.ready else
+                "Het zoekmodel wordt nog geladen; daarna wordt uw vraag beantwoord. "
+                "Bezig met zoeken in de documenten…")
+        history = history + [{"role": "user", "content": question}, {"role": "assistant", "content": busy}]
+        yield history, answers, gr.update(), "", None, None, ""
+        try:
+            answer = assistant.ask(question, filters=parse_filters(docs, gemeenten, domeinen), previous=previous)
+            shown_sources = sources_html(assistant, answer)
+        except Exception as err:  # the chat never stays on "Bezig …": it says what went wrong
+            log.exception("vraag mislukt")
+            history[-1] = {"role": "assistant", "content": f"Er ging iets mis bij het zoeken: {err}. "
+                                                           "Probeer het opnieuw of meld dit aan de beheerder."}
+            yield history, answers, gr.update(), "", None, None, ""
+            return
+        try:  # a download that cannot be made never costs the user the answer
+            word_file, markdown_file = _memo_files(answer)
+        except (OSError, ValueError):
+            log.exception("memobestanden niet gemaakt")
+            word_file = markdown_file = None
+        history[-1] = {"role": "assistant", "content": answer.answer + notice}
+        answers = answers + [answer.to_json() | {"index": len(history) - 1}]
+        yield history, answers, shown_sources, memo_text(answer), word_file, markdown_file, ""
+
+    feedback_log = FeedbackLog(s.feedback_path)
+
+    def feedback(data: gr.LikeData, answers, votes):
+        record = next((a for a in answers if a["index"] == data.index), None)
+        if record is None:
+            return votes
+        votes = dict(votes or {})
+        if feedback_log.vote(votes, record, bool(data.liked)):
+            gr.Info("Bedankt voor uw feedback.")
+        return votes
+
+    with gr.Blocks(title="Vraagbaak", analytics_enabled=False, delete_cache=CACHE_CLEANUP) as demo:
+        gr.Markdown("# Vraagbaak")
+        description = gr.Markdown(collection_description(assistant), elem_id="beschrijving")
+        with gr.Tab("Vragen"):
+            answers = gr.State([])
+            votes = gr.State({})  # this session's vote per answer: a second click changes it, never adds one
+            with gr.Row():
+                with gr.Column(scale=3):
+                    # no "share" button: it would offer to post the conversation online
+                    # no visible label: it lay over the messages once they scroll (user test); screen readers
+                    # still hear "Gesprek" (web.py). The height follows the window, so the question stays in view.
+                    chat = gr.Chatbot(label="Gesprek", show_label=False, height="68vh", min_height=420,
+                                      elem_id="gesprek", buttons=["copy", "copy_all"],
+                                      placeholder="Stel hieronder een vraag, of kies een voorbeeldvraag.")
+                    question = gr.Textbox(label="Uw vraag", placeholder="Bijvoorbeeld: welke gemeenten …",
+                                          elem_id="vraag", lines=1, max_lines=6)
+                    with gr.Row():
+                        ask_button = gr.Button("Vraag stellen", variant="primary", elem_id="vraag-stellen")
+                        clear = gr.Button("Nieuw gesprek")
+                    examples = (gr.Examples(s.example_questions, inputs=question, label="Voorbeeldvragen")
+                                if s.example_questions else None)
+                with gr.Column(scale=2):
+                    with gr.Accordion("Filters", open=False):
+                        docs = gr.Dropdown(doc_choices, multiselect=True, label="Alleen deze documenten",
+                                           elem_id="filter-documenten")
+                        gemeenten = gr.Dropdown(facets.get("gemeente", []), multiselect=True, label="Gemeente",
+                                                elem_id="filter-gemeente")
+                        domeinen = gr.Dropdown(facets.get("domein", []), multiselect=True, label="Domein")
+                    gr.Markdown("### Bronnen")
+                    sources = gr.HTML(sources_html(assistant, None), elem_id="bronnen")
+                    memo = gr.Textbox(label="Antwoord voor memo (platte tekst)", lines=6, elem_id="memo",
+                                      buttons=["copy"], interactive=False)
+                    with gr.Row():
+                        copy = gr.Button("Kopieer voor memo", elem_id="kopieer-memo")
+                        download_word = gr.DownloadButton("Download als Word (.docx)", elem_id="download-word")
+                        download = gr.DownloadButton("Download als Markdown", elem_id="download-memo")
+            inputs = [question, chat, answers, docs, gemeenten, domeinen]
+            outputs = [chat, answers, sources, memo, download_word, download, question]
+            ask_button.click(respond, inputs, outputs, api_visibility="private")
+            question.submit(respond, inputs, outputs, api_visibility="private")
+            if examples is not None:  # a click on an example asks it (user test: it only filled the field)
+                examples.load_input_event.then(respond, inputs, outputs, api_visibility="private")
+            clear.click(lambda: ([], [], sources_html(assistant, None), "", None, None), None,
+                        [chat, answers, sources, memo, download_word, download], api_visibility="private")
+            copy.click(None, memo, None, js=COPY_JS)
+            chat.like(feedback, [answers, votes], votes, api_visibility="private")
+        with gr.Tab("Beheer"):
+            _admin_tab(assistant, refresh_outputs=[description, docs, gemeenten, domeinen])
+
+        # another process (python -m vraagbaak index) may have changed the collection since start
+        demo.load(lambda: collection_lists(assistant), None, [description, docs, gemeenten, domeinen],
+                  api_visibility="private")
+
+        def api_ask(question: str, filters_json: str = "{}", previous_json: str = "[]") -> dict:
+            """De ask-JSON van de CLI; previous_json: eerdere vragen van het gesprek (JSON-lijst, oudste eerst)."""
+            with dutch_errors():
+                question, filters = question_text(question, s.max_question_chars), filters_from_json(filters_json)
+                previous = previous_from_json(previous_json)
+                return assistant.ask(question, filters=filters, previous=previous).to_json()
+
+        def api_search(question: str, k: int = 5, filters_json: str = "{}") -> dict:
+            """De search-JSON van de CLI."""
+            with dutch_errors():
+                question, k = question_text(question, s.max_question_chars), result_count(k)
+                filters = filters_from_json(filters_json)
+            hits = assistant.search(question, k=k, filters=filters)
+            return {"query": question, "results": [hit_to_json(h) for h in hits]}
+
+        gr.api(api_ask, api_name="ask")
+        gr.api(api_search, api_name="search")
+    return demo
+
+
+def _facets_or_empty(assistant: Assistant) -> dict:
+    try:
+        return assistant.facets()
+    except IndexError_:
+        return {}
+
+
+def _document_choices(assistant: Assistant) -> list[tuple[str, str]]:
+    try:
+        return [(f"{d['title']} ({d['doc']})", d["doc"]) for d in assistant.documents()]
+    except IndexError_:
+        return []
+
+
+def collection_lists(assistant: Assistant) -> tuple:
+    """The description and the filter lists as they are now: after every Beheer change and page load.
+    A chosen value that no longer exists is dropped by Gradio's choices update."""
+    facets = _facets_or_empty(assistant)
+    return (collection_description(assistant), gr.update(choices=_document_choices(assistant)),
+            gr.update(choices=facets.get("gemeente", [])), gr.update(choices=facets.get("domein", [])))
+
+
+def _text(content) -> str:
+    """A chat message's text: Gradio gives it back as a string or as a list of content parts."""
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list):
+        return " ".join(part.get("text", "") if isinstance(part, dict) else str(part) for part in content)
+    return str(content or "")
+
+
+@contextmanager
+def dutch_errors():
+    """A bad request becomes a gr.Error with its Dutch message (shown to the caller, no server traceback)."""
+    try:
+        yield
+    except (BadRequest, IndexError_) as err:  # IndexError_: no index yet, locked, damaged
+        raise gr.Error(str(err), print_exception=False) from None
+
+
+def _memo_files(answer: Answer) -> tuple[str, str]:
+    """The memo as Word and Markdown files in one folder of the app, which is pruned so that it never
+    piles up."""
+    global _memo_dir
+    if _memo_dir is None:
+        _memo_dir = Path(tempfile.mkdtemp(prefix="vraagbaak-memo-"))
+    for old in _memo_dir.glob("*/"):
+        try:
+            if time.time() - old.stat().st_mtime > MEMO_MAX_AGE_S:
+                for file in old.iterdir():
+                    file.unlink()
+                old.rmdir()
+        except OSError:  # another request removed it first
+            pass
+    folder = Path(tempfile.mkdtemp(dir=_memo_dir))
+    word, markdown = folder / "antwoord-vraagbaak.docx", folder / "antwoord-vraagbaak.md"
+    word.write_bytes(memo_docx(answer))
+    markdown.write_text(memo_markdown(answer), encoding="utf-8")
+    return str(word), str(markdown)
+
+
+def index_health(assistant: Assistant) -> str:
+    """What a maintainer must know at a glance: files that failed, duplicates, and files not yet indexed."""
+    status = assistant.status()
+    lines = [f"- **{name}**: {reason}" for name, reason in sorted(status.get("failed", {}).items())]
+    lines += [f"- {name}: {note}" for name, note in sorted(status.get("warnings", {}).items())]
+    lines += [f"- {name} is dezelfde als {original} (één keer geïndexeerd)"
+              for name, original in sorted(status.get("duplicates", {}).items())]
+    for doc, pages in sorted((status.get("ocr") or {}).get("low_confidence", {}).items()):
+        listed = ", ".join(f"p. {p} ({c:.0f}%)" for p, c in pages.items())
+        lines.append(f"- {doc}: OCR-tekst met lage zekerheid op {listed}; controleer die pagina's in de scan")
+    stale = status.get("stale", {})
+    waiting = stale.get("new", []) + stale.get("changed", []) + stale.get("removed", [])
+    if waiting:
+        lines.append(f"- nog niet bijgewerkt in de index: {', '.join(sorted(waiting))}")
+    if not lines:
+        return "Alle bestanden in de documentenmap zijn geïndexeerd."
+    return "Aandachtspunten:\n\n" + "\n".join(lines)
+
+
+def _documents_table(assistant: Assistant) -> list[list]:
+    return [[d["doc"], d["title"], d["pages"], d["chunks"], d["indexed_at"]] for d in assistant.documents()]
+
+
+def _admin_tab(assistant: Assistant, refresh_outputs: list) -> None:
+    """refresh_outputs: the chat's description and filter lists, brought up to date after a re-index."""
+    s = assistant.settings
+    if not s.admin_password:
+        gr.Markdown("Het beheer is uitgeschakeld. Start de app met de omgevingsvariabele "
+                    "`VRAAGBAAK_ADMIN_PASSWORD` om documenten te kunnen toevoegen, verwijderen en opnieuw te "
+                    "indexeren. Vragen stellen kan altijd zonder inloggen.")
+        return
+    guard = LoginGuard(s.admin_password)
+    session = gr.State(None)  # time of the last admin action; None: not logged in
+    with gr.Column(visible=True) as login_box:
+        password = gr.Textbox(label="Beheerwachtwoord", type="password", elem_id="beheer-wachtwoord")
+        login = gr.Button("Inloggen", elem_id="beheer-inloggen")
+        login_msg = gr.Markdown()
+    with gr.Column(visible=False) as panel:
+        logout = gr.Button("Uitloggen", elem_id="beheer-uitloggen", size="sm")
+        table = gr.Dataframe(headers=["document", "titel", "pagina's", "passages", "geïndexeerd"],
+                             label="Geïndexeerde documenten", interactive=False, wrap=True,
+                             column_widths=["30%", "34%", "10%", "10%", "16%"], elem_id="beheer-documenten")
+        health = gr.Markdown(elem_id="beheer-aandacht")
+        files = gr.File(label="Documenten toevoegen (PDF, Markdown, tekst)", file_count="multiple",
+                        elem_id="beheer-upload")
+        upload_msg = gr.Markdown(elem_id="beheer-upload-melding")
+        reindex = gr.Button("Opnieuw indexeren", variant="primary", elem_id="beheer-indexeren")
+        reindex_msg = gr.Markdown(elem_id="beheer-index-melding")
+        remove_choice = gr.Dropdown([], label="Document verwijderen", elem_id="beheer-verwijder-keuze")
+        remove = gr.Button("Verwijder document", variant="stop", elem_id="beheer-verwijderen")
+    ended = "Log (opnieuw) in: u bent niet ingelogd of de sessie is verlopen."
+
+    def do_login(pw, request: gr.Request):
+        client = getattr(getattr(request, "client", None), "host", None) or "onbekend"
+        ok = guard.check(client, pw)
+        rows = _documents_table(assistant) if ok else []
+        choices = [r[0] for r in rows]
+        return (guard.session_start() if ok else None, gr.update(visible=not ok), gr.update(visible=ok),
+                "" if ok else "Onjuist wachtwoord.", rows, gr.update(choices=choices),
+                index_health(assistant) if ok else "", "")
+
+    def do_logout():
+        return None, gr.update(visible=True), gr.update(visible=False), "U bent uitgelogd."
+
+    def do_upload(paths, started):
+        started = guard.session_alive(started)
+        if started is None:
+            return ended, gr.update(), None
+        lines = []
+        for path in paths or []:
+            name = getattr(path, "orig_name", None) or Path(path).name
+            try:
+                stored = store_upload(Path(path), name, s.corpus_dir, int(s.max_file_mb * 1e6))
+                lines.append(f"✔ {name} opgeslagen als `{stored.relative_to(s.corpus_dir.resolve())}`")
+            except UploadRejected as err:
+                lines.append(f"✘ {name} geweigerd: {err}")
+        return ("\n\n".join(lines) + "\n\nKlik op ‘Opnieuw indexeren’ om de nieuwe documenten doorzoekbaar te maken.",
+                index_health(assistant), started)
+
+    def do_reindex(started, progress=gr.Progress()):
+        started = guard.session_alive(started)
+        if started is None:
+            return ended, gr.update(), gr.update(), gr.update(), None
+        try:
+            report = assistant.build_index(progress=lambda f, m: progress(f, desc=m))
+        except IndexError_ as err:  # another indexer holds the lock, a damaged index: said, not "Error"
+            return f"Niet opnieuw geïndexeerd: {err}", gr.update(), gr.update(), gr.update(), started
+        except OSError as err:
+            return (f"Niet opnieuw geïndexeerd: {err.strerror or err}. De vorige index blijft in gebruik.",
+                    gr.update(), gr.update(), gr.update(), started)
+        failed = "".join(f"\n- {n}: {r}" for n, r in report.failed.items())
+        msg = (f"Index bijgewerkt: {report.documents} documenten, {report.chunks} passages "
+               f"(nieuw {len(report.added)}, gewijzigd {len(report.changed)}, verwijderd {len(report.removed)}).")
+        rows = _documents_table(assistant)
+        return (msg + (f"\n\nNiet geïndexeerd:{failed}" if failed else ""), rows,
+                gr.update(choices=[r[0] for r in rows]), index_health(assistant), started)
+
+    def do_remove(doc, started):
+        started = guard.session_alive(started)
+        if started is None or not doc:
+            return (ended if started is None else "Kies een document."), gr.update(), started
+        try:
+            remove_document(s.corpus_dir, doc)
+        except UploadRejected as err:
+            return f"Niet verwijderd: {err}.", gr.update(), started
+        return (f"{doc} is verwijderd. Klik op ‘Opnieuw indexeren’ om de index bij te werken.",
+                index_health(assistant), started)
+
+    login_outputs = [session, login_box, panel, login_msg, table, remove_choice, health, password]
+    login.click(do_login, password, login_outputs, api_visibility="private")
+    password.submit(do_login, password, login_outputs, api_visibility="private")
+    logout.click(do_logout, None, [session, login_box, panel, login_msg], api_visibility="private")
+    files.upload(do_upload, [files, session], [upload_msg, health, session], api_visibility="private")
+    reindex.click(do_reindex, session, [reindex_msg, table, remove_choice, health, session],
+                  api_visibility="private").then(lambda: collection_lists(assistant), None, refresh_outputs,
+                                                 api_visibility="private")
+    remove.click(do_remove, [remove_choice, session], [reindex_msg, health, session], api_visibility="private")
+
+
+def theme() -> gr.themes.Base:
+    """Gradio's default look with darker buttons: white on blue-700 / red-700 is 6.5:1 or more, where
+    the default white on orange is under 3:1 (WCAG AA asks 4.5:1 for normal text)."""
+    return gr.themes.Default(primary_hue="blue").set(
+        button_primary_background_fill="*primary_700", button_primary_background_fill_hover="*primary_800",
+        button_primary_text_color="white", button_cancel_background_fill="#b91c1c",
+        button_cancel_background_fill_hover="#991b1b", button_cancel_text_color="white")
+
+
+def launch(assistant: Assistant, **kwargs) -> None:
+    demo = build_ui(assistant)
+    demo.queue(default_concurrency_limit=2)
+    # max_file_size: Gradio refuses larger uploads at the HTTP layer, before anything is stored, for every
+    # caller: /gradio_api/upload needs no login.
+    demo.launch(server_name=assistant.settings.host, server_port=assistant.settings.port, css=CSS,
+                app_kwargs=app_kwargs(assistant),
+                theme=theme(), footer_links=[], prevent_thread_lock=True,
+                max_file_size=int(assistant.settings.max_file_mb * 1e6), **kwargs)
+    # app.py has started this before importing Gradio; any other caller loads the model and index now, while
+    # the browser renders the page. A question that comes earlier is told so.
+    assistant.start_warm_up()
+    demo.block_thread()

@@ -1,0 +1,82 @@
+"""Files that maintainers add or remove in the Beheer tab: checked by content, by size and by name,
+and never outside the corpus folder."""
+from __future__ import annotations
+
+import re
+import shutil
+import unicodedata
+from pathlib import Path
+
+from vraagbaak.ingest.filetypes import BY_EXTENSION, labels, of_path
+
+
+class UploadRejected(Exception):
+    pass
+
+
+def safe_filename(name: str) -> str:
+    """Keep a plain file name; anything that tries to leave the folder is refused."""
+    if not name or "/" in name or "\\" in name or name.startswith(".") or ".." in name or "\x00" in name:
+        raise UploadRejected(f"ongeldige bestandsnaam: {name!r}")
+    stem, suffix = Path(name).stem, Path(name).suffix.lower()
+    if of_path(name) is None:
+        raise UploadRejected(f"{name}: alleen {labels()} zijn toegestaan")
+    ascii_stem = unicodedata.normalize("NFKD", stem).encode("ascii", "ignore").decode()
+    clean = re.sub(r"[^A-Za-z0-9_-]+", "-", ascii_stem).strip("-")[:80]
+    if not clean:
+        raise UploadRejected(f"ongeldige bestandsnaam: {name!r}")
+    return clean + suffix
+
+
+def check_content(path: Path, suffix: str, max_bytes: int) -> None:
+    size = path.stat().st_size
+    if size == 0:
+        raise UploadRejected("het bestand is leeg")
+    if size > max_bytes:
+        raise UploadRejected(f"het bestand is te groot ({size / 1e6:.1f} MB; maximaal {max_bytes / 1e6:.0f} MB)")
+    head = path.open("rb").read(4096)
+    if BY_EXTENSION[suffix].content == "pdf":
+        if not head.startswith(b"%PDF-"):
+            raise UploadRejected("dit is geen PDF: de inhoud begint niet met %PDF-")
+        return
+    if b"\x00" in head or head.startswith(b"%PDF-"):
+        raise UploadRejected("dit is geen tekstbestand (de inhoud is binair)")
+    try:
+        path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError:
+        try:
+            path.read_bytes().decode("cp1252")
+        except UnicodeDecodeError as err:
+            raise UploadRejected("de tekst is geen UTF-8 of cp1252") from err
+
+
+def store_upload(source: Path, original_name: str, corpus_dir: Path, max_bytes: int) -> Path:
+    name = safe_filename(original_name)
+    check_content(source, Path(name).suffix.lower(), max_bytes)
+    target_dir = (corpus_dir / "uploads").resolve()
+    target = (target_dir / name).resolve()
+    if target.parent != target_dir:
+        raise UploadRejected(f"ongeldige bestandsnaam: {original_name!r}")
+    target_dir.mkdir(parents=True, exist_ok=True)
+    target = _free_name(target, source)
+    shutil.copyfile(source, target)
+    return target
+
+
+def _free_name(target: Path, source: Path) -> Path:
+    """An upload never overwrites a different file of the same name: it gets a number instead."""
+    candidate, n = target, 1
+    while candidate.exists() and candidate.read_bytes() != source.read_bytes():
+        n += 1
+        candidate = target.with_name(f"{target.stem}-{n}{target.suffix}")
+    return candidate
+
+
+def remove_document(corpus_dir: Path, doc: str) -> Path:
+    """Delete one corpus file, given its path relative to the corpus; nothing outside it."""
+    root = corpus_dir.resolve()
+    target = (root / doc).resolve()
+    if root not in target.parents or not target.is_file():
+        raise UploadRejected(f"{doc!r} staat niet in de documentenmap")
+    target.unlink()
+    return target
