@@ -46,7 +46,7 @@ def test_force_reads_any_question_as_a_follow_up():
 def test_only_a_short_question_without_a_name_is_tried_again_as_a_follow_up():
     """A question that finds nothing alone is glued to the earlier one only when it says too little itself:
     "Welke drie projecten kwamen er het beste uit?", glued to "Hoeveel dataprojecten … bekeken?", found the
-    earlier question's answer (user test, session 8)."""
+    earlier question's answer (seen when trying it as a user)."""
     from vraagbaak.search.followup import could_lean_on_previous
 
     assert could_lean_on_previous("Hoeveel wordt er voorgeschoten?") and could_lean_on_previous("Via welke dashboards?")

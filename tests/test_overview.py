@@ -147,7 +147,7 @@ def test_a_word_that_most_documents_hold_does_not_make_them_fit(tmp_path, embedd
 
 
 def test_first_screen_promises_a_page_only_where_there_are_pdfs(overview, small_assistant):
-    """A Markdown collection has no page numbers: the first screen must not promise them (user test)."""
+    """A Markdown collection has no page numbers: the first screen must not promise them (seen when trying it as a user)."""
     from vraagbaak.web.ui import collection_description
 
     markdown_only = collection_description(overview)
@@ -189,7 +189,7 @@ def test_an_absent_word_is_the_subject_only_where_the_other_words_are_common():
 
 def test_an_overview_with_or_lists_the_documents_of_either(overview):
     """"… veiligheid of handhaving?" is two overviews: a domain named in the metadata ("veiligheid") decided the
-    whole list, and the documents about handhaving were missing (user test, session 8)."""
+    whole list, and the documents about handhaving were missing (seen when trying it as a user)."""
     from vraagbaak.answer.builder import alternatives
 
     assert alternatives("Welke gemeenten gebruiken data bij veiligheid of handhaving?") == [

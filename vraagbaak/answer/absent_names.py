@@ -8,9 +8,9 @@ name that is the first word of the question ("Tilburg: wat doet die?").
 
 Ordinary words are checked only where the rest of the question says nothing specific. A question may use
 another word than the documents ("vuilniswagen" for "opgehaald"), and flagging every absent word fired on 25
-of 58 answerable dev questions (docs/evaluation.md, session 6). But in "Welke gemeente zet data in bij de
+of 58 answerable dev questions (docs/evaluation.md). But in "Welke gemeente zet data in bij de
 aanpak van armoede?" the words the documents do hold (gemeente, data, aanpak) are in most of them, so
-whatever is quoted matches those alone: "armoede" is the subject, and it is in none (session 8). How common
+whatever is quoted matches those alone: "armoede" is the subject, and it is in none. How common
 a word is, is judged on the collection (a sample of its documents), not on the retrieved documents: those
 all hold the subject of a well-answered question ("paspoort" in "Wat doe ik als ik mijn paspoort kwijtraak?").
 A typo of a word in the best passages ("zwerfafal") is no absent word (`misspelled`, used by the assistant).

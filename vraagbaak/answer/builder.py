@@ -327,7 +327,7 @@ class AnswerBuilder:
         """Does a quote from another document than the first hold, in its bold sentences, a word of the
         question that fewer than half of the documents hold? "Het rapport deelt deze case in bij de
         mobiliteitscases" under "Wie heeft het rapport geschreven?" holds only "rapport", which every case
-        description has: it is there for its likeness in general, not for the question (user test, session 8).
+        description has: it is there for its likeness in general, not for the question (seen when trying it as a user).
         An English question shares no words with Dutch sources: always."""
         if is_english(question):
             return True

@@ -111,7 +111,7 @@ def _with_external_weights(source: Path, target: Path) -> None:
 def _fuse_attention(model_folder: Path, source: Path, target: Path) -> bool:
     """ONNX Runtime's transformer fusions: per layer one Attention node (query, key and value in one matrix
     product, mask and softmax inside), and embeddings + layer norm in one node. A question is embedded ~1.2 ms
-    faster on 2 AVX2 cores with the same vectors (cosine 0.9999992; docs/performance.md, session 8). False
+    faster on 2 AVX2 cores with the same vectors (cosine 0.9999992; docs/performance.md). False
     where they do not apply (another architecture): the plain export is used then."""
     config = _json(model_folder / "config.json")
     try:
@@ -146,7 +146,7 @@ def _export(model_folder: Path, target: Path) -> None:
     transformers.logging.set_verbosity_error()
     # Eager attention, not SDPA: SDPA's export guards every layer's attention weights with IsNaN + Where over
     # batch x heads x tokens², 12% of the time of embedding passages; eager embeds 18-22% more passages
-    # per second with the same vectors (cosine ≥ 0.9999992; docs/performance.md, session 7)
+    # per second with the same vectors (cosine ≥ 0.9999992; docs/performance.md)
     model = AutoModel.from_pretrained(str(model_folder), add_pooling_layer=False, attn_implementation="eager").eval()
 
     class Pooled(torch.nn.Module):

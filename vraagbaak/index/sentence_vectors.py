@@ -2,7 +2,7 @@
 
 An answer scores every sentence of its candidate passages against the question (answering.py). Embedding those
 ~40 sentences at question time costs 0.3–0.7 s on a 2-core CPU without native bfloat16; read from here it costs
-~1 ms (docs/performance.md, session 6). One SQLite table per version, `sentences.sqlite`: a 63-bit key of the
+~1 ms (docs/performance.md). One SQLite table per version, `sentences.sqlite`: a 63-bit key of the
 model and the sentence text, and the vector in float16 (cosines within ~1e-3 of float32; a sentence vector
 only orders sentences and is one of the "found" signals, the passage vectors stay float32). A sentence that
 occurs in many passages is stored once. Unchanged passages take their sentence vectors from the previous

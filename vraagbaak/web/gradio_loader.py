@@ -3,7 +3,7 @@
 When Gradio defines a component class, its metaclass reads the class's source file, parses it with `ast`,
 renders a `.pyi` stub from a template and compares it with the stub next to the file, writing it when they
 differ (`gradio.component_meta.create_or_modify_pyi`). That is a tool for Gradio's own developers: at run time
-it costs 1–2 s of the 4–6 s import on 2 cores (docs/performance.md, session 6) and may write into
+it costs 1–2 s of the 4–6 s import on 2 cores (docs/performance.md) and may write into
 site-packages. The app needs neither, so the function is replaced by a no-op the moment its module has run,
 before any component class is defined. Everything else in Gradio is untouched. Should a Gradio version no
 longer have the function, the import simply takes its normal time.

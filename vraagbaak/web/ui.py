@@ -167,8 +167,8 @@ def build_ui(assistant: Assistant) -> gr.Blocks:
             with gr.Row():
                 with gr.Column(scale=3):
                     # no "share" button: it would offer to post the conversation online
-                    # no visible label: it lay over the messages once they scroll (user test); screen readers
-                    # still hear "Gesprek" (web.py). The height follows the window, so the question stays in view.
+                    # no visible label: it lay over the messages once they scroll; screen readers still
+                    # hear "Gesprek" (web/routes.py). The height follows the window, so the question stays in view.
                     chat = gr.Chatbot(label="Gesprek", show_label=False, height="68vh", min_height=420,
                                       elem_id="gesprek", buttons=["copy", "copy_all"],
                                       placeholder="Stel hieronder een vraag, of kies een voorbeeldvraag.")
@@ -198,7 +198,7 @@ def build_ui(assistant: Assistant) -> gr.Blocks:
             outputs = [chat, answers, sources, memo, download_word, download, question]
             ask_button.click(respond, inputs, outputs, api_visibility="private")
             question.submit(respond, inputs, outputs, api_visibility="private")
-            if examples is not None:  # a click on an example asks it (user test: it only filled the field)
+            if examples is not None:  # a click on an example asks it (not only fill the field)
                 examples.load_input_event.then(respond, inputs, outputs, api_visibility="private")
             clear.click(lambda: ([], [], sources_html(assistant, None), "", None, None), None,
                         [chat, answers, sources, memo, download_word, download], api_visibility="private")
