@@ -1,6 +1,7 @@
-"""Run the three development sets and print one table per set.
+"""Run the development sets and print one table per set; or, with --all, the regression gate.
 
-    python scripts/run_eval.py [--shared ../shared] [--json]
+    python scripts/run_eval.py [--shared ../shared] [--json]          # retrieval per mode: corpus, VAC, policyqa
+    python scripts/run_eval.py --all [--write-baseline]               # every dev set against eval/baseline.json
 
 policyqa-nl has no clear license: it is turned into a corpus in a temporary
 folder for this run only and never written into the repository.
@@ -54,12 +55,85 @@ def run(name: str, corpus: Path, questions: Path, index: Path, k: int = 5) -> di
     return result
 
 
+# The regression gate: every dev set, hybrid (what the app uses), against eval/baseline.json.
+BASELINE = ROOT / "eval/baseline.json"
+LOWER_IS_BETTER = {"refused_answerable"}
+NOT_GATED = ("latency", "ms_p", "index_seconds")
+TOLERANCE = 0.01
+
+
+def gate_sets(shared: Path) -> dict[str, tuple[Path, Path]]:
+    """name -> (corpus, questions); the policyqa corpus is made in a temporary folder (see policyqa_corpus)."""
+    return {
+        "corpus_dev": (ROOT / "corpus", ROOT / "eval/corpus_dev.jsonl"),
+        "followup_dev": (ROOT / "corpus", ROOT / "eval/followup_dev.jsonl"),
+        "overview_dev": (ROOT / "corpus", ROOT / "eval/overview_dev.jsonl"),
+        "pdf_dev": (ROOT / "tests/fixtures", ROOT / "eval/pdf_dev.jsonl"),
+        "samples_dev": (shared / "pdf-samples", ROOT / "eval/samples_dev.jsonl"),
+        "rijksoverheid-vac": (shared / "eval-data/rijksoverheid-vac/corpus",
+                              shared / "eval-data/rijksoverheid-vac/questions.jsonl"),
+    }
+
+
+def run_all(shared: Path, work: Path) -> dict[str, dict]:
+    """Hybrid metrics of every dev set (answers included), one index per corpus."""
+    out = {}
+    sets = dict(gate_sets(shared))
+    corpus, questions, dropped = policyqa_corpus(shared / "eval-data/policyqa-nl/policyqa-test.json", work / "policyqa")
+    sets["policyqa"] = (corpus, questions)
+    assistants: dict[Path, Assistant] = {}
+    for name, (corpus, questions) in sets.items():
+        if corpus not in assistants:
+            assistants[corpus] = Assistant.for_corpus(corpus, work / f"i-{len(assistants)}")
+            assistants[corpus].ensure_index()
+        result = evaluate(assistants[corpus], load_questions(questions), k=5, modes=["hybrid"])
+        out[name] = {key: value for key, value in result["modes"]["hybrid"].items()
+                     if not any(part in key for part in NOT_GATED)}
+        print(f"{name}: " + ", ".join(f"{k}={v:.3f}" for k, v in out[name].items()), file=sys.stderr, flush=True)
+    return out
+
+
+def regressions(now: dict[str, dict], baseline: dict[str, dict], tolerance: float = TOLERANCE) -> list[str]:
+    """Every metric of the baseline that got worse by more than the tolerance, in Dutch."""
+    worse = []
+    for name, metrics in baseline.items():
+        for key, before in metrics.items():
+            after = now.get(name, {}).get(key)
+            if after is None:
+                worse.append(f"{name} {key}: ontbreekt (was {before:.3f})")
+                continue
+            drop = (after - before) if key in LOWER_IS_BETTER else (before - after)
+            if drop > tolerance:
+                worse.append(f"{name} {key}: {before:.3f} -> {after:.3f}")
+    return worse
+
+
+def gate(shared: Path, write: bool) -> int:
+    with tempfile.TemporaryDirectory(prefix="vraagbaak-gate-") as tmp:
+        now = run_all(shared, Path(tmp))
+    if write:
+        BASELINE.write_text(json.dumps(now, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+        print(f"basislijn geschreven: {BASELINE}")
+        return 0
+    worse = regressions(now, json.loads(BASELINE.read_text(encoding="utf-8")))
+    print(json.dumps(now, indent=1, sort_keys=True))
+    for line in worse:
+        print(f"ACHTERUITGANG {line}", file=sys.stderr)
+    return 1 if worse else 0
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--only", choices=["corpus", "vac", "policyqa"])
+    ap.add_argument("--all", action="store_true",
+                    help="the regression gate: every dev set (hybrid) against eval/baseline.json; exit 1 on a drop")
+    ap.add_argument("--write-baseline", action="store_true",
+                    help="with --all: write eval/baseline.json (only in the commit that says why)")
     args = ap.parse_args()
+    if args.all:
+        sys.exit(gate(args.shared, args.write_baseline))
     results = []
     with tempfile.TemporaryDirectory(prefix="vraagbaak-eval-") as tmp:
         tmp = Path(tmp)

@@ -205,10 +205,9 @@ def test_question_that_spans_a_version_switch_reads_one_version(backend, monkeyp
         return build(self, query, hits, focus)
 
     monkeypatch.setattr(AnswerBuilder, "build", switch_then_build)
-    answer = backend.ask("Hoe vaak wordt het huishoudelijk afval in Tilburg opgehaald?")  # a name: read too
+    answer = backend.ask("Hoe vaak wordt het huishoudelijk afval opgehaald?")
     old = seen[0]
     assert answer.found and answer.index_version == old.version != indexer.index.version
-    assert answer.absent_names == ["Tilburg"]
     assert "elke twee weken opgehaald" in answer.citations[0].quote  # the searched version's text, verified
     assert old.closed  # retired by the switch, closed when this question ended
     monkeypatch.setattr(AnswerBuilder, "build", build)

@@ -24,6 +24,7 @@ from vraagbaak.answer.builder import (
     quote_found_in,
 )
 from vraagbaak.answer.citations import filters_line
+from vraagbaak.answer.judge import Collection
 from vraagbaak.embed.embedder import Embedder
 from vraagbaak.index import backends
 from vraagbaak.index.backends import DEFAULT as DEFAULT_STORE
@@ -34,6 +35,7 @@ from vraagbaak.search.followup import asks_something_of_its_own, could_lean_on_p
 from vraagbaak.search.fusion import search as run_search
 from vraagbaak.settings import Settings
 from vraagbaak.text.cleaning import collapse_whitespace
+from vraagbaak.text.words import fold
 from vraagbaak.text.words import words as words_of
 from vraagbaak.timing import Timings, stage
 
@@ -353,7 +355,7 @@ class Assistant:
         index = index or self.index
         return AnswerBuilder.from_settings(self.settings, lambda doc, quote: self._verify(index, doc, quote),
                                            lambda question, texts: self._sentence_similarity(index, question, texts),
-                                           index.catalogue.held_by_most)
+                                           index.catalogue.held_by_most, _collection(index))
 
     def _sentence_similarity(self, index: IndexVersion, question: str, sentences: list[str]) -> list[float]:
         """Cosine of the question with each sentence. The version stores the vectors of its sentences
@@ -458,6 +460,13 @@ class Assistant:
                 if low:
                     doubtful[record.doc] = dict(sorted(low.items()))
         return {"documents": documents, "pages": pages, "low_confidence": doubtful}
+
+
+def _collection(index: IndexVersion) -> Collection:
+    """What the answer judge reads of the collection: how common a word is, and whether any document has it."""
+    known = index.catalogue.metadata_words
+    return Collection(index.catalogue.document_share,
+                      lambda word: bool(index.backend.indexed_terms(word)) or fold(word) in known)
 
 
 def _facets(index: IndexVersion, fields: tuple[str, ...]) -> dict[str, list[str]]:

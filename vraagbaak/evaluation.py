@@ -121,6 +121,8 @@ def answer_scores(questions: list[dict], answers: list[Answer], page_text) -> di
         out["answer_in_quotes"] = _mean(any(holds_answer(q, c.quote) for c in a.citations) for q, a in with_phrases)
         out["answer_in_first_quote"] = _mean(bool(a.citations) and holds_answer(q, a.citations[0].quote)
                                              for q, a in with_phrases)
+        out["answer_in_bold"] = _mean(any(holds_answer(q, " ".join(c.highlights)) for c in a.citations)
+                                      for q, a in with_phrases)
     if answerable:
         out["refused_answerable"] = _mean(not a.found for _, a in answerable)
     with_doc = [(q, a) for q, a in answerable if "doc" in q]
@@ -183,8 +185,9 @@ def evaluate(assistant, questions: list[dict], k: int = 5, modes: list[str] | tu
     return result
 
 
-ANSWER_COLUMNS = ["answer_in_quotes", "answer_in_first_quote", "first_quote_right_document", "refused_answerable",
-                  "refused_unanswerable", "page_correct", "gold_page_cited", "overview_recall", "overview_precision"]
+ANSWER_COLUMNS = ["answer_in_quotes", "answer_in_first_quote", "answer_in_bold", "first_quote_right_document",
+                  "refused_answerable", "refused_unanswerable", "page_correct", "gold_page_cited", "overview_recall",
+                  "overview_precision"]
 
 
 def format_table(result: dict) -> str:

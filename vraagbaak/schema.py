@@ -116,13 +116,22 @@ class Answer:
     searched_in: list[str] = field(default_factory=list)  # a follow-up's documents: the earlier subject
     # ordinary words of the question that no document contains, where its other words are in most documents
     absent_words: list[str] = field(default_factory=list)
+    # what a found answer is: answered | not_stated (on the subject, but the asked amount or date is not
+    # there) | overview (a list of documents)
+    found_as: str = "answered"
+
+    @property
+    def outcome(self) -> str:
+        """found_as for a found answer; else nearest (the nearest documents are named) or nothing."""
+        return self.found_as if self.found else "nearest" if self.nearest_documents else "nothing"
 
     def to_json(self) -> dict:
         return {"question": self.question, "found": self.found, "answer": self.answer,
                 "citations": [c.to_json() for c in self.citations],
                 "nearest_documents": list(self.nearest_documents), "searched_as": self.searched_as or self.question,
                 "index_version": self.index_version, "absent_names": list(self.absent_names),
-                "searched_in": list(self.searched_in), "absent_words": list(self.absent_words)}
+                "searched_in": list(self.searched_in), "absent_words": list(self.absent_words),
+                "outcome": self.outcome}
 
 
 def hit_to_json(hit: Hit) -> dict:

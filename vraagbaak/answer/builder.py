@@ -12,13 +12,17 @@ import logging
 import math
 import re
 from dataclasses import dataclass
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from vraagbaak.answer.citations import source_reference
+from vraagbaak.answer.judge import Collection, Judge, SentenceEvidence, features
 from vraagbaak.schema import Answer, Chunk, Citation, Hit
 from vraagbaak.text.cleaning import collapse_whitespace, is_rare_word
 from vraagbaak.text.sentences import chunk_sentence_texts
 from vraagbaak.text.words import has_stem, question_words, stem, words
+
+if TYPE_CHECKING:
+    import numpy as np
 
 log = logging.getLogger(__name__)
 NOTHING_FOUND = "In de documenten heb ik niets gevonden dat uw vraag beantwoordt."
@@ -52,8 +56,9 @@ _WANTS_AMOUNT = re.compile(r"\b(hoeveel|hoe ?veel|hoe groot|hoe hoog|welk bedrag
                            r"how many|how much|how long)\b", re.I)
 # "Wat kost …?" is answered by a sum of money, not by any number ("panden van voor 1945")
 _MONEY = re.compile(r"€|\beuro\b|\b(miljoen|miljard|ton|duizend)\b|\bEUR\b", re.I)
-_WANTS_MONEY = re.compile(r"\b(wat kost|wat kostte|kosten|kostte|kost het|hoeveel geld|welk bedrag|budget|hoe duur|"
-                          r"prijs|how much does|cost)\b", re.I)
+_WANTS_MONEY = re.compile(r"\b(wat kost|wat kostte|kosten|kostte|kost het|gekost|uitgegeven|uitgeven|besteed|"
+                          r"geïnvesteerd|investering|hoeveel geld|welk bedrag|budget|hoe duur|prijs|how much does|"
+                          r"cost|spent)\b", re.I)
 _WANTS_NAME = re.compile(r"\b(wie|who|naam|welk bedrijf|welke organisatie|welke partij)\b", re.I)
 # Two capitalised words inside a sentence ("havenmeester Frank van Kleef"): a name.
 _NAME = re.compile(r"(?<=[a-zà-ÿ,] )[A-Z][a-zà-ÿ]+ (?:(?:van|de|der|den|ten|ter) )*[A-Z][a-zà-ÿ]+")
@@ -77,6 +82,7 @@ class Evidence:
     dense: float = 0.0  # cosine of question and sentence
     lexical: float = 0.0  # share of the question's words (by length) that the sentence has
     score: float = 0.0
+    answers: float = 0.0  # the judge's probability that this sentence answers the question
 
     @property
     def words(self) -> int:
@@ -266,13 +272,16 @@ class AnswerBuilder:
     @classmethod
     def from_settings(cls, s, is_verbatim: Callable[[str, str], bool],
                       embed_sentences: Callable[[str, list[str]], list[float]],
-                      held_by_most: Callable[[str], bool] | None = None) -> "AnswerBuilder":
+                      held_by_most: Callable[[str], bool] | None = None,
+                      collection: Collection | None = None) -> "AnswerBuilder":
         calibration = Calibration(s.found_sentence_threshold, s.found_threshold, s.found_lexical_share,
                                   s.found_lexical_floor, s.near_threshold, s.found_coverage_weight)
         builder = cls(calibration, s.max_quotes, s.quote_max_words, s.quote_margin, s.sentence_lexical_weight,
                       s.answer_candidates, s.quote_min_words, is_verbatim, embed_sentences)
         if held_by_most is not None:
             builder.held_by_most = held_by_most
+        if collection is not None:
+            builder.collection = collection
         return builder
 
     def __init__(self, calibration: Calibration, max_quotes: int, quote_max_words: int, quote_margin: float,
@@ -288,6 +297,8 @@ class AnswerBuilder:
         self.is_verbatim = is_verbatim  # (doc path, quote) -> does the document hold this exact text?
         self.embed_sentences = embed_sentences  # (question, sentences) -> cosine per sentence
         self.held_by_most: Callable[[str], bool] = lambda stem: False  # word stem -> in most documents?
+        self.collection = Collection()
+        self.judge = Judge.load()
 
     def score(self, question: str, hits: list[Hit], limit: int | None = None) -> list[list[Evidence]]:
         """Every sentence of the candidate passages, scored: one model call for all of them."""
@@ -307,7 +318,26 @@ class AnswerBuilder:
             s.dense, s.lexical = float(d), float(lx)
             has_kind = kind is not None and kind.search(_without_own_names(s.text, hits[owner].chunk))
             s.score = s.dense + self.lexical_weight * s.lexical + prior[owner] + (self.KIND_BONUS if has_kind else 0.0)
+        for s, p in zip(flat, self.judge.sentences(self.sentence_features(question, hits, per_hit))):
+            s.answers = float(p)
         return per_hit
+
+    def sentence_features(self, question: str, hits: list[Hit], per_hit: list[list[Evidence]]) -> "np.ndarray":
+        """The judge's features of every scored sentence, in the order of `per_hit` flattened."""
+        kind = wanted_kind(question)
+        evidence = [SentenceEvidence(s.text, hits[i], i + 1, s.dense, s.lexical, s.item,
+                                     bool(kind and kind.search(_without_own_names(s.text, hits[i].chunk))))
+                    for i, group in enumerate(per_hit) for s in group]
+        return features(question, evidence, self.collection, is_english(question), kind is not None)
+
+    def _order(self, sentence: Evidence) -> float:
+        """Which sentence is the answer: its score, plus the judge's probability weighed by order_weight."""
+        return sentence.score + self.judge.order_weight * sentence.answers
+
+    @staticmethod
+    def answered(evidence: list[list[Evidence]]) -> float:
+        """The judge's probability that the best of these sentences answers the question."""
+        return max((s.answers for group in evidence for s in group), default=0.0)
 
     def is_found(self, question: str, hits: list[Hit], evidence: list[list[Evidence]]) -> bool:
         c = self.calibration
@@ -339,18 +369,23 @@ class AnswerBuilder:
         """focus: what a follow-up asks itself ("wat heeft dat opgeleverd?"). Whether anything is found is
         judged on `question` (with the earlier subject); which sentences answer, on the focus alone."""
         evidence = self.score(question, hits)
-        if not self.is_found(question, hits, evidence):
+        if not self.is_found(question, hits, evidence) or self.answered(evidence) < self.judge.found_threshold:
             return self._nothing_found(question, hits)
         if focus:  # the same candidate passages; their rank still counts a little (scoring them all, without
             evidence = self.score(focus, hits)  # it, quoted less often what the dev follow-ups ask: evaluation.md)
-        ranked = sorted(((max(s.score for s in group), i) for i, group in enumerate(evidence) if group),
-                        key=lambda item: (-item[0], item[1]))
-        best = ranked[0][0]
+        # the passage whose sentence the judge takes as the answer comes first; the judge was fitted on Dutch
+        # questions (7 English ones of ~400), so an English question keeps the order of the sentence scores
+        english = is_english(focus or question)
+        ranked = sorted(((0.0 if english else max(self._order(s) for s in group), max(s.score for s in group), i)
+                         for i, group in enumerate(evidence) if group), key=lambda item: (-item[0], -item[1], item[2]))
+        best = max(score for _, score, _ in ranked)
         kind = wanted_kind(focus or question)
         citations: list[Citation] = []
-        for score, i in ranked:
-            if len(citations) == self.max_quotes or score < best - self.quote_margin:
-                break  # never show a passage far below the best as part of the answer
+        for _, score, i in ranked:
+            if len(citations) == self.max_quotes:
+                break
+            if score < best - self.quote_margin:
+                continue  # never show a passage far below the best as part of the answer
             citation = self._cite(hits[i], evidence[i], len(citations) + 1, kind)
             if citation and not any(_overlaps(citation, c) for c in citations) \
                     and not (citations and says_only_what_is_unknown(citation, citations[0].doc)) \
@@ -364,7 +399,8 @@ class AnswerBuilder:
         if missing and not any(kind.search(c.quote) for c in citations):
             # the passages are about the subject but do not hold the kind of fact asked: say so first
             lead.append(f"De gevonden passages noemen {missing}; ze gaan wel over het onderwerp van uw vraag.")
-            return Answer(question, True, _answer_text(citations, lead, answers=False), citations, _nearest(hits))
+            return Answer(question, True, _answer_text(citations, lead, answers=False), citations, _nearest(hits),
+                          found_as="not_stated")
         return Answer(question, True, _answer_text(citations, lead), citations, _nearest(hits))
 
     def overview_entries(self, question: str, hits: list[Hit], threshold: float, relative: float,
@@ -417,11 +453,11 @@ class AnswerBuilder:
                          "staan daarom niet in de lijst." if len(general) > 1 else
                          f"Ook het overzichtsdocument {titles} gaat hierover; het noemt geen eigen gemeente en "
                          "staat daarom niet in de lijst.")
-        return Answer(question, True, "\n\n".join(lead + [intro] + lines), citations, [])
+        return Answer(question, True, "\n\n".join(lead + [intro] + lines), citations, [], found_as="overview")
 
     def _cite(self, hit: Hit, sentences: list[Evidence], n: int, kind: re.Pattern | None,
               max_words: int | None = None, min_words: int | None = None) -> Citation | None:
-        best = max(range(len(sentences)), key=lambda i: sentences[i].score)
+        best = max(range(len(sentences)), key=lambda i: (self._order(sentences[i]), sentences[i].score))
         lo, hi, lead_in = quote_window(sentences, best, max_words or self.quote_max_words, kind,
                                        self.quote_margin / 2,
                                        self.quote_min_words if min_words is None else min_words)
@@ -433,10 +469,10 @@ class AnswerBuilder:
         if not self.is_verbatim(hit.chunk.doc, quote):
             log.error("citaat niet letterlijk gevonden in %s; weggelaten", hit.chunk.doc)
             return None
-        highlights = [sentences[best].text]
-        runner_up = max((s for s in sentences[lo:hi + 1] if s is not sentences[best]), key=lambda s: s.score,
+        highlights = [sentences[best].text]  # bold: the judge's answer, and a second sentence it takes as one
+        runner_up = max((s for s in sentences[lo:hi + 1] if s is not sentences[best]), key=lambda s: s.answers,
                         default=None)
-        if runner_up is not None and runner_up.score >= sentences[best].score - self.quote_margin / 4:
+        if runner_up is not None and runner_up.answers >= self.judge.bold_threshold:
             highlights.append(runner_up.text)
         pages = [s.page for s in quoted if s.page is not None]
         c = hit.chunk

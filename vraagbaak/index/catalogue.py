@@ -16,7 +16,7 @@ from urllib.parse import quote
 import numpy as np
 
 from vraagbaak.index.backends import Allowed, passage_key
-from vraagbaak.text.words import held_by_most, stem, words
+from vraagbaak.text.words import has_stem, held_by_most, stem, words
 from vraagbaak.schema import Chunk, Document, SentenceSpan
 
 SCHEMA = """
@@ -50,6 +50,7 @@ class Catalogue:
     def __init__(self, path: Path):
         self._db = sqlite3.connect(read_only_uri(path), uri=True, check_same_thread=False)
         self._lock = threading.Lock()
+        self._shares: dict[str, float] = {}  # word stem -> share of the sampled documents (document_share)
         rows = self._db.execute("SELECT doc, title, metadata, pages, chunks, hash, indexed_at FROM documents").fetchall()
         self.documents = {r[0]: DocumentRecord(r[0], r[1], json.loads(r[2]), r[3], r[4], r[5], r[6]) for r in rows}
         self.doc_names = sorted(self.documents)
@@ -80,6 +81,14 @@ class Catalogue:
         picked = [names[i * len(names) // size] for i in range(size)] if len(names) > size else names
         texts = ("\n".join(text for _, _, text in self.pages(doc)) for doc in picked)
         return [{stem(w) for w in set(words(text))} for text in texts]
+
+    def document_share(self, stem_: str) -> float:
+        """The share of the sampled documents that hold this word stem (or a compound it starts): how rare
+        a word is in this collection, for the answer judge."""
+        if stem_ not in self._shares:
+            sampled = self.sampled_words
+            self._shares[stem_] = sum(has_stem(stem_, words_) for words_ in sampled) / len(sampled) if sampled else 0.0
+        return self._shares[stem_]
 
     def held_by_most(self, stem_: str) -> bool:
         """Is this word stem (or a compound it starts) in at least half of the sampled documents?"""

@@ -1,0 +1,200 @@
+"""The judge: how likely each candidate sentence answers the question, from evidence that carries over to any
+collection, weighed by a small logistic model that was fitted on several collections (scripts/fit_judge.py).
+
+Without a language model nothing reads a sentence and says "this answers it". What carries over is evidence:
+the model's cosine of question and sentence and of its passage, where the passage ranked, the question's rare
+words in the sentence (rare by how few documents of *this* collection hold them), whether the names, places,
+numbers and years of the question are in the sentence or its passage, whether the sentence holds the kind of
+fact asked (an amount, a date, a name), and the question's words in the document's title.
+
+The judge vetoes an answer whose best sentence stays below `found_threshold` (the hand rules of the builder
+decide first; the judge does not yet replace them), and it helps choose the answer: the first passage and
+bold sentence are those with the best score + `order_weight` x probability; a further sentence of a quote is
+bold at `bold_threshold`. The fitted weights, their scaling and thresholds
+are data with provenance in `judge.json` beside this module; this module computes the features and applies
+them with numpy. May import: kernel, text.
+"""
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+from vraagbaak.schema import Hit
+from vraagbaak.text.words import fold, has_stem, question_words, stem, words
+
+WEIGHTS = Path(__file__).with_name("judge.json")
+
+# A name, place or organisation inside the question ("… in Den Helder", "… van OpenVWS"), and numbers/years.
+_SPECIFIC_NAME = re.compile(r"(?<!^)(?<![.?!] )\b[A-ZÀ-Ý][\wÀ-ÿ-]+")
+_SPECIFIC_NUMBER = re.compile(r"\b\d[\d.,]*\b")
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+# A question that starts with one of these asks for something; one that starts with a verb asks yes or no.
+_ASKING_START = {"wat", "wie", "wiens", "welke", "welk", "hoe", "hoeveel", "hoelang", "waar", "wanneer", "waarom",
+                 "waarmee", "waardoor", "waarvoor", "waarover", "waarin", "waaraan", "waarop", "noem", "geef",
+                 "what", "who", "which", "how", "where", "when", "why", "in", "op", "bij", "van", "voor", "met",
+                 "tot", "vanaf", "sinds", "om", "aan", "over", "naar", "uit"}
+
+FEATURES = (
+    "sentence_cosine",  # model cosine of question and sentence
+    "sentence_cosine_gap",  # ... minus the best sentence cosine among the candidates (<= 0)
+    "passage_cosine",  # model cosine of question and the sentence's passage
+    "passage_rank",  # 1 / rank of the passage in the fused retrieval
+    "bm25_share",  # BM25 score of the passage / the best BM25 score among the candidates
+    "rare_words_sentence",  # share of the question's words in the sentence, weighted by IDF in the collection
+    "rare_words_passage",  # ... in the passage with its title and section
+    "candidate_share",  # share of the question's words in the sentence, weighted by rarity among candidates
+    "has_specifics",  # the question names something specific (a name, place, number or year)
+    "specifics_sentence",  # share of those in the sentence
+    "specifics_passage",  # ... in the passage, its title, section and metadata
+    "wants_kind",  # the question asks for an amount, a date or a name
+    "kind_missing",  # ... and the sentence holds none
+    "title_overlap",  # share of the question's words in the document title
+    "specifics_in_collection",  # share of the question's names and numbers that the collection holds at all
+    "words_in_collection",  # share of the question's words (4+ letters) that the collection holds at all
+    "last_word_sentence",  # the question's last word (in Dutch often what is asked: "… aangenomen?") in the sentence
+    "last_word_passage",  # ... in the passage with its title and section
+    "yes_no_verb_missing",  # a yes/no question ("Is de motie aangenomen?") whose last word the sentence lacks
+    "year_conflict",  # the question names a year, the sentence names years, but not that one
+    "says_unknown",  # the sentence says something is not known or not in the sources
+    "is_item",  # a list item
+    "log_words",  # log of the sentence length in words
+    "english",  # an English question against Dutch text
+)
+
+
+@dataclass
+class SentenceEvidence:
+    """What the judge reads of one sentence: filled by the answer builder."""
+    text: str
+    hit: Hit
+    rank: int  # rank of its passage among the candidates (1 = best)
+    cosine: float
+    candidate_share: float
+    item: bool
+    has_kind: bool
+
+
+@dataclass
+class Collection:
+    """What the judge needs to know of the collection: how common a word stem is among its documents."""
+    document_share: Callable[[str], float] = lambda stem_: 0.0  # share of (sampled) documents holding the stem
+    holds: Callable[[str], bool] = lambda word: True  # does any document hold this word?
+
+
+@dataclass
+class Stage:
+    """A fitted logistic model: standardise, weigh, squash."""
+    mean: np.ndarray
+    scale: np.ndarray
+    weights: np.ndarray
+    bias: float
+
+    @classmethod
+    def from_json(cls, data: dict) -> "Stage":
+        return cls(np.array(data["mean"]), np.array(data["scale"]), np.array(data["weights"]), float(data["bias"]))
+
+    def __call__(self, X: np.ndarray) -> np.ndarray:
+        return 1.0 / (1.0 + np.exp(-(((X - self.mean) / self.scale) @ self.weights + self.bias)))
+
+
+@dataclass
+class Judge:
+    sentence: Stage  # P(this sentence answers the question)
+    found_threshold: float  # below this for its best sentence, a question is not answered
+    bold_threshold: float  # a further quoted sentence with at least this probability is bold too
+    order_weight: float = 1.0  # the answer is the sentence with the best score + order_weight x probability
+    provenance: dict = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, path: Path = WEIGHTS) -> "Judge":
+        return _load(str(path))
+
+    def sentences(self, features_: np.ndarray) -> np.ndarray:
+        return self.sentence(features_) if len(features_) else np.zeros(0)
+
+
+@lru_cache(maxsize=4)
+def _load(path: str) -> Judge:
+    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    if tuple(data["features"]) != FEATURES:
+        raise ValueError(f"{path}: the fitted features differ from judge.FEATURES; run scripts/fit_judge.py")
+    return Judge(Stage.from_json(data["sentence"]), float(data["found_threshold"]), float(data["bold_threshold"]),
+                 float(data.get("order_weight", 1.0)), data.get("provenance", {}))
+
+
+def specifics(question: str) -> set[str]:
+    """The folded names and numbers of a question: what an answer about something else would not hold."""
+    names = {fold(m) for m in _SPECIFIC_NAME.findall(question) if fold(m) not in _NOT_SPECIFIC}
+    return names | set(_SPECIFIC_NUMBER.findall(question))
+
+
+# Capitalised in a question without naming anything specific.
+_NOT_SPECIFIC = {"ik", "u", "nederland", "nederlandse", "nl", "de", "het", "een"}
+
+
+def _share_in(wanted: set[str], text: str) -> float:
+    if not wanted:
+        return 1.0
+    folded = fold(text)
+    return sum(1 for w in wanted if re.search(rf"(?<!\w){re.escape(w)}", folded)) / len(wanted)
+
+
+def _idf_share(asked: dict[str, float], stems: set[str]) -> float:
+    total = sum(asked.values())
+    return sum(w for q, w in asked.items() if has_stem(q, stems)) / total if total else 0.0
+
+
+def features(question: str, sentences: list[SentenceEvidence], collection: Collection, english: bool,
+             wants_kind: bool) -> np.ndarray:
+    """One row of FEATURES per sentence."""
+    if not sentences:
+        return np.zeros((0, len(FEATURES)))
+    asked_stems = {stem(w) for w in question_words(question) if len(w) >= 2}
+    idf = {q: math.log(1.0 + 1.0 / (collection.document_share(q) + 0.05)) for q in asked_stems}
+    wanted = specifics(question)
+    in_collection = sum(collection.holds(w) for w in wanted) / len(wanted) if wanted else 1.0
+    content = [w for w in question_words(question) if len(w) >= 4]
+    words_held = sum(collection.holds(w) for w in content) / len(content) if content else 1.0
+    last = stem(content[-1]) if content else ""
+    first = (question.split() or [""])[0].lower().strip("¿¡\"'(")
+    yes_no = bool(content) and first not in _ASKING_START
+    years = set(_YEAR.findall(question))
+    best_cosine = max(s.cosine for s in sentences)
+    best_bm25 = max((s.hit.lexical_score or 0.0) for s in sentences) or 1.0
+    passage_stems: dict[str, set[str]] = {}
+    passage_text: dict[str, str] = {}
+    rows = []
+    for s in sentences:
+        c = s.hit.chunk
+        if c.id not in passage_stems:
+            meta = " ".join(str(v) for v in (c.metadata or {}).values() if isinstance(v, (str, int)))
+            passage_text[c.id] = f"{c.title} {c.section or ''} {meta} {c.text}"
+            passage_stems[c.id] = {stem(w) for w in words(passage_text[c.id])}
+        sentence_stems = {stem(w) for w in words(s.text)}
+        title_stems = {stem(w) for w in words(c.title)}
+        rows.append((
+            s.cosine, s.cosine - best_cosine, s.hit.dense_score or 0.0, 1.0 / s.rank,
+            (s.hit.lexical_score or 0.0) / best_bm25,
+            _idf_share(idf, sentence_stems), _idf_share(idf, passage_stems[c.id]), s.candidate_share,
+            float(bool(wanted)), _share_in(wanted, s.text), _share_in(wanted, passage_text[c.id]),
+            float(wants_kind), float(wants_kind and not s.has_kind),
+            _idf_share({q: 1.0 for q in asked_stems}, title_stems), in_collection, words_held,
+            float(bool(last) and has_stem(last, sentence_stems)),
+            float(bool(last) and has_stem(last, passage_stems[c.id])),
+            float(yes_no and not has_stem(last, sentence_stems)),
+            float(bool(years) and bool(_YEAR.search(s.text)) and not years & set(_YEAR.findall(s.text))),
+            float(bool(_UNKNOWN.search(s.text))), float(s.item), math.log(1 + len(s.text.split())), float(english),
+        ))
+    return np.array(rows, dtype=np.float64)
+
+
+# A sentence that says something is not known or not in the sources.
+_UNKNOWN = re.compile(r"\b(niet (bekend|gevonden|bevestigd|vermeld|te vinden|beschikbaar)|staa?t(en)? niet in|"
+                      r"zeggen niet|bevestigen\b.{0,40}\bniet|is onbekend)\b", re.I)
