@@ -202,6 +202,8 @@ class Assistant:
         answer.absent_names, answer.absent_words = names, words
         if names:  # the question's own name is in no document: the bold sentences cannot answer it
             answer.answer = answer.answer.replace(ANSWERING_BOLD, NEAREST_BOLD, 1)
+            if answer.found_as == "answered":
+                answer.found_as = "nearest"
         scope = ([f"Vervolgvraag over {_titles(index, subject)} (gevonden met: „{query}”)"] if subject else
                  [f"Gezocht op: „{query}”"] if query != question else [])
         scope += [filters_line(filters)] if filters else []
