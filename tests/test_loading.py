@@ -126,3 +126,25 @@ def test_numbered_pdf_headings_become_sections(report):
     chunks = chunk_document(report)
     known = next(c for c in chunks if KNOWN_SENTENCE in c.text)
     assert known.section == "3 Elektrisch vervoer" and known.page_start == 3
+
+
+BILLION_LAUGHS = ("---\na: &a [\"x\",\"x\",\"x\",\"x\",\"x\",\"x\",\"x\",\"x\",\"x\"]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\n"
+                  "c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\n"
+                  "e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]\nf: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]\n"
+                  "g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]\nh: &h [*g,*g,*g,*g,*g,*g,*g,*g,*g]\n---\n\n# Bom\n\nTekst.\n")
+
+
+def test_yaml_aliases_in_front_matter_are_one_refused_file_not_a_memory_bomb(tmp_path):
+    """A 9^8-element alias bomb in front matter is refused before it expands (it took the indexer down with
+    MemoryError); ordinary front matter still reads."""
+    bomb = tmp_path / "bom.md"
+    bomb.write_text(BILLION_LAUGHS, encoding="utf-8")
+    with pytest.raises(LoadError, match="aliassen"):
+        load_file(bomb, tmp_path)
+    long_head = tmp_path / "lang.md"
+    long_head.write_text("---\ntitle: " + "x" * 30_000 + "\n---\n\nTekst.\n", encoding="utf-8")
+    with pytest.raises(LoadError, match="te lang"):
+        load_file(long_head, tmp_path)
+    fine = tmp_path / "goed.md"
+    fine.write_text("---\ntitle: Goed\nbronnen:\n  - https://example.org\n---\n\nTekst.\n", encoding="utf-8")
+    assert load_file(fine, tmp_path).metadata["bronnen"] == ["https://example.org"]

@@ -208,3 +208,21 @@ def test_text_read_from_an_old_version_never_serves_the_new_one(tmp_path, embedd
     old.pages = switch_while_reading
     assert "2026" in assistant.document_text("notitie.md")  # this question still reads its own version
     assert "2028" in assistant.document_text("notitie.md")  # the next one gets the new text, not the cached old
+
+
+def test_cli_text_output_lets_no_control_character_of_a_document_reach_the_terminal(model_dir, tmp_path):
+    """A document with ESC[2J (clear screen) and an OSC 8 link: `ask`, `search` and `status` print its text
+    and name without them; the JSON keeps its escapes."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "wis\x1b[2J.md").write_text(
+        "# Bomen\x1b]8;;http://example.org\x07klik\x1b]8;;\x07\n\nDe gemeente Voorbeeldstad plant dit jaar \x1b[2J"
+        "tweehonderd nieuwe linden langs de singel.\n", encoding="utf-8")
+    paths = ["--corpus", str(corpus), "--index", str(tmp_path / "index")]
+    for args in (["ask", "Hoeveel linden plant de gemeente?"], ["search", "linden langs de singel"], ["status"]):
+        out = run_cli(*args, *paths)
+        assert out.returncode == 0, out.stderr
+        assert "\x1b" not in out.stdout and "\x07" not in out.stdout and "\x1b" not in out.stderr, args
+    assert "linden" in run_cli("ask", "Hoeveel linden plant de gemeente?", *paths).stdout
+    data = json.loads(run_cli("ask", "Hoeveel linden plant de gemeente?", "--json", *paths).stdout)
+    assert "\x1b[2J" in data["citations"][0]["quote"]  # verbatim in JSON, escaped by json.dumps

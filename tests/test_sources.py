@@ -191,3 +191,56 @@ def test_highlight_sits_on_the_printed_line(tmp_path):
             if (lambda p: p[0] > 230 and p[1] > 200 and p[2] < 150)(image.getpixel((x, y)))]
     expected = (140 + 4) / 25.4 * 72 * 1.5  # the middle of the 8 mm cell, in pixels at scale 1.5
     assert rows and abs(sum(rows) / len(rows) - expected) < 15
+
+
+def test_a_huge_pdf_page_is_rendered_scaled_down_to_a_few_megapixels(tmp_path):
+    """A 14400 x 14400 pt page (the PDF maximum, 732 bytes) took 51 s and 7 GB to render at the normal scale;
+    the render is capped by pixels, not by points."""
+    import io
+    import time
+
+    from fpdf import FPDF
+    from PIL import Image
+
+    from vraagbaak.web.page_images import MAX_PIXELS, capped_scale, render_page
+
+    pdf = FPDF(unit="pt", format=(14400, 14400))
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=400)
+    pdf.text(1000, 2000, "Een enorme pagina met een zin.")
+    path = tmp_path / "enorm.pdf"
+    pdf.output(str(path))
+    started = time.perf_counter()
+    image = render_page(path, 1, ["Een enorme pagina met een zin."])
+    assert time.perf_counter() - started < 10
+    width, height = Image.open(io.BytesIO(image.png)).size
+    assert width * height <= MAX_PIXELS * 1.01 and image.marked == 1
+    assert capped_scale(595, 842) == 1.5  # an A4 page keeps the normal scale
+
+
+def test_every_response_forbids_framing_sniffing_and_outside_images_and_no_beheer_means_no_upload():
+    from starlette.applications import Starlette
+    from starlette.middleware import Middleware
+    from starlette.responses import HTMLResponse, PlainTextResponse
+    from starlette.routing import Route
+    from starlette.testclient import TestClient
+
+    from vraagbaak.web.routes import DutchPage, Guard
+
+    stored = []
+
+    def upload(request):
+        stored.append(1)
+        return PlainTextResponse("opgeslagen")
+
+    routes = [Route("/", lambda r: HTMLResponse("<html><head></head></html>")),
+              Route("/gradio_api/upload", upload, methods=["POST"])]
+    closed = TestClient(Starlette(routes=routes, middleware=[Middleware(Guard), Middleware(DutchPage)]))
+    page = closed.get("/")
+    assert page.headers["x-frame-options"] == "DENY" and page.headers["x-content-type-options"] == "nosniff"
+    assert "frame-ancestors 'none'" in page.headers["content-security-policy"]
+    assert "img-src 'self' data: blob:" in page.headers["content-security-policy"]  # no outside image loads
+    refused = closed.post("/gradio_api/upload", files={"files": ("a.pdf", b"%PDF-1.4 " + b"x" * 1000)})
+    assert refused.status_code == 403 and "Beheer" in refused.text and stored == []
+    with_beheer = TestClient(Starlette(routes=routes, middleware=[Middleware(Guard, uploads_allowed=True)]))
+    assert with_beheer.post("/gradio_api/upload", files={"files": ("a.pdf", b"%PDF-1.4")}).status_code == 200

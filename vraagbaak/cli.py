@@ -12,6 +12,7 @@ from vraagbaak.index import backends
 from vraagbaak.index.versions import IndexError_, IndexLocked
 from vraagbaak.schema import hit_to_json
 from vraagbaak.search.fusion import MODES
+from vraagbaak.text.cleaning import terminal_safe
 from vraagbaak.web.api_input import result_count
 
 EXIT_SOME_FAILED = 3  # index: the index was written, but some files could not be read
@@ -82,6 +83,11 @@ def parse_filters(items: list[str]) -> dict[str, list[str]]:
     return filters
 
 
+def say(*parts, **kwargs) -> None:
+    """print() for text made of document text or names: no control characters reach the terminal."""
+    print(*(terminal_safe(str(part)) for part in parts), **kwargs)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(message)s")
@@ -115,7 +121,7 @@ def cmd_index(assistant: Assistant, args) -> int:
     if args.json:
         print(json.dumps(report.to_json(), ensure_ascii=False, indent=1))
     else:
-        print(_index_summary(report))
+        say(_index_summary(report))
     return EXIT_SOME_FAILED if report.failed else 0
 
 
@@ -149,7 +155,7 @@ def _index_summary(r) -> str:
 def _ready(assistant: Assistant, quiet: bool) -> None:
     report = assistant.ensure_index()
     if report and not quiet:
-        print(_index_summary(report), file=sys.stderr)
+        say(_index_summary(report), file=sys.stderr)
     elif report:
         print(f"index bijgewerkt: {report.chunks} passages", file=sys.stderr)
 
@@ -184,8 +190,8 @@ def cmd_search(assistant: Assistant, args) -> int:
         return 0
     for r in result["results"]:
         where = f"p. {r['page']}" if r["page"] is not None else ""
-        print(f"{r['rank']}. [{r['score']:.3f}] {r['title']} ({r['doc']}) {where} {r['section'] or ''}")
-        print(f"   {r['text'][:300]}{'…' if len(r['text']) > 300 else ''}\n")
+        say(f"{r['rank']}. [{r['score']:.3f}] {r['title']} ({r['doc']}) {where} {r['section'] or ''}")
+        say(f"   {r['text'][:300]}{'…' if len(r['text']) > 300 else ''}\n")
     return 0
 
 
@@ -202,7 +208,7 @@ def cmd_ask(assistant: Assistant, args) -> int:
     if args.json:
         print(json.dumps(answer.to_json(), ensure_ascii=False, indent=1))
     else:
-        print(answer.answer)
+        say(answer.answer)
     return 0
 
 
@@ -234,26 +240,26 @@ def cmd_status(assistant: Assistant, args) -> int:
         print(f"Geen index in {status['index_dir']}. Maak die met: python -m vraagbaak index")
         return 1
     c = status["counts"]
-    print(f"Index {status['version']} ({status['index_dir']})\n  model {status['model']} ({status['dimension']}d, "
+    say(f"Index {status['version']} ({status['index_dir']})\n  model {status['model']} ({status['dimension']}d, "
           f"{status['precision']}), gebouwd {status['built']}\n  {c['documents']} documenten, {c['pages']} pagina's, "
           f"{c['chunks']} passages")
-    print(f"  opslag: {status['storage']}")
+    say(f"  opslag: {status['storage']}")
     if status["up_to_date"]:
-        print("  actueel: ja")
+        say("  actueel: ja")
     elif any(status["stale"].values()):
-        print(f"  NIET actueel: {status['stale']}")
+        say(f"  NIET actueel: {status['stale']}")
     else:  # the files are indexed, but by an older set-up or with other settings
-        print("  NIET actueel: gemaakt met een oudere opzet of andere instellingen (bijv. nog zonder zinsvectoren); "
+        say("  NIET actueel: gemaakt met een oudere opzet of andere instellingen (bijv. nog zonder zinsvectoren); "
               "python -m vraagbaak index werkt de index bij (vectoren van ongewijzigde passages worden overgenomen)")
     for name, reason in status["failed"].items():
-        print(f"  mislukt: {name}: {reason}")
+        say(f"  mislukt: {name}: {reason}")
     for name, original in status["duplicates"].items():
-        print(f"  dubbel: {name} = {original}")
+        say(f"  dubbel: {name} = {original}")
     ocr = status.get("ocr") or {}
     if ocr.get("documents"):
-        print(f"  OCR: {ocr['documents']} gescande documenten, {ocr['pages']} pagina's via OCR")
+        say(f"  OCR: {ocr['documents']} gescande documenten, {ocr['pages']} pagina's via OCR")
     for name, pages in (ocr.get("low_confidence") or {}).items():
-        print(f"  OCR met lage zekerheid: {name}: " + ", ".join(f"p. {p} ({c:.0f}%)" for p, c in pages.items()))
+        say(f"  OCR met lage zekerheid: {name}: " + ", ".join(f"p. {p} ({c:.0f}%)" for p, c in pages.items()))
     return 0
 
 

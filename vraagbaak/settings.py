@@ -102,6 +102,9 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 7860
     admin_password: str = ""
+    # proxies whose X-Forwarded-For names the client (comma-separated addresses); empty: the socket's address
+    # counts, so a forged header cannot rotate addresses past the login delay
+    trusted_proxies: str = ""
     feedback_log: Path | None = None  # None: feedback.jsonl in the index folder
 
     def plain(self) -> dict:

@@ -25,7 +25,7 @@ class FileType:
 
 TYPES = (
     FileType("PDF", (".pdf",), "application/pdf", "pdf", "pdf", True, False, "page"),
-    FileType("Markdown", (".md", ".markdown"), "text/markdown", "markdown", "text", False, True, "section"),
+    FileType("Markdown", (".md", ".markdown"), "text/markdown", "markdown", "text", True, True, "section"),
     FileType("tekst", (".txt",), "text/plain", "text", "text", False, False, "section"),
 )
 BY_EXTENSION = {ext: t for t in TYPES for ext in t.extensions}

@@ -336,13 +336,33 @@ def read_text(path: Path) -> str:
             raise LoadError("tekst is geen UTF-8 of cp1252 / text is neither UTF-8 nor cp1252") from err
 
 
+MAX_FRONT_MATTER_CHARS = 20_000  # a title, a few fields and a list of sources fit many times over
+
+
+class _NoAliasLoader(yaml.SafeLoader):
+    """PyYAML's safe loader without anchors and aliases: front matter needs neither, and a 611-byte "billion
+    laughs" of nested aliases expands to gigabytes (it killed the indexer with MemoryError)."""
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            raise LoadError("YAML-kop met verwijzingen (aliassen) wordt niet gelezen / "
+                            "front matter with aliases is refused")
+        return super().compose_node(parent, index)
+
+
+def _front_matter(text: str) -> dict:
+    if len(text) > MAX_FRONT_MATTER_CHARS:
+        raise LoadError(f"YAML-kop is te lang (meer dan {MAX_FRONT_MATTER_CHARS} tekens) / front matter too long")
+    return yaml.load(text, Loader=_NoAliasLoader) or {}  # a SafeLoader, without aliases
+
+
 def load_markdown(path: Path, name: str) -> Document:
     text = read_text(path)
     metadata = {}
     match = _FRONT_MATTER.match(text)
     if match:
         try:
-            metadata = yaml.safe_load(match.group(1)) or {}
+            metadata = _front_matter(match.group(1))
         except yaml.YAMLError as err:
             raise LoadError(f"ongeldige YAML-kop / invalid YAML front matter ({err.__class__.__name__})") from err
         if not isinstance(metadata, dict):

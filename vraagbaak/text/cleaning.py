@@ -145,3 +145,12 @@ def _is_field(lines: list[str], i: int) -> bool:
         value_block.append(line)
     return (starts_block and bool(_LABEL.match(label)) and len(label.split()) <= 8 and 1 <= len(value_block) <= 3
             and sum(len(v.split()) for v in value_block) <= 40)
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def terminal_safe(text: str) -> str:
+    """Text for a terminal: control characters removed (newline and tab kept). A document can hold ESC
+    sequences that clear the screen or make links (ESC[2J, OSC 8); the CLI prints document text and names."""
+    return _CONTROL.sub("", text)

@@ -93,6 +93,44 @@ class DutchPage:
         await self.app(scope, receive, capture)
 
 
+# Sent with every response. A document can hold an image address or be framed by another intranet page:
+# the page loads no outside image (img-src) and may not be framed (frame-ancestors, X-Frame-Options); a served
+# PDF or PNG is never sniffed as something else (nosniff).
+SECURITY_HEADERS = [
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    (b"content-security-policy", b"frame-ancestors 'none'; img-src 'self' data: blob:"),
+    (b"referrer-policy", b"same-origin"),
+]
+UPLOAD_PATHS = ("/gradio_api/upload", "/upload")
+
+
+class Guard:
+    """ASGI middleware: security headers on every response, and no upload route where there is no Beheer
+    (the chat never uploads; an anonymous client filled the disk with 20 x 45 MB in 10 s)."""
+
+    def __init__(self, app, uploads_allowed: bool = False):
+        self.app, self.uploads_allowed = app, uploads_allowed
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        if not self.uploads_allowed and scope.get("path", "").rstrip("/").endswith(UPLOAD_PATHS):
+            response = PlainTextResponse("Uploaden kan alleen in Beheer, en Beheer staat uit.", status_code=403)
+            return await response(scope, receive, self._with_headers(send))
+        return await self.app(scope, receive, self._with_headers(send))
+
+    @staticmethod
+    def _with_headers(send):
+        async def add(message):
+            if message["type"] == "http.response.start":
+                present = {k.lower() for k, _ in message.get("headers", [])}
+                extra = [(k, v) for k, v in SECURITY_HEADERS if k not in present]
+                message = {**message, "headers": [*message.get("headers", []), *extra]}
+            await send(message)
+        return add
+
+
 def _dutch(page: bytes) -> bytes:
     page = page.replace(b'lang="en"', b'lang="nl"', 1)
     return page.replace(b"<head>", b"<head>" + DUTCH_FIRST.encode(), 1)
@@ -156,4 +194,5 @@ def app_kwargs(assistant) -> dict:
                             filename=path.name)
 
     return {"routes": [Route("/" + PAGE_IMAGE_PATH, page_image), Route("/" + PDF_PATH, pdf_file)],
-            "middleware": [Middleware(DutchPage)]}
+            "middleware": [Middleware(Guard, uploads_allowed=bool(assistant.settings.admin_password)),
+                           Middleware(DutchPage)]}

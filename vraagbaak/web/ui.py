@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import tempfile
 import time
 from contextlib import contextmanager
@@ -420,7 +421,14 @@ def theme() -> gr.themes.Base:
         button_cancel_background_fill_hover="#991b1b", button_cancel_text_color="white")
 
 
+def proxy_trust(trusted_proxies: str) -> None:
+    """uvicorn believes X-Forwarded-For from these addresses only (FORWARDED_ALLOW_IPS; its default trusts
+    127.0.0.1, where any local process, or a client behind no proxy at all, can forge the header)."""
+    os.environ["FORWARDED_ALLOW_IPS"] = trusted_proxies.strip()
+
+
 def launch(assistant: Assistant, **kwargs) -> None:
+    proxy_trust(assistant.settings.trusted_proxies)
     demo = build_ui(assistant)
     demo.queue(default_concurrency_limit=2)
     # max_file_size: Gradio refuses larger uploads at the HTTP layer, before anything is stored, for every
