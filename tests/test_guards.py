@@ -122,3 +122,34 @@ def test_a_forged_x_forwarded_for_is_not_believed_unless_the_proxy_is_trusted(mo
 
     assert client_seen("") == "127.0.0.1"  # the socket's address: the header is ignored
     assert client_seen("127.0.0.1") == "203.0.113.9"  # a proxy the maintainer named is believed
+
+
+PHISHING = ("Lees dit. [Uw sessie is verlopen, klik hier](http://aanvaller.example/login) ![](http://aanvaller.example/"
+            "pixel.png) <img src=http://aanvaller.example/x.png> <script>alert(1)</script> en www.aanvaller.example "
+            "of https://aanvaller.example/kaal.")
+
+
+def _rendered(markdown: str) -> str:
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("gfm-like").render(markdown)
+
+
+def test_document_text_renders_as_itself_and_as_no_link_image_or_html():
+    from vraagbaak.web.markdown_text import inert
+
+    html = _rendered(inert(PHISHING))
+    assert "<a " not in html and "<img" not in html and "<script" not in html
+    assert "aanvaller.example" in html and "[Uw sessie is verlopen, klik hier]" in html  # still readable
+    assert "<a " in _rendered(PHISHING) and "<img" in _rendered(PHISHING)  # what it was before
+
+
+def test_the_markdown_memo_keeps_quotes_readable_and_only_checked_source_links():
+    from vraagbaak.schema import Answer, Citation
+    from vraagbaak.web.memo import memo_markdown
+
+    c = Citation(1, "a.pdf", "[Klik hier](http://aanvaller.example)", 2, None, PHISHING,
+                 metadata={"bron": "https://example.org/bron"})
+    html = _rendered(memo_markdown(Answer("Wat staat er?", True, "", [c])))
+    assert "aanvaller.example" in html and "<img" not in html and "<script" not in html
+    assert [href for href in __import__("re").findall(r'href="([^"]+)"', html)] == ["https://example.org/bron"]

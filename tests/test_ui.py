@@ -29,19 +29,12 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def app(tmp_path_factory, model_dir):
-    corpus = tmp_path_factory.mktemp("ui-corpus")
-    make_report_pdf(corpus / "mobiliteitsrapport.pdf")
-    (corpus / "zwerfafval.md").write_text(
-        "---\ntitle: Slim schoonmaken\ngemeente: Utrecht\njaar: 2021\nbron: https://example.org/slim\n---\n\n"
-        "# Aanpak\n\nDe gemeente Utrecht gebruikt meldingen van bewoners om zwerfafval gericht op te ruimen. "
-        "Veegroutes worden aangepast aan de plekken waar het meeste afval ligt.\n", encoding="utf-8")
+def start_app(corpus: Path, model_dir: Path, **env: str):
+    """python app.py on a free port over this corpus; (process, url) once the page answers."""
     port = free_port()
     env = dict(os.environ, VRAAGBAAK_CORPUS_DIR=str(corpus), VRAAGBAAK_INDEX_DIR=str(corpus.parent / "ui-index"),
-               VRAAGBAAK_PORT=str(port), VRAAGBAAK_MODEL_DIR=str(model_dir), VRAAGBAAK_ADMIN_PASSWORD="geheim",
-               VRAAGBAAK_FEEDBACK_LOG=str(corpus.parent / "feedback.jsonl"), GRADIO_ANALYTICS_ENABLED="False",
-               VRAAGBAAK_MAX_FILE_MB="2", GRADIO_TEMP_DIR=str(corpus.parent / "gradio-cache"))
+               VRAAGBAAK_PORT=str(port), VRAAGBAAK_MODEL_DIR=str(model_dir), GRADIO_ANALYTICS_ENABLED="False",
+               GRADIO_TEMP_DIR=str(corpus.parent / "gradio-cache"), **env)
     log = (corpus.parent / "app.log").open("w")
     proc = subprocess.Popen([sys.executable, str(ROOT / "app.py")], env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/"
@@ -52,6 +45,19 @@ def app(tmp_path_factory, model_dir):
         except OSError:
             assert proc.poll() is None, (corpus.parent / "app.log").read_text()
             time.sleep(1)
+    return proc, url
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory, model_dir):
+    corpus = tmp_path_factory.mktemp("ui-corpus")
+    make_report_pdf(corpus / "mobiliteitsrapport.pdf")
+    (corpus / "zwerfafval.md").write_text(
+        "---\ntitle: Slim schoonmaken\ngemeente: Utrecht\njaar: 2021\nbron: https://example.org/slim\n---\n\n"
+        "# Aanpak\n\nDe gemeente Utrecht gebruikt meldingen van bewoners om zwerfafval gericht op te ruimen. "
+        "Veegroutes worden aangepast aan de plekken waar het meeste afval ligt.\n", encoding="utf-8")
+    proc, url = start_app(corpus, model_dir, VRAAGBAAK_ADMIN_PASSWORD="geheim", VRAAGBAAK_MAX_FILE_MB="2",
+                          VRAAGBAAK_FEEDBACK_LOG=str(corpus.parent / "feedback.jsonl"))
     yield {"url": url, "corpus": corpus, "tmp": corpus.parent, "cache": corpus.parent / "gradio-cache"}
     proc.terminate()
     proc.wait(timeout=30)
@@ -511,3 +517,45 @@ def test_a_deferred_module_serves_its_holders_like_the_real_one(tmp_path):
                          env=dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[1])))
     assert out.returncode == 0, out.stderr[-2000:]
     assert out.stdout.strip() == "True"
+
+
+PHISHING_DOC = (
+    "---\ntitle: \"[Uw sessie is verlopen, klik hier](http://aanvaller.example/login)\"\n---\n\n# Hondenbelasting\n\n"
+    "De hondenbelasting in Voorbeeldstad bedraagt 120 euro per hond per jaar. ![](http://aanvaller.example/pixel.png) "
+    "<img src=http://aanvaller.example/x.png> Zie [het tarief](http://aanvaller.example/tarief) of "
+    "www.aanvaller.example en https://aanvaller.example/kaal voor de hondenbelasting.\n")
+
+
+@pytest.fixture(scope="module")
+def phishing_app(tmp_path_factory, model_dir):
+    corpus = tmp_path_factory.mktemp("phishing-corpus")
+    (corpus / "hondenbelasting.md").write_text(PHISHING_DOC, encoding="utf-8")
+    proc, url = start_app(corpus, model_dir)
+    yield url
+    proc.terminate()
+    proc.wait(timeout=30)
+
+
+def test_no_link_or_image_from_a_document_reaches_the_chat(phishing_app, browser):
+    """A document's Markdown link, image, HTML image and bare addresses, in its title and its text: the chat
+    and the source view show them as text, make no link of them, and the browser asks nothing from their
+    address (before: a clickable phishing link inside a sourced answer, and an image fetched for every reader)."""
+    context = browser.new_context(locale="nl-NL")
+    page = context.new_page()
+    requested = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto(phishing_app)
+    page.get_by_role("textbox", name="Uw vraag").wait_for(timeout=60_000)
+    ask(page, "Hoeveel hondenbelasting betaal je in Voorbeeldstad?")
+    chat = page.locator("#gesprek")
+    assert "120 euro per hond" in chat.inner_text() and "aanvaller.example" in chat.inner_text()
+    links = chat.evaluate("c => [...c.querySelectorAll('a')].map(a => a.href)")
+    images = chat.evaluate("c => [...c.querySelectorAll('img')].map(i => i.src)")
+    assert not [h for h in links if "aanvaller" in h], links
+    assert not [i for i in images if "aanvaller" in i], images
+    sources = page.locator("#bronnen")
+    assert "120 euro per hond" in sources.inner_text()  # the source view shows the section ...
+    assert not [h for h in sources.evaluate("b => [...b.querySelectorAll('a, img')].map(e => e.href || e.src)")
+                if "aanvaller" in h]  # ... with no link or image a document chose
+    assert not [u for u in requested if "aanvaller" in u], requested
+    context.close()

@@ -25,7 +25,9 @@ MAX_SECTION_CHARS = 6000  # a longer section is shown around the quote
 _MARK_START, _MARK_END = "\ue000", "\ue001"  # private-use characters: never in a document's text
 _LINE_MARKERS = re.compile(r"\s*(?:#{1,6}\s+|>\s*|[-*+]\s+|\d+[.)]\s+|[a-z]\)\s+)*")
 _EDGE_MARKUP = "*_`[]"
-_markdown = MarkdownIt("commonmark", {"html": False})  # raw HTML in a document is shown as text, never run
+# raw HTML in a document is shown as text, never run; its images and links are shown as their text: the
+# browser fetches nothing a document names, and nothing in a source view is a link a document chose
+_markdown = MarkdownIt("commonmark", {"html": False}).disable(["image", "link", "autolink"])
 
 
 def sources_html(answer: Answer | None, section_of=None) -> str:

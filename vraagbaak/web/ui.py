@@ -20,6 +20,7 @@ from vraagbaak.web import sources as source_view  # noqa: E402
 from vraagbaak.web.api_input import BadRequest, filters_from_json, previous_from_json, question_text, result_count  # noqa: E402
 from vraagbaak.web.feedback import FeedbackLog  # noqa: E402
 from vraagbaak.web.login import LoginGuard  # noqa: E402
+from vraagbaak.web.markdown_text import inert  # noqa: E402
 from vraagbaak.web.memo import memo_markdown, memo_text  # noqa: E402
 from vraagbaak.web.memo_docx import memo_docx  # noqa: E402
 from vraagbaak.web.routes import app_kwargs  # noqa: E402
@@ -144,7 +145,7 @@ def build_ui(assistant: Assistant) -> gr.Blocks:
         except (OSError, ValueError):
             log.exception("memobestanden niet gemaakt")
             word_file = markdown_file = None
-        history[-1] = {"role": "assistant", "content": answer.answer + notice}
+        history[-1] = {"role": "assistant", "content": inert(answer.answer) + notice}  # no link from a document
         answers = answers + [answer.to_json() | {"index": len(history) - 1}]
         yield history, answers, shown_sources, memo_text(answer), word_file, markdown_file, ""
 
