@@ -132,7 +132,7 @@ def test_damaged_current_file_is_reported_with_advice(assistant, content, capsys
     assert cli.main(["index", "--rebuild", *args]) == 0
 
 
-@pytest.mark.parametrize("damage", ["vectors.faiss", "chunks.sqlite", "lexical"])
+@pytest.mark.parametrize("damage", ["vectors.faiss", "chunks.sqlite", "lexical", "sentences.sqlite"])
 def test_status_runs_the_integrity_check(assistant, damage, capsys):
     assistant.build_index()
     folder = assistant.settings.index_dir / "versions" / current_version(assistant.settings.index_dir)

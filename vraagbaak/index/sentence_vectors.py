@@ -47,6 +47,12 @@ class SentenceVectors:
                 found.update((wanted[key], np.frombuffer(blob, dtype=DTYPE).astype(np.float32)) for key, blob in rows)
         return found
 
+    def check(self) -> None:
+        """Read the table once: a damaged or foreign file fails here, when the version is opened (and in
+        `status`), not at every question."""
+        with self._lock:
+            self._db.execute("SELECT key, vector FROM vectors LIMIT 1").fetchall()
+
     def close(self) -> None:
         with self._lock:
             self._db.close()

@@ -107,6 +107,8 @@ class IndexVersion:
             raise backends.BackendDamaged(f"{rows} passages en {documents} documenten, het manifest noemt "
                                           f"{counts.get('chunks')} en {counts.get('documents')}")
         self.backend.check()
+        if self.sentences is not None:
+            self.sentences.check()
 
     def check_model(self, model: str) -> None:
         built = self.manifest.get("model")
