@@ -24,6 +24,7 @@ limit_malloc_arenas()
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from vraagbaak.assistant import Assistant  # noqa: E402
+from vraagbaak.cli import stop_on_sigterm  # noqa: E402
 from vraagbaak.index.versions import IndexError_, current_version  # noqa: E402
 
 
@@ -53,6 +54,7 @@ def launch(assistant: Assistant) -> None:
 
 def main() -> int:
     logging.basicConfig(level=logging.INFO, format="%(message)s")
+    stop_on_sigterm()  # docker stop: leave the index as it was, also as PID 1
     assistant = Assistant()
     try:
         update_index(assistant)

@@ -211,6 +211,32 @@ def test_sigkill_leaves_a_working_index_and_the_next_run_finishes(fresh, embedde
     assert not (fresh.settings.index_dir / ".lock").exists()
 
 
+@pytest.mark.parametrize("pid_one", [False, True], ids=["process", "pid-1"])
+def test_sigterm_stops_indexing_like_ctrl_c_also_as_pid_1(fresh, tmp_path, pid_one):
+    """docker stop sends SIGTERM; as PID 1 in a container a Python process without a handler ignores it. The
+    indexer stops, says so, releases its lock and leaves the index as it was."""
+    build(fresh)
+    old_version = current_version(fresh.settings.index_dir)
+    (fresh.settings.corpus_dir / NEW_DOC[0]).write_text(NEW_DOC[1], encoding="utf-8")
+    prefix = ["unshare", "--pid", "--fork", "--kill-child"] if pid_one else []
+    if pid_one and subprocess.run([*prefix, "true"], capture_output=True).returncode != 0:
+        pytest.skip("unshare --pid is not allowed here")
+    script = tmp_path / "pausing_indexer.py"
+    script.write_text(PAUSING_INDEXER)
+    proc = subprocess.Popen([*prefix, sys.executable, str(script), "vraagbaak.ingest.indexer:Indexer._fill",
+                             str(fresh.settings.corpus_dir), str(fresh.settings.index_dir)], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, cwd=ROOT, env=dict(os.environ, PYTHONPATH=str(ROOT)))
+    assert proc.stdout.readline().strip() == "PAUSED", proc.stderr.read()
+    indexer_pid = proc.pid
+    if pid_one:  # the indexer is the only child of unshare, and PID 1 inside its namespace
+        indexer_pid = int(subprocess.run(["pgrep", "-P", str(proc.pid)], capture_output=True, text=True).stdout.split()[0])
+    os.kill(indexer_pid, signal.SIGTERM)
+    _, err = proc.communicate(timeout=60)
+    assert "Afgebroken. De index is zoals hij was." in err and proc.returncode == 130, (proc.returncode, err)
+    assert current_version(fresh.settings.index_dir) == old_version
+    assert not (fresh.settings.index_dir / ".lock").exists()
+
+
 def test_two_indexers_never_run_at_once(fresh, tmp_path):
     build(fresh)
     (fresh.settings.corpus_dir / NEW_DOC[0]).write_text(NEW_DOC[1], encoding="utf-8")

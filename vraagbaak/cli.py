@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import signal
 import sys
 from pathlib import Path
 
@@ -88,8 +89,18 @@ def say(*parts, **kwargs) -> None:
     print(*(terminal_safe(str(part)) for part in parts), **kwargs)
 
 
+def stop_on_sigterm() -> None:
+    """SIGTERM (docker stop, systemd, kill) stops like Ctrl-C: an indexing run is abandoned and the index is as
+    it was. Without a handler, a process that runs as PID 1 in a container ignores SIGTERM altogether."""
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, interrupt)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    stop_on_sigterm()
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(message)s")
     try:
         assistant = Assistant.for_corpus(args.corpus, args.index, store=args.store)
