@@ -148,20 +148,22 @@ def test_running_assistant_picks_up_a_new_version_without_restart(fresh, embedde
 
 # --- crash safety: SIGKILL at several points -----------------------------------
 
+# A main guard, as every script that indexes needs one: the loader's worker processes (forkserver) import the
+# main script, and without it each would run the indexer again.
 PAUSING_INDEXER = textwrap.dedent("""
     import sys, time, importlib
-    module_name, attr = sys.argv[1].split(":")
-    owner = importlib.import_module(module_name)
-    if "." in attr:
-        cls_name, attr = attr.split(".")
-        owner = getattr(owner, cls_name)
-    original = getattr(owner, attr)
-    def paused(*args, **kwargs):
-        print("PAUSED", flush=True)
-        time.sleep(600)
-    setattr(owner, attr, paused)
-    from vraagbaak.cli import main
-    sys.exit(main(["index", "--corpus", sys.argv[2], "--index", sys.argv[3]]))
+    if __name__ == "__main__":
+        module_name, attr = sys.argv[1].split(":")
+        owner = importlib.import_module(module_name)
+        if "." in attr:
+            cls_name, attr = attr.split(".")
+            owner = getattr(owner, cls_name)
+        def paused(*args, **kwargs):
+            print("PAUSED", flush=True)
+            time.sleep(600)
+        setattr(owner, attr, paused)
+        from vraagbaak.cli import main
+        sys.exit(main(["index", "--corpus", sys.argv[2], "--index", sys.argv[3]]))
 """)
 # Where the indexer is killed: while embedding, after the new version's files are written but before
 # it is renamed into place, after the rename but before CURRENT is switched, and after the switch.

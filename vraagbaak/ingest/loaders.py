@@ -136,11 +136,13 @@ def real_word_share(text: str) -> tuple[float, int]:
 
 
 class IsolatedLoader:
-    """Reads PDFs in a worker process with a time limit per file.
+    """Reads files in a worker process with a time limit per file.
 
     pypdf is pure Python and can spin for minutes on a damaged file; in its own process such a file
     is stopped after ``timeout`` seconds and reported, and the indexer goes on with the next file.
-    Markdown and text are read in-process: they cannot hang.
+    Which formats go there says the file-type registry (`FileType.isolated`): PDF, and Markdown, whose YAML
+    front matter is a parser too. Plain text is read in-process. A script that indexes needs a main guard:
+    the worker processes import it.
     """
 
     def __init__(self, timeout: float, max_bytes: int | None = None, min_word_share: float = 0.0):
