@@ -139,10 +139,10 @@ def specifics(question: str) -> set[str]:
 _NOT_SPECIFIC = {"ik", "u", "nederland", "nederlandse", "nl", "de", "het", "een"}
 
 
-def _share_in(wanted: set[str], text: str) -> float:
+def _share_in(wanted: set[str], folded: str) -> float:
+    """The share of `wanted` (folded) that the folded text holds as words or word starts."""
     if not wanted:
         return 1.0
-    folded = fold(text)
     return sum(1 for w in wanted if re.search(rf"(?<!\w){re.escape(w)}", folded)) / len(wanted)
 
 
@@ -175,15 +175,16 @@ def features(question: str, sentences: list[SentenceEvidence], collection: Colle
         c = s.hit.chunk
         if c.id not in passage_stems:
             meta = " ".join(str(v) for v in (c.metadata or {}).values() if isinstance(v, (str, int)))
-            passage_text[c.id] = f"{c.title} {c.section or ''} {meta} {c.text}"
-            passage_stems[c.id] = {stem(w) for w in words(passage_text[c.id])}
+            text = f"{c.title} {c.section or ''} {meta} {c.text}"
+            passage_text[c.id] = fold(text)
+            passage_stems[c.id] = {stem(w) for w in words(text)}
         sentence_stems = {stem(w) for w in words(s.text)}
         title_stems = {stem(w) for w in words(c.title)}
         rows.append((
             s.cosine, s.cosine - best_cosine, s.hit.dense_score or 0.0, 1.0 / s.rank,
             (s.hit.lexical_score or 0.0) / best_bm25,
             _idf_share(idf, sentence_stems), _idf_share(idf, passage_stems[c.id]), s.candidate_share,
-            float(bool(wanted)), _share_in(wanted, s.text), _share_in(wanted, passage_text[c.id]),
+            float(bool(wanted)), _share_in(wanted, fold(s.text)), _share_in(wanted, passage_text[c.id]),
             float(wants_kind), float(wants_kind and not s.has_kind),
             _idf_share({q: 1.0 for q in asked_stems}, title_stems), in_collection, words_held,
             float(bool(last) and has_stem(last, sentence_stems)),
