@@ -4,27 +4,48 @@ import logging
 
 from vraagbaak.web.api_input import BadRequest, filters_from_json, question_text, result_count
 from vraagbaak.web.feedback import FeedbackLog
-from vraagbaak.web.login import FREE_FAILURES, SESSION_IDLE_S, LoginGuard
+from vraagbaak.web.login import ACCOUNT_FAILURES, SESSION_IDLE_S, LoginGuard
 
 
-def test_wrong_passwords_slow_down_and_are_logged_without_the_attempt(caplog):
-    slept = []
-    guard = LoginGuard("geheim", base_delay=0.5, sleep=slept.append)
+def test_wrong_passwords_make_that_client_wait_and_are_logged_without_the_attempt(caplog):
+    """The wait is a refusal, not a sleep in the handler: guessing from one address is slow, and the admin at
+    another address logs in at once, even while that address is throttled."""
+    now = [0.0]
+    guard = LoginGuard("geheim", base_delay=0.5, clock=lambda: now[0])
+    waited = 0.0
     with caplog.at_level(logging.WARNING):
         for i in range(20):
-            assert not guard.check("10.0.0.7", f"raden-{i}")
-    assert slept[:FREE_FAILURES] == [0.0] * FREE_FAILURES
-    assert slept[FREE_FAILURES:FREE_FAILURES + 3] == [0.5, 1.0, 2.0] and max(slept) == 30.0
-    assert sum(slept) > 300  # 20 guesses take minutes, not 20 seconds
+            result = guard.check("10.0.0.7", f"raden-{i}")
+            while result.wait_s > 0:  # an attacker who waits as told
+                assert not result.ok and "Probeer het over" in result.message
+                now[0] += result.wait_s
+                waited += result.wait_s
+                result = guard.check("10.0.0.7", f"raden-{i}")
+            assert not result.ok and result.message == "Onjuist wachtwoord."
+    assert waited > 300  # 20 guesses take minutes, not 20 seconds
+    assert guard.check("10.0.0.7", "geheim").wait_s == 30.0  # throttled: not even the right one is checked
+    assert guard.check("10.0.0.8", "geheim").ok  # another client is not slowed down
     assert len([r for r in caplog.records if "onjuist wachtwoord" in r.getMessage()]) == 20
     assert not any("raden" in r.getMessage() for r in caplog.records)
-    assert guard.check("10.0.0.8", "geheim")  # another client is not slowed down
-    assert guard.check("10.0.0.7", "geheim") and guard.delay_for(0) == 0.0  # success resets
+    now[0] += 30
+    assert guard.check("10.0.0.7", "geheim").ok and guard.check("10.0.0.7", "x").wait_s == 0  # success resets
+
+
+def test_many_addresses_guessing_together_make_every_login_wait(caplog):
+    now = [0.0]
+    guard = LoginGuard("geheim", clock=lambda: now[0])
+    with caplog.at_level(logging.WARNING):
+        for i in range(ACCOUNT_FAILURES):
+            assert not guard.check(f"10.1.{i // 250}.{i % 250}", "raden").ok
+    assert guard.check("10.9.9.9", "geheim").wait_s > 0  # a fresh address waits too
+    assert any("geblokkeerd" in r.getMessage() for r in caplog.records)
+    now[0] += 15 * 60 + 1
+    assert guard.check("10.9.9.9", "geheim").ok
 
 
 def test_session_ends_after_inactivity():
     now = [1000.0]
-    guard = LoginGuard("geheim", sleep=lambda s: None, clock=lambda: now[0])
+    guard = LoginGuard("geheim", clock=lambda: now[0])
     started = guard.session_start()
     now[0] += SESSION_IDLE_S - 1
     started = guard.session_alive(started)

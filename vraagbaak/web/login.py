@@ -1,11 +1,14 @@
-"""The admin login: a constant-time password check, a growing delay per client after failures, failures
-logged (never the attempted text), and sessions that end after inactivity."""
+"""The admin login: a constant-time password check, a growing wait per client after failures (refused, never
+slept), a wait for everyone after many failures from many addresses, failures logged (never the attempted
+text), and sessions that end after inactivity."""
 from __future__ import annotations
 
 import hmac
 import logging
+import math
 import threading
 import time
+from dataclasses import dataclass
 
 log = logging.getLogger(__name__)
 FREE_FAILURES = 3  # the first mistyped passwords cost nothing
@@ -14,12 +17,38 @@ MAX_DELAY_S = 30.0  # ... up to this
 SESSION_IDLE_S = 30 * 60  # a login ends after this long without admin activity
 
 
+# Many addresses guessing together (a botnet, or a forged address per guess): after this many wrong passwords
+# within the window, from any address, every login waits, and the log says so once.
+ACCOUNT_FAILURES = 100
+ACCOUNT_WINDOW_S = 15 * 60
+
+
+@dataclass(frozen=True)
+class LoginResult:
+    ok: bool
+    wait_s: float = 0.0  # > 0: not checked; try again after this many seconds
+
+    @property
+    def message(self) -> str:
+        if self.ok:
+            return ""
+        if self.wait_s > 0:
+            return f"Te veel pogingen. Probeer het over {math.ceil(self.wait_s)} s opnieuw."
+        return "Onjuist wachtwoord."
+
+
 class LoginGuard:
-    def __init__(self, password: str, base_delay: float = BASE_DELAY_S, sleep=time.sleep, clock=time.monotonic):
+    """The delay is enforced by refusing, not by sleeping: a sleeping handler held one of the web server's two
+    workers, so an attacker's throttled guesses kept the real admin, from another address, out for minutes."""
+
+    def __init__(self, password: str, base_delay: float = BASE_DELAY_S, clock=time.monotonic):
         self._password = password.encode()
         self.base_delay = base_delay
-        self._sleep, self._clock = sleep, clock
+        self._clock = clock
         self._failures: dict[str, int] = {}
+        self._blocked_until: dict[str, float] = {}
+        self._recent: list[float] = []  # times of recent wrong passwords, from any address
+        self._account_until = 0.0
         self._lock = threading.Lock()
 
     def delay_for(self, failures: int) -> float:
@@ -27,19 +56,29 @@ class LoginGuard:
             return 0.0
         return min(MAX_DELAY_S, self.base_delay * 2 ** min(failures - FREE_FAILURES, 32))
 
-    def check(self, client: str, attempt: str) -> bool:
-        """True for the right password. A client that failed before waits first, so guessing is slow."""
-        with self._lock:  # counted before the wait: parallel attempts each count
-            failures = self._failures.get(client, 0)
-            self._failures[client] = failures + 1
-        self._sleep(self.delay_for(failures))
-        ok = hmac.compare_digest((attempt or "").encode(), self._password)
-        if ok:
-            with self._lock:
+    def check(self, client: str, attempt: str) -> LoginResult:
+        """Checks the password unless this client (or the account) must still wait; a wrong one makes the
+        client wait longer next time."""
+        now = self._clock()
+        with self._lock:
+            wait = max(self._blocked_until.get(client, 0.0), self._account_until) - now
+            if wait > 0:
+                return LoginResult(False, wait)
+            ok = hmac.compare_digest((attempt or "").encode(), self._password)
+            if ok:
                 self._failures.pop(client, None)
-        if not ok:
-            log.warning("beheer: onjuist wachtwoord van %s (poging %d)", client, failures + 1)
-        return ok
+                self._blocked_until.pop(client, None)
+                return LoginResult(True)
+            failures = self._failures.get(client, 0) + 1
+            self._failures[client] = failures
+            self._blocked_until[client] = now + self.delay_for(failures)
+            self._recent = [t for t in self._recent if now - t < ACCOUNT_WINDOW_S] + [now]
+            if len(self._recent) >= ACCOUNT_FAILURES and self._account_until <= now:
+                self._account_until = now + ACCOUNT_WINDOW_S
+                log.warning("beheer: %d onjuiste wachtwoorden in %d minuten van verschillende adressen; inloggen "
+                            "%d minuten geblokkeerd", len(self._recent), ACCOUNT_WINDOW_S // 60, ACCOUNT_WINDOW_S // 60)
+        log.warning("beheer: onjuist wachtwoord van %s (poging %d)", client, failures)
+        return LoginResult(False)
 
     def session_start(self) -> float:
         return self._clock()

@@ -348,11 +348,12 @@ def _admin_tab(assistant: Assistant, refresh_outputs: list) -> None:
 
     def do_login(pw, request: gr.Request):
         client = getattr(getattr(request, "client", None), "host", None) or "onbekend"
-        ok = guard.check(client, pw)
+        result = guard.check(client, pw)
+        ok = result.ok
         rows = _documents_table(assistant) if ok else []
         choices = [r[0] for r in rows]
         return (guard.session_start() if ok else None, gr.update(visible=not ok), gr.update(visible=ok),
-                "" if ok else "Onjuist wachtwoord.", rows, gr.update(choices=choices),
+                result.message, rows, gr.update(choices=choices),
                 index_health(assistant) if ok else "", "")
 
     def do_logout():
