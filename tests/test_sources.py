@@ -244,3 +244,42 @@ def test_every_response_forbids_framing_sniffing_and_outside_images_and_no_behee
     assert refused.status_code == 403 and "Beheer" in refused.text and stored == []
     with_beheer = TestClient(Starlette(routes=routes, middleware=[Middleware(Guard, uploads_allowed=True)]))
     assert with_beheer.post("/gradio_api/upload", files={"files": ("a.pdf", b"%PDF-1.4")}).status_code == 200
+
+
+def test_a_flood_of_uncached_page_images_is_refused_beyond_a_few_waiting(tmp_path, monkeypatch):
+    """Renders run one at a time; 150 uncached requests each held a server thread while they waited and /ask
+    stalled for 64 s. Past MAX_RENDERS_WAITING the cache refuses at once (the route answers 429); a cached page
+    is always served."""
+    import threading
+    import time
+
+    from vraagbaak.web import page_images
+    from vraagbaak.web.page_images import PageImage, PageImageCache, RenderBusy
+
+    def slow_render(pdf_path, page_number, sentences):
+        time.sleep(0.3)
+        return PageImage(b"png", 0)
+
+    monkeypatch.setattr(page_images, "render_page", slow_render)
+    cache = PageImageCache(tmp_path / "cache", max_waiting=2)
+    outcomes, served = [], []
+
+    def request(n):
+        try:
+            cache.get(tmp_path / "a.pdf", "hash", 1, [f"zin {n}"])
+            outcomes.append("ok")
+            served.append(n)
+        except RenderBusy:
+            outcomes.append("busy")
+
+    threads = [threading.Thread(target=request, args=(n,)) for n in range(10)]
+    started = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert outcomes.count("ok") == 2 and outcomes.count("busy") == 8
+    assert time.perf_counter() - started < 1.5  # refused at once, not after the others' renders
+    monkeypatch.setattr(page_images, "render_page", lambda *a: (_ for _ in ()).throw(AssertionError("rendered")))
+    cache._waiting = 2  # even while the renders are full, a cached page is served from disk
+    assert cache.get(tmp_path / "a.pdf", "hash", 1, [f"zin {served[0]}"]).png == b"png"

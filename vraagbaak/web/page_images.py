@@ -124,13 +124,23 @@ def _line_boxes(charboxes) -> list[tuple[float, float, float, float]]:
     return [tuple(line) for line in lines]
 
 
+MAX_RENDERS_WAITING = 4  # renders run one at a time (PDFIUM_LOCK); more waiting than this are refused
+
+
+class RenderBusy(RuntimeError):
+    """Too many page images are being rendered: try again shortly."""
+
+
 class PageImageCache:
     """Rendered pages on disk, keyed by the file's content hash, the page and the highlighted sentences;
-    the oldest files go when there are more than MAX_CACHED_FILES."""
+    the oldest files go when there are more than MAX_CACHED_FILES. At most MAX_RENDERS_WAITING uncached
+    requests wait for a render; the rest are refused at once: 150 uncached requests (a plain <img> on any
+    intranet page can make them) each held a web-server thread while waiting, and /ask stalled for a minute."""
 
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path, max_waiting: int = MAX_RENDERS_WAITING):
         self.folder = folder
         self._lock = threading.Lock()
+        self._waiting, self._max_waiting = 0, max_waiting
 
     def get(self, pdf_path: Path, content_hash: str, page_number: int, sentences: list[str]) -> PageImage:
         key = hashlib.sha256("\n".join([content_hash, str(page_number), *sentences]).encode()).hexdigest()[:32]
@@ -138,7 +148,15 @@ class PageImageCache:
         marked_path = path.with_suffix(".aantal")
         if path.exists() and marked_path.exists():
             return PageImage(path.read_bytes(), int(marked_path.read_text() or 0))
-        image = render_page(pdf_path, page_number, sentences)
+        with self._lock:
+            if self._waiting >= self._max_waiting:
+                raise RenderBusy("te veel pagina's tegelijk")
+            self._waiting += 1
+        try:
+            image = render_page(pdf_path, page_number, sentences)
+        finally:
+            with self._lock:
+                self._waiting -= 1
         with self._lock:
             self.folder.mkdir(parents=True, exist_ok=True)
             temporary = path.with_suffix(".tmp")

@@ -17,7 +17,7 @@ from starlette.routing import Route
 from vraagbaak.index.versions import IndexError_
 from vraagbaak.ingest.filetypes import has_pages
 from vraagbaak.ingest.loaders import file_hash
-from vraagbaak.web.page_images import PageImageCache
+from vraagbaak.web.page_images import PageImageCache, RenderBusy
 from vraagbaak.web.sources import PAGE_IMAGE_PATH, PDF_PATH, decode_sentences
 
 log = logging.getLogger(__name__)
@@ -180,6 +180,9 @@ def app_kwargs(assistant) -> dict:
         sentences = decode_sentences(request.query_params.get("s", ""))
         try:
             image = pages.get(path, content_hash, page, sentences)
+        except RenderBusy:
+            return PlainTextResponse("Er worden nu te veel pagina's tegelijk getoond; probeer het zo opnieuw.",
+                                     status_code=429, headers={"Retry-After": "2"})
         except (IndexError, ValueError, OSError, RuntimeError) as err:  # no such page (PdfiumError), unreadable
             log.warning("pagina %s van %s niet getoond: %s", page, path.name, err)
             return PlainTextResponse("Deze pagina kan niet worden getoond.", status_code=404)
