@@ -58,6 +58,9 @@ def main() -> int:
     assistant = Assistant()
     try:
         update_index(assistant)
+    except KeyboardInterrupt:  # Ctrl-C or docker stop while indexing: the index is as it was
+        print("\nAfgebroken. De index is zoals hij was. / Interrupted; the index is unchanged.", file=sys.stderr)
+        return 130
     except (IndexError_, OSError) as err:
         print(f"Bijwerken van de index is mislukt: {err}", file=sys.stderr)
         try:

@@ -1,6 +1,6 @@
 """Fit the answer judge (vraagbaak/answer/judge.py) on several collections and write judge.json.
 
-    pip install scikit-learn
+    pip install -e '.[fit]'      # scikit-learn (and lightgbm for --learner lightgbm)
     python scripts/fit_judge.py [--shared ../shared] [--write] [--cache DIR]
 
 For every question of every collection the answer path runs as in production (search, then every sentence of
@@ -192,7 +192,7 @@ def _p(stage, X) -> np.ndarray:
 
 
 def fit(rows: list[dict], learner: str = "logistic") -> dict:
-    """Two stages: which sentence answers (every sentence), then whether the best one does (per question)."""
+    """One logistic model over every candidate sentence: does it answer the question?"""
     with_sentences = [r for r in rows if len(r["X"])]
     sentence = LEARNER[learner](np.vstack([r["X"] for r in with_sentences]),
                          np.concatenate([r["y"] for r in with_sentences]), C=1.0)

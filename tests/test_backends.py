@@ -121,7 +121,7 @@ def test_backend_protocol_dense_bm25_vectors_and_filters(backend):
 
 
 def test_fusion_settings_are_honoured_by_every_backend(backend):
-    """Fusion lives in retrieval.py: the BM25 weight moves the rare-term document the same way on each store."""
+    """Fusion lives in search/fusion.py: the BM25 weight moves the rare-term document the same way on each store."""
     vector = backend.embedder.embed_query(RARE_TERM_QUESTION)
     with backend.snapshot() as index:
         def top(**fusion):

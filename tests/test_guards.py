@@ -163,6 +163,10 @@ def test_document_text_renders_as_itself_and_as_no_link_image_or_html():
     assert "<a " not in html and "<img" not in html and "<script" not in html
     assert "aanvaller.example" in html and "[Uw sessie is verlopen, klik hier]" in html  # still readable
     assert "<a " in _rendered(PHISHING) and "<img" in _rendered(PHISHING)  # what it was before
+    # glued to a word or number (a footnote in PDF text), and e-mail addresses: Gradio's renderer links those too
+    for glued in ("Kop1https://aanvaller.example", "_https://aanvaller.example_", "1www.aanvaller.example",
+                  "fraude@aanvaller.example"):
+        assert "\\://" in inert(glued) or "\\." in inert(glued) or "\\@" in inert(glued), glued
 
 
 def test_the_markdown_memo_keeps_quotes_readable_and_only_checked_source_links():

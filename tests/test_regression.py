@@ -36,7 +36,9 @@ def test_the_baseline_covers_every_dev_set():
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not (SHARED / "pdf-samples").is_dir(), reason="shared/ not present")
+@pytest.mark.timeout(3000)
+@pytest.mark.skipif(not (SHARED / "pdf-samples").is_dir() or not (SHARED / "eval-data/policyqa-nl").is_dir(),
+                    reason="shared/ not present")
 def test_no_dev_set_metric_drops_against_the_baseline():
     out = subprocess.run([sys.executable, "scripts/run_eval.py", "--all", "--shared", str(SHARED)], cwd=ROOT,
                          capture_output=True, text=True, timeout=3000)

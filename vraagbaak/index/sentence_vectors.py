@@ -1,6 +1,6 @@
 """The vectors of every passage's sentences, stored with an index version, so that a question embeds only itself.
 
-An answer scores every sentence of its candidate passages against the question (answering.py). Embedding those
+An answer scores every sentence of its candidate passages against the question (answer/builder.py). Embedding those
 ~40 sentences at question time costs 0.3–0.7 s on a 2-core CPU without native bfloat16; read from here it costs
 ~1 ms (docs/performance.md). One SQLite table per version, `sentences.sqlite`: a 63-bit key of the
 model and the sentence text, and the vector in float16 (cosines within ~1e-3 of float32; a sentence vector

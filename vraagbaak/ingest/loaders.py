@@ -365,7 +365,11 @@ def load_markdown(path: Path, name: str) -> Document:
     if match:
         try:
             metadata = _front_matter(match.group(1))
-        except yaml.YAMLError as err:
+        except LoadError:
+            raise
+        except (yaml.YAMLError, ValueError, TypeError, AttributeError, RecursionError) as err:
+            # "datum: 2024-13-45" (ValueError), "!!timestamp x" (AttributeError), "[" * 3000 (RecursionError):
+            # one file's bad front matter, never the whole run
             raise LoadError(f"ongeldige YAML-kop / invalid YAML front matter ({err.__class__.__name__})") from err
         if not isinstance(metadata, dict):
             raise LoadError("YAML-kop is geen woordenlijst / front matter is not a mapping")

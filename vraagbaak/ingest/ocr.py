@@ -78,12 +78,15 @@ def ocr_pdf_page(pdf_path: Path, page_number: int, content_hash: str, options: O
 def _render(pdf_path: Path, page_number: int, dpi: int):
     import pypdfium2 as pdfium
 
-    from vraagbaak.pdfium import PDFIUM_LOCK
+    from vraagbaak.pdfium import MAX_PIXELS, PDFIUM_LOCK, capped_scale
 
     with PDFIUM_LOCK:  # PDFium is not thread-safe
         pdf = pdfium.PdfDocument(str(pdf_path))
         try:
-            return pdf[page_number - 1].render(scale=dpi / 72, grayscale=True).to_pil()
+            page = pdf[page_number - 1]
+            width, height = page.get_size()
+            scale = capped_scale(width, height, dpi / 72, 4 * MAX_PIXELS)  # an A4 page at 300 dpi is 8.7 MP
+            return page.render(scale=scale, grayscale=True).to_pil()
         finally:
             pdf.close()
 

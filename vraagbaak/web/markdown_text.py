@@ -10,10 +10,12 @@ import re
 
 # link and image brackets, HTML tags, code spans, and the backslash itself
 _SYNTAX = re.compile(r"([\\\[\]<>`])")
-# what a Markdown renderer turns into a link without brackets (GFM autolinks): "https://…", "www.…", "mailto:"
-_AUTOLINK = re.compile(r"(?i)\b(https?|ftp|file|javascript|data|mailto|www)([:.])")
+# what a Markdown renderer turns into a link without brackets (GFM autolinks): "https://…", "www.…", "mailto:",
+# an e-mail address; also glued to what comes before ("1https://…", a footnote number in PDF text)
+_AUTOLINK = re.compile(r"(?i)(https?|ftp|file|javascript|data|mailto|www)([:.])|(@)")
 
 
 def inert(text: str) -> str:
     """`text` as Markdown that renders to the same characters and to no link, image or HTML."""
-    return _AUTOLINK.sub(r"\1\\\2", _SYNTAX.sub(r"\\\1", text))
+    escaped = _SYNTAX.sub(r"\\\1", text)
+    return _AUTOLINK.sub(lambda m: "\\@" if m.group(3) else f"{m.group(1)}\\{m.group(2)}", escaped)

@@ -16,7 +16,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from vraagbaak.pdfium import PDFIUM_LOCK
+from vraagbaak.pdfium import PDFIUM_LOCK, capped_scale
 
 log = logging.getLogger(__name__)
 SCALE = 1.5  # 108 dpi: readable on a laptop screen, ~150 kB per page as PNG
@@ -53,16 +53,6 @@ def find_sentences(chars, sentences: list[str]) -> list[tuple[int, int] | None]:
     return found
 
 
-MAX_PIXELS = 4_000_000  # an A4 page at SCALE is ~1.1 MP; a 14400 x 14400 pt page would be 466 MP and 9 GB
-
-
-def capped_scale(width_pt: float, height_pt: float, scale: float = SCALE, max_pixels: int = MAX_PIXELS) -> float:
-    """The render scale, lowered so that the image has at most max_pixels: the size of a page is the
-    document's to choose, the memory and CPU of a render are not."""
-    pixels = max(width_pt, 1.0) * max(height_pt, 1.0) * scale * scale
-    return scale if pixels <= max_pixels else scale * (max_pixels / pixels) ** 0.5
-
-
 def render_page(pdf_path: Path, page_number: int, sentences: list[str], scale: float = SCALE) -> PageImage:
     """Page page_number (1-based) of the PDF as PNG, with each sentence that is printed on it highlighted."""
     with PDFIUM_LOCK:
@@ -81,7 +71,7 @@ def _render_marked(pdf_path: Path, page_number: int, sentences: list[str], scale
         # the rendered area (the crop box, inherited from the page tree where the page has none of its own:
         # get_cropbox() then falls back to US Letter); character boxes are in page space
         left_edge, bottom_edge, right_edge, top_edge = page.get_bbox()
-        scale = capped_scale(right_edge - left_edge, top_edge - bottom_edge, scale)
+        scale = capped_scale(right_edge - left_edge, top_edge - bottom_edge, scale)  # a huge page: fewer dpi
         image = page.render(scale=scale).to_pil().convert("RGBA")
         overlay = Image.new("RGBA", image.size, (0, 0, 0, 0))
         draw = ImageDraw.Draw(overlay)

@@ -115,7 +115,8 @@ class Guard:
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
-        if not self.uploads_allowed and scope.get("path", "").rstrip("/").endswith(UPLOAD_PATHS):
+        if not self.uploads_allowed and (scope.get("path", "").rstrip("/").endswith(UPLOAD_PATHS)
+                                         or _is_multipart(scope)):
             response = PlainTextResponse("Uploaden kan alleen in Beheer, en Beheer staat uit.", status_code=403)
             return await response(scope, receive, self._with_headers(send))
         return await self.app(scope, receive, self._with_headers(send))
@@ -129,6 +130,13 @@ class Guard:
                 message = {**message, "headers": [*message.get("headers", []), *extra]}
             await send(message)
         return add
+
+
+def _is_multipart(scope) -> bool:
+    """A file upload in any route (Gradio also parses files in /gradio_api/component_server and
+    /gradio_api/process_recording): without Beheer, the app takes no files at all."""
+    content_type = dict(scope.get("headers", [])).get(b"content-type", b"")
+    return content_type.lower().startswith(b"multipart/")
 
 
 def _dutch(page: bytes) -> bytes:

@@ -91,12 +91,12 @@ def collection_description(assistant: Assistant) -> str:
         kinds.append(f"{others} tekst- en Markdownbestand{'en' if others != 1 else ''}")
     count = "1 document" if len(documents) == 1 else f"{len(documents)} documenten"
     line = f"De Vraagbaak doorzoekt **{count}** ({' en '.join(kinds)})"
-    gemeenten = [g for g in facets.get("gemeente", []) if g.lower() != "landelijk"]
+    gemeenten = [inert(g) for g in facets.get("gemeente", []) if g.lower() != "landelijk"]  # metadata: text only
     if gemeenten:
         few = ", ".join(gemeenten[:4]) + (" en andere" if len(gemeenten) > 4 else "")
         line += (f" van {len(gemeenten)} gemeenten en organisaties ({few})" if len(gemeenten) > 1
                  else f" van {few}")
-    domeinen = facets.get("domein", [])
+    domeinen = [inert(d) for d in facets.get("domein", [])]
     if domeinen:
         line += f", in {'de domeinen' if len(domeinen) > 1 else 'het domein'} {', '.join(domeinen)}"
     # a page number only exists in a PDF: a Markdown collection must not promise one
@@ -426,7 +426,8 @@ def theme() -> gr.themes.Base:
 def proxy_trust(trusted_proxies: str) -> None:
     """uvicorn believes X-Forwarded-For from these addresses only (FORWARDED_ALLOW_IPS; its default trusts
     127.0.0.1, where any local process, or a client behind no proxy at all, can forge the header)."""
-    os.environ["FORWARDED_ALLOW_IPS"] = trusted_proxies.strip()
+    if trusted_proxies.strip() or "FORWARDED_ALLOW_IPS" not in os.environ:  # uvicorn's own setting, if set, stays
+        os.environ["FORWARDED_ALLOW_IPS"] = trusted_proxies.strip()
 
 
 def launch(assistant: Assistant, **kwargs) -> None:

@@ -163,7 +163,7 @@ class FaissWriter:
         return {"faiss": faiss_kind(len(self.vectors), options["hnsw_min_chunks"]), "faiss_vectors": storage(options)}
 
     def after_switch(self, live_keys: set[str]) -> None:
-        pass  # old versions are folders; store.py removes them
+        pass  # old versions are folders; index/versions.py removes them
 
     def close(self) -> None:
         self.vectors = None

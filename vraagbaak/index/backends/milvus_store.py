@@ -5,7 +5,7 @@ One client for every deployment: a file path as URI means milvus-lite (embedded,
 
 What lives where: Milvus holds the passages' vectors and BM25 terms and does the searching. The catalogue
 (SQLite) and manifest of each index version stay the record of what is indexed. Fusion of the dense and
-BM25 results is done by retrieval.py, as for FAISS, so every fusion setting means the same on both.
+BM25 results is done by search/fusion.py, as for FAISS, so every fusion setting means the same on both.
 
 Keys and owners. A passage's primary key is "<owner>-<passage id>-<text hash>": a changed passage gets a new
 key. The owner (``milvus_owner``, by default a hash of the corpus folder) is also a partition-key field, so
@@ -16,7 +16,7 @@ that still serve it (one switch later, its keys go); a killed indexer leaves key
 search skips and the next run removes.
 
 BM25 terms: milvus-lite ignores an analyzer's stemmer filter, so Vraagbaak hands Milvus the terms of its own
-Dutch analysis (lexical.py: Snowball stemming, stopwords, compound parts) in a ``terms`` field that Milvus
+Dutch analysis (text/words.py and bm25.py: Snowball stemming, stopwords, compound parts) in a ``terms`` field that Milvus
 only splits on spaces; Milvus' BM25 function scores them. The version's term list (``milvus-terms.txt``)
 lets a question word that is not indexed match the indexed words it starts, as with bm25s.
 """

@@ -3,10 +3,10 @@
 A backend stores the vectors and BM25 terms of the passages and searches them. It knows nothing of files,
 chunking, settings objects or index versions: the catalogue (SQLite, catalogue.py) is the record of what is
 indexed, and hands a backend plain rows (passage numbers 0..n-1 of one index version), vectors, and the
-documents a filter allows. Fusion of dense and BM25 results happens once, in retrieval.py, for every backend.
+documents a filter allows. Fusion of dense and BM25 results happens once, in search/fusion.py, for every backend.
 
-A backend module imports only this protocol, ``schema`` and ``lexical``: it can then live in its own folder
-without closing an import circle.
+A backend module imports only this protocol, ``schema``, ``text`` and its sibling helpers (``bm25``,
+``read_ahead``), as import-linter holds: it can then live in its own folder without closing an import circle.
 """
 from __future__ import annotations
 

@@ -11,8 +11,8 @@ def read_ahead(array: np.ndarray, spans: list[tuple[int, int]]) -> bool:
     returned it, not a view of it) for every span at once, before numpy touches them one page fault, and one
     disk read, at a time. Right after a load, with nothing of the index in the disk cache, a question's ~50
     candidate vectors and its terms' postings then arrive in one burst of parallel reads: at a million
-    passages the first search went from p50 31.9 / p95 220 ms to 19.5 / 52 ms (docs/performance.md, session
-    8). Where the pages are cached it costs a few microseconds per span. False where there is nothing to
+    passages the first search went from p50 31.9 / p95 220 ms to 19.5 / 52 ms (docs/performance.md).
+    Where the pages are cached it costs a few microseconds per span. False where there is nothing to
     advise: an array in memory or a view, or an OS without madvise. Only a hint: an error is no failure."""
     mapping = getattr(array, "_mmap", None)  # np.memmap keeps its mmap object here
     if mapping is None or array.base is not mapping or not hasattr(mapping, "madvise") or not len(array):
