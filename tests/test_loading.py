@@ -145,6 +145,11 @@ def test_yaml_aliases_in_front_matter_are_one_refused_file_not_a_memory_bomb(tmp
     long_head.write_text("---\ntitle: " + "x" * 30_000 + "\n---\n\nTekst.\n", encoding="utf-8")
     with pytest.raises(LoadError, match="te lang"):
         load_file(long_head, tmp_path)
+    for name, head in [("datum.md", "datum: 2024-13-45"), ("tijd.md", "t: !!timestamp x"), ("diep.md", "a: " + "[" * 3000)]:
+        bad = tmp_path / name  # one file's bad front matter is that file's failure, never the whole run's
+        bad.write_text(f"---\n{head}\n---\n\nTekst.\n", encoding="utf-8")
+        with pytest.raises(LoadError, match="ongeldige YAML-kop"):
+            load_file(bad, tmp_path)
     fine = tmp_path / "goed.md"
     fine.write_text("---\ntitle: Goed\nbronnen:\n  - https://example.org\n---\n\nTekst.\n", encoding="utf-8")
     assert load_file(fine, tmp_path).metadata["bronnen"] == ["https://example.org"]
