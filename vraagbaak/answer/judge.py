@@ -168,27 +168,27 @@ def features(question: str, sentences: list[SentenceEvidence], collection: Colle
     years = set(_YEAR.findall(question))
     best_cosine = max(s.cosine for s in sentences)
     best_bm25 = max((s.hit.lexical_score or 0.0) for s in sentences) or 1.0
-    passage_stems: dict[str, set[str]] = {}
-    passage_text: dict[str, str] = {}
+    per_passage: dict[str, tuple[float, float, float, float]] = {}  # what one passage gives all its sentences
     rows = []
     for s in sentences:
         c = s.hit.chunk
-        if c.id not in passage_stems:
+        if c.id not in per_passage:
             meta = " ".join(str(v) for v in (c.metadata or {}).values() if isinstance(v, (str, int)))
             text = f"{c.title} {c.section or ''} {meta} {c.text}"
-            passage_text[c.id] = fold(text)
-            passage_stems[c.id] = {stem(w) for w in words(text)}
+            stems = {stem(w) for w in words(text)}
+            per_passage[c.id] = (_idf_share(idf, stems), _share_in(wanted, fold(text)),
+                                 _idf_share({q: 1.0 for q in asked_stems}, {stem(w) for w in words(c.title)}),
+                                 float(bool(last) and has_stem(last, stems)))
+        rare_passage, specifics_passage, title_overlap, last_in_passage = per_passage[c.id]
         sentence_stems = {stem(w) for w in words(s.text)}
-        title_stems = {stem(w) for w in words(c.title)}
         rows.append((
             s.cosine, s.cosine - best_cosine, s.hit.dense_score or 0.0, 1.0 / s.rank,
             (s.hit.lexical_score or 0.0) / best_bm25,
-            _idf_share(idf, sentence_stems), _idf_share(idf, passage_stems[c.id]), s.candidate_share,
-            float(bool(wanted)), _share_in(wanted, fold(s.text)), _share_in(wanted, passage_text[c.id]),
+            _idf_share(idf, sentence_stems), rare_passage, s.candidate_share,
+            float(bool(wanted)), _share_in(wanted, fold(s.text)), specifics_passage,
             float(wants_kind), float(wants_kind and not s.has_kind),
-            _idf_share({q: 1.0 for q in asked_stems}, title_stems), in_collection, words_held,
-            float(bool(last) and has_stem(last, sentence_stems)),
-            float(bool(last) and has_stem(last, passage_stems[c.id])),
+            title_overlap, in_collection, words_held,
+            float(bool(last) and has_stem(last, sentence_stems)), last_in_passage,
             float(yes_no and not has_stem(last, sentence_stems)),
             float(bool(years) and bool(_YEAR.search(s.text)) and not years & set(_YEAR.findall(s.text))),
             float(bool(_UNKNOWN.search(s.text))), float(s.item), math.log(1 + len(s.text.split())), float(english),

@@ -16,7 +16,7 @@ from urllib.parse import quote
 import numpy as np
 
 from vraagbaak.index.backends import Allowed, passage_key
-from vraagbaak.text.words import has_stem, held_by_most, stem, words
+from vraagbaak.text.words import has_stem_sorted, held_by_most, stem, words
 from vraagbaak.schema import Chunk, Document, SentenceSpan
 
 SCHEMA = """
@@ -82,14 +82,19 @@ class Catalogue:
         texts = ("\n".join(text for _, _, text in self.pages(doc)) for doc in picked)
         return [{stem(w) for w in set(words(text))} for text in texts]
 
+    @cached_property
+    def _sampled_sorted(self) -> list[tuple[set[str], list[str]]]:
+        return [(words_, sorted(words_)) for words_ in self.sampled_words]
+
     def document_share(self, stem_: str) -> float:
         """The share of the sampled documents that hold this word stem (or a compound it starts): how rare
         a word is in this collection, for the answer judge."""
         if stem_ not in self._shares:
             if len(self._shares) > 50_000:  # one entry per word stem anyone asked: bounded
                 self._shares.clear()
-            sampled = self.sampled_words
-            self._shares[stem_] = sum(has_stem(stem_, words_) for words_ in sampled) / len(sampled) if sampled else 0.0
+            sampled = self._sampled_sorted
+            self._shares[stem_] = (sum(has_stem_sorted(stem_, have, ordered) for have, ordered in sampled)
+                                   / len(sampled) if sampled else 0.0)
         return self._shares[stem_]
 
     def held_by_most(self, stem_: str) -> bool:

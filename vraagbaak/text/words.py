@@ -3,6 +3,7 @@ answer stage and the catalogue share. Pure functions over strings; imports nothi
 """
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from functools import lru_cache
@@ -82,6 +83,19 @@ def has_stem(asked: str, have: set[str]) -> bool:
         return True
     starts = tuple(form for form in prefix_forms(asked) if len(form) >= 5)
     return bool(starts) and any(h.startswith(starts) for h in have)
+
+
+def has_stem_sorted(asked: str, have: set[str], ordered: list[str]) -> bool:
+    """has_stem, with `ordered` the sorted stems of `have`: the first stem at or after a prefix starts with it
+    when any does, so a large document costs a binary search instead of a pass over all its stems."""
+    if asked in have:
+        return True
+    for form in prefix_forms(asked):
+        if len(form) >= 5:
+            i = bisect.bisect_left(ordered, form)
+            if i < len(ordered) and ordered[i].startswith(form):
+                return True
+    return False
 
 
 def held_by_most(asked: str, collection: list[set[str]], min_documents: int = 4) -> bool:
