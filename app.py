@@ -24,7 +24,7 @@ limit_malloc_arenas()
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from vraagbaak.assistant import Assistant  # noqa: E402
-from vraagbaak.cli import stop_on_sigterm  # noqa: E402
+from vraagbaak.cli import INTERRUPTED, stop_on_sigterm  # noqa: E402
 from vraagbaak.index.versions import IndexError_, current_version  # noqa: E402
 
 
@@ -59,7 +59,7 @@ def main() -> int:
     try:
         update_index(assistant)
     except KeyboardInterrupt:  # Ctrl-C or docker stop while indexing: the index is as it was
-        print("\nAfgebroken. De index is zoals hij was. / Interrupted; the index is unchanged.", file=sys.stderr)
+        print(INTERRUPTED, file=sys.stderr)
         return 130
     except (IndexError_, OSError) as err:
         print(f"Bijwerken van de index is mislukt: {err}", file=sys.stderr)

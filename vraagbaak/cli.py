@@ -84,6 +84,9 @@ def parse_filters(items: list[str]) -> dict[str, list[str]]:
     return filters
 
 
+INTERRUPTED = "\nAfgebroken. De index is zoals hij was. / Interrupted; the index is unchanged."
+
+
 def say(*parts, **kwargs) -> None:
     """print() for text made of document text or names: no control characters reach the terminal."""
     print(*(terminal_safe(str(part)) for part in parts), **kwargs)
@@ -116,7 +119,7 @@ def main(argv: list[str] | None = None) -> int:
               f"bruikbaar. / Write failed; the previous index is unchanged.", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:  # a new version is switched in only when it is complete
-        print("\nAfgebroken. De index is zoals hij was. / Interrupted; the index is unchanged.", file=sys.stderr)
+        print(INTERRUPTED, file=sys.stderr)
         return EXIT_INTERRUPTED
 
 
@@ -263,7 +266,7 @@ def cmd_status(assistant: Assistant, args) -> int:
         say(f"  NIET actueel: {status['stale']}")
     else:  # the files are indexed, but by an older set-up or with other settings
         say("  NIET actueel: gemaakt met een oudere opzet of andere instellingen (bijv. nog zonder zinsvectoren); "
-              "python -m vraagbaak index werkt de index bij (vectoren van ongewijzigde passages worden overgenomen)")
+            "python -m vraagbaak index werkt de index bij (vectoren van ongewijzigde passages worden overgenomen)")
     for name, reason in status["failed"].items():
         say(f"  mislukt: {name}: {reason}")
     for name, original in status["duplicates"].items():

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable
 
 from vraagbaak.answer.citations import source_reference
-from vraagbaak.answer.judge import Collection, Judge, SentenceEvidence, features
+from vraagbaak.answer.judge import SAYS_UNKNOWN, Collection, Judge, SentenceEvidence, features
 from vraagbaak.schema import Answer, Chunk, Citation, Hit
 from vraagbaak.text.cleaning import collapse_whitespace, is_rare_word
 from vraagbaak.text.sentences import chunk_sentence_texts
@@ -62,9 +62,6 @@ _WANTS_MONEY = re.compile(r"\b(wat kost|wat kostte|kosten|kostte|kost het|gekost
 _WANTS_NAME = re.compile(r"\b(wie|who|naam|welk bedrijf|welke organisatie|welke partij)\b", re.I)
 # Two capitalised words inside a sentence ("havenmeester Frank van Kleef"): a name.
 _NAME = re.compile(r"(?<=[a-zà-ÿ,] )[A-Z][a-zà-ÿ]+ (?:(?:van|de|der|den|ten|ter) )*[A-Z][a-zà-ÿ]+")
-# A sentence that says something is not known or not in the sources.
-_UNKNOWN = re.compile(r"\b(niet (bekend|gevonden|bevestigd|vermeld|te vinden|beschikbaar)|staa?t(en)? niet in|"
-                      r"zeggen niet|bevestigen\b.{0,40}\bniet|is onbekend)\b", re.I)
 _ENGLISH = {"the", "what", "which", "who", "how", "is", "are", "does", "do", "did", "of", "to", "for", "and", "a",
             "an", "when", "where", "why", "many", "much", "was", "were", "with", "about", "there", "in", "on",
             "can", "should", "has", "have", "their", "this", "that", "by", "it", "any"}
@@ -82,6 +79,7 @@ class Evidence:
     dense: float = 0.0  # cosine of question and sentence
     lexical: float = 0.0  # share of the question's words (by length) that the sentence has
     score: float = 0.0
+    has_kind: bool = False  # holds the kind of fact the question asks for (a date, an amount, a name)
     answers: float = 0.0  # the judge's probability that this sentence answers the question
 
     @property
@@ -136,7 +134,7 @@ def says_only_what_is_unknown(citation: Citation, first_doc: str) -> bool:
     known ("Welke gemeente deze case draagt, staat niet in de bronnen"): about that other document, not about
     the question's subject. From the first document such a sentence is the honest answer and stays."""
     return citation.doc != first_doc and bool(citation.highlights) and \
-        all(_UNKNOWN.search(sentence) for sentence in citation.highlights)
+        all(SAYS_UNKNOWN.search(sentence) for sentence in citation.highlights)
 
 
 def own_heading(chunk: Chunk) -> str:
@@ -316,19 +314,19 @@ class AnswerBuilder:
         owners = [i for i, sentences in enumerate(per_hit) for _ in sentences]
         for s, d, lx, owner in zip(flat, dense, lexical, owners):
             s.dense, s.lexical = float(d), float(lx)
-            has_kind = kind is not None and kind.search(_without_own_names(s.text, hits[owner].chunk))
-            s.score = s.dense + self.lexical_weight * s.lexical + prior[owner] + (self.KIND_BONUS if has_kind else 0.0)
+            s.has_kind = kind is not None and bool(kind.search(_without_own_names(s.text, hits[owner].chunk)))
+            kind_bonus = self.KIND_BONUS if s.has_kind else 0.0
+            s.score = s.dense + self.lexical_weight * s.lexical + prior[owner] + kind_bonus
         for s, p in zip(flat, self.judge.sentences(self.sentence_features(question, hits, per_hit))):
             s.answers = float(p)
         return per_hit
 
     def sentence_features(self, question: str, hits: list[Hit], per_hit: list[list[Evidence]]) -> "np.ndarray":
-        """The judge's features of every scored sentence, in the order of `per_hit` flattened."""
-        kind = wanted_kind(question)
-        evidence = [SentenceEvidence(s.text, hits[i], i + 1, s.dense, s.lexical, s.item,
-                                     bool(kind and kind.search(_without_own_names(s.text, hits[i].chunk))))
+        """The judge's features of every sentence that `score` scored for this question, in the order of
+        `per_hit` flattened."""
+        evidence = [SentenceEvidence(s.text, hits[i], i + 1, s.dense, s.lexical, s.item, s.has_kind)
                     for i, group in enumerate(per_hit) for s in group]
-        return features(question, evidence, self.collection, is_english(question), kind is not None)
+        return features(question, evidence, self.collection, is_english(question), wanted_kind(question) is not None)
 
     def _order(self, sentence: Evidence) -> float:
         """Which sentence is the answer: its score, plus the judge's probability weighed by order_weight."""

@@ -27,12 +27,11 @@ from typing import Callable
 import numpy as np
 
 from vraagbaak.schema import Hit
-from vraagbaak.text.words import fold, has_stem, question_words, stem, words
+from vraagbaak.text.words import CAPITALISED_NAME, fold, has_stem, question_words, stem, words
 
 WEIGHTS = Path(__file__).with_name("judge.json")
 
-# A name, place or organisation inside the question ("… in Den Helder", "… van OpenVWS"), and numbers/years.
-_SPECIFIC_NAME = re.compile(r"(?<!^)(?<![.?!] )\b[A-ZÀ-Ý][\wÀ-ÿ-]+")
+# Numbers and years of the question; its names are CAPITALISED_NAME ("… in Den Helder", "… van OpenVWS").
 _SPECIFIC_NUMBER = re.compile(r"\b\d[\d.,]*\b")
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 # A question that starts with one of these asks for something; one that starts with a verb asks yes or no.
@@ -131,7 +130,7 @@ def _load(path: str) -> Judge:
 
 def specifics(question: str) -> set[str]:
     """The folded names and numbers of a question: what an answer about something else would not hold."""
-    names = {fold(m) for m in _SPECIFIC_NAME.findall(question) if fold(m) not in _NOT_SPECIFIC}
+    names = {fold(m) for m in CAPITALISED_NAME.findall(question) if fold(m) not in _NOT_SPECIFIC}
     return names | set(_SPECIFIC_NUMBER.findall(question))
 
 
@@ -191,11 +190,11 @@ def features(question: str, sentences: list[SentenceEvidence], collection: Colle
             float(bool(last) and has_stem(last, sentence_stems)), last_in_passage,
             float(yes_no and not has_stem(last, sentence_stems)),
             float(bool(years) and bool(_YEAR.search(s.text)) and not years & set(_YEAR.findall(s.text))),
-            float(bool(_UNKNOWN.search(s.text))), float(s.item), math.log(1 + len(s.text.split())), float(english),
+            float(bool(SAYS_UNKNOWN.search(s.text))), float(s.item), math.log(1 + len(s.text.split())), float(english),
         ))
     return np.array(rows, dtype=np.float64)
 
 
-# A sentence that says something is not known or not in the sources.
-_UNKNOWN = re.compile(r"\b(niet (bekend|gevonden|bevestigd|vermeld|te vinden|beschikbaar)|staa?t(en)? niet in|"
-                      r"zeggen niet|bevestigen\b.{0,40}\bniet|is onbekend)\b", re.I)
+# A sentence that says something is not known or not in the sources (also: builder.says_only_what_is_unknown).
+SAYS_UNKNOWN = re.compile(r"\b(niet (bekend|gevonden|bevestigd|vermeld|te vinden|beschikbaar)|staa?t(en)? niet in|"
+                          r"zeggen niet|bevestigen\b.{0,40}\bniet|is onbekend)\b", re.I)
