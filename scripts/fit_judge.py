@@ -135,7 +135,21 @@ def rows_for(assistant: Assistant, questions: list[dict]) -> list[dict]:
     return out
 
 
+def _neutral_judge_where_stale() -> None:
+    """Features are gathered through the production path, which loads judge.json; where that file was fitted on
+    other features (the reason to run this script), a neutral judge stands in: gathering needs no weights."""
+    from vraagbaak.answer import judge
+
+    try:
+        judge.Judge.load()
+    except ValueError:
+        n = len(FEATURES)
+        neutral = judge.Stage(np.zeros(n), np.ones(n), np.zeros(n), 0.0)
+        judge._load = lambda path: judge.Judge(neutral, 0.5, 0.95, 0.0)
+
+
 def gather(shared: Path, cache: Path) -> dict[str, list[dict]]:
+    _neutral_judge_where_stale()
     rng = random.Random(7)
     sets = collections(shared)
     data: dict[str, list[dict]] = {}
