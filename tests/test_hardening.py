@@ -201,3 +201,17 @@ def test_a_file_unreadable_for_a_moment_keeps_its_previous_version(assistant, mo
     monkeypatch.setattr(loaders, "file_hash", real_hash)
     assert not assistant.needs_index()  # readable again and unchanged: the index already holds it
     assert "afval.md" not in assistant.build_index().failed
+
+
+@pytest.mark.parametrize("content", [None, b"%PDF-1.4 kapot"], ids=["lege map", "alleen een kapotte PDF"])
+def test_a_corpus_without_any_readable_text_gets_a_dutch_message_and_no_index(tmp_path, content, capsys):
+    """An empty folder, or one whose every file fails, made the BM25 build crash on an empty vocabulary
+    ("Fout: max() arg is an empty sequence"): now it says what is wrong, exits 2 and writes no version."""
+    corpus, index = tmp_path / "docs", tmp_path / "index"
+    corpus.mkdir()
+    if content is not None:
+        (corpus / "kapot.pdf").write_bytes(content)
+    assert cli.main(["index", "--corpus", str(corpus), "--index", str(index)]) == 2
+    err = capsys.readouterr().err
+    assert ("geen documenten die Vraagbaak kan lezen" if content is None else "kapot.pdf") in err
+    assert "max()" not in err and current_version(index) is None

@@ -23,6 +23,7 @@ from vraagbaak.index.catalogue import FILE as CATALOGUE
 from vraagbaak.index.catalogue import Catalogue, write_catalogue
 from vraagbaak.index.lock import WriterLock
 from vraagbaak.index.versions import IndexError_, IndexVersion, current_version, read_manifest, write_version
+from vraagbaak.ingest import filetypes
 from vraagbaak.ingest.chunking import CHUNKER_VERSION, chunk_document, embedding_text
 from vraagbaak.ingest.loaders import (
     IsolatedLoader,
@@ -141,6 +142,8 @@ class Indexer:
         report.seconds["read_and_chunk"] = time.perf_counter() - t0
 
         passages = _passages(documents, doc_chunks, keys)
+        if not passages:  # an index of nothing answers nothing; an earlier index stays as it is
+            raise IndexError_(nothing_to_index(s.corpus_dir, len(files), report.failed))
         dimension = previous.manifest["dimension"] if previous is not None else self.embedder.dimension
         live_before = self._live_keys(previous)  # read before the switch: the folder goes with it
         job = WriteJob(dimension, [p.search_text for p in passages], s.plain(), _live_manifest(s.index_dir))
@@ -407,6 +410,16 @@ def _ocr_incomplete(previous: IndexVersion, name: str) -> bool:
 
 def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def nothing_to_index(corpus: Path, files: int, failed: dict[str, str]) -> str:
+    """The Dutch message for a corpus from which no passage came: empty, or every file failed."""
+    if not files:
+        return (f"De documentenmap {corpus} bevat geen documenten die Vraagbaak kan lezen. Zet er documenten in "
+                f"({filetypes.labels()}) en indexeer opnieuw.")
+    reasons = "; ".join(f"{name}: {why}" for name, why in list(failed.items())[:3])
+    return (f"Uit de {files} bestand(en) in {corpus} kwam geen tekst om te doorzoeken"
+            + (f" ({reasons})" if reasons else "") + ". Er is geen nieuwe index gemaakt.")
 
 
 __all__ = ["Indexer", "IndexReport", "IndexError_", "stale_files"]
