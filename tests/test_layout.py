@@ -101,3 +101,15 @@ def test_an_over_long_sentence_is_cut_into_verbatim_clauses_within_the_limit():
     assert clauses("Een korte zin.", 30) == ["Een korte zin."]
     no_breaks = " ".join(["woord"] * 70)
     assert [len(p.split()) for p in clauses(no_breaks, 30)] == [30, 30, 10]
+
+
+def test_a_question_how_much_was_paid_asks_for_a_sum_of_money_and_a_paid_thing_does_not():
+    """"Hoeveel heeft Enschede betaald …?" is a cost question (answered by a sum, else "noemen geen bedrag"),
+    like "gekost" and "uitgegeven"; "betaald" in "Welke landen staan toe dat een draagmoeder betaald wordt?"
+    asks for countries (seen asking as a user)."""
+    from vraagbaak.answer.builder import _MONEY, wanted_kind
+
+    assert wanted_kind("Hoeveel heeft de gemeente Enschede betaald voor de veiligheidsmonitor?") is _MONEY
+    assert wanted_kind("Hoeveel betaalde Den Helder voor het onderzoek?") is _MONEY
+    assert wanted_kind("Welke landen staan toe dat een draagmoeder betaald wordt?") is not _MONEY
+    assert wanted_kind("Welk percentage rente betalen ondernemers over een Tozo-lening?") is not _MONEY

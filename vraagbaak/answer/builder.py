@@ -60,7 +60,9 @@ _WANTS_AMOUNT = re.compile(r"\b(hoeveel|hoe ?veel|hoe groot|hoe hoog|welk bedrag
 _MONEY = re.compile(r"€|\beuro\b|\b(miljoen|miljard|ton|duizend)\b|\bEUR\b", re.I)
 _WANTS_MONEY = re.compile(r"\b(wat kost|wat kostte|kosten|kostte|kost het|gekost|uitgegeven|uitgeven|besteed|"
                           r"geïnvesteerd|investering|hoeveel geld|welk bedrag|budget|hoe duur|prijs|how much does|"
-                          r"cost|spent)\b", re.I)
+                          r"cost|spent)\b"
+                          # "Hoeveel heeft Enschede betaald?"; not "… dat een draagmoeder betaald wordt?"
+                          r"|\bhoeveel\b.{0,80}\b(betaald|betaalde|betaalden|betaalt)\b", re.I)
 _WANTS_NAME = re.compile(r"\b(wie|who|naam|welk bedrijf|welke organisatie|welke partij)\b", re.I)
 # Two capitalised words inside a sentence ("havenmeester Frank van Kleef"): a name.
 _NAME = re.compile(r"(?<=[a-zà-ÿ,] )[A-Z][a-zà-ÿ]+ (?:(?:van|de|der|den|ten|ter) )*[A-Z][a-zà-ÿ]+")
