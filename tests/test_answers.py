@@ -34,14 +34,6 @@ De subsidie is bedoeld:
 
 Een verhuurder kan de subsidie eenmaal per woning aanvragen.
 """
-# One run-on "sentence" of ~190 words without a full stop, as PDF tables and form text come out of extraction.
-_PARKS = [("Noordpark", "januari"), ("Zuidplein", "februari"), ("Westhaven", "maart"), ("Oosterpark", "april"),
-          ("Molenwijk", "mei"), ("Dijkzicht", "juni"), ("Bosrand", "juli"), ("Veldhoek", "augustus")]
-_KEURINGEN = [f"speelplaats {name} met schommel en glijbaan gekeurd in {month} door de inspecteur van de wijk"
-              for name, month in _PARKS]
-RUN_ON = ("Overzicht onderhoud speelplaatsen " + ", ".join(_KEURINGEN[:4])
-          + ", de zwemvijver bij Kasteelweide gesloten wegens blauwalg tot het water weer helder is, "
-          + ", ".join(_KEURINGEN[4:]) + "\n")
 DECISION = ("Het college heeft het verzoek met kenmerk AU15.05274 afgewezen omdat de stukken te laat waren. "
             "De aanvrager is daarover schriftelijk geïnformeerd.\n")
 
@@ -66,7 +58,6 @@ def answers(tmp_path_factory, embedder) -> Assistant:
     make_fund_pdf(corpus / "klimaatfonds.pdf")
     (corpus / "subsidie.md").write_text(SUBSIDY, encoding="utf-8")
     (corpus / "besluit.txt").write_text(DECISION, encoding="utf-8")
-    (corpus / "speelplaatsen.txt").write_text(RUN_ON, encoding="utf-8")
     shutil.copy(FIXTURES / "bnc-fiche-5-mifid-herziening.pdf", corpus)
     settings = Settings(corpus_dir=corpus, index_dir=tmp_path_factory.mktemp("answers-index"),
                         model_dir=embedder.settings.model_dir)
@@ -257,16 +248,3 @@ def test_a_quote_from_another_document_that_only_says_what_is_unknown_is_left_ou
     assert [c.doc for c in answer.citations] == ["honden.md"]
     own = builder.build("Welke gemeente draagt de verkeerscase?", hits[1:2])  # the subject's own "not known"
     assert [c.doc for c in own.citations] == ["verkeer.md"]
-
-
-def test_a_run_on_sentence_is_quoted_and_made_bold_within_the_quote_limit(answers):
-    """A PDF table or bullet list without full stops is one "sentence" of ~190 words: it is scored in clauses,
-    so the bold part is the clause that answers and no bold part or quote exceeds the quote limit."""
-    limit = answers.settings.quote_max_words
-    answer = answers.ask("Waarom is de zwemvijver bij Kasteelweide gesloten?")
-    assert answer.found and answer.citations[0].doc == "speelplaatsen.txt"
-    first = answer.citations[0]
-    assert "blauwalg" in " ".join(first.highlights)
-    assert all(len(h.split()) <= limit for c in answer.citations for h in c.highlights)
-    assert all(len(c.quote.split()) <= limit for c in answer.citations)
-    _verbatim(answers, answer)

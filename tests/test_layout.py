@@ -89,20 +89,6 @@ def test_python_m_assistant_still_works_and_says_it_is_deprecated():
     assert "python -m vraagbaak" in out.stderr and "verouderd" in out.stderr
 
 
-def test_an_over_long_sentence_is_cut_into_verbatim_clauses_within_the_limit():
-    from vraagbaak.text.sentences import clauses
-
-    items = " ".join(f"• Punt {i}: de gemeente keurt de speeltoestellen in de wijk {i} elk voorjaar" for i in range(12))
-    run_on = f"Overzicht van de keuringen {items}; daarna volgt een verslag, met foto's, aan de raad"
-    pieces = clauses(run_on, 30)
-    assert len(pieces) > 3 and all(len(p.split()) <= 30 for p in pieces)
-    assert " ".join(pieces) == " ".join(run_on.split())  # joined back, the sentence itself: quotes stay verbatim
-    assert pieces[1].startswith("• Punt")  # cut before list markers first
-    assert clauses("Een korte zin.", 30) == ["Een korte zin."]
-    no_breaks = " ".join(["woord"] * 70)
-    assert [len(p.split()) for p in clauses(no_breaks, 30)] == [30, 30, 10]
-
-
 def test_a_question_how_much_was_paid_asks_for_a_sum_of_money_and_a_paid_thing_does_not():
     """"Hoeveel heeft Enschede betaald …?" is a cost question (answered by a sum, else "noemen geen bedrag"),
     like "gekost" and "uitgegeven"; "betaald" in "Welke landen staan toe dat een draagmoeder betaald wordt?"

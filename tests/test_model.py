@@ -183,11 +183,11 @@ def test_onnx_export_fuses_attention_and_keeps_the_plain_graph_where_fusion_chan
 def test_stored_sentence_vectors_score_like_vectors_computed_at_question_time(small_assistant):
     """Sentence vectors are stored in float16 (sentence_vectors.py): each stays within cosine 0.9999 of the
     float32 vector, and the score of a sentence against a question moves by less than 0.002."""
-    from vraagbaak.text.sentences import scored_sentences
+    from vraagbaak.text.sentences import chunk_sentence_texts
 
     a = small_assistant
     question = "Hoeveel laadpalen komen er in de binnenstad?"
-    texts = list(dict.fromkeys(t for hit in a.search(question, k=5) for t in scored_sentences(hit.chunk)))
+    texts = list(dict.fromkeys(t for hit in a.search(question, k=5) for t in chunk_sentence_texts(hit.chunk)))
     stored = a.index.sentences.lookup(texts)
     assert set(stored) == set(texts) and len(texts) > 5
     fresh = a.embedder.embed_sentences(texts)

@@ -17,7 +17,7 @@ from vraagbaak.index.versions import IndexError_, IndexLocked, IndexVersion, cur
 from vraagbaak.ingest.indexer import SENTENCES_SCRATCH, Indexer
 from vraagbaak.ingest.loaders import IsolatedLoader, LoadError
 from vraagbaak.settings import Settings
-from vraagbaak.text.sentences import scored_sentences
+from vraagbaak.text.sentences import chunk_sentence_texts
 
 FIXTURES = Path(__file__).parent / "fixtures"
 ROOT = Path(__file__).resolve().parent.parent
@@ -106,7 +106,7 @@ def test_sentence_vectors_are_embedded_once_and_copied_for_unchanged_text(fresh)
     assert first == report.embedded_sentences > 3 and report.reused_sentence_vectors == 0
     (corpus / NEW_DOC[0]).write_text(NEW_DOC[1], encoding="utf-8")
     report, calls = build_counting()
-    own = {t for _, chunk, _ in fresh.index.catalogue.chunks_of(NEW_DOC[0]) for t in scored_sentences(chunk)}
+    own = {t for _, chunk, _ in fresh.index.catalogue.chunks_of(NEW_DOC[0]) for t in chunk_sentence_texts(chunk)}
     assert calls == report.embedded_sentences == len(own) and report.reused_sentence_vectors == first
 
     counts = (embedder.sentences_embedded, embedder.passages_embedded)

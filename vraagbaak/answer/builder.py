@@ -18,7 +18,7 @@ from vraagbaak.answer.citations import source_reference
 from vraagbaak.answer.judge import SAYS_UNKNOWN, Collection, Judge, SentenceEvidence, features
 from vraagbaak.schema import Answer, Chunk, Citation, Hit
 from vraagbaak.text.cleaning import collapse_whitespace, is_rare_word
-from vraagbaak.text.sentences import SCORED_SENTENCE_MAX_WORDS, chunk_sentence_texts, clauses
+from vraagbaak.text.sentences import chunk_sentence_texts
 from vraagbaak.text.words import has_stem, question_words, stem, words
 
 if TYPE_CHECKING:
@@ -29,8 +29,6 @@ NOTHING_FOUND = "In de documenten heb ik niets gevonden dat uw vraag beantwoordt
 ANSWERING_BOLD = "de zinnen die het antwoord geven"  # "… staan vet"
 NEAREST_BOLD = "de zinnen die het dichtst bij uw vraag komen"  # the quotes are about the subject, not the answer
 SOURCES_IN_DUTCH = "The sources are in Dutch; the quotes below are verbatim."
-# A sentence longer than this is scored in clauses (text.sentences.clauses): measured, docs/evaluation.md.
-SENTENCE_MAX_WORDS = 60
 ELLIPSIS = " … "  # joins the lead-in of a list to an item further down; each part is verbatim on its own
 
 # A sentence that starts with one of these leans on the one before it.
@@ -109,15 +107,12 @@ def quote_found_in(text: str, quote: str) -> bool:
     return all(collapse_whitespace(part) in text for part in quote.split(ELLIPSIS))
 
 
-def chunk_sentences(chunk: Chunk, max_words: int = SCORED_SENTENCE_MAX_WORDS) -> list[Evidence]:
-    """The chunk's sentences with their own pages; an index written before spans existed splits again. A
-    sentence longer than max_words (a PDF table row, a list run together) is scored in clauses, so that its
-    bold part and its quote stay within the quote limit."""
+def chunk_sentences(chunk: Chunk) -> list[Evidence]:
+    """The chunk's sentences with their own pages; an index written before spans existed splits again."""
     texts = chunk_sentence_texts(chunk)
     if chunk.spans:
-        return [Evidence(piece, s.page, s.block, s.item) for t, s in zip(texts, chunk.spans)
-                for piece in clauses(t, max_words)]
-    return [Evidence(piece, chunk.page_start, 0, False) for t in texts for piece in clauses(t, max_words)]
+        return [Evidence(t, s.page, s.block, s.item) for t, s in zip(texts, chunk.spans)]
+    return [Evidence(t, chunk.page_start, 0, False) for t in texts]
 
 
 def lexical_shares(question: str, sentences: list[str], headings: list[str] | None = None) -> list[float]:

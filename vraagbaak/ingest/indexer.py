@@ -37,7 +37,7 @@ from vraagbaak.ingest.loaders import (
 from vraagbaak.ingest.ocr import OcrOptions, ocr_available, ocr_failure_note
 from vraagbaak.schema import Chunk, Document, Page
 from vraagbaak.settings import Settings
-from vraagbaak.text.sentences import scored_sentences
+from vraagbaak.text.sentences import chunk_sentence_texts
 
 log = logging.getLogger(__name__)
 SENTENCES_SCRATCH = "sentences.sqlite.tmp"  # in the index folder until the new version takes it (writer lock held)
@@ -302,7 +302,7 @@ class Indexer:
         """The vectors of every sentence the answer stage can score (sentence_vectors.py): copied from the
         previous version where it has them (not on --rebuild), embedded otherwise."""
         t0 = time.perf_counter()
-        texts = (t for c in chunks for t in scored_sentences(c))  # write() keeps each sentence once
+        texts = (t for c in chunks for t in chunk_sentence_texts(c))  # write() keeps each sentence once
         old = previous.folder / sentence_vectors.FILE if previous is not None else None
         report.embedded_sentences, report.reused_sentence_vectors = sentence_vectors.write(
             path, self.settings.model, texts, self.embedder.embed_sentences, old,
