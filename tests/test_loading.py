@@ -90,6 +90,24 @@ def test_sentences_survive_dutch_abbreviations():
                                      "Klopt dat?", "Ja."]
 
 
+@pytest.mark.parametrize("text, expected", [
+    # a list item or a "(3)" table note: sentencex left the whole paragraph unsplit
+    ("• Bevinding nummer 75: De tabel is sorteerbaar. Dit wordt voorgelezen.",
+     ["• Bevinding nummer 75: De tabel is sorteerbaar.", "Dit wordt voorgelezen."]),
+    ("Tabel met cijfers. (3) 0 3 0 In de tabel staat een overzicht. Het doel is minder fouten.",
+     ["Tabel met cijfers.", "(3) 0 3 0 In de tabel staat een overzicht.", "Het doel is minder fouten."]),
+    # unbalanced quotes from OCR: sentencex did not split inside what it took for a quotation
+    ("1) Bent u bekend met het bericht ‘Verbod op beurs: ‘Kan niet door de beugel”? Klopt het? Zo ja, welke?",
+     ["1) Bent u bekend met het bericht ‘Verbod op beurs: ‘Kan niet door de beugel”?", "Klopt het?", "Zo ja, welke?"]),
+    # balanced quotes and brackets stay with their sentence
+    ('Hij zei: "Kom hier." Toen ging hij. Het rapport (zie bijlage.) Daarna de foto\'s van \'s-Hertogenbosch.',
+     ['Hij zei: "Kom hier."', "Toen ging hij.", "Het rapport (zie bijlage.)", "Daarna de foto's van 's-Hertogenbosch."]),
+])
+def test_pdf_paragraphs_with_bullets_numbers_and_stray_quotes_are_split_verbatim(text, expected):
+    assert split_sentences(text) == expected
+    assert all(sentence in text for sentence in expected)
+
+
 def test_chunks_keep_whole_sentences_and_carry_their_source():
     doc = load_file(FIXTURES / "bnc-fiche-5-mifid-herziening.pdf", FIXTURES)
     chunks = chunk_document(doc, chunk_words=120, overlap=1)

@@ -223,3 +223,47 @@ def test_a_misspelled_word_is_one_the_documents_hold():
     assert misspelled("zwerfafal", vocabulary) and misspelled("voorspelmodl", vocabulary)
     assert not misspelled("ouderen", vocabulary) and not misspelled("klimaatadaptatie", vocabulary)
     assert not misspelled("armoede", set())
+
+
+def test_a_list_of_documents_by_any_name_for_them_is_an_overview_about_its_subject():
+    from vraagbaak.answer.builder import overview_subject
+
+    for question in ("Welke documenten gaan over rente?", "In welke stukken komt een GGD voor?",
+                     "Welke brieven noemen Schiphol?"):
+        assert is_overview(question), question
+    # the frame ("gaan over", "noemen", "komt … voor") is no part of the subject a document must hold
+    assert overview_subject("Welke documenten gaan over rente?").split() == ["rente?"]
+    assert overview_subject("In welke stukken komt een GGD voor?").split() == ["een", "GGD?"]
+    assert overview_subject("Welke brieven noemen Schiphol?").split() == ["Schiphol?"]
+    assert overview_subject("Welke gemeenten gebruiken sensoren?").split() == ["gebruiken", "sensoren?"]
+
+
+def test_documents_that_name_the_subject_are_listed_and_only_those(tmp_path, embedder):
+    """"Welke documenten noemen het RIVM?": a document that names it in passing, in a passage about something
+    else, belongs in the list; one about the same theme that never names it does not."""
+    corpus = tmp_path / "docs"
+    corpus.mkdir()
+    texts = {
+        "griep.md": "# Griepvaccinatie\n\nOuderen krijgen in het najaar een uitnodiging voor de griepprik van de "
+                    "huisarts. Het RIVM coördineert het programma.\n",
+        "begroting.md": "# Begroting 2025\n\n" + " ".join(
+            f"In {year} gaat er meer geld naar het onderhoud van wegen, bruggen, fietspaden en de verlichting van "
+            f"parkeerterreinen in wijk {year - 2020}." for year in range(2021, 2029))
+        + " Voor de jeugdgezondheidszorg volgt de gemeente de richtlijnen van het RIVM.\n",
+        "vaccinatie.md": "# Vaccinatiegraad\n\nDe GGD meldt dat minder ouders hun kinderen laten vaccineren tegen "
+                         "mazelen; de gemeente start een voorlichtingscampagne.\n",
+        "corona.md": "# Coronamaatregelen\n\nDe veiligheidsregio besloot over mondkapjes en testen in de regio, op "
+                     "advies van het landelijk instituut voor volksgezondheid.\n",
+        "zorg.md": "# Gezondheidsbeleid\n\nDe gemeente werkt aan preventie: minder roken, gezonder eten en meer "
+                   "bewegen voor alle inwoners.\n",
+    }
+    for name, text in texts.items():
+        (corpus / name).write_text(text, encoding="utf-8")
+    assistant = Assistant(Settings(corpus_dir=corpus, index_dir=tmp_path / "index",
+                                   model_dir=embedder.settings.model_dir), embedder)
+    assistant.build_index()
+    answer = assistant.ask("Welke documenten noemen het RIVM?")
+    assert answer.outcome == "overview"
+    assert sorted(c.doc for c in answer.citations) == ["begroting.md", "griep.md"]
+    for c in answer.citations:
+        assert assistant.verify_quote(c.doc, c.quote)

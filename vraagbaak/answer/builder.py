@@ -15,11 +15,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable
 
 from vraagbaak.answer.citations import source_reference
-from vraagbaak.answer.judge import SAYS_UNKNOWN, Collection, Judge, SentenceEvidence, features
+from vraagbaak.answer.judge import SAYS_UNKNOWN, Collection, Judge, SentenceEvidence, features, specifics
 from vraagbaak.schema import Answer, Chunk, Citation, Hit
 from vraagbaak.text.cleaning import collapse_whitespace, is_rare_word
 from vraagbaak.text.sentences import chunk_sentence_texts
-from vraagbaak.text.words import has_stem, question_words, stem, words
+from vraagbaak.text.words import fold, has_stem, question_words, stem, words
 
 if TYPE_CHECKING:
     import numpy as np
@@ -418,10 +418,17 @@ class AnswerBuilder:
         """"Welke gemeenten …?": every document whose best passage reaches the cosine threshold and relative x
         the best retrieval score, one short quote each, best first; and the documents that fit but belong to
         no gemeente (a report about all cases: mentioned, not listed)."""
+        names = specifics(overview_subject(question))  # "Welke documenten noemen het RIVM?"
         best_per_doc: dict[str, Hit] = {}
+        stated: set[str] = set()  # documents with a passage that names every name of the subject
         for hit in hits:
-            if hit.chunk.doc not in best_per_doc and (hit.dense_score or 0.0) >= threshold:
+            if names and hit.chunk.doc not in stated and _names_all(hit.chunk, names):
                 best_per_doc[hit.chunk.doc] = hit
+                stated.add(hit.chunk.doc)
+            elif hit.chunk.doc not in best_per_doc and (hit.dense_score or 0.0) >= threshold:
+                best_per_doc[hit.chunk.doc] = hit
+        if names:  # a list of what names something holds only the documents that name it
+            best_per_doc = {doc: hit for doc, hit in best_per_doc.items() if doc in stated}
         doc_hits, general = _about_one_each(list(best_per_doc.values()))
         if subject_share > 0 and not is_english(question):  # the subject's words are matched in Dutch text
             fitting = about_subject(question, hits, subject_share, basis={h.chunk.doc for h in doc_hits})
@@ -431,8 +438,9 @@ class AnswerBuilder:
         top = max((h.score for h in doc_hits), default=0.0)
         top_dense = max((h.dense_score or 0.0 for h in doc_hits), default=0.0)
 
-        def close_to_best(h: Hit) -> bool:  # in meaning (cosine) or in the fused score
-            return h.score >= relative * top or (h.dense_score or 0.0) >= top_dense - OVERVIEW_COSINE_MARGIN
+        def close_to_best(h: Hit) -> bool:  # in meaning (cosine) or in the fused score, or it names the subject
+            return h.score >= relative * top or (h.dense_score or 0.0) >= top_dense - OVERVIEW_COSINE_MARGIN \
+                or h.chunk.doc in stated
 
         doc_hits = [h for h in doc_hits if close_to_best(h)]
         general = [h for h in general if close_to_best(h)]
@@ -507,9 +515,11 @@ OVERVIEW_QUOTE_WORDS = 45  # an overview gives one short line per document
 OVERVIEW_COSINE_MARGIN = 0.015  # dev set: 0.01 and 0.015 give recall 0.924 / precision 0.881; 0.02: 0.951 / 0.847
 # At most three words between the frame and what it lists ("Welke andere grote gemeenten", "Welke van de cases"):
 # in "Welke rol speelde de functionaris bij de projecten?" the question asks for a role, not for projects.
-_OVERVIEW = re.compile(r"^\s*(welke|noem|geef een overzicht van|wat zijn de|which|list)\s+(?:\S+\s+){0,3}?"
+_OVERVIEW = re.compile(r"^\s*(?:in\s+|uit\s+|bij\s+)?(welke|noem|geef een overzicht van|wat zijn de|which|list)\s+"
+                       r"(?:\S+\s+){0,3}?"
                        r"(gemeenten|gemeentes|cases|projecten|dataprojecten|initiatieven|voorbeelden|municipalities|"
-                       r"projects|cases)\b", re.I)
+                       r"projects|cases|documenten|stukken|bestanden|brieven|kamerbrieven|rapporten|publicaties|documents)\b",
+                       re.I)
 
 
 _COUNTED = re.compile(rf"^\s*welke\s+(\d+|{_UNITS}|tien)\b", re.I)
@@ -561,10 +571,28 @@ def alternatives(question: str) -> list[str]:
     return [f"{frame} {option}{end}" for option in options]
 
 
+# How a list question says "is about" or "mentions": frame, not subject ("Welke documenten gaan over rente?" is
+# about "rente"; "gaan" counted as a subject word that a fitting document had to hold).
+_ABOUT = re.compile(r"^\s*(?:(?:gaan|gaat|ging|gingen|handelen|handelt)\s+over|(?:hebben|heeft)\s+betrekking\s+op|"
+                    r"noemen|noemt|vermelden|vermeldt|bevatten|bevat|behandelen|behandelt|bespreken|bespreekt|"
+                    r"(?:komt|komen)\b(?=.*\bvoor\W*$))\s*", re.I)
+_IN_IT = re.compile(r"\s+voor(?=\W*$)", re.I)  # "… komt een GGD voor?"
+
+
 def overview_subject(question: str) -> str:
-    """"Welke gemeenten gebruiken sensoren?" asks about "gebruiken sensoren": the frame says what to list."""
+    """"Welke gemeenten gebruiken sensoren?" asks about "gebruiken sensoren": the frame says what to list;
+    "Welke documenten gaan over rente?" about "rente"."""
     match = _OVERVIEW.search(question)
-    return question[match.end():] if match else question
+    if not match:
+        return question
+    subject = question[match.end():]
+    about = _ABOUT.match(subject)
+    if about:
+        verb = about.group(0).strip().lower()
+        subject = " " + subject[about.end():]
+        if verb.startswith("kom"):
+            subject = _IN_IT.sub("", subject)
+    return subject
 
 
 def about_subject(question: str, hits: list[Hit], min_share: float, basis: set[str] | None = None) -> set[str]:
@@ -601,6 +629,12 @@ def about_subject(question: str, hits: list[Hit], min_share: float, basis: set[s
         return sum(telling[q] for q in held) / total >= min_share and (not distinctive or bool(held & distinctive))
 
     return {d for d in docs if fits(d)}
+
+
+def _names_all(chunk: Chunk, names: set[str]) -> bool:
+    """Does the passage (with its title) name each of these folded names as a word or word start?"""
+    text = fold(f"{chunk.title} {chunk.text}")
+    return all(re.search(rf"(?<!\w){re.escape(n)}", text) for n in names)
 
 
 def _about_one_each(doc_hits: list[Hit]) -> tuple[list[Hit], list[Hit]]:
