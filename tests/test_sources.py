@@ -246,8 +246,24 @@ def test_every_response_forbids_framing_sniffing_and_outside_images_and_no_behee
     for path in ("//gradio_api/upload", "/gradio_api/upload/", "/gradio_api/component_server"):  # any route
         assert closed.post(path, files={"files": ("a.pdf", b"%PDF-1.4")}).status_code == 403, path
     assert stored == []
-    with_beheer = TestClient(Starlette(routes=routes, middleware=[Middleware(Guard, uploads_allowed=True)]))
+    # with Beheer on, only a browser that logged in takes a file: it holds a fresh upload key as a cookie
+    from vraagbaak.web.login import UPLOAD_COOKIE, UploadKeys
+
+    now = [1_000_000.0]
+    keys = UploadKeys(clock=lambda: now[0])
+    with_beheer = TestClient(Starlette(routes=routes, middleware=[Middleware(Guard, uploads_allowed=True,
+                                                                             upload_keys=keys)]))
+    anonymous = with_beheer.post("/gradio_api/upload", files={"files": ("a.pdf", b"%PDF-1.4")})
+    assert anonymous.status_code == 403 and "inloggen in Beheer" in anonymous.text and stored == []
+    key = keys.issue()
+    for bad in ("1000000.0", key[:-1] + ("0" if key[-1] != "0" else "1"), UploadKeys().issue()):  # forged, other
+        with_beheer.cookies.set(UPLOAD_COOKIE, bad)
+        assert with_beheer.post("/gradio_api/upload", files={"files": ("a.pdf", b"%PDF-1.4")}).status_code == 403
+    with_beheer.cookies.set(UPLOAD_COOKIE, key)
     assert with_beheer.post("/gradio_api/upload", files={"files": ("a.pdf", b"%PDF-1.4")}).status_code == 200
+    now[0] += keys.lifetime_s + 1  # a key outlives no Beheer session
+    assert with_beheer.post("/gradio_api/upload", files={"files": ("a.pdf", b"%PDF-1.4")}).status_code == 403
+    assert stored == [1]
 
 
 def test_a_flood_of_uncached_page_images_is_refused_beyond_a_few_waiting(tmp_path, monkeypatch):

@@ -3,9 +3,11 @@ slept), a wait for everyone after many failures from many addresses, failures lo
 text), and sessions that end after inactivity."""
 from __future__ import annotations
 
+import hashlib
 import hmac
 import logging
 import math
+import secrets
 import threading
 import time
 from dataclasses import dataclass
@@ -88,3 +90,31 @@ class LoginGuard:
         if not started or self._clock() - started > SESSION_IDLE_S:
             return None
         return self._clock()
+
+
+UPLOAD_COOKIE = "vraagbaak_beheer"  # carries an upload key: Gradio stores a file before any handler runs
+
+
+class UploadKeys:
+    """Keys that let a logged-in admin's browser upload. Gradio's /gradio_api/upload stores a file before any
+    event handler can ask who sends it, so the Beheer login hands the browser a key (a cookie), and the web
+    layer takes files only with a valid, fresh one: an anonymous client stores nothing, also with Beheer on.
+    A key is the time it was issued, signed with a secret of this process; every admin action issues a new one."""
+
+    def __init__(self, clock=time.time, lifetime_s: float = SESSION_IDLE_S):
+        self._secret = secrets.token_bytes(32)
+        self._clock = clock
+        self.lifetime_s = lifetime_s
+
+    def issue(self) -> str:
+        issued = f"{self._clock():.0f}"
+        return f"{issued}.{self._sign(issued)}"
+
+    def valid(self, key: str | None) -> bool:
+        issued, _, signature = (key or "").partition(".")
+        if not issued.isdigit() or not hmac.compare_digest(signature, self._sign(issued)):
+            return False
+        return 0 <= self._clock() - int(issued) <= self.lifetime_s
+
+    def _sign(self, issued: str) -> str:
+        return hmac.new(self._secret, issued.encode(), hashlib.sha256).hexdigest()

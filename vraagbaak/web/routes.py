@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import logging
+from http.cookies import SimpleCookie
 from pathlib import Path
 
 from starlette.middleware import Middleware
@@ -17,6 +18,7 @@ from starlette.routing import Route
 from vraagbaak.index.versions import IndexError_
 from vraagbaak.ingest.filetypes import has_pages
 from vraagbaak.ingest.loaders import file_hash
+from vraagbaak.web.login import UPLOAD_COOKIE, UploadKeys
 from vraagbaak.web.page_images import PageImageCache, RenderBusy
 from vraagbaak.web.sources import PAGE_IMAGE_PATH, PDF_PATH, decode_sentences
 
@@ -109,17 +111,28 @@ class Guard:
     """ASGI middleware: security headers on every response, and no upload route where there is no Beheer
     (the chat never uploads; an anonymous client filled the disk with 20 x 45 MB in 10 s)."""
 
-    def __init__(self, app, uploads_allowed: bool = False):
-        self.app, self.uploads_allowed = app, uploads_allowed
+    def __init__(self, app, uploads_allowed: bool = False, upload_keys: UploadKeys | None = None):
+        self.app, self.uploads_allowed, self.upload_keys = app, uploads_allowed, upload_keys
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
-        if not self.uploads_allowed and (scope.get("path", "").rstrip("/").endswith(UPLOAD_PATHS)
-                                         or _is_multipart(scope)):
-            response = PlainTextResponse("Uploaden kan alleen in Beheer, en Beheer staat uit.", status_code=403)
-            return await response(scope, receive, self._with_headers(send))
+        if scope.get("path", "").rstrip("/").endswith(UPLOAD_PATHS) or _is_multipart(scope):
+            refusal = self._upload_refused(scope)
+            if refusal:
+                response = PlainTextResponse(refusal, status_code=403)
+                return await response(scope, receive, self._with_headers(send))
         return await self.app(scope, receive, self._with_headers(send))
+
+    def _upload_refused(self, scope) -> str:
+        """Why this file upload is refused; "" for a logged-in admin's browser (UploadKeys)."""
+        if not self.uploads_allowed:
+            return "Uploaden kan alleen in Beheer, en Beheer staat uit."
+        cookies = SimpleCookie(dict(scope.get("headers", [])).get(b"cookie", b"").decode("latin-1"))
+        key = cookies[UPLOAD_COOKIE].value if UPLOAD_COOKIE in cookies else None
+        if self.upload_keys is None or not self.upload_keys.valid(key):
+            return "Uploaden kan alleen na inloggen in Beheer (of de sessie is verlopen: log opnieuw in)."
+        return ""
 
     @staticmethod
     def _with_headers(send):
@@ -144,8 +157,9 @@ def _dutch(page: bytes) -> bytes:
     return page.replace(b"<head>", b"<head>" + DUTCH_FIRST.encode(), 1)
 
 
-def app_kwargs(assistant) -> dict:
-    """Routes and middleware for Gradio's FastAPI app (Blocks.launch(app_kwargs=...))."""
+def app_kwargs(assistant, upload_keys: UploadKeys | None = None) -> dict:
+    """Routes and middleware for Gradio's FastAPI app (Blocks.launch(app_kwargs=...)); upload_keys: those
+    that the Beheer login hands out (without them, no upload is taken)."""
     pages = PageImageCache(assistant.settings.index_dir / "cache" / "pagina-afbeeldingen")
     hashes: dict[tuple[str, int, int], str] = {}  # (path, size, mtime): a PDF is hashed once, not per image
 
@@ -205,5 +219,6 @@ def app_kwargs(assistant) -> dict:
                             filename=path.name)
 
     return {"routes": [Route("/" + PAGE_IMAGE_PATH, page_image), Route("/" + PDF_PATH, pdf_file)],
-            "middleware": [Middleware(Guard, uploads_allowed=bool(assistant.settings.admin_password)),
+            "middleware": [Middleware(Guard, uploads_allowed=bool(assistant.settings.admin_password),
+                                      upload_keys=upload_keys),
                            Middleware(DutchPage)]}

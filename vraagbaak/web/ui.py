@@ -19,7 +19,7 @@ from vraagbaak.schema import Answer, hit_to_json  # noqa: E402
 from vraagbaak.web import sources as source_view  # noqa: E402
 from vraagbaak.web.api_input import BadRequest, filters_from_json, previous_from_json, question_text, result_count  # noqa: E402
 from vraagbaak.web.feedback import FeedbackLog  # noqa: E402
-from vraagbaak.web.login import LoginGuard  # noqa: E402
+from vraagbaak.web.login import UPLOAD_COOKIE, LoginGuard, UploadKeys  # noqa: E402
 from vraagbaak.web.markdown_text import inert  # noqa: E402
 from vraagbaak.web.memo import memo_markdown, memo_text  # noqa: E402
 from vraagbaak.web.memo_docx import memo_docx  # noqa: E402
@@ -111,7 +111,7 @@ def parse_filters(docs, gemeenten, domeinen) -> dict:
     return {k: v for k, v in filters.items() if v}
 
 
-def build_ui(assistant: Assistant) -> gr.Blocks:
+def build_ui(assistant: Assistant, upload_keys: UploadKeys | None = None) -> gr.Blocks:
     s = assistant.settings
     facets = _facets_or_empty(assistant)
     doc_choices = _document_choices(assistant)
@@ -207,7 +207,7 @@ def build_ui(assistant: Assistant) -> gr.Blocks:
             copy.click(None, memo, None, js=COPY_JS)
             chat.like(feedback, [answers, votes], votes, api_visibility="private")
         with gr.Tab("Beheer"):
-            _admin_tab(assistant, refresh_outputs=[description, docs, gemeenten, domeinen])
+            _admin_tab(assistant, [description, docs, gemeenten, domeinen], upload_keys or UploadKeys())
 
         # another process (python -m vraagbaak index) may have changed the collection since start
         demo.load(lambda: collection_lists(assistant), None, [description, docs, gemeenten, domeinen],
@@ -317,7 +317,12 @@ def _documents_table(assistant: Assistant) -> list[list]:
     return [[d["doc"], d["title"], d["pages"], d["chunks"], d["indexed_at"]] for d in assistant.documents()]
 
 
-def _admin_tab(assistant: Assistant, refresh_outputs: list) -> None:
+# The browser keeps the upload key of its Beheer session as a cookie (login.UploadKeys); "" removes it.
+SET_UPLOAD_COOKIE = (f"(key) => {{ document.cookie = '{UPLOAD_COOKIE}=' + (key || '') + '; path=/; SameSite=Strict'"
+                     " + (key ? '' : '; max-age=0'); }")
+
+
+def _admin_tab(assistant: Assistant, refresh_outputs: list, keys: UploadKeys) -> None:
     """refresh_outputs: the chat's description and filter lists, brought up to date after a re-index."""
     s = assistant.settings
     if not s.admin_password:
@@ -327,6 +332,7 @@ def _admin_tab(assistant: Assistant, refresh_outputs: list) -> None:
         return
     guard = LoginGuard(s.admin_password)
     session = gr.State(None)  # time of the last admin action; None: not logged in
+    upload_key = gr.Textbox(visible="hidden", elem_id="beheer-uploadsleutel")  # to the cookie, by SET_UPLOAD_COOKIE
     with gr.Column(visible=True) as login_box:
         password = gr.Textbox(label="Beheerwachtwoord", type="password", elem_id="beheer-wachtwoord")
         login = gr.Button("Inloggen", elem_id="beheer-inloggen")
@@ -354,15 +360,18 @@ def _admin_tab(assistant: Assistant, refresh_outputs: list) -> None:
         choices = [r[0] for r in rows]
         return (guard.session_start() if ok else None, gr.update(visible=not ok), gr.update(visible=ok),
                 result.message, rows, gr.update(choices=choices),
-                index_health(assistant) if ok else "", "")
+                index_health(assistant) if ok else "", "", keys.issue() if ok else "")
 
     def do_logout():
-        return None, gr.update(visible=True), gr.update(visible=False), "U bent uitgelogd."
+        return None, gr.update(visible=True), gr.update(visible=False), "U bent uitgelogd.", ""
+
+    def key_for(started) -> str:  # a fresh upload key while the session lives, else none
+        return keys.issue() if started is not None else ""
 
     def do_upload(paths, started):
         started = guard.session_alive(started)
         if started is None:
-            return ended, gr.update(), None
+            return ended, gr.update(), None, ""
         lines = []
         for path in paths or []:
             name = getattr(path, "orig_name", None) or Path(path).name
@@ -372,46 +381,53 @@ def _admin_tab(assistant: Assistant, refresh_outputs: list) -> None:
             except UploadRejected as err:
                 lines.append(f"✘ {name} geweigerd: {err}")
         return ("\n\n".join(lines) + "\n\nKlik op ‘Opnieuw indexeren’ om de nieuwe documenten doorzoekbaar te maken.",
-                index_health(assistant), started)
+                index_health(assistant), started, key_for(started))
 
     def do_reindex(started, progress=gr.Progress()):
         started = guard.session_alive(started)
         if started is None:
-            return ended, gr.update(), gr.update(), gr.update(), None
+            return ended, gr.update(), gr.update(), gr.update(), None, ""
         try:
             report = assistant.build_index(progress=lambda f, m: progress(f, desc=m))
         except IndexError_ as err:  # another indexer holds the lock, a damaged index: said, not "Error"
-            return f"Niet opnieuw geïndexeerd: {err}", gr.update(), gr.update(), gr.update(), started
+            return f"Niet opnieuw geïndexeerd: {err}", gr.update(), gr.update(), gr.update(), started, key_for(started)
         except OSError as err:
             return (f"Niet opnieuw geïndexeerd: {err.strerror or err}. De vorige index blijft in gebruik.",
-                    gr.update(), gr.update(), gr.update(), started)
+                    gr.update(), gr.update(), gr.update(), started, key_for(started))
         failed = "".join(f"\n- {n}: {r}" for n, r in report.failed.items())
         msg = (f"Index bijgewerkt: {report.documents} documenten, {report.chunks} passages "
                f"(nieuw {len(report.added)}, gewijzigd {len(report.changed)}, verwijderd {len(report.removed)}).")
         rows = _documents_table(assistant)
         return (msg + (f"\n\nNiet geïndexeerd:{failed}" if failed else ""), rows,
-                gr.update(choices=[r[0] for r in rows]), index_health(assistant), started)
+                gr.update(choices=[r[0] for r in rows]), index_health(assistant), started, key_for(started))
 
     def do_remove(doc, started):
         started = guard.session_alive(started)
         if started is None or not doc:
-            return (ended if started is None else "Kies een document."), gr.update(), started
+            return (ended if started is None else "Kies een document."), gr.update(), started, key_for(started)
         try:
             remove_document(s.corpus_dir, doc)
         except UploadRejected as err:
-            return f"Niet verwijderd: {err}.", gr.update(), started
+            return f"Niet verwijderd: {err}.", gr.update(), started, key_for(started)
         return (f"{doc} is verwijderd. Klik op ‘Opnieuw indexeren’ om de index bij te werken.",
-                index_health(assistant), started)
+                index_health(assistant), started, key_for(started))
 
-    login_outputs = [session, login_box, panel, login_msg, table, remove_choice, health, password]
-    login.click(do_login, password, login_outputs, api_visibility="private")
-    password.submit(do_login, password, login_outputs, api_visibility="private")
-    logout.click(do_logout, None, [session, login_box, panel, login_msg], api_visibility="private")
-    files.upload(do_upload, [files, session], [upload_msg, health, session], api_visibility="private")
-    reindex.click(do_reindex, session, [reindex_msg, table, remove_choice, health, session],
-                  api_visibility="private").then(lambda: collection_lists(assistant), None, refresh_outputs,
-                                                 api_visibility="private")
-    remove.click(do_remove, [remove_choice, session], [reindex_msg, health, session], api_visibility="private")
+    def to_cookie(event) -> None:  # after the handler: the browser keeps the key it was given
+        event.then(None, upload_key, None, js=SET_UPLOAD_COOKIE, api_visibility="private")
+
+    login_outputs = [session, login_box, panel, login_msg, table, remove_choice, health, password, upload_key]
+    to_cookie(login.click(do_login, password, login_outputs, api_visibility="private"))
+    to_cookie(password.submit(do_login, password, login_outputs, api_visibility="private"))
+    to_cookie(logout.click(do_logout, None, [session, login_box, panel, login_msg, upload_key],
+                           api_visibility="private"))
+    to_cookie(files.upload(do_upload, [files, session], [upload_msg, health, session, upload_key],
+                           api_visibility="private"))
+    reindexed = reindex.click(do_reindex, session, [reindex_msg, table, remove_choice, health, session, upload_key],
+                              api_visibility="private")
+    reindexed.then(lambda: collection_lists(assistant), None, refresh_outputs, api_visibility="private")
+    to_cookie(reindexed)
+    to_cookie(remove.click(do_remove, [remove_choice, session], [reindex_msg, health, session, upload_key],
+                           api_visibility="private"))
 
 
 def theme() -> gr.themes.Base:
@@ -432,12 +448,13 @@ def proxy_trust(trusted_proxies: str) -> None:
 
 def launch(assistant: Assistant, **kwargs) -> None:
     proxy_trust(assistant.settings.trusted_proxies)
-    demo = build_ui(assistant)
+    keys = UploadKeys()
+    demo = build_ui(assistant, keys)
     demo.queue(default_concurrency_limit=2)
-    # max_file_size: Gradio refuses larger uploads at the HTTP layer, before anything is stored, for every
-    # caller: /gradio_api/upload needs no login.
+    # max_file_size: Gradio refuses larger uploads at the HTTP layer, before anything is stored; and the
+    # web layer (routes.Guard) takes an upload only from a browser that logged in to Beheer (UploadKeys).
     demo.launch(server_name=assistant.settings.host, server_port=assistant.settings.port, css=CSS,
-                app_kwargs=app_kwargs(assistant),
+                app_kwargs=app_kwargs(assistant, keys),
                 theme=theme(), footer_links=[], prevent_thread_lock=True,
                 max_file_size=int(assistant.settings.max_file_mb * 1e6), **kwargs)
     # app.py has started this before importing Gradio; any other caller loads the model and index now, while
