@@ -1,6 +1,7 @@
 """The chat window in a real browser (Debian chromium via Playwright) and its HTTP API (gradio_client)."""
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -34,7 +35,7 @@ def start_app(corpus: Path, model_dir: Path, **env: str):
     port = free_port()
     env = dict(os.environ, VRAAGBAAK_CORPUS_DIR=str(corpus), VRAAGBAAK_INDEX_DIR=str(corpus.parent / "ui-index"),
                VRAAGBAAK_PORT=str(port), VRAAGBAAK_MODEL_DIR=str(model_dir), GRADIO_ANALYTICS_ENABLED="False",
-               GRADIO_TEMP_DIR=str(corpus.parent / "gradio-cache"), **env)
+               GRADIO_TEMP_DIR=str(corpus.parent / "gradio-cache")) | env
     log = (corpus.parent / "app.log").open("w")
     proc = subprocess.Popen([sys.executable, str(ROOT / "app.py")], env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/"
@@ -564,3 +565,39 @@ def test_no_link_or_image_from_a_document_reaches_the_chat(phishing_app, browser
                 if "aanvaller" in h]  # ... with no link or image a document chose
     assert not [u for u in requested if "aanvaller" in u], requested
     context.close()
+
+
+def test_a_full_temp_folder_costs_the_memo_downloads_not_the_answer(tmp_path, model_dir, browser):
+    """Gradio's temp folder full: the chat stayed on "Bezig …" for 40 s and more without a message, because
+    the memo files could not be copied there after the handler. They are now written there by the handler,
+    which catches the failure: the answer is shown, only the downloads are missing."""
+    full = tmp_path / "vol"
+    full.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=128k", "tmpfs", str(full)],
+                      capture_output=True).returncode:
+        pytest.skip("a small file system cannot be mounted here")
+    proc = None
+    try:
+        with contextlib.suppress(OSError), (full / "vulling").open("wb") as filler:
+            while True:
+                filler.write(b"0" * 4096)
+                filler.flush()
+        corpus = tmp_path / "docs"
+        corpus.mkdir()
+        (corpus / "afval.md").write_text("# Afval\n\nDe gemeente haalt het grofvuil elke eerste maandag van de "
+                                         "maand op.\n", encoding="utf-8")
+        proc, url = start_app(corpus, model_dir, GRADIO_TEMP_DIR=str(full))
+        context = browser.new_context(locale="nl-NL")
+        page = context.new_page()
+        page.goto(url, wait_until="domcontentloaded")
+        page.get_by_role("textbox", name="Uw vraag").wait_for(timeout=60_000)
+        started = time.monotonic()
+        ask(page, "Wanneer wordt het grofvuil opgehaald?")
+        assert time.monotonic() - started < 30
+        assert "eerste maandag" in page.locator("#gesprek").inner_text()
+        context.close()
+    finally:
+        if proc is not None:
+            proc.terminate()
+            proc.wait(timeout=30)
+        subprocess.run(["umount", str(full)], capture_output=True)

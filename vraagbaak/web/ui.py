@@ -277,8 +277,13 @@ def _memo_files(answer: Answer) -> tuple[str, str]:
     """The memo as Word and Markdown files in one folder of the app, which is pruned so that it never
     piles up."""
     global _memo_dir
-    if _memo_dir is None:
-        _memo_dir = Path(tempfile.mkdtemp(prefix="vraagbaak-memo-"))
+    if _memo_dir is None:  # inside Gradio's own cache: Gradio serves the files as they are, without copying them,
+        # so a full temp folder fails here, where the chat catches it, and not in Gradio's copy after the
+        # handler (that left the chat on "Bezig …" for 40 s and more, without a message)
+        from gradio.utils import get_upload_folder
+
+        Path(get_upload_folder()).mkdir(parents=True, exist_ok=True)
+        _memo_dir = Path(tempfile.mkdtemp(prefix="vraagbaak-memo-", dir=get_upload_folder()))
     for old in _memo_dir.glob("*/"):
         try:
             if time.time() - old.stat().st_mtime > MEMO_MAX_AGE_S:
