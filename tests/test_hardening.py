@@ -1,4 +1,5 @@
 """Bad input never loses data: one bad file never stops an index, and every bad input gets a Dutch message."""
+import contextlib
 import importlib.util
 import json
 import os
@@ -215,3 +216,44 @@ def test_a_corpus_without_any_readable_text_gets_a_dutch_message_and_no_index(tm
     err = capsys.readouterr().err
     assert ("geen documenten die Vraagbaak kan lezen" if content is None else "kapot.pdf") in err
     assert "max()" not in err and current_version(index) is None
+
+
+def test_cli_ask_on_a_full_disk_answers_from_the_previous_index(tmp_path, model_dir, capsys):
+    """A full disk while `ask` brought the index up to date: "Fout bij het schrijven", exit 2, no answer, while
+    the last good index was intact. Now the question is answered from it, with a warning. On a real full file
+    system where one can be mounted (tmpfs), else with the write failing as a full disk makes it fail."""
+    import errno
+    import subprocess
+
+    folder = tmp_path / "schijf"
+    folder.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", str(folder)],
+                             capture_output=True).returncode == 0
+    try:
+        corpus, index = folder / "docs", folder / "index"
+        corpus.mkdir()
+        for name, text in GOOD.items():
+            (corpus / name).write_text(text, encoding="utf-8")
+        args = ["--corpus", str(corpus), "--index", str(index)]
+        assert cli.main(["index", *args]) == 0
+        (corpus / "nieuw.md").write_text("# Nieuw\n\nDe bibliotheek is op zondag gesloten.\n", encoding="utf-8")
+        capsys.readouterr()
+        if mounted:
+            with contextlib.suppress(OSError), (folder / "vulling").open("wb") as filler:
+                while True:
+                    filler.write(b"0" * 65536)
+                    filler.flush()
+            code = cli.main(["ask", *args, "Wanneer wordt het afval opgehaald?"])
+        else:
+            def disk_full(*_, **__):
+                raise OSError(errno.ENOSPC, "No space left on device")
+
+            with pytest.MonkeyPatch.context() as patch:
+                patch.setattr(Indexer, "run", disk_full)
+                code = cli.main(["ask", *args, "Wanneer wordt het afval opgehaald?"])
+        out, err = capsys.readouterr()
+        assert code == 0 and "twee weken" in out
+        assert "niet bijgewerkt" in err and "vorige index" in err
+    finally:
+        if mounted:
+            subprocess.run(["umount", str(folder)], capture_output=True)

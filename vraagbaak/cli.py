@@ -10,7 +10,7 @@ from pathlib import Path
 
 from vraagbaak.assistant import Assistant
 from vraagbaak.index import backends
-from vraagbaak.index.versions import IndexError_, IndexLocked
+from vraagbaak.index.versions import IndexError_, IndexLocked, current_version
 from vraagbaak.schema import hit_to_json
 from vraagbaak.search.fusion import MODES
 from vraagbaak.text.cleaning import terminal_safe
@@ -167,7 +167,21 @@ def _index_summary(r) -> str:
 
 
 def _ready(assistant: Assistant, quiet: bool) -> None:
-    report = assistant.ensure_index()
+    """The index brought up to date before a question; where that fails (a full disk, another indexer at work)
+    and an earlier index exists, the question is answered from it, with a warning."""
+    try:
+        report = assistant.ensure_index()
+    except (OSError, IndexError_) as err:
+        try:
+            usable = current_version(assistant.settings.index_dir) is not None
+        except IndexError_:
+            usable = False
+        if not usable:
+            raise
+        reason = err.strerror if isinstance(err, OSError) and err.strerror else str(err)
+        say(f"Let op: de index is niet bijgewerkt ({reason}); het antwoord komt uit de vorige index. / "
+            "The index was not updated; answering from the previous one.", file=sys.stderr)
+        return
     if report and not quiet:
         say(_index_summary(report), file=sys.stderr)
     elif report:
