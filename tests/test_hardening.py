@@ -257,3 +257,24 @@ def test_cli_ask_on_a_full_disk_answers_from_the_previous_index(tmp_path, model_
     finally:
         if mounted:
             subprocess.run(["umount", str(folder)], capture_output=True)
+
+
+def test_ask_batch_skips_a_line_that_is_not_utf8_and_answers_the_rest(corpus, tmp_path, model_dir, capsys):
+    """One non-UTF-8 line stopped the whole batch with a traceback."""
+    batch = tmp_path / "vragen.txt"
+    batch.write_bytes("Wanneer wordt het afval opgehaald?\n".encode() + b"caf\xe9 in cp1252\n"
+                      + "Wanneer geldt betaald parkeren?\n".encode())
+    code = cli.main(["ask", "--corpus", str(corpus), "--index", str(tmp_path / "i"), "--batch", str(batch)])
+    out, err = capsys.readouterr()
+    answers = [json.loads(line) for line in out.splitlines()]
+    assert code == cli.EXIT_SOME_FAILED and len(answers) == 2
+    assert "twee weken" in answers[0]["answer"] and "negen" in answers[1]["answer"]
+    assert "regel 2 is geen UTF-8" in err
+
+
+def test_a_lone_surrogate_in_a_question_is_dropped_not_a_generic_error(assistant):
+    """JSON allows "\\ud800"; UTF-8 does not, and the tokenizer failed on it ("Er ging iets mis")."""
+    assistant.build_index()
+    answer = assistant.ask("Wanneer wordt het afval\ud800 opgehaald?\udcff", previous=["Over afval\udc80"])
+    assert answer.found and "twee weken" in answer.answer and answer.question == "Wanneer wordt het afval opgehaald?"
+    assert assistant.search("parkeren\ud800", k=1)[0].chunk.doc == "parkeren.txt"

@@ -34,7 +34,7 @@ from vraagbaak.schema import Answer, Citation, Hit
 from vraagbaak.search.followup import asks_something_of_its_own, could_lean_on_previous, own_part, searched_as
 from vraagbaak.search.fusion import search as run_search
 from vraagbaak.settings import Settings
-from vraagbaak.text.cleaning import collapse_whitespace
+from vraagbaak.text.cleaning import asked_text, collapse_whitespace
 from vraagbaak.text.words import fold
 from vraagbaak.text.words import words as words_of
 from vraagbaak.timing import Timings, stage
@@ -174,7 +174,7 @@ class Assistant:
     def _search(self, index: IndexVersion, question: str, k: int | None = None, filters: dict | None = None,
                 mode: str | None = None, timings: Timings | None = None) -> list[Hit]:
         s = self.settings
-        question = question[: s.max_question_chars]
+        question = asked_text(question, s.max_question_chars)
         with stage(timings, "embed_query"):
             vector = self.embedder.embed_query(question)
         return run_search(index, question, vector, k or s.top_k, mode or s.search_mode, filters, s.candidates,
@@ -185,8 +185,8 @@ class Assistant:
         """previous: the earlier questions of the conversation, oldest first. A follow-up that leans on them
         ("En in Rotterdam?") is searched together with the subject of the question it continues."""
         s = self.settings
-        question = question[: s.max_question_chars]
-        previous = [p[: s.max_question_chars] for p in previous]
+        question = asked_text(question, s.max_question_chars)
+        previous = [asked_text(p, s.max_question_chars) for p in previous]
         with self.snapshot() as index:
             answer, query, subject = self._answer_in_conversation(index, question, previous, filters, mode, k, timings)
             names, words = self._absences(index, question, query)

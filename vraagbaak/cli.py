@@ -16,7 +16,7 @@ from vraagbaak.search.fusion import MODES
 from vraagbaak.text.cleaning import terminal_safe
 from vraagbaak.web.api_input import result_count
 
-EXIT_SOME_FAILED = 3  # index: the index was written, but some files could not be read
+EXIT_SOME_FAILED = 3  # index: written, but some files could not be read; --batch: some lines were skipped
 EXIT_ERROR = 2
 EXIT_INTERRUPTED = 130  # Ctrl-C, as shells report it
 
@@ -193,23 +193,38 @@ def _search_json(assistant: Assistant, question: str, args) -> dict:
     return {"query": question, "results": [hit_to_json(h) for h in hits]}
 
 
-def _batch_lines(source: str):
-    """The non-empty lines of a file, or of stdin for '-': one question each."""
-    if source != "-" and not Path(source).is_file():
-        raise SystemExit(f"vragenbestand {source} bestaat niet of is geen bestand")
-    stream = sys.stdin if source == "-" else open(source, encoding="utf-8")
-    with stream:
-        for line in stream:
-            if line.strip():
-                yield line.strip()
+class _BatchLines:
+    """The non-empty lines of a file, or of stdin for '-': one question each. A line that is not UTF-8 is
+    skipped with a Dutch message on stderr, and the rest is answered (it stopped the whole batch);
+    `skipped` counts them, for the exit code."""
+
+    def __init__(self, source: str):
+        if source != "-" and not Path(source).is_file():
+            raise SystemExit(f"vragenbestand {source} bestaat niet of is geen bestand")
+        self.source, self.skipped = source, 0
+
+    def __iter__(self):
+        stream = sys.stdin.buffer if self.source == "-" else open(self.source, "rb")
+        with stream:
+            for number, raw in enumerate(stream, start=1):
+                try:
+                    line = raw.decode("utf-8").strip()
+                except UnicodeDecodeError:
+                    self.skipped += 1
+                    print(f"regel {number} is geen UTF-8-tekst en is overgeslagen / line {number} skipped: "
+                          "not UTF-8", file=sys.stderr)
+                    continue
+                if line:
+                    yield line
 
 
 def cmd_search(assistant: Assistant, args) -> int:
     _ready(assistant, quiet=True)
     if args.batch:
-        for question in _batch_lines(args.batch):
+        lines = _BatchLines(args.batch)
+        for question in lines:
             print(json.dumps(_search_json(assistant, question, args), ensure_ascii=False), flush=True)
-        return 0
+        return EXIT_SOME_FAILED if lines.skipped else 0
     if not args.question:
         raise SystemExit("geef een vraag of --batch FILE")
     result = _search_json(assistant, args.question, args)
@@ -226,10 +241,11 @@ def cmd_search(assistant: Assistant, args) -> int:
 def cmd_ask(assistant: Assistant, args) -> int:
     _ready(assistant, quiet=True)
     if args.batch:
-        for question in _batch_lines(args.batch):
+        lines = _BatchLines(args.batch)
+        for question in lines:
             answer = assistant.ask(question, filters=parse_filters(args.filter), mode=args.mode)
             print(json.dumps(answer.to_json(), ensure_ascii=False), flush=True)
-        return 0
+        return EXIT_SOME_FAILED if lines.skipped else 0
     if not args.question:
         raise SystemExit("geef een vraag of --batch FILE")
     answer = assistant.ask(args.question, filters=parse_filters(args.filter), mode=args.mode, previous=args.previous)

@@ -18,6 +18,15 @@ _SPACES = re.compile(r"[ \t\r\f\v]+")
 _WS = re.compile(r"\s+")
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def asked_text(text: str, max_chars: int) -> str:
+    """A question as it is searched: at most max_chars, without lone surrogates (JSON allows "\\ud800"; UTF-8
+    does not, and the tokenizer, SQLite and the log failed on it with a generic error)."""
+    return _SURROGATE.sub("", text[:max_chars])
+
+
 def normalise_characters(text: str) -> str:
     return _LIGATURE_RE.sub(lambda m: LIGATURES[m.group()], text)
 
