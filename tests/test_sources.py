@@ -303,3 +303,41 @@ def test_a_flood_of_uncached_page_images_is_refused_beyond_a_few_waiting(tmp_pat
     monkeypatch.setattr(page_images, "render_page", lambda *a: (_ for _ in ()).throw(AssertionError("rendered")))
     cache._waiting = 2  # even while the renders are full, a cached page is served from disk
     assert cache.get(tmp_path / "a.pdf", "hash", 1, [f"zin {served[0]}"]).png == b"png"
+
+
+def test_a_request_body_beyond_a_chats_worth_is_refused_before_it_is_read():
+    """A 101 MB chat history was accepted, parsed and echoed back: now anything but a file upload is capped
+    at MAX_REQUEST_BYTES, by its length header, or while it streams in without one."""
+    from starlette.applications import Starlette
+    from starlette.middleware import Middleware
+    from starlette.requests import ClientDisconnect
+    from starlette.responses import PlainTextResponse
+    from starlette.routing import Route
+    from starlette.testclient import TestClient
+
+    from vraagbaak.web.routes import MAX_REQUEST_BYTES, Guard
+
+    received = []
+
+    async def echo(request):
+        try:
+            body = await request.body()
+        except ClientDisconnect:
+            received.append("afgebroken")
+            return PlainTextResponse("afgebroken", status_code=400)
+        received.append(len(body))
+        return PlainTextResponse("ok")
+
+    client = TestClient(Starlette(routes=[Route("/gradio_api/queue/join", echo, methods=["POST"])],
+                                  middleware=[Middleware(Guard)]))
+    assert client.post("/gradio_api/queue/join", content=b"{}" * 1000).status_code == 200
+    big = client.post("/gradio_api/queue/join", content=b"x" * (MAX_REQUEST_BYTES + 1))
+    assert big.status_code == 413 and "te groot" in big.text
+    assert received == [2000]
+
+    def stream():  # no length header: counted as it comes in
+        for _ in range(MAX_REQUEST_BYTES // 1_000_000 + 2):
+            yield b"x" * 1_000_000
+
+    client.post("/gradio_api/queue/join", content=stream())
+    assert received == [2000, "afgebroken"]

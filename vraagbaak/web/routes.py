@@ -122,6 +122,12 @@ class Guard:
             if refusal:
                 response = PlainTextResponse(refusal, status_code=403)
                 return await response(scope, receive, self._with_headers(send))
+        else:  # not a file upload (Gradio limits those to max_file_size): no request body beyond a chat's worth
+            length = dict(scope.get("headers", [])).get(b"content-length", b"0")
+            if not length.isdigit() or int(length) > MAX_REQUEST_BYTES:
+                response = PlainTextResponse(TOO_LARGE, status_code=413)
+                return await response(scope, receive, self._with_headers(send))
+            receive = _capped(receive, MAX_REQUEST_BYTES)
         return await self.app(scope, receive, self._with_headers(send))
 
     def _upload_refused(self, scope) -> str:
@@ -143,6 +149,27 @@ class Guard:
                 message = {**message, "headers": [*message.get("headers", []), *extra]}
             await send(message)
         return add
+
+
+# A request other than a file upload carries a question, filters and the chat so far: a long conversation of
+# 100 answers is ~0.5 MB. A 101 MB history was accepted, parsed and echoed back.
+MAX_REQUEST_BYTES = 5_000_000
+TOO_LARGE = "Het verzoek is te groot (meer dan 5 MB). Begin een nieuw gesprek of stel een kortere vraag."
+
+
+def _capped(receive, limit: int):
+    """receive, ending the request as a disconnect once its body (sent without a length) passes limit."""
+    seen = 0
+
+    async def capped():
+        nonlocal seen
+        message = await receive()
+        if message["type"] == "http.request":
+            seen += len(message.get("body", b""))
+            if seen > limit:
+                return {"type": "http.disconnect"}
+        return message
+    return capped
 
 
 def _is_multipart(scope) -> bool:
