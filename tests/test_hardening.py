@@ -256,7 +256,7 @@ def test_cli_ask_on_a_full_disk_answers_from_the_previous_index(tmp_path, model_
         assert "niet bijgewerkt" in err and "vorige index" in err
     finally:
         if mounted:
-            subprocess.run(["umount", str(folder)], capture_output=True)
+            subprocess.run(["umount", "--lazy", str(folder)], capture_output=True)
 
 
 def test_ask_batch_skips_a_line_that_is_not_utf8_and_answers_the_rest(corpus, tmp_path, model_dir, capsys):

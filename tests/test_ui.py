@@ -594,10 +594,26 @@ def test_a_full_temp_folder_costs_the_memo_downloads_not_the_answer(tmp_path, mo
         started = time.monotonic()
         ask(page, "Wanneer wordt het grofvuil opgehaald?")
         assert time.monotonic() - started < 30
-        assert "eerste maandag" in page.locator("#gesprek").inner_text()
+        chat = page.locator("#gesprek").inner_text()
+        assert "eerste maandag" in chat and "memo-downloads konden niet worden gemaakt" in chat
         context.close()
     finally:
         if proc is not None:
             proc.terminate()
             proc.wait(timeout=30)
-        subprocess.run(["umount", str(full)], capture_output=True)
+        subprocess.run(["umount", "--lazy", str(full)], capture_output=True)
+
+
+def test_memo_folders_of_stopped_processes_are_pruned(tmp_path):
+    """Each app process writes its memo files in a folder of its own; one that stopped never removed it."""
+    from vraagbaak.web import ui
+
+    old, fresh, other = tmp_path / (ui.MEMO_PREFIX + "oud"), tmp_path / (ui.MEMO_PREFIX + "vers"), tmp_path / "ander"
+    for folder in (old / "a1", fresh / "b1", other):
+        folder.mkdir(parents=True)
+        (folder / "antwoord-vraagbaak.md").write_text("memo", encoding="utf-8")
+    stale = time.time() - ui.MEMO_MAX_AGE_S - 60
+    for path in [old, *old.rglob("*")]:
+        os.utime(path, (stale, stale))
+    ui._prune_memo_dirs(tmp_path)
+    assert not old.exists() and (fresh / "b1" / "antwoord-vraagbaak.md").exists() and other.exists()

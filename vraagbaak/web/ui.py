@@ -142,9 +142,11 @@ def build_ui(assistant: Assistant, upload_keys: UploadKeys | None = None) -> gr.
             return
         try:  # a download that cannot be made never costs the user the answer
             word_file, markdown_file = _memo_files(answer)
-        except (OSError, ValueError):
-            log.exception("memobestanden niet gemaakt")
+        except (OSError, ValueError) as err:
+            log.error("memobestanden niet gemaakt: %s", getattr(err, "strerror", None) or type(err).__name__)
             word_file = markdown_file = None
+            notice += ("\n\n_(De memo-downloads konden niet worden gemaakt: de tijdelijke map van de server is "
+                       "vol of niet beschrijfbaar. Kopiëren voor een memo kan wel; meld dit aan de beheerder.)_")
         history[-1] = {"role": "assistant", "content": inert(answer.answer) + notice}  # no link from a document
         answers = answers + [answer.to_json() | {"index": len(history) - 1}]
         yield history, answers, shown_sources, memo_text(answer), word_file, markdown_file, ""
@@ -273,6 +275,24 @@ def dutch_errors():
         raise gr.Error(str(err), print_exception=False) from None
 
 
+MEMO_PREFIX = "vraagbaak-memo-"
+
+
+def _prune_memo_dirs(folder: Path) -> None:
+    """The memo folders of stopped app processes, once nothing in them is younger than MEMO_MAX_AGE_S: each
+    process makes its own, and a stopped one never removed it."""
+    for old in folder.glob(MEMO_PREFIX + "*"):
+        try:
+            files = [f for f in old.rglob("*")]
+            newest = max((f.stat().st_mtime for f in files), default=old.stat().st_mtime)
+            if time.time() - newest > MEMO_MAX_AGE_S:
+                for f in sorted(files, key=lambda f: len(f.parts), reverse=True):
+                    f.rmdir() if f.is_dir() else f.unlink()
+                old.rmdir()
+        except OSError:  # another process prunes it at the same time, or it is not ours to remove
+            pass
+
+
 def _memo_files(answer: Answer) -> tuple[str, str]:
     """The memo as Word and Markdown files in one folder of the app, which is pruned so that it never
     piles up."""
@@ -283,7 +303,8 @@ def _memo_files(answer: Answer) -> tuple[str, str]:
         from gradio.utils import get_upload_folder
 
         Path(get_upload_folder()).mkdir(parents=True, exist_ok=True)
-        _memo_dir = Path(tempfile.mkdtemp(prefix="vraagbaak-memo-", dir=get_upload_folder()))
+        _prune_memo_dirs(Path(get_upload_folder()))
+        _memo_dir = Path(tempfile.mkdtemp(prefix=MEMO_PREFIX, dir=get_upload_folder()))
     for old in _memo_dir.glob("*/"):
         try:
             if time.time() - old.stat().st_mtime > MEMO_MAX_AGE_S:
