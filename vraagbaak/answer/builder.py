@@ -418,7 +418,8 @@ class AnswerBuilder:
         """"Welke gemeenten …?": every document whose best passage reaches the cosine threshold and relative x
         the best retrieval score, one short quote each, best first; and the documents that fit but belong to
         no gemeente (a report about all cases: mentioned, not listed)."""
-        names = specifics(overview_subject(question))  # "Welke documenten noemen het RIVM?"
+        # "Welke documenten noemen het RIVM?"; an English question's capitals ("the Netherlands") name no Dutch text
+        names = set() if is_english(question) else specifics(overview_subject(question))
         best_per_doc: dict[str, Hit] = {}
         stated: set[str] = set()  # documents with a passage that names every name of the subject
         for hit in hits:
