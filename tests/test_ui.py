@@ -165,6 +165,8 @@ def test_beheer_upload_reindex_and_answer_from_new_pdf(page, app, tmp_path):
     page.get_by_label("Beheerwachtwoord").fill("geheim")
     page.get_by_role("button", name="Inloggen").click()
     page.locator("#beheer-aandacht").get_by_text("Alle bestanden in de documentenmap zijn geïndexeerd").wait_for()
+    # the panel opens only once the browser holds its upload key: a file dropped at once is taken
+    assert page.evaluate("document.cookie.includes('vraagbaak_beheer=')")
     scanned = ROOT / "tests/fixtures/lnv-nota-scanned-no-textlayer.pdf"  # a real PDF, but without text
     page.locator("#beheer-upload input[type=file]").set_input_files([str(new_pdf), str(fake), str(scanned)])
     message = page.locator("#beheer-upload-melding")

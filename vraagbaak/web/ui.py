@@ -384,9 +384,14 @@ def _admin_tab(assistant: Assistant, refresh_outputs: list, keys: UploadKeys) ->
         ok = result.ok
         rows = _documents_table(assistant) if ok else []
         choices = [r[0] for r in rows]
-        return (guard.session_start() if ok else None, gr.update(visible=not ok), gr.update(visible=ok),
+        # the panel opens in a later step (show_panel), once the browser holds its upload key: a file dropped
+        # at once was refused (seen in CI under load)
+        return (guard.session_start() if ok else None, gr.update(visible=not ok), gr.update(visible=False),
                 result.message, rows, gr.update(choices=choices),
                 index_health(assistant) if ok else "", "", keys.issue() if ok else "")
+
+    def show_panel(started):
+        return gr.update(visible=started is not None)
 
     def do_logout():
         return None, gr.update(visible=True), gr.update(visible=False), "U bent uitgelogd.", ""
@@ -438,12 +443,13 @@ def _admin_tab(assistant: Assistant, refresh_outputs: list, keys: UploadKeys) ->
         return (f"{doc} is verwijderd. Klik op ‘Opnieuw indexeren’ om de index bij te werken.",
                 index_health(assistant), started, key_for(started))
 
-    def to_cookie(event) -> None:  # after the handler: the browser keeps the key it was given
-        event.then(None, upload_key, None, js=SET_UPLOAD_COOKIE, api_visibility="private")
+    def to_cookie(event):  # after the handler: the browser keeps the key it was given
+        return event.then(None, upload_key, None, js=SET_UPLOAD_COOKIE, api_visibility="private")
 
     login_outputs = [session, login_box, panel, login_msg, table, remove_choice, health, password, upload_key]
-    to_cookie(login.click(do_login, password, login_outputs, api_visibility="private"))
-    to_cookie(password.submit(do_login, password, login_outputs, api_visibility="private"))
+    for logged_in in (login.click(do_login, password, login_outputs, api_visibility="private"),
+                      password.submit(do_login, password, login_outputs, api_visibility="private")):
+        to_cookie(logged_in).then(show_panel, session, panel, api_visibility="private")
     to_cookie(logout.click(do_logout, None, [session, login_box, panel, login_msg, upload_key],
                            api_visibility="private"))
     to_cookie(files.upload(do_upload, [files, session], [upload_msg, health, session, upload_key],
