@@ -129,7 +129,8 @@ def test_word_memo_holds_quotes_numbered_sources_and_the_filter():
     assert with_question.paragraphs[0].text == "Wat is Slim vegen?"
 
 
-@pytest.mark.parametrize("path", ["../geheim.pdf", "bestaat-niet.pdf", "cases/01-slim-vegen.md"])
+@pytest.mark.parametrize("path", ["../geheim.pdf", "bestaat-niet.pdf", "cases/01-slim-vegen.md", "a\x00b.pdf",
+                                  "x" * 5000])
 def test_pdf_route_refuses_anything_but_an_indexed_pdf(small_assistant, path):
     from starlette.applications import Starlette
     from starlette.testclient import TestClient
@@ -137,7 +138,8 @@ def test_pdf_route_refuses_anything_but_an_indexed_pdf(small_assistant, path):
     from vraagbaak.web.routes import app_kwargs
 
     client = TestClient(Starlette(routes=app_kwargs(small_assistant)["routes"]))
-    assert client.get("/vraagbaak/pdf", params={"doc": path}).status_code == 404
+    assert client.get("/vraagbaak/pdf", params={"doc": path}).status_code == 404  # a NUL gave a 500
+    assert client.get("/vraagbaak/pagina", params={"doc": path, "p": 1}).status_code == 404
     ok = client.get("/vraagbaak/pdf", params={"doc": "tk-aanhangsel-kamervragen-tozo-2021.pdf"})
     assert ok.status_code == 200 and ok.headers["content-type"] == "application/pdf"
     image = client.get("/vraagbaak/pagina", params={"doc": "tk-aanhangsel-kamervragen-tozo-2021.pdf", "p": 2,
@@ -255,15 +257,27 @@ def test_every_response_forbids_framing_sniffing_and_outside_images_and_no_behee
                                                                              upload_keys=keys)]))
     anonymous = with_beheer.post("/gradio_api/upload", files={"files": ("a.pdf", b"%PDF-1.4")})
     assert anonymous.status_code == 403 and "inloggen in Beheer" in anonymous.text and stored == []
+    def upload(cookie_header: str) -> int:
+        return with_beheer.post("/gradio_api/upload", files={"files": ("a.pdf", b"%PDF-1.4")},
+                                headers={"cookie": cookie_header.encode()}).status_code
+
     key = keys.issue()
-    for bad in ("1000000.0", key[:-1] + ("0" if key[-1] != "0" else "1"), UploadKeys().issue()):  # forged, other
-        with_beheer.cookies.set(UPLOAD_COOKIE, bad)
-        assert with_beheer.post("/gradio_api/upload", files={"files": ("a.pdf", b"%PDF-1.4")}).status_code == 403
-    with_beheer.cookies.set(UPLOAD_COOKIE, key)
-    assert with_beheer.post("/gradio_api/upload", files={"files": ("a.pdf", b"%PDF-1.4")}).status_code == 200
+    issued, signature, nonce = key.split(".")
+    forged = [f"{issued}.{signature[:-1]}{'0' if signature[-1] != '0' else '1'}.{nonce}",
+              f"{int(issued) + 1}.{signature}.{nonce}", UploadKeys().issue(), '"1.\303"', "1.é.x"]
+    for bad in forged:  # forged, another process's, not ASCII: refused, never a server error
+        assert upload(f"{UPLOAD_COOKIE}={bad}") == 403, bad
+    assert upload(f"{UPLOAD_COOKIE}={key}") == 200
+    # another app's cookie on the same host (JSON, spaces) does not hide ours (http.cookies gave up on it)
+    assert upload(f'prefs={{"a": 1}}; {UPLOAD_COOKIE}={key}') == 200
+    newer = keys.issue(replacing=key)  # each admin action replaces the browser's key
+    assert upload(f"{UPLOAD_COOKIE}={key}") == 403 and upload(f"{UPLOAD_COOKIE}={newer}") == 200
+    keys.revoke(newer)  # logging out: a copied key uploads no more
+    assert upload(f"{UPLOAD_COOKIE}={newer}") == 403
+    late = keys.issue()
     now[0] += keys.lifetime_s + 1  # a key outlives no Beheer session
-    assert with_beheer.post("/gradio_api/upload", files={"files": ("a.pdf", b"%PDF-1.4")}).status_code == 403
-    assert stored == [1]
+    assert upload(f"{UPLOAD_COOKIE}={late}") == 403
+    assert stored == [1, 1, 1]
 
 
 def test_a_flood_of_uncached_page_images_is_refused_beyond_a_few_waiting(tmp_path, monkeypatch):
@@ -341,3 +355,12 @@ def test_a_request_body_beyond_a_chats_worth_is_refused_before_it_is_read():
 
     client.post("/gradio_api/queue/join", content=stream())
     assert received == [2000, "afgebroken"]
+
+
+def test_a_highlight_parameter_nested_thousands_deep_is_no_server_error():
+    """A JSON array 9,999 levels deep in `s` raised RecursionError: a 500 with a traceback."""
+    import base64
+    import zlib
+
+    deep = base64.urlsafe_b64encode(zlib.compress(b"[" * 9999 + b"]" * 9999)).decode()
+    assert decode_sentences(deep) == []

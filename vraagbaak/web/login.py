@@ -99,22 +99,49 @@ class UploadKeys:
     """Keys that let a logged-in admin's browser upload. Gradio's /gradio_api/upload stores a file before any
     event handler can ask who sends it, so the Beheer login hands the browser a key (a cookie), and the web
     layer takes files only with a valid, fresh one: an anonymous client stores nothing, also with Beheer on.
-    A key is the time it was issued, signed with a secret of this process; every admin action issues a new one."""
+    A key is the time it was issued, signed with a secret of this process, and it is live on the server: a new
+    one (each admin action) replaces the browser's previous one, and logging out revokes it, so a copied key
+    does not outlive its session."""
 
     def __init__(self, clock=time.time, lifetime_s: float = SESSION_IDLE_S):
         self._secret = secrets.token_bytes(32)
         self._clock = clock
         self.lifetime_s = lifetime_s
+        self._live: dict[str, float] = {}  # key -> time issued
+        self._lock = threading.Lock()
 
-    def issue(self) -> str:
-        issued = f"{self._clock():.0f}"
-        return f"{issued}.{self._sign(issued)}"
+    def issue(self, replacing: str | None = None) -> str:
+        now = self._clock()
+        issued = f"{now:.0f}"
+        key = f"{issued}.{self._sign(issued)}.{secrets.token_hex(8)}"
+        with self._lock:
+            self._live = {k: t for k, t in self._live.items() if now - t <= self.lifetime_s and k != replacing}
+            self._live[key] = now
+        return key
+
+    def revoke(self, key: str | None) -> None:
+        with self._lock:
+            self._live.pop(key or "", None)
 
     def valid(self, key: str | None) -> bool:
-        issued, _, signature = (key or "").partition(".")
-        if not issued.isdigit() or not hmac.compare_digest(signature, self._sign(issued)):
+        issued, _, rest = (key or "").partition(".")
+        signature = rest.partition(".")[0]
+        if not issued.isdigit() or not signature.isascii() \
+                or not hmac.compare_digest(signature.encode(), self._sign(issued).encode()):
             return False
-        return 0 <= self._clock() - int(issued) <= self.lifetime_s
+        with self._lock:
+            live = key in self._live
+        return live and 0 <= self._clock() - int(issued) <= self.lifetime_s
 
     def _sign(self, issued: str) -> str:
         return hmac.new(self._secret, issued.encode(), hashlib.sha256).hexdigest()
+
+
+def cookie_value(header: str, name: str) -> str | None:
+    """One cookie from a Cookie header. http.cookies gives up on the whole header when another cookie (set for
+    the same host by another app on another port) holds a space or JSON."""
+    for part in header.split(";"):
+        key, sep, value = part.strip().partition("=")
+        if sep and key == name:
+            return value.strip().strip('"')
+    return None

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import logging
-from http.cookies import SimpleCookie
 from pathlib import Path
 
 from starlette.middleware import Middleware
@@ -18,7 +17,7 @@ from starlette.routing import Route
 from vraagbaak.index.versions import IndexError_
 from vraagbaak.ingest.filetypes import has_pages
 from vraagbaak.ingest.loaders import file_hash
-from vraagbaak.web.login import UPLOAD_COOKIE, UploadKeys
+from vraagbaak.web.login import UPLOAD_COOKIE, UploadKeys, cookie_value
 from vraagbaak.web.page_images import PageImageCache, RenderBusy
 from vraagbaak.web.sources import PAGE_IMAGE_PATH, PDF_PATH, decode_sentences
 
@@ -134,8 +133,7 @@ class Guard:
         """Why this file upload is refused; "" for a logged-in admin's browser (UploadKeys)."""
         if not self.uploads_allowed:
             return "Uploaden kan alleen in Beheer, en Beheer staat uit."
-        cookies = SimpleCookie(dict(scope.get("headers", [])).get(b"cookie", b"").decode("latin-1"))
-        key = cookies[UPLOAD_COOKIE].value if UPLOAD_COOKIE in cookies else None
+        key = cookie_value(dict(scope.get("headers", [])).get(b"cookie", b"").decode("latin-1"), UPLOAD_COOKIE)
         if self.upload_keys is None or not self.upload_keys.valid(key):
             return "Uploaden kan alleen na inloggen in Beheer (of de sessie is verlopen: log opnieuw in)."
         return ""
@@ -202,6 +200,8 @@ def app_kwargs(assistant, upload_keys: UploadKeys | None = None) -> dict:
     def indexed_pdf(request: Request) -> tuple[Path, str] | Response:
         """The corpus file of an indexed PDF, unchanged since indexing; else a Dutch refusal."""
         doc = request.query_params.get("doc", "")
+        if "\x00" in doc or len(doc) > 1000:  # no document is named so (Path refuses a NUL with a ValueError)
+            return PlainTextResponse("Dit document staat niet in de index.", status_code=404)
         try:
             record = assistant.index.documents.get(doc)
         except IndexError_ as err:  # no index, or a damaged one

@@ -109,7 +109,7 @@ def decode_sentences(value: str, max_bytes: int = 20_000) -> list[str]:
         packed = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4))
         data = zlib.decompressobj().decompress(packed, max_bytes)
         sentences = json.loads(data.decode("utf-8"))
-    except (ValueError, zlib.error, UnicodeDecodeError):
+    except (ValueError, zlib.error, UnicodeDecodeError, RecursionError):  # RecursionError: "[[[[…" 9,999 deep
         return []
     return [s for s in sentences if isinstance(s, str)][:20] if isinstance(sentences, list) else []
 

@@ -393,13 +393,17 @@ def _admin_tab(assistant: Assistant, refresh_outputs: list, keys: UploadKeys) ->
     def show_panel(started):
         return gr.update(visible=started is not None)
 
-    def do_logout():
+    def do_logout(key):
+        keys.revoke(key)
         return None, gr.update(visible=True), gr.update(visible=False), "U bent uitgelogd.", ""
 
-    def key_for(started) -> str:  # a fresh upload key while the session lives, else none
-        return keys.issue() if started is not None else ""
+    def key_for(started, key) -> str:  # a fresh upload key in place of the browser's while the session lives
+        if started is None:
+            keys.revoke(key)
+            return ""
+        return keys.issue(replacing=key)
 
-    def do_upload(paths, started):
+    def do_upload(paths, started, key):
         started = guard.session_alive(started)
         if started is None:
             return ended, gr.update(), None, ""
@@ -412,36 +416,37 @@ def _admin_tab(assistant: Assistant, refresh_outputs: list, keys: UploadKeys) ->
             except UploadRejected as err:
                 lines.append(f"✘ {name} geweigerd: {err}")
         return ("\n\n".join(lines) + "\n\nKlik op ‘Opnieuw indexeren’ om de nieuwe documenten doorzoekbaar te maken.",
-                index_health(assistant), started, key_for(started))
+                index_health(assistant), started, key_for(started, key))
 
-    def do_reindex(started, progress=gr.Progress()):
+    def do_reindex(started, key, progress=gr.Progress()):
         started = guard.session_alive(started)
         if started is None:
             return ended, gr.update(), gr.update(), gr.update(), None, ""
         try:
             report = assistant.build_index(progress=lambda f, m: progress(f, desc=m))
         except IndexError_ as err:  # another indexer holds the lock, a damaged index: said, not "Error"
-            return f"Niet opnieuw geïndexeerd: {err}", gr.update(), gr.update(), gr.update(), started, key_for(started)
+            return (f"Niet opnieuw geïndexeerd: {err}", gr.update(), gr.update(), gr.update(), started,
+                    key_for(started, key))
         except OSError as err:
             return (f"Niet opnieuw geïndexeerd: {err.strerror or err}. De vorige index blijft in gebruik.",
-                    gr.update(), gr.update(), gr.update(), started, key_for(started))
+                    gr.update(), gr.update(), gr.update(), started, key_for(started, key))
         failed = "".join(f"\n- {n}: {r}" for n, r in report.failed.items())
         msg = (f"Index bijgewerkt: {report.documents} documenten, {report.chunks} passages "
                f"(nieuw {len(report.added)}, gewijzigd {len(report.changed)}, verwijderd {len(report.removed)}).")
         rows = _documents_table(assistant)
         return (msg + (f"\n\nNiet geïndexeerd:{failed}" if failed else ""), rows,
-                gr.update(choices=[r[0] for r in rows]), index_health(assistant), started, key_for(started))
+                gr.update(choices=[r[0] for r in rows]), index_health(assistant), started, key_for(started, key))
 
-    def do_remove(doc, started):
+    def do_remove(doc, started, key):
         started = guard.session_alive(started)
         if started is None or not doc:
-            return (ended if started is None else "Kies een document."), gr.update(), started, key_for(started)
+            return (ended if started is None else "Kies een document."), gr.update(), started, key_for(started, key)
         try:
             remove_document(s.corpus_dir, doc)
         except UploadRejected as err:
-            return f"Niet verwijderd: {err}.", gr.update(), started, key_for(started)
+            return f"Niet verwijderd: {err}.", gr.update(), started, key_for(started, key)
         return (f"{doc} is verwijderd. Klik op ‘Opnieuw indexeren’ om de index bij te werken.",
-                index_health(assistant), started, key_for(started))
+                index_health(assistant), started, key_for(started, key))
 
     def to_cookie(event):  # after the handler: the browser keeps the key it was given
         return event.then(None, upload_key, None, js=SET_UPLOAD_COOKIE, api_visibility="private")
@@ -450,16 +455,17 @@ def _admin_tab(assistant: Assistant, refresh_outputs: list, keys: UploadKeys) ->
     for logged_in in (login.click(do_login, password, login_outputs, api_visibility="private"),
                       password.submit(do_login, password, login_outputs, api_visibility="private")):
         to_cookie(logged_in).then(show_panel, session, panel, api_visibility="private")
-    to_cookie(logout.click(do_logout, None, [session, login_box, panel, login_msg, upload_key],
+    to_cookie(logout.click(do_logout, upload_key, [session, login_box, panel, login_msg, upload_key],
                            api_visibility="private"))
-    to_cookie(files.upload(do_upload, [files, session], [upload_msg, health, session, upload_key],
+    to_cookie(files.upload(do_upload, [files, session, upload_key], [upload_msg, health, session, upload_key],
                            api_visibility="private"))
-    reindexed = reindex.click(do_reindex, session, [reindex_msg, table, remove_choice, health, session, upload_key],
+    reindexed = reindex.click(do_reindex, [session, upload_key],
+                              [reindex_msg, table, remove_choice, health, session, upload_key],
                               api_visibility="private")
     reindexed.then(lambda: collection_lists(assistant), None, refresh_outputs, api_visibility="private")
     to_cookie(reindexed)
-    to_cookie(remove.click(do_remove, [remove_choice, session], [reindex_msg, health, session, upload_key],
-                           api_visibility="private"))
+    to_cookie(remove.click(do_remove, [remove_choice, session, upload_key],
+                           [reindex_msg, health, session, upload_key], api_visibility="private"))
 
 
 def theme() -> gr.themes.Base:
