@@ -65,6 +65,7 @@ FEATURES = (
     "is_item",  # a list item
     "log_words",  # log of the sentence length in words
     "english",  # an English question against Dutch text
+    "holds_rarest",  # the sentence holds the rarest question word (IDF in the collection) that any candidate holds
 )
 
 
@@ -165,11 +166,14 @@ def features(question: str, sentences: list[SentenceEvidence], collection: Colle
     first = (question.split() or [""])[0].lower().strip("¿¡\"'(")
     yes_no = bool(content) and first not in _ASKING_START
     years = set(_YEAR.findall(question))
+    sentence_stems = [{stem(w) for w in words(s.text)} for s in sentences]
+    held = [q for q in asked_stems if any(has_stem(q, have) for have in sentence_stems)]
+    rarest = max(held, key=lambda q: (idf[q], q)) if held else ""
     best_cosine = max(s.cosine for s in sentences)
     best_bm25 = max((s.hit.lexical_score or 0.0) for s in sentences) or 1.0
     per_passage: dict[str, tuple[float, float, float, float]] = {}  # what one passage gives all its sentences
     rows = []
-    for s in sentences:
+    for s, stems_of_sentence in zip(sentences, sentence_stems):
         c = s.hit.chunk
         if c.id not in per_passage:
             meta = " ".join(str(v) for v in (c.metadata or {}).values() if isinstance(v, (str, int)))
@@ -179,18 +183,18 @@ def features(question: str, sentences: list[SentenceEvidence], collection: Colle
                                  _idf_share({q: 1.0 for q in asked_stems}, {stem(w) for w in words(c.title)}),
                                  float(bool(last) and has_stem(last, stems)))
         rare_passage, specifics_passage, title_overlap, last_in_passage = per_passage[c.id]
-        sentence_stems = {stem(w) for w in words(s.text)}
         rows.append((
             s.cosine, s.cosine - best_cosine, s.hit.dense_score or 0.0, 1.0 / s.rank,
             (s.hit.lexical_score or 0.0) / best_bm25,
-            _idf_share(idf, sentence_stems), rare_passage, s.candidate_share,
+            _idf_share(idf, stems_of_sentence), rare_passage, s.candidate_share,
             float(bool(wanted)), _share_in(wanted, fold(s.text)), specifics_passage,
             float(wants_kind), float(wants_kind and not s.has_kind),
             title_overlap, in_collection, words_held,
-            float(bool(last) and has_stem(last, sentence_stems)), last_in_passage,
-            float(yes_no and not has_stem(last, sentence_stems)),
+            float(bool(last) and has_stem(last, stems_of_sentence)), last_in_passage,
+            float(yes_no and not has_stem(last, stems_of_sentence)),
             float(bool(years) and bool(_YEAR.search(s.text)) and not years & set(_YEAR.findall(s.text))),
             float(bool(SAYS_UNKNOWN.search(s.text))), float(s.item), math.log(1 + len(s.text.split())), float(english),
+            float(bool(rarest) and has_stem(rarest, stems_of_sentence)),
         ))
     return np.array(rows, dtype=np.float64)
 
