@@ -267,3 +267,55 @@ def test_documents_that_name_the_subject_are_listed_and_only_those(tmp_path, emb
     assert sorted(c.doc for c in answer.citations) == ["begroting.md", "griep.md"]
     for c in answer.citations:
         assert assistant.verify_quote(c.doc, c.quote)
+
+
+def test_a_collection_profile_names_what_its_lists_count_and_whose_documents_they_are(tmp_path, embedder):
+    """The same rules on a folder of Kamerbrieven as on the cases: collectie.yaml says that a document belongs
+    to a ministerie and that the collection calls its documents "nota's"; it is not indexed itself."""
+    from vraagbaak.ingest.loaders import corpus_files
+    from vraagbaak.profile import CollectionProfile
+
+    corpus = tmp_path / "brieven"
+    corpus.mkdir()
+    (corpus / "collectie.yaml").write_text("eigenaar: ministerie\nthema: beleidsterrein\ngeen_eigenaar: [rijksbreed]\n"
+                                           "documenten_heten: [nota's, notas]\n", encoding="utf-8")
+    letters = {
+        "ocw-lerarentekort.md": ("Lerarentekort", "OCW", "onderwijs",
+                                 "Het kabinet trekt extra geld uit om het lerarentekort in het basisonderwijs aan te pakken."),
+        "ocw-studiefinanciering.md": ("Basisbeurs", "OCW", "onderwijs",
+                                      "De basisbeurs voor studenten in het hoger onderwijs keert terug."),
+        "vws-wachtlijsten.md": ("Wachtlijsten jeugdzorg", "VWS", "zorg",
+                                "Het kabinet wil de wachtlijsten in de jeugdzorg verkorten met regionale afspraken."),
+        "rijksbrede-begroting.md": ("Miljoenennota", "rijksbreed", "financiën",
+                                    "De miljoenennota beschrijft het geld voor onderwijs, zorg en veiligheid."),
+    }
+    for name, (title, ministerie, terrein, text) in letters.items():
+        (corpus / name).write_text(f"---\ntitle: {title}\nministerie: {ministerie}\nbeleidsterrein: {terrein}\n---\n\n"
+                                   f"# {title}\n\n{text}\n", encoding="utf-8")
+    assert CollectionProfile.read(corpus).owner_field == "ministerie"
+    assert "collectie.yaml" not in [p.name for p in corpus_files(corpus)]
+    assistant = Assistant(Settings(corpus_dir=corpus, index_dir=tmp_path / "index",
+                                   model_dir=embedder.settings.model_dir), embedder)
+    report = assistant.build_index()
+    assert not report.failed
+    assert assistant.facets()["ministerie"] == ["OCW", "VWS", "rijksbreed"]
+    # the owner named in the question is a filter, as "Welke cases komen uit Zaanstad?" is on the cases
+    listed = assistant.ask("Welke nota's komen van OCW?")
+    assert listed.outcome == "overview"
+    assert sorted(c.doc for c in listed.citations) == ["ocw-lerarentekort.md", "ocw-studiefinanciering.md"]
+    # a document of no one ministerie is mentioned under a list, not listed
+    about = assistant.ask("Welke nota's gaan over onderwijs?")
+    assert "rijksbrede-begroting.md" not in [c.doc for c in about.citations]
+    assert "ocw-lerarentekort.md" in [c.doc for c in about.citations]
+
+
+def test_a_collectie_yaml_that_cannot_be_read_leaves_the_defaults(tmp_path, caplog):
+    from vraagbaak.assistant import _profile
+    from vraagbaak.profile import CollectionProfile, ProfileError
+
+    (tmp_path / "collectie.yaml").write_text("eigenaar: [geen, veldnaam]\n", encoding="utf-8")
+    with pytest.raises(ProfileError, match="veldnaam"):
+        CollectionProfile.read(tmp_path)
+    assert _profile(tmp_path) == CollectionProfile() and "collectie.yaml niet gebruikt" in caplog.text
+    (tmp_path / "collectie.yaml").write_text("a: &a [*a]\n", encoding="utf-8")  # an alias to itself
+    assert _profile(tmp_path) == CollectionProfile()

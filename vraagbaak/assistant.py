@@ -30,6 +30,7 @@ from vraagbaak.index import backends
 from vraagbaak.index.backends import DEFAULT as DEFAULT_STORE
 from vraagbaak.index.versions import IndexError_, IndexMissing, IndexVersion, current_version, read_manifest
 from vraagbaak.ingest.indexer import Indexer, IndexReport, chunker_settings, stale_files
+from vraagbaak.profile import CollectionProfile, ProfileError
 from vraagbaak.schema import Answer, Citation, Hit
 from vraagbaak.search.followup import asks_something_of_its_own, could_lean_on_previous, own_part, searched_as
 from vraagbaak.search.fusion import search as run_search
@@ -73,6 +74,14 @@ class Assistant:
         self._sentence_vectors: OrderedDict[str, object] = OrderedDict()
         self.ready = False  # model and index loaded (warm_up); the chat says so while it is not
         self._warming: threading.Thread | None = None
+        self.profile = _profile(self.settings.corpus_dir)
+
+    @property
+    def _nouns(self) -> tuple[str, ...]:  # what this collection's list questions count documents by
+        return self.profile.document_nouns
+
+    def _is_overview(self, question: str) -> bool:
+        return is_overview(question, self._nouns)
 
     @classmethod
     def for_corpus(cls, corpus_dir: Path | None = None, index_dir: Path | None = None, **overrides) -> "Assistant":
@@ -190,12 +199,12 @@ class Assistant:
         with self.snapshot() as index:
             answer, query, subject = self._answer_in_conversation(index, question, previous, filters, mode, k, timings)
             names, words = self._absences(index, question, query)
-            every_list_absent = is_overview(question) and self._every_list_absent(index, question, query,
+            every_list_absent = self._is_overview(question) and self._every_list_absent(index, question, query,
                                                                                   names, words)
         if answer.found and (names or words) and every_list_absent:
             # "Welke projecten heeft Eindhoven gedaan?": a list of every other gemeente's projects answers nothing
             answer = Answer(question, False, NOTHING_FOUND, [], [])
-        elif answer.found and words and not is_overview(question):
+        elif answer.found and words and not self._is_overview(question):
             answer = nothing_found(question, [])  # what was found shares only words that most documents have
         answer.question, answer.searched_as, answer.filters = question, query, dict(filters or {})
         answer.index_version, answer.searched_in = index.version, subject
@@ -241,7 +250,7 @@ class Assistant:
             return [], []
         terms, known = index.backend.indexed_terms, index.catalogue.metadata_words
         names = absent_names(question, terms, known)
-        asked = overview_subject(searched) if is_overview(searched) else searched
+        asked = overview_subject(searched, self._nouns) if self._is_overview(searched) else searched
         words = absent_words(asked, terms, known)
         if words:  # typos of words the best passages hold are no absent subject ("zwerfafal")
             near = {w for hit in self._search(index, searched, k=5) for w in words_of(hit.chunk.text)}
@@ -258,7 +267,7 @@ class Assistant:
         BM25 alone, where only the first counts). [] for any other question, and for an overview: "Welke andere
         gemeenten doen dat?" looks beyond the subject."""
         if query == question or not asks_something_of_its_own(question) or (filters or {}).get("doc") \
-                or is_overview(question):
+                or self._is_overview(question):
             return []
         hits = self._search(index, query, k=3, filters=filters, mode=mode)
         if not hits:
@@ -281,7 +290,7 @@ class Assistant:
                 focus: str | None = None) -> Answer:
         s = self.settings
         answer = None
-        if is_overview(question):  # "Welke gemeenten …?": every fitting document, one quote each
+        if self._is_overview(question):  # "Welke gemeenten …?": every fitting document, one quote each
             citations: dict[str, Citation] = {}  # per document, over the alternatives ("… X of Y?")
             general: dict[str, Hit] = {}
             searched: dict[str, Hit] = {}
@@ -294,7 +303,7 @@ class Assistant:
                 for h in hits:
                     searched.setdefault(h.chunk.id, h)
             answer = AnswerBuilder.overview_answer(query, list(citations.values()), list(general.values()),
-                                                   self._documents_searched(index, filters))
+                                                   self._documents_searched(index, filters), self.profile)
             hits = sorted(searched.values(), key=lambda h: -h.score)[: k or max(s.top_k, 5)]
         else:
             hits = self._search(index, query, k=k or max(s.top_k, 5), filters=filters, mode=mode, timings=timings)
@@ -307,7 +316,7 @@ class Assistant:
                            words: list[str]) -> bool:
         """Does each list an overview asks for (answering.alternatives) name something that no document
         holds? A question that asks for one list was judged already: `names`, `words`."""
-        lists = alternatives(question)
+        lists = alternatives(question, self._nouns)
         if lists == [question] and query == question:
             return bool(names or words)
         return all(any(self._absences(index, asked, asked)) for asked in lists)
@@ -317,7 +326,7 @@ class Assistant:
         no document holds ("… uit Zwolle of Tilburg?") is left out, unless all do (ask() then says so)."""
         if query != question:  # a follow-up: the glued question is one overview
             return [query]
-        asked = alternatives(question)
+        asked = alternatives(question, self._nouns)
         present = [a for a in asked if not any(self._absences(index, a, a))] if len(asked) > 1 else asked
         return present or asked
 
@@ -340,10 +349,11 @@ class Assistant:
 
         asked = {stem(w) for w in words(question)}
         named: dict[str, list[str]] = {}
-        for field, values in _facets(index, ("gemeente", "domein")).items():
+        p = self.profile
+        for field, values in _facets(index, (p.owner_field, p.theme_field), p).items():
             for value in values:
                 parts = {stem(w) for w in words(value)}
-                if value.lower() != "landelijk" and parts and parts <= asked:  # facets() leaves out "onbekend"
+                if value.lower() not in p.no_owner and parts and parts <= asked:  # facets() leaves out unknowns
                     named.setdefault(field, []).append(value)
         return named
 
@@ -357,7 +367,7 @@ class Assistant:
         index = index or self.index
         return AnswerBuilder.from_settings(self.settings, lambda doc, quote: self._verify(index, doc, quote),
                                            lambda question, texts: self._sentence_similarity(index, question, texts),
-                                           index.catalogue.held_by_most, _collection(index))
+                                           index.catalogue.held_by_most, _collection(index), self.profile)
 
     def _sentence_similarity(self, index: IndexVersion, question: str, sentences: list[str]) -> list[float]:
         """Cosine of the question with each sentence. The version stores the vectors of its sentences
@@ -420,8 +430,11 @@ class Assistant:
     def documents(self) -> list[dict]:
         return [dict(r.__dict__) for r in self.index.documents.values()]
 
-    def facets(self, fields: tuple[str, ...] = ("gemeente", "domein", "thema", "jaar")) -> dict[str, list[str]]:
-        return _facets(self.index, fields)
+    def facets(self, fields: tuple[str, ...] | None = None) -> dict[str, list[str]]:
+        """The filter values of these metadata fields (default: the owner and theme fields of the profile, and
+        thema and jaar)."""
+        p = self.profile
+        return _facets(self.index, fields or (p.owner_field, p.theme_field, "thema", "jaar"), p)
 
     def status(self) -> dict:
         """What is indexed and whether it is current. The index is opened and checked as a question would
@@ -471,16 +484,26 @@ def _collection(index: IndexVersion) -> Collection:
                       lambda word: bool(index.backend.indexed_terms(word)) or fold(word) in known)
 
 
-def _facets(index: IndexVersion, fields: tuple[str, ...]) -> dict[str, list[str]]:
-    """The filter values of each field ("onbekend" is no filter value)."""
+def _facets(index: IndexVersion, fields: tuple[str, ...], profile: CollectionProfile) -> dict[str, list[str]]:
+    """The filter values of each field (an unknown value, "onbekend", is none)."""
     values: dict[str, set[str]] = {f: set() for f in fields}
     for record in index.documents.values():
         for f in fields:
             v = record.metadata.get(f)
             for item in v if isinstance(v, list) else [v]:
-                if item not in (None, "") and str(item).strip().lower() != "onbekend":
+                if not profile.is_unknown(item):
                     values[f].add(str(item))
     return {f: sorted(v) for f, v in values.items() if v}
+
+
+def _profile(corpus_dir) -> CollectionProfile:
+    """The collection's profile; a collectie.yaml that cannot be read is said in the log, and the defaults
+    hold (a bad file never stops the app)."""
+    try:
+        return CollectionProfile.read(corpus_dir)
+    except (ProfileError, OSError) as err:
+        log.warning("collectie.yaml niet gebruikt, de standaardwaarden gelden: %s", err)
+        return CollectionProfile()
 
 
 def _storage(manifest: dict) -> str:

@@ -12,10 +12,12 @@ import logging
 import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING, Callable
 
 from vraagbaak.answer.citations import source_reference
 from vraagbaak.answer.judge import SAYS_UNKNOWN, Collection, Judge, SentenceEvidence, features, specifics
+from vraagbaak.profile import DOCUMENT_NOUNS, CollectionProfile
 from vraagbaak.schema import Answer, Chunk, Citation, Hit
 from vraagbaak.text.cleaning import collapse_whitespace, is_rare_word
 from vraagbaak.text.sentences import chunk_sentence_texts
@@ -273,7 +275,8 @@ class AnswerBuilder:
     def from_settings(cls, s, is_verbatim: Callable[[str, str], bool],
                       embed_sentences: Callable[[str, list[str]], list[float]],
                       held_by_most: Callable[[str], bool] | None = None,
-                      collection: Collection | None = None) -> "AnswerBuilder":
+                      collection: Collection | None = None,
+                      profile: CollectionProfile | None = None) -> "AnswerBuilder":
         calibration = Calibration(s.found_sentence_threshold, s.found_threshold, s.found_lexical_share,
                                   s.found_lexical_floor, s.near_threshold, s.found_coverage_weight)
         builder = cls(calibration, s.max_quotes, s.quote_max_words, s.quote_margin, s.sentence_lexical_weight,
@@ -282,6 +285,8 @@ class AnswerBuilder:
             builder.held_by_most = held_by_most
         if collection is not None:
             builder.collection = collection
+        if profile is not None:
+            builder.profile = profile
         return builder
 
     def __init__(self, calibration: Calibration, max_quotes: int, quote_max_words: int, quote_margin: float,
@@ -298,6 +303,7 @@ class AnswerBuilder:
         self.embed_sentences = embed_sentences  # (question, sentences) -> cosine per sentence
         self.held_by_most: Callable[[str], bool] = lambda stem: False  # word stem -> in most documents?
         self.collection = Collection()
+        self.profile = CollectionProfile()
         self.judge = Judge.load()
 
     def score(self, question: str, hits: list[Hit], limit: int | None = None) -> list[list[Evidence]]:
@@ -421,7 +427,8 @@ class AnswerBuilder:
         the best retrieval score, one short quote each, best first; and the documents that fit but belong to
         no gemeente (a report about all cases: mentioned, not listed)."""
         # "Welke documenten noemen het RIVM?"; an English question's capitals ("the Netherlands") name no Dutch text
-        names = set() if is_english(question) else specifics(overview_subject(question))
+        nouns = self.profile.document_nouns
+        names = set() if is_english(question) else specifics(overview_subject(question, nouns))
         best_per_doc: dict[str, Hit] = {}
         stated: set[str] = set()  # documents with a passage that names every name of the subject
         for hit in hits:
@@ -432,9 +439,9 @@ class AnswerBuilder:
                 best_per_doc[hit.chunk.doc] = hit
         if names:  # a list of what names something holds only the documents that name it
             best_per_doc = {doc: hit for doc, hit in best_per_doc.items() if doc in stated}
-        doc_hits, general = _about_one_each(list(best_per_doc.values()))
+        doc_hits, general = _about_one_each(list(best_per_doc.values()), self.profile)
         if subject_share > 0 and not is_english(question):  # the subject's words are matched in Dutch text
-            fitting = about_subject(question, hits, subject_share, basis={h.chunk.doc for h in doc_hits})
+            fitting = about_subject(question, hits, subject_share, basis={h.chunk.doc for h in doc_hits}, nouns=nouns)
             doc_hits = [h for h in doc_hits if h.chunk.doc in fitting]
             general = [h for h in general if h.chunk.doc in fitting]
         # relative to the best entry of the list: a report that matches every word does not push cases out
@@ -456,7 +463,8 @@ class AnswerBuilder:
         return citations, general
 
     @staticmethod
-    def overview_answer(question: str, citations: list[Citation], general: list[Hit], searched: int) -> Answer | None:
+    def overview_answer(question: str, citations: list[Citation], general: list[Hit], searched: int,
+                        profile: CollectionProfile = CollectionProfile()) -> Answer | None:
         """The list of overview_entries, numbered in order; None without entries (the ordinary answer then
         decides)."""
         if not citations:
@@ -467,12 +475,13 @@ class AnswerBuilder:
         intro = (f"{len(citations)} van de {searched} doorzochte documenten "
                  f"{'past' if len(citations) == 1 else 'passen'} bij uw vraag "
                  f"(één citaat per document; de zin die het laat zien staat vet):")
-        lines = [f"[{c.n}] **{c.title}**{_who(c)}: „{marked_quote(c)}”" for c in citations]
+        lines = [f"[{c.n}] **{c.title}**{_who(c, profile)}: „{marked_quote(c)}”" for c in citations]
         if general:
             titles = ", ".join(f"„{h.chunk.title}”" for h in general)
-            lines.append(f"Ook de overzichtsdocumenten {titles} gaan hierover; ze noemen geen eigen gemeente en "
+            owner = profile.owner_field
+            lines.append(f"Ook de overzichtsdocumenten {titles} gaan hierover; ze noemen geen eigen {owner} en "
                          "staan daarom niet in de lijst." if len(general) > 1 else
-                         f"Ook het overzichtsdocument {titles} gaat hierover; het noemt geen eigen gemeente en "
+                         f"Ook het overzichtsdocument {titles} gaat hierover; het noemt geen eigen {owner} en "
                          "staat daarom niet in de lijst.")
         return Answer(question, True, "\n\n".join(lead + [intro] + lines), citations, [], found_as="overview")
 
@@ -518,20 +527,20 @@ OVERVIEW_QUOTE_WORDS = 45  # an overview gives one short line per document
 OVERVIEW_COSINE_MARGIN = 0.015  # dev set: 0.01 and 0.015 give recall 0.924 / precision 0.881; 0.02: 0.951 / 0.847
 # At most three words between the frame and what it lists ("Welke andere grote gemeenten", "Welke van de cases"):
 # in "Welke rol speelde de functionaris bij de projecten?" the question asks for a role, not for projects.
-_OVERVIEW = re.compile(r"^\s*(?:in\s+|uit\s+|bij\s+)?(welke|noem|geef een overzicht van|wat zijn de|which|list)\s+"
-                       r"(?:\S+\s+){0,3}?"
-                       r"(gemeenten|gemeentes|cases|projecten|dataprojecten|initiatieven|voorbeelden|municipalities|"
-                       r"projects|cases|documenten|stukken|bestanden|brieven|kamerbrieven|rapporten|publicaties|documents)\b",
-                       re.I)
+@lru_cache(maxsize=8)
+def _overview_pattern(nouns: tuple[str, ...]) -> re.Pattern:
+    """"Welke/noem/In welke" + at most three words + a word the collection counts its documents by."""
+    return re.compile(r"^\s*(?:in\s+|uit\s+|bij\s+)?(welke|noem|geef een overzicht van|wat zijn de|which|list)\s+"
+                      r"(?:\S+\s+){0,3}?(" + "|".join(map(re.escape, nouns)) + r")\b", re.I)
 
 
 _COUNTED = re.compile(rf"^\s*welke\s+(\d+|{_UNITS}|tien)\b", re.I)
 
 
-def is_overview(question: str) -> bool:
+def is_overview(question: str, nouns: tuple[str, ...] = DOCUMENT_NOUNS) -> bool:
     """"Welke gemeenten gebruiken …", "Noem de projecten die …": the answer is a list of documents.
     "Welke drie cases scoorden het best?" names a count: a fact that one passage states, not a list to find."""
-    return bool(_OVERVIEW.search(question)) and not _COUNTED.match(question)
+    return bool(_overview_pattern(nouns).search(question)) and not _COUNTED.match(question)
 
 
 _ALTERNATIVES = re.compile(r"\s+(?:en/of|of)\s+", re.I)
@@ -542,13 +551,13 @@ _WHETHER = re.compile(r"\b(weten|weet|onderzo\w*|bekijk\w*|bekeken|kijk\w*|gekek
                       r"vragen|vraagt|gevraagd|test\w*|getest|evalue\w*|geëvalueerd|checken)$", re.I)
 
 
-def alternatives(question: str) -> list[str]:
+def alternatives(question: str, nouns: tuple[str, ...] = DOCUMENT_NOUNS) -> list[str]:
     """"Welke gemeenten gebruiken data bij veiligheid of handhaving?" asks two overviews: "… bij veiligheid?"
     and "… bij handhaving?"; "… bij veiligheid, zorg of handhaving?" three. The alternatives follow one
     preposition ("bij"), or each has its own ("… over het sociaal domein of over parkeren?"), or they are
     single words ("gebruiken sensoren of camera's"). [question] where the overview's subject has no such "of",
     or where "of" means "whether" ("… onderzocht of jongeren uitvallen?")."""
-    match = _OVERVIEW.search(question)
+    match = _overview_pattern(nouns).search(question)
     subject = question[match.end():] if match else ""
     parts = _ALTERNATIVES.split(subject)
     if not match or len(parts) != 2:
@@ -582,10 +591,10 @@ _ABOUT = re.compile(r"^\s*(?:(?:gaan|gaat|ging|gingen|handelen|handelt)\s+over|(
 _IN_IT = re.compile(r"\s+voor(?=\W*$)", re.I)  # "… komt een GGD voor?"
 
 
-def overview_subject(question: str) -> str:
+def overview_subject(question: str, nouns: tuple[str, ...] = DOCUMENT_NOUNS) -> str:
     """"Welke gemeenten gebruiken sensoren?" asks about "gebruiken sensoren": the frame says what to list;
     "Welke documenten gaan over rente?" about "rente"."""
-    match = _OVERVIEW.search(question)
+    match = _overview_pattern(nouns).search(question)
     if not match:
         return question
     subject = question[match.end():]
@@ -598,7 +607,8 @@ def overview_subject(question: str) -> str:
     return subject
 
 
-def about_subject(question: str, hits: list[Hit], min_share: float, basis: set[str] | None = None) -> set[str]:
+def about_subject(question: str, hits: list[Hit], min_share: float, basis: set[str] | None = None,
+                  nouns: tuple[str, ...] = DOCUMENT_NOUNS) -> set[str]:
     """Documents that are about the overview's subject. Every case description is about gemeenten and data,
     so "Welke gemeenten gebruiken sensoren?" is close in meaning to all of them; the words of the subject say
     which fit. A rare Dutch word that no candidate has ("sensoren", "drones") means the subject is not in the
@@ -610,7 +620,7 @@ def about_subject(question: str, hits: list[Hit], min_share: float, basis: set[s
     for hit in hits:
         texts.setdefault(hit.chunk.doc, [hit.chunk.title]).append(hit.chunk.text)
     docs = list(texts)
-    asked = {stem(w): w for w in words(overview_subject(question)) if len(w) >= 3}
+    asked = {stem(w): w for w in words(overview_subject(question, nouns)) if len(w) >= 3}
     if not asked or len(docs) < 2:
         return set(docs)
     have = {d: {stem(w) for w in words(" ".join(texts[d]))} for d in docs}
@@ -635,29 +645,25 @@ def about_subject(question: str, hits: list[Hit], min_share: float, basis: set[s
 
 
 def _names_all(chunk: Chunk, names: set[str]) -> bool:
-    """Does the passage (with its title) name each of these folded names as a word or word start?"""
-    text = fold(f"{chunk.title} {chunk.text}")
+    """Does the passage (with its title and metadata) name each of these folded names as a word or word start?"""
+    meta = " ".join(str(v) for v in (chunk.metadata or {}).values() if isinstance(v, (str, int)))
+    text = fold(f"{chunk.title} {meta} {chunk.text}")
     return all(re.search(rf"(?<!\w){re.escape(n)}", text) for n in names)
 
 
-def _about_one_each(doc_hits: list[Hit]) -> tuple[list[Hit], list[Hit]]:
-    """An overview lists gemeenten, cases or projects: where some fitting documents belong to a gemeente,
-    a document that belongs to none (a report that sums up all cases) is no entry of the list, only
-    mentioned. A collection without gemeenten in its metadata keeps every document."""
-    def gemeente(hit: Hit) -> bool:  # "onbekend" still says: this document is about one gemeente's case
-        value = (hit.chunk.metadata or {}).get("gemeente")
-        return bool(value) and str(value).lower() != "landelijk"
-
-    own = [h for h in doc_hits if gemeente(h)]
+def _about_one_each(doc_hits: list[Hit], profile: CollectionProfile) -> tuple[list[Hit], list[Hit]]:
+    """An overview lists gemeenten, cases or projects: where some fitting documents have an owner of their own
+    (profile.owner_field), a document that has none (a report that sums up all cases) is no entry of the list,
+    only mentioned. A collection without owners in its metadata keeps every document."""
+    own = [h for h in doc_hits if profile.has_own_owner(h.chunk.metadata)]
     if not own:
         return doc_hits, []
-    return own, [h for h in doc_hits if not gemeente(h)]
+    return own, [h for h in doc_hits if not profile.has_own_owner(h.chunk.metadata)]
 
 
-def _who(c: Citation) -> str:
-    meta = c.metadata or {}
-    who = meta.get("gemeente") or meta.get("organisatie")
-    return f" ({who})" if who and str(who).lower() != "onbekend" else ""
+def _who(c: Citation, profile: CollectionProfile) -> str:
+    who = profile.owner(c.metadata)
+    return f" ({who})" if who else ""
 
 
 def _overlaps(a: Citation, b: Citation) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from vraagbaak.profile import CollectionProfile
 from vraagbaak.schema import Citation
 
 UNKNOWN = {"", "onbekend", None}
@@ -21,7 +22,7 @@ def web_address(value) -> str | None:
     return value if re.match(r"^https?://[^\s<>\"]+$", value, re.I) else None
 
 
-def source_reference(c: Citation, with_url: bool = True) -> str:
+def source_reference(c: Citation, with_url: bool = True, profile: CollectionProfile = CollectionProfile()) -> str:
     """Title, organisation or gemeente, year, page, section, source — in that order, leaving out what does
     not exist. The one reference style for the chat answer, the memo text and the Markdown download.
 
@@ -32,8 +33,8 @@ def source_reference(c: Citation, with_url: bool = True) -> str:
     sources = [u for u in map(web_address, _as_list(meta.get("bronnen"))) if u]
     title = plain(c.title)
     parts = [f"Beschrijving „{title}” in de Vraagbaak-documenten" if sources else title]
-    who = meta.get("gemeente") if meta.get("gemeente") not in UNKNOWN else meta.get("organisatie")
-    if who not in UNKNOWN:
+    who = profile.owner(meta)
+    if who:
         parts.append(plain(who))
     if meta.get("jaar") not in UNKNOWN:
         parts.append(plain(meta["jaar"]))

@@ -14,6 +14,7 @@ import yaml
 
 from vraagbaak.ingest.filetypes import of_path
 from vraagbaak.ingest.ocr import OcrOptions
+from vraagbaak.profile import PROFILE_FILE
 from vraagbaak.schema import Document, Page
 from vraagbaak.text.cleaning import clean_pages, normalise_characters, normalise_whitespace
 
@@ -46,9 +47,11 @@ def file_hash(path: Path) -> str:
 
 
 def corpus_files(corpus_dir: Path) -> list[Path]:
-    """Every file under the corpus, skipping hidden files and folders."""
+    """Every file under the corpus, skipping hidden files and folders, and the collection's own collectie.yaml
+    (profile.py: what the collection calls its things, not a document)."""
     return sorted(p for p in corpus_dir.rglob("*")
-                  if p.is_file() and not any(part.startswith(".") for part in p.relative_to(corpus_dir).parts))
+                  if p.is_file() and not any(part.startswith(".") for part in p.relative_to(corpus_dir).parts)
+                  and p.relative_to(corpus_dir).as_posix() != PROFILE_FILE)
 
 
 def relative_name(path: Path, corpus_dir: Path) -> str:

@@ -15,6 +15,7 @@ gr = import_gradio()  # without Gradio's type-stub writer: 1–2 s less to start
 from vraagbaak.assistant import Assistant  # noqa: E402
 from vraagbaak.index.versions import IndexError_  # noqa: E402
 from vraagbaak.ingest.filetypes import has_pages, is_markdown_path  # noqa: E402
+from vraagbaak.profile import CollectionProfile  # noqa: E402
 from vraagbaak.schema import Answer, hit_to_json  # noqa: E402
 from vraagbaak.web import sources as source_view  # noqa: E402
 from vraagbaak.web.api_input import BadRequest, filters_from_json, previous_from_json, question_text, result_count  # noqa: E402
@@ -79,7 +80,8 @@ def collection_description(assistant: Assistant) -> str:
     """The first screen says what can be asked about: how many documents, of which kinds, on which subjects."""
     try:
         documents = assistant.documents()
-        facets = assistant.facets(("gemeente", "domein", "thema"))
+        profile = assistant.profile
+        facets = assistant.facets((profile.owner_field, profile.theme_field, "thema"))
     except IndexError_ as err:
         return f"De documenten zijn nog niet doorzoekbaar: {err}"
     if not documents:
@@ -91,12 +93,13 @@ def collection_description(assistant: Assistant) -> str:
         kinds.append(f"{others} tekst- en Markdownbestand{'en' if others != 1 else ''}")
     count = "1 document" if len(documents) == 1 else f"{len(documents)} documenten"
     line = f"De Vraagbaak doorzoekt **{count}** ({' en '.join(kinds)})"
-    gemeenten = [inert(g) for g in facets.get("gemeente", []) if g.lower() != "landelijk"]  # metadata: text only
+    gemeenten = [inert(g) for g in facets.get(profile.owner_field, [])  # metadata: text only
+                 if g.lower() not in profile.no_owner]
     if gemeenten:
         few = ", ".join(gemeenten[:4]) + (" en andere" if len(gemeenten) > 4 else "")
         line += (f" van {len(gemeenten)} gemeenten en organisaties ({few})" if len(gemeenten) > 1
                  else f" van {few}")
-    domeinen = [inert(d) for d in facets.get("domein", [])]
+    domeinen = [inert(d) for d in facets.get(profile.theme_field, [])]
     if domeinen:
         line += f", in {'de domeinen' if len(domeinen) > 1 else 'het domein'} {', '.join(domeinen)}"
     # a page number only exists in a PDF: a Markdown collection must not promise one
@@ -106,13 +109,14 @@ def collection_description(assistant: Assistant) -> str:
             "De Vraagbaak geeft geen advies en schrijft geen eigen tekst: alleen wat in de documenten staat.")
 
 
-def parse_filters(docs, gemeenten, domeinen) -> dict:
-    filters = {"doc": docs or [], "gemeente": gemeenten or [], "domein": domeinen or []}
+def parse_filters(docs, gemeenten, domeinen, profile: CollectionProfile = CollectionProfile()) -> dict:
+    """The chat's filter lists as filters: documents, owners (profile.owner_field) and themes."""
+    filters = {"doc": docs or [], profile.owner_field: gemeenten or [], profile.theme_field: domeinen or []}
     return {k: v for k, v in filters.items() if v}
 
 
 def build_ui(assistant: Assistant, upload_keys: UploadKeys | None = None) -> gr.Blocks:
-    s = assistant.settings
+    s, profile = assistant.settings, assistant.profile
     facets = _facets_or_empty(assistant)
     doc_choices = _document_choices(assistant)
 
@@ -132,7 +136,8 @@ def build_ui(assistant: Assistant, upload_keys: UploadKeys | None = None) -> gr.
         history = history + [{"role": "user", "content": question}, {"role": "assistant", "content": busy}]
         yield history, answers, gr.update(), "", None, None, ""
         try:
-            answer = assistant.ask(question, filters=parse_filters(docs, gemeenten, domeinen), previous=previous)
+            answer = assistant.ask(question, filters=parse_filters(docs, gemeenten, domeinen, assistant.profile),
+                                   previous=previous)
             shown_sources = sources_html(assistant, answer)
         except Exception as err:  # the chat never stays on "Bezig …": it says what went wrong
             log.exception("vraag mislukt")
@@ -187,9 +192,11 @@ def build_ui(assistant: Assistant, upload_keys: UploadKeys | None = None) -> gr.
                     with gr.Accordion("Filters", open=False):
                         docs = gr.Dropdown(doc_choices, multiselect=True, label="Alleen deze documenten",
                                            elem_id="filter-documenten")
-                        gemeenten = gr.Dropdown(facets.get("gemeente", []), multiselect=True, label="Gemeente",
+                        gemeenten = gr.Dropdown(facets.get(profile.owner_field, []), multiselect=True,
+                                                label=profile.owner_field.capitalize(),
                                                 elem_id="filter-gemeente")
-                        domeinen = gr.Dropdown(facets.get("domein", []), multiselect=True, label="Domein")
+                        domeinen = gr.Dropdown(facets.get(profile.theme_field, []), multiselect=True,
+                                               label=profile.theme_field.capitalize())
                     gr.Markdown("### Bronnen")
                     sources = gr.HTML(sources_html(assistant, None), elem_id="bronnen")
                     memo = gr.Textbox(label="Antwoord voor memo (platte tekst)", lines=6, elem_id="memo",
@@ -254,7 +261,8 @@ def collection_lists(assistant: Assistant) -> tuple:
     A chosen value that no longer exists is dropped by Gradio's choices update."""
     facets = _facets_or_empty(assistant)
     return (collection_description(assistant), gr.update(choices=_document_choices(assistant)),
-            gr.update(choices=facets.get("gemeente", [])), gr.update(choices=facets.get("domein", [])))
+            gr.update(choices=facets.get(assistant.profile.owner_field, [])),
+            gr.update(choices=facets.get(assistant.profile.theme_field, [])))
 
 
 def _text(content) -> str:
