@@ -75,6 +75,18 @@ def test_feedback_log_is_rotated_at_its_size_cap(tmp_path):
     assert (tmp_path / "feedback.jsonl.1").exists()
 
 
+def test_feedback_from_one_address_is_capped_per_hour(tmp_path):
+    """400 anonymous sessions from one address rotated genuine feedback out of the log."""
+    now = [0.0]
+    log = FeedbackLog(tmp_path / "feedback.jsonl", clock=lambda: now[0])
+    answer = {"index": 1, "question": "q", "answer": "a", "citations": []}
+    written = [log.vote({}, answer, True, "10.0.0.9") for _ in range(400)]  # each a fresh session
+    assert written.count(True) == log.per_hour
+    assert log.vote({}, answer, True, "10.0.0.7")  # another reader is not held back
+    now[0] += 3601
+    assert log.vote({}, answer, True, "10.0.0.9")
+
+
 def test_request_checks():
     assert filters_from_json('{"gemeente": "Utrecht", "doc": ["a.md"]}') == {"gemeente": ["Utrecht"],
                                                                              "doc": ["a.md"]}

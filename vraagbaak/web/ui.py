@@ -158,12 +158,13 @@ def build_ui(assistant: Assistant, upload_keys: UploadKeys | None = None) -> gr.
 
     feedback_log = FeedbackLog(s.feedback_path)
 
-    def feedback(data: gr.LikeData, answers, votes):
+    def feedback(data: gr.LikeData, answers, votes, request: gr.Request):
         record = next((a for a in answers if a["index"] == data.index), None)
         if record is None:
             return votes
         votes = dict(votes or {})
-        if feedback_log.vote(votes, record, bool(data.liked)):
+        client = getattr(getattr(request, "client", None), "host", None) or ""
+        if feedback_log.vote(votes, record, bool(data.liked), client):
             gr.Info("Bedankt voor uw feedback.")
         return votes
 
