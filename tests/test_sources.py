@@ -353,8 +353,33 @@ def test_a_request_body_beyond_a_chats_worth_is_refused_before_it_is_read():
         for _ in range(MAX_REQUEST_BYTES // 1_000_000 + 2):
             yield b"x" * 1_000_000
 
-    client.post("/gradio_api/queue/join", content=stream())
-    assert received == [2000, "afgebroken"]
+    chunked = client.post("/gradio_api/queue/join", content=stream())
+    assert chunked.status_code == 413 and "te groot" in chunked.text and received == [2000]  # never read by the app
+
+    def small():
+        yield b'{"data": '
+        yield b'["vraag"]}'
+
+    assert client.post("/gradio_api/queue/join", content=small()).status_code == 200 and received[-1] == 19
+
+
+def test_a_server_error_is_dutch_and_keeps_the_security_headers():
+    """Starlette's bare 500 ("Internal Server Error") came without nosniff, frame and CSP headers."""
+    from starlette.applications import Starlette
+    from starlette.middleware import Middleware
+    from starlette.routing import Route
+    from starlette.testclient import TestClient
+
+    from vraagbaak.web.routes import Guard
+
+    def broken(request):
+        raise ValueError("embedded null byte")
+
+    client = TestClient(Starlette(routes=[Route("/kapot", broken)], middleware=[Middleware(Guard)]),
+                        raise_server_exceptions=False)
+    response = client.get("/kapot")
+    assert response.status_code == 500 and "Er ging iets mis op de server" in response.text
+    assert response.headers["x-content-type-options"] == "nosniff" and response.headers["x-frame-options"] == "DENY"
 
 
 def test_a_highlight_parameter_nested_thousands_deep_is_no_server_error():

@@ -122,12 +122,31 @@ class Guard:
                 response = PlainTextResponse(refusal, status_code=403)
                 return await response(scope, receive, self._with_headers(send))
         else:  # not a file upload (Gradio limits those to max_file_size): no request body beyond a chat's worth
-            length = dict(scope.get("headers", [])).get(b"content-length", b"0")
+            headers = dict(scope.get("headers", []))
+            length = headers.get(b"content-length", b"0")
             if not length.isdigit() or int(length) > MAX_REQUEST_BYTES:
                 response = PlainTextResponse(TOO_LARGE, status_code=413)
                 return await response(scope, receive, self._with_headers(send))
-            receive = _capped(receive, MAX_REQUEST_BYTES)
-        return await self.app(scope, receive, self._with_headers(send))
+            if b"chunked" in headers.get(b"transfer-encoding", b"").lower():  # no length: read up to the limit
+                receive = await _buffered(receive, MAX_REQUEST_BYTES)
+                if receive is None:
+                    response = PlainTextResponse(TOO_LARGE, status_code=413)
+                    return await response(scope, _nothing, self._with_headers(send))
+        started = False
+        send_with_headers = self._with_headers(send)
+
+        async def tracked(message):
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send_with_headers(message)
+        try:
+            return await self.app(scope, receive, tracked)
+        except Exception:  # a Dutch answer with the security headers instead of Starlette's bare 500
+            log.exception("verzoek %s mislukt", scope.get("path", ""))
+            if started:
+                raise
+            response = PlainTextResponse(SERVER_ERROR, status_code=500)
+            return await response(scope, _nothing, send_with_headers)
 
     def _upload_refused(self, scope) -> str:
         """Why this file upload is refused; "" for a logged-in admin's browser (UploadKeys)."""
@@ -155,19 +174,31 @@ MAX_REQUEST_BYTES = 5_000_000
 TOO_LARGE = "Het verzoek is te groot (meer dan 5 MB). Begin een nieuw gesprek of stel een kortere vraag."
 
 
-def _capped(receive, limit: int):
-    """receive, ending the request as a disconnect once its body (sent without a length) passes limit."""
-    seen = 0
+SERVER_ERROR = "Er ging iets mis op de server. Probeer het opnieuw of meld dit aan de beheerder."
 
-    async def capped():
-        nonlocal seen
+
+async def _buffered(receive, limit: int):
+    """The whole body of a request sent without a length, read up to limit, as a receive that replays it;
+    None when it is longer."""
+    messages, seen = [], 0
+    while True:
         message = await receive()
-        if message["type"] == "http.request":
-            seen += len(message.get("body", b""))
-            if seen > limit:
-                return {"type": "http.disconnect"}
-        return message
-    return capped
+        messages.append(message)
+        if message["type"] != "http.request":
+            break
+        seen += len(message.get("body", b""))
+        if seen > limit:
+            return None
+        if not message.get("more_body", False):
+            break
+
+    async def replay():
+        return messages.pop(0) if messages else await receive()
+    return replay
+
+
+async def _nothing():
+    return {"type": "http.disconnect"}
 
 
 def _is_multipart(scope) -> bool:
