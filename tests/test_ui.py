@@ -619,3 +619,18 @@ def test_memo_folders_of_stopped_processes_are_pruned(tmp_path):
         os.utime(path, (stale, stale))
     ui._prune_memo_dirs(tmp_path)
     assert not old.exists() and (fresh / "b1" / "antwoord-vraagbaak.md").exists() and other.exists()
+
+
+def test_a_raw_api_call_may_leave_out_optional_values_and_without_a_question_is_told_so(app):
+    """POST /gradio_api/call/ask with only the question, or with nothing: Gradio answered {"error": null}."""
+    import httpx
+
+    with httpx.Client(timeout=120) as client:
+        empty = client.post(app["url"] + "gradio_api/call/ask", json={"data": []})
+        assert empty.status_code == 400 and "De vraag ontbreekt" in empty.text
+        assert "geen geldige JSON" in client.post(app["url"] + "gradio_api/call/search", content=b"{kapot").text
+        for endpoint, data in (("ask", ["Hoe wordt zwerfafval opgeruimd?"]), ("search", ["zwerfafval"])):
+            event = client.post(app["url"] + f"gradio_api/call/{endpoint}", json={"data": data})
+            assert event.status_code == 200, event.text
+            stream = client.get(app["url"] + f"gradio_api/call/{endpoint}/{event.json()['event_id']}").text
+            assert "event: complete" in stream and "zwerfafval" in stream.lower(), stream[:500]

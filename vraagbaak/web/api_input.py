@@ -8,6 +8,26 @@ MAX_K = 100
 MAX_FILTERS_CHARS = 10_000
 
 
+# The HTTP API's endpoints and the values of their optional arguments, after the question: Gradio itself
+# refuses a call with fewer values than parameters, with no message at all ({"error": null}).
+API_DEFAULTS: dict[str, list] = {"ask": ["{}", "[]"], "search": [5, "{}"]}
+
+
+def completed_call(endpoint: str, body: bytes) -> bytes:
+    """A raw call's JSON body ({"data": [...]}) with its missing optional values filled in; BadRequest (Dutch)
+    when the question is missing or the body is no such object."""
+    try:
+        payload = json.loads(body or b"{}")
+    except (ValueError, UnicodeDecodeError):
+        raise BadRequest('De aanroep is geen geldige JSON; stuur {"data": ["uw vraag"]}.') from None
+    data = payload.get("data") if isinstance(payload, dict) else None
+    if not isinstance(data, list) or not data:
+        raise BadRequest(f'De vraag ontbreekt: stuur {{"data": ["uw vraag", ...]}} naar /{endpoint}.')
+    defaults = API_DEFAULTS[endpoint]
+    payload["data"] = data + defaults[len(data) - 1:] if len(data) <= len(defaults) else data
+    return json.dumps(payload).encode()
+
+
 class BadRequest(ValueError):
     """A request that cannot be answered as sent; the message says why, in Dutch."""
 

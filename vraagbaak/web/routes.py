@@ -17,6 +17,7 @@ from starlette.routing import Route
 from vraagbaak.index.versions import IndexError_
 from vraagbaak.ingest.filetypes import has_pages
 from vraagbaak.ingest.loaders import file_hash
+from vraagbaak.web.api_input import API_DEFAULTS, BadRequest, completed_call
 from vraagbaak.web.login import UPLOAD_COOKIE, UploadKeys, cookie_value
 from vraagbaak.web.page_images import PageImageCache, RenderBusy
 from vraagbaak.web.sources import PAGE_IMAGE_PATH, PDF_PATH, decode_sentences
@@ -132,6 +133,17 @@ class Guard:
                 if receive is None:
                     response = PlainTextResponse(TOO_LARGE, status_code=413)
                     return await response(scope, _nothing, self._with_headers(send))
+            endpoint = _api_endpoint(scope)
+            if endpoint:  # a raw API call may leave out the optional values; Gradio refused it without a word
+                try:
+                    body = completed_call(endpoint, await _body(receive))
+                except BadRequest as err:
+                    response = PlainTextResponse(str(err), status_code=400)
+                    return await response(scope, _nothing, self._with_headers(send))
+                scope = {**scope, "headers": [(k, v) for k, v in scope.get("headers", [])
+                                              if k not in (b"content-length", b"transfer-encoding")]
+                         + [(b"content-length", str(len(body)).encode())]}
+                receive = _replaying(body, receive)
         started = False
         send_with_headers = self._with_headers(send)
 
@@ -194,6 +206,40 @@ async def _buffered(receive, limit: int):
 
     async def replay():
         return messages.pop(0) if messages else await receive()
+    return replay
+
+
+def _api_endpoint(scope) -> str | None:
+    """"ask" or "search" for a raw call of the HTTP API (POST /gradio_api/call/<name>)."""
+    if scope.get("method") != "POST":
+        return None
+    path = scope.get("path", "").rstrip("/")
+    name = path.rsplit("/", 1)[-1]
+    return name if path.endswith("/call/" + name) and name in API_DEFAULTS else None
+
+
+async def _body(receive) -> bytes:
+    chunks = []
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            break
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body", False):
+            break
+    return b"".join(chunks)
+
+
+def _replaying(body: bytes, receive):
+    """A receive that gives this body, then what the client sends after it (its disconnect)."""
+    sent = False
+
+    async def replay():
+        nonlocal sent
+        if sent:
+            return await receive()
+        sent = True
+        return {"type": "http.request", "body": body, "more_body": False}
     return replay
 
 
