@@ -168,9 +168,16 @@ def test_beheer_upload_reindex_and_answer_from_new_pdf(page, app, tmp_path):
     # the panel opens only once the browser holds its upload key: a file dropped at once is taken
     assert page.evaluate("document.cookie.includes('vraagbaak_beheer=')")
     scanned = ROOT / "tests/fixtures/lnv-nota-scanned-no-textlayer.pdf"  # a real PDF, but without text
-    page.locator("#beheer-upload input[type=file]").set_input_files([str(new_pdf), str(fake), str(scanned)])
+    with page.expect_response(lambda r: "/gradio_api/upload" in r.url and r.request.method == "POST",
+                              timeout=120_000) as stored:
+        page.locator("#beheer-upload input[type=file]").set_input_files([str(new_pdf), str(fake), str(scanned)])
+    assert stored.value.status == 200, (stored.value.status, stored.value.text()[:200])  # the key was taken
     message = page.locator("#beheer-upload-melding")
-    message.get_by_text("nep.pdf geweigerd").wait_for(timeout=60_000)
+    try:
+        message.get_by_text("nep.pdf geweigerd").wait_for(timeout=180_000)
+    except Exception:  # say what the app did (the CI runs under load, the app logs to a file)
+        print((app["tmp"] / "app.log").read_text(errors="replace")[-4000:])
+        raise
     assert "geen PDF" in message.inner_text() and "dijkversterking.pdf opgeslagen" in message.inner_text()
     page.locator("#beheer-aandacht").get_by_text("nog niet bijgewerkt in de index").wait_for()
     page.screenshot(path=str(ROOT / "docs/screenshots/beheer.png"), full_page=True)
