@@ -72,6 +72,20 @@ def test_a_different_file_with_the_same_name_is_not_overwritten(tmp_path):
     assert one.read_text() == "Eerste versie van de notitie." and two.read_text() == "Een heel andere notitie."
 
 
+def test_uploads_stop_at_the_quota_for_the_uploads_folder(tmp_path):
+    """Each file may be within the size limit while together they fill the disk: the uploads folder has a
+    total quota (VRAAGBAAK_MAX_UPLOADS_MB)."""
+    corpus = tmp_path / "corpus"
+    for i in range(3):
+        source = tmp_path / f"{i}.txt"
+        source.write_text(f"Notitie {i}. " + "tekst " * 60_000)  # ~0.37 MB each
+        if i < 2:
+            store_upload(source, f"notitie-{i}.txt", corpus, MB, quota_bytes=MB)
+    with pytest.raises(UploadRejected, match="meer dan 1 MB"):
+        store_upload(source, "notitie-2.txt", corpus, MB, quota_bytes=MB)
+    assert sorted(p.name for p in (corpus / "uploads").iterdir()) == ["notitie-0.txt", "notitie-1.txt"]
+
+
 def test_remove_only_deletes_inside_the_corpus(tmp_path):
     corpus = tmp_path / "corpus"
     (corpus / "sub").mkdir(parents=True)

@@ -91,6 +91,7 @@ class Settings:
     overview_subject_share: float = 0.25
     sentence_lexical_weight: float = 0.1  # weight of word overlap beside the model cosine of a sentence
     max_file_mb: float = 50.0
+    max_uploads_mb: float = 2000.0  # what Beheer uploads may hold in all (corpus/uploads), a full disk far off
     file_timeout_s: float = 60.0  # a PDF that takes longer to read is stopped and reported
     min_word_share: float = 0.5  # below this share of real words a file is reported as garbage text
     # Scanned PDFs: "auto" OCRs them with Tesseract (Dutch) when it is installed, after the other files;

@@ -420,7 +420,8 @@ def _admin_tab(assistant: Assistant, refresh_outputs: list, keys: UploadKeys) ->
         for path in paths or []:
             name = getattr(path, "orig_name", None) or Path(path).name
             try:
-                stored = store_upload(Path(path), name, s.corpus_dir, int(s.max_file_mb * 1e6))
+                stored = store_upload(Path(path), name, s.corpus_dir, int(s.max_file_mb * 1e6),
+                                      int(s.max_uploads_mb * 1e6))
                 lines.append(f"✔ {name} opgeslagen als `{stored.relative_to(s.corpus_dir.resolve())}`")
             except UploadRejected as err:
                 lines.append(f"✘ {name} geweigerd: {err}")

@@ -50,13 +50,21 @@ def check_content(path: Path, suffix: str, max_bytes: int) -> None:
             raise UploadRejected("de tekst is geen UTF-8 of cp1252") from err
 
 
-def store_upload(source: Path, original_name: str, corpus_dir: Path, max_bytes: int) -> Path:
+def store_upload(source: Path, original_name: str, corpus_dir: Path, max_bytes: int,
+                 quota_bytes: int | None = None) -> Path:
+    """quota_bytes: what the uploads folder may hold in all; a file that would pass it is refused."""
     name = safe_filename(original_name)
     check_content(source, Path(name).suffix.lower(), max_bytes)
     target_dir = (corpus_dir / "uploads").resolve()
     target = (target_dir / name).resolve()
     if target.parent != target_dir:
         raise UploadRejected(f"ongeldige bestandsnaam: {original_name!r}")
+    if quota_bytes is not None:
+        held = sum(f.stat().st_size for f in target_dir.rglob("*") if f.is_file()) if target_dir.exists() else 0
+        if held + source.stat().st_size > quota_bytes:
+            raise UploadRejected(f"de map met uploads zou dan meer dan {quota_bytes / 1e6:.0f} MB bevatten "
+                                 f"(nu {held / 1e6:.1f} MB); verwijder eerst documenten of vraag de beheerder "
+                                 "VRAAGBAAK_MAX_UPLOADS_MB te verhogen")
     target_dir.mkdir(parents=True, exist_ok=True)
     target = _free_name(target, source)
     shutil.copyfile(source, target)
