@@ -251,7 +251,7 @@ def test_every_response_forbids_framing_sniffing_and_outside_images_and_no_behee
     # with Beheer on, only a browser that logged in takes a file: it holds a fresh upload key as a cookie
     from vraagbaak.web.login import UPLOAD_COOKIE, UploadKeys
 
-    now = [1_000_000.0]
+    now = [1_000_000.6]  # a fraction of a second: the key is valid at once (it was not, rounded up)
     keys = UploadKeys(clock=lambda: now[0])
     with_beheer = TestClient(Starlette(routes=routes, middleware=[Middleware(Guard, uploads_allowed=True,
                                                                              upload_keys=keys)]))

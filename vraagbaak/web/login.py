@@ -112,7 +112,8 @@ class UploadKeys:
 
     def issue(self, replacing: str | None = None) -> str:
         now = self._clock()
-        issued = f"{now:.0f}"
+        issued = str(int(now))  # rounded down: f"{now:.0f}" rounded up, and the key was "from the future" for
+        # up to half a second (an upload right after login was refused in CI)
         key = f"{issued}.{self._sign(issued)}.{secrets.token_hex(8)}"
         with self._lock:
             self._live = {k: t for k, t in self._live.items() if now - t <= self.lifetime_s and k != replacing}
