@@ -393,8 +393,8 @@ def _admin_tab(assistant: Assistant, refresh_outputs: list, keys: UploadKeys) ->
         ok = result.ok
         rows = _documents_table(assistant) if ok else []
         choices = [r[0] for r in rows]
-        # the panel opens in a later step (show_panel), once the browser holds its upload key: a file dropped
-        # at once was refused (seen in CI under load)
+        # the panel opens in a later step (show_panel), once the browser holds its upload key, so that a file
+        # dropped at once already carries it
         return (guard.session_start() if ok else None, gr.update(visible=not ok), gr.update(visible=False),
                 result.message, rows, gr.update(choices=choices),
                 index_health(assistant) if ok else "", "", keys.issue() if ok else "")
