@@ -128,21 +128,22 @@ class Guard:
             if not length.isdigit() or int(length) > MAX_REQUEST_BYTES:
                 response = PlainTextResponse(TOO_LARGE, status_code=413)
                 return await response(scope, receive, self._with_headers(send))
-            if b"chunked" in headers.get(b"transfer-encoding", b"").lower():  # no length: read up to the limit
-                receive = await _buffered(receive, MAX_REQUEST_BYTES)
-                if receive is None:
+            chunked = b"chunked" in headers.get(b"transfer-encoding", b"").lower()  # no length: counted as read
+            endpoint = _api_endpoint(scope)
+            if chunked or endpoint:
+                body = await _read_body(receive, MAX_REQUEST_BYTES)
+                if body is None:
                     response = PlainTextResponse(TOO_LARGE, status_code=413)
                     return await response(scope, _nothing, self._with_headers(send))
-            endpoint = _api_endpoint(scope)
-            if endpoint:  # a raw API call may leave out the optional values; Gradio refused it without a word
-                try:
-                    body = completed_call(endpoint, await _body(receive))
-                except BadRequest as err:
-                    response = PlainTextResponse(str(err), status_code=400)
-                    return await response(scope, _nothing, self._with_headers(send))
-                scope = {**scope, "headers": [(k, v) for k, v in scope.get("headers", [])
-                                              if k not in (b"content-length", b"transfer-encoding")]
-                         + [(b"content-length", str(len(body)).encode())]}
+                if endpoint:  # a raw API call may leave out the optional values; Gradio refused it without a word
+                    try:
+                        body = completed_call(endpoint, body)
+                    except BadRequest as err:
+                        response = PlainTextResponse(str(err), status_code=400)
+                        return await response(scope, _nothing, self._with_headers(send))
+                    scope = {**scope, "headers": [(k, v) for k, v in scope.get("headers", [])
+                                                  if k not in (b"content-length", b"transfer-encoding")]
+                             + [(b"content-length", str(len(body)).encode())]}
                 receive = _replaying(body, receive)
         started = False
         send_with_headers = self._with_headers(send)
@@ -189,26 +190,6 @@ TOO_LARGE = "Het verzoek is te groot (meer dan 5 MB). Begin een nieuw gesprek of
 SERVER_ERROR = "Er ging iets mis op de server. Probeer het opnieuw of meld dit aan de beheerder."
 
 
-async def _buffered(receive, limit: int):
-    """The whole body of a request sent without a length, read up to limit, as a receive that replays it;
-    None when it is longer."""
-    messages, seen = [], 0
-    while True:
-        message = await receive()
-        messages.append(message)
-        if message["type"] != "http.request":
-            break
-        seen += len(message.get("body", b""))
-        if seen > limit:
-            return None
-        if not message.get("more_body", False):
-            break
-
-    async def replay():
-        return messages.pop(0) if messages else await receive()
-    return replay
-
-
 def _api_endpoint(scope) -> str | None:
     """"ask" or "search" for a raw call of the HTTP API (POST /gradio_api/call/<name>)."""
     if scope.get("method") != "POST":
@@ -218,13 +199,17 @@ def _api_endpoint(scope) -> str | None:
     return name if path.endswith("/call/" + name) and name in API_DEFAULTS else None
 
 
-async def _body(receive) -> bytes:
-    chunks = []
+async def _read_body(receive, limit: int) -> bytes | None:
+    """A request's whole body, read up to limit; None when it is longer."""
+    chunks, seen = [], 0
     while True:
         message = await receive()
         if message["type"] != "http.request":
             break
         chunks.append(message.get("body", b""))
+        seen += len(chunks[-1])
+        if seen > limit:
+            return None
         if not message.get("more_body", False):
             break
     return b"".join(chunks)
