@@ -25,7 +25,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from vraagbaak.assistant import Assistant  # noqa: E402
 from vraagbaak.cli import INTERRUPTED, stop_on_sigterm  # noqa: E402
-from vraagbaak.index.versions import IndexError_, current_version  # noqa: E402
+from vraagbaak.index.versions import IndexError_, has_usable_version  # noqa: E402
 
 
 def update_index(assistant: Assistant) -> None:
@@ -63,11 +63,7 @@ def main() -> int:
         return 130
     except (IndexError_, OSError) as err:
         print(f"Bijwerken van de index is mislukt: {err}", file=sys.stderr)
-        try:
-            has_index = current_version(assistant.settings.index_dir) is not None
-        except IndexError_:
-            has_index = False
-        if not has_index:
+        if not has_usable_version(assistant.settings.index_dir):
             print("Er is geen bruikbare index; de app start niet. Los het bovenstaande op en start opnieuw. / "
                   "No usable index; the app does not start.", file=sys.stderr)
             return 2

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from vraagbaak.assistant import Assistant
 from vraagbaak.index import backends
-from vraagbaak.index.versions import IndexError_, IndexLocked, current_version
+from vraagbaak.index.versions import IndexError_, IndexLocked, has_usable_version
 from vraagbaak.schema import hit_to_json
 from vraagbaak.search.fusion import MODES
 from vraagbaak.text.cleaning import terminal_safe
@@ -172,11 +172,7 @@ def _ready(assistant: Assistant, quiet: bool) -> None:
     try:
         report = assistant.ensure_index()
     except (OSError, IndexError_) as err:
-        try:
-            usable = current_version(assistant.settings.index_dir) is not None
-        except IndexError_:
-            usable = False
-        if not usable:
+        if not has_usable_version(assistant.settings.index_dir):
             raise
         reason = err.strerror if isinstance(err, OSError) and err.strerror else str(err)
         say(f"Let op: de index is niet bijgewerkt ({reason}); het antwoord komt uit de vorige index. / "

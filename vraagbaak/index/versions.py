@@ -60,6 +60,15 @@ def current_version(index_dir: Path) -> str | None:
                       f"bestaat. {REBUILD_ADVICE} / CURRENT is damaged.")
 
 
+def has_usable_version(index_dir: Path) -> bool:
+    """Is there a live version to answer from, when updating the index failed (a full disk, another indexer)?
+    A damaged CURRENT is none."""
+    try:
+        return current_version(index_dir) is not None
+    except IndexError_:
+        return False
+
+
 def read_manifest(index_dir: Path) -> dict | None:
     version = current_version(index_dir)
     if not version:
