@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
 import tempfile
 import time
 from contextlib import contextmanager
@@ -288,17 +289,19 @@ MEMO_PREFIX = "vraagbaak-memo-"
 
 
 def _prune_memo_dirs(folder: Path) -> None:
-    """The memo folders of stopped app processes, once nothing in them is younger than MEMO_MAX_AGE_S: each
-    process makes its own, and a stopped one never removed it."""
-    for old in folder.glob(MEMO_PREFIX + "*"):
+    """The memo folders of stopped app processes: each process makes its own, and a stopped one never
+    removed it."""
+    _remove_stale(folder.glob(MEMO_PREFIX + "*"))
+
+
+def _remove_stale(folders) -> None:
+    """Each of these folders, with what it holds, once nothing in it is younger than MEMO_MAX_AGE_S."""
+    for old in folders:
         try:
-            files = [f for f in old.rglob("*")]
-            newest = max((f.stat().st_mtime for f in files), default=old.stat().st_mtime)
+            newest = max([old.stat().st_mtime, *(f.stat().st_mtime for f in old.rglob("*"))])
             if time.time() - newest > MEMO_MAX_AGE_S:
-                for f in sorted(files, key=lambda f: len(f.parts), reverse=True):
-                    f.rmdir() if f.is_dir() else f.unlink()
-                old.rmdir()
-        except OSError:  # another process prunes it at the same time, or it is not ours to remove
+                shutil.rmtree(old)
+        except OSError:  # another request or process removed it first, or it is not ours to remove
             pass
 
 
@@ -314,14 +317,7 @@ def _memo_files(answer: Answer) -> tuple[str, str]:
         Path(get_upload_folder()).mkdir(parents=True, exist_ok=True)
         _prune_memo_dirs(Path(get_upload_folder()))
         _memo_dir = Path(tempfile.mkdtemp(prefix=MEMO_PREFIX, dir=get_upload_folder()))
-    for old in _memo_dir.glob("*/"):
-        try:
-            if time.time() - old.stat().st_mtime > MEMO_MAX_AGE_S:
-                for file in old.iterdir():
-                    file.unlink()
-                old.rmdir()
-        except OSError:  # another request removed it first
-            pass
+    _remove_stale(_memo_dir.glob("*/"))
     folder = Path(tempfile.mkdtemp(dir=_memo_dir))
     word, markdown = folder / "antwoord-vraagbaak.docx", folder / "antwoord-vraagbaak.md"
     word.write_bytes(memo_docx(answer))
