@@ -353,7 +353,7 @@ class Assistant:
         for field, values in _facets(index, (p.owner_field, p.theme_field), p).items():
             for value in values:
                 parts = {stem(w) for w in words(value)}
-                if value.lower() not in p.no_owner and parts and parts <= asked:  # facets() leaves out unknowns
+                if not p.means_nobody(value) and parts and parts <= asked:  # facets() leaves out unknowns
                     named.setdefault(field, []).append(value)
         return named
 

@@ -61,10 +61,14 @@ class CollectionProfile:
     def is_unknown(self, value) -> bool:
         return value is None or str(value).strip().lower() in self.unknown
 
+    def means_nobody(self, value) -> bool:
+        """An owner value that names nobody in particular ("landelijk")."""
+        return str(value).strip().lower() in self.no_owner
+
     def has_own_owner(self, metadata: dict | None) -> bool:
         """The document belongs to one owner ("onbekend" still says: one owner, not known which)."""
         value = (metadata or {}).get(self.owner_field)
-        return bool(value) and str(value).strip().lower() not in self.no_owner
+        return bool(value) and not self.means_nobody(value)
 
     @classmethod
     def read(cls, corpus_dir: Path | None) -> "CollectionProfile":

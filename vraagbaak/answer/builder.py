@@ -16,7 +16,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Callable
 
 from vraagbaak.answer.citations import source_reference
-from vraagbaak.answer.judge import SAYS_UNKNOWN, Collection, Judge, SentenceEvidence, features, specifics
+from vraagbaak.answer.judge import SAYS_UNKNOWN, Collection, Judge, SentenceEvidence, features, metadata_text, specifics
 from vraagbaak.profile import DOCUMENT_NOUNS, CollectionProfile
 from vraagbaak.schema import Answer, Chunk, Citation, Hit
 from vraagbaak.text.cleaning import collapse_whitespace, is_rare_word
@@ -646,8 +646,7 @@ def about_subject(question: str, hits: list[Hit], min_share: float, basis: set[s
 
 def _names_all(chunk: Chunk, names: set[str]) -> bool:
     """Does the passage (with its title and metadata) name each of these folded names as a word or word start?"""
-    meta = " ".join(str(v) for v in (chunk.metadata or {}).values() if isinstance(v, (str, int)))
-    text = fold(f"{chunk.title} {meta} {chunk.text}")
+    text = fold(f"{chunk.title} {metadata_text(chunk.metadata)} {chunk.text}")
     return all(re.search(rf"(?<!\w){re.escape(n)}", text) for n in names)
 
 

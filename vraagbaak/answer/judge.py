@@ -139,6 +139,11 @@ def specifics(question: str) -> set[str]:
 _NOT_SPECIFIC = {"ik", "u", "nederland", "nederlandse", "nl", "de", "het", "een"}
 
 
+def metadata_text(metadata: dict | None) -> str:
+    """A passage's metadata values (gemeente, jaar, …) as words, for what the passage names."""
+    return " ".join(str(v) for v in (metadata or {}).values() if isinstance(v, (str, int)))
+
+
 def _share_in(wanted: set[str], folded: str) -> float:
     """The share of `wanted` (folded) that the folded text holds as words or word starts."""
     if not wanted:
@@ -176,8 +181,7 @@ def features(question: str, sentences: list[SentenceEvidence], collection: Colle
     for s, stems_of_sentence in zip(sentences, sentence_stems):
         c = s.hit.chunk
         if c.id not in per_passage:
-            meta = " ".join(str(v) for v in (c.metadata or {}).values() if isinstance(v, (str, int)))
-            text = f"{c.title} {c.section or ''} {meta} {c.text}"
+            text = f"{c.title} {c.section or ''} {metadata_text(c.metadata)} {c.text}"
             stems = {stem(w) for w in words(text)}
             per_passage[c.id] = (_idf_share(idf, stems), _share_in(wanted, fold(text)),
                                  _idf_share({q: 1.0 for q in asked_stems}, {stem(w) for w in words(c.title)}),

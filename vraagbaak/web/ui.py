@@ -95,7 +95,7 @@ def collection_description(assistant: Assistant) -> str:
     count = "1 document" if len(documents) == 1 else f"{len(documents)} documenten"
     line = f"De Vraagbaak doorzoekt **{count}** ({' en '.join(kinds)})"
     gemeenten = [inert(g) for g in facets.get(profile.owner_field, [])  # metadata: text only
-                 if g.lower() not in profile.no_owner]
+                 if not profile.means_nobody(g)]
     if gemeenten:
         few = ", ".join(gemeenten[:4]) + (" en andere" if len(gemeenten) > 4 else "")
         line += (f" van {len(gemeenten)} gemeenten en organisaties ({few})" if len(gemeenten) > 1
