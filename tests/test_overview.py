@@ -17,15 +17,23 @@ DOCS = {
 }
 
 
+def write_documents(corpus, docs: dict, fields: tuple[str, ...] = ("gemeente", "domein")) -> None:
+    """Markdown documents with a front matter: name -> (title, a value per field, text)."""
+    for name, (title, *values, text) in docs.items():
+        meta = "".join(f"{field}: {value}\n" for field, value in zip(fields, values, strict=True))
+        (corpus / name).write_text(f"---\ntitle: {title}\n{meta}---\n\n# {title}\n\n{text}\n", encoding="utf-8")
+
+
+def assistant_for(corpus, index_dir, embedder) -> Assistant:
+    return Assistant(Settings(corpus_dir=corpus, index_dir=index_dir, model_dir=embedder.settings.model_dir),
+                     embedder)
+
+
 @pytest.fixture(scope="module")
 def overview(tmp_path_factory, embedder) -> Assistant:
     corpus = tmp_path_factory.mktemp("overview-corpus")
-    for name, (title, gemeente, domein, text) in DOCS.items():
-        (corpus / name).write_text(f"---\ntitle: {title}\ngemeente: {gemeente}\ndomein: {domein}\n---\n\n"
-                                   f"# {title}\n\n{text}\n", encoding="utf-8")
-    settings = Settings(corpus_dir=corpus, index_dir=tmp_path_factory.mktemp("overview-index"),
-                        model_dir=embedder.settings.model_dir)
-    assistant = Assistant(settings, embedder)
+    write_documents(corpus, DOCS)
+    assistant = assistant_for(corpus, tmp_path_factory.mktemp("overview-index"), embedder)
     assistant.build_index()
     return assistant
 
@@ -132,11 +140,8 @@ def test_a_word_that_most_documents_hold_does_not_make_them_fit(tmp_path, embedd
              "schuld.md": ("Schulden", "Zwolle", "Zwolle gebruikt data om schulden van inwoners vroeg te zien."),
              "jeugd.md": ("Jeugd", "Enschede", "Enschede gebruikt data om jeugdhulp beter te plannen."),
              "afval.md": ("Afval", "Tilburg", "Tilburg gebruikt data van meldingen om zwerfafval op te ruimen.")}
-    for name, (title, gemeente, text) in texts.items():
-        (corpus / name).write_text(f"---\ntitle: {title}\ngemeente: {gemeente}\n---\n\n# {title}\n\n{text}\n",
-                                   encoding="utf-8")
-    assistant = Assistant(Settings(corpus_dir=corpus, index_dir=tmp_path / "i",
-                                   model_dir=embedder.settings.model_dir), embedder)
+    write_documents(corpus, texts, ("gemeente",))
+    assistant = assistant_for(corpus, tmp_path / "i", embedder)
     assistant.build_index()
     question = "Welke gemeenten gebruiken sensoren?"
     hits = assistant.search(question, k=10)
@@ -259,8 +264,7 @@ def test_documents_that_name_the_subject_are_listed_and_only_those(tmp_path, emb
     }
     for name, text in texts.items():
         (corpus / name).write_text(text, encoding="utf-8")
-    assistant = Assistant(Settings(corpus_dir=corpus, index_dir=tmp_path / "index",
-                                   model_dir=embedder.settings.model_dir), embedder)
+    assistant = assistant_for(corpus, tmp_path / "index", embedder)
     assistant.build_index()
     answer = assistant.ask("Welke documenten noemen het RIVM?")
     assert answer.outcome == "overview"
@@ -289,13 +293,10 @@ def test_a_collection_profile_names_what_its_lists_count_and_whose_documents_the
         "rijksbrede-begroting.md": ("Miljoenennota", "rijksbreed", "financiën",
                                     "De miljoenennota beschrijft het geld voor onderwijs, zorg en veiligheid."),
     }
-    for name, (title, ministerie, terrein, text) in letters.items():
-        (corpus / name).write_text(f"---\ntitle: {title}\nministerie: {ministerie}\nbeleidsterrein: {terrein}\n---\n\n"
-                                   f"# {title}\n\n{text}\n", encoding="utf-8")
+    write_documents(corpus, letters, ("ministerie", "beleidsterrein"))
     assert CollectionProfile.read(corpus).owner_field == "ministerie"
     assert "collectie.yaml" not in [p.name for p in corpus_files(corpus)]
-    assistant = Assistant(Settings(corpus_dir=corpus, index_dir=tmp_path / "index",
-                                   model_dir=embedder.settings.model_dir), embedder)
+    assistant = assistant_for(corpus, tmp_path / "index", embedder)
     report = assistant.build_index()
     assert not report.failed
     assert assistant.facets()["ministerie"] == ["OCW", "VWS", "rijksbreed"]
