@@ -24,6 +24,9 @@ PARAPHRASE = "Hoeveel oplaadpunten voor gedeelde elektrische auto's komen er in 
 NEW_SENTENCE = "Het waterschap Voorbeelddelta verhoogt in 2028 de dijk bij Lutjebroek met zestig centimeter."
 
 
+APP_LOGS: list[Path] = []  # the latest app's log goes into a failure message
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -36,7 +39,8 @@ def start_app(corpus: Path, model_dir: Path, **env: str):
     env = dict(os.environ, VRAAGBAAK_CORPUS_DIR=str(corpus), VRAAGBAAK_INDEX_DIR=str(corpus.parent / "ui-index"),
                VRAAGBAAK_PORT=str(port), VRAAGBAAK_MODEL_DIR=str(model_dir), GRADIO_ANALYTICS_ENABLED="False",
                GRADIO_TEMP_DIR=str(corpus.parent / "gradio-cache")) | env
-    log = (corpus.parent / "app.log").open("w")
+    APP_LOGS.append(corpus.parent / "app.log")
+    log = APP_LOGS[-1].open("w")
     proc = subprocess.Popen([sys.executable, str(ROOT / "app.py")], env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/"
     for _ in range(240):
@@ -86,12 +90,14 @@ def page(app, browser):
     context.close()
 
 
+FAILED = "Er ging iets mis bij het zoeken"  # the chat's line when a question raised on the server
 ASKED_JS = """q => (document.querySelector('#gesprek') || {}).innerText?.split(q).length - 1"""
 ANSWERED_JS = """([q, before]) => {
   const chat = (document.querySelector('#gesprek') || {}).innerText || '';
   const memo = (document.querySelector('#memo textarea') || {}).value || '';
-  return chat.split(q).length - 1 > before && !chat.includes('Bezig met zoeken') && memo.length > 0;
-}"""
+  const asked = chat.split(q).length - 1 > before;
+  return asked && (chat.includes(FAILED) || (!chat.includes('Bezig met zoeken') && memo.length > 0));
+}""".replace("FAILED", repr(FAILED))
 
 
 def ask(page, question: str) -> None:
@@ -99,7 +105,18 @@ def ask(page, question: str) -> None:
     page.get_by_role("textbox", name="Uw vraag").fill(question)
     page.get_by_role("button", name="Vraag stellen").click()
     # the question is in the chat once more, the "Bezig" line is replaced and the memo (same update) is filled
-    page.wait_for_function(ANSWERED_JS, arg=[question, before], timeout=120_000)
+    try:
+        page.wait_for_function(ANSWERED_JS, arg=[question, before], timeout=180_000)
+    except Exception as err:  # say what the user saw and what the server logged, not only "timeout"
+        chat = page.evaluate("(document.querySelector('#gesprek') || {}).innerText || ''")
+        raise AssertionError(f"no answer to {question!r}; the chat shows:\n{chat[-1500:]}\n"
+                             f"the app logged:\n{app_log_tail()}") from err
+    chat = page.locator("#gesprek").inner_text()
+    assert FAILED not in chat, f"the question failed on the server:\n{chat[-1500:]}\n{app_log_tail()}"
+
+
+def app_log_tail(chars: int = 4000) -> str:
+    return APP_LOGS[-1].read_text(errors="replace")[-chars:] if APP_LOGS else "(no app.log)"
 
 
 def choose_gemeente(page, gemeente: str) -> None:
