@@ -5,10 +5,12 @@ from __future__ import annotations
 import io
 
 import pytest
-from conftest import FIXTURES
+from conftest import FIXTURES, make_report_pdf
 
+from vraagbaak.assistant import Assistant
 from vraagbaak.ingest.loaders import file_hash, load_pdf
 from vraagbaak.schema import Answer, Citation
+from vraagbaak.settings import Settings
 from vraagbaak.web.page_images import PageImageCache, render_page
 from vraagbaak.web.sources import decode_sentences, encode_sentences, section_text, section_view, sources_html
 
@@ -147,6 +149,35 @@ def test_pdf_route_refuses_anything_but_an_indexed_pdf(small_assistant, path):
     assert image.status_code == 200 and _yellow_pixels(image.content) > 3000
     assert client.get("/vraagbaak/pagina", params={"doc": "tk-aanhangsel-kamervragen-tozo-2021.pdf",
                                                    "p": 99}).status_code == 404
+
+
+def test_a_pdf_replaced_by_one_of_the_same_size_with_its_old_time_is_not_served(tmp_path, embedder):
+    """The file behind a citation must be the one that was indexed: a same-size replacement whose
+    modification time was set back (touch -r, rsync -t) was served as if nothing had changed."""
+    import os
+
+    from starlette.applications import Starlette
+    from starlette.testclient import TestClient
+
+    from vraagbaak.web.routes import app_kwargs
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    pdf = make_report_pdf(corpus / "rapport.pdf")
+    assistant = Assistant(Settings(corpus_dir=corpus, index_dir=tmp_path / "index",
+                                   model_dir=embedder.settings.model_dir), embedder)
+    assistant.build_index()
+    client = TestClient(Starlette(routes=app_kwargs(assistant)["routes"]))
+    assert client.get("/vraagbaak/pdf", params={"doc": "rapport.pdf"}).status_code == 200
+    before = pdf.stat()
+    data = bytearray(pdf.read_bytes())
+    data[len(data) // 2] ^= 0x20  # the same size, another content
+    pdf.write_bytes(bytes(data))
+    os.utime(pdf, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert pdf.stat().st_size == before.st_size and pdf.stat().st_mtime_ns == before.st_mtime_ns
+    refused = client.get("/vraagbaak/pdf", params={"doc": "rapport.pdf"})
+    assert refused.status_code == 409 and "gewijzigd sinds het indexeren" in refused.text
+    assert client.get("/vraagbaak/pagina", params={"doc": "rapport.pdf", "p": 1}).status_code == 409
 
 
 def test_dutch_page_middleware_sets_the_language():

@@ -248,11 +248,13 @@ def app_kwargs(assistant, upload_keys: UploadKeys | None = None) -> dict:
     """Routes and middleware for Gradio's FastAPI app (Blocks.launch(app_kwargs=...)); upload_keys: those
     that the Beheer login hands out (without them, no upload is taken)."""
     pages = PageImageCache(assistant.settings.index_dir / "cache" / "pagina-afbeeldingen")
-    hashes: dict[tuple[str, int, int], str] = {}  # (path, size, mtime): a PDF is hashed once, not per image
+    # a PDF is hashed once, not per image. The change time is in the key: a file replaced by one of the same
+    # size whose modification time was set back (touch -r, rsync -t) still gets a new change time.
+    hashes: dict[tuple[str, int, int, int, int], str] = {}
 
     def current_hash(path: Path) -> str:
         stat = path.stat()
-        key = (str(path), stat.st_size, stat.st_mtime_ns)
+        key = (str(path), stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
         if key not in hashes:
             if len(hashes) > 1000:
                 hashes.clear()
