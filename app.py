@@ -26,6 +26,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 from vraagbaak.assistant import Assistant  # noqa: E402
 from vraagbaak.cli import INTERRUPTED, stop_on_sigterm  # noqa: E402
 from vraagbaak.index.versions import IndexError_, has_usable_version  # noqa: E402
+from vraagbaak.web.log_limits import CappedStream  # noqa: E402
 
 
 def update_index(assistant: Assistant) -> None:
@@ -53,6 +54,7 @@ def launch(assistant: Assistant) -> None:
 
 
 def main() -> int:
+    sys.stderr = CappedStream(sys.stderr)  # before logging takes the stream: one request, a few lines at most
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     stop_on_sigterm()  # docker stop: leave the index as it was, also as PID 1
     assistant = Assistant()

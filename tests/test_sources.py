@@ -420,3 +420,51 @@ def test_a_highlight_parameter_nested_thousands_deep_is_no_server_error():
 
     deep = base64.urlsafe_b64encode(zlib.compress(b"[" * 9999 + b"]" * 9999)).decode()
     assert decode_sentences(deep) == []
+
+
+def test_a_chat_history_of_thousands_of_items_is_refused_before_gradio_parses_it():
+    """A history of 200,000 strings was parsed by Gradio, which logged one validation error per item (600,000
+    lines). The Guard refuses a list beyond MAX_LIST_ITEMS, or too many values in all, with a Dutch message."""
+    import json
+
+    from starlette.applications import Starlette
+    from starlette.middleware import Middleware
+    from starlette.responses import PlainTextResponse
+    from starlette.routing import Route
+    from starlette.testclient import TestClient
+
+    from vraagbaak.web.api_input import MAX_LIST_ITEMS, TOO_MANY_VALUES
+    from vraagbaak.web.routes import Guard
+
+    received = []
+
+    async def echo(request):
+        received.append(len(await request.body()))
+        return PlainTextResponse("ok")
+
+    client = TestClient(Starlette(routes=[Route("/gradio_api/queue/join", echo, methods=["POST"])],
+                                  middleware=[Middleware(Guard)]))
+    turns = [{"role": r, "content": [{"type": "text", "text": "Wat doet Utrecht?"}]} for r in ("user", "assistant")]
+    real = {"data": ["Vraag?", turns * 200, [], [], [], []], "fn_index": 1, "session_hash": "abc"}
+    assert client.post("/gradio_api/queue/join", content=json.dumps(real)).status_code == 200
+    for data in (["Vraag?", ["x"] * 200_000], ["Vraag?", [["x"] * 900] * 100], ["Vraag?", turns * (MAX_LIST_ITEMS // 2 + 1)]):
+        refused = client.post("/gradio_api/queue/join", content=json.dumps({"data": data, "fn_index": 1}))
+        assert refused.status_code == 400 and refused.text == TOO_MANY_VALUES
+    assert len(received) == 1
+    deep = client.post("/gradio_api/queue/join", content=b'{"data": ' + b"[" * 100_000 + b"]" * 100_000 + b"}")
+    assert deep.status_code == 200  # no JSON Python reads: Gradio refuses it with one line
+
+
+def test_one_message_to_the_log_is_cut_to_a_few_thousand_characters():
+    import io
+
+    from vraagbaak.web.log_limits import MAX_MESSAGE_CHARS, CappedStream
+
+    out = io.StringIO()
+    stream = CappedStream(out)
+    stream.write("kort\n")
+    stream.write("fout in item\n" * 100_000)
+    lines = out.getvalue().splitlines()
+    assert lines[0] == "kort" and len(out.getvalue()) < MAX_MESSAGE_CHARS + 200
+    assert "ingekort" in lines[-1] and "weggelaten" in lines[-1]
+    assert stream.encoding == out.encoding and stream.flush() is None

@@ -658,3 +658,28 @@ def test_a_raw_api_call_may_leave_out_optional_values_and_without_a_question_is_
             assert event.status_code == 200, event.text
             stream = client.get(app["url"] + f"gradio_api/call/{endpoint}/{event.json()['event_id']}").text
             assert "event: complete" in stream and "zwerfafval" in stream.lower(), stream[:500]
+
+
+def test_a_malformed_chat_history_costs_the_log_a_few_lines_not_one_per_item(app):
+    """A history of 200,000 strings wrote 600,000 lines to the app's log. Now a huge one is refused before it is
+    parsed, and a malformed one that Gradio refuses item by item is cut in the log to one short message."""
+    import httpx
+
+    log_file = app["tmp"] / "app.log"
+    with httpx.Client(timeout=60) as client:
+        config = client.get(app["url"] + "config").json()
+        respond = next(d["id"] for d in config["dependencies"] if d.get("api_name") == "respond")
+        before = len(log_file.read_text(errors="replace").splitlines())
+        huge = client.post(app["url"] + "gradio_api/queue/join",
+                           json={"data": ["Vraag?", ["x"] * 200_000, [], [], [], []], "fn_index": respond,
+                                 "session_hash": "kapotgesprek1"})
+        assert huge.status_code == 400 and "Nieuw gesprek" in huge.text
+        malformed = client.post(app["url"] + "gradio_api/queue/join",
+                                json={"data": ["Vraag?", [["x", "y", "z"]] * 900, [], [], [], []],
+                                      "fn_index": respond, "session_hash": "kapotgesprek2"})
+        assert malformed.status_code == 200
+        stream = client.get(app["url"] + "gradio_api/queue/data", params={"session_hash": "kapotgesprek2"}).text
+        assert "process_completed" in stream and '"success":false' in stream
+    time.sleep(1)
+    grown = len(log_file.read_text(errors="replace").splitlines()) - before
+    assert grown < 250, f"{grown} log lines for one request"

@@ -28,6 +28,33 @@ def completed_call(endpoint: str, body: bytes) -> bytes:
     return json.dumps(payload).encode()
 
 
+# A chat's values as Gradio receives them: the history travels with every question. 1,000 items in one list is
+# 500 turns; a list of 200,000 strings gave one validation error per item, 600,000 lines in the log.
+MAX_LIST_ITEMS = 1000
+MAX_VALUES = 50_000
+TOO_MANY_VALUES = "Het gesprek is te lang of ongeldig. Klik op 'Nieuw gesprek' en stel uw vraag opnieuw."
+
+
+def checked_event(body: bytes) -> None:
+    """BadRequest (Dutch) when an event's values ({"data": [...]}) hold a list of more than MAX_LIST_ITEMS or
+    more than MAX_VALUES values in all, before Gradio parses (and logs) them one by one. A body that is no
+    JSON is left to Gradio, which refuses it with one line."""
+    try:
+        payload = json.loads(body or b"{}")
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        return
+    pending, seen = [payload.get("data") if isinstance(payload, dict) else None], 0
+    while pending:
+        value = pending.pop()
+        seen += 1
+        if isinstance(value, dict):
+            value = list(value.values())
+        if isinstance(value, list):
+            if len(value) > MAX_LIST_ITEMS or seen + len(pending) + len(value) > MAX_VALUES:
+                raise BadRequest(TOO_MANY_VALUES)
+            pending.extend(value)
+
+
 class BadRequest(ValueError):
     """A request that cannot be answered as sent; the message says why, in Dutch."""
 

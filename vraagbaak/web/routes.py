@@ -17,7 +17,7 @@ from starlette.routing import Route
 from vraagbaak.index.versions import IndexError_
 from vraagbaak.ingest.filetypes import has_pages
 from vraagbaak.ingest.loaders import file_hash
-from vraagbaak.web.api_input import API_DEFAULTS, BadRequest, completed_call
+from vraagbaak.web.api_input import API_DEFAULTS, BadRequest, checked_event, completed_call
 from vraagbaak.web.login import UPLOAD_COOKIE, UploadKeys, cookie_value
 from vraagbaak.web.page_images import PageImageCache, RenderBusy
 from vraagbaak.web.sources import PAGE_IMAGE_PATH, PDF_PATH, decode_sentences
@@ -130,17 +130,21 @@ class Guard:
                 return await response(scope, receive, self._with_headers(send))
             chunked = b"chunked" in headers.get(b"transfer-encoding", b"").lower()  # no length: counted as read
             endpoint = _api_endpoint(scope)
-            if chunked or endpoint:
+            event = endpoint or _is_event(scope)
+            if chunked or event:
                 body = await _read_body(receive, MAX_REQUEST_BYTES)
                 if body is None:
                     response = PlainTextResponse(TOO_LARGE, status_code=413)
                     return await response(scope, _nothing, self._with_headers(send))
-                if endpoint:  # a raw API call may leave out the optional values; Gradio refused it without a word
-                    try:
+                try:
+                    if event:  # a history of 200,000 items is refused before Gradio parses and logs each
+                        checked_event(body)
+                    if endpoint:  # a raw API call may leave out the optional values; Gradio refused it silently
                         body = completed_call(endpoint, body)
-                    except BadRequest as err:
-                        response = PlainTextResponse(str(err), status_code=400)
-                        return await response(scope, _nothing, self._with_headers(send))
+                except BadRequest as err:
+                    response = PlainTextResponse(str(err), status_code=400)
+                    return await response(scope, _nothing, self._with_headers(send))
+                if endpoint:
                     scope = {**scope, "headers": [(k, v) for k, v in scope.get("headers", [])
                                                   if k not in (b"content-length", b"transfer-encoding")]
                              + [(b"content-length", str(len(body)).encode())]}
@@ -197,6 +201,16 @@ def _api_endpoint(scope) -> str | None:
     path = scope.get("path", "").rstrip("/")
     name = path.rsplit("/", 1)[-1]
     return name if path.endswith("/call/" + name) and name in API_DEFAULTS else None
+
+
+def _is_event(scope) -> bool:
+    """An event of the page or the API whose values Gradio parses: POST /gradio_api/queue/join, /run/…,
+    /call/…."""
+    path = scope.get("path", "")
+    return scope.get("method") == "POST" and any(part in path for part in EVENT_PATHS)
+
+
+EVENT_PATHS = ("/queue/join", "/run/", "/call/", "/api/")
 
 
 async def _read_body(receive, limit: int) -> bytes | None:
