@@ -683,3 +683,38 @@ def test_a_malformed_chat_history_costs_the_log_a_few_lines_not_one_per_item(app
     time.sleep(1)
     grown = len(log_file.read_text(errors="replace").splitlines()) - before
     assert grown < 250, f"{grown} log lines for one request"
+
+
+def test_sessions_beyond_the_cap_are_not_kept_in_memory(small_assistant, monkeypatch):
+    """Every anonymous page load kept 60-100 kB in memory up to Gradio's 10,000 sessions; the app keeps
+    max_sessions of them (the oldest go)."""
+    import dataclasses
+
+    import gradio as gr
+    import httpx
+
+    from vraagbaak.web import ui
+
+    served = []
+    monkeypatch.setattr(gr.Blocks, "block_thread", lambda self: served.append(self))
+    port = free_port()
+    monkeypatch.setattr(small_assistant, "settings", dataclasses.replace(small_assistant.settings, max_sessions=3,
+                                                                        port=port))
+    try:
+        ui.launch(small_assistant)
+        demo = served[0]
+        url = f"http://127.0.0.1:{port}/"
+        with httpx.Client(timeout=60) as client:
+            config = client.get(url + "config").json()
+            clear = next(d["id"] for d in config["dependencies"] if d.get("api_name") == "lambda")
+            for n in range(8):
+                session = f"sessie{n:04d}"
+                assert client.post(url + "gradio_api/queue/join",
+                                   json={"data": [], "fn_index": clear, "session_hash": session}).status_code == 200
+                assert "process_completed" in client.get(url + "gradio_api/queue/data",
+                                                         params={"session_hash": session}).text
+        kept = set(demo.state_holder.session_data)
+        assert len(kept) <= 3 and "sessie0007" in kept
+    finally:
+        for demo in served:
+            demo.close()

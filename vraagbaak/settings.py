@@ -91,6 +91,9 @@ class Settings:
     overview_subject_share: float = 0.25
     sentence_lexical_weight: float = 0.1  # weight of word overlap beside the model cosine of a sentence
     max_file_mb: float = 50.0
+    # Gradio keeps each browser session's values in memory (60-100 kB each); beyond this many, the oldest go.
+    # Its default, 10,000, let anonymous page loads grow the app by up to 1 GB.
+    max_sessions: int = 1000
     max_uploads_mb: float = 2000.0  # what Beheer uploads may hold in all (corpus/uploads), a full disk far off
     file_timeout_s: float = 60.0  # a PDF that takes longer to read is stopped and reported
     min_word_share: float = 0.5  # below this share of real words a file is reported as garbage text
