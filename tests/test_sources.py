@@ -468,3 +468,27 @@ def test_one_message_to_the_log_is_cut_to_a_few_thousand_characters():
     assert lines[0] == "kort" and len(out.getvalue()) < MAX_MESSAGE_CHARS + 200
     assert "ingekort" in lines[-1] and "weggelaten" in lines[-1]
     assert stream.encoding == out.encoding and stream.flush() is None
+
+
+def test_a_memo_is_made_when_downloaded_and_an_unknown_or_old_key_gets_a_dutch_message(small_assistant):
+    from docx import Document
+    from starlette.applications import Starlette
+    from starlette.testclient import TestClient
+
+    from vraagbaak.web.memo_store import MEMO_PATH, MemoStore
+    from vraagbaak.web.routes import app_kwargs
+
+    memos = MemoStore(capacity=2)
+    client = TestClient(Starlette(routes=app_kwargs(small_assistant, memos=memos)["routes"]))
+    answer = small_assistant.ask("Hoe wordt zwerfafval gericht opgeruimd?")
+    key = memos.put(answer)
+    markdown = client.get("/" + MEMO_PATH, params={"m": key, "f": "md"})
+    assert markdown.status_code == 200 and "antwoord-vraagbaak.md" in markdown.headers["content-disposition"]
+    assert answer.citations[0].quote[:40] in markdown.text and "## Bronnen" in markdown.text
+    word = client.get("/" + MEMO_PATH, params={"m": key, "f": "docx"})
+    assert any(p.text == "Bronnen" for p in Document(io.BytesIO(word.content)).paragraphs)
+    for _ in range(2):  # beyond the capacity the oldest memo goes
+        memos.put(answer)
+    for params in ({"m": key, "f": "md"}, {"m": "geraden", "f": "docx"}, {}):
+        gone = client.get("/" + MEMO_PATH, params=params)
+        assert gone.status_code == 404 and "verlopen" in gone.text

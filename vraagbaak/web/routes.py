@@ -19,6 +19,9 @@ from vraagbaak.ingest.filetypes import has_pages
 from vraagbaak.ingest.loaders import file_hash
 from vraagbaak.web.api_input import API_DEFAULTS, BadRequest, checked_event, completed_call
 from vraagbaak.web.login import UPLOAD_COOKIE, UploadKeys, cookie_value
+from vraagbaak.web.memo import memo_markdown
+from vraagbaak.web.memo_docx import memo_docx
+from vraagbaak.web.memo_store import MEMO_PATH, MemoStore
 from vraagbaak.web.page_images import PageImageCache, RenderBusy
 from vraagbaak.web.sources import PAGE_IMAGE_PATH, PDF_PATH, decode_sentences
 
@@ -203,6 +206,13 @@ def _api_endpoint(scope) -> str | None:
     return name if path.endswith("/call/" + name) and name in API_DEFAULTS else None
 
 
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _attachment(filename: str) -> dict[str, str]:
+    return {"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "private, no-store"}
+
+
 def _is_event(scope) -> bool:
     """An event of the page or the API whose values Gradio parses: POST /gradio_api/queue/join, /run/…,
     /call/…."""
@@ -258,9 +268,11 @@ def _dutch(page: bytes) -> bytes:
     return page.replace(b"<head>", b"<head>" + DUTCH_FIRST.encode(), 1)
 
 
-def app_kwargs(assistant, upload_keys: UploadKeys | None = None) -> dict:
+def app_kwargs(assistant, upload_keys: UploadKeys | None = None, memos: MemoStore | None = None) -> dict:
     """Routes and middleware for Gradio's FastAPI app (Blocks.launch(app_kwargs=...)); upload_keys: those
-    that the Beheer login hands out (without them, no upload is taken)."""
+    that the Beheer login hands out (without them, no upload is taken); memos: the answers whose memo can be
+    downloaded."""
+    memos = memos or MemoStore()
     pages = PageImageCache(assistant.settings.index_dir / "cache" / "pagina-afbeeldingen")
     # a PDF is hashed once, not per image. The change time is in the key: a file replaced by one of the same
     # size whose modification time was set back (touch -r, rsync -t) still gets a new change time.
@@ -323,7 +335,19 @@ def app_kwargs(assistant, upload_keys: UploadKeys | None = None) -> dict:
         return FileResponse(path, media_type="application/pdf", content_disposition_type="inline",
                             filename=path.name)
 
-    return {"routes": [Route("/" + PAGE_IMAGE_PATH, page_image), Route("/" + PDF_PATH, pdf_file)],
+    def memo_file(request: Request) -> Response:
+        """The memo of one answer, made now as Word (f=docx) or Markdown (f=md)."""
+        answer = memos.get(request.query_params.get("m", ""))
+        if answer is None:
+            return PlainTextResponse("Deze memo is verlopen. Stel de vraag opnieuw en download dan de memo.",
+                                     status_code=404)
+        if request.query_params.get("f") == "docx":
+            return Response(memo_docx(answer), media_type=DOCX_TYPE, headers=_attachment("antwoord-vraagbaak.docx"))
+        return Response(memo_markdown(answer).encode("utf-8"), media_type="text/markdown; charset=utf-8",
+                        headers=_attachment("antwoord-vraagbaak.md"))
+
+    return {"routes": [Route("/" + PAGE_IMAGE_PATH, page_image), Route("/" + PDF_PATH, pdf_file),
+                       Route("/" + MEMO_PATH, memo_file)],
             "middleware": [Middleware(Guard, uploads_allowed=bool(assistant.settings.admin_password),
                                       upload_keys=upload_keys),
                            Middleware(DutchPage)]}

@@ -3,9 +3,6 @@ from __future__ import annotations
 
 import logging
 import os
-import shutil
-import tempfile
-import time
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -23,20 +20,23 @@ from vraagbaak.web.api_input import BadRequest, filters_from_json, previous_from
 from vraagbaak.web.feedback import FeedbackLog  # noqa: E402
 from vraagbaak.web.login import UPLOAD_COOKIE, LoginGuard, UploadKeys  # noqa: E402
 from vraagbaak.web.markdown_text import inert  # noqa: E402
-from vraagbaak.web.memo import memo_markdown, memo_text  # noqa: E402
-from vraagbaak.web.memo_docx import memo_docx  # noqa: E402
+from vraagbaak.web.memo import memo_text  # noqa: E402
+from vraagbaak.web.memo_store import MEMO_PATH, MemoStore  # noqa: E402
 from vraagbaak.web.routes import app_kwargs  # noqa: E402
 from vraagbaak.web.sources import section_text  # noqa: E402
 from vraagbaak.web.uploads import UploadRejected, remove_document, store_upload  # noqa: E402
 
 log = logging.getLogger(__name__)
-_memo_dir: Path | None = None  # one private folder per process (mkdtemp: mode 700, not guessable)
-MEMO_MAX_AGE_S = 3600  # memo downloads older than this are removed when a new one is written
 CACHE_CLEANUP = (3600, 3600)  # Gradio's upload and file cache: every hour, files older than an hour go
 
 CSS = """
 .bron {border-left: 4px solid #1f4e8c; padding: 0.4em 0.8em; margin-bottom: 0.8em; background: #f7f9fc; color: #111;}
 .bron mark {background: #ffe58a; color: #111;}
+.memo-downloads {display: flex; gap: 0.5em; flex-wrap: wrap;}
+.memo-knop {display: inline-block; padding: 0.45em 0.9em; border: 1px solid #1f4e8c; border-radius: 6px;
+  color: #1f4e8c; background: #fff; text-decoration: none; font-weight: 600;}
+.memo-knop:hover, .memo-knop:focus {background: #eef3fa; text-decoration: underline;}
+.memo-leeg {color: #444; margin: 0;}
 .bron .meta {color: #333; font-size: 0.9em;}
 .bron details {margin-top: 0.4em;}
 .bron summary {cursor: pointer; color: #1f4e8c; text-decoration: underline;}
@@ -116,15 +116,16 @@ def parse_filters(docs, gemeenten, domeinen, profile: CollectionProfile = Collec
     return {k: v for k, v in filters.items() if v}
 
 
-def build_ui(assistant: Assistant, upload_keys: UploadKeys | None = None) -> gr.Blocks:
+def build_ui(assistant: Assistant, upload_keys: UploadKeys | None = None, memos: MemoStore | None = None) -> gr.Blocks:
     s, profile = assistant.settings, assistant.profile
+    memos = memos if memos is not None else MemoStore()
     facets = _facets_or_empty(assistant)
     doc_choices = _document_choices(assistant)
 
     def respond(question, history, answers, docs, gemeenten, domeinen):
         question = (question or "").strip()
         if not question:
-            yield history, answers, gr.update(), "", None, None, ""
+            yield history, answers, gr.update(), "", gr.update(), ""
             return
         notice = ""
         if len(question) > s.max_question_chars:
@@ -135,7 +136,7 @@ def build_ui(assistant: Assistant, upload_keys: UploadKeys | None = None) -> gr.
                 "Het zoekmodel wordt nog geladen; daarna wordt uw vraag beantwoord. "
                 "Bezig met zoeken in de documenten…")
         history = history + [{"role": "user", "content": question}, {"role": "assistant", "content": busy}]
-        yield history, answers, gr.update(), "", None, None, ""
+        yield history, answers, gr.update(), "", memo_links(None), ""
         try:
             answer = assistant.ask(question, filters=parse_filters(docs, gemeenten, domeinen, assistant.profile),
                                    previous=previous)
@@ -144,18 +145,11 @@ def build_ui(assistant: Assistant, upload_keys: UploadKeys | None = None) -> gr.
             log.exception("vraag mislukt")
             history[-1] = {"role": "assistant", "content": f"Er ging iets mis bij het zoeken: {err}. "
                                                            "Probeer het opnieuw of meld dit aan de beheerder."}
-            yield history, answers, gr.update(), "", None, None, ""
+            yield history, answers, gr.update(), "", memo_links(None), ""
             return
-        try:  # a download that cannot be made never costs the user the answer
-            word_file, markdown_file = _memo_files(answer)
-        except (OSError, ValueError) as err:
-            log.error("memobestanden niet gemaakt: %s", getattr(err, "strerror", None) or type(err).__name__)
-            word_file = markdown_file = None
-            notice += ("\n\n_(De memo-downloads konden niet worden gemaakt: de tijdelijke map van de server is "
-                       "vol of niet beschrijfbaar. Kopiëren voor een memo kan wel; meld dit aan de beheerder.)_")
         history[-1] = {"role": "assistant", "content": inert(answer.answer) + notice}  # no link from a document
         answers = answers + [answer.to_json() | {"index": len(history) - 1}]
-        yield history, answers, shown_sources, memo_text(answer), word_file, markdown_file, ""
+        yield history, answers, shown_sources, memo_text(answer), memo_links(memos.put(answer)), ""
 
     feedback_log = FeedbackLog(s.feedback_path)
 
@@ -205,16 +199,15 @@ def build_ui(assistant: Assistant, upload_keys: UploadKeys | None = None) -> gr.
                                       buttons=["copy"], interactive=False)
                     with gr.Row():
                         copy = gr.Button("Kopieer voor memo", elem_id="kopieer-memo")
-                        download_word = gr.DownloadButton("Download als Word (.docx)", elem_id="download-word")
-                        download = gr.DownloadButton("Download als Markdown", elem_id="download-memo")
+                    downloads = gr.HTML(memo_links(None), elem_id="memo-downloads")
             inputs = [question, chat, answers, docs, gemeenten, domeinen]
-            outputs = [chat, answers, sources, memo, download_word, download, question]
+            outputs = [chat, answers, sources, memo, downloads, question]
             ask_button.click(respond, inputs, outputs, api_visibility="private")
             question.submit(respond, inputs, outputs, api_visibility="private")
             if examples is not None:  # a click on an example asks it (not only fill the field)
                 examples.load_input_event.then(respond, inputs, outputs, api_visibility="private")
-            clear.click(lambda: ([], [], sources_html(assistant, None), "", None, None), None,
-                        [chat, answers, sources, memo, download_word, download], api_visibility="private")
+            clear.click(lambda: ([], [], sources_html(assistant, None), "", memo_links(None)), None,
+                        [chat, answers, sources, memo, downloads], api_visibility="private")
             copy.click(None, memo, None, js=COPY_JS)
             chat.like(feedback, [answers, votes], votes, api_visibility="private")
         with gr.Tab("Beheer"):
@@ -285,44 +278,16 @@ def dutch_errors():
         raise gr.Error(str(err), print_exception=False) from None
 
 
-MEMO_PREFIX = "vraagbaak-memo-"
-
-
-def _prune_memo_dirs(folder: Path) -> None:
-    """The memo folders of stopped app processes: each process makes its own, and a stopped one never
-    removed it."""
-    _remove_stale(folder.glob(MEMO_PREFIX + "*"))
-
-
-def _remove_stale(folders) -> None:
-    """Each of these folders, with what it holds, once nothing in it is younger than MEMO_MAX_AGE_S."""
-    for old in folders:
-        try:
-            newest = max([old.stat().st_mtime, *(f.stat().st_mtime for f in old.rglob("*"))])
-            if time.time() - newest > MEMO_MAX_AGE_S:
-                shutil.rmtree(old)
-        except OSError:  # another request or process removed it first, or it is not ours to remove
-            pass
-
-
-def _memo_files(answer: Answer) -> tuple[str, str]:
-    """The memo as Word and Markdown files in one folder of the app, which is pruned so that it never
-    piles up."""
-    global _memo_dir
-    if _memo_dir is None:  # inside Gradio's own cache: Gradio serves the files as they are, without copying them,
-        # so a full temp folder fails here, where the chat catches it, and not in Gradio's copy after the
-        # handler (that left the chat on "Bezig …" for 40 s and more, without a message)
-        from gradio.utils import get_upload_folder
-
-        Path(get_upload_folder()).mkdir(parents=True, exist_ok=True)
-        _prune_memo_dirs(Path(get_upload_folder()))
-        _memo_dir = Path(tempfile.mkdtemp(prefix=MEMO_PREFIX, dir=get_upload_folder()))
-    _remove_stale(_memo_dir.glob("*/"))
-    folder = Path(tempfile.mkdtemp(dir=_memo_dir))
-    word, markdown = folder / "antwoord-vraagbaak.docx", folder / "antwoord-vraagbaak.md"
-    word.write_bytes(memo_docx(answer))
-    markdown.write_text(memo_markdown(answer), encoding="utf-8")
-    return str(word), str(markdown)
+def memo_links(key: str | None) -> str:
+    """The two memo downloads of the answer kept under key (MemoStore); made when they are clicked. Before
+    the first answer, a line that says where they will be."""
+    if key is None:
+        return "<p class='memo-leeg'>Na een antwoord kunt u hier de memo downloaden.</p>"
+    href = f"{MEMO_PATH}?m={key}"
+    return (f"<div class='memo-downloads'><a id='download-word' class='memo-knop' href='{href}&amp;f=docx' "
+            f"download='antwoord-vraagbaak.docx'>Download als Word (.docx)</a> "
+            f"<a id='download-memo' class='memo-knop' href='{href}&amp;f=md' download='antwoord-vraagbaak.md'>"
+            "Download als Markdown</a></div>")
 
 
 def index_health(assistant: Assistant) -> str:
@@ -492,13 +457,13 @@ def proxy_trust(trusted_proxies: str) -> None:
 
 def launch(assistant: Assistant, **kwargs) -> None:
     proxy_trust(assistant.settings.trusted_proxies)
-    keys = UploadKeys()
-    demo = build_ui(assistant, keys)
+    keys, memos = UploadKeys(), MemoStore()
+    demo = build_ui(assistant, keys, memos)
     demo.queue(default_concurrency_limit=2)
     # max_file_size: Gradio refuses larger uploads at the HTTP layer, before anything is stored; and the
     # web layer (routes.Guard) takes an upload only from a browser that logged in to Beheer (UploadKeys).
     demo.launch(server_name=assistant.settings.host, server_port=assistant.settings.port, css=CSS,
-                app_kwargs=app_kwargs(assistant, keys),
+                app_kwargs=app_kwargs(assistant, keys, memos),
                 theme=theme(), footer_links=[], prevent_thread_lock=True,
                 max_file_size=int(assistant.settings.max_file_mb * 1e6),
                 state_session_capacity=assistant.settings.max_sessions, **kwargs)
