@@ -706,3 +706,30 @@ def test_sessions_beyond_the_cap_are_not_kept_in_memory(small_assistant, monkeyp
     finally:
         for demo in served:
             demo.close()
+
+
+def test_a_session_hash_read_from_a_log_does_not_open_another_browsers_answers(app):
+    """Gradio's session hash travels in GET URLs (queue/data?session_hash=…), so proxy logs keep it. A session
+    is bound to the browser cookie that first used it: the same hash from another browser gets 403."""
+    import httpx
+
+    with httpx.Client(timeout=120) as owner, httpx.Client(timeout=30) as other:
+        page = owner.get(app["url"])
+        set_cookie = page.headers.get("set-cookie", "")
+        assert "vraagbaak_sessie=" in set_cookie and "HttpOnly" in set_cookie and "SameSite=Strict" in set_cookie
+        config = owner.get(app["url"] + "config").json()
+        clear = next(d["id"] for d in config["dependencies"] if d.get("api_name") == "lambda")
+        joined = owner.post(app["url"] + "gradio_api/queue/join",
+                            json={"data": [], "fn_index": clear, "session_hash": "gelekt12345"})
+        assert joined.status_code == 200
+        stolen = other.get(app["url"] + "gradio_api/queue/data", params={"session_hash": "gelekt12345"})
+        assert stolen.status_code == 403 and "ander browservenster" in stolen.text
+        assert other.post(app["url"] + "gradio_api/queue/join",
+                          json={"data": [], "fn_index": clear, "session_hash": "gelekt12345"}).status_code == 403
+        mine = owner.get(app["url"] + "gradio_api/queue/data", params={"session_hash": "gelekt12345"})
+        assert mine.status_code == 200 and "process_completed" in mine.text
+        anonymous = other.post(app["url"] + "gradio_api/queue/join",  # a client without cookies: its own sessions
+                               json={"data": [], "fn_index": clear, "session_hash": "zonderkoekje1"})
+        assert anonymous.status_code == 200
+        assert "process_completed" in other.get(app["url"] + "gradio_api/queue/data",
+                                                params={"session_hash": "zonderkoekje1"}).text

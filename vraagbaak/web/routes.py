@@ -23,6 +23,7 @@ from vraagbaak.web.memo import memo_markdown
 from vraagbaak.web.memo_docx import memo_docx
 from vraagbaak.web.memo_store import MEMO_PATH, MemoStore
 from vraagbaak.web.page_images import PageImageCache, RenderBusy
+from vraagbaak.web.sessions import SessionBinding
 from vraagbaak.web.sources import PAGE_IMAGE_PATH, PDF_PATH, decode_sentences
 
 log = logging.getLogger(__name__)
@@ -350,4 +351,4 @@ def app_kwargs(assistant, upload_keys: UploadKeys | None = None, memos: MemoStor
                        Route("/" + MEMO_PATH, memo_file)],
             "middleware": [Middleware(Guard, uploads_allowed=bool(assistant.settings.admin_password),
                                       upload_keys=upload_keys),
-                           Middleware(DutchPage)]}
+                           Middleware(SessionBinding), Middleware(DutchPage)]}
