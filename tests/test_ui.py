@@ -733,3 +733,21 @@ def test_a_session_hash_read_from_a_log_does_not_open_another_browsers_answers(a
         assert anonymous.status_code == 200
         assert "process_completed" in other.get(app["url"] + "gradio_api/queue/data",
                                                 params={"session_hash": "zonderkoekje1"}).text
+
+
+def test_a_filter_value_the_collection_no_longer_holds_is_left_out_with_a_dutch_notice(app):
+    """A page opened before a document was removed still offers it as a filter; Gradio refused the question
+    with "Value: … is not in the list of choices". Now the value is left out and the answer says so."""
+    import httpx
+
+    with httpx.Client(timeout=120) as client:
+        config = client.get(app["url"] + "config").json()
+        respond = next(d["id"] for d in config["dependencies"] if d.get("api_name") == "respond")
+        data = ["Hoe wordt zwerfafval opgeruimd?", [], [], ["verwijderd-rapport.pdf"], ["Utrecht"], []]
+        joined = client.post(app["url"] + "gradio_api/queue/join",
+                             json={"data": data, "fn_index": respond, "session_hash": "oudefilter01"})
+        assert joined.status_code == 200
+        stream = client.get(app["url"] + "gradio_api/queue/data", params={"session_hash": "oudefilter01"}).text
+    assert '"success":true' in stream and "not in the list" not in stream
+    assert "Niet meer in de collectie, dus niet als filter gebruikt: verwijderd-rapport.pdf" in stream
+    assert "zwerfafval" in stream.lower()

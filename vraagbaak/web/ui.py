@@ -110,6 +110,21 @@ def collection_description(assistant: Assistant) -> str:
             "De Vraagbaak geeft geen advies en schrijft geen eigen tekst: alleen wat in de documenten staat.")
 
 
+def current_filters(assistant: Assistant, docs, owners, themes) -> tuple[dict, list[str]]:
+    """(the chat's filters, the chosen values that the collection no longer holds). A page opened before a
+    document was removed still offers it; Gradio refused such a value with an English error, now it is left
+    out and the answer says so."""
+    facets = _facets_or_empty(assistant)
+    known = ({doc for _, doc in _document_choices(assistant)}, set(facets.get(assistant.profile.owner_field, [])),
+             set(facets.get(assistant.profile.theme_field, [])))
+    kept, gone = [], []
+    for chosen, present in zip((docs, owners, themes), known):
+        values = [str(v) for v in (chosen if isinstance(chosen, list) else [chosen] if chosen else [])]
+        kept.append([v for v in values if v in present])
+        gone += [v for v in values if v not in present]
+    return parse_filters(*kept, assistant.profile), gone
+
+
 def parse_filters(docs, gemeenten, domeinen, profile: CollectionProfile = CollectionProfile()) -> dict:
     """The chat's filter lists as filters: documents, owners (profile.owner_field) and themes."""
     filters = {"doc": docs or [], profile.owner_field: gemeenten or [], profile.theme_field: domeinen or []}
@@ -131,6 +146,9 @@ def build_ui(assistant: Assistant, upload_keys: UploadKeys | None = None, memos:
         if len(question) > s.max_question_chars:
             question = question[: s.max_question_chars]
             notice = f"\n\n_(Uw vraag is ingekort tot {s.max_question_chars} tekens.)_"
+        filters, gone = current_filters(assistant, docs, gemeenten, domeinen)
+        if gone:
+            notice += f"\n\n_(Niet meer in de collectie, dus niet als filter gebruikt: {', '.join(gone)}.)_"
         previous = [_text(m["content"]) for m in history if m.get("role") == "user"][-3:]
         busy = ("Bezig met zoeken in de documenten…" if assistant.ready else
                 "Het zoekmodel wordt nog geladen; daarna wordt uw vraag beantwoord. "
@@ -138,8 +156,7 @@ def build_ui(assistant: Assistant, upload_keys: UploadKeys | None = None, memos:
         history = history + [{"role": "user", "content": question}, {"role": "assistant", "content": busy}]
         yield history, answers, gr.update(), "", memo_links(None), ""
         try:
-            answer = assistant.ask(question, filters=parse_filters(docs, gemeenten, domeinen, assistant.profile),
-                                   previous=previous)
+            answer = assistant.ask(question, filters=filters, previous=previous)
             shown_sources = sources_html(assistant, answer)
         except Exception as err:  # the chat never stays on "Bezig …": it says what went wrong
             log.exception("vraag mislukt")
@@ -186,13 +203,15 @@ def build_ui(assistant: Assistant, upload_keys: UploadKeys | None = None, memos:
                                 if s.example_questions else None)
                 with gr.Column(scale=2):
                     with gr.Accordion("Filters", open=False):
+                        # a value the collection no longer holds is left out with a Dutch notice
+                        # (current_filters), not refused by Gradio in English
                         docs = gr.Dropdown(doc_choices, multiselect=True, label="Alleen deze documenten",
-                                           elem_id="filter-documenten")
+                                           elem_id="filter-documenten", allow_custom_value=True)
                         gemeenten = gr.Dropdown(facets.get(profile.owner_field, []), multiselect=True,
                                                 label=profile.owner_field.capitalize(),
-                                                elem_id="filter-gemeente")
+                                                elem_id="filter-gemeente", allow_custom_value=True)
                         domeinen = gr.Dropdown(facets.get(profile.theme_field, []), multiselect=True,
-                                               label=profile.theme_field.capitalize())
+                                               label=profile.theme_field.capitalize(), allow_custom_value=True)
                     gr.Markdown("### Bronnen")
                     sources = gr.HTML(sources_html(assistant, None), elem_id="bronnen")
                     memo = gr.Textbox(label="Antwoord voor memo (platte tekst)", lines=6, elem_id="memo",
