@@ -8,7 +8,8 @@ import shutil
 import pytest
 from conftest import FIXTURES
 
-from vraagbaak.answer.builder import ELLIPSIS, SOURCES_IN_DUTCH
+from vraagbaak.answer.builder import ELLIPSIS
+from vraagbaak.answer.render import SOURCES_IN_DUTCH
 from vraagbaak.assistant import Assistant
 from vraagbaak.ingest.chunking import document_sentences
 from vraagbaak.ingest.loaders import load_file

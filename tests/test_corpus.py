@@ -72,7 +72,7 @@ def test_a_subject_that_no_document_holds_is_said_and_not_answered(corpus_assist
     most of them: quotes would match those words alone (Zaanstad's ondermijning was quoted as the answer).
     A question whose absent word is only a paraphrase ("ontsporen") keeps its answer: its other words
     (jongeren, voorspellen) are specific."""
-    from vraagbaak.answer.builder import ANSWERING_BOLD, NOTHING_FOUND
+    from vraagbaak.answer.render import ANSWERING_BOLD, NOTHING_FOUND
 
     poverty = corpus_assistant.ask("Welke gemeente zet data in bij de aanpak van armoede?")
     assert poverty.absent_words == ["armoede"] and poverty.to_json()["absent_words"] == ["armoede"]

@@ -10,11 +10,7 @@ from pathlib import Path
 from typing import Iterator
 
 from vraagbaak.answer.absent_names import absent_names, absent_subject, absent_words, as_written, misspelled
-from vraagbaak.answer.absent_names import notice as absence_notice
 from vraagbaak.answer.builder import (
-    ANSWERING_BOLD,
-    NEAREST_BOLD,
-    NOTHING_FOUND,
     AnswerBuilder,
     alternatives,
     is_english,
@@ -23,8 +19,8 @@ from vraagbaak.answer.builder import (
     overview_subject,
     quote_found_in,
 )
-from vraagbaak.answer.citations import filters_line
 from vraagbaak.answer.judge import Collection
+from vraagbaak.answer.render import answer_text
 from vraagbaak.embed.embedder import Embedder
 from vraagbaak.index import backends
 from vraagbaak.index.backends import DEFAULT as DEFAULT_STORE
@@ -56,11 +52,6 @@ def index_dir_for(settings: Settings, corpus_dir: Path | None, index_dir: Path |
 
 
 SUBJECT_COSINE_MARGIN = 0.02  # a follow-up is about every document whose passage is this close to the best one
-NOTHING_FOUND_IN = "In {titles} heb ik niets gevonden dat uw vraag beantwoordt."
-
-
-def _titles(index: IndexVersion, docs: list[str]) -> str:
-    return ", ".join(f"„{index.documents[d].title}”" for d in docs)
 
 
 class Assistant:
@@ -203,22 +194,15 @@ class Assistant:
                                                                                   names, words)
         if answer.found and (names or words) and every_list_absent:
             # "Welke projecten heeft Eindhoven gedaan?": a list of every other gemeente's projects answers nothing
-            answer = Answer(question, False, NOTHING_FOUND, [], [])
+            answer = nothing_found(question, [])
         elif answer.found and words and not self._is_overview(question):
             answer = nothing_found(question, [])  # what was found shares only words that most documents have
         answer.question, answer.searched_as, answer.filters = question, query, dict(filters or {})
         answer.index_version, answer.searched_in = index.version, subject
         answer.absent_names, answer.absent_words = names, words
-        if names:  # the question's own name is in no document: the bold sentences cannot answer it
-            answer.answer = answer.answer.replace(ANSWERING_BOLD, NEAREST_BOLD, 1)
-            if answer.found_as == "answered":
-                answer.found_as = "nearest"
-        scope = ([f"Vervolgvraag over {_titles(index, subject)} (gevonden met: „{query}”)"] if subject else
-                 [f"Gezocht op: „{query}”"] if query != question else [])
-        scope += [filters_line(filters)] if filters else []
-        scope += [absence_notice(names + words, answer.found)] if names or words else []
-        if scope:
-            answer.answer = "\n".join(scope) + f"\n\n{answer.answer}"
+        if names and answer.found_as == "answered":  # the question's own name is in no document: the bold
+            answer.found_as = "nearest"  # sentences cannot answer it
+        answer.answer = answer_text(answer, self.profile, {d: index.documents[d].title for d in subject})
         return answer
 
     def _answer_in_conversation(self, index: IndexVersion, question: str, previous: list[str], filters, mode, k,
@@ -282,8 +266,7 @@ class Assistant:
         answer = self._answer(index, question, query, {**(filters or {}), "doc": subject}, mode, k, timings,
                               focus=own_part(question))
         if not answer.found:  # the documents nearest to the question are those it was limited to
-            answer.answer = NOTHING_FOUND_IN.format(titles=_titles(index, subject))
-            answer.nearest_documents = []
+            answer.refused_in_subject, answer.nearest_documents = True, []
         return answer
 
     def _answer(self, index: IndexVersion, question: str, query: str, filters, mode, k, timings,
@@ -303,7 +286,7 @@ class Assistant:
                 for h in hits:
                     searched.setdefault(h.chunk.id, h)
             answer = AnswerBuilder.overview_answer(query, list(citations.values()), list(general.values()),
-                                                   self._documents_searched(index, filters), self.profile)
+                                                   self._documents_searched(index, filters))
             hits = sorted(searched.values(), key=lambda h: -h.score)[: k or max(s.top_k, 5)]
         else:
             hits = self._search(index, query, k=k or max(s.top_k, 5), filters=filters, mode=mode, timings=timings)

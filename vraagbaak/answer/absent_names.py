@@ -106,9 +106,3 @@ def as_written(question: str, folded: list[str]) -> list[str]:
     """The question's own spelling of folded words ("coordinatie" -> "coördinatie", "wmo" -> "Wmo")."""
     written = {fold(w): w for w in reversed(re.findall(r"\w+", question))}
     return [written.get(w, w) for w in folded]
-
-
-def notice(absent: list[str], found: bool) -> str:
-    quoted = ", ".join(f"„{name}”" for name in absent)
-    said = f"Let op: {quoted} {'komt' if len(absent) == 1 else 'komen'} in geen enkel document voor."
-    return f"{said} Wat hieronder staat, gaat over de rest van uw vraag." if found else said

@@ -1,4 +1,5 @@
-"""Answer builder: hits -> a short Dutch answer made only of verbatim, cited quotes.
+"""Answer builder: hits -> a structured Answer (its outcome and verbatim, cited quotes); answer/render.py
+says it in Dutch.
 
 The sentence is the unit of evidence. Every sentence of the best passages is scored against the question
 by the model and by the words it shares with it; the best sentence is the core of a quote, and the window
@@ -15,7 +16,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Callable
 
-from vraagbaak.answer.citations import source_reference
 from vraagbaak.answer.judge import SAYS_UNKNOWN, Collection, Judge, SentenceEvidence, features, metadata_text, specifics
 from vraagbaak.profile import DOCUMENT_NOUNS, CollectionProfile
 from vraagbaak.schema import Answer, Chunk, Citation, Hit
@@ -27,10 +27,6 @@ if TYPE_CHECKING:
     import numpy as np
 
 log = logging.getLogger(__name__)
-NOTHING_FOUND = "In de documenten heb ik niets gevonden dat uw vraag beantwoordt."
-ANSWERING_BOLD = "de zinnen die het antwoord geven"  # "… staan vet"
-NEAREST_BOLD = "de zinnen die het dichtst bij uw vraag komen"  # the quotes are about the subject, not the answer
-SOURCES_IN_DUTCH = "The sources are in Dutch; the quotes below are verbatim."
 ELLIPSIS = " … "  # joins the lead-in of a list to an item further down; each part is verbatim on its own
 
 # A sentence that starts with one of these leans on the one before it.
@@ -412,14 +408,12 @@ class AnswerBuilder:
                 citations.append(citation)
         if not citations:
             return self._nothing_found(question, hits)
-        lead = [SOURCES_IN_DUTCH] if is_english(question) else []
+        answer = Answer(question, True, "", citations, _nearest(hits), english=is_english(question))
         missing = _MISSING_KIND.get(kind)
         if missing and not any(kind.search(c.quote) for c in citations):
             # the passages are about the subject but do not hold the kind of fact asked: say so first
-            lead.append(f"De gevonden passages noemen {missing}; ze gaan wel over het onderwerp van uw vraag.")
-            return Answer(question, True, _answer_text(citations, lead, answers=False), citations, _nearest(hits),
-                          found_as="not_stated")
-        return Answer(question, True, _answer_text(citations, lead), citations, _nearest(hits))
+            answer.found_as, answer.missing_kind = "not_stated", missing
+        return answer
 
     def overview_entries(self, question: str, hits: list[Hit], threshold: float, relative: float,
                          subject_share: float = 0.0) -> tuple[list[Citation], list[Hit]]:
@@ -463,27 +457,16 @@ class AnswerBuilder:
         return citations, general
 
     @staticmethod
-    def overview_answer(question: str, citations: list[Citation], general: list[Hit], searched: int,
-                        profile: CollectionProfile = CollectionProfile()) -> Answer | None:
+    def overview_answer(question: str, citations: list[Citation], general: list[Hit], searched: int) -> Answer | None:
         """The list of overview_entries, numbered in order; None without entries (the ordinary answer then
         decides)."""
         if not citations:
             return None
         for n, c in enumerate(citations, start=1):
             c.n = n
-        lead = [SOURCES_IN_DUTCH] if is_english(question) else []
-        intro = (f"{len(citations)} van de {searched} doorzochte documenten "
-                 f"{'past' if len(citations) == 1 else 'passen'} bij uw vraag "
-                 f"(één citaat per document; de zin die het laat zien staat vet):")
-        lines = [f"[{c.n}] **{c.title}**{_who(c, profile)}: „{marked_quote(c)}”" for c in citations]
-        if general:
-            titles = ", ".join(f"„{h.chunk.title}”" for h in general)
-            owner = profile.owner_field
-            lines.append(f"Ook de overzichtsdocumenten {titles} gaan hierover; ze noemen geen eigen {owner} en "
-                         "staan daarom niet in de lijst." if len(general) > 1 else
-                         f"Ook het overzichtsdocument {titles} gaat hierover; het noemt geen eigen {owner} en "
-                         "staat daarom niet in de lijst.")
-        return Answer(question, True, "\n\n".join(lead + [intro] + lines), citations, [], found_as="overview")
+        also_about = [{"doc": h.chunk.doc, "title": h.chunk.title} for h in general]
+        return Answer(question, True, "", citations, [], found_as="overview", english=is_english(question),
+                      documents_searched=searched, also_about=also_about)
 
     def _cite(self, hit: Hit, sentences: list[Evidence], n: int, kind: re.Pattern | None,
               max_words: int | None = None, min_words: int | None = None) -> Citation | None:
@@ -516,11 +499,7 @@ class AnswerBuilder:
 
 def nothing_found(question: str, nearest: list[dict[str, str]]) -> Answer:
     """"Niets gevonden", with the documents that come nearest (where any do)."""
-    lines = [NOTHING_FOUND]
-    if nearest:
-        lines.append("Deze documenten komen er het dichtst bij:")
-        lines += [f"- {d['title']} ({d['doc']})" for d in nearest]
-    return Answer(question, False, "\n".join(lines), [], nearest)
+    return Answer(question, False, "", [], nearest)
 
 
 OVERVIEW_QUOTE_WORDS = 45  # an overview gives one short line per document
@@ -660,11 +639,6 @@ def _about_one_each(doc_hits: list[Hit], profile: CollectionProfile) -> tuple[li
     return own, [h for h in doc_hits if not profile.has_own_owner(h.chunk.metadata)]
 
 
-def _who(c: Citation, profile: CollectionProfile) -> str:
-    who = profile.owner(c.metadata)
-    return f" ({who})" if who else ""
-
-
 def _overlaps(a: Citation, b: Citation) -> bool:
     x, y = collapse_whitespace(a.quote), collapse_whitespace(b.quote)
     return a.doc == b.doc and (x in y or y in x)
@@ -677,21 +651,4 @@ def _nearest(hits: list[Hit], n: int = 3) -> list[dict[str, str]]:
     return list(seen.values())[:n]
 
 
-def marked_quote(c: Citation) -> str:
-    text = c.quote
-    for sentence in c.highlights:
-        text = text.replace(sentence, f"**{sentence}**", 1)
-    return text
-
-
-_MISSING_KIND = {_MONEY: "geen bedrag", _DATE: "geen datum of jaartal"}
-
-
-def _answer_text(citations: list[Citation], lead: list[str], answers: bool = True) -> str:
-    docs = len({c.doc for c in citations})
-    bold = ANSWERING_BOLD if answers else NEAREST_BOLD
-    intro = (f"Ik vond {len(citations)} {'passage' if len(citations) == 1 else 'passages'} in {docs} "
-             f"{'document' if docs == 1 else 'documenten'} over uw vraag; {bold} staan vet.")
-    blocks = lead + [intro] + [f"[{c.n}] „{marked_quote(c)}”\n— {source_reference(c, with_url=False)}"
-                               for c in citations]
-    return "\n\n".join(blocks)
+_MISSING_KIND = {_MONEY: "money", _DATE: "date"}  # render.MISSING says it in Dutch

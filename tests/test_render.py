@@ -1,0 +1,67 @@
+"""The Dutch answer text is made in one place (answer/render.py) from what the pipeline decided: one test per
+outcome, on plain data (no model, no index)."""
+from __future__ import annotations
+
+from vraagbaak.answer.render import (
+    ANSWERING_BOLD,
+    NEAREST_BOLD,
+    NOTHING_FOUND,
+    SOURCES_IN_DUTCH,
+    answer_text,
+)
+from vraagbaak.profile import CollectionProfile
+from vraagbaak.schema import Answer, Citation
+
+QUOTE = "Utrecht ruimt zwerfafval op waar bewoners het melden. Veegroutes volgen de meldingen."
+
+
+def citation(n: int = 1, doc: str = "a.md", owner: str = "Utrecht") -> Citation:
+    return Citation(n, doc, "Slim schoonmaken", 3, None, QUOTE, ["Veegroutes volgen de meldingen."],
+                    {"gemeente": owner, "jaar": 2021})
+
+
+def test_an_answer_names_its_passages_and_marks_the_answering_sentence():
+    text = answer_text(Answer("Hoe ruimt Utrecht afval op?", True, "", [citation()]))
+    assert text.startswith(f"Ik vond 1 passage in 1 document over uw vraag; {ANSWERING_BOLD} staan vet.")
+    assert "[1] „Utrecht ruimt zwerfafval op waar bewoners het melden. **Veegroutes volgen de meldingen.**”" in text
+    assert "— Slim schoonmaken, Utrecht, 2021, p. 3." in text
+
+
+def test_nearest_and_not_stated_say_the_bold_sentences_only_come_nearest():
+    nearest = Answer("Hoe ruimt Tilburg afval op?", True, "", [citation()], found_as="nearest",
+                     absent_names=["Tilburg"])
+    text = answer_text(nearest)
+    assert text.startswith("Let op: „Tilburg” komt in geen enkel document voor. Wat hieronder staat, gaat over "
+                           "de rest van uw vraag.\n\n") and NEAREST_BOLD in text
+    stated = answer_text(Answer("Wat kostte het?", True, "", [citation()], found_as="not_stated",
+                                missing_kind="money"))
+    assert stated.startswith("De gevonden passages noemen geen bedrag; ze gaan wel over het onderwerp van uw "
+                             "vraag.\n\nIk vond 1 passage") and NEAREST_BOLD in stated
+
+
+def test_nothing_found_names_the_nearest_documents_or_the_followups_subject():
+    plain = answer_text(Answer("Wat is de hondenbelasting?", False, "", [], [{"doc": "a.md", "title": "A"}]))
+    assert plain == f"{NOTHING_FOUND}\nDeze documenten komen er het dichtst bij:\n- A (a.md)"
+    followup = Answer("Wat kostte dat?", False, "", [], searched_as="Slim vegen Wat kostte dat?",
+                      searched_in=["a.md"], refused_in_subject=True)
+    assert answer_text(followup, titles={"a.md": "Slim vegen"}) == (
+        "Vervolgvraag over „Slim vegen” (gevonden met: „Slim vegen Wat kostte dat?”)\n\n"
+        "In „Slim vegen” heb ik niets gevonden dat uw vraag beantwoordt.")
+
+
+def test_an_overview_lists_each_document_with_its_owner_and_mentions_those_without_one():
+    answer = Answer("Welke gemeenten ruimen afval op?", True, "", [citation(1), citation(2, "b.md", "Zwolle")],
+                    found_as="overview", documents_searched=18, also_about=[{"doc": "r.pdf", "title": "Rapport"}],
+                    filters={"domein": ["fysiek"]})
+    text = answer_text(answer, CollectionProfile())
+    assert text.startswith("Gezocht in: domein fysiek\n\n2 van de 18 doorzochte documenten passen bij uw vraag")
+    assert "[2] **Slim schoonmaken** (Zwolle): „" in text
+    assert text.endswith("Ook het overzichtsdocument „Rapport” gaat hierover; het noemt geen eigen gemeente en "
+                         "staat daarom niet in de lijst.")
+    organisaties = answer_text(answer, CollectionProfile(owner_field="organisatie"))
+    assert "geen eigen organisatie" in organisaties
+
+
+def test_an_english_question_is_told_the_quotes_stay_dutch():
+    text = answer_text(Answer("How does Utrecht clean streets?", True, "", [citation()], english=True))
+    assert text.startswith(SOURCES_IN_DUTCH + "\n\nIk vond 1 passage")

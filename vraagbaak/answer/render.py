@@ -1,0 +1,93 @@
+"""The Dutch answer text, made in one place from what the pipeline decided (Answer: outcome, citations, the
+documents nearest, what was searched and where, the absent words). The builder and the Assistant decide and
+leave the text to `answer_text`; the chat, the CLI and the memo show what it makes. May import: kernel,
+answer.citations."""
+from __future__ import annotations
+
+from vraagbaak.answer.citations import filters_line, source_reference
+from vraagbaak.profile import CollectionProfile
+from vraagbaak.schema import Answer, Citation
+
+NOTHING_FOUND = "In de documenten heb ik niets gevonden dat uw vraag beantwoordt."
+NOTHING_FOUND_IN = "In {titles} heb ik niets gevonden dat uw vraag beantwoordt."
+ANSWERING_BOLD = "de zinnen die het antwoord geven"  # "… staan vet"
+NEAREST_BOLD = "de zinnen die het dichtst bij uw vraag komen"  # the quotes are about the subject, not the answer
+SOURCES_IN_DUTCH = "The sources are in Dutch; the quotes below are verbatim."
+# what a not_stated answer says the passages lack, per kind of fact asked (builder.wanted_kind)
+MISSING = {"money": "geen bedrag", "date": "geen datum of jaartal"}
+
+
+def answer_text(answer: Answer, profile: CollectionProfile = CollectionProfile(),
+                titles: dict[str, str] | None = None) -> str:
+    """The whole answer as the user reads it: what was searched (a follow-up's subject, a rewritten question,
+    the filters, words no document holds), then the answer itself. titles: document -> title, for the
+    documents a follow-up was limited to."""
+    named = ", ".join(f"„{(titles or {}).get(d, d)}”" for d in answer.searched_in)
+    scope = ([f"Vervolgvraag over {named} (gevonden met: „{answer.searched_as}”)"] if answer.searched_in else
+             [f"Gezocht op: „{answer.searched_as}”"] if answer.searched_as and answer.searched_as != answer.question
+             else [])
+    scope += [filters_line(answer.filters)] if answer.filters else []
+    absent = answer.absent_names + answer.absent_words
+    scope += [absence_notice(absent, answer.found)] if absent else []
+    body = _body(answer, profile, named)
+    return "\n".join(scope) + f"\n\n{body}" if scope else body
+
+
+def absence_notice(absent: list[str], found: bool) -> str:
+    quoted = ", ".join(f"„{name}”" for name in absent)
+    said = f"Let op: {quoted} {'komt' if len(absent) == 1 else 'komen'} in geen enkel document voor."
+    return f"{said} Wat hieronder staat, gaat over de rest van uw vraag." if found else said
+
+
+def _body(answer: Answer, profile: CollectionProfile, named_subject: str) -> str:
+    if not answer.found:
+        if answer.refused_in_subject:
+            return NOTHING_FOUND_IN.format(titles=named_subject)
+        lines = [NOTHING_FOUND]
+        if answer.nearest_documents:
+            lines.append("Deze documenten komen er het dichtst bij:")
+            lines += [f"- {d['title']} ({d['doc']})" for d in answer.nearest_documents]
+        return "\n".join(lines)
+    lead = [SOURCES_IN_DUTCH] if answer.english else []
+    if answer.found_as == "overview":
+        return "\n\n".join(lead + _overview(answer, profile))
+    if answer.found_as == "not_stated":
+        lead.append(f"De gevonden passages noemen {MISSING[answer.missing_kind]}; ze gaan wel over het onderwerp "
+                    "van uw vraag.")
+    citations = answer.citations
+    docs = len({c.doc for c in citations})
+    bold = ANSWERING_BOLD if answer.found_as == "answered" else NEAREST_BOLD
+    intro = (f"Ik vond {len(citations)} {'passage' if len(citations) == 1 else 'passages'} in {docs} "
+             f"{'document' if docs == 1 else 'documenten'} over uw vraag; {bold} staan vet.")
+    return "\n\n".join(lead + [intro] + [f"[{c.n}] „{marked_quote(c)}”\n— {source_reference(c, with_url=False)}"
+                                         for c in citations])
+
+
+def _overview(answer: Answer, profile: CollectionProfile) -> list[str]:
+    citations = answer.citations
+    intro = (f"{len(citations)} van de {answer.documents_searched} doorzochte documenten "
+             f"{'past' if len(citations) == 1 else 'passen'} bij uw vraag "
+             f"(één citaat per document; de zin die het laat zien staat vet):")
+    lines = [f"[{c.n}] **{c.title}**{_who(c, profile)}: „{marked_quote(c)}”" for c in citations]
+    general = answer.also_about
+    if general:
+        titles = ", ".join(f"„{d['title']}”" for d in general)
+        owner = profile.owner_field
+        lines.append(f"Ook de overzichtsdocumenten {titles} gaan hierover; ze noemen geen eigen {owner} en "
+                     "staan daarom niet in de lijst." if len(general) > 1 else
+                     f"Ook het overzichtsdocument {titles} gaat hierover; het noemt geen eigen {owner} en "
+                     "staat daarom niet in de lijst.")
+    return [intro] + lines
+
+
+def _who(c: Citation, profile: CollectionProfile) -> str:
+    who = profile.owner(c.metadata)
+    return f" ({who})" if who else ""
+
+
+def marked_quote(c: Citation) -> str:
+    """The quote with its bold sentences in Markdown bold."""
+    text = c.quote
+    for sentence in c.highlights:
+        text = text.replace(sentence, f"**{sentence}**", 1)
+    return text
