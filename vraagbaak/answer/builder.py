@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Callable
 
-from vraagbaak.answer.judge import SAYS_UNKNOWN, Collection, Judge, SentenceEvidence, features, metadata_text, specifics
+from vraagbaak.answer.judge import Collection, Judge, SentenceEvidence, features, metadata_text, specifics
 from vraagbaak.profile import DOCUMENT_NOUNS, CollectionProfile
 from vraagbaak.schema import Answer, Chunk, Citation, Hit
 from vraagbaak.text.cleaning import collapse_whitespace, is_rare_word
@@ -129,14 +129,6 @@ def lexical_shares(question: str, sentences: list[str], headings: list[str] | No
     return [sum(weight[q] for q in asked if has_stem(q, h)) / total for h in stems]
 
 
-def says_only_what_is_unknown(citation: Citation, first_doc: str) -> bool:
-    """A quote from another document than the first whose answering sentences only say that something is not
-    known ("Welke gemeente deze case draagt, staat niet in de bronnen"): about that other document, not about
-    the question's subject. From the first document such a sentence is the honest answer and stays."""
-    return citation.doc != first_doc and bool(citation.highlights) and \
-        all(SAYS_UNKNOWN.search(sentence) for sentence in citation.highlights)
-
-
 def own_heading(chunk: Chunk) -> str:
     """The heading the passage stands under, below the document's title ("Succesfactoren" in "Het onderzoek …
     > Succesfactoren"); "" for a passage directly under the title, whose words every passage of it shares."""
@@ -173,16 +165,6 @@ def is_english(question: str) -> bool:
     tokens = re.findall(r"[a-z]+", question.lower())
     english, dutch = sum(t in _ENGLISH for t in tokens), sum(t in _DUTCH for t in tokens)
     return english >= 2 and english > dutch
-
-
-def _without_own_names(text: str, chunk: Chunk) -> str:
-    """The sentence without the document's own title and section names: "Havenmeester van de Toekomst" or
-    "2021" in a title is not the name or date that a question asks for."""
-    for name in [chunk.title, *(chunk.section or "").split(" > ")]:
-        name = re.sub(r"\s*\([^)]*\)$", "", name).strip()  # "Slim vegen (Utrecht)" is written "Slim vegen"
-        if len(name) >= 4:
-            text = re.sub(re.escape(name), " ", text, flags=re.I)
-    return text
 
 
 def leans_back(sentence: Evidence, previous: Evidence) -> bool:
@@ -318,7 +300,7 @@ class AnswerBuilder:
         owners = [i for i, sentences in enumerate(per_hit) for _ in sentences]
         for s, d, lx, owner in zip(flat, dense, lexical, owners):
             s.dense, s.lexical = float(d), float(lx)
-            s.has_kind = kind is not None and bool(kind.search(_without_own_names(s.text, hits[owner].chunk)))
+            s.has_kind = kind is not None and bool(kind.search(s.text))
             kind_bonus = self.KIND_BONUS if s.has_kind else 0.0
             s.score = s.dense + self.lexical_weight * s.lexical + prior[owner] + kind_bonus
         for s, p in zip(flat, self.judge.sentences(self.sentence_features(question, hits, per_hit))):
@@ -402,7 +384,6 @@ class AnswerBuilder:
                 continue  # never show a passage far below the best as part of the answer
             citation = self._cite(hits[i], evidence[i], len(citations) + 1, kind)
             if citation and not any(_overlaps(citation, c) for c in citations) \
-                    and not (citations and says_only_what_is_unknown(citation, citations[0].doc)) \
                     and not (citations and citation.doc != citations[0].doc
                              and not self._tells(focus or question, citation)):
                 citations.append(citation)

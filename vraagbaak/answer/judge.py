@@ -203,6 +203,6 @@ def features(question: str, sentences: list[SentenceEvidence], collection: Colle
     return np.array(rows, dtype=np.float64)
 
 
-# A sentence that says something is not known or not in the sources (also: builder.says_only_what_is_unknown).
+# A sentence that says something is not known or not in the sources.
 SAYS_UNKNOWN = re.compile(r"\b(niet (bekend|gevonden|bevestigd|vermeld|te vinden|beschikbaar)|staa?t(en)? niet in|"
                           r"zeggen niet|bevestigen\b.{0,40}\bniet|is onbekend)\b", re.I)
