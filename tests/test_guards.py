@@ -109,6 +109,10 @@ def test_memo_reference_strips_html_and_cites_only_web_addresses():
     assert source_reference(c) == "Slim vegenalert(1), Utrecht."  # nothing says "geen paginanummer"
     c.metadata["bron"] = "https://example.org/slim"
     assert source_reference(c).endswith(" https://example.org/slim")
+    # a front matter address with Markdown in it became an outside image in the Markdown memo
+    c.metadata["bron"] = "https://gemeente.example/zwembad![pixel](http://tracker.example/p.png)"
+    cited = source_reference(c)
+    assert "![" not in cited and "](" not in cited and cited.endswith("%21%5Bpixel%5D%28http://tracker.example/p.png%29")
 
 
 def test_a_case_description_is_cited_as_such_with_all_its_sources():

@@ -487,8 +487,77 @@ def test_a_memo_is_made_when_downloaded_and_an_unknown_or_old_key_gets_a_dutch_m
     assert answer.citations[0].quote[:40] in markdown.text and "## Bronnen" in markdown.text
     word = client.get("/" + MEMO_PATH, params={"m": key, "f": "docx"})
     assert any(p.text == "Bronnen" for p in Document(io.BytesIO(word.content)).paragraphs)
+    other_browser = TestClient(Starlette(routes=app_kwargs(small_assistant, memos=memos)["routes"]),
+                               cookies={"vraagbaak_sessie": "iemand-anders"})
+    assert other_browser.get("/" + MEMO_PATH, params={"m": key, "f": "md"}).status_code == 404  # key from a log
+    mine = memos.put(answer, "mijn-sessie")
+    assert other_browser.get("/" + MEMO_PATH, params={"m": mine, "f": "md"}).status_code == 404
+    client.cookies.set("vraagbaak_sessie", "mijn-sessie")
+    assert client.get("/" + MEMO_PATH, params={"m": mine, "f": "md"}).status_code == 200
+    client.cookies.clear()
     for _ in range(2):  # beyond the capacity the oldest memo goes
         memos.put(answer)
     for params in ({"m": key, "f": "md"}, {"m": "geraden", "f": "docx"}, {}):
         gone = client.get("/" + MEMO_PATH, params=params)
         assert gone.status_code == 404 and "verlopen" in gone.text
+
+
+def test_session_binding_holds_against_a_second_name_a_direct_route_and_a_flood():
+    """Three ways past the binding that a red-team pass found: the session hash named twice in the query
+    (Starlette reads the last, the check read the first), Gradio's direct /run/<name> route (the session in the
+    body), and 20,000 heartbeats of made-up sessions that pushed a live binding out."""
+    import json
+
+    from starlette.applications import Starlette
+    from starlette.middleware import Middleware
+    from starlette.responses import PlainTextResponse
+    from starlette.routing import Route
+    from starlette.testclient import TestClient
+
+    from vraagbaak.web.sessions import SESSION_COOKIE, SessionBinding
+
+    async def ok(request):
+        return PlainTextResponse("ok")
+
+    routes = [Route(path, ok, methods=["GET", "POST"]) for path in
+              ("/gradio_api/queue/join", "/gradio_api/queue/data", "/gradio_api/run/predict",
+               "/gradio_api/heartbeat/{session}")]
+    app = Starlette(routes=routes, middleware=[Middleware(SessionBinding, capacity=50)])
+    victim, attacker = TestClient(app, cookies={SESSION_COOKIE: "slachtoffer"}), TestClient(app)
+    join = {"data": [], "fn_index": 7, "session_hash": "H"}
+    assert victim.post("/gradio_api/queue/join", content=json.dumps(join)).status_code == 200
+    assert attacker.get("/gradio_api/queue/data", params={"session_hash": "H"}).status_code == 403
+    assert attacker.post("/gradio_api/run/predict", content=json.dumps(join)).status_code == 403
+    twice = attacker.get("/gradio_api/queue/data?session_hash=EIGEN&session_hash=H")
+    assert twice.status_code == 400
+    mixed = attacker.post("/gradio_api/queue/join?session_hash=EIGEN", content=json.dumps(join))
+    assert mixed.status_code in (400, 403)
+    for n in range(200):  # more than the capacity: they only check, they bind nothing
+        attacker.get(f"/gradio_api/heartbeat/verzonnen{n}")
+        attacker.get("/gradio_api/queue/data", params={"session_hash": f"verzonnen{n}"})
+    assert attacker.post("/gradio_api/queue/join", content=json.dumps(join)).status_code == 403
+    assert victim.get("/gradio_api/queue/data", params={"session_hash": "H"}).status_code == 200
+
+
+def test_a_second_content_type_header_does_not_smuggle_a_file_past_the_upload_check():
+    from starlette.applications import Starlette
+    from starlette.middleware import Middleware
+    from starlette.responses import PlainTextResponse
+    from starlette.routing import Route
+    from starlette.testclient import TestClient
+
+    from vraagbaak.web.routes import Guard
+
+    stored = []
+
+    async def take(request):
+        stored.append(await request.body())
+        return PlainTextResponse("ok")
+
+    client = TestClient(Starlette(routes=[Route("/gradio_api/process_recording", take, methods=["POST"])],
+                                  middleware=[Middleware(Guard)]))
+    body = b'--XX\r\nContent-Disposition: form-data; name="video"; filename="a.mp4"\r\n\r\nDATA\r\n--XX--\r\n'
+    response = client.post("/gradio_api/process_recording", content=body,
+                           headers=[("content-type", "multipart/form-data; boundary=XX"),
+                                    ("content-type", "application/json")])
+    assert response.status_code == 403 and stored == []

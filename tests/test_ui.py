@@ -751,3 +751,20 @@ def test_a_filter_value_the_collection_no_longer_holds_is_left_out_with_a_dutch_
     assert '"success":true' in stream and "not in the list" not in stream
     assert "Niet meer in de collectie, dus niet als filter gebruikt: verwijderd-rapport.pdf" in stream
     assert "zwerfafval" in stream.lower()
+
+
+def test_no_event_runs_past_the_queue_for_another_browsers_session(app):
+    """Gradio's direct routes (/run/<name>, /api/<name>) ran a private Beheer event for any session hash
+    that a proxy log gave away, and handed out an upload key. They are closed (api_open=False) and bound."""
+    import httpx
+
+    with httpx.Client(timeout=60) as owner, httpx.Client(timeout=60) as other:
+        owner.get(app["url"])
+        config = owner.get(app["url"] + "config").json()
+        clear = next(d["id"] for d in config["dependencies"] if d.get("api_name") == "lambda")
+        event = {"data": [], "fn_index": clear, "session_hash": "directeroute1"}
+        assert owner.post(app["url"] + "gradio_api/queue/join", json=event).status_code == 200
+        for route in ("gradio_api/run/predict", "gradio_api/api/predict"):
+            assert other.post(app["url"] + route, json=event).status_code in (403, 404)
+        own = other.post(app["url"] + "gradio_api/run/predict", json=event | {"session_hash": "eigen00001"})
+        assert own.status_code != 200  # also for its own session: every event goes through the queue

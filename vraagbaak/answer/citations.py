@@ -17,9 +17,16 @@ def plain(value) -> str:
 
 
 def web_address(value) -> str | None:
-    """Only http(s) addresses from metadata are cited (no javascript:, file: or data: links)."""
+    """Only http(s) addresses from metadata are cited (no javascript:, file: or data: links), with the
+    characters that Markdown reads as a link or an image percent-encoded: "…/zwembad![x](http://tracker/p.png)"
+    in a front matter became an outside image in the Markdown memo. The address still leads to the same page."""
     value = str(value or "").strip()
-    return value if re.match(r"^https?://[^\s<>\"]+$", value, re.I) else None
+    if not re.match(r"^https?://[^\s<>\"]+$", value, re.I):
+        return None
+    return value.translate(_MARKDOWN_IN_ADDRESS)
+
+
+_MARKDOWN_IN_ADDRESS = str.maketrans({c: f"%{ord(c):02X}" for c in "!()[]`\\"})
 
 
 def source_reference(c: Citation, with_url: bool = True, profile: CollectionProfile = CollectionProfile()) -> str:

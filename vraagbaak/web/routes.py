@@ -23,7 +23,7 @@ from vraagbaak.web.memo import memo_markdown
 from vraagbaak.web.memo_docx import memo_docx
 from vraagbaak.web.memo_store import MEMO_PATH, MemoStore
 from vraagbaak.web.page_images import PageImageCache, RenderBusy
-from vraagbaak.web.sessions import SessionBinding
+from vraagbaak.web.sessions import SESSION_COOKIE, SessionBinding
 from vraagbaak.web.sources import PAGE_IMAGE_PATH, PDF_PATH, decode_sentences
 
 log = logging.getLogger(__name__)
@@ -260,8 +260,10 @@ async def _nothing():
 def _is_multipart(scope) -> bool:
     """A file upload in any route (Gradio also parses files in /gradio_api/component_server and
     /gradio_api/process_recording): without Beheer, the app takes no files at all."""
-    content_type = dict(scope.get("headers", [])).get(b"content-type", b"")
-    return content_type.lower().startswith(b"multipart/")
+    # every Content-Type header: Gradio reads the first, a dict of the headers keeps the last, and a request
+    # with "multipart" first and "application/json" second got a file past this check
+    return any(value.lower().lstrip().startswith(b"multipart/") for key, value in scope.get("headers", [])
+               if key.lower() == b"content-type")
 
 
 def _dutch(page: bytes) -> bytes:
@@ -338,10 +340,10 @@ def app_kwargs(assistant, upload_keys: UploadKeys | None = None, memos: MemoStor
 
     def memo_file(request: Request) -> Response:
         """The memo of one answer, made now as Word (f=docx) or Markdown (f=md)."""
-        answer = memos.get(request.query_params.get("m", ""))
+        answer = memos.get(request.query_params.get("m", ""), request.cookies.get(SESSION_COOKIE, ""))
         if answer is None:
             return PlainTextResponse("Deze memo is verlopen. Stel de vraag opnieuw en download dan de memo.",
-                                     status_code=404)
+                                     status_code=404, headers={"Cache-Control": "no-store"})
         if request.query_params.get("f") == "docx":
             return Response(memo_docx(answer), media_type=DOCX_TYPE, headers=_attachment("antwoord-vraagbaak.docx"))
         return Response(memo_markdown(answer).encode("utf-8"), media_type="text/markdown; charset=utf-8",

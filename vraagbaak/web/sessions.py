@@ -33,8 +33,11 @@ class SessionBinding:
             return await self.app(scope, receive, send)
         headers = dict(scope.get("headers", []))
         cookie = cookie_value(headers.get(b"cookie", b"").decode("latin-1"), SESSION_COOKIE) or ""
-        session, receive = await _session_of(scope, receive)
-        if session and not self._bind(session, cookie):
+        try:
+            session, binds, receive = await _session_of(scope, receive)
+        except _Ambiguous:
+            return await PlainTextResponse(AMBIGUOUS, status_code=400)(scope, receive, send)
+        if session and not self._owns(session, cookie, binds):
             return await PlainTextResponse(NOT_YOURS, status_code=403)(scope, receive, send)
         if cookie or scope.get("method") != "GET":
             return await self.app(scope, receive, send)
@@ -48,10 +51,16 @@ class SessionBinding:
             await send(message)
         return await self.app(scope, receive, with_cookie)
 
-    def _bind(self, session: str, cookie: str) -> bool:
-        """Is this cookie the one the session is bound to (binding it on first use)?"""
+    def _owns(self, session: str, cookie: str, binds: bool) -> bool:
+        """Is this cookie the one the session is bound to? Only a request that runs an event (binds) binds a
+        session on first use: reading a stream or a heartbeat of an unknown session only checks, so that a
+        flood of them cannot push a live binding out. An event creates session state in Gradio too, which
+        keeps fewer sessions (max_sessions) than this remembers bindings: a session pushed out by a flood of
+        events has lost its state (a Beheer login) before its binding goes."""
         owner = self.bound.get(session)
         if owner is None:
+            if not binds:
+                return True
             self.bound[session] = cookie
             while len(self.bound) > self.capacity:
                 self.bound.popitem(last=False)
@@ -60,28 +69,49 @@ class SessionBinding:
         return secrets.compare_digest(owner, cookie)
 
 
+class _Ambiguous(ValueError):
+    """A request that names more than one session: the middleware and Gradio could read different ones."""
+
+
+AMBIGUOUS = "Ongeldig verzoek: meer dan één sessie genoemd."
+# Gradio's routes that run an event for a session named in the JSON body: the queue, and the direct routes
+# (/run/<name>, /api/<name>) that Gradio keeps open next to it.
+_EVENT_PREFIXES = ("/gradio_api/queue/join", "/gradio_api/run/", "/gradio_api/api/", "/gradio_api/call/",
+                   "/gradio_api/cancel")
+
+
 async def _session_of(scope, receive):
-    """(the session hash this request names, a receive that still gives its body)."""
+    """(the session hash this request names, whether it runs an event, a receive that still gives its body)."""
     path = scope.get("path", "")
-    if "/heartbeat/" in path:
-        return path.rstrip("/").rsplit("/", 1)[-1], receive
-    if path.endswith("/queue/data"):
-        return (parse_qs(scope.get("query_string", b"").decode("latin-1")).get("session_hash") or [""])[0], receive
-    if scope.get("method") == "POST" and path.endswith("/queue/join"):
-        chunks = []
-        while True:
-            message = await receive()
-            chunks.append(message.get("body", b""))
-            if message["type"] != "http.request" or not message.get("more_body"):
-                break
-        body = b"".join(chunks)
+    if path.startswith("/gradio_api/heartbeat/"):
+        return path.rstrip("/").rsplit("/", 1)[-1], False, receive
+    query = parse_qs(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
+    named = query.get("session_hash", [])
+    if len(named) > 1:  # this middleware and Gradio could each read another one (Starlette takes the last)
+        raise _Ambiguous
+    if scope.get("method") == "POST" and path.startswith(_EVENT_PREFIXES):
+        body = await _body(receive)
         try:
             payload = json.loads(body or b"{}")
         except (ValueError, UnicodeDecodeError, RecursionError):
             payload = {}
         session = payload.get("session_hash") if isinstance(payload, dict) else None
-        return (session if isinstance(session, str) else ""), _replay(body, receive)
-    return "", receive
+        session = session if isinstance(session, str) else ""
+        if named and session and named[0] != session:
+            raise _Ambiguous
+        return session or (named or [""])[0], True, _replay(body, receive)
+    if named:
+        return named[0], False, receive
+    return "", False, receive
+
+
+async def _body(receive) -> bytes:
+    chunks = []
+    while True:
+        message = await receive()
+        chunks.append(message.get("body", b""))
+        if message["type"] != "http.request" or not message.get("more_body"):
+            return b"".join(chunks)
 
 
 def _replay(body: bytes, receive):

@@ -18,11 +18,12 @@ from vraagbaak.schema import Answer, hit_to_json  # noqa: E402
 from vraagbaak.web import sources as source_view  # noqa: E402
 from vraagbaak.web.api_input import BadRequest, filters_from_json, previous_from_json, question_text, result_count  # noqa: E402
 from vraagbaak.web.feedback import FeedbackLog  # noqa: E402
-from vraagbaak.web.login import UPLOAD_COOKIE, LoginGuard, UploadKeys  # noqa: E402
+from vraagbaak.web.login import UPLOAD_COOKIE, LoginGuard, UploadKeys, cookie_value  # noqa: E402
 from vraagbaak.web.markdown_text import inert  # noqa: E402
 from vraagbaak.web.memo import memo_text  # noqa: E402
 from vraagbaak.web.memo_store import MEMO_PATH, MemoStore  # noqa: E402
 from vraagbaak.web.routes import app_kwargs  # noqa: E402
+from vraagbaak.web.sessions import SESSION_COOKIE  # noqa: E402
 from vraagbaak.web.sources import section_text  # noqa: E402
 from vraagbaak.web.uploads import UploadRejected, remove_document, store_upload  # noqa: E402
 
@@ -137,7 +138,7 @@ def build_ui(assistant: Assistant, upload_keys: UploadKeys | None = None, memos:
     facets = _facets_or_empty(assistant)
     doc_choices = _document_choices(assistant)
 
-    def respond(question, history, answers, docs, gemeenten, domeinen):
+    def respond(question, history, answers, docs, gemeenten, domeinen, request: gr.Request):
         question = (question or "").strip()
         if not question:
             yield history, answers, gr.update(), "", gr.update(), ""
@@ -166,7 +167,8 @@ def build_ui(assistant: Assistant, upload_keys: UploadKeys | None = None, memos:
             return
         history[-1] = {"role": "assistant", "content": inert(answer.answer) + notice}  # no link from a document
         answers = answers + [answer.to_json() | {"index": len(history) - 1}]
-        yield history, answers, shown_sources, memo_text(answer), memo_links(memos.put(answer)), ""
+        key = memos.put(answer, _session_cookie(request))
+        yield history, answers, shown_sources, memo_text(answer), memo_links(key), ""
 
     feedback_log = FeedbackLog(s.feedback_path)
 
@@ -295,6 +297,15 @@ def dutch_errors():
         yield
     except (BadRequest, IndexError_) as err:  # IndexError_: no index yet, locked, damaged
         raise gr.Error(str(err), print_exception=False) from None
+
+
+def _session_cookie(request) -> str:
+    """The browser's session cookie (web/sessions.py); "" for a client without one."""
+    try:
+        header = dict(request.headers).get("cookie", "")
+    except (AttributeError, TypeError):  # no request (a direct call in a test)
+        return ""
+    return cookie_value(header, SESSION_COOKIE) or ""
 
 
 def memo_links(key: str | None) -> str:
@@ -478,7 +489,9 @@ def launch(assistant: Assistant, **kwargs) -> None:
     proxy_trust(assistant.settings.trusted_proxies)
     keys, memos = UploadKeys(), MemoStore()
     demo = build_ui(assistant, keys, memos)
-    demo.queue(default_concurrency_limit=2)
+    # api_open=False: no event runs past the queue (Gradio's /run/<name> and /api/<name> ran the private Beheer
+    # events for any session hash); the HTTP API (/call/ask, /call/search) goes through the queue
+    demo.queue(default_concurrency_limit=2, api_open=False)
     # max_file_size: Gradio refuses larger uploads at the HTTP layer, before anything is stored; and the
     # web layer (routes.Guard) takes an upload only from a browser that logged in to Beheer (UploadKeys).
     demo.launch(server_name=assistant.settings.host, server_port=assistant.settings.port, css=CSS,
