@@ -56,6 +56,7 @@ def collections(shared: Path) -> dict[str, tuple[Path, list[Path]]]:
     return {
         "standaardcorpus": (ROOT / "corpus", [ROOT / "eval/corpus_dev.jsonl"]),
         "pdf-fixtures": (ROOT / "tests/fixtures", [ROOT / "eval/pdf_dev.jsonl"]),
+        # eval/samples_fresh.jsonl is not trained on: it measures the judge on questions it never saw
         "pdf-samples": (shared / "pdf-samples", [ROOT / "eval/samples_dev.jsonl"]),
         "rijksoverheid-vac": (shared / "eval-data/rijksoverheid-vac/corpus", []),
     }
@@ -148,10 +149,12 @@ def _neutral_judge_where_stale() -> None:
         judge._load = lambda path: judge.Judge(neutral, 0.5, 0.95, 0.0)
 
 
-def gather(shared: Path, cache: Path) -> dict[str, list[dict]]:
+def gather(shared: Path, cache: Path, held_out: tuple[Path, ...] = ()) -> dict[str, list[dict]]:
+    """held_out: question files left out of training, to measure the judge on them in the app afterwards."""
     _neutral_judge_where_stale()
     rng = random.Random(7)
-    sets = collections(shared)
+    sets = {name: (corpus, [f for f in files if f.resolve() not in {h.resolve() for h in held_out}])
+            for name, (corpus, files) in collections(shared).items()}
     data: dict[str, list[dict]] = {}
     assistants = {}
     for name, (corpus, files) in sets.items():
@@ -281,14 +284,18 @@ def main() -> None:
     ap.add_argument("--learner", choices=list(LEARNER), default="logistic",
                     help="for the leave-one-collection-out report; judge.json is always logistic")
     ap.add_argument("--reuse", action="store_true", help="reuse the features of the last run (--cache)")
+    ap.add_argument("--hold-out", type=Path, action="append", default=[],
+                    help="a question file not to train on (measure it in the app afterwards); repeatable")
+    ap.add_argument("--out", type=Path, default=WEIGHTS, help="where --write writes (default: judge.json)")
     args = ap.parse_args()
     import pickle
 
-    saved = args.cache / "features.pickle"
+    saved = args.cache / ("features.pickle" if not args.hold_out else
+                          "features-" + "-".join(sorted(h.stem for h in args.hold_out)) + ".pickle")
     if args.reuse and saved.exists():
         data = pickle.loads(saved.read_bytes())
     else:
-        data = gather(args.shared, args.cache)
+        data = gather(args.shared, args.cache, tuple(args.hold_out))
         saved.write_bytes(pickle.dumps(data))
     report = {}
     print("| weggelaten collectie | vragen (antw./niet) | drempel | refused_answerable | "
@@ -314,7 +321,7 @@ def main() -> None:
     if args.write:
         import sklearn
 
-        WEIGHTS.write_text(json.dumps({
+        args.out.write_text(json.dumps({
             "features": list(FEATURES), "sentence": _stage_json(fitted["sentence"]),
             "found_threshold": VETO_THRESHOLD, "bold_threshold": round(bold, 3), "order_weight": ORDER_WEIGHT,
             "provenance": {
@@ -326,8 +333,10 @@ def main() -> None:
                                 for name, rows in data.items()},
                 "threshold_alone_on_training_collections": round(threshold, 3),
                 "leave_one_collection_out": report, "machine": platform.processor() or platform.machine(),
+                "held_out": [str(h.resolve().relative_to(ROOT)) if h.resolve().is_relative_to(ROOT) else str(h)
+                             for h in args.hold_out],
             }}, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-        print(f"geschreven: {WEIGHTS}", file=sys.stderr)
+        print(f"geschreven: {args.out}", file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -70,6 +70,8 @@ def gate_sets(shared: Path) -> dict[str, tuple[Path, Path]]:
         "overview_dev": (ROOT / "corpus", ROOT / "eval/overview_dev.jsonl"),
         "pdf_dev": (ROOT / "tests/fixtures", ROOT / "eval/pdf_dev.jsonl"),
         "samples_dev": (shared / "pdf-samples", ROOT / "eval/samples_dev.jsonl"),
+        # over the same PDFs, written later and never fitted on: the judge's held-out measure
+        "samples_fresh": (shared / "pdf-samples", ROOT / "eval/samples_fresh.jsonl"),
         "rijksoverheid-vac": (shared / "eval-data/rijksoverheid-vac/corpus",
                               shared / "eval-data/rijksoverheid-vac/questions.jsonl"),
     }
