@@ -6,6 +6,7 @@ import logging
 import threading
 from collections import OrderedDict
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Iterator
 
@@ -27,7 +28,7 @@ from vraagbaak.index.backends import DEFAULT as DEFAULT_STORE
 from vraagbaak.index.versions import IndexError_, IndexMissing, IndexVersion, current_version, read_manifest
 from vraagbaak.ingest.indexer import Indexer, IndexReport, chunker_settings, stale_files
 from vraagbaak.profile import CollectionProfile, ProfileError
-from vraagbaak.schema import Answer, Citation, Hit
+from vraagbaak.schema import Answer, AnswerRequest, Citation, Hit
 from vraagbaak.search.followup import asks_something_of_its_own, could_lean_on_previous, own_part, searched_as
 from vraagbaak.search.fusion import search as run_search
 from vraagbaak.settings import Settings
@@ -185,19 +186,27 @@ class Assistant:
         """previous: the earlier questions of the conversation, oldest first. A follow-up that leans on them
         ("En in Rotterdam?") is searched together with the subject of the question it continues."""
         s = self.settings
-        question = asked_text(question, s.max_question_chars)
-        previous = [asked_text(p, s.max_question_chars) for p in previous]
+        request = AnswerRequest(asked_text(question, s.max_question_chars),
+                                [asked_text(p, s.max_question_chars) for p in previous], dict(filters or {}),
+                                mode, k, timings)
         with self.snapshot() as index:
-            answer, query, subject = self._answer_in_conversation(index, question, previous, filters, mode, k, timings)
-            names, words = self._absences(index, question, query)
-            every_list_absent = self._is_overview(question) and self._every_list_absent(index, question, query,
-                                                                                  names, words)
+            return self._ask(index, request)
+
+    def _ask(self, index: IndexVersion, request: AnswerRequest) -> Answer:
+        """The answer path, on one index version: rewrite a follow-up and retrieve (_answer_in_conversation,
+        where the builder judges and selects the quotes), judge what no document holds (_absences), then
+        render the Dutch text once (answer/render.py)."""
+        question = request.question
+        answer, query, subject = self._answer_in_conversation(index, request)
+        names, words = self._absences(index, question, query)
+        every_list_absent = self._is_overview(question) and self._every_list_absent(index, question, query,
+                                                                                    names, words)
         if answer.found and (names or words) and every_list_absent:
             # "Welke projecten heeft Eindhoven gedaan?": a list of every other gemeente's projects answers nothing
             answer = nothing_found(question, [])
         elif answer.found and words and not self._is_overview(question):
             answer = nothing_found(question, [])  # what was found shares only words that most documents have
-        answer.question, answer.searched_as, answer.filters = question, query, dict(filters or {})
+        answer.question, answer.searched_as, answer.filters = question, query, dict(request.filters)
         answer.index_version, answer.searched_in = index.version, subject
         answer.absent_names, answer.absent_words = names, words
         if names and answer.found_as == "answered":  # the question's own name is in no document: the bold
@@ -205,21 +214,21 @@ class Assistant:
         answer.answer = answer_text(answer, self.profile, {d: index.documents[d].title for d in subject})
         return answer
 
-    def _answer_in_conversation(self, index: IndexVersion, question: str, previous: list[str], filters, mode, k,
-                                timings) -> tuple[Answer, str, list[str]]:
+    def _answer_in_conversation(self, index: IndexVersion, request: AnswerRequest) -> tuple[Answer, str, list[str]]:
         """(answer, what was searched, the earlier subject's documents where the answer was limited to them)."""
+        question, previous = request.question, request.previous
         query = searched_as(question, previous)
-        subject = self._follow_up_subject(index, question, query, filters, mode)
+        subject = self._follow_up_subject(index, request, query)
         if subject:
-            return self._answer_in_subject(index, question, query, subject, filters, mode, k, timings), query, subject
-        answer = self._answer(index, question, query, filters, mode, k, timings)
+            return self._answer_in_subject(index, request, query, subject), query, subject
+        answer = self._answer(index, request, query)
         if not answer.found and previous and query == question and could_lean_on_previous(question):
             # "Hoeveel wordt er voorgeschoten?" after a question about the Huishoudboekje: nothing on its own
             # words, so it is read as a follow-up after all. "Hoeveel trok Utrecht uit voor Slim vegen?" names
             # its own subject, and "Welke drie projecten kwamen er het beste uit?" says enough on its own:
             # glued to an earlier question they found the earlier question's answer.
             glued = searched_as(question, previous, force=True)
-            retry = self._answer(index, question, glued, filters, mode, k, timings)
+            retry = self._answer(index, request, glued)
             if retry.found:
                 return retry, glued, []
         return answer, query, []
@@ -243,17 +252,18 @@ class Assistant:
             words = absent_subject(asked, words, index.catalogue.sampled_words, absent_names=names)
         return names, as_written(asked, words)
 
-    def _follow_up_subject(self, index: IndexVersion, question: str, query: str, filters, mode) -> list[str]:
+    def _follow_up_subject(self, index: IndexVersion, request: AnswerRequest, query: str) -> list[str]:
         """"Wat heeft dat project opgeleverd?": the conversation says which document, the question what to find
         in it (searched together, the earlier question's words chose the sentences). The document(s): that of
         the best passage for the question with its earlier subject, and any other among the first three whose
         passage is almost as close in meaning (cosines, so that it means the same with score fusion, RRF or
         BM25 alone, where only the first counts). [] for any other question, and for an overview: "Welke andere
         gemeenten doen dat?" looks beyond the subject."""
-        if query == question or not asks_something_of_its_own(question) or (filters or {}).get("doc") \
+        question = request.question
+        if query == question or not asks_something_of_its_own(question) or request.filters.get("doc") \
                 or self._is_overview(question):
             return []
-        hits = self._search(index, query, k=3, filters=filters, mode=mode)
+        hits = self._search(index, query, k=3, filters=request.filters, mode=request.mode)
         if not hits:
             return []
         best = max(h.dense_score or 0.0 for h in hits)
@@ -261,24 +271,24 @@ class Assistant:
                  h.dense_score >= best - SUBJECT_COSINE_MARGIN]
         return list(dict.fromkeys([hits[0].chunk.doc, *close]))
 
-    def _answer_in_subject(self, index: IndexVersion, question: str, query: str, subject: list[str], filters,
-                           mode, k, timings) -> Answer:
-        answer = self._answer(index, question, query, {**(filters or {}), "doc": subject}, mode, k, timings,
-                              focus=own_part(question))
+    def _answer_in_subject(self, index: IndexVersion, request: AnswerRequest, query: str,
+                           subject: list[str]) -> Answer:
+        limited = replace(request, filters={**request.filters, "doc": subject})
+        answer = self._answer(index, limited, query, focus=own_part(request.question))
         if not answer.found:  # the documents nearest to the question are those it was limited to
             answer.refused_in_subject, answer.nearest_documents = True, []
         return answer
 
-    def _answer(self, index: IndexVersion, question: str, query: str, filters, mode, k, timings,
-                focus: str | None = None) -> Answer:
-        s = self.settings
-        answer = None
+    def _answer(self, index: IndexVersion, request: AnswerRequest, query: str, focus: str | None = None) -> Answer:
+        """Retrieve, then judge and select (the builder): an overview per fitting document, else quotes."""
+        s, question, timings = self.settings, request.question, request.timings
+        k = request.k or max(s.top_k, 5)
         if self._is_overview(question):  # "Welke gemeenten …?": every fitting document, one quote each
             citations: dict[str, Citation] = {}  # per document, over the alternatives ("… X of Y?")
             general: dict[str, Hit] = {}
             searched: dict[str, Hit] = {}
             for asked in self._overview_questions(index, question, query):
-                found, mentioned, hits = self._overview_entries(index, asked, filters, mode, timings)
+                found, mentioned, hits = self._overview_entries(index, asked, request)
                 for c in found:
                     citations.setdefault(c.doc, c)
                 for h in mentioned:
@@ -286,14 +296,14 @@ class Assistant:
                 for h in hits:
                     searched.setdefault(h.chunk.id, h)
             answer = AnswerBuilder.overview_answer(query, list(citations.values()), list(general.values()),
-                                                   self._documents_searched(index, filters))
-            hits = sorted(searched.values(), key=lambda h: -h.score)[: k or max(s.top_k, 5)]
+                                                   self._documents_searched(index, request.filters))
+            if answer is not None:
+                return answer
+            hits = sorted(searched.values(), key=lambda h: -h.score)[:k]
         else:
-            hits = self._search(index, query, k=k or max(s.top_k, 5), filters=filters, mode=mode, timings=timings)
-        if answer is None:
-            with stage(timings, "answer"):
-                answer = self.answer_builder(index).build(query, hits, focus)
-        return answer
+            hits = self._search(index, query, k=k, filters=request.filters, mode=request.mode, timings=timings)
+        with stage(timings, "answer"):
+            return self.answer_builder(index).build(query, hits, focus)
 
     def _every_list_absent(self, index: IndexVersion, question: str, query: str, names: list[str],
                            words: list[str]) -> bool:
@@ -313,16 +323,16 @@ class Assistant:
         present = [a for a in asked if not any(self._absences(index, a, a))] if len(asked) > 1 else asked
         return present or asked
 
-    def _overview_entries(self, index: IndexVersion, question: str, filters, mode, timings):
+    def _overview_entries(self, index: IndexVersion, question: str, request: AnswerRequest):
         """(citations, overview documents, hits) of one overview question; "Welke cases komen uit Zaanstad?"
         names a gemeente of the metadata, and the metadata decides."""
         s = self.settings
         named = self._named_facets(index, question)
-        hits = self._search(index, question, k=s.overview_candidates, filters={**(filters or {}), **named}, mode=mode,
-                            timings=timings)
+        hits = self._search(index, question, k=s.overview_candidates, filters={**request.filters, **named},
+                            mode=request.mode, timings=request.timings)
         threshold, relative, share = ((0.0, 0.0, 0.0) if named else
                                       (s.overview_threshold, s.overview_relative, s.overview_subject_share))
-        with stage(timings, "answer"):
+        with stage(request.timings, "answer"):
             citations, general = self.answer_builder(index).overview_entries(question, hits, threshold, relative, share)
         return citations, general, hits
 

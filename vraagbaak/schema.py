@@ -103,6 +103,17 @@ class Citation:
 
 
 @dataclass
+class AnswerRequest:
+    """One question as the answer path carries it from stage to stage (Assistant.ask)."""
+    question: str
+    previous: list[str] = field(default_factory=list)  # the conversation's earlier questions, oldest first
+    filters: dict = field(default_factory=dict)
+    mode: str | None = None  # dense | bm25 | hybrid; None: the setting
+    k: int | None = None  # candidate passages; None: the setting
+    timings: Any = None  # a timing.Timings to fill, or None
+
+
+@dataclass
 class Answer:
     question: str
     found: bool
