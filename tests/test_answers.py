@@ -252,3 +252,25 @@ def test_a_quote_from_another_document_that_only_says_what_is_unknown_is_left_ou
     assert [c.doc for c in answer.citations] == ["honden.md"]
     own = builder.build("Welke gemeente draagt de verkeerscase?", hits[1:2])  # the subject's own "not known"
     assert [c.doc for c in own.citations] == ["verkeer.md"]
+
+
+def test_a_quote_over_a_running_header_keeps_both_sentences_with_an_ellipsis():
+    """In the PDF a running header (or a footnote) stands between two sentences that the passage joins: the
+    joined quote was not verbatim and the whole citation was dropped. Now an ellipsis marks the gap."""
+    from vraagbaak.answer.builder import AnswerBuilder, quote_found_in
+    from vraagbaak.schema import Chunk, Hit
+    from vraagbaak.text.cleaning import collapse_whitespace
+
+    document = collapse_whitespace("De gemeente opende in 2024 een nieuw zwembad aan de rand van de stad. "
+                                   "Kamerbrief zwembaden, pagina 2 van 5 "
+                                   "Het bad heeft een wedstrijdbassin van vijftig meter.")
+    text = ("De gemeente opende in 2024 een nieuw zwembad aan de rand van de stad. "
+            "Het bad heeft een wedstrijdbassin van vijftig meter.")
+    hits = [Hit(Chunk("c0", "brief.pdf", "Kamerbrief zwembaden", 1, 2, None, text), 0.5, 1, 0.9)]
+    builder = AnswerBuilder.from_settings(Settings(), lambda doc, quote: quote_found_in(document, quote),
+                                          lambda question, sentences: [0.9] * len(sentences))
+    answer = builder.build("Wanneer opende het nieuwe zwembad met een wedstrijdbassin?", hits)
+    assert answer.found and answer.citations
+    quote = answer.citations[0].quote
+    assert quote == ("De gemeente opende in 2024 een nieuw zwembad aan de rand van de stad. … "
+                     "Het bad heeft een wedstrijdbassin van vijftig meter.")

@@ -456,7 +456,7 @@ class AnswerBuilder:
                                        self.quote_margin / 2,
                                        self.quote_min_words if min_words is None else min_words)
         quoted = sentences[lo:hi + 1]
-        quote = " ".join(s.text for s in quoted)
+        quote = self._joined(hit.chunk.doc, [s.text for s in quoted])
         if lead_in is not None:
             quote = sentences[lead_in].text + ELLIPSIS + quote
             quoted = [sentences[lead_in]] + quoted
@@ -472,6 +472,22 @@ class AnswerBuilder:
         c = hit.chunk
         return Citation(n, c.doc, c.title, min(pages) if pages else None, c.section, quote, highlights, c.metadata,
                         c.id, max(pages) if pages else None)
+
+    def _joined(self, doc: str, texts: list[str]) -> str:
+        """The sentences as one quote; where two of them do not follow each other in the document's text (a
+        page's running header or a footnote stands between them in the PDF), an ellipsis says that something
+        was left out, so that every part stays verbatim. Such a quote was dropped as "not verbatim"."""
+        whole = " ".join(texts)
+        if len(texts) < 2 or self.is_verbatim(doc, whole):
+            return whole
+        parts = [texts[0]]
+        for text in texts[1:]:
+            joined = f"{parts[-1]} {text}"
+            if self.is_verbatim(doc, joined):
+                parts[-1] = joined
+            else:
+                parts.append(text)
+        return ELLIPSIS.join(parts)
 
     def _nothing_found(self, question: str, hits: list[Hit]) -> Answer:
         near = [h for h in hits if (h.dense_score or 0.0) >= self.calibration.near_threshold]
