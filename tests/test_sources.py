@@ -520,9 +520,10 @@ def test_session_binding_holds_against_a_second_name_a_direct_route_and_a_flood(
         return PlainTextResponse("ok")
 
     routes = [Route(path, ok, methods=["GET", "POST"]) for path in
-              ("/gradio_api/queue/join", "/gradio_api/queue/data", "/gradio_api/run/predict",
-               "/gradio_api/heartbeat/{session}")]
-    app = Starlette(routes=routes, middleware=[Middleware(SessionBinding, capacity=50)])
+              ("/gradio_api/queue/join", "/gradio_api/queue/data", "/gradio_api/run/predict", "/gradio_api/cancel",
+               "/gradio_api/heartbeat/{session}", "/gradio_api/call/{name}/{event}")]
+    live = {"H"}  # Gradio keeps the victim's (logged-in) session
+    app = Starlette(routes=routes, middleware=[Middleware(SessionBinding, capacity=50, live=live.__contains__)])
     victim, attacker = TestClient(app, cookies={SESSION_COOKIE: "slachtoffer"}), TestClient(app)
     join = {"data": [], "fn_index": 7, "session_hash": "H"}
     assert victim.post("/gradio_api/queue/join", content=json.dumps(join)).status_code == 200
@@ -532,9 +533,15 @@ def test_session_binding_holds_against_a_second_name_a_direct_route_and_a_flood(
     assert twice.status_code == 400
     mixed = attacker.post("/gradio_api/queue/join?session_hash=EIGEN", content=json.dumps(join))
     assert mixed.status_code in (400, 403)
+    # Gradio streams GET /call/<name>/<id> from the session of that name when no event has that id
+    assert attacker.get("/gradio_api/call/iets/H").status_code == 403
     for n in range(200):  # more than the capacity: they only check, they bind nothing
         attacker.get(f"/gradio_api/heartbeat/verzonnen{n}")
         attacker.get("/gradio_api/queue/data", params={"session_hash": f"verzonnen{n}"})
+        attacker.post("/gradio_api/cancel", content=json.dumps({"session_hash": f"verzonnen{n}", "fn_index": 0}))
+    assert attacker.post("/gradio_api/queue/join", content=json.dumps(join)).status_code == 403
+    for n in range(200):  # joins do bind: beyond the capacity the oldest go, but never a live session's
+        attacker.post("/gradio_api/queue/join", content=json.dumps(join | {"session_hash": f"nieuw{n}"}))
     assert attacker.post("/gradio_api/queue/join", content=json.dumps(join)).status_code == 403
     assert victim.get("/gradio_api/queue/data", params={"session_hash": "H"}).status_code == 200
 

@@ -23,7 +23,7 @@ from vraagbaak.web.memo import memo_markdown
 from vraagbaak.web.memo_docx import memo_docx
 from vraagbaak.web.memo_store import MEMO_PATH, MemoStore
 from vraagbaak.web.page_images import PageImageCache, RenderBusy
-from vraagbaak.web.sessions import SESSION_COOKIE, SessionBinding
+from vraagbaak.web.sessions import SESSION_COOKIE, LiveSessions, SessionBinding
 from vraagbaak.web.sources import PAGE_IMAGE_PATH, PDF_PATH, decode_sentences
 
 log = logging.getLogger(__name__)
@@ -271,7 +271,8 @@ def _dutch(page: bytes) -> bytes:
     return page.replace(b"<head>", b"<head>" + DUTCH_FIRST.encode(), 1)
 
 
-def app_kwargs(assistant, upload_keys: UploadKeys | None = None, memos: MemoStore | None = None) -> dict:
+def app_kwargs(assistant, upload_keys: UploadKeys | None = None, memos: MemoStore | None = None,
+               live_sessions: LiveSessions | None = None) -> dict:
     """Routes and middleware for Gradio's FastAPI app (Blocks.launch(app_kwargs=...)); upload_keys: those
     that the Beheer login hands out (without them, no upload is taken); memos: the answers whose memo can be
     downloaded."""
@@ -353,4 +354,4 @@ def app_kwargs(assistant, upload_keys: UploadKeys | None = None, memos: MemoStor
                        Route("/" + MEMO_PATH, memo_file)],
             "middleware": [Middleware(Guard, uploads_allowed=bool(assistant.settings.admin_password),
                                       upload_keys=upload_keys),
-                           Middleware(SessionBinding), Middleware(DutchPage)]}
+                           Middleware(SessionBinding, live=live_sessions), Middleware(DutchPage)]}

@@ -7,8 +7,10 @@ May import: kernel and web helpers."""
 from __future__ import annotations
 
 import json
+import re
 import secrets
 from collections import OrderedDict
+from typing import Callable
 from urllib.parse import parse_qs
 
 from starlette.responses import PlainTextResponse
@@ -20,12 +22,24 @@ MAX_BOUND = 20_000  # the sessions remembered; beyond this the oldest binding go
 NOT_YOURS = "Dit gesprek hoort bij een ander browservenster. Laad de pagina opnieuw."
 
 
+class LiveSessions:
+    """Which session hashes Gradio still keeps state for (a Beheer login, answers), read from the Blocks'
+    state holder (there once the app is launched). A binding of a live session is never pushed out."""
+
+    def __init__(self, blocks=None):
+        self.blocks = blocks
+
+    def __call__(self, session: str) -> bool:
+        data = getattr(getattr(self.blocks, "state_holder", None), "session_data", None)
+        return data is not None and session in data
+
+
 class SessionBinding:
     """ASGI middleware (inside Guard, which has capped the body): binds Gradio session hashes to the browser's
     session cookie and sets that cookie on the page."""
 
-    def __init__(self, app, capacity: int = MAX_BOUND):
-        self.app, self.capacity = app, capacity
+    def __init__(self, app, capacity: int = MAX_BOUND, live: Callable[[str], bool] | None = None):
+        self.app, self.capacity, self.live = app, capacity, live or (lambda session: False)
         self.bound: OrderedDict[str, str] = OrderedDict()  # session hash -> cookie ("" for a cookie-less client)
 
     async def __call__(self, scope, receive, send):
@@ -52,21 +66,29 @@ class SessionBinding:
         return await self.app(scope, receive, with_cookie)
 
     def _owns(self, session: str, cookie: str, binds: bool) -> bool:
-        """Is this cookie the one the session is bound to? Only a request that runs an event (binds) binds a
-        session on first use: reading a stream or a heartbeat of an unknown session only checks, so that a
-        flood of them cannot push a live binding out. An event creates session state in Gradio too, which
-        keeps fewer sessions (max_sessions) than this remembers bindings: a session pushed out by a flood of
-        events has lost its state (a Beheer login) before its binding goes."""
+        """Is this cookie the one the session is bound to? Only joining the queue binds a session on first use
+        (that is where Gradio makes its state); every other route that names a session only checks, so that a
+        flood of cancels, heartbeats or refused calls binds nothing. Beyond the capacity the oldest bindings
+        go, but never one whose session Gradio still keeps (live): a flood of joins cannot free a logged-in
+        session for another browser."""
         owner = self.bound.get(session)
         if owner is None:
-            if not binds:
-                return True
-            self.bound[session] = cookie
-            while len(self.bound) > self.capacity:
-                self.bound.popitem(last=False)
+            if binds:
+                self.bound[session] = cookie
+                self._trim()
             return True
         self.bound.move_to_end(session)
         return secrets.compare_digest(owner, cookie)
+
+    def _trim(self) -> None:
+        for _ in range(len(self.bound)):
+            if len(self.bound) <= self.capacity:
+                return
+            oldest, owner = next(iter(self.bound.items()))
+            if self.live(oldest):
+                self.bound.move_to_end(oldest)
+            else:
+                del self.bound[oldest]
 
 
 class _Ambiguous(ValueError):
@@ -80,11 +102,19 @@ _EVENT_PREFIXES = ("/gradio_api/queue/join", "/gradio_api/run/", "/gradio_api/ap
                    "/gradio_api/cancel")
 
 
+# GET routes that name a session in the path: Gradio streams /call/<name>/<id> from the session of that name
+# when no event has that id, so a session hash there read another browser's answers.
+_SESSION_IN_PATH = re.compile(r"^/gradio_api/(?:heartbeat/(?P<beat>[^/]+)|call/(?:v2/)?[^/]+/(?P<call>[^/]+)|"
+                              r"stream/(?P<stream>[^/]+))")
+
+
 async def _session_of(scope, receive):
-    """(the session hash this request names, whether it runs an event, a receive that still gives its body)."""
+    """(the session hash this request names, whether it binds (joining the queue), a receive that still gives
+    its body)."""
     path = scope.get("path", "")
-    if path.startswith("/gradio_api/heartbeat/"):
-        return path.rstrip("/").rsplit("/", 1)[-1], False, receive
+    in_path = _SESSION_IN_PATH.match(path) if scope.get("method") == "GET" else None
+    if in_path:
+        return next(v for v in in_path.groupdict().values() if v), False, receive
     query = parse_qs(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
     named = query.get("session_hash", [])
     if len(named) > 1:  # this middleware and Gradio could each read another one (Starlette takes the last)
@@ -99,7 +129,7 @@ async def _session_of(scope, receive):
         session = session if isinstance(session, str) else ""
         if named and session and named[0] != session:
             raise _Ambiguous
-        return session or (named or [""])[0], True, _replay(body, receive)
+        return session or (named or [""])[0], path.startswith("/gradio_api/queue/join"), _replay(body, receive)
     if named:
         return named[0], False, receive
     return "", False, receive

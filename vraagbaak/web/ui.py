@@ -23,7 +23,7 @@ from vraagbaak.web.markdown_text import inert  # noqa: E402
 from vraagbaak.web.memo import memo_text  # noqa: E402
 from vraagbaak.web.memo_store import MEMO_PATH, MemoStore  # noqa: E402
 from vraagbaak.web.routes import app_kwargs  # noqa: E402
-from vraagbaak.web.sessions import SESSION_COOKIE  # noqa: E402
+from vraagbaak.web.sessions import SESSION_COOKIE, LiveSessions  # noqa: E402
 from vraagbaak.web.sources import section_text  # noqa: E402
 from vraagbaak.web.uploads import UploadRejected, remove_document, store_upload  # noqa: E402
 
@@ -495,7 +495,7 @@ def launch(assistant: Assistant, **kwargs) -> None:
     # max_file_size: Gradio refuses larger uploads at the HTTP layer, before anything is stored; and the
     # web layer (routes.Guard) takes an upload only from a browser that logged in to Beheer (UploadKeys).
     demo.launch(server_name=assistant.settings.host, server_port=assistant.settings.port, css=CSS,
-                app_kwargs=app_kwargs(assistant, keys, memos),
+                app_kwargs=app_kwargs(assistant, keys, memos, LiveSessions(demo)),
                 theme=theme(), footer_links=[], prevent_thread_lock=True,
                 max_file_size=int(assistant.settings.max_file_mb * 1e6),
                 state_session_capacity=assistant.settings.max_sessions, **kwargs)
