@@ -768,3 +768,28 @@ def test_no_event_runs_past_the_queue_for_another_browsers_session(app):
             assert other.post(app["url"] + route, json=event).status_code in (403, 404)
         own = other.post(app["url"] + "gradio_api/run/predict", json=event | {"session_hash": "eigen00001"})
         assert own.status_code != 200  # also for its own session: every event goes through the queue
+
+
+def test_beheer_takes_a_word_file_by_its_content_and_answers_from_it(page, app, tmp_path):
+    """A .docx was refused as "binair"; now a real Word file is taken, indexed and quoted with its section, and
+    a text file named .docx is refused with a Dutch reason."""
+    from test_formats import make_docx
+
+    word = make_docx(tmp_path / "nota-zwembaden.docx")
+    fake = tmp_path / "nep.docx"
+    fake.write_text("Dit is gewone tekst met de extensie van een Word-bestand.\n" * 5, encoding="utf-8")
+    page.get_by_role("tab", name="Beheer").click()
+    page.get_by_label("Beheerwachtwoord").fill("geheim")
+    page.get_by_role("button", name="Inloggen").click()
+    page.locator("#beheer-aandacht").wait_for()
+    page.wait_for_function("document.cookie.includes('vraagbaak_beheer=')", timeout=30_000)
+    page.locator("#beheer-upload input[type=file]").set_input_files([str(word), str(fake)])
+    message = page.locator("#beheer-upload-melding")
+    message.get_by_text("nep.docx geweigerd").wait_for(timeout=180_000)
+    assert "geen Word-bestand" in message.inner_text() and "nota-zwembaden.docx opgeslagen" in message.inner_text()
+    page.get_by_role("button", name="Opnieuw indexeren").click()
+    page.locator("#beheer-index-melding").get_by_text("Index bijgewerkt").wait_for(timeout=180_000)
+    page.get_by_role("tab", name="Vragen").click()
+    ask(page, "Waarom is zwembad De Wetering gesloten?")
+    assert "vanwege betonrot in de kelder" in page.locator("#gesprek").inner_text()
+    assert "Nota zwembaden 2025" in page.locator("#bronnen").inner_text()

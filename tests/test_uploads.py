@@ -30,7 +30,7 @@ def test_names_are_made_plain(name, safe):
 
 
 def test_other_types_are_refused():
-    with pytest.raises(UploadRejected, match="alleen PDF, Markdown en tekst"):
+    with pytest.raises(UploadRejected, match="alleen PDF, Markdown, tekst, Word"):
         safe_filename("macro.docm")
 
 

@@ -17,7 +17,10 @@ class FileType:
     extensions: tuple[str, ...]
     mime: str
     loader: str  # key in loaders.LOADERS
-    content: str  # upload check by content: "pdf" (starts with %PDF-) | "text" (UTF-8 or cp1252, not binary)
+    # upload check by content: "pdf" (starts with %PDF-) | "text" (UTF-8 or cp1252, not binary) | "html" (text
+    # with an HTML tag) | "zip:<member>" (a zip archive, as Office and OpenDocument files are, holding that member)
+    # | "zip:<member>:<mimetype>" (and an OpenDocument mimetype file that says so)
+    content: str
     isolated: bool  # read in the worker process with the file time limit (a parser that can hang)
     markdown_headings: bool  # "## Kop" headings; otherwise numbered headings ("3.2 Aanpak")
     view: str  # source panel: "page" (page image with highlight) | "section" (the section, formatted)
@@ -27,6 +30,16 @@ TYPES = (
     FileType("PDF", (".pdf",), "application/pdf", "pdf", "pdf", True, False, "page"),
     FileType("Markdown", (".md", ".markdown"), "text/markdown", "markdown", "text", True, True, "section"),
     FileType("tekst", (".txt",), "text/plain", "text", "text", False, False, "section"),
+    FileType("Word", (".docx",), "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+             "docx", "zip:word/document.xml", True, True, "section"),
+    FileType("OpenDocument-tekst", (".odt",), "application/vnd.oasis.opendocument.text", "odt",
+             "zip:content.xml:application/vnd.oasis.opendocument.text", True, True, "section"),
+    FileType("webpagina", (".html", ".htm"), "text/html", "html", "html", True, True, "section"),
+    FileType("Excel", (".xlsx",), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "sheet",
+             "zip:xl/workbook.xml", True, True, "section"),
+    FileType("OpenDocument-rekenblad", (".ods",), "application/vnd.oasis.opendocument.spreadsheet", "sheet",
+             "zip:content.xml:application/vnd.oasis.opendocument.spreadsheet", True, True, "section"),
+    FileType("CSV", (".csv",), "text/csv", "csv", "text", True, True, "section"),
 )
 BY_EXTENSION = {ext: t for t in TYPES for ext in t.extensions}
 SUPPORTED = frozenset(BY_EXTENSION)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import yaml
 
+from vraagbaak.ingest import structured
 from vraagbaak.ingest.filetypes import of_path
 from vraagbaak.ingest.ocr import OcrOptions
 from vraagbaak.profile import PROFILE_FILE
@@ -402,4 +403,22 @@ def load_text(path: Path, name: str) -> Document:
     return Document(name, _first_line([body]) or path.stem, [Page(None, body)], {})
 
 
-LOADERS = {"pdf": load_pdf, "markdown": load_markdown, "text": load_text}  # filetypes.FileType.loader
+def _structured(convert):
+    """A loader for a format that structured.py converts to headed text (Word, OpenDocument, HTML, sheets)."""
+    def load(path: Path, name: str) -> Document:
+        try:
+            title, text, metadata = convert(path)
+        except LoadError:
+            raise
+        except Exception as err:  # noqa: BLE001 - each library fails in its own way on a damaged file
+            raise LoadError(f"kan dit bestand niet lezen / cannot read this file ({err.__class__.__name__})") from err
+        body = normalise_whitespace(text)
+        title = title or _markdown_title(body) or _first_line([body]) or path.stem
+        return Document(name, title, [Page(None, body)], metadata)
+    return load
+
+
+LOADERS = {"pdf": load_pdf, "markdown": load_markdown, "text": load_text,  # filetypes.FileType.loader
+           "docx": _structured(structured.docx_text), "odt": _structured(structured.odt_text),
+           "html": _structured(structured.html_text), "sheet": _structured(structured.sheet_text),
+           "csv": _structured(structured.csv_text)}

@@ -12,7 +12,7 @@ gr = import_gradio()  # without Gradio's type-stub writer: 1–2 s less to start
 
 from vraagbaak.assistant import Assistant  # noqa: E402
 from vraagbaak.index.versions import IndexError_  # noqa: E402
-from vraagbaak.ingest.filetypes import has_pages, is_markdown_path  # noqa: E402
+from vraagbaak.ingest.filetypes import has_pages, is_markdown_path, labels  # noqa: E402
 from vraagbaak.profile import CollectionProfile  # noqa: E402
 from vraagbaak.schema import Answer, hit_to_json  # noqa: E402
 from vraagbaak.web import sources as source_view  # noqa: E402
@@ -369,7 +369,7 @@ def _admin_tab(assistant: Assistant, refresh_outputs: list, keys: UploadKeys) ->
                              label="Geïndexeerde documenten", interactive=False, wrap=True,
                              column_widths=["30%", "34%", "10%", "10%", "16%"], elem_id="beheer-documenten")
         health = gr.Markdown(elem_id="beheer-aandacht")
-        files = gr.File(label="Documenten toevoegen (PDF, Markdown, tekst)", file_count="multiple",
+        files = gr.File(label=f"Documenten toevoegen ({labels()})", file_count="multiple",
                         elem_id="beheer-upload")
         upload_msg = gr.Markdown(elem_id="beheer-upload-melding")
         reindex = gr.Button("Opnieuw indexeren", variant="primary", elem_id="beheer-indexeren")

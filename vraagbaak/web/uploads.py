@@ -35,12 +35,18 @@ def check_content(path: Path, suffix: str, max_bytes: int) -> None:
     if size > max_bytes:
         raise UploadRejected(f"het bestand is te groot ({size / 1e6:.1f} MB; maximaal {max_bytes / 1e6:.0f} MB)")
     head = path.open("rb").read(4096)
-    if BY_EXTENSION[suffix].content == "pdf":
+    content = BY_EXTENSION[suffix].content
+    if content == "pdf":
         if not head.startswith(b"%PDF-"):
             raise UploadRejected("dit is geen PDF: de inhoud begint niet met %PDF-")
         return
+    if content.startswith("zip:"):
+        _check_archive(path, BY_EXTENSION[suffix].label, *content.split(":")[1:])
+        return
     if b"\x00" in head or head.startswith(b"%PDF-"):
         raise UploadRejected("dit is geen tekstbestand (de inhoud is binair)")
+    if content == "html" and not re.search(rb"<(?:!doctype html|html|head|body|p|h[1-6]|div)\b", head, re.I):
+        raise UploadRejected("dit is geen webpagina: er staat geen HTML in")
     try:
         path.read_bytes().decode("utf-8")
     except UnicodeDecodeError:
@@ -48,6 +54,25 @@ def check_content(path: Path, suffix: str, max_bytes: int) -> None:
             path.read_bytes().decode("cp1252")
         except UnicodeDecodeError as err:
             raise UploadRejected("de tekst is geen UTF-8 of cp1252") from err
+
+
+def _check_archive(path: Path, label: str, member: str, mimetype: str = "") -> None:
+    """Office and OpenDocument files are zip archives with a known part (word/document.xml, content.xml);
+    an OpenDocument file also names its kind in a "mimetype" member."""
+    import zipfile
+
+    refusal = f"dit is geen {label}-bestand"
+    if not zipfile.is_zipfile(path):
+        raise UploadRejected(f"{refusal}: de inhoud is geen Office- of OpenDocument-archief")
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+            kind = archive.read("mimetype").decode("ascii", "replace").strip() if mimetype and "mimetype" in names \
+                else ""
+    except (zipfile.BadZipFile, OSError, KeyError) as err:
+        raise UploadRejected(f"{refusal}: het archief is beschadigd") from err
+    if member not in names or (mimetype and kind != mimetype):
+        raise UploadRejected(f"{refusal}: het archief mist {member if member not in names else 'het juiste type'}")
 
 
 def store_upload(source: Path, original_name: str, corpus_dir: Path, max_bytes: int,

@@ -1,0 +1,152 @@
+"""Word, OpenDocument, web pages and spreadsheets, made by their real producers (python-docx, odfdo, openpyxl,
+the csv module): a fact in a heading's section, a list item or a table row is answered with a verbatim quote
+that cites the section or sheet and row; an upload is checked by content."""
+from __future__ import annotations
+
+import csv
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from vraagbaak.assistant import Assistant
+from vraagbaak.settings import Settings
+
+
+def make_docx(path: Path) -> Path:
+    import docx
+
+    d = docx.Document()
+    d.core_properties.title = "Nota zwembaden 2025"
+    d.add_heading("Nota zwembaden 2025", 0)
+    d.add_heading("Aanleiding", 1)
+    d.add_paragraph("Het oude zwembad De Wetering is in 2024 gesloten vanwege betonrot in de kelder.")
+    d.add_heading("Besluit", 1)
+    d.add_paragraph("Het college stelt voor een nieuw zwembad te bouwen aan de Parklaan.")
+    d.add_paragraph("Een wedstrijdbad van vijftig meter", style="List Bullet")
+    d.add_paragraph("Een instructiebad voor zwemlessen", style="List Bullet")
+    table = d.add_table(rows=3, cols=2)
+    for r, (post, bedrag) in enumerate([("Post", "Bedrag"), ("Bouw", "€ 18 miljoen"), ("Inrichting", "€ 2,5 miljoen")]):
+        table.cell(r, 0).text, table.cell(r, 1).text = post, bedrag
+    d.save(path)
+    return path
+
+
+def make_odt(path: Path) -> Path:
+    from odfdo import Document, Header, List, Paragraph
+
+    o = Document("text")
+    o.body.clear()
+    o.body.append(Header(1, "Verslag bewonersavond Noordwijk"))
+    o.body.append(Paragraph("Op 12 maart 2025 kwamen veertig bewoners naar het buurthuis De Schakel."))
+    o.body.append(Header(2, "Zorgen van bewoners"))
+    o.body.append(List(["Te hard rijden op de Dorpsstraat", "Te weinig groen op het speelplein"]))
+    o.save(path)
+    return path
+
+
+def make_xlsx(path: Path) -> Path:
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "Subsidies 2025"
+    for row in (["Organisatie", "Regeling", "Bedrag"], ["Stichting Buurtwerk", "Leefbaarheid", 12500],
+                ["Sportclub Voorwaarts", "Sportaccommodaties", 40000]):
+        sheet.append(row)
+    workbook.save(path)
+    return path
+
+
+HTML = """<!doctype html><html lang="nl"><head><title>Afvalkalender Voorbeeldstad</title></head><body>
+<nav><a href="/">Home</a> | <a href="/contact">Contact met de gemeente</a></nav><main><h1>Afvalkalender</h1>
+<p>Het grofvuil wordt op afspraak opgehaald; bel daarvoor minstens drie werkdagen van tevoren.</p>
+<h2>Glas en textiel</h2><ul><li>Glas brengt u naar de glasbak bij de supermarkt.</li>
+<li>Textiel gaat in de kledingcontainer bij het station.</li></ul></main>
+<footer>© Gemeente Voorbeeldstad, alle rechten voorbehouden</footer></body></html>"""
+
+
+@pytest.fixture(scope="module")
+def formats(tmp_path_factory, embedder):
+    corpus = tmp_path_factory.mktemp("formats")
+    make_docx(corpus / "nota-zwembaden.docx")
+    make_odt(corpus / "verslag-bewonersavond.odt")
+    make_xlsx(corpus / "subsidies.xlsx")
+    (corpus / "afvalkalender.html").write_text(HTML, encoding="utf-8")
+    with (corpus / "vergunningen.csv").open("w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f, delimiter=";")
+        writer.writerows([["Aanvrager", "Soort", "Besluit"], ["Bakkerij Van Dam", "terrasvergunning", "verleend"],
+                          ["Garage Noord", "evenementenvergunning", "geweigerd"]])
+    assistant = Assistant(Settings(corpus_dir=corpus, index_dir=tmp_path_factory.mktemp("formats-index"),
+                                   model_dir=embedder.settings.model_dir), embedder)
+    report = assistant.build_index()
+    assert report.failed == {} and report.documents == 5
+    return assistant
+
+
+@pytest.mark.parametrize("question, doc, said, section", [
+    ("Waarom is zwembad De Wetering dichtgegaan?", "nota-zwembaden.docx", "vanwege betonrot in de kelder",
+     "Aanleiding"),
+    ("Hoeveel kost de bouw van het nieuwe zwembad?", "nota-zwembaden.docx", "Post: Bouw; Bedrag: € 18 miljoen",
+     "Besluit"),
+    ("Waar maakten de bewoners van Noordwijk zich zorgen over?", "verslag-bewonersavond.odt",
+     "Te weinig groen op het speelplein", "Zorgen van bewoners"),
+    ("Waar kan ik textiel inleveren?", "afvalkalender.html", "kledingcontainer bij het station", "Glas en textiel"),
+    ("Hoeveel subsidie krijgt Sportclub Voorwaarts?", "subsidies.xlsx",
+     "Rij 3: Organisatie: Sportclub Voorwaarts; Regeling: Sportaccommodaties; Bedrag: 40000", "Subsidies 2025"),
+    ("Is de terrasvergunning van Bakkerij Van Dam verleend?", "vergunningen.csv",
+     "Aanvrager: Bakkerij Van Dam; Soort: terrasvergunning; Besluit: verleend", None),
+])
+def test_a_fact_in_each_format_is_quoted_verbatim_with_its_section_or_sheet(formats, question, doc, said,
+                                                                              section):
+    answer = formats.ask(question)
+    assert answer.found, answer.answer
+    first = answer.citations[0]
+    assert first.doc == doc and said in first.quote, answer.answer
+    assert formats.verify_quote(doc, first.quote)
+    if section:
+        assert section in (first.section or "")
+
+
+def test_web_page_navigation_and_footer_are_not_indexed_and_properties_give_the_title(formats):
+    text = formats.document_text("afvalkalender.html")
+    assert "Contact met de gemeente" not in text and "alle rechten voorbehouden" not in text
+    titles = {d["doc"]: d["title"] for d in formats.documents()}
+    assert titles["nota-zwembaden.docx"] == "Nota zwembaden 2025"
+    assert titles["afvalkalender.html"] == "Afvalkalender Voorbeeldstad"
+    assert titles["verslag-bewonersavond.odt"] == "Verslag bewonersavond Noordwijk"
+
+
+def test_uploads_are_checked_by_content_not_by_extension(tmp_path):
+    from vraagbaak.web.uploads import UploadRejected, check_content
+
+    for made in (make_docx(tmp_path / "a.docx"), make_odt(tmp_path / "a.odt"), make_xlsx(tmp_path / "a.xlsx")):
+        check_content(made, made.suffix, 10_000_000)  # accepted
+    fake = tmp_path / "nep.docx"
+    fake.write_text("Dit is gewone tekst met een andere extensie.", encoding="utf-8")
+    with pytest.raises(UploadRejected, match="geen Word-bestand"):
+        check_content(fake, ".docx", 10_000_000)
+    with pytest.raises(UploadRejected, match="geen OpenDocument-tekst-bestand"):  # a Word file named .odt
+        check_content(make_docx(tmp_path / "b.docx").rename(tmp_path / "b.odt"), ".odt", 10_000_000)
+    other_zip = tmp_path / "archief.xlsx"
+    with zipfile.ZipFile(other_zip, "w") as archive:
+        archive.writestr("iets.txt", "geen rekenblad")
+    with pytest.raises(UploadRejected, match="geen Excel-bestand"):
+        check_content(other_zip, ".xlsx", 10_000_000)
+    page = tmp_path / "pagina.html"
+    page.write_text("gewone tekst zonder opmaak", encoding="utf-8")
+    with pytest.raises(UploadRejected, match="geen webpagina"):
+        check_content(page, ".html", 10_000_000)
+
+
+def test_a_damaged_office_file_is_one_failure_and_the_rest_is_indexed(tmp_path, embedder):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    make_docx(corpus / "goed.docx")
+    data = (corpus / "goed.docx").read_bytes()
+    (corpus / "kapot.docx").write_bytes(data[: len(data) // 2])
+    assistant = Assistant(Settings(corpus_dir=corpus, index_dir=tmp_path / "index",
+                                   model_dir=embedder.settings.model_dir), embedder)
+    report = assistant.build_index()
+    assert report.documents == 1 and set(report.failed) == {"kapot.docx"}
+    assert "kan dit bestand niet lezen" in report.failed["kapot.docx"]

@@ -1,0 +1,254 @@
+"""Word, OpenDocument, web pages and spreadsheets as structured text: headings become Markdown headings (so
+the chunker makes sections of them, as it does for Markdown files), list items and table rows become list
+items (units that are never cut), and everything else a paragraph. A table row is written with its header
+("Gemeente: Utrecht; Budget: 40.000"), so that a row quoted alone still says what its values are; a sheet of
+a spreadsheet is a section, and each row says its number.
+
+One converter per format, each returning (title or None, text, metadata); loaders.py makes the Document.
+May import: text.
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from pathlib import Path
+
+from vraagbaak.text.cleaning import normalise_characters
+
+TEMPLATE_CREATED = dt.datetime(2013, 12, 23, 23, 15)  # python-docx's own template, not the document's date
+MAX_ROWS = 5000  # a sheet beyond this is cut: a data dump, not a document to quote from
+_HEADING_STYLE = re.compile(r"^(?:heading|kop)\s*(\d)$", re.I)
+_TITLE_STYLE = re.compile(r"^(?:title|titel)$", re.I)
+_LIST_STYLE = re.compile(r"list|lijst|opsomming", re.I)
+
+
+def _clean(text: str) -> str:
+    return " ".join(normalise_characters(text or "").split())
+
+
+def _row_item(header: list[str], cells: list[str], number: int | None = None) -> str:
+    """"- Gemeente: Utrecht; Budget: 40.000" (or "- Rij 5: …" in a sheet); cells without a header as they are."""
+    values = [c for c in cells]
+    if header and any(header):
+        parts = [f"{h}: {v}" if h else v for h, v in zip(header, values) if v]
+        parts += [v for v in values[len(header):] if v]
+    else:
+        parts = [v for v in values if v]
+    if not parts:
+        return ""
+    prefix = f"Rij {number}: " if number is not None else ""
+    return "- " + prefix + "; ".join(parts)
+
+
+def _table_lines(rows: list[list[str]], numbered_from: int | None = None) -> list[str]:
+    rows = [[_clean(c) for c in r] for r in rows]
+    rows = [r for r in rows if any(r)]
+    if not rows:
+        return []
+    return [_END, *_rows(rows, numbered_from), _END]
+
+
+def _rows(rows: list[list[str]], numbered_from: int | None) -> list[str]:
+    header, body = (rows[0], rows[1:]) if len(rows) > 1 else ([], rows)
+    lines = []
+    for i, row in enumerate(body[:MAX_ROWS]):
+        number = None if numbered_from is None else numbered_from + i + (1 if header else 0)
+        item = _row_item(header, row, number)
+        if item:
+            lines.append(item)
+    return lines
+
+
+_END = ""  # after a table: its rows are one list, apart from a list that follows it
+
+
+def _join(blocks: list[str]) -> str:
+    """Paragraphs and headings apart; consecutive list items together, as one list."""
+    out: list[str] = []
+    ended = False
+    for block in blocks:
+        if block == _END:
+            ended = True
+            continue
+        if out and block.startswith("- ") and out[-1].startswith("- ") and not ended:
+            out[-1] += "\n" + block
+        else:
+            out.append(block)
+        ended = False
+    return "\n\n".join(out) + "\n"
+
+
+# --- Word (.docx) -------------------------------------------------------------
+
+def docx_text(path: Path) -> tuple[str | None, str, dict]:
+    import docx
+    from docx.table import Table
+
+    document = docx.Document(str(path))
+    blocks: list[str] = []
+    title = None
+    for item in document.iter_inner_content():
+        if isinstance(item, Table):
+            blocks += _table_lines([[cell.text for cell in row.cells] for row in item.rows])
+            continue
+        text = _clean(item.text)
+        if not text:
+            continue
+        style = (item.style.name if item.style is not None else "") or ""
+        heading = _HEADING_STYLE.match(style)
+        if _TITLE_STYLE.match(style):
+            title = title or text
+            blocks.append(f"# {text}")
+        elif heading:
+            blocks.append("#" * min(int(heading.group(1)), 6) + f" {text}")
+        elif _LIST_STYLE.search(style) or item._p.pPr is not None and item._p.pPr.numPr is not None:
+            blocks.append(f"- {text}")
+        else:
+            blocks.append(text)
+    props = document.core_properties
+    # python-docx's own template: its author and its creation time (2013-12-23) are not the document's
+    made_by_template = (props.author or "") == "python-docx"
+    template_time = props.created is not None and props.created.replace(tzinfo=None) == TEMPLATE_CREATED
+    metadata = {}
+    if props.author and not made_by_template:
+        metadata["auteur"] = _clean(props.author)
+    if props.created and not made_by_template and not template_time:
+        metadata["jaar"] = str(props.created.year)
+    if props.title and not made_by_template:
+        title = _clean(props.title)
+    return title, _join(blocks), metadata
+
+
+# --- OpenDocument text (.odt) -------------------------------------------------
+
+def odt_text(path: Path) -> tuple[str | None, str, dict]:
+    from odfdo import Document
+
+    document = Document(str(path))
+    blocks: list[str] = []
+    title = None
+    for element in document.body.children:
+        blocks += _odf_blocks(element)
+    meta = document.meta
+    metadata = {}
+    created = meta.get_creation_date() if hasattr(meta, "get_creation_date") else None
+    if isinstance(created, dt.datetime):
+        metadata["jaar"] = str(created.year)
+    author = meta.get_initial_creator() if hasattr(meta, "get_initial_creator") else None
+    if author:
+        metadata["auteur"] = _clean(author)
+    if hasattr(meta, "get_title") and meta.get_title():
+        title = _clean(meta.get_title())
+    return title, _join(blocks), metadata
+
+
+def _odf_blocks(element) -> list[str]:
+    tag = element.tag
+    if tag == "text:h":
+        level = int(element.get_attribute("text:outline-level") or 1)
+        text = _clean(str(element))
+        return ["#" * min(level, 6) + f" {text}"] if text else []
+    if tag == "text:p":
+        text = _clean(str(element))
+        return [text] if text else []
+    if tag == "text:list":
+        items = []
+        for item in element.get_elements("text:list-item"):
+            text = _clean(" ".join(str(p) for p in item.get_elements("text:p")))
+            if text:
+                items.append(f"- {text}")
+        return items
+    if tag == "table:table":
+        rows = [[str(cell.get_value() if cell.get_value() is not None else "") for cell in row.get_cells()]
+                for row in element.get_rows()]
+        return _table_lines(rows)
+    if tag in ("text:section", "text:soft-page-break") or tag.startswith("text:"):
+        return [b for child in element.children for b in _odf_blocks(child)]
+    return []
+
+
+# --- web pages (.html) --------------------------------------------------------
+
+_BOILERPLATE = ("script", "style", "noscript", "nav", "header", "footer", "aside", "form", "template", "svg",
+                "iframe", "button")
+
+
+def html_text(path: Path) -> tuple[str | None, str, dict]:
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(path.read_bytes(), "html.parser")
+    title = _clean(soup.title.get_text()) if soup.title else None
+    for tag in soup(list(_BOILERPLATE)):
+        tag.decompose()
+    for tag in soup.select('[role="navigation"], [role="banner"], [role="contentinfo"], [aria-hidden="true"]'):
+        tag.decompose()
+    root = soup.find("main") or soup.find("article") or soup.body or soup
+    blocks: list[str] = []
+    for element in root.find_all(["h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "tr", "dt", "dd", "pre",
+                                  "blockquote"]):
+        if element.find_parent(["li", "tr", "blockquote"]) is not None and element.name not in ("li", "tr"):
+            continue  # its text is in the item or row that holds it
+        if element.name == "li" and element.find_parent("li") is not None:
+            continue
+        if element.name == "tr":
+            cells = [_clean(c.get_text(" ")) for c in element.find_all(["th", "td"])]
+            item = _row_item([], cells)
+            blocks += [item] if item else []
+            continue
+        text = _clean(element.get_text(" "))
+        if not text:
+            continue
+        if element.name[0] == "h":
+            blocks.append("#" * int(element.name[1]) + f" {text}")
+        elif element.name == "li":
+            blocks.append(f"- {text}")
+        else:
+            blocks.append(text)
+    lang = (soup.html.get("lang") if soup.html else None) or ""
+    return title, _join(blocks), ({"taal": lang} if lang else {})
+
+
+# --- spreadsheets (.xlsx, .ods, .csv) -----------------------------------------
+
+def sheet_text(path: Path) -> tuple[str | None, str, dict]:
+    from python_calamine import CalamineWorkbook
+
+    workbook = CalamineWorkbook.from_path(str(path))
+    blocks: list[str] = []
+    for name in workbook.sheet_names:
+        rows = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        lines = _table_lines([[_cell(v) for v in row] for row in rows[: MAX_ROWS + 1]], numbered_from=1)
+        if lines:
+            blocks.append(f"# {_clean(name)}")
+            blocks += lines
+    return _name_as_title(path), _join(blocks), {}
+
+
+def csv_text(path: Path) -> tuple[str | None, str, dict]:
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = raw.decode("cp1252")
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t|")
+    except csv.Error:
+        dialect = csv.excel
+    rows = list(csv.reader(io.StringIO(text), dialect))[: MAX_ROWS + 1]
+    return _name_as_title(path), _join(_table_lines(rows, numbered_from=1)), {}
+
+
+def _name_as_title(path: Path) -> str:
+    """"subsidies-2025.csv" -> "Subsidies 2025": a sheet has no title of its own."""
+    name = re.sub(r"[-_]+", " ", path.stem).strip()
+    return name[:1].upper() + name[1:] if name else path.stem
+
+
+def _cell(value) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, (dt.datetime, dt.date)):
+        return value.isoformat()[:10]
+    return "" if value is None else str(value)
