@@ -35,8 +35,10 @@ _LEANING_START = {"dit", "deze", "dat", "die", "dergelijke", "zij", "ze", "hij",
                   "vervolgens", "wel", "en", "of", "want", "hiermee", "daarmee", "daarom", "daardoor", "zodoende"}
 _PRONOMINAL_ADVERB = re.compile(r"^(daar|hier)(aan|bij|door|in|mee|na|naar|om|onder|op|over|toe|uit|van|voor)$")
 _FIRST_WORDS = re.compile(r"[a-zà-ÿ]+")
-_DATE = re.compile(r"\b(1[89]\d\d|20\d\d)\b|\b\d{1,2}\s+(januari|februari|maart|april|mei|juni|juli|augustus|"
-                   r"september|oktober|november|december)\b", re.I)
+# "wanneer" is answered by a year, a date, a month ("in maart") or a day ("elke tweede dinsdag", "op maandag")
+_DATE = re.compile(r"\b(1[89]\d\d|20\d\d)\b|\b(januari|februari|maart|april|mei|juni|juli|augustus|september|"
+                   r"oktober|november|december|maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag)\b|"
+                   r"\b\d{1,2}[-/]\d{1,2}[-/]\d{2,4}\b", re.I)
 # A number in digits or in words ("De achttien innovaties komen van acht gemeenten", "vijfentwintig",
 # "tienduizend", "Eén"); not "een", which is mostly the article.
 _UNITS = "twee|drie|vier|vijf|zes|zeven|acht|negen"
