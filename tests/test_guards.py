@@ -127,9 +127,9 @@ def test_a_case_description_is_cited_as_such_with_all_its_sources():
     assert ref.endswith("Gebaseerd op: https://a.example/1; https://b.example/2")
     answer = Answer("Hoe veegt Utrecht?", True, "", [c], filters={"gemeente": ["Utrecht"]})
     memo = memo_text(answer)
-    assert not memo.startswith("Vraag:") and memo.startswith("Gezocht in: gemeente Utrecht")
+    assert memo.startswith("Vraag: Hoe veegt Utrecht?\n\nDatum: ") and "\n\nGezocht in: gemeente Utrecht" in memo
     assert "„Citaat.” [1]" in memo and "[1] Beschrijving „Slim vegen”" in memo
-    assert memo_text(answer, with_question=True).startswith("Vraag: Hoe veegt Utrecht?")
+    assert memo_text(Answer("Hoe veegt Utrecht?", False, "niets", [])).startswith("Geen memo")
 
 
 def test_a_forged_x_forwarded_for_is_not_believed_unless_the_proxy_is_trusted(monkeypatch):

@@ -2,7 +2,9 @@
 rendered with the quote marked, and the memo as a Word file."""
 from __future__ import annotations
 
+import datetime as dt
 import io
+import zipfile
 
 import pytest
 from conftest import FIXTURES, make_report_pdf
@@ -110,6 +112,7 @@ def test_cards_show_no_paths_no_scores_and_no_missing_page():
 def test_word_memo_holds_quotes_numbered_sources_and_the_filter():
     from docx import Document
 
+    from vraagbaak.web.memo import NO_MEMO, dutch_date, memo_filename
     from vraagbaak.web.memo_docx import memo_docx
 
     citation = Citation(1, "cases/01-slim-vegen.md", "Slim vegen", None, "Slim vegen (Utrecht) > Wat is het",
@@ -117,18 +120,27 @@ def test_word_memo_holds_quotes_numbered_sources_and_the_filter():
                         metadata={"gemeente": "Utrecht", "bronnen": ["https://example.org/a", "https://example.org/b"]})
     answer = Answer("Wat is Slim vegen?", True, "…", [citation], [])
     answer.filters = {"gemeente": ["Utrecht"]}
-    document = Document(io.BytesIO(memo_docx(answer)))
+    data = memo_docx(answer)
+    document = Document(io.BytesIO(data))
     paragraphs = [(p.style.name, p.text) for p in document.paragraphs]
     texts = [t for _, t in paragraphs]
+    assert texts[0] == "Wat is Slim vegen?" and texts[1] == f"Datum: {dutch_date()}"
     assert "Gezocht in: gemeente Utrecht" in texts
     assert ("Quote", "„Slim vegen is een case van de gemeente Utrecht.” [1]") in paragraphs
-    assert "Bronnen" in texts and "Wat is Slim vegen?" not in texts  # the question line is optional
+    assert "Bronnen" in texts
+    props = document.core_properties  # its own properties, not python-docx's template (2013, "python-docx")
+    assert props.title == "Wat is Slim vegen?" and props.author == "Vraagbaak" and props.language == "nl-NL"
+    assert props.created.date() >= dt.date.today() - dt.timedelta(days=1)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:  # Word checks the spelling in Dutch, not en-US
+        styles = archive.read("word/styles.xml").decode()
+    assert 'w:lang w:val="nl-NL"' in styles and 'w:val="en-US"' not in styles
     reference = next(t for t in texts if t.startswith("[1] "))
     assert "Beschrijving „Slim vegen”" in reference and "§ Wat is het" in reference
     assert "https://example.org/a; https://example.org/b" in reference and "Slim vegen (Utrecht)" not in reference
     assert not any("#" in t or t.startswith(">") for t in texts)
-    with_question = Document(io.BytesIO(memo_docx(answer, with_question=True)))
-    assert with_question.paragraphs[0].text == "Wat is Slim vegen?"
+    assert memo_filename(answer, "docx", dt.date(2026, 12, 5)) == "vraagbaak-wat-is-slim-vegen-2026-12-05.docx"
+    nothing = Document(io.BytesIO(memo_docx(Answer("Wat is de hondenbelasting?", False, "niets", []))))
+    assert NO_MEMO in [p.text for p in nothing.paragraphs]
 
 
 @pytest.mark.parametrize("path", ["../geheim.pdf", "bestaat-niet.pdf", "cases/01-slim-vegen.md", "a\x00b.pdf",
@@ -483,7 +495,7 @@ def test_a_memo_is_made_when_downloaded_and_an_unknown_or_old_key_gets_a_dutch_m
     answer = small_assistant.ask("Hoe wordt zwerfafval gericht opgeruimd?")
     key = memos.put(answer)
     markdown = client.get("/" + MEMO_PATH, params={"m": key, "f": "md"})
-    assert markdown.status_code == 200 and "antwoord-vraagbaak.md" in markdown.headers["content-disposition"]
+    assert markdown.status_code == 200 and "vraagbaak-hoe-wordt-zwerfafval" in markdown.headers["content-disposition"]
     assert answer.citations[0].quote[:40] in markdown.text and "## Bronnen" in markdown.text
     word = client.get("/" + MEMO_PATH, params={"m": key, "f": "docx"})
     assert any(p.text == "Bronnen" for p in Document(io.BytesIO(word.content)).paragraphs)

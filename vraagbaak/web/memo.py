@@ -1,17 +1,39 @@
 """An answer as text an adviser can paste into a memo: quotes plus a Dutch source list."""
 from __future__ import annotations
 
+import datetime as dt
+import re
+import unicodedata
+
 from vraagbaak.answer.citations import filters_line, source_reference
 from vraagbaak.schema import Answer, Citation
 from vraagbaak.web.markdown_text import inert
 
+MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
+          "november", "december")
+NO_MEMO = "Geen memo: in de documenten is niets gevonden dat de vraag beantwoordt."
 
-def memo_text(answer: Answer, with_question: bool = False) -> str:
-    """Quotes, then a numbered source list: text that goes into a memo as it is."""
-    head = [f"Vraag: {answer.question}"] if with_question else []
-    head += [line for line in (filters_line(answer.filters),) if line]
+
+def dutch_date(day: dt.date | None = None) -> str:
+    """"5 december 2026"."""
+    day = day or dt.date.today()
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def memo_filename(answer: Answer, extension: str, day: dt.date | None = None) -> str:
+    """"vraagbaak-wat-kost-slim-vegen-2026-12-05.docx": the question and the date, in plain ASCII."""
+    words = unicodedata.normalize("NFKD", answer.question).encode("ascii", "ignore").decode().lower()
+    slug = "-".join(re.findall(r"[a-z0-9]+", words))[:60].rstrip("-") or "antwoord"
+    return f"vraagbaak-{slug}-{(day or dt.date.today()).isoformat()}.{extension}"
+
+
+def memo_text(answer: Answer) -> str:
+    """The question, the date and the filter, then the quotes and a numbered source list: text that goes into a
+    memo as it is. A "niets gevonden" answer has no memo."""
     if not answer.found:
-        return "\n\n".join(head + [answer.answer]) + "\n"
+        return NO_MEMO + "\n"
+    head = [f"Vraag: {answer.question}", f"Datum: {dutch_date()}"]
+    head += [line for line in (filters_line(answer.filters),) if line]
     quotes = [f"„{c.quote}” [{c.n}]" for c in answer.citations]
     sources = [f"[{c.n}] {source_reference(c)}" for c in answer.citations]
     return "\n\n".join(head + quotes) + "\n\nBronnen\n" + "\n".join(sources) + "\n"
@@ -24,7 +46,8 @@ def memo_markdown(answer: Answer) -> str:
     scope = f"{inert(scope)}\n\n" if scope else ""
     question = inert(answer.question)
     if not answer.found:
-        return f"## Vraag\n\n{question}\n\n{scope}{inert(answer.answer)}\n"
+        return f"## Vraag\n\n{question}\n\n{NO_MEMO}\n"
+    scope = f"Datum: {dutch_date()}\n\n{scope}"
     quotes = [f"> „{inert(c.quote)}” \\[{c.n}\\]" for c in answer.citations]
     sources = [f"{c.n}. {_reference(c)}" for c in answer.citations]
     return (f"## Vraag\n\n{question}\n\n{scope}## Citaten\n\n" + "\n\n".join(quotes)

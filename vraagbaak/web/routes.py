@@ -19,7 +19,7 @@ from vraagbaak.ingest.filetypes import has_pages
 from vraagbaak.ingest.loaders import file_hash
 from vraagbaak.web.api_input import API_DEFAULTS, BadRequest, checked_event, completed_call
 from vraagbaak.web.login import UPLOAD_COOKIE, UploadKeys, cookie_value
-from vraagbaak.web.memo import memo_markdown
+from vraagbaak.web.memo import memo_filename, memo_markdown
 from vraagbaak.web.memo_docx import memo_docx
 from vraagbaak.web.memo_store import MEMO_PATH, MemoStore
 from vraagbaak.web.page_images import PageImageCache, RenderBusy
@@ -346,9 +346,9 @@ def app_kwargs(assistant, upload_keys: UploadKeys | None = None, memos: MemoStor
             return PlainTextResponse("Deze memo is verlopen. Stel de vraag opnieuw en download dan de memo.",
                                      status_code=404, headers={"Cache-Control": "no-store"})
         if request.query_params.get("f") == "docx":
-            return Response(memo_docx(answer), media_type=DOCX_TYPE, headers=_attachment("antwoord-vraagbaak.docx"))
+            return Response(memo_docx(answer), media_type=DOCX_TYPE, headers=_attachment(memo_filename(answer, "docx")))
         return Response(memo_markdown(answer).encode("utf-8"), media_type="text/markdown; charset=utf-8",
-                        headers=_attachment("antwoord-vraagbaak.md"))
+                        headers=_attachment(memo_filename(answer, "md")))
 
     return {"routes": [Route("/" + PAGE_IMAGE_PATH, page_image), Route("/" + PDF_PATH, pdf_file),
                        Route("/" + MEMO_PATH, memo_file)],

@@ -1,6 +1,7 @@
 """The chat window (Gradio Blocks), a thin layer over the Assistant API. All labels are Dutch."""
 from __future__ import annotations
 
+import html
 import logging
 import os
 from contextlib import contextmanager
@@ -20,7 +21,7 @@ from vraagbaak.web.api_input import BadRequest, filters_from_json, previous_from
 from vraagbaak.web.feedback import FeedbackLog  # noqa: E402
 from vraagbaak.web.login import UPLOAD_COOKIE, LoginGuard, UploadKeys, cookie_value  # noqa: E402
 from vraagbaak.web.markdown_text import inert  # noqa: E402
-from vraagbaak.web.memo import memo_text  # noqa: E402
+from vraagbaak.web.memo import memo_filename, memo_text  # noqa: E402
 from vraagbaak.web.memo_store import MEMO_PATH, MemoStore  # noqa: E402
 from vraagbaak.web.routes import app_kwargs  # noqa: E402
 from vraagbaak.web.sessions import SESSION_COOKIE, LiveSessions  # noqa: E402
@@ -167,8 +168,8 @@ def build_ui(assistant: Assistant, upload_keys: UploadKeys | None = None, memos:
             return
         history[-1] = {"role": "assistant", "content": inert(answer.answer) + notice}  # no link from a document
         answers = answers + [answer.to_json() | {"index": len(history) - 1}]
-        key = memos.put(answer, _session_cookie(request))
-        yield history, answers, shown_sources, memo_text(answer), memo_links(key), ""
+        key = memos.put(answer, _session_cookie(request)) if answer.found else None  # "niets gevonden": no memo
+        yield history, answers, shown_sources, memo_text(answer), memo_links(key, answer), ""
 
     feedback_log = FeedbackLog(s.feedback_path)
 
@@ -308,15 +309,16 @@ def _session_cookie(request) -> str:
     return cookie_value(header, SESSION_COOKIE) or ""
 
 
-def memo_links(key: str | None) -> str:
+def memo_links(key: str | None, answer: Answer | None = None) -> str:
     """The two memo downloads of the answer kept under key (MemoStore); made when they are clicked. Before
-    the first answer, a line that says where they will be."""
-    if key is None:
+    the first answer, and after "niets gevonden", a line that says why there are none."""
+    if key is None or answer is None:
         return "<p class='memo-leeg'>Na een antwoord kunt u hier de memo downloaden.</p>"
     href = f"{MEMO_PATH}?m={key}"
+    word, markdown = (html.escape(memo_filename(answer, ext), quote=True) for ext in ("docx", "md"))
     return (f"<div class='memo-downloads'><a id='download-word' class='memo-knop' href='{href}&amp;f=docx' "
-            f"download='antwoord-vraagbaak.docx'>Download als Word (.docx)</a> "
-            f"<a id='download-memo' class='memo-knop' href='{href}&amp;f=md' download='antwoord-vraagbaak.md'>"
+            f"download='{word}'>Download als Word (.docx)</a> "
+            f"<a id='download-memo' class='memo-knop' href='{href}&amp;f=md' download='{markdown}'>"
             "Download als Markdown</a></div>")
 
 
