@@ -29,6 +29,14 @@ from vraagbaak.index.versions import IndexError_, has_usable_version  # noqa: E4
 from vraagbaak.web.log_limits import CappedStream  # noqa: E402
 
 
+def configure_logging(level: str) -> None:
+    """Vraagbaak's own Dutch lines at INFO; the libraries' (faiss "Could not load library with AVX512 support",
+    which is no error, httpx's request lines) only from WARNING, unless VRAAGBAAK_LOG_LEVEL=debug."""
+    debug = level.strip().lower() == "debug"
+    logging.basicConfig(level=logging.DEBUG if debug else logging.WARNING, format="%(message)s")
+    logging.getLogger("vraagbaak").setLevel(logging.DEBUG if debug else logging.INFO)
+
+
 def update_index(assistant: Assistant) -> None:
     """Bring the index up to date. Whatever the corpus holds, the app then serves the last good index:
     failing files are reported per file, and a failed run leaves the previous version in place."""
@@ -55,7 +63,7 @@ def launch(assistant: Assistant) -> None:
 
 def main() -> int:
     sys.stderr = CappedStream(sys.stderr)  # before logging takes the stream: one request, a few lines at most
-    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    configure_logging(os.environ.get("VRAAGBAAK_LOG_LEVEL", ""))
     stop_on_sigterm()  # docker stop: leave the index as it was, also as PID 1
     assistant = Assistant()
     try:

@@ -795,3 +795,12 @@ def test_beheer_takes_a_word_file_by_its_content_and_answers_from_it(page, app, 
     ask(page, "Waarom is zwembad De Wetering gesloten?")
     assert "vanwege betonrot in de kelder" in page.locator("#gesprek").inner_text()
     assert "Nota zwembaden 2025" in page.locator("#bronnen").inner_text()
+
+
+def test_a_normal_start_prints_no_english_library_lines(app):
+    """faiss's "Could not load library with AVX512 support" looked like an error, httpx logged every request,
+    and Gradio advised share=True (a public link) for a government tool."""
+    log = (app["tmp"] / "app.log").read_text(errors="replace")
+    assert "Vraagbaak draait op http://" in log
+    for english in ("Could not load library", "Loading faiss", "share=True", "Running on local URL", "HTTP Request"):
+        assert english not in log, english

@@ -500,7 +500,8 @@ def launch(assistant: Assistant, **kwargs) -> None:
                 app_kwargs=app_kwargs(assistant, keys, memos, LiveSessions(demo)),
                 theme=theme(), footer_links=[], prevent_thread_lock=True,
                 max_file_size=int(assistant.settings.max_file_mb * 1e6),
-                state_session_capacity=assistant.settings.max_sessions, **kwargs)
+                state_session_capacity=assistant.settings.max_sessions,
+                quiet=True, **kwargs)  # app.py says where it runs, in Dutch; no advice to share it publicly
     # app.py has started this before importing Gradio; any other caller loads the model and index now, while
     # the browser renders the page. A question that comes earlier is told so.
     assistant.start_warm_up()
