@@ -171,3 +171,34 @@ def test_yaml_aliases_in_front_matter_are_one_refused_file_not_a_memory_bomb(tmp
     fine = tmp_path / "goed.md"
     fine.write_text("---\ntitle: Goed\nbronnen:\n  - https://example.org\n---\n\nTekst.\n", encoding="utf-8")
     assert load_file(fine, tmp_path).metadata["bronnen"] == ["https://example.org"]
+
+
+def test_a_pdf_citation_names_the_organisation_and_date_its_first_page_prints():
+    """"Draagmoederschap, p. 2" said neither whose letter nor of when. The first page's letterhead or heading
+    and its date are kept, never the addressee's name or another letter's date."""
+    from vraagbaak.answer.citations import source_reference
+    from vraagbaak.ingest.identity import printed_identity
+    from vraagbaak.schema import Citation
+
+    letter = ("> Retouradres Postbus 20301 2500 EH Den Haag Aan de Voorzitter van de Tweede Kamer der "
+              "Staten-Generaal Postbus 20018 2500 EA DEN HAAG Datum 1 maart 2011 Onderwerp Draagmoederschap")
+    assert printed_identity(letter) == {"datum": "1 maart 2011"}  # the Tweede Kamer is the addressee
+    reply = ("Ministerie van Volksgezondheid, Welzijn en Sport > Retouradres Postbus 20350 2500 EJ Den Haag "
+             "Geachte heer, hartelijk dank voor uw brief van 2 september 2020")
+    assert printed_identity(reply) == {"organisatie": "Ministerie van Volksgezondheid, Welzijn en Sport"}
+    assert printed_identity("Gemeente Den Helder Besluitenlijst raadsvergadering 29 juni 2015 aanvang 17.00 uur") \
+        == {"organisatie": "Gemeente Den Helder", "datum": "29 juni 2015"}
+    assert printed_identity("Een notitie zonder kop of datum over het onderwerp.") == {}
+    c = Citation(1, "brief.pdf", "Draagmoederschap", 2, None, "Citaat.",
+                 metadata={"organisatie": "Ministerie van Justitie", "datum": "1 maart 2011"})
+    assert source_reference(c) == "Draagmoederschap, Ministerie van Justitie, 1 maart 2011, p. 2."
+    same = Citation(1, "kamer.pdf", "Tweede Kamer der Staten-Generaal", 1, None, "Citaat.",
+                    metadata={"organisatie": "Tweede Kamer der Staten-Generaal", "datum": "6 juli 2021"})
+    assert source_reference(same) == "Tweede Kamer der Staten-Generaal, 6 juli 2021, p. 1."  # not twice
+
+
+def test_the_sample_pdfs_record_what_their_first_page_prints():
+    from vraagbaak.ingest.loaders import load_pdf
+
+    pdf = FIXTURES / "tk-aanhangsel-kamervragen-tozo-2021.pdf"
+    assert load_pdf(pdf, pdf.name).metadata.get("organisatie") == "Tweede Kamer der Staten-Generaal"

@@ -41,9 +41,12 @@ def source_reference(c: Citation, with_url: bool = True, profile: CollectionProf
     title = plain(c.title)
     parts = [f"Beschrijving „{title}” in de Vraagbaak-documenten" if sources else title]
     who = profile.owner(meta)
-    if who:
+    if who and plain(who).lower() not in title.lower():  # "Tweede Kamer der Staten-Generaal" is often the title
         parts.append(plain(who))
-    if meta.get("jaar") not in UNKNOWN:
+    if meta.get("datum") not in UNKNOWN:  # what a PDF prints about itself (ingest/identity.py)
+        if plain(meta["datum"]).lower() not in title.lower():
+            parts.append(plain(meta["datum"]))
+    elif meta.get("jaar") not in UNKNOWN:
         parts.append(plain(meta["jaar"]))
     if c.page is not None:
         parts.append(f"tekst via OCR, p. {c.pages}" if c.ocr else f"p. {c.pages}")

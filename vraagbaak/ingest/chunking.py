@@ -16,7 +16,7 @@ from vraagbaak.text.sentences import split_sentences
 
 # Raised whenever the chunking rules change, so that unchanged files are chunked again instead of
 # keeping passages cut by the old rules (vectors are still reused where the text stayed the same).
-CHUNKER_VERSION = 4  # 4: paragraphs that start with a bullet or hold stray quotes are split into sentences
+CHUNKER_VERSION = 5  # 5: a PDF records the organisation and date its first page prints (ingest/identity.py)
 # A line that starts a list item: "2. om …", "b) Datum …", "(iii) …", "- …", "• …".
 _LIST_ITEM = re.compile(r"^(\d{1,2}[.)]|[a-z][.)]|\([a-z0-9]{1,4}\)|[-•*–▪●·])\s+\S")
 

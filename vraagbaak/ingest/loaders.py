@@ -14,6 +14,7 @@ import yaml
 
 from vraagbaak.ingest import structured
 from vraagbaak.ingest.filetypes import of_path
+from vraagbaak.ingest.identity import printed_identity
 from vraagbaak.ingest.ocr import OcrOptions
 from vraagbaak.profile import PROFILE_FILE
 from vraagbaak.schema import Document, Page
@@ -229,6 +230,7 @@ def load_pdf(path: Path, name: str, ocr: OcrOptions | None = None, content_hash:
         log.info("%s: PDF-titel '%s' staat niet op de eerste pagina; niet gebruikt", name, info_title)
         info_title = None
     title = info_title or _first_line(texts) or path.stem
+    metadata = printed_identity(texts[0] if texts else "") | metadata
     return Document(name, title, pages, metadata)
 
 
