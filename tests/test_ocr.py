@@ -103,3 +103,43 @@ def test_without_ocr_a_scan_is_reported_with_the_package_that_would_read_it(tmp_
     assert "OCR nodig (2 pagina's)" in reason and "tesseract-ocr-nld" in reason and report.documents == 1
     off = Assistant(settings.with_(ocr="off", index_dir=tmp_path / "index-uit"), embedder).build_index()
     assert "OCR nodig (2 pagina's)" in off.failed[SCANNED[0]]
+
+
+def _mixed_pdf(path):
+    """A text PDF (the Tozo Kamervragen) with a scanned page appended: as a signed letter or an annex is."""
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter()
+    for page in PdfReader(FIXTURES / "tk-aanhangsel-kamervragen-tozo-2021.pdf").pages:
+        writer.add_page(page)
+    text_pages = len(writer.pages)
+    writer.add_page(PdfReader(FIXTURES / SCANNED[0]).pages[0])
+    with path.open("wb") as out:
+        writer.write(out)
+    return text_pages + 1
+
+
+@needs_tesseract
+def test_a_scanned_page_inside_a_text_pdf_is_read_by_ocr_and_cited_so(tmp_path, embedder, monkeypatch):
+    """Only PDFs with almost no text were OCR'd: a scanned page in a text PDF stayed empty. Now it is OCR'd and
+    cited "tekst via OCR"; without OCR, the text pages are indexed and the scanned page is named in a note."""
+    import vraagbaak.ingest.indexer as indexing
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    scanned_page = _mixed_pdf(corpus / "kamervragen-met-bijlage.pdf")
+    settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index", model_dir=embedder.settings.model_dir)
+    assistant = Assistant(settings, embedder)
+    report = assistant.build_index()
+    assert report.failed == {} and report.ocr_pages == 1
+    record = assistant.index.documents["kamervragen-met-bijlage.pdf"]
+    assert record.metadata["ocr_pages"] == [scanned_page]
+    answer = assistant.ask("Wanneer was het tweeminutendebat over het mestbeleid?")
+    first = answer.citations[0]
+    assert first.page == scanned_page and "11 november" in first.quote.lower() and first.ocr
+    monkeypatch.setattr(indexing, "ocr_available", lambda: "het programma tesseract ontbreekt")
+    without = Assistant(settings.with_(index_dir=tmp_path / "index-zonder"), embedder)
+    report = without.build_index()
+    assert report.failed == {} and report.documents == 1
+    assert "1 gescande pagina('s) zonder tekst niet gelezen" in report.warnings["kamervragen-met-bijlage.pdf"]
+    assert without.ask("Welk rentepercentage geldt voor de Tozo-lening?").found

@@ -29,6 +29,7 @@ from vraagbaak.ingest.loaders import (
     IsolatedLoader,
     LoadError,
     NeedsOcr,
+    PartlyScanned,
     UnreadableFile,
     check_readable,
     corpus_files,
@@ -205,8 +206,15 @@ class Indexer:
         except NeedsOcr as err:
             if scanned is not None and self._ocr_options() is not None:
                 scanned.append((path, err))
-            else:
-                report.failed[name] = f"{err}; {self._ocr_missing}" if self._ocr_missing else str(err)
+                return
+            if isinstance(err, PartlyScanned):  # its text pages as they are; the scanned ones wait for OCR
+                doc = err.document
+                doc.content_hash, doc.metadata["ocr_pending"] = digest, err.pages  # read again next run
+                report.warnings[name] = (f"{err.pages} gescande pagina('s) zonder tekst niet gelezen: "
+                                         f"{self._ocr_missing or 'OCR staat uit'}")
+                self._keep(got, doc, self._chunk_new(doc, bool(old), report, got))
+                return
+            report.failed[name] = f"{err}; {self._ocr_missing}" if self._ocr_missing else str(err)
             return
         except LoadError as err:
             report.failed[name] = str(err)
@@ -403,9 +411,10 @@ def _cannot_read(err: OSError) -> str:
 
 
 def _ocr_incomplete(previous: IndexVersion, name: str) -> bool:
-    """A scan with pages whose OCR failed last time is read again (the OCR cache keeps the pages that worked)."""
+    """A scan with pages whose OCR failed last time, or a PDF whose scanned pages waited for OCR, is read again
+    (the OCR cache keeps the pages that worked)."""
     record = previous.documents.get(name)
-    return bool(record and record.metadata.get("ocr_failed"))
+    return bool(record and (record.metadata.get("ocr_failed") or record.metadata.get("ocr_pending")))
 
 
 def _now() -> str:

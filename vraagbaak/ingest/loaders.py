@@ -36,6 +36,18 @@ class NeedsOcr(LoadError):
         self.pages = pages
 
 
+class PartlyScanned(NeedsOcr):
+    """A PDF with a text layer and some scanned pages (an image, no text): OCR'd like a scan where OCR is
+    available; elsewhere its text pages are indexed as they are (`document`), with a note."""
+
+    def __init__(self, pages: int, document: Document):
+        super().__init__(pages)
+        self.document = document
+
+    def __reduce__(self):  # raised in the worker process, handled in the indexer
+        return (PartlyScanned, (self.pages, self.document))
+
+
 class UnreadableFile(LoadError):
     """A file that exists but cannot be read now (permissions, a lock): it may be readable next time."""
 
@@ -220,10 +232,37 @@ def load_pdf(path: Path, name: str, ocr: OcrOptions | None = None, content_hash:
     except Exception as err:  # pypdf raises many types on damaged files
         raise LoadError(f"onleesbare PDF / unreadable PDF ({type(err).__name__})") from err
     metadata: dict = {}
-    if sum(len(p.strip()) for p in raw_pages) < 20 * max(1, len(raw_pages)) / 2:
+    scanned = sum(len(p.strip()) for p in raw_pages) < 20 * max(1, len(raw_pages)) / 2
+    image_pages = [] if scanned else _image_pages_without_text(reader, raw_pages)
+    if scanned or (ocr is not None and image_pages):
         if ocr is None:
             raise NeedsOcr(len(raw_pages))
-        raw_pages, metadata = _ocr_pages(path, raw_pages, content_hash or file_hash(path), ocr)
+        raw_pages, metadata = _ocr_pages(path, raw_pages, content_hash or file_hash(path), ocr,
+                                         only=None if scanned else set(image_pages))
+    elif image_pages:
+        raise PartlyScanned(len(image_pages), _pdf_document(path, name, raw_pages, labels, info_title, metadata))
+    return _pdf_document(path, name, raw_pages, labels, info_title, metadata)
+
+
+def _image_pages_without_text(reader, raw_pages: list[str]) -> list[int]:
+    """The pages (0-based) of a text PDF that hold no text but an image: a scanned page (a signed letter, an
+    annex). A blank page has no image and is left alone."""
+    pages = []
+    for i, text in enumerate(raw_pages):
+        if len(text.strip()) >= MIN_PAGE_CHARS:
+            continue
+        try:
+            resources = reader.pages[i].get("/Resources") or {}
+            objects = resources.get_object().get("/XObject") if hasattr(resources, "get_object") else None
+            objects = objects.get_object() if objects is not None else {}
+            if any(objects[k].get_object().get("/Subtype") == "/Image" for k in objects):
+                pages.append(i)
+        except Exception:  # noqa: BLE001 - a page whose resources cannot be read is not OCR'd
+            continue
+    return pages
+
+
+def _pdf_document(path: Path, name: str, raw_pages: list[str], labels, info_title, metadata: dict) -> Document:
     texts = clean_pages(raw_pages)
     pages = [Page(i + 1, text, labels[i] if labels else None) for i, text in enumerate(texts)]
     if info_title and not title_matches_page(info_title, raw_pages[0]):
@@ -237,14 +276,16 @@ def load_pdf(path: Path, name: str, ocr: OcrOptions | None = None, content_hash:
 MIN_PAGE_CHARS = 20  # less text than this on a page of a scanned PDF: the page is OCR'd
 
 
-def _ocr_pages(path: Path, raw_pages: list[str], content_hash: str, ocr: OcrOptions) -> tuple[list[str], dict]:
-    """OCR every page without text. The document's metadata records which pages are OCR text and how sure
-    Tesseract was, so that a citation can say "tekst via OCR" and status can list doubtful pages."""
+def _ocr_pages(path: Path, raw_pages: list[str], content_hash: str, ocr: OcrOptions,
+               only: set[int] | None = None) -> tuple[list[str], dict]:
+    """OCR every page without text (only: just these, 0-based). The document's metadata records which pages are
+    OCR text and how sure Tesseract was, so that a citation can say "tekst via OCR" and status can list
+    doubtful pages."""
     from vraagbaak.ingest.ocr import OcrFailed, ocr_pdf_page
 
     pages, confidence, failed, fresh = list(raw_pages), {}, {}, 0
     for i, text in enumerate(raw_pages):
-        if len(text.strip()) >= MIN_PAGE_CHARS:
+        if len(text.strip()) >= MIN_PAGE_CHARS or (only is not None and i not in only):
             continue
         try:
             page = ocr_pdf_page(path, i + 1, content_hash, ocr)
@@ -253,7 +294,7 @@ def _ocr_pages(path: Path, raw_pages: list[str], content_hash: str, ocr: OcrOpti
             continue
         pages[i], confidence[str(i + 1)] = page.text, page.confidence
         fresh += not page.cached
-    if not confidence:
+    if not confidence and only is None:  # a scan without any page read; a text PDF keeps its text pages
         reason = next(iter(failed.values()), "geen tekst herkend")
         raise LoadError(f"OCR mislukt: {reason} / OCR failed")
     metadata = {"ocr_pages": sorted(int(p) for p in confidence), "ocr_confidence": confidence,
