@@ -226,10 +226,27 @@ def test_beheer_upload_reindex_and_answer_from_new_pdf(page, app, tmp_path):
     page.locator("#beheer-verwijder-keuze input").fill("uploads/dijk")
     page.get_by_role("option", name="uploads/dijkversterking.pdf").click()
     page.get_by_role("button", name="Verwijder document").click()
-    page.locator("#beheer-index-melding").get_by_text("is verwijderd").wait_for(timeout=30_000)
-    assert not (app["corpus"] / "uploads" / "dijkversterking.pdf").exists()
+    page.locator("#beheer-verwijder-vraag").get_by_text("naar de prullenbak verplaatsen?").wait_for()
+    assert (app["corpus"] / "uploads" / "dijkversterking.pdf").exists()  # asked first: nothing removed yet
+    page.get_by_role("button", name="Annuleren").click()
+    page.locator("#beheer-verwijder-vraag").wait_for(state="hidden")
+    assert (app["corpus"] / "uploads" / "dijkversterking.pdf").exists()
+    page.get_by_role("button", name="Verwijder document").click()
+    page.get_by_role("button", name="Ja, verwijderen").click()
+    page.locator("#beheer-index-melding").get_by_text("staat in de prullenbak").wait_for(timeout=30_000)
+    trash = app["corpus"].parent / f"{app['corpus'].name}.prullenbak" / "uploads" / "dijkversterking.pdf"
+    assert not (app["corpus"] / "uploads" / "dijkversterking.pdf").exists() and trash.exists()
+    page.get_by_role("button", name="Ongedaan maken").click()  # undo puts it back
+    page.locator("#beheer-index-melding").get_by_text("is teruggezet").wait_for(timeout=30_000)
+    assert (app["corpus"] / "uploads" / "dijkversterking.pdf").exists() and not trash.exists()
+    page.locator("#beheer-verwijder-keuze input").fill("uploads/dijk")
+    page.get_by_role("option", name="uploads/dijkversterking.pdf").click()
+    page.get_by_role("button", name="Verwijder document").click()
+    page.get_by_role("button", name="Ja, verwijderen").click()
+    page.locator("#beheer-index-melding").get_by_text("staat in de prullenbak").wait_for(timeout=30_000)
     page.get_by_role("button", name="Opnieuw indexeren").click()
     page.locator("#beheer-index-melding").get_by_text("verwijderd 1").wait_for(timeout=180_000)
+    assert not trash.exists()  # after re-indexing the removal is final
     page.get_by_role("tab", name="Vragen").click()
     page.get_by_role("button", name="Nieuw gesprek").click()  # else the memo still holds the same question
     page.wait_for_function("() => (document.querySelector('#memo textarea') || {}).value === ''")

@@ -5,7 +5,14 @@ from pathlib import Path
 
 import pytest
 
-from vraagbaak.web.uploads import UploadRejected, remove_document, safe_filename, store_upload
+from vraagbaak.web.uploads import (
+    UploadRejected,
+    empty_trash,
+    remove_document,
+    restore_document,
+    safe_filename,
+    store_upload,
+)
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MB = 1_000_000
@@ -96,5 +103,12 @@ def test_remove_only_deletes_inside_the_corpus(tmp_path):
         with pytest.raises(UploadRejected, match="staat niet in de documentenmap"):
             remove_document(corpus, trick)
     assert outside.exists()
+    kept = remove_document(corpus, "sub/weg.md")
+    assert not (corpus / "sub" / "weg.md").exists() and kept == tmp_path / "corpus.prullenbak" / "sub" / "weg.md"
+    assert restore_document(corpus, "sub/weg.md") == (corpus / "sub" / "weg.md").resolve() and not kept.exists()
+    for trick in ["../geheim.txt", "sub/weg.md"]:  # nothing outside the prullenbak, nothing twice
+        with pytest.raises(UploadRejected, match="prullenbak"):
+            restore_document(corpus, trick)
     remove_document(corpus, "sub/weg.md")
-    assert not (corpus / "sub" / "weg.md").exists()
+    empty_trash(corpus)
+    assert not (tmp_path / "corpus.prullenbak").exists()

@@ -26,7 +26,13 @@ from vraagbaak.web.memo_store import MEMO_PATH, MemoStore  # noqa: E402
 from vraagbaak.web.routes import app_kwargs  # noqa: E402
 from vraagbaak.web.sessions import SESSION_COOKIE, LiveSessions  # noqa: E402
 from vraagbaak.web.sources import section_text  # noqa: E402
-from vraagbaak.web.uploads import UploadRejected, remove_document, store_upload  # noqa: E402
+from vraagbaak.web.uploads import (  # noqa: E402
+    UploadRejected,
+    empty_trash,
+    remove_document,
+    restore_document,
+    store_upload,
+)
 
 log = logging.getLogger(__name__)
 CACHE_CLEANUP = (3600, 3600)  # Gradio's upload and file cache: every hour, files older than an hour go
@@ -378,6 +384,12 @@ def _admin_tab(assistant: Assistant, refresh_outputs: list, keys: UploadKeys) ->
         reindex_msg = gr.Markdown(elem_id="beheer-index-melding")
         remove_choice = gr.Dropdown([], label="Document verwijderen", elem_id="beheer-verwijder-keuze")
         remove = gr.Button("Verwijder document", variant="stop", elem_id="beheer-verwijderen")
+        with gr.Row(visible=False) as confirm_row:  # a removal is asked once more, and can be undone
+            confirm_text = gr.Markdown(elem_id="beheer-verwijder-vraag")
+            confirm = gr.Button("Ja, verwijderen", variant="stop", elem_id="beheer-verwijderen-bevestig")
+            cancel = gr.Button("Annuleren", elem_id="beheer-verwijderen-annuleren")
+        undo = gr.Button("Ongedaan maken", visible=False, elem_id="beheer-terugzetten")
+        removed = gr.State("")  # the document that the undo button puts back
     ended = "Log (opnieuw) in: u bent niet ingelogd of de sessie is verlopen."
 
     def do_login(pw, request: gr.Request):
@@ -433,6 +445,7 @@ def _admin_tab(assistant: Assistant, refresh_outputs: list, keys: UploadKeys) ->
         except OSError as err:
             return (f"Niet opnieuw geïndexeerd: {err.strerror or err}. De vorige index blijft in gebruik.",
                     gr.update(), gr.update(), gr.update(), started, key_for(started, key))
+        empty_trash(s.corpus_dir)  # the removals are final now
         failed = "".join(f"\n- {n}: {r}" for n, r in report.failed.items())
         msg = (f"Index bijgewerkt: {report.documents} documenten, {report.chunks} passages "
                f"(nieuw {len(report.added)}, gewijzigd {len(report.changed)}, verwijderd {len(report.removed)}).")
@@ -440,16 +453,37 @@ def _admin_tab(assistant: Assistant, refresh_outputs: list, keys: UploadKeys) ->
         return (msg + (f"\n\nNiet geïndexeerd:{failed}" if failed else ""), rows,
                 gr.update(choices=[r[0] for r in rows]), index_health(assistant), started, key_for(started, key))
 
+    def ask_to_remove(doc):
+        if not doc:
+            return gr.update(visible=False), "", "Kies een document."
+        return (gr.update(visible=True), f"**{doc}** naar de prullenbak verplaatsen? Tot het volgende herindexeren "
+                                         "kunt u het terugzetten.", "")
+
     def do_remove(doc, started, key):
         started = guard.session_alive(started)
+        hidden = gr.update(visible=False)
         if started is None or not doc:
-            return (ended if started is None else "Kies een document."), gr.update(), started, key_for(started, key)
+            return ((ended if started is None else "Kies een document."), gr.update(), started,
+                    key_for(started, key), hidden, hidden, "")
         try:
             remove_document(s.corpus_dir, doc)
         except UploadRejected as err:
-            return f"Niet verwijderd: {err}.", gr.update(), started, key_for(started, key)
-        return (f"{doc} is verwijderd. Klik op ‘Opnieuw indexeren’ om de index bij te werken.",
-                index_health(assistant), started, key_for(started, key))
+            return f"Niet verwijderd: {err}.", gr.update(), started, key_for(started, key), hidden, hidden, ""
+        return (f"{doc} staat in de prullenbak. Klik op ‘Opnieuw indexeren’ om de index bij te werken, of op "
+                "‘Ongedaan maken’ om het terug te zetten.", index_health(assistant), started, key_for(started, key),
+                hidden, gr.update(visible=True), doc)
+
+    def do_undo(doc, started, key):
+        started = guard.session_alive(started)
+        if started is None or not doc:
+            return (ended if started is None else "Er is niets terug te zetten."), gr.update(), started, \
+                key_for(started, key), gr.update(visible=False), ""
+        try:
+            restore_document(s.corpus_dir, doc)
+        except UploadRejected as err:
+            return f"Niet teruggezet: {err}.", gr.update(), started, key_for(started, key), gr.update(), doc
+        return (f"{doc} is teruggezet.", index_health(assistant), started, key_for(started, key),
+                gr.update(visible=False), "")
 
     def to_cookie(event):  # after the handler: the browser keeps the key it was given
         return event.then(None, upload_key, None, js=SET_UPLOAD_COOKIE, api_visibility="private")
@@ -466,9 +500,15 @@ def _admin_tab(assistant: Assistant, refresh_outputs: list, keys: UploadKeys) ->
                               [reindex_msg, table, remove_choice, health, session, upload_key],
                               api_visibility="private")
     reindexed.then(lambda: collection_lists(assistant), None, refresh_outputs, api_visibility="private")
+    reindexed.then(lambda: (gr.update(visible=False), ""), None, [undo, removed], api_visibility="private")
     to_cookie(reindexed)
-    to_cookie(remove.click(do_remove, [remove_choice, session, upload_key],
-                           [reindex_msg, health, session, upload_key], api_visibility="private"))
+    remove.click(ask_to_remove, remove_choice, [confirm_row, confirm_text, reindex_msg], api_visibility="private")
+    cancel.click(lambda: gr.update(visible=False), None, confirm_row, api_visibility="private")
+    to_cookie(confirm.click(do_remove, [remove_choice, session, upload_key],
+                            [reindex_msg, health, session, upload_key, confirm_row, undo, removed],
+                            api_visibility="private"))
+    to_cookie(undo.click(do_undo, [removed, session, upload_key],
+                         [reindex_msg, health, session, upload_key, undo, removed], api_visibility="private"))
 
 
 def theme() -> gr.themes.Base:

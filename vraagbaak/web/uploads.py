@@ -105,11 +105,42 @@ def _free_name(target: Path, source: Path) -> Path:
     return candidate
 
 
+def trash_dir(corpus_dir: Path) -> Path:
+    """The prullenbak beside the corpus (not in it, so nothing in it is indexed): "corpus.prullenbak"."""
+    root = corpus_dir.resolve()
+    return root.parent / f"{root.name}.prullenbak"
+
+
 def remove_document(corpus_dir: Path, doc: str) -> Path:
-    """Delete one corpus file, given its path relative to the corpus; nothing outside it."""
+    """Move one corpus file, given its path relative to the corpus, to the prullenbak; nothing outside the
+    corpus. It can be put back (restore_document) until the next re-index empties the prullenbak."""
     root = corpus_dir.resolve()
     target = (root / doc).resolve()
     if root not in target.parents or not target.is_file():
         raise UploadRejected(f"{doc!r} staat niet in de documentenmap")
-    target.unlink()
+    kept = trash_dir(corpus_dir) / target.relative_to(root)
+    try:
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        shutil.move(str(target), str(kept))
+    except OSError as err:
+        raise UploadRejected(f"de prullenbak ({kept.parent}) kan niet worden gebruikt: "
+                             f"{err.strerror or err}") from err
+    return kept
+
+
+def restore_document(corpus_dir: Path, doc: str) -> Path:
+    """Put a removed file back where it was."""
+    root = corpus_dir.resolve()
+    target, kept = (root / doc).resolve(), (trash_dir(corpus_dir) / doc).resolve()
+    if root not in target.parents or trash_dir(corpus_dir) not in kept.parents or not kept.is_file():
+        raise UploadRejected(f"{doc!r} staat niet (meer) in de prullenbak")
+    if target.exists():
+        raise UploadRejected(f"er staat alweer een bestand {doc!r} in de documentenmap")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.move(str(kept), str(target))
     return target
+
+
+def empty_trash(corpus_dir: Path) -> None:
+    """After a re-index the removal is final."""
+    shutil.rmtree(trash_dir(corpus_dir), ignore_errors=True)
