@@ -66,6 +66,23 @@ HTML = """<!doctype html><html lang="nl"><head><title>Afvalkalender Voorbeeldsta
 <footer>© Gemeente Voorbeeldstad, alle rechten voorbehouden</footer></body></html>"""
 
 
+def make_eml(path: Path) -> Path:
+    from email.message import EmailMessage
+
+    message = EmailMessage()
+    message["Subject"] = "Afspraken over de renovatie van het gemeentehuis"
+    message["From"] = "Afdeling Vastgoed <vastgoed@voorbeeldstad.nl>"
+    message["To"] = "college@voorbeeldstad.nl"
+    message["Date"] = "Tue, 14 Oct 2025 09:30:00 +0200"
+    message.set_content("Beste collega's,\n\nDe renovatie van het gemeentehuis begint op 3 november 2025 en duurt "
+                        "veertien maanden.\n\nDe raadszaal verhuist tijdelijk naar de bibliotheek.\n")
+    message.add_attachment("Planning\n\nFase 1: dak en gevel van het gemeentehuis, tot maart 2026.\n",
+                           subtype="plain", filename="planning.txt")
+    message.add_attachment(b"%PDF-1.4", maintype="application", subtype="pdf", filename="tekening.pdf")
+    path.write_bytes(bytes(message))
+    return path
+
+
 @pytest.fixture(scope="module")
 def formats(tmp_path_factory, embedder):
     corpus = tmp_path_factory.mktemp("formats")
@@ -73,6 +90,7 @@ def formats(tmp_path_factory, embedder):
     make_odt(corpus / "verslag-bewonersavond.odt")
     make_xlsx(corpus / "subsidies.xlsx")
     (corpus / "afvalkalender.html").write_text(HTML, encoding="utf-8")
+    make_eml(corpus / "renovatie.eml")
     with (corpus / "vergunningen.csv").open("w", newline="", encoding="utf-8") as f:
         writer = csv.writer(f, delimiter=";")
         writer.writerows([["Aanvrager", "Soort", "Besluit"], ["Bakkerij Van Dam", "terrasvergunning", "verleend"],
@@ -80,7 +98,7 @@ def formats(tmp_path_factory, embedder):
     assistant = Assistant(Settings(corpus_dir=corpus, index_dir=tmp_path_factory.mktemp("formats-index"),
                                    model_dir=embedder.settings.model_dir), embedder)
     report = assistant.build_index()
-    assert report.failed == {} and report.documents == 5
+    assert report.failed == {} and report.documents == 6
     return assistant
 
 
@@ -94,6 +112,8 @@ def formats(tmp_path_factory, embedder):
     ("Waar kan ik textiel inleveren?", "afvalkalender.html", "kledingcontainer bij het station", "Glas en textiel"),
     ("Hoeveel subsidie krijgt Sportclub Voorwaarts?", "subsidies.xlsx",
      "Rij 3: Organisatie: Sportclub Voorwaarts; Regeling: Sportaccommodaties; Bedrag: 40000", "Subsidies 2025"),
+    ("Wanneer begint de renovatie van het gemeentehuis?", "renovatie.eml", "begint op 3 november 2025", None),
+    ("Tot wanneer duurt fase 1 van de renovatie?", "renovatie.eml", "tot maart 2026", "Bijlage: planning.txt"),
     ("Is de terrasvergunning van Bakkerij Van Dam verleend?", "vergunningen.csv",
      "Aanvrager: Bakkerij Van Dam; Soort: terrasvergunning; Besluit: verleend", None),
 ])
@@ -115,6 +135,11 @@ def test_web_page_navigation_and_footer_are_not_indexed_and_properties_give_the_
     assert titles["nota-zwembaden.docx"] == "Nota zwembaden 2025"
     assert titles["afvalkalender.html"] == "Afvalkalender Voorbeeldstad"
     assert titles["verslag-bewonersavond.odt"] == "Verslag bewonersavond Noordwijk"
+    mail = next(d for d in formats.documents() if d["doc"] == "renovatie.eml")
+    assert mail["title"] == "Afspraken over de renovatie van het gemeentehuis"
+    assert mail["metadata"]["afzender"] == "Afdeling Vastgoed" and mail["metadata"]["datum"] == "14 oktober 2025"
+    assert "tekening.pdf" in formats.document_text("renovatie.eml")  # named, not read
+    assert "vastgoed@voorbeeldstad.nl" not in str(mail["metadata"])  # no personal address in a citation
 
 
 def test_uploads_are_checked_by_content_not_by_extension(tmp_path):
@@ -133,6 +158,12 @@ def test_uploads_are_checked_by_content_not_by_extension(tmp_path):
         archive.writestr("iets.txt", "geen rekenblad")
     with pytest.raises(UploadRejected, match="geen Excel-bestand"):
         check_content(other_zip, ".xlsx", 10_000_000)
+    for made in (make_eml(tmp_path / "a.eml"),):
+        check_content(made, made.suffix, 10_000_000)
+    not_mail = tmp_path / "nep.eml"
+    not_mail.write_text("Gewone tekst zonder kopregels.\n", encoding="utf-8")
+    with pytest.raises(UploadRejected, match="geen e-mail"):
+        check_content(not_mail, ".eml", 10_000_000)
     page = tmp_path / "pagina.html"
     page.write_text("gewone tekst zonder opmaak", encoding="utf-8")
     with pytest.raises(UploadRejected, match="geen webpagina"):

@@ -24,13 +24,13 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_every_registered_type_has_a_loader_and_an_upload_check(tmp_path):
     for kind in filetypes.TYPES:
         assert kind.loader in loaders.LOADERS and kind.view in {"page", "section"}
-        assert kind.content in {"pdf", "text", "html"} or kind.content.startswith("zip:")
+        assert kind.content in {"pdf", "text", "html", "mail"} or kind.content.startswith("zip:")
     assert filetypes.SUPPORTED == {".pdf", ".md", ".markdown", ".txt", ".docx", ".odt", ".html", ".htm", ".xlsx",
-                                   ".ods", ".csv"}
+                                   ".ods", ".csv", ".eml"}
     assert filetypes.of_path("map/Verslag.PDF").label == "PDF" and filetypes.of_path("foto.jpg") is None
     assert filetypes.has_pages("a.pdf") and not filetypes.has_pages("a.md")
     assert filetypes.is_markdown_path("a.markdown") and not filetypes.is_markdown_path("a.txt")
-    with pytest.raises(uploads.UploadRejected, match="alleen PDF, Markdown, tekst, Word, .* en CSV zijn toegestaan"):
+    with pytest.raises(uploads.UploadRejected, match="alleen PDF, Markdown, tekst, Word, .* en e-mail zijn toegestaan"):
         uploads.safe_filename("foto.jpg")
     fake = tmp_path / "nep.pdf"
     fake.write_text("geen pdf")

@@ -18,8 +18,9 @@ class FileType:
     mime: str
     loader: str  # key in loaders.LOADERS
     # upload check by content: "pdf" (starts with %PDF-) | "text" (UTF-8 or cp1252, not binary) | "html" (text
-    # with an HTML tag) | "zip:<member>" (a zip archive, as Office and OpenDocument files are, holding that member)
-    # | "zip:<member>:<mimetype>" (and an OpenDocument mimetype file that says so)
+    # with an HTML tag) | "mail" (text with e-mail headers) | "zip:<member>" (a zip archive, as Office and
+    # OpenDocument files are, holding that member) | "zip:<member>:<mimetype>" (and an OpenDocument mimetype
+    # file that says so)
     content: str
     isolated: bool  # read in the worker process with the file time limit (a parser that can hang)
     markdown_headings: bool  # "## Kop" headings; otherwise numbered headings ("3.2 Aanpak")
@@ -40,6 +41,7 @@ TYPES = (
     FileType("OpenDocument-rekenblad", (".ods",), "application/vnd.oasis.opendocument.spreadsheet", "sheet",
              "zip:content.xml:application/vnd.oasis.opendocument.spreadsheet", True, True, "section"),
     FileType("CSV", (".csv",), "text/csv", "csv", "text", True, True, "section"),
+    FileType("e-mail", (".eml",), "message/rfc822", "eml", "mail", True, True, "section"),
 )
 BY_EXTENSION = {ext: t for t in TYPES for ext in t.extensions}
 SUPPORTED = frozenset(BY_EXTENSION)

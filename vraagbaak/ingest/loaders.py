@@ -464,4 +464,4 @@ def _structured(convert):
 LOADERS = {"pdf": load_pdf, "markdown": load_markdown, "text": load_text,  # filetypes.FileType.loader
            "docx": _structured(structured.docx_text), "odt": _structured(structured.odt_text),
            "html": _structured(structured.html_text), "sheet": _structured(structured.sheet_text),
-           "csv": _structured(structured.csv_text)}
+           "csv": _structured(structured.csv_text), "eml": _structured(structured.eml_text)}

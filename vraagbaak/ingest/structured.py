@@ -18,7 +18,9 @@ from pathlib import Path
 from vraagbaak.text.cleaning import normalise_characters
 
 TEMPLATE_CREATED = dt.datetime(2013, 12, 23, 23, 15)  # python-docx's own template, not the document's date
-MAX_ROWS = 5000  # a sheet beyond this is cut: a data dump, not a document to quote from
+MAX_ROWS = 5000
+_MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
+           "november", "december")  # a sheet beyond this is cut: a data dump, not a document to quote from
 _HEADING_STYLE = re.compile(r"^(?:heading|kop)\s*(\d)$", re.I)
 _TITLE_STYLE = re.compile(r"^(?:title|titel)$", re.I)
 _LIST_STYLE = re.compile(r"list|lijst|opsomming", re.I)
@@ -208,6 +210,54 @@ def html_text(path: Path) -> tuple[str | None, str, dict]:
             blocks.append(text)
     lang = (soup.html.get("lang") if soup.html else None) or ""
     return title, _join(blocks), ({"taal": lang} if lang else {})
+
+
+# --- e-mail (.eml) --------------------------------------------------------------
+
+def eml_text(path: Path) -> tuple[str | None, str, dict]:
+    """Subject as title, sender and date as metadata, the body (plain text, else the HTML part without its
+    markup), and each attachment that is text or a web page as a section "Bijlage: <name>"; other attachments
+    are named, not read."""
+    import email
+    from email import policy
+    from email.utils import parseaddr, parsedate_to_datetime
+
+    message = email.message_from_bytes(path.read_bytes(), policy=policy.default)
+    subject = _clean(str(message.get("subject", ""))) or None
+    metadata: dict = {}
+    name, address = parseaddr(str(message.get("from", "")))
+    if name or address:  # the sender's name, or only the domain: no personal address in the citation
+        metadata["afzender"] = _clean(name) or address.rpartition("@")[2]
+    try:
+        sent = parsedate_to_datetime(str(message["date"])) if message.get("date") else None
+    except (TypeError, ValueError):
+        sent = None
+    if sent:
+        metadata["datum"], metadata["jaar"] = f"{sent.day} {_MONTHS[sent.month - 1]} {sent.year}", str(sent.year)
+    body = message.get_body(preferencelist=("plain", "html"))
+    blocks = [f"# {subject}"] if subject else []
+    if body is not None:
+        blocks += _mail_blocks(body)
+    named = []
+    for part in message.iter_attachments():
+        name = _clean(part.get_filename() or "bijlage")
+        if part.get_content_maintype() == "text":
+            blocks.append(f"# Bijlage: {name}")
+            blocks += _mail_blocks(part)
+        else:
+            named.append(name)
+    if named:
+        blocks.append("Bijlagen die niet als tekst zijn gelezen: " + ", ".join(named) + ".")
+    return subject, _join(blocks), metadata
+
+
+def _mail_blocks(part) -> list[str]:
+    content = part.get_content()
+    if part.get_content_subtype() == "html":
+        from bs4 import BeautifulSoup
+
+        content = BeautifulSoup(content, "html.parser").get_text("\n")
+    return [_clean(p) for p in re.split(r"\n\s*\n", str(content)) if _clean(p)]
 
 
 # --- spreadsheets (.xlsx, .ods, .csv) -----------------------------------------

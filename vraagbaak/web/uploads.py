@@ -47,6 +47,8 @@ def check_content(path: Path, suffix: str, max_bytes: int) -> None:
         raise UploadRejected("dit is geen tekstbestand (de inhoud is binair)")
     if content == "html" and not re.search(rb"<(?:!doctype html|html|head|body|p|h[1-6]|div)\b", head, re.I):
         raise UploadRejected("dit is geen webpagina: er staat geen HTML in")
+    if content == "mail" and not re.search(rb"^(?:from|subject|date|message-id):", head, re.I | re.M):
+        raise UploadRejected("dit is geen e-mail: de kopregels (Van, Onderwerp, Datum) ontbreken")
     try:
         path.read_bytes().decode("utf-8")
     except UnicodeDecodeError:
