@@ -223,8 +223,8 @@ def test_beheer_upload_reindex_and_answer_from_new_pdf(page, app, tmp_path):
 
     # and remove it again
     page.get_by_role("tab", name="Beheer").click()
-    page.locator("#beheer-verwijder-keuze input").fill("uploads/dijk")
-    page.get_by_role("option", name="uploads/dijkversterking.pdf").click()
+    page.locator("#beheer-verwijder-keuze input").fill("uploads/dijk")  # listed by title, with the file
+    page.get_by_role("option", name="Dijkversterking (uploads/dijkversterking.pdf)").click()
     page.get_by_role("button", name="Verwijder document").click()
     page.locator("#beheer-verwijder-vraag").get_by_text("naar de prullenbak verplaatsen?").wait_for()
     assert (app["corpus"] / "uploads" / "dijkversterking.pdf").exists()  # asked first: nothing removed yet

@@ -1,6 +1,7 @@
 """The chat window (Gradio Blocks), a thin layer over the Assistant API. All labels are Dutch."""
 from __future__ import annotations
 
+import datetime as dt
 import html
 import logging
 import os
@@ -348,7 +349,21 @@ def index_health(assistant: Assistant) -> str:
 
 
 def _documents_table(assistant: Assistant) -> list[list]:
-    return [[d["doc"], d["title"], d["pages"], d["chunks"], d["indexed_at"]] for d in assistant.documents()]
+    return [[d["doc"], d["title"], d["pages"], d["chunks"], local_time(d["indexed_at"])] for d in assistant.documents()]
+
+
+def _removal_choices(rows: list[list]) -> list[tuple[str, str]]:
+    """The documents to remove, by title (with the file, which two documents never share)."""
+    return [(f"{title} ({doc})", doc) for doc, title, *_ in rows]
+
+
+def local_time(stamp) -> str:
+    """"2026-12-05T06:25:02+00:00" -> "5-12-2026 07:25" in the server's time zone; as it was if unreadable."""
+    try:
+        moment = dt.datetime.fromisoformat(str(stamp)).astimezone()
+    except (TypeError, ValueError):
+        return str(stamp or "")
+    return f"{moment.day}-{moment.month}-{moment.year} {moment:%H:%M}"
 
 
 # The browser keeps the upload key of its Beheer session as a cookie (login.UploadKeys); "" removes it.
@@ -397,7 +412,7 @@ def _admin_tab(assistant: Assistant, refresh_outputs: list, keys: UploadKeys) ->
         result = guard.check(client, pw)
         ok = result.ok
         rows = _documents_table(assistant) if ok else []
-        choices = [r[0] for r in rows]
+        choices = _removal_choices(rows)
         # the panel opens in a later step (show_panel), once the browser holds its upload key, so that a file
         # dropped at once already carries it
         return (guard.session_start() if ok else None, gr.update(visible=not ok), gr.update(visible=False),
@@ -451,7 +466,7 @@ def _admin_tab(assistant: Assistant, refresh_outputs: list, keys: UploadKeys) ->
                f"(nieuw {len(report.added)}, gewijzigd {len(report.changed)}, verwijderd {len(report.removed)}).")
         rows = _documents_table(assistant)
         return (msg + (f"\n\nNiet geïndexeerd:{failed}" if failed else ""), rows,
-                gr.update(choices=[r[0] for r in rows]), index_health(assistant), started, key_for(started, key))
+                gr.update(choices=_removal_choices(rows)), index_health(assistant), started, key_for(started, key))
 
     def ask_to_remove(doc):
         if not doc:
