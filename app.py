@@ -39,14 +39,30 @@ def configure_logging(level: str) -> None:
 
 def update_index(assistant: Assistant) -> None:
     """Bring the index up to date. Whatever the corpus holds, the app then serves the last good index:
-    failing files are reported per file, and a failed run leaves the previous version in place."""
+    failing files are reported per file, and a failed run leaves the previous version in place. Meanwhile
+    a browser on the app's address gets a Dutch page that says how far it is (web/first_run.py)."""
     from tqdm import tqdm
+
+    from vraagbaak.web.first_run import PreparingPage
 
     if not assistant.needs_index():
         return
     print("De index ontbreekt of is verouderd; bezig met indexeren…", file=sys.stderr)
-    with tqdm(total=100, desc="indexeren", unit="%") as bar:
-        report = assistant.build_index(progress=lambda f, m: bar.update(max(0, int(f * 100) - bar.n)))
+    page = PreparingPage(assistant.settings.host, assistant.settings.port)
+    page.start()
+
+    def progress(fraction: float, message: str) -> None:
+        bar.update(max(0, int(fraction * 100) - bar.n))
+        page.update(fraction, message)
+
+    to_page = page.log_handler()
+    logging.getLogger("vraagbaak").addHandler(to_page)
+    try:
+        with tqdm(total=100, desc="indexeren", unit="%") as bar:
+            report = assistant.build_index(progress=progress)
+    finally:
+        logging.getLogger("vraagbaak").removeHandler(to_page)
+        page.stop()  # the chat takes the port
     print(f"Index klaar: {report.documents} documenten, {report.chunks} passages.", file=sys.stderr)
     for name, reason in sorted(report.failed.items()):
         print(f"  overgeslagen: {name}: {reason}", file=sys.stderr)

@@ -44,9 +44,9 @@ def start_app(corpus: Path, model_dir: Path, **env: str):
     log = APP_LOGS[-1].open("w")
     proc = subprocess.Popen([sys.executable, str(ROOT / "app.py")], env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/"
-    for _ in range(240):
+    for _ in range(240):  # the chat's own config: before it, a page says that the app is being prepared
         try:
-            urllib.request.urlopen(url, timeout=2)
+            urllib.request.urlopen(url + "config", timeout=2)
             break
         except OSError:
             assert proc.poll() is None, (corpus.parent / "app.log").read_text()
@@ -821,3 +821,41 @@ def test_a_normal_start_prints_no_english_library_lines(app):
     assert "Vraagbaak draait op http://" in log
     for english in ("Could not load library", "Loading faiss", "share=True", "Running on local URL", "HTTP Request"):
         assert english not in log, english
+
+
+def test_first_run_answers_at_once_with_a_dutch_page_and_switches_to_the_chat(tmp_path, browser):
+    """With an empty model folder and no index the chat took over a minute to start, with "connection refused"
+    all that time. Now the app's address answers at once with a Dutch page that says how far it is, and the
+    same browser tab shows the chat once it is ready."""
+    corpus = tmp_path / "docs"
+    corpus.mkdir()
+    (corpus / "afval.md").write_text("# Afval\n\nDe gemeente haalt het grofvuil elke eerste maandag van de "
+                                     "maand op.\n", encoding="utf-8")
+    port = free_port()
+    env = dict(os.environ, VRAAGBAAK_CORPUS_DIR=str(corpus), VRAAGBAAK_INDEX_DIR=str(tmp_path / "index"),
+               VRAAGBAAK_PORT=str(port), VRAAGBAAK_MODEL_DIR=str(tmp_path / "leeg-model"),
+               GRADIO_ANALYTICS_ENABLED="False", GRADIO_TEMP_DIR=str(tmp_path / "gradio-cache"))
+    APP_LOGS.append(tmp_path / "app.log")
+    started = time.monotonic()
+    proc = subprocess.Popen([sys.executable, str(ROOT / "app.py")], env=env, stdout=APP_LOGS[-1].open("w"),
+                            stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        first = None
+        while time.monotonic() - started < 30 and first is None:
+            try:
+                first = urllib.request.urlopen(url, timeout=2).read().decode()
+            except OSError:
+                assert proc.poll() is None, app_log_tail()
+                time.sleep(0.1)
+        answered_after = time.monotonic() - started
+        assert first is not None and "Vraagbaak wordt voorbereid" in first and 'lang="nl"' in first, first
+        assert answered_after < 5, answered_after  # 1-2 s on 2 cores: the interpreter and the page, no model
+        context = browser.new_context(locale="nl-NL")
+        page = context.new_page()
+        page.goto(url, wait_until="domcontentloaded")
+        page.get_by_role("textbox", name="Uw vraag").wait_for(timeout=240_000)  # the same tab, after a reload
+        context.close()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
