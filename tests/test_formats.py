@@ -181,3 +181,26 @@ def test_a_damaged_office_file_is_one_failure_and_the_rest_is_indexed(tmp_path, 
     report = assistant.build_index()
     assert report.documents == 1 and set(report.failed) == {"kapot.docx"}
     assert "kan dit bestand niet lezen" in report.failed["kapot.docx"]
+
+
+def test_a_zip_bomb_in_a_word_file_hits_the_workers_memory_limit_and_is_one_failure(tmp_path):
+    """A .docx is a zip archive: 140 MB of XML packed into a few hundred kB. Read in the worker under its memory
+    limit, it is one per-file failure in Dutch, and the worker comes back for the next file."""
+    from vraagbaak.ingest.loaders import IsolatedLoader, LoadError
+
+    good = make_docx(tmp_path / "goed.docx")
+    bomb = tmp_path / "bom.docx"
+    with zipfile.ZipFile(good) as source, zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "word/document.xml":
+                padding = b"<w:p><w:r><w:t>bom</w:t></w:r></w:p>" * 4_000_000
+                data = data.replace(b"<w:body>", b"<w:body>" + padding, 1)
+            target.writestr(item, data)
+    assert bomb.stat().st_size < 2_000_000
+    # without the limit this took the whole time limit and gigabytes; under it the parser's allocation fails
+    # (lxml reports that as a syntax error), long before the time limit
+    with IsolatedLoader(timeout=600, memory_mb=700) as loader:
+        with pytest.raises(LoadError, match="meer dan 700 MB geheugen|MemoryError|XMLSyntaxError"):
+            loader.load(bomb, tmp_path)
+        assert loader.load(good, tmp_path).title == "Nota zwembaden 2025"

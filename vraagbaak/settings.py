@@ -95,6 +95,9 @@ class Settings:
     # Its default, 10,000, let anonymous page loads grow the app by up to 1 GB.
     max_sessions: int = 1000
     max_uploads_mb: float = 2000.0  # what Beheer uploads may hold in all (corpus/uploads), a full disk far off
+    # the worker that reads PDFs, Office files and sheets may use this much memory (address space); a file
+    # that needs more is one failure and the rest is indexed. OCR runs Tesseract from that worker too.
+    worker_memory_mb: int = 3072
     file_timeout_s: float = 60.0  # a PDF that takes longer to read is stopped and reported
     min_word_share: float = 0.5  # below this share of real words a file is reported as garbage text
     # Scanned PDFs: "auto" OCRs them with Tesseract (Dutch) when it is installed, after the other files;

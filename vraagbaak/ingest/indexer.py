@@ -129,7 +129,8 @@ class Indexer:
         t0 = time.perf_counter()
         got = _Collected()
         scanned: list[tuple[Path, NeedsOcr]] = []
-        with IsolatedLoader(s.file_timeout_s, int(s.max_file_mb * 1e6), s.min_word_share) as loader:
+        with IsolatedLoader(s.file_timeout_s, int(s.max_file_mb * 1e6), s.min_word_share,
+                            s.worker_memory_mb) as loader:
             for i, path in enumerate(files):
                 self._say(0.5 * i / max(1, len(files)), f"lezen {i + 1}/{len(files)}: {path.name}")
                 self._read_one(path, loader, previous if same_chunker else None, old_files, report, got, scanned)

@@ -162,8 +162,10 @@ class IsolatedLoader:
     the worker processes import it.
     """
 
-    def __init__(self, timeout: float, max_bytes: int | None = None, min_word_share: float = 0.0):
+    def __init__(self, timeout: float, max_bytes: int | None = None, min_word_share: float = 0.0,
+                 memory_mb: int = 0):
         self.timeout, self.max_bytes, self.min_word_share = timeout, max_bytes, min_word_share
+        self.memory_mb = memory_mb  # the worker's address space; 0: no limit
         self._pool = None
 
     def load(self, path: Path, corpus_dir: Path, content_hash: str | None = None, ocr: OcrOptions | None = None,
@@ -184,9 +186,13 @@ class IsolatedLoader:
             self.close(kill=True)
             raise LoadError(f"lezen duurde langer dan {timeout:g} s en is afgebroken / "
                             f"reading took longer than {timeout:g} s and was stopped") from None
+        except MemoryError:  # the worker's limit (a zip bomb in an Office file, a huge sheet): this file only
+            self.close(kill=True)
+            raise LoadError(f"lezen vroeg meer dan {self.memory_mb} MB geheugen en is afgebroken / "
+                            "reading needed too much memory") from None
         except BrokenProcessPool:
             self.close(kill=True)
-            raise LoadError("de PDF-lezer liep vast op dit bestand / the PDF reader crashed on this file") from None
+            raise LoadError("het lezen van dit bestand liep vast / the reader crashed on this file") from None
 
     def _worker(self):
         if self._pool is None:
@@ -194,7 +200,8 @@ class IsolatedLoader:
             from concurrent.futures import ProcessPoolExecutor
 
             # forkserver: a clean child without the parent's torch threads
-            self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("forkserver"))
+            self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("forkserver"),
+                                             initializer=_limit_memory, initargs=(self.memory_mb,))
         return self._pool
 
     def close(self, kill: bool = False) -> None:
@@ -211,6 +218,19 @@ class IsolatedLoader:
 
     def __exit__(self, *exc):
         self.close()
+
+
+def _limit_memory(megabytes: int) -> None:
+    """In the worker: an allocation beyond this raises MemoryError there, instead of the machine swapping."""
+    if megabytes <= 0:
+        return
+    try:
+        import resource
+
+        limit = megabytes * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    except (ImportError, ValueError, OSError):  # not on this platform, or a lower hard limit: as it is
+        pass
 
 
 # --- PDF -------------------------------------------------------------------
