@@ -132,7 +132,7 @@ class Indexer:
         with IsolatedLoader(s.file_timeout_s, int(s.max_file_mb * 1e6), s.min_word_share,
                             s.worker_memory_mb) as loader:
             for i, path in enumerate(files):
-                self._say(0.5 * i / max(1, len(files)), f"lezen {i + 1}/{len(files)}: {path.name}")
+                self._say(0.5 * i / max(1, len(files)), f"documenten gelezen {i + 1}/{len(files)}: {path.name}")
                 self._read_one(path, loader, previous if same_chunker else None, old_files, report, got, scanned)
             # scanned PDFs last, so that a large batch of them does not hold up the rest
             self._ocr_all(scanned, loader, report, got, old_files)
@@ -155,7 +155,7 @@ class Indexer:
             self._fill(writer, passages, [k for d in documents for k in keys[d.path]], previous, report, rebuild)
             self._fill_sentences(sentences, [c for d in documents for c in doc_chunks[d.path]], previous, report)
             t0 = time.perf_counter()
-            self._say(0.95, "index schrijven")
+            self._say(0.95, "index opslaan…")
             manifest = self._manifest(documents, doc_chunks, report, indexed_at, dimension)
 
             def fill(folder: Path) -> dict:
@@ -238,7 +238,8 @@ class Indexer:
         s, options = self.settings, self._ocr_options()
         for i, (path, needs) in enumerate(scanned):
             name = relative_name(path, s.corpus_dir)
-            self._say(0.5 + 0.1 * i / len(scanned), f"OCR {i + 1}/{len(scanned)}: {path.name} ({needs.pages} pagina's)")
+            self._say(0.5 + 0.1 * i / len(scanned),
+                      f"gescande pagina's lezen (OCR) {i + 1}/{len(scanned)}: {path.name} ({needs.pages} pagina's)")
             try:
                 digest = check_readable(path, s.corpus_dir)
                 if digest in got.hashes:  # the same scan under two names: OCR'd and indexed once
@@ -297,13 +298,14 @@ class Indexer:
         todo = [p for p in passages if p.key not in held]
         known = previous.catalogue.text_key_rows() if previous is not None else {}
         fresh = len({text_keys[p.row] for p in todo} - set(known))
-        self._say(0.6, f"{fresh} passages embedden ({len(passages) - fresh} hergebruikt)")
+        self._say(0.6, f"passages verwerken: {fresh} nieuw, {len(passages) - fresh} uit de vorige index")
         report.reused_vectors += len(held)
         embedded: dict[str, np.ndarray] = {}  # text key -> vector, for this run
         for start in range(0, len(todo), self.BATCH):
             batch = todo[start:start + self.BATCH]
             writer.add(batch, self._batch_vectors(batch, text_keys, known, previous, report, embedded))
-            self._say(0.6 + 0.25 * (start + len(batch)) / len(todo), f"vectoren {start + len(batch)}/{len(todo)}")
+            done = start + len(batch)
+            self._say(0.6 + 0.25 * done / len(todo), f"passages verwerkt {done}/{len(todo)}")
         report.seconds["embed"] = time.perf_counter() - t0
 
     def _fill_sentences(self, path: Path, chunks: list[Chunk], previous: IndexVersion | None,
@@ -315,7 +317,7 @@ class Indexer:
         old = previous.folder / sentence_vectors.FILE if previous is not None else None
         report.embedded_sentences, report.reused_sentence_vectors = sentence_vectors.write(
             path, self.settings.model, texts, self.embedder.embed_sentences, old,
-            progress=lambda done, todo: self._say(0.85 + 0.1 * done / todo, f"zinsvectoren {done}/{todo}"))
+            progress=lambda done, todo: self._say(0.85 + 0.1 * done / todo, f"zinnen opslaan {done}/{todo}"))
         report.seconds["embed_sentences"] = time.perf_counter() - t0
 
     def _batch_vectors(self, batch: list[Passage], text_keys: list[str], known: dict[str, int],

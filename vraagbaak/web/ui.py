@@ -513,6 +513,7 @@ def _admin_tab(assistant: Assistant, refresh_outputs: list, keys: UploadKeys) ->
                            api_visibility="private"))
     reindexed = reindex.click(do_reindex, [session, upload_key],
                               [reindex_msg, table, remove_choice, health, session, upload_key],
+                              show_progress_on=[reindex_msg],  # one bar, not one per output
                               api_visibility="private")
     reindexed.then(lambda: collection_lists(assistant), None, refresh_outputs, api_visibility="private")
     reindexed.then(lambda: (gr.update(visible=False), ""), None, [undo, removed], api_visibility="private")
