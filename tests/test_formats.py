@@ -204,3 +204,45 @@ def test_a_zip_bomb_in_a_word_file_hits_the_workers_memory_limit_and_is_one_fail
         with pytest.raises(LoadError, match="meer dan 700 MB geheugen|MemoryError|XMLSyntaxError"):
             loader.load(bomb, tmp_path)
         assert loader.load(good, tmp_path).title == "Nota zwembaden 2025"
+
+
+def test_a_sidecar_gives_any_document_its_owner_and_theme_and_a_change_re_indexes_it(tmp_path, embedder):
+    """A PDF has no gemeente or domein, so it could not be filtered: "<file>.meta.yaml" beside it gives them.
+    The sidecar is no document of its own, a change to it re-indexes the file, and the PDF is still served."""
+    from conftest import make_report_pdf
+    from starlette.applications import Starlette
+    from starlette.testclient import TestClient
+
+    from vraagbaak.ingest.indexer import stale_files
+    from vraagbaak.web.routes import app_kwargs
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    make_report_pdf(corpus / "rapport.pdf")
+    (corpus / "rapport.pdf.meta.yaml").write_text("gemeente: Oudstad\ndomein: mobiliteit\ntitle: Mobiliteitsrapport"
+                                                  " Oudstad\n", encoding="utf-8")
+    assistant = Assistant(Settings(corpus_dir=corpus, index_dir=tmp_path / "index",
+                                   model_dir=embedder.settings.model_dir), embedder)
+    report = assistant.build_index()
+    assert report.failed == {} and report.documents == 1  # the sidecar is not a document
+    assert assistant.facets(("gemeente", "domein")) == {"gemeente": ["Oudstad"], "domein": ["mobiliteit"]}
+    answer = assistant.ask("Hoeveel laadpalen komen er?", filters={"gemeente": ["Oudstad"]})
+    assert answer.found and answer.citations[0].title == "Mobiliteitsrapport Oudstad"
+    client = TestClient(Starlette(routes=app_kwargs(assistant)["routes"]))
+    assert client.get("/vraagbaak/pdf", params={"doc": "rapport.pdf"}).status_code == 200
+    (corpus / "rapport.pdf.meta.yaml").write_text("gemeente: Nieuwstad\n", encoding="utf-8")
+    assert stale_files(assistant.settings, json_manifest(assistant))["changed"] == ["rapport.pdf"]
+    assistant.build_index()
+    assert assistant.facets(("gemeente",)) == {"gemeente": ["Nieuwstad"]}
+    assert client.get("/vraagbaak/pdf", params={"doc": "rapport.pdf"}).status_code == 200
+    (corpus / "notitie.md").write_text("# Notitie\n\nDe fietsenstalling bij het station wordt groter.\n",
+                                       encoding="utf-8")
+    (corpus / "rapport.pdf.meta.yaml").write_text("- geen\n- woordenlijst\n", encoding="utf-8")
+    bad = assistant.build_index()  # one file's failure, in Dutch; the rest is indexed
+    assert "geen woordenlijst" in bad.failed["rapport.pdf"]
+
+
+def json_manifest(assistant) -> dict:
+    from vraagbaak.index.versions import read_manifest
+
+    return read_manifest(assistant.settings.index_dir)

@@ -60,12 +60,43 @@ def file_hash(path: Path) -> str:
     return h.hexdigest()
 
 
+SIDECAR = ".meta.yaml"  # "nota.pdf.meta.yaml" beside "nota.pdf": metadata a maintainer adds to any document
+
+
 def corpus_files(corpus_dir: Path) -> list[Path]:
-    """Every file under the corpus, skipping hidden files and folders, and the collection's own collectie.yaml
-    (profile.py: what the collection calls its things, not a document)."""
+    """Every file under the corpus, skipping hidden files and folders, the collection's own collectie.yaml
+    (profile.py: what the collection calls its things, not a document) and the sidecars of documents."""
     return sorted(p for p in corpus_dir.rglob("*")
                   if p.is_file() and not any(part.startswith(".") for part in p.relative_to(corpus_dir).parts)
-                  and p.relative_to(corpus_dir).as_posix() != PROFILE_FILE)
+                  and p.relative_to(corpus_dir).as_posix() != PROFILE_FILE and not p.name.endswith(SIDECAR))
+
+
+def sidecar_of(path: Path) -> Path:
+    return path.with_name(path.name + SIDECAR)
+
+
+def document_digest(path: Path) -> str:
+    """The file's content hash, joined with its sidecar's where it has one: changed metadata re-indexes it."""
+    digest = file_hash(path)
+    side = sidecar_of(path)
+    if side.is_file():
+        digest = hashlib.sha256(f"{digest}:{file_hash(side)}".encode()).hexdigest()
+    return digest
+
+
+def sidecar_metadata(path: Path) -> dict:
+    """The metadata in "<file>.meta.yaml" (gemeente, organisatie, domein, jaar, title, …); {} without one. A
+    sidecar that cannot be read is one file's failure, in Dutch."""
+    side = sidecar_of(path)
+    if not side.is_file():
+        return {}
+    try:
+        data = yaml.load(side.read_text(encoding="utf-8"), Loader=_NoAliasLoader) or {}
+    except (yaml.YAMLError, ValueError, UnicodeDecodeError, RecursionError) as err:
+        raise LoadError(f"{side.name} is geen geldige YAML / invalid sidecar ({err.__class__.__name__})") from err
+    if not isinstance(data, dict):
+        raise LoadError(f"{side.name} is geen woordenlijst / the sidecar is not a mapping")
+    return {str(k): _plain(v) for k, v in data.items()}
 
 
 def relative_name(path: Path, corpus_dir: Path) -> str:
@@ -90,7 +121,7 @@ def check_readable(path: Path, corpus_dir: Path) -> str:
             raise LoadError("symbolische koppeling naar buiten de documentenmap, overgeslagen / "
                             "symbolic link leads outside the corpus folder") from None
     try:
-        return file_hash(path)
+        return document_digest(path)
     except OSError as err:
         raise UnreadableFile(f"kan het bestand niet lezen ({err.strerror or type(err).__name__}) / "
                         f"cannot read the file") from None
@@ -111,12 +142,16 @@ def load_file(path: Path, corpus_dir: Path, max_bytes: int | None = None, min_wo
     if max_bytes and size > max_bytes:
         raise LoadError(f"te groot ({size / 1e6:.1f} MB, limiet {max_bytes / 1e6:.0f} MB) / file too large")
     name = relative_name(path, corpus_dir)
-    content_hash = content_hash or file_hash(path)
+    content_hash = content_hash or document_digest(path)
+    extra = sidecar_metadata(path)
     if kind.loader == "pdf":
         doc = load_pdf(path, name, ocr, content_hash)
     else:
         doc = LOADERS[kind.loader](path, name)
     doc.content_hash = content_hash
+    if extra:  # the maintainer's metadata goes before what the file says of itself
+        doc.title = str(extra.pop("title", "") or doc.title)
+        doc.metadata = {**doc.metadata, **extra}
     if not doc.text.strip():
         raise LoadError("geen tekst gevonden / no text found")
     share, tokens = real_word_share(doc.text)

@@ -16,7 +16,7 @@ from starlette.routing import Route
 
 from vraagbaak.index.versions import IndexError_
 from vraagbaak.ingest.filetypes import has_pages
-from vraagbaak.ingest.loaders import file_hash
+from vraagbaak.ingest.loaders import document_digest, sidecar_of
 from vraagbaak.web.api_input import API_DEFAULTS, BadRequest, checked_event, completed_call
 from vraagbaak.web.login import UPLOAD_COOKIE, UploadKeys, cookie_value
 from vraagbaak.web.memo import memo_filename, memo_markdown
@@ -280,15 +280,15 @@ def app_kwargs(assistant, upload_keys: UploadKeys | None = None, memos: MemoStor
     pages = PageImageCache(assistant.settings.index_dir / "cache" / "pagina-afbeeldingen")
     # a PDF is hashed once, not per image. The change time is in the key: a file replaced by one of the same
     # size whose modification time was set back (touch -r, rsync -t) still gets a new change time.
-    hashes: dict[tuple[str, int, int, int, int], str] = {}
+    hashes: dict[tuple, str] = {}
 
     def current_hash(path: Path) -> str:
-        stat = path.stat()
-        key = (str(path), stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
+        stats = [f.stat() for f in (path, sidecar_of(path)) if f.exists()]  # a sidecar is part of the hash
+        key = (str(path), *((st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino) for st in stats))
         if key not in hashes:
             if len(hashes) > 1000:
                 hashes.clear()
-            hashes[key] = file_hash(path)
+            hashes[key] = document_digest(path)
         return hashes[key]
 
     def indexed_pdf(request: Request) -> tuple[Path, str] | Response:
