@@ -112,7 +112,8 @@ def test_cards_show_no_paths_no_scores_and_no_missing_page():
 def test_word_memo_holds_quotes_numbered_sources_and_the_filter():
     from docx import Document
 
-    from vraagbaak.web.memo import NO_MEMO, dutch_date, memo_filename
+    from vraagbaak.text.dates import dutch_date
+    from vraagbaak.web.memo import NO_MEMO, memo_filename
     from vraagbaak.web.memo_docx import memo_docx
 
     citation = Citation(1, "cases/01-slim-vegen.md", "Slim vegen", None, "Slim vegen (Utrecht) > Wat is het",

@@ -20,6 +20,7 @@ from vraagbaak.answer.judge import Collection, Judge, SentenceEvidence, features
 from vraagbaak.profile import DOCUMENT_NOUNS, CollectionProfile
 from vraagbaak.schema import Answer, Chunk, Citation, Hit
 from vraagbaak.text.cleaning import collapse_whitespace, is_rare_word
+from vraagbaak.text.dates import MONTHS, WEEKDAYS
 from vraagbaak.text.sentences import chunk_sentence_texts
 from vraagbaak.text.words import fold, has_stem, question_words, stem, words
 
@@ -36,8 +37,7 @@ _LEANING_START = {"dit", "deze", "dat", "die", "dergelijke", "zij", "ze", "hij",
 _PRONOMINAL_ADVERB = re.compile(r"^(daar|hier)(aan|bij|door|in|mee|na|naar|om|onder|op|over|toe|uit|van|voor)$")
 _FIRST_WORDS = re.compile(r"[a-zà-ÿ]+")
 # "wanneer" is answered by a year, a date, a month ("in maart") or a day ("elke tweede dinsdag", "op maandag")
-_DATE = re.compile(r"\b(1[89]\d\d|20\d\d)\b|\b(januari|februari|maart|april|mei|juni|juli|augustus|september|"
-                   r"oktober|november|december|maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag)\b|"
+_DATE = re.compile(rf"\b(1[89]\d\d|20\d\d)\b|\b({'|'.join(MONTHS + WEEKDAYS)})\b|"
                    r"\b\d{1,2}[-/]\d{1,2}[-/]\d{2,4}\b", re.I)
 # A number in digits or in words ("De achttien innovaties komen van acht gemeenten", "vijfentwintig",
 # "tienduizend", "Eén"); not "een", which is mostly the article.

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import re
 
-_MONTH = r"(?:januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december)"
+from vraagbaak.text.dates import MONTHS
+
+_MONTH = f"(?:{'|'.join(MONTHS)})"
 _DATE = rf"\b\d{{1,2}} {_MONTH} (?:19|20)\d\d\b"
 _LABELLED_DATE = re.compile(rf"\b(?:Datum|Date)\s*:?\s*({_DATE})", re.I)
 _ANY_DATE = re.compile(_DATE, re.I)

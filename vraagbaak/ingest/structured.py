@@ -16,11 +16,10 @@ import re
 from pathlib import Path
 
 from vraagbaak.text.cleaning import normalise_characters
+from vraagbaak.text.dates import dutch_date
 
 TEMPLATE_CREATED = dt.datetime(2013, 12, 23, 23, 15)  # python-docx's own template, not the document's date
-MAX_ROWS = 5000
-_MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
-           "november", "december")  # a sheet beyond this is cut: a data dump, not a document to quote from
+MAX_ROWS = 5000  # a sheet beyond this is cut: a data dump, not a document to quote from
 _HEADING_STYLE = re.compile(r"^(?:heading|kop)\s*(\d)$", re.I)
 _TITLE_STYLE = re.compile(r"^(?:title|titel)$", re.I)
 _LIST_STYLE = re.compile(r"list|lijst|opsomming", re.I)
@@ -233,7 +232,7 @@ def eml_text(path: Path) -> tuple[str | None, str, dict]:
     except (TypeError, ValueError):
         sent = None
     if sent:
-        metadata["datum"], metadata["jaar"] = f"{sent.day} {_MONTHS[sent.month - 1]} {sent.year}", str(sent.year)
+        metadata["datum"], metadata["jaar"] = dutch_date(sent.date()), str(sent.year)
     body = message.get_body(preferencelist=("plain", "html"))
     blocks = [f"# {subject}"] if subject else []
     if body is not None:

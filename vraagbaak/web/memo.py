@@ -7,17 +7,10 @@ import unicodedata
 
 from vraagbaak.answer.citations import filters_line, source_reference
 from vraagbaak.schema import Answer, Citation
+from vraagbaak.text.dates import dutch_date
 from vraagbaak.web.markdown_text import inert
 
-MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
-          "november", "december")
 NO_MEMO = "Geen memo: in de documenten is niets gevonden dat de vraag beantwoordt."
-
-
-def dutch_date(day: dt.date | None = None) -> str:
-    """"5 december 2026"."""
-    day = day or dt.date.today()
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
 def memo_filename(answer: Answer, extension: str, day: dt.date | None = None) -> str:

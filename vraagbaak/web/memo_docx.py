@@ -8,7 +8,8 @@ import re
 
 from vraagbaak.answer.citations import filters_line, source_reference
 from vraagbaak.schema import Answer
-from vraagbaak.web.memo import NO_MEMO, dutch_date
+from vraagbaak.text.dates import dutch_date
+from vraagbaak.web.memo import NO_MEMO
 
 # characters that XML 1.0 (and so Word) does not allow; a PDF's text can hold them
 _NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
