@@ -18,6 +18,7 @@ from vraagbaak.index.versions import IndexError_
 from vraagbaak.ingest.filetypes import has_pages
 from vraagbaak.ingest.loaders import document_digest, sidecar_of
 from vraagbaak.web.api_input import API_DEFAULTS, BadRequest, checked_event, completed_call
+from vraagbaak.web.asgi_body import read_body, replaying
 from vraagbaak.web.login import UPLOAD_COOKIE, UploadKeys, cookie_value
 from vraagbaak.web.memo import memo_filename, memo_markdown
 from vraagbaak.web.memo_docx import memo_docx
@@ -136,7 +137,7 @@ class Guard:
             endpoint = _api_endpoint(scope)
             event = endpoint or _is_event(scope)
             if chunked or event:
-                body = await _read_body(receive, MAX_REQUEST_BYTES)
+                body = await read_body(receive, MAX_REQUEST_BYTES)
                 if body is None:
                     response = PlainTextResponse(TOO_LARGE, status_code=413)
                     return await response(scope, _nothing, self._with_headers(send))
@@ -152,7 +153,7 @@ class Guard:
                     scope = {**scope, "headers": [(k, v) for k, v in scope.get("headers", [])
                                                   if k not in (b"content-length", b"transfer-encoding")]
                              + [(b"content-length", str(len(body)).encode())]}
-                receive = _replaying(body, receive)
+                receive = replaying(body, receive)
         started = False
         send_with_headers = self._with_headers(send)
 
@@ -222,35 +223,6 @@ def _is_event(scope) -> bool:
 
 
 EVENT_PATHS = ("/queue/join", "/run/", "/call/", "/api/")
-
-
-async def _read_body(receive, limit: int) -> bytes | None:
-    """A request's whole body, read up to limit; None when it is longer."""
-    chunks, seen = [], 0
-    while True:
-        message = await receive()
-        if message["type"] != "http.request":
-            break
-        chunks.append(message.get("body", b""))
-        seen += len(chunks[-1])
-        if seen > limit:
-            return None
-        if not message.get("more_body", False):
-            break
-    return b"".join(chunks)
-
-
-def _replaying(body: bytes, receive):
-    """A receive that gives this body, then what the client sends after it (its disconnect)."""
-    sent = False
-
-    async def replay():
-        nonlocal sent
-        if sent:
-            return await receive()
-        sent = True
-        return {"type": "http.request", "body": body, "more_body": False}
-    return replay
 
 
 async def _nothing():

@@ -15,6 +15,7 @@ from urllib.parse import parse_qs
 
 from starlette.responses import PlainTextResponse
 
+from vraagbaak.web.asgi_body import read_body, replaying
 from vraagbaak.web.login import cookie_value
 
 SESSION_COOKIE = "vraagbaak_sessie"
@@ -120,7 +121,7 @@ async def _session_of(scope, receive):
     if len(named) > 1:  # this middleware and Gradio could each read another one (Starlette takes the last)
         raise _Ambiguous
     if scope.get("method") == "POST" and path.startswith(_EVENT_PREFIXES):
-        body = await _body(receive)
+        body = await read_body(receive)  # the Guard outside has capped it
         try:
             payload = json.loads(body or b"{}")
         except (ValueError, UnicodeDecodeError, RecursionError):
@@ -129,28 +130,7 @@ async def _session_of(scope, receive):
         session = session if isinstance(session, str) else ""
         if named and session and named[0] != session:
             raise _Ambiguous
-        return session or (named or [""])[0], path.startswith("/gradio_api/queue/join"), _replay(body, receive)
+        return session or (named or [""])[0], path.startswith("/gradio_api/queue/join"), replaying(body, receive)
     if named:
         return named[0], False, receive
     return "", False, receive
-
-
-async def _body(receive) -> bytes:
-    chunks = []
-    while True:
-        message = await receive()
-        chunks.append(message.get("body", b""))
-        if message["type"] != "http.request" or not message.get("more_body"):
-            return b"".join(chunks)
-
-
-def _replay(body: bytes, receive):
-    sent = False
-
-    async def replayed():
-        nonlocal sent
-        if not sent:
-            sent = True
-            return {"type": "http.request", "body": body, "more_body": False}
-        return await receive()
-    return replayed
