@@ -458,13 +458,16 @@ class AnswerBuilder:
                                        self.quote_margin / 2,
                                        self.quote_min_words if min_words is None else min_words)
         quoted = sentences[lo:hi + 1]
-        quote = self._joined(hit.chunk.doc, [s.text for s in quoted])
+        lead = sentences[lead_in].text + ELLIPSIS if lead_in is not None else ""
+        texts = [s.text for s in quoted]
+        quote = lead + " ".join(texts)
+        if not self.is_verbatim(hit.chunk.doc, quote):  # checked once; only a quote that fails is split up
+            quote = lead + self._with_gaps(hit.chunk.doc, texts)
+            if not self.is_verbatim(hit.chunk.doc, quote):
+                log.error("citaat niet letterlijk gevonden in %s; weggelaten", hit.chunk.doc)
+                return None
         if lead_in is not None:
-            quote = sentences[lead_in].text + ELLIPSIS + quote
             quoted = [sentences[lead_in]] + quoted
-        if not self.is_verbatim(hit.chunk.doc, quote):
-            log.error("citaat niet letterlijk gevonden in %s; weggelaten", hit.chunk.doc)
-            return None
         highlights = [sentences[best].text]  # bold: the judge's answer, and a second sentence it takes as one
         runner_up = max((s for s in sentences[lo:hi + 1] if s is not sentences[best]), key=lambda s: s.answers,
                         default=None)
@@ -475,13 +478,10 @@ class AnswerBuilder:
         return Citation(n, c.doc, c.title, min(pages) if pages else None, c.section, quote, highlights, c.metadata,
                         c.id, max(pages) if pages else None)
 
-    def _joined(self, doc: str, texts: list[str]) -> str:
-        """The sentences as one quote; where two of them do not follow each other in the document's text (a
-        page's running header or a footnote stands between them in the PDF), an ellipsis says that something
-        was left out, so that every part stays verbatim. Such a quote was dropped as "not verbatim"."""
-        whole = " ".join(texts)
-        if len(texts) < 2 or self.is_verbatim(doc, whole):
-            return whole
+    def _with_gaps(self, doc: str, texts: list[str]) -> str:
+        """The sentences as one quote where they do not all follow each other in the document's text (a page's
+        running header or a footnote stands between them in the PDF): an ellipsis says that something was left
+        out, so that every part stays verbatim. Such a quote was dropped as "not verbatim"."""
         parts = [texts[0]]
         for text in texts[1:]:
             joined = f"{parts[-1]} {text}"
