@@ -117,10 +117,10 @@ def test_remove_only_deletes_inside_the_corpus(tmp_path):
 def test_beheer_shows_local_time_and_removes_by_title():
     import datetime as dt
 
-    from vraagbaak.web.ui import _removal_choices, local_time
+    from vraagbaak.web.ui import document_choices, local_time
 
     stamp = dt.datetime(2026, 12, 5, 6, 25, tzinfo=dt.timezone.utc)
     moment = stamp.astimezone()
     assert local_time(stamp.isoformat()) == f"{moment.day}-{moment.month}-{moment.year} {moment:%H:%M}"
     assert local_time("onbekend") == "onbekend"
-    assert _removal_choices([["uploads/a.pdf", "Nota", 3, 9, "x"]]) == [("Nota (uploads/a.pdf)", "uploads/a.pdf")]
+    assert document_choices([["uploads/a.pdf", "Nota", 3, 9, "x"]]) == [("Nota (uploads/a.pdf)", "uploads/a.pdf")]

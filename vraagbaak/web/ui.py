@@ -123,14 +123,14 @@ def current_filters(assistant: Assistant, docs, owners, themes) -> tuple[dict, l
     """(the chat's filters, the chosen values that the collection no longer holds). A page opened before a
     document was removed still offers it; Gradio refused such a value with an English error, now it is left
     out and the answer says so."""
+    chosen = [[str(v) for v in (c if isinstance(c, list) else [c] if c else [])] for c in (docs, owners, themes)]
+    if not any(chosen):  # most questions: no filter, and no need to list the collection
+        return {}, []
     facets = _facets_or_empty(assistant)
     known = ({doc for _, doc in _document_choices(assistant)}, set(facets.get(assistant.profile.owner_field, [])),
              set(facets.get(assistant.profile.theme_field, [])))
-    kept, gone = [], []
-    for chosen, present in zip((docs, owners, themes), known):
-        values = [str(v) for v in (chosen if isinstance(chosen, list) else [chosen] if chosen else [])]
-        kept.append([v for v in values if v in present])
-        gone += [v for v in values if v not in present]
+    kept = [[v for v in values if v in present] for values, present in zip(chosen, known)]
+    gone = [v for values, present in zip(chosen, known) for v in values if v not in present]
     return parse_filters(*kept, assistant.profile), gone
 
 
@@ -275,7 +275,7 @@ def _facets_or_empty(assistant: Assistant) -> dict:
 
 def _document_choices(assistant: Assistant) -> list[tuple[str, str]]:
     try:
-        return [(f"{d['title']} ({d['doc']})", d["doc"]) for d in assistant.documents()]
+        return document_choices([[d["doc"], d["title"]] for d in assistant.documents()])
     except IndexError_:
         return []
 
@@ -352,8 +352,9 @@ def _documents_table(assistant: Assistant) -> list[list]:
     return [[d["doc"], d["title"], d["pages"], d["chunks"], local_time(d["indexed_at"])] for d in assistant.documents()]
 
 
-def _removal_choices(rows: list[list]) -> list[tuple[str, str]]:
-    """The documents to remove, by title (with the file, which two documents never share)."""
+def document_choices(rows: list[list]) -> list[tuple[str, str]]:
+    """Documents to choose (a filter, a removal) by title, with the file, which two documents never share;
+    rows: [doc, title, …]."""
     return [(f"{title} ({doc})", doc) for doc, title, *_ in rows]
 
 
@@ -412,7 +413,7 @@ def _admin_tab(assistant: Assistant, refresh_outputs: list, keys: UploadKeys) ->
         result = guard.check(client, pw)
         ok = result.ok
         rows = _documents_table(assistant) if ok else []
-        choices = _removal_choices(rows)
+        choices = document_choices(rows)
         # the panel opens in a later step (show_panel), once the browser holds its upload key, so that a file
         # dropped at once already carries it
         return (guard.session_start() if ok else None, gr.update(visible=not ok), gr.update(visible=False),
@@ -466,7 +467,7 @@ def _admin_tab(assistant: Assistant, refresh_outputs: list, keys: UploadKeys) ->
                f"(nieuw {len(report.added)}, gewijzigd {len(report.changed)}, verwijderd {len(report.removed)}).")
         rows = _documents_table(assistant)
         return (msg + (f"\n\nNiet geïndexeerd:{failed}" if failed else ""), rows,
-                gr.update(choices=_removal_choices(rows)), index_health(assistant), started, key_for(started, key))
+                gr.update(choices=document_choices(rows)), index_health(assistant), started, key_for(started, key))
 
     def ask_to_remove(doc):
         if not doc:
