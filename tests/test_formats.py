@@ -246,3 +246,21 @@ def json_manifest(assistant) -> dict:
     from vraagbaak.index.versions import read_manifest
 
     return read_manifest(assistant.settings.index_dir)
+
+
+def test_a_sheet_row_is_cited_by_its_own_number_also_below_empty_rows(tmp_path):
+    """The citation names the sheet and the row: an empty row above a data row shifted every number after it."""
+    import openpyxl
+
+    from vraagbaak.ingest.structured import sheet_text
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "Subsidies"
+    for row in (["Organisatie", "Bedrag"], ["Stichting Buurtwerk", 12500], [None, None],
+                ["Sportclub Voorwaarts", 40000]):
+        sheet.append(row)
+    workbook.save(tmp_path / "blad.xlsx")
+    _, text, _ = sheet_text(tmp_path / "blad.xlsx")
+    assert "- Rij 2: Organisatie: Stichting Buurtwerk; Bedrag: 12500" in text
+    assert "- Rij 4: Organisatie: Sportclub Voorwaarts; Bedrag: 40000" in text

@@ -31,12 +31,11 @@ def _clean(text: str) -> str:
 
 def _row_item(header: list[str], cells: list[str], number: int | None = None) -> str:
     """"- Gemeente: Utrecht; Budget: 40.000" (or "- Rij 5: …" in a sheet); cells without a header as they are."""
-    values = [c for c in cells]
     if header and any(header):
-        parts = [f"{h}: {v}" if h else v for h, v in zip(header, values) if v]
-        parts += [v for v in values[len(header):] if v]
+        parts = [f"{h}: {v}" if h else v for h, v in zip(header, cells) if v]
+        parts += [v for v in cells[len(header):] if v]
     else:
-        parts = [v for v in values if v]
+        parts = [v for v in cells if v]
     if not parts:
         return ""
     prefix = f"Rij {number}: " if number is not None else ""
@@ -44,22 +43,15 @@ def _row_item(header: list[str], cells: list[str], number: int | None = None) ->
 
 
 def _table_lines(rows: list[list[str]], numbered_from: int | None = None) -> list[str]:
-    rows = [[_clean(c) for c in r] for r in rows]
-    rows = [r for r in rows if any(r)]
-    if not rows:
+    """The rows as list items, the first filled row as their header. numbered_from: the number of the first
+    row, so that each item says where it stands in the sheet, also below empty rows."""
+    filled = [(i, cells) for i, cells in enumerate([_clean(c) for c in r] for r in rows) if any(cells)]
+    if not filled:
         return []
-    return [_END, *_rows(rows, numbered_from), _END]
-
-
-def _rows(rows: list[list[str]], numbered_from: int | None) -> list[str]:
-    header, body = (rows[0], rows[1:]) if len(rows) > 1 else ([], rows)
-    lines = []
-    for i, row in enumerate(body[:MAX_ROWS]):
-        number = None if numbered_from is None else numbered_from + i + (1 if header else 0)
-        item = _row_item(header, row, number)
-        if item:
-            lines.append(item)
-    return lines
+    (_, header), body = (filled[0], filled[1:]) if len(filled) > 1 else ((0, []), filled)
+    items = [_row_item(header, cells, None if numbered_from is None else numbered_from + i)
+             for i, cells in body[:MAX_ROWS]]
+    return [_END, *(item for item in items if item), _END]
 
 
 _END = ""  # after a table: its rows are one list, apart from a list that follows it
