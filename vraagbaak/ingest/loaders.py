@@ -144,8 +144,8 @@ def load_file(path: Path, corpus_dir: Path, max_bytes: int | None = None, min_wo
     name = relative_name(path, corpus_dir)
     content_hash = content_hash or document_digest(path)
     extra = sidecar_metadata(path)
-    if kind.loader == "pdf":
-        doc = load_pdf(path, name, ocr, content_hash)
+    if kind.loader == "pdf":  # the OCR cache is keyed by the file alone: new metadata reads no page again
+        doc = load_pdf(path, name, ocr, file_hash(path) if sidecar_of(path).is_file() else content_hash)
     else:
         doc = LOADERS[kind.loader](path, name)
     doc.content_hash = content_hash
