@@ -22,6 +22,9 @@ class Document:
     pages: list[Page]
     metadata: dict[str, Any] = field(default_factory=dict)
     content_hash: str = ""
+    # documents inside this file that are indexed as documents of their own (an e-mail's attachments), each
+    # named "<this path>/<file name>"
+    parts: list["Document"] = field(default_factory=list)
 
     @property
     def text(self) -> str:

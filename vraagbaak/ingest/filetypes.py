@@ -20,7 +20,7 @@ class FileType:
     # upload check by content: "pdf" (starts with %PDF-) | "text" (UTF-8 or cp1252, not binary) | "html" (text
     # with an HTML tag) | "mail" (text with e-mail headers) | "zip:<member>" (a zip archive, as Office and
     # OpenDocument files are, holding that member) | "zip:<member>:<mimetype>" (and an OpenDocument mimetype
-    # file that says so)
+    # file that says so) | "ole" (an OLE compound file, as Outlook messages and Word 97 files are) | "rtf"
     content: str
     isolated: bool  # read in the worker process with the file time limit (a parser that can hang)
     markdown_headings: bool  # "## Kop" headings; otherwise numbered headings ("3.2 Aanpak")
@@ -42,6 +42,9 @@ TYPES = (
              "zip:content.xml:application/vnd.oasis.opendocument.spreadsheet", True, True, "section"),
     FileType("CSV", (".csv",), "text/csv", "csv", "text", True, True, "section"),
     FileType("e-mail", (".eml",), "message/rfc822", "eml", "mail", True, True, "section"),
+    FileType("Outlook-bericht", (".msg",), "application/vnd.ms-outlook", "msg", "ole", True, True, "section"),
+    FileType("Word 97-2003", (".doc",), "application/msword", "legacy", "ole", True, True, "section"),
+    FileType("RTF", (".rtf",), "application/rtf", "legacy", "rtf", True, True, "section"),
 )
 BY_EXTENSION = {ext: t for t in TYPES for ext in t.extensions}
 SUPPORTED = frozenset(BY_EXTENSION)
@@ -57,10 +60,21 @@ def is_markdown_path(path: str) -> bool:
     return bool(kind and kind.markdown_headings)
 
 
+def attached_to(path: str) -> str | None:
+    """"post/brief.eml/bijlage.pdf" -> "post/brief.eml": an attachment is indexed as a document of its own,
+    named below the file that holds it (a name no file in a folder can have); None for a file itself."""
+    parts = PurePath(str(path)).parts
+    for i in range(len(parts) - 1, 0, -1):
+        if of_path(parts[i - 1]) is not None:
+            return "/".join(parts[:i])
+    return None
+
+
 def has_pages(path: str) -> bool:
-    """A page image and page numbers exist (PDF), not only a section."""
+    """A page image and page numbers exist (a PDF in the folder), not only a section. An attachment has no
+    file of its own to show a page of."""
     kind = of_path(path)
-    return bool(kind and kind.view == "page")
+    return bool(kind and kind.view == "page") and attached_to(path) is None
 
 
 def labels() -> str:

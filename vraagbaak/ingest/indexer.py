@@ -137,7 +137,8 @@ class Indexer:
             # scanned PDFs last, so that a large batch of them does not hold up the rest
             self._ocr_all(scanned, loader, report, got, old_files)
         documents, doc_chunks, keys, indexed_at = got.documents, got.chunks, got.keys, got.indexed_at
-        report.removed = sorted(set(old_files) - {relative_name(p, s.corpus_dir) for p in files})
+        files_before = {name for name, record in old_files.items() if not record.get("part_of")}
+        report.removed = sorted(files_before - {relative_name(p, s.corpus_dir) for p in files})
         old_hashes = {old_files[name]["hash"]: name for name in report.removed}
         report.renamed = {name: old_hashes[digest] for digest, name in got.hashes.items()
                           if name in report.added and digest in old_hashes}
@@ -187,10 +188,8 @@ class Indexer:
             report.failed[name] = str(err)
             if isinstance(err, UnreadableFile) and previous is not None and name in previous.documents:
                 # unreadable now (a lock, permissions): keep what the index had; the next run tries again
-                doc, chunks = self._reuse(previous, name)
                 report.failed[name] += " (de vorige versie blijft in de index)"
-                got.indexed_at[name] = old_files[name]["indexed_at"]
-                self._keep(got, doc, chunks)
+                self._keep_previous(got, previous, name, old_files)
             return
         if digest in got.hashes:
             report.duplicates[name] = got.hashes[digest]
@@ -198,12 +197,11 @@ class Indexer:
         old = old_files.get(name)
         try:
             if previous is not None and old and old["hash"] == digest and not _ocr_incomplete(previous, name):
-                doc, chunks = self._reuse(previous, name)
-                got.indexed_at[name] = old["indexed_at"]
+                self._keep_previous(got, previous, name, old_files)
                 report.unchanged.append(name)
-            else:
-                doc = loader.load(path, s.corpus_dir, digest)
-                chunks = self._chunk_new(doc, bool(old), report, got)
+                return
+            doc = loader.load(path, s.corpus_dir, digest)
+            chunks = self._chunk_new(doc, bool(old), report, got)
         except NeedsOcr as err:
             if scanned is not None and self._ocr_options() is not None:
                 scanned.append((path, err))
@@ -224,6 +222,15 @@ class Indexer:
             report.failed[name] = _cannot_read(err)
             return
         self._keep(got, doc, chunks)
+        for part in doc.parts:  # an e-mail's attachments, each a document of its own
+            self._keep(got, part, self._chunk_new(part, part.path in old_files, report, got))
+
+    def _keep_previous(self, got: "_Collected", previous: IndexVersion, name: str, old_files: dict) -> None:
+        """What the previous version has for a file, with the attachments indexed below it."""
+        for kept in [name, *(n for n, record in old_files.items() if record.get("part_of") == name)]:
+            if kept in previous.documents:
+                got.indexed_at[kept] = old_files[kept]["indexed_at"]
+                self._keep(got, *self._reuse(previous, kept))
 
     def _ocr_options(self) -> OcrOptions | None:
         """OCR settings when OCR is on and Tesseract with Dutch is installed (checked once per run)."""
@@ -356,7 +363,7 @@ class Indexer:
     def _manifest(self, documents, doc_chunks, report, indexed_at, dimension: int) -> dict:
         s = self.settings
         files = {d.path: {"hash": d.content_hash, "pages": len(d.pages), "chunks": len(doc_chunks[d.path]),
-                          "indexed_at": indexed_at[d.path]} for d in documents}
+                          "indexed_at": indexed_at[d.path], **_part_of(d.path)} for d in documents}
         return {
             "format": 1, "package_version": __version__, "created": _now(), "model": s.model,
             "dimension": dimension, "precision": self.embedder.precision, "store": s.store,
@@ -388,8 +395,14 @@ def stale_files(settings: Settings, manifest: dict | None) -> dict[str, list[str
                 out["changed"].append(name)
         elif name not in known_bad:
             out["new"].append(name)
-    out["removed"] = sorted(set(indexed) - present)
+    out["removed"] = sorted({name for name, record in indexed.items() if not record.get("part_of")} - present)
     return out
+
+
+def _part_of(name: str) -> dict:
+    """{"part_of": the e-mail} for an attachment indexed as a document of its own; {} for a file."""
+    holder = filetypes.attached_to(name)
+    return {"part_of": holder} if holder else {}
 
 
 def _passages(documents: list[Document], doc_chunks: dict[str, list[Chunk]],

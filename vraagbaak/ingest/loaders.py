@@ -502,21 +502,82 @@ def load_text(path: Path, name: str) -> Document:
 
 
 def _structured(convert):
-    """A loader for a format that structured.py converts to headed text (Word, OpenDocument, HTML, sheets)."""
+    """A loader for a format that structured.py converts to headed text (Word, OpenDocument, HTML, sheets,
+    e-mail); an e-mail's attachments become documents of their own."""
     def load(path: Path, name: str) -> Document:
         try:
-            title, text, metadata = convert(path)
+            title, text, metadata, *attached = convert(path)
         except LoadError:
             raise
+        except structured.ConversionError as err:
+            raise LoadError(str(err)) from err
         except Exception as err:  # noqa: BLE001 - each library fails in its own way on a damaged file
             raise LoadError(f"kan dit bestand niet lezen / cannot read this file ({err.__class__.__name__})") from err
         body = normalise_whitespace(text)
         title = title or _markdown_title(body) or _first_line([body]) or path.stem
-        return Document(name, title, [Page(None, body)], metadata)
+        doc = Document(name, title, [Page(None, body)], metadata)
+        if attached:
+            doc.parts, unread = _attachments(doc, attached[0])
+            if unread:
+                doc.metadata["bijlagen_niet_gelezen"] = unread
+        return doc
     return load
+
+
+MAX_ATTACHMENTS = 50  # an e-mail with more is a bulk export, not correspondence to quote from
+
+
+def _attachments(mail: Document, attached: list[tuple[str, bytes]]) -> tuple[list[Document], dict[str, str]]:
+    """Each attachment of a supported type as a document named below its e-mail, with the e-mail's sender and
+    date and a link to it; {file name: Dutch reason} for the ones not read."""
+    import tempfile
+
+    parts: list[Document] = []
+    unread: dict[str, str] = {}
+    with tempfile.TemporaryDirectory(prefix="vraagbaak-bijlage-") as tmp:
+        for original, data in attached[:MAX_ATTACHMENTS]:
+            name = _attachment_name(original, {p.path.rpartition("/")[2] for p in parts})
+            kind = of_path(name)
+            if kind is None or kind.loader in ("eml", "msg"):  # an e-mail inside an e-mail: named, not read
+                unread[name] = "bestandstype wordt niet gelezen als bijlage"
+                continue
+            file = Path(tmp) / name
+            file.write_bytes(data)
+            try:
+                part = (load_pdf(file, f"{mail.path}/{name}") if kind.loader == "pdf"
+                        else LOADERS[kind.loader](file, f"{mail.path}/{name}"))
+            except PartlyScanned as err:  # its text pages; an attachment is not OCR'd
+                part = err.document
+            except LoadError as err:
+                unread[name] = str(err).split(" / ")[0]
+                continue
+            if not part.text.strip():
+                unread[name] = "geen tekst gevonden"
+                continue
+            part.content_hash = hashlib.sha256(data).hexdigest()
+            # the e-mail in the title: the citation says where the attachment came from, and a passage of it
+            # is found by the e-mail's subject as well (the models see the title)
+            part.title = f"{part.title} (bijlage bij e-mail „{mail.title}”)"
+            part.metadata = {**{k: v for k, v in mail.metadata.items() if k in ("afzender", "datum", "jaar")},
+                             **part.metadata, "bijlage_bij": mail.path, "e-mail": mail.title}
+            parts.append(part)
+    return parts, unread
+
+
+def _attachment_name(original: str, taken: set[str]) -> str:
+    """A file name of its own: no folders, no name twice in one e-mail."""
+    base = original.replace("\\", "/").rpartition("/")[2]  # "../nota.docx" is "nota.docx"
+    name = re.sub(r"[\x00-\x1f]+", "_", base).strip(" .") or "bijlage"
+    stem, dot, suffix = name.rpartition(".")
+    candidate, n = name, 2
+    while candidate in taken:
+        candidate = f"{stem}-{n}.{suffix}" if dot else f"{name}-{n}"
+        n += 1
+    return candidate
 
 
 LOADERS = {"pdf": load_pdf, "markdown": load_markdown, "text": load_text,  # filetypes.FileType.loader
            "docx": _structured(structured.docx_text), "odt": _structured(structured.odt_text),
            "html": _structured(structured.html_text), "sheet": _structured(structured.sheet_text),
-           "csv": _structured(structured.csv_text), "eml": _structured(structured.eml_text)}
+           "csv": _structured(structured.csv_text), "eml": _structured(structured.eml_text),
+           "msg": _structured(structured.msg_text), "legacy": _structured(structured.legacy_text)}

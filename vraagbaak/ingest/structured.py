@@ -1,10 +1,11 @@
-"""Word, OpenDocument, web pages and spreadsheets as structured text: headings become Markdown headings (so
+"""Word, OpenDocument, web pages, e-mails and spreadsheets as structured text: headings become Markdown headings (so
 the chunker makes sections of them, as it does for Markdown files), list items and table rows become list
 items (units that are never cut), and everything else a paragraph. A table row is written with its header
 ("Gemeente: Utrecht; Budget: 40.000"), so that a row quoted alone still says what its values are; a sheet of
 a spreadsheet is a section, and each row says its number.
 
-One converter per format, each returning (title or None, text, metadata); loaders.py makes the Document.
+One converter per format, each returning (title or None, text, metadata), and an e-mail also its attachments
+as (file name, content); loaders.py makes the Documents.
 May import: text.
 """
 from __future__ import annotations
@@ -23,6 +24,10 @@ MAX_ROWS = 5000  # a sheet beyond this is cut: a data dump, not a document to qu
 _HEADING_STYLE = re.compile(r"^(?:heading|kop)\s*(\d)$", re.I)
 _TITLE_STYLE = re.compile(r"^(?:title|titel)$", re.I)
 _LIST_STYLE = re.compile(r"list|lijst|opsomming", re.I)
+
+
+class ConversionError(Exception):
+    """A file that a converter cannot read, with the reason in words (Dutch / English) to pass on as it is."""
 
 
 def _clean(text: str) -> str:
@@ -203,52 +208,90 @@ def html_text(path: Path) -> tuple[str | None, str, dict]:
     return title, _join(blocks), ({"taal": lang} if lang else {})
 
 
-# --- e-mail (.eml) --------------------------------------------------------------
+# --- e-mail (.eml, .msg) --------------------------------------------------------
 
-def eml_text(path: Path) -> tuple[str | None, str, dict]:
+def eml_text(path: Path) -> tuple[str | None, str, dict, list[tuple[str, bytes]]]:
     """Subject as title, sender and date as metadata, the body (plain text, else the HTML part without its
-    markup), and each attachment that is text or a web page as a section "Bijlage: <name>"; other attachments
-    are named, not read."""
+    markup), and the attachments as (file name, content): each is indexed as a document of its own."""
     import email
     from email import policy
-    from email.utils import parseaddr, parsedate_to_datetime
+    from email.utils import parsedate_to_datetime
 
     message = email.message_from_bytes(path.read_bytes(), policy=policy.default)
-    subject = _clean(str(message.get("subject", ""))) or None
-    metadata: dict = {}
-    name, address = parseaddr(str(message.get("from", "")))
-    if name or address:  # the sender's name, or only the domain: no personal address in the citation
-        metadata["afzender"] = _clean(name) or address.rpartition("@")[2]
     try:
         sent = parsedate_to_datetime(str(message["date"])) if message.get("date") else None
     except (TypeError, ValueError):
         sent = None
+    body = message.get_body(preferencelist=("plain", "html"))
+    text, kind = (body.get_content(), body.get_content_subtype()) if body is not None else ("", "plain")
+    attached = [(part.get_filename() or "bijlage", part.get_content() if part.get_content_maintype() != "text"
+                 else part.get_content().encode("utf-8")) for part in message.iter_attachments()]
+    return _mail(str(message.get("subject", "")), str(message.get("from", "")), sent, text, kind == "html",
+                 attached)
+
+
+def msg_text(path: Path) -> tuple[str | None, str, dict, list[tuple[str, bytes]]]:
+    """An Outlook message (python-oxmsg), read as an e-mail is."""
+    from oxmsg import Message
+
+    message = Message.load(str(path))
+    sent = message.sent_date
+    if sent is not None and sent.year < 1700:  # Outlook's "no date" (1 January 1601)
+        sent = None
+    html = not message.body and bool(getattr(message, "html_body", None))
+    text = message.body or (message.html_body if html else "") or ""
+    attached = [(a.file_name or "bijlage", a.file_bytes or b"") for a in message.attachments]
+    return _mail(message.subject or "", message.sender or "", sent, text, html, attached)
+
+
+def _mail(subject: str, sender: str, sent, body: str, html: bool,
+          attached: list[tuple[str, bytes]]) -> tuple[str | None, str, dict, list[tuple[str, bytes]]]:
+    from email.utils import parseaddr
+
+    subject = _clean(subject) or None
+    metadata: dict = {}
+    name, address = parseaddr(sender)
+    if name or address:  # the sender's name, or only the domain: no personal address in the citation
+        metadata["afzender"] = _clean(name) or address.rpartition("@")[2]
     if sent:
         metadata["datum"], metadata["jaar"] = dutch_date(sent.date()), str(sent.year)
-    body = message.get_body(preferencelist=("plain", "html"))
-    blocks = [f"# {subject}"] if subject else []
-    if body is not None:
-        blocks += _mail_blocks(body)
-    named = []
-    for part in message.iter_attachments():
-        name = _clean(part.get_filename() or "bijlage")
-        if part.get_content_maintype() == "text":
-            blocks.append(f"# Bijlage: {name}")
-            blocks += _mail_blocks(part)
-        else:
-            named.append(name)
-    if named:
-        blocks.append("Bijlagen die niet als tekst zijn gelezen: " + ", ".join(named) + ".")
-    return subject, _join(blocks), metadata
-
-
-def _mail_blocks(part) -> list[str]:
-    content = part.get_content()
-    if part.get_content_subtype() == "html":
+    if html:
         from bs4 import BeautifulSoup
 
-        content = BeautifulSoup(content, "html.parser").get_text("\n")
-    return [_clean(p) for p in re.split(r"\n\s*\n", str(content)) if _clean(p)]
+        body = BeautifulSoup(body, "html.parser").get_text("\n")
+    blocks = [f"# {subject}"] if subject else []
+    blocks += [_clean(p) for p in re.split(r"\n\s*\n", body) if _clean(p)]
+    attached = [(name, data) for name, data in attached if data]
+    if attached:
+        blocks.append("Bijlagen: " + ", ".join(_clean(name) for name, _ in attached) + ".")
+    return subject, _join(blocks), metadata, attached
+
+
+# --- Word 97-2003 (.doc) and RTF, through LibreOffice -----------------------------
+
+def legacy_text(path: Path, timeout_s: float = 120) -> tuple[str | None, str, dict]:
+    """LibreOffice (headless) converts the file to .docx, which is then read as Word; a clear message where
+    LibreOffice is not installed, as for Tesseract."""
+    import shutil
+    import subprocess
+    import tempfile
+
+    office = shutil.which("soffice") or shutil.which("libreoffice")
+    if office is None:
+        raise ConversionError(LIBREOFFICE_MISSING)
+    with tempfile.TemporaryDirectory(prefix="vraagbaak-office-") as tmp:
+        # a profile of its own: a LibreOffice the user has open, or a second conversion, holds the default one
+        command = [office, f"-env:UserInstallation=file://{tmp}/profiel", "--headless", "--norestore",
+                   "--convert-to", "docx", "--outdir", tmp, str(path)]
+        subprocess.run(command, capture_output=True, timeout=timeout_s, check=False)
+        converted = Path(tmp) / (path.stem + ".docx")
+        if not converted.is_file():
+            raise ConversionError("LibreOffice kon dit bestand niet omzetten / LibreOffice could not convert it")
+        return docx_text(converted)
+
+
+LIBREOFFICE_MISSING = ("LibreOffice is niet geïnstalleerd; installeer het (Debian: libreoffice-writer-nogui) om "
+                       ".doc- en .rtf-bestanden te lezen / LibreOffice is not installed")
 
 
 # --- spreadsheets (.xlsx, .ods, .csv) -----------------------------------------

@@ -7,7 +7,7 @@ import shutil
 import unicodedata
 from pathlib import Path
 
-from vraagbaak.ingest.filetypes import BY_EXTENSION, labels, of_path
+from vraagbaak.ingest.filetypes import BY_EXTENSION, attached_to, labels, of_path
 
 
 class UploadRejected(Exception):
@@ -43,6 +43,11 @@ def check_content(path: Path, suffix: str, max_bytes: int) -> None:
     if content.startswith("zip:"):
         _check_archive(path, BY_EXTENSION[suffix].label, *content.split(":")[1:])
         return
+    if content == "ole":
+        _check_ole(path, suffix, BY_EXTENSION[suffix].label)
+        return
+    if content == "rtf" and not head.startswith(b"{\\rtf"):
+        raise UploadRejected("dit is geen RTF-bestand: de inhoud begint niet met {\\rtf")
     if b"\x00" in head or head.startswith(b"%PDF-"):
         raise UploadRejected("dit is geen tekstbestand (de inhoud is binair)")
     if content == "html" and not re.search(rb"<(?:!doctype html|html|head|body|p|h[1-6]|div)\b", head, re.I):
@@ -56,6 +61,23 @@ def check_content(path: Path, suffix: str, max_bytes: int) -> None:
             path.read_bytes().decode("cp1252")
         except UnicodeDecodeError as err:
             raise UploadRejected("de tekst is geen UTF-8 of cp1252") from err
+
+
+# the stream that each kind of OLE compound file holds: an Outlook message its properties, Word 97 its text
+_OLE_STREAM = {".msg": "__properties_version1.0", ".doc": "WordDocument"}
+
+
+def _check_ole(path: Path, suffix: str, label: str) -> None:
+    import olefile
+
+    try:
+        ok = olefile.isOleFile(str(path))
+        with olefile.OleFileIO(str(path)) as ole:
+            ok = ok and ole.exists(_OLE_STREAM[suffix])
+    except (OSError, ValueError):
+        ok = False
+    if not ok:
+        raise UploadRejected(f"dit is geen {label}-bestand: de inhoud past niet bij de extensie {suffix}")
 
 
 def _check_archive(path: Path, label: str, member: str, mimetype: str = "") -> None:
@@ -116,6 +138,9 @@ def trash_dir(corpus_dir: Path) -> Path:
 def remove_document(corpus_dir: Path, doc: str) -> Path:
     """Move one corpus file, given its path relative to the corpus, to the prullenbak; nothing outside the
     corpus. It can be put back (restore_document) until the next re-index empties the prullenbak."""
+    holder = attached_to(doc)
+    if holder:
+        raise UploadRejected(f"{doc!r} is een bijlage; verwijder de e-mail {holder!r}, dan gaan de bijlagen mee")
     root = corpus_dir.resolve()
     target = (root / doc).resolve()
     if root not in target.parents or not target.is_file():
