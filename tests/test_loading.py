@@ -152,6 +152,25 @@ BILLION_LAUGHS = ("---\na: &a [\"x\",\"x\",\"x\",\"x\",\"x\",\"x\",\"x\",\"x\",\
                   "g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]\nh: &h [*g,*g,*g,*g,*g,*g,*g,*g,*g]\n---\n\n# Bom\n\nTekst.\n")
 
 
+def test_a_pdf_heading_broken_over_two_lines_is_one_section_label_and_a_contents_line_none():
+    """A real besluitenlijst breaks "15. Onderzoeksvoorstel … als wethouder van de" before "gemeente Den Helder.":
+    the label was cut off after "van de", and the second line was quoted as text under it."""
+    from vraagbaak.text.headings import heading_of
+
+    path = FIXTURES / "gemeente-denhelder-besluitenlijst-raad-2015-06-29.pdf"
+    chunks = chunk_document(load_file(path, FIXTURES), 120, 20, 0)
+    sections = {c.section for c in chunks if c.section}
+    cut = [s for s in sections if s.startswith("15. Onderzoeksvoorstel")]
+    assert cut == ["15. Onderzoeksvoorstel inzake het ontslag van de heer G.K.Visser als wethouder van de gemeente "
+                   "Den Helder"]
+    under = next(c for c in chunks if c.section == cut[0])
+    assert not under.text.startswith("gemeente Den Helder")
+    for not_a_heading in ("3.4 Technologieën waarop wordt gesteund .............................. 11",
+                          "2.75 MB)</span>", "22.04.21 NOTULEN regionaal"):
+        assert heading_of(not_a_heading, False) is None
+    assert heading_of("3.2 Steekproef", False) == (2, "3.2 Steekproef")
+
+
 def test_yaml_aliases_in_front_matter_are_one_refused_file_not_a_memory_bomb(tmp_path):
     """A 9^8-element alias bomb in front matter is refused before it expands (it took the indexer down with
     MemoryError); ordinary front matter still reads."""

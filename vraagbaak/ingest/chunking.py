@@ -11,12 +11,12 @@ from dataclasses import dataclass
 
 from vraagbaak.ingest.filetypes import is_markdown_path
 from vraagbaak.schema import Chunk, Document, SentenceSpan
-from vraagbaak.text.headings import HeadingPath, heading_of
+from vraagbaak.text.headings import CONTINUED, HeadingPath, headings
 from vraagbaak.text.sentences import split_sentences
 
 # Raised whenever the chunking rules change, so that unchanged files are chunked again instead of
 # keeping passages cut by the old rules (vectors are still reused where the text stayed the same).
-CHUNKER_VERSION = 5  # 5: a PDF records the organisation and date its first page prints (ingest/identity.py)
+CHUNKER_VERSION = 6  # 6: a numbered PDF heading broken after an open word goes on on the next line
 # A line that starts a list item: "2. om …", "b) Datum …", "(iii) …", "- …", "• …".
 _LIST_ITEM = re.compile(r"^(\d{1,2}[.)]|[a-z][.)]|\([a-z0-9]{1,4}\)|[-•*–▪●·])\s+\S")
 
@@ -55,8 +55,10 @@ def document_sentences(doc: Document) -> list[Sentence]:
                 block += 1
             paragraph.clear()
 
-        for line in page.text.split("\n"):
-            heading = heading_of(line, is_markdown)
+        lines = page.text.split("\n")
+        for line, heading in zip(lines, headings(lines, is_markdown)):
+            if heading is CONTINUED:  # the heading's second line: part of its title, not of the text under it
+                continue
             if heading:
                 flush()
                 path.enter(*heading)

@@ -10,14 +10,51 @@ _MD_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 _PDF_HEADING = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,3})\.?\s+([A-ZÀ-Ý][^\n]{2,80})$")
 
 
+# not a heading, though numbered: a table of contents line ("3.4 Technologieën ........ 11"), markup that a PDF
+# printed ("2.75 MB)</span>"), a date or a measure ("22.04.21 NOTULEN", "2.75 MB": a padded or large sub-number)
+_TOC_LEADER = re.compile(r"(?:\.\s*){4,}\d*\s*$|…\s*\d+\s*$")
+_MARKUP = re.compile(r"[<>{}=|\\]")
+
+
 def heading_of(line: str, is_markdown: bool) -> tuple[int, str] | None:
     if is_markdown:
         m = _MD_HEADING.match(line)
         return (len(m.group(1)), m.group(2).strip()) if m else None
     m = _PDF_HEADING.match(line.strip())
-    if not m or m.group(2).rstrip().endswith((".", ",", ";", ":")) or len(m.group(2).split()) > 12:
+    if not m or m.group(2).rstrip().endswith((".", ",", ";", ":")) or len(m.group(2).split()) > _MAX_HEADING_WORDS:
+        return None
+    if _TOC_LEADER.search(m.group(2)) or _MARKUP.search(m.group(2)) or not _section_number(m.group(1)):
         return None
     return (m.group(1).count(".") + 1, line.strip())
+
+
+def _section_number(number: str) -> bool:
+    """"3.2" and "12.1.4" are; "22.04.21" (a date) and "2.75" (a measure) are not."""
+    below = number.split(".")[1:]
+    return not any(part.startswith("0") or int(part) > 40 for part in below if part)
+
+
+# A title does not end in an article, a preposition or a conjunction: "15. Onderzoeksvoorstel … als wethouder van
+# de" goes on on the next line ("gemeente Den Helder."), where a PDF broke it.
+_OPEN_END = re.compile(r"\b(de|het|een|der|des|van|en|of|voor|met|aan|op|in|te|ten|door|bij|over|naar|om|als|tot|"
+                       r"inzake|onder|tussen|zonder|uit|and|or|of|the|for|to)$", re.I)
+CONTINUED = (0, "")  # headings(): this line goes on with the heading above it
+_MAX_HEADING_WORDS = 12
+
+
+def headings(lines: list[str], is_markdown: bool) -> list[tuple[int, str] | None]:
+    """Per line: the heading that starts there as (level, title), CONTINUED for the second line of a numbered
+    heading that a PDF broke after an open word (the title then holds both lines), or None."""
+    out: list[tuple[int, str] | None] = [heading_of(line, is_markdown) for line in lines]
+    for i, heading in enumerate(out[:-1]):
+        if heading is None or heading is CONTINUED or is_markdown or not _OPEN_END.search(heading[1]):
+            continue
+        following = lines[i + 1].strip()
+        if following and out[i + 1] is None and len(following.split()) <= _MAX_HEADING_WORDS \
+                and not re.match(r"^(\d{1,2}[.)]|[a-z][.)]|[-•*–▪●·])\s", following):
+            out[i] = (heading[0], f"{heading[1]} {following.rstrip('.').rstrip()}")
+            out[i + 1] = CONTINUED
+    return out
 
 
 class HeadingPath:

@@ -16,7 +16,7 @@ from markdown_it import MarkdownIt
 from vraagbaak.answer.citations import UNKNOWN, plain, section_without_title
 from vraagbaak.ingest.filetypes import has_pages, is_markdown_path
 from vraagbaak.schema import Answer, Citation
-from vraagbaak.text.headings import HeadingPath, heading_of
+from vraagbaak.text.headings import CONTINUED, HeadingPath, headings
 from vraagbaak.web.page_images import find_sentences
 
 PAGE_IMAGE_PATH = "vraagbaak/pagina"  # relative: the page's <base> makes it work behind a proxy path too
@@ -121,9 +121,9 @@ def section_text(text: str, section: str | None, is_markdown: bool) -> str:
         return text
     path = HeadingPath()
     kept: list[str] = []
-    for line in text.split("\n"):
-        heading = heading_of(line, is_markdown)
-        if heading:
+    lines = text.split("\n")
+    for line, heading in zip(lines, headings(lines, is_markdown)):
+        if heading and heading is not CONTINUED:
             path.enter(*heading)
         current = str(path)
         if current == section or current.startswith(section + " > "):
