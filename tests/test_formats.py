@@ -264,3 +264,29 @@ def test_a_sheet_row_is_cited_by_its_own_number_also_below_empty_rows(tmp_path):
     _, text, _ = sheet_text(tmp_path / "blad.xlsx")
     assert "- Rij 2: Organisatie: Stichting Buurtwerk; Bedrag: 12500" in text
     assert "- Rij 4: Organisatie: Sportclub Voorwaarts; Bedrag: 40000" in text
+
+
+def test_a_case_section_cites_the_sources_of_that_section_not_every_source(tmp_path, embedder):
+    """A description written from many sources named them all under every quote ("Gebaseerd op:" ten URLs);
+    with `bronnen_per_sectie` a quote from a section cites that section's sources, and a section without a
+    list still cites all of them."""
+    from vraagbaak.answer.citations import source_reference
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "zwembad.md").write_text(
+        "---\ntitle: Nieuw zwembad\ngemeente: Oudstad\nbronnen:\n  - https://a.example/raad\n"
+        "  - https://b.example/krant\n  - https://c.example/bouw\nbronnen_per_sectie:\n  Bouw:\n"
+        "    - https://c.example/bouw\n---\n\n# Nieuw zwembad\n\n## Besluit\n\nDe raad koos in mei 2025 voor een "
+        "nieuw zwembad aan de Parklaan.\n\n## Bouw\n\nDe aannemer begint in maart 2026 met het heien van de palen "
+        "voor het wedstrijdbad.\n", encoding="utf-8")
+    assistant = Assistant(Settings(corpus_dir=corpus, index_dir=tmp_path / "index",
+                                   model_dir=embedder.settings.model_dir), embedder)
+    assistant.build_index()
+    built = assistant.ask("Wanneer begint de aannemer met heien?").citations[0]
+    assert built.section.endswith("Bouw")
+    assert source_reference(built).endswith("Gebaseerd op: https://c.example/bouw")
+    decided = assistant.ask("Waar komt het nieuwe zwembad volgens het raadsbesluit?").citations[0]
+    assert decided.section.endswith("Besluit")
+    assert source_reference(decided).endswith(
+        "Gebaseerd op: https://a.example/raad; https://b.example/krant; https://c.example/bouw")

@@ -87,7 +87,22 @@ FORM_CHUNK_WORDS = 40  # form fields go into small passages: in a long one, a pa
 
 
 # per-page OCR details stay on the document record (status, Beheer); a passage needs only which pages are OCR
-DOCUMENT_ONLY = {"ocr_confidence", "ocr_failed"}
+DOCUMENT_ONLY = {"ocr_confidence", "ocr_failed", "bronnen_per_sectie"}
+
+
+def _chunk_metadata(metadata: dict, heading: tuple[str, ...]) -> dict:
+    """The document's metadata for a passage under `heading`. Where the document names the sources of a section
+    (front matter `bronnen_per_sectie: {"Aanpak en data": [url, …]}`), the passage cites those, not every
+    source of the document: the innermost heading that has a list decides."""
+    out = {k: v for k, v in metadata.items() if k not in DOCUMENT_ONLY}
+    per_section = metadata.get("bronnen_per_sectie")
+    if isinstance(per_section, dict):
+        for title in reversed(heading):
+            sources = per_section.get(title)
+            if isinstance(sources, list) and sources:
+                out["bronnen"] = [str(u) for u in sources]
+                break
+    return out
 
 
 def chunk_document(doc: Document, chunk_words: int = 180, min_words: int = 40, overlap: int = 1) -> list[Chunk]:
@@ -156,7 +171,7 @@ def _make_chunk(doc: Document, ordinal: int, group: list[Sentence]) -> Chunk:
         page_end=group[-1].page,
         section=" > ".join(heading) if heading else None,
         text=" ".join(s.text for s in group),
-        metadata={k: v for k, v in doc.metadata.items() if k not in DOCUMENT_ONLY},
+        metadata=_chunk_metadata(doc.metadata, heading),
         ordinal=ordinal,
         spans=spans,
     )

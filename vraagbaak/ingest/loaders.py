@@ -486,6 +486,8 @@ def _plain(value):
     """YAML dates and numbers become strings so metadata stays JSON-friendly."""
     if isinstance(value, list):
         return [_plain(v) for v in value]
+    if isinstance(value, dict):  # "bronnen_per_sectie: {Aanpak: [url]}"
+        return {str(k): _plain(v) for k, v in value.items()}
     if isinstance(value, (str, int, float, bool)) or value is None:
         return value
     return str(value)
