@@ -196,6 +196,19 @@ def test_a_cost_question_whose_passages_name_no_sum_says_so(answers):
     assert "4 miljoen euro" in named.citations[0].quote and "noemen geen bedrag" not in named.answer
 
 
+
+def test_a_how_many_question_is_not_answered_by_a_year_a_date_or_a_numbered_label():
+    """"Hoeveel zelfstandigen …?" was answered by "(ontvangen 21 juni 2021). Vraag 1 …": any digit counted as the
+    number asked. A count is a number of its own, in digits or words; else the answer says no number is named."""
+    from vraagbaak.answer.builder import holds_count
+
+    for stated in ("Ongeveer 25.000 jongeren per jaar", "veertig extra laadpalen", "12 leden", "3,5 miljoen", "8%"):
+        assert holds_count(stated), stated
+    for unstated in ("Antwoord van Minister Koolmees (ontvangen 21 juni 2021). Vraag 1 Klopt het dat", "in 2027",
+                     "WCAG 2.1, niveau AA", "Nr. 143 MOTIE", "punt 4.", "op 9 juli 2015", "in acht genomen"):
+        assert not holds_count(unstated), unstated
+
+
 BIKE_SCHEME = """---
 title: Deelfietsen Oudstad
 gemeente: Oudstad

@@ -24,9 +24,9 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_every_registered_type_has_a_loader_and_an_upload_check(tmp_path):
     for kind in filetypes.TYPES:
         assert kind.loader in loaders.LOADERS and kind.view in {"page", "section"}
-        assert kind.content in {"pdf", "text", "html", "mail"} or kind.content.startswith("zip:")
+        assert kind.content in {"pdf", "text", "html", "mail", "ole", "rtf"} or kind.content.startswith("zip:")
     assert filetypes.SUPPORTED == {".pdf", ".md", ".markdown", ".txt", ".docx", ".odt", ".html", ".htm", ".xlsx",
-                                   ".ods", ".csv", ".eml"}
+                                   ".ods", ".csv", ".eml", ".msg", ".doc", ".rtf"}
     assert filetypes.of_path("map/Verslag.PDF").label == "PDF" and filetypes.of_path("foto.jpg") is None
     assert filetypes.has_pages("a.pdf") and not filetypes.has_pages("a.md")
     assert filetypes.is_markdown_path("a.markdown") and not filetypes.is_markdown_path("a.txt")

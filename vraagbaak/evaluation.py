@@ -135,6 +135,10 @@ def answer_scores(questions: list[dict], answers: list[Answer], page_text) -> di
         out["overview_precision"] = _mean(len(gold & cited) / len(cited) if cited else 0.0 for gold, cited in overviews)
     if unanswerable:
         out["refused_unanswerable"] = _mean(not a.found for a in unanswerable)
+        # declined: refused, or told that the passages do not state the amount or date asked (not_stated)
+        out["declined_unanswerable"] = _mean(_declined(a) for a in unanswerable)
+    if answerable:
+        out["declined_answerable"] = _mean(_declined(a) for _, a in answerable)
     cited = [c for a in answers for c in a.citations if c.page is not None]
     if cited:  # the cited page(s) hold the quote
         out["page_correct"] = _mean(_on_pages(c, page_text) for c in cited)
@@ -143,6 +147,10 @@ def answer_scores(questions: list[dict], answers: list[Answer], page_text) -> di
         out["gold_page_cited"] = _mean(any(holds_answer(q, c.quote) and c.page <= q["page"] <= (c.page_end or c.page)
                                            for c in a.citations if c.page is not None) for q, a in gold)
     return out
+
+
+def _declined(answer: Answer) -> bool:
+    return not answer.found or answer.outcome == "not_stated"
 
 
 def _on_pages(citation, page_text) -> bool:

@@ -50,6 +50,20 @@ _NUMBER = (rf"(?:(?:{_UNITS}|{_TEENS_AND_TENS})?(?:honderd|duizend))?(?:(?:een|{
 # (achten), nor "in acht genomen"
 _AMOUNT = re.compile(rf"\d|\b{_NUMBER}\s+(?!(?:het|de|een|die|dat|deze|dit|er|zich|ze|zij|hij|we|wij|u|"
                      rf"nemen|genomen|neemt|nam|namen|slaan|geslagen)\b)[a-zà-ÿ]", re.I)
+# "Hoeveel …?" is not stated by a year, a date, a section or question number or a version ("Vraag 1", "Nr. 143",
+# "WCAG 2.1", "op 9 juli 2015"): a count is a number of its own, in digits or in words
+_COUNT = re.compile(rf"(?<![\w.,/-])(?!(?:1[89]|20)\d\d(?![\d.,]\d))(?:\d{{1,3}}(?:\.\d{{3}})+|\d+)(?:,\d+)?"
+                    rf"(?![\w/-]|[.,]\d)(?!\s+(?:{'|'.join(MONTHS)})\b)|{_AMOUNT.pattern[3:]}", re.I)
+_NUMBER_LABEL = re.compile(r"\b(vraag|antwoord|nr|nummer|no|punt|agendapunt|artikel|art|hoofdstuk|paragraaf|"
+                           r"bijlage|pagina|blz|p|versie|fase|optie|stap|niveau|lid|onderdeel|ronde|kamerstuk)\.?\s*$",
+                           re.I)
+
+
+def holds_count(text: str) -> bool:
+    """Does the text state a count or an amount, not only a year, a date or a numbered label?"""
+    return any(not _NUMBER_LABEL.search(text[max(0, m.start() - 15):m.start()]) for m in _COUNT.finditer(text))
+
+
 _WANTS_DATE = re.compile(r"\b(wanneer|welk jaar|welke datum|sinds|vanaf wanneer|tot wanneer|when|what year|"
                          r"which year|since)\b", re.I)
 _WANTS_AMOUNT = re.compile(r"\b(hoeveel|hoe ?veel|hoe groot|hoe hoog|welk bedrag|wat kost|hoe lang|percentage|"
@@ -393,7 +407,8 @@ class AnswerBuilder:
             return self._nothing_found(question, hits)
         answer = Answer(question, True, "", citations, _nearest(hits), english=is_english(question))
         missing = _MISSING_KIND.get(kind)
-        if missing and not any(kind.search(c.quote) for c in citations):
+        stated = holds_count if kind is _AMOUNT else kind.search if kind is not None else None
+        if missing and not any(stated(c.quote) for c in citations):
             # the passages are about the subject but do not hold the kind of fact asked: say so first
             answer.found_as, answer.missing_kind = "not_stated", missing
         return answer
@@ -650,4 +665,4 @@ def _nearest(hits: list[Hit], n: int = 3) -> list[dict[str, str]]:
     return list(seen.values())[:n]
 
 
-_MISSING_KIND = {_MONEY: "money", _DATE: "date"}  # render.MISSING says it in Dutch
+_MISSING_KIND = {_MONEY: "money", _DATE: "date", _AMOUNT: "amount"}  # render.MISSING says it in Dutch
