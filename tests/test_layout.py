@@ -30,7 +30,7 @@ def test_every_registered_type_has_a_loader_and_an_upload_check(tmp_path):
     assert filetypes.of_path("map/Verslag.PDF").label == "PDF" and filetypes.of_path("foto.jpg") is None
     assert filetypes.has_pages("a.pdf") and not filetypes.has_pages("a.md")
     assert filetypes.is_markdown_path("a.markdown") and not filetypes.is_markdown_path("a.txt")
-    with pytest.raises(uploads.UploadRejected, match="alleen PDF, Markdown, tekst, Word, .* en e-mail zijn toegestaan"):
+    with pytest.raises(uploads.UploadRejected, match="alleen PDF, Markdown, tekst, Word, .* en RTF zijn toegestaan"):
         uploads.safe_filename("foto.jpg")
     fake = tmp_path / "nep.pdf"
     fake.write_text("geen pdf")
