@@ -158,3 +158,48 @@ def test_an_attachment_is_removed_with_its_email_not_alone(tmp_path):
     with pytest.raises(UploadRejected, match="is een bijlage; verwijder de e-mail 'brief.eml'"):
         remove_document(tmp_path, "brief.eml/rapport.pdf")
     assert (tmp_path / "brief.eml").is_file()
+
+
+def test_every_format_uploaded_as_in_beheer_is_taken_indexed_and_answered_and_a_fake_refused(tmp_path, embedder):
+    """Beheer's upload path (store_upload: name, size and content checks) for one file of each format, then a
+    re-index and a question whose answer is in that file; a text file with each extension is refused in Dutch."""
+    from test_formats import HTML, make_eml, make_odt, make_xlsx
+
+    from vraagbaak.web.uploads import UploadRejected, store_upload
+
+    work, corpus = tmp_path / "work", tmp_path / "corpus"
+    work.mkdir(), corpus.mkdir()
+    (work / "afvalkalender.html").write_text(HTML, encoding="utf-8")
+    (work / "vergunningen.csv").write_text("Aanvrager;Soort;Besluit\nBakkerij Van Dam;terrasvergunning;verleend\n",
+                                           encoding="utf-8")
+    made = [make_docx(work / "nota-zwembaden.docx"), make_odt(work / "verslag-bewonersavond.odt"),
+            make_xlsx(work / "subsidies.xlsx"), work / "afvalkalender.html", work / "vergunningen.csv",
+            make_eml(work / "renovatie.eml"), shutil.copy(MSG, work / "bericht.msg")]
+    if shutil.which("soffice"):
+        made += [convert(work / "nota-zwembaden.docx", "doc", work), convert(work / "nota-zwembaden.docx", "rtf", work)]
+    for path in made:
+        store_upload(path, path.name, corpus, 10_000_000, 100_000_000)
+        fake = work / f"nep{path.suffix}"
+        fake.write_text("Gewone tekst met een andere extensie.\n", encoding="utf-8")
+        if path.suffix not in (".csv",):  # a CSV is text: any text is a (one-column) CSV
+            with pytest.raises(UploadRejected, match=r"^dit is geen|^de inhoud|^dit is geen tekstbestand"):
+                store_upload(fake, fake.name, corpus, 10_000_000, 100_000_000)
+    assistant = assistant_for(corpus, tmp_path / "index", embedder)
+    assert assistant.build_index().failed == {}
+    questions = {"nota-zwembaden.docx": ("Waarom is zwembad De Wetering dichtgegaan?", "betonrot in de kelder"),
+                 "verslag-bewonersavond.odt": ("Waar maakten de bewoners van Noordwijk zich zorgen over?",
+                                               "Te weinig groen op het speelplein"),
+                 "subsidies.xlsx": ("Hoeveel subsidie krijgt Sportclub Voorwaarts?", "Bedrag: 40000"),
+                 "afvalkalender.html": ("Waar kan ik textiel inleveren?", "kledingcontainer bij het station"),
+                 "vergunningen.csv": ("Is de terrasvergunning van Bakkerij Van Dam verleend?", "Besluit: verleend"),
+                 "renovatie.eml/planning.txt": ("Tot wanneer duurt fase 1 van de renovatie?", "tot maart 2026"),
+                 "bericht.msg/fake-attachment.txt": ("Is this a fake attachment?", "fake attachment"),
+                 "nota-zwembaden.doc": ("Waarom is zwembad De Wetering dichtgegaan?", "betonrot in de kelder"),
+                 "nota-zwembaden.rtf": ("Waarom is zwembad De Wetering dichtgegaan?", "betonrot in de kelder")}
+    uploaded = {d["doc"].removeprefix("uploads/") for d in assistant.documents()}
+    for doc, (question, said) in questions.items():
+        if doc not in uploaded:
+            assert doc.endswith((".doc", ".rtf")) and not shutil.which("soffice"), (doc, uploaded)
+            continue
+        answer = assistant.ask(question, filters={"doc": [f"uploads/{doc}"]})
+        assert answer.found and said in answer.citations[0].quote, (doc, answer.answer)
