@@ -201,12 +201,12 @@ def test_a_pdf_citation_names_the_organisation_and_date_its_first_page_prints():
 
     letter = ("> Retouradres Postbus 20301 2500 EH Den Haag Aan de Voorzitter van de Tweede Kamer der "
               "Staten-Generaal Postbus 20018 2500 EA DEN HAAG Datum 1 maart 2011 Onderwerp Draagmoederschap")
-    assert printed_identity(letter) == {"datum": "1 maart 2011"}  # the Tweede Kamer is the addressee
+    assert printed_identity(letter) == {"datum": "1 maart 2011", "soort": "brief"}  # the Kamer is the addressee
     reply = ("Ministerie van Volksgezondheid, Welzijn en Sport > Retouradres Postbus 20350 2500 EJ Den Haag "
              "Geachte heer, hartelijk dank voor uw brief van 2 september 2020")
     assert printed_identity(reply) == {"organisatie": "Ministerie van Volksgezondheid, Welzijn en Sport"}
     assert printed_identity("Gemeente Den Helder Besluitenlijst raadsvergadering 29 juni 2015 aanvang 17.00 uur") \
-        == {"organisatie": "Gemeente Den Helder", "datum": "29 juni 2015"}
+        == {"organisatie": "Gemeente Den Helder", "datum": "29 juni 2015", "soort": "besluitenlijst"}
     assert printed_identity("Een notitie zonder kop of datum over het onderwerp.") == {}
     c = Citation(1, "brief.pdf", "Draagmoederschap", 2, None, "Citaat.",
                  metadata={"organisatie": "Ministerie van Justitie", "datum": "1 maart 2011"})
@@ -214,6 +214,34 @@ def test_a_pdf_citation_names_the_organisation_and_date_its_first_page_prints():
     same = Citation(1, "kamer.pdf", "Tweede Kamer der Staten-Generaal", 1, None, "Citaat.",
                     metadata={"organisatie": "Tweede Kamer der Staten-Generaal", "datum": "6 juli 2021"})
     assert source_reference(same) == "Tweede Kamer der Staten-Generaal, 6 juli 2021, p. 1."  # not twice
+
+
+def test_a_citation_says_what_kind_of_document_it_is_and_its_kenmerk():
+    """"Tweede Kamer der Staten-Generaal, p. 1" for a motion and for Kamervragen alike: the kind, the subject
+    the paper prints under the Kamer's name, and the Kamerstuk number or the letter's kenmerk are kept."""
+    from vraagbaak.answer.citations import source_reference
+    from vraagbaak.ingest.identity import printed_identity
+    from vraagbaak.ingest.loaders import load_pdf
+    from vraagbaak.schema import Citation
+
+    motion = ("Tweede Kamer der Staten-Generaal 2 Vergaderjaar 2020–2021 32 545 Wet- en regelgeving financiële "
+              "markten Nr. 143 MOTIE VAN DE LEDEN INGE VAN DIJK EN GRINWIS Voorgesteld 6 juli 2021 De Kamer,")
+    assert printed_identity(motion) == {
+        "soort": "motie", "kenmerk": "Kamerstuk 32 545, nr. 143", "titel": "Motie van de leden Inge van Dijk en Grinwis",
+        "organisatie": "Tweede Kamer der Staten-Generaal", "datum": "6 juli 2021"}
+    letter = "Ministerie van Financiën > Retouradres Postbus 1 Datum 3 mei 2024 Ons kenmerk 2024-0000123 Betreft Iets"
+    assert printed_identity(letter)["kenmerk"] == "2024-0000123" and printed_identity(letter)["soort"] == "brief"
+    assert "kenmerk" not in printed_identity("Datum 3 mei 2024 Ons kenmerk Betreft: besluit over 2021")
+    questions = load_pdf(FIXTURES / "tk-aanhangsel-kamervragen-tozo-2021.pdf", "kamervragen.pdf")
+    assert questions.title.startswith("Vragen van de leden Van Weyenberg, Romke de Jong en Kat (allen D66)")
+    c = Citation(1, "kamervragen.pdf", questions.title, 2, None, "Citaat.", metadata=questions.metadata)
+    assert source_reference(c) == ("Kamervragen „Vragen van de leden Van Weyenberg, Romke de Jong en Kat (allen D66) "
+                                   "aan de Minister van Sociale Zaken en Werkgelegenheid over de TOZO”, Tweede Kamer "
+                                   "der Staten-Generaal, 21 juni 2021, p. 2.")
+    c = Citation(1, "motie.pdf", "Motie van de leden Inge van Dijk en Grinwis", 1, None, "Citaat.",
+                 metadata=printed_identity(motion))
+    assert source_reference(c) == ("Motie van de leden Inge van Dijk en Grinwis, Tweede Kamer der Staten-Generaal, "
+                                   "6 juli 2021, Kamerstuk 32 545, nr. 143, p. 1.")
 
 
 def test_the_sample_pdfs_record_what_their_first_page_prints():

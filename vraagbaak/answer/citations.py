@@ -30,8 +30,9 @@ _MARKDOWN_IN_ADDRESS = str.maketrans({c: f"%{ord(c):02X}" for c in "!()[]`\\"})
 
 
 def source_reference(c: Citation, with_url: bool = True, profile: CollectionProfile = CollectionProfile()) -> str:
-    """Title, organisation or gemeente, year, page, section, source — in that order, leaving out what does
-    not exist. The one reference style for the chat answer, the memo text and the Markdown download.
+    """Kind and title, organisation or gemeente, date or year, kenmerk, page, section, source — in that order,
+    leaving out what does not exist. The one reference style for the chat answer, the memo text and the
+    Markdown download.
 
     A document with a list of sources (`bronnen`) is a description written from them, such as a case
     description in the corpus: it is cited as such, with all its sources, not as if its first URL were the
@@ -39,7 +40,13 @@ def source_reference(c: Citation, with_url: bool = True, profile: CollectionProf
     meta = c.metadata or {}
     sources = [u for u in map(web_address, _as_list(meta.get("bronnen"))) if u]
     title = plain(c.title)
-    parts = [f"Beschrijving „{title}” in de Vraagbaak-documenten" if sources else title]
+    kind = plain(meta.get("soort") or "")  # what a PDF prints itself to be: brief, motie, besluitenlijst, …
+    if sources:
+        parts = [f"Beschrijving „{title}” in de Vraagbaak-documenten"]
+    elif kind and kind.lower().split("-")[-1] not in title.lower():  # "Woo-besluit" in "Woo-deelbesluit …"
+        parts = [f"{kind[:1].upper()}{kind[1:]} „{title}”"]
+    else:
+        parts = [title]
     who = profile.owner(meta)
     if who and plain(who).lower() not in title.lower():  # "Tweede Kamer der Staten-Generaal" is often the title
         parts.append(plain(who))
@@ -48,6 +55,9 @@ def source_reference(c: Citation, with_url: bool = True, profile: CollectionProf
             parts.append(plain(meta["datum"]))
     elif meta.get("jaar") not in UNKNOWN:
         parts.append(plain(meta["jaar"]))
+    if meta.get("kenmerk") not in UNKNOWN:
+        reference = plain(meta["kenmerk"])
+        parts.append(reference if reference.startswith("Kamerstuk") else f"kenmerk {reference}")
     if c.page is not None:
         parts.append(f"tekst via OCR, p. {c.pages}" if c.ocr else f"p. {c.pages}")
     section = section_without_title(c.section, title)

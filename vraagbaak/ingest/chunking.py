@@ -16,7 +16,7 @@ from vraagbaak.text.sentences import split_sentences
 
 # Raised whenever the chunking rules change, so that unchanged files are chunked again instead of
 # keeping passages cut by the old rules (vectors are still reused where the text stayed the same).
-CHUNKER_VERSION = 6  # 6: a numbered PDF heading broken after an open word goes on on the next line
+CHUNKER_VERSION = 7  # 7: a PDF records its kind and kenmerk, and a Kamerstuk its subject as title
 # A line that starts a list item: "2. om …", "b) Datum …", "(iii) …", "- …", "• …".
 _LIST_ITEM = re.compile(r"^(\d{1,2}[.)]|[a-z][.)]|\([a-z0-9]{1,4}\)|[-•*–▪●·])\s+\S")
 

@@ -19,6 +19,7 @@ from vraagbaak.ingest.ocr import OcrOptions
 from vraagbaak.profile import PROFILE_FILE
 from vraagbaak.schema import Document, Page
 from vraagbaak.text.cleaning import clean_pages, normalise_characters, normalise_whitespace
+from vraagbaak.text.headings import ends_open
 
 log = logging.getLogger(__name__)
 _FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*(\n|\Z)", re.S)
@@ -323,9 +324,11 @@ def _pdf_document(path: Path, name: str, raw_pages: list[str], labels, info_titl
     if info_title and not title_matches_page(info_title, raw_pages[0]):
         log.info("%s: PDF-titel '%s' staat niet op de eerste pagina; niet gebruikt", name, info_title)
         info_title = None
-    title = info_title or _first_line(texts) or path.stem
-    metadata = printed_identity(texts[0] if texts else "") | metadata
-    return Document(name, title, pages, metadata)
+    printed = printed_identity(texts[0] if texts else "")
+    # a parliamentary paper's subject below the Kamer's name; else the first line that is no letterhead
+    subject = printed.pop("titel", None)
+    title = info_title or subject or _first_line(texts, printed.get("organisatie", "")) or path.stem
+    return Document(name, title, pages, printed | metadata)
 
 
 MIN_PAGE_CHARS = 20  # less text than this on a page of a scanned PDF: the page is OCR'd
@@ -412,17 +415,22 @@ _NOT_A_TITLE = re.compile(r"^(>|retouradres\b|postbus\b|(to|from|cc|van|aan|verz
 _SUBJECT = re.compile(r"^(onderwerp|betreft)\s*:?\s+(\S.{3,})$", re.I)
 
 
-def _first_line(texts: list[str]) -> str | None:
-    """The subject line of a letter when page 1 has one, else the first line that is no letterhead."""
+def _first_line(texts: list[str], letterhead: str = "") -> str | None:
+    """The subject line of a letter when page 1 has one, else the first line that is no letterhead (no part of
+    the organisation the page prints, "Ministerie van Landbouw," over "Natuur en Voedselkwaliteit")."""
     lines = [line.strip() for line in texts[0].split("\n")] if texts else []
     for line in lines:
         subject = _SUBJECT.match(line)
         if subject:
             return subject.group(2)[:120]
     for text in texts:
-        for line in text.split("\n"):
-            if len(line.strip()) >= 4 and not _NOT_A_TITLE.search(line.strip()):
-                return line.strip()[:120]
+        lines = [line.strip() for line in text.split("\n")]
+        for i, line in enumerate(lines):
+            if len(line) >= 4 and not _NOT_A_TITLE.search(line) and line.rstrip(",") not in letterhead:
+                following = lines[i + 1] if i + 1 < len(lines) else ""
+                if ends_open(line) and following:  # a title the page broke over two lines
+                    line = f"{line} {following}"
+                return line[:160]
     return None
 
 

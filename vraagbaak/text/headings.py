@@ -42,6 +42,11 @@ CONTINUED = (0, "")  # headings(): this line goes on with the heading above it
 _MAX_HEADING_WORDS = 12
 
 
+def ends_open(title: str) -> bool:
+    """Does the title stop at a word no title ends with ("… interviewgesprekken over")? The next line goes on."""
+    return bool(_OPEN_END.search(title.rstrip()))
+
+
 def headings(lines: list[str], is_markdown: bool) -> list[tuple[int, str] | None]:
     """Per line: the heading that starts there as (level, title), CONTINUED for the second line of a numbered
     heading that a PDF broke after an open word (the title then holds both lines), or None."""
