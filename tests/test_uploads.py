@@ -117,7 +117,7 @@ def test_remove_only_deletes_inside_the_corpus(tmp_path):
 def test_beheer_shows_local_time_and_removes_by_title():
     import datetime as dt
 
-    from vraagbaak.web.ui import document_choices, local_time
+    from vraagbaak.web.beheer import document_choices, local_time
 
     stamp = dt.datetime(2026, 12, 5, 6, 25, tzinfo=dt.timezone.utc)
     moment = stamp.astimezone()
