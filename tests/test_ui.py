@@ -814,6 +814,49 @@ def test_beheer_takes_a_word_file_by_its_content_and_answers_from_it(page, app, 
     assert "Nota zwembaden 2025" in page.locator("#bronnen").inner_text()
 
 
+def open_beheer(page) -> None:
+    page.get_by_role("tab", name="Beheer").click()
+    page.get_by_label("Beheerwachtwoord").fill("geheim")
+    page.get_by_role("button", name="Inloggen").click()
+    page.get_by_role("button", name="Uitloggen").wait_for()
+    page.locator("#beheer-documenten [role=row].virtual-row").first.wait_for()
+
+
+def reindex(page, expected: str) -> None:
+    page.get_by_role("button", name="Opnieuw indexeren").click()
+    page.locator("#beheer-index-melding").get_by_text(expected).wait_for(timeout=180_000)
+
+
+# The table's rows as Gradio draws them (only those the search lets through), each as its cells' texts.
+TABLE_ROWS_JS = """() => [...document.querySelectorAll('#beheer-documenten [role=row].virtual-row')]
+    .map(row => [...row.querySelectorAll('[role=gridcell]')].map(cell => cell.innerText.trim()))"""
+
+
+def test_beheer_table_search_narrows_the_rows_and_a_column_menu_sorts_them(page):
+    open_beheer(page)
+    rows = page.evaluate(TABLE_ROWS_JS)
+    assert len(rows) >= 2
+    search = page.locator("#beheer-documenten input.search-input")
+    assert search.get_attribute("placeholder") == "Zoeken in de tabel…"
+    search.fill("zwerf")
+    page.wait_for_function(f"() => ({TABLE_ROWS_JS})().length === 1")
+    assert [r[0] for r in page.evaluate(TABLE_ROWS_JS)] == ["zwerfafval.md"]
+    search.fill("")
+    page.wait_for_function(f"() => ({TABLE_ROWS_JS})().length === {len(rows)}")
+
+    headers = page.locator("#beheer-documenten th").all_inner_texts()
+    n = [h.strip() for h in headers].index("pagina's")
+    counts = [int(r[n]) for r in rows]
+    assert len(set(counts)) > 1  # else no order would show
+    column = page.locator("#beheer-documenten th").nth(n)
+    for order, descending in (("Oplopend sorteren", False), ("Aflopend sorteren", True)):
+        column.hover()  # the column's menu button shows on hover
+        column.get_by_role("button", name="Sorteren of filteren").click()
+        page.get_by_role("menuitem", name=order).click()
+        page.wait_for_function(f"want => JSON.stringify(({TABLE_ROWS_JS})().map(r => Number(r[{n}]))) === "
+                               "JSON.stringify(want)", arg=sorted(counts, reverse=descending))
+
+
 def test_a_normal_start_prints_no_english_library_lines(app):
     """faiss's "Could not load library with AVX512 support" looked like an error, httpx logged every request,
     and Gradio advised share=True (a public link) for a government tool."""

@@ -1,6 +1,6 @@
-"""The Beheer tab: a maintainer logs in, sees what is indexed and what needs attention, adds, removes and puts
-back documents and re-indexes. It owns the tab's layout, its events and what they show, and the labels by
-which a document is chosen (document_choices), which the chat's filter shares.
+"""The Beheer tab: a maintainer logs in, sees what is indexed (a table to search and sort) and what needs
+attention, adds, removes and puts back documents and re-indexes. It owns the tab's layout, its events and what
+they show, and the labels by which a document is chosen (document_choices), which the chat's filter shares.
 
 May import: the rooms below web, and web's gradio_loader, login and uploads. Not ui.py: the chat hands in its
 outputs and how to bring them up to date (an import-linter contract in pyproject.toml)."""
@@ -92,8 +92,10 @@ def _layout(assistant: Assistant) -> SimpleNamespace:
         c.login_msg = gr.Markdown()
     with gr.Column(visible=False) as c.panel:
         c.logout = gr.Button("Uitloggen", elem_id="beheer-uitloggen", size="sm")
+        # the search box narrows the rows to those holding the text; each column's menu sorts by it
         c.table = gr.Dataframe(headers=["document", "titel", "pagina's", "passages", "geïndexeerd"],
-                               label="Geïndexeerde documenten", interactive=False, wrap=True,
+                               label="Geïndexeerde documenten", interactive=False, wrap=True, show_search="search",
+                               datatype=["str", "str", "number", "number", "str"],
                                column_widths=["30%", "34%", "10%", "10%", "16%"], elem_id="beheer-documenten")
         c.health = gr.Markdown(elem_id="beheer-aandacht")
         c.files = gr.File(label=f"Documenten toevoegen ({labels()})", file_count="multiple",
