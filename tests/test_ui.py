@@ -832,6 +832,63 @@ TABLE_ROWS_JS = """() => [...document.querySelectorAll('#beheer-documenten [role
     .map(row => [...row.querySelectorAll('[role=gridcell]')].map(cell => cell.innerText.trim()))"""
 
 
+YEAR_BOX = "#beheer-metadata-jaar input, #beheer-metadata-jaar textarea"
+
+
+def test_beheer_sets_a_documents_metadata_that_the_chat_filter_and_the_table_then_use(page, app):
+    """Issue #29: gemeente, domein and jaar of an added document are set in Beheer, written to its sidecar
+    (keeping what was there) and, after a re-index, offered by the chat's gemeente filter and shown in the table."""
+    import yaml
+
+    haven, side = app["corpus"] / "haven.md", app["corpus"] / "haven.md.meta.yaml"
+    haven.write_text("# Havenbeleid\n\nDe haven krijgt in 2030 een nieuwe kade voor containerschepen.\n",
+                     encoding="utf-8")
+    side.write_text("title: Havenbeleid Zeestad\nbron: https://example.org/haven\n", encoding="utf-8")
+    form = {name: page.locator(f"#beheer-metadata-{name}").get_by_role("textbox") for name in ("eigenaar", "thema", "jaar")}
+    message = page.locator("#beheer-metadata-melding")
+    try:
+        open_beheer(page)
+        reindex(page, "Index bijgewerkt")  # the added document, without gemeente, domein or jaar
+        page.locator("#beheer-metadata-keuze input").click()
+        page.get_by_role("option", name="Slim schoonmaken (zwerfafval.md)").click()
+        page.wait_for_function(f"() => document.querySelector('{YEAR_BOX}').value === '2021'")
+        assert form["eigenaar"].input_value() == "Utrecht"  # filled from its front matter, as indexed
+        page.locator("#beheer-metadata-keuze input").click()
+        page.get_by_role("option", name="Havenbeleid Zeestad (haven.md)").click()
+        page.wait_for_function(f"() => document.querySelector('{YEAR_BOX}').value === ''")
+        form["jaar"].fill("12ab")
+        page.get_by_role("button", name="Metadata opslaan").click()
+        message.get_by_text("Niet opgeslagen: jaar moet leeg zijn of een jaartal van 1900 tot en met 2100").wait_for()
+        form["eigenaar"].fill("Vlissingen")
+        form["thema"].fill("economie")
+        form["jaar"].fill("2023")
+        page.get_by_role("button", name="Metadata opslaan").click()
+        message.get_by_text("Klik op ‘Opnieuw indexeren’").wait_for()
+        assert yaml.safe_load(side.read_text(encoding="utf-8")) == {
+            "title": "Havenbeleid Zeestad", "bron": "https://example.org/haven", "gemeente": "Vlissingen",
+            "domein": "economie", "jaar": "2023"}
+        page.locator("#beheer-aandacht").get_by_text("nog niet bijgewerkt in de index: haven.md").wait_for()
+        reindex(page, "gewijzigd 1")
+        page.wait_for_function(f"() => ({TABLE_ROWS_JS})().some(r => r.includes('Vlissingen'))")
+        row = next(r for r in page.evaluate(TABLE_ROWS_JS) if r[0] == "haven.md")
+        assert row[1:5] == ["Havenbeleid Zeestad", "Vlissingen", "economie", "2023"]
+
+        page.get_by_role("tab", name="Vragen").click()
+        page.get_by_text("Filters").click()
+        box = page.locator("#filter-gemeente input")
+        box.click()
+        box.fill("Vliss")
+        page.get_by_role("option", name="Vlissingen").click()  # offered without a restart
+        page.keyboard.press("Escape")
+        ask(page, "Wat krijgt de haven in 2030?")
+        assert "Havenbeleid Zeestad" in page.locator("#bronnen").inner_text()
+    finally:
+        haven.unlink(missing_ok=True)
+        side.unlink(missing_ok=True)
+    page.get_by_role("tab", name="Beheer").click()
+    reindex(page, "verwijderd 1")  # the other tests count the documents
+
+
 def test_beheer_table_search_narrows_the_rows_and_a_column_menu_sorts_them(page):
     open_beheer(page)
     rows = page.evaluate(TABLE_ROWS_JS)

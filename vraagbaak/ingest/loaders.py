@@ -87,6 +87,12 @@ def document_digest(path: Path) -> str:
 def sidecar_metadata(path: Path) -> dict:
     """The metadata in "<file>.meta.yaml" (gemeente, organisatie, domein, jaar, title, …); {} without one. A
     sidecar that cannot be read is one file's failure, in Dutch."""
+    return {str(k): _plain(v) for k, v in read_sidecar(path).items()}
+
+
+def read_sidecar(path: Path) -> dict:
+    """The sidecar's mapping as YAML gives it (a date stays a date, a nested mapping stays one), so that Beheer
+    can rewrite one field and keep the rest as it was; {} without one."""
     side = sidecar_of(path)
     if not side.is_file():
         return {}
@@ -96,7 +102,7 @@ def sidecar_metadata(path: Path) -> dict:
         raise LoadError(f"{side.name} is geen geldige YAML / invalid sidecar ({err.__class__.__name__})") from err
     if not isinstance(data, dict):
         raise LoadError(f"{side.name} is geen woordenlijst / the sidecar is not a mapping")
-    return {str(k): _plain(v) for k, v in data.items()}
+    return data
 
 
 def relative_name(path: Path, corpus_dir: Path) -> str:

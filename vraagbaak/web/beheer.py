@@ -1,9 +1,10 @@
 """The Beheer tab: a maintainer logs in, sees what is indexed (a table to search and sort) and what needs
-attention, adds, removes and puts back documents and re-indexes. It owns the tab's layout, its events and what
-they show, and the labels by which a document is chosen (document_choices), which the chat's filter shares.
+attention, adds, removes and puts back documents, sets a document's owner, theme and year (written to its
+sidecar, web/sidecar.py) and re-indexes. It owns the tab's layout, its events and what they show, and the
+labels by which a document is chosen (document_choices), which the chat's filter shares.
 
-May import: the rooms below web, and web's gradio_loader, login and uploads. Not ui.py: the chat hands in its
-outputs and how to bring them up to date (an import-linter contract in pyproject.toml)."""
+May import: the rooms below web, and web's gradio_loader, login, uploads and sidecar. Not ui.py: the chat
+hands in its outputs and how to bring them up to date (an import-linter contract in pyproject.toml)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -19,6 +20,7 @@ from vraagbaak.assistant import Assistant  # noqa: E402
 from vraagbaak.index.versions import IndexError_  # noqa: E402
 from vraagbaak.ingest.filetypes import labels  # noqa: E402
 from vraagbaak.web.login import UPLOAD_COOKIE, LoginGuard, UploadKeys  # noqa: E402
+from vraagbaak.web.sidecar import YEAR_FIELD, changed_fields, current_metadata, save_metadata, shown  # noqa: E402
 from vraagbaak.web.uploads import (  # noqa: E402
     UploadRejected,
     empty_trash,
@@ -52,8 +54,21 @@ def index_health(assistant: Assistant) -> str:
     return "Aandachtspunten:\n\n" + "\n".join(lines)
 
 
+def metadata_fields(assistant: Assistant) -> tuple[str, str, str]:
+    """The fields a maintainer sets: the collection's owner and theme (profile.py: "gemeente" or "organisatie",
+    "domein") and the year."""
+    return assistant.profile.owner_field, assistant.profile.theme_field, YEAR_FIELD
+
+
+def table_headers(assistant: Assistant) -> list[str]:
+    return ["document", "titel", *metadata_fields(assistant), "pagina's", "passages", "geïndexeerd"]
+
+
 def documents_table(assistant: Assistant) -> list[list]:
-    return [[d["doc"], d["title"], d["pages"], d["chunks"], local_time(d["indexed_at"])] for d in assistant.documents()]
+    """One row per indexed document, with the metadata the index holds ("" where it knows none)."""
+    fields = metadata_fields(assistant)
+    return [[d["doc"], d["title"], *(shown((d["metadata"] or {}).get(f)) for f in fields), d["pages"], d["chunks"],
+             local_time(d["indexed_at"])] for d in assistant.documents()]
 
 
 def document_choices(rows: list[list]) -> list[tuple[str, str]]:
@@ -93,14 +108,15 @@ def _layout(assistant: Assistant) -> SimpleNamespace:
     with gr.Column(visible=False) as c.panel:
         c.logout = gr.Button("Uitloggen", elem_id="beheer-uitloggen", size="sm")
         # the search box narrows the rows to those holding the text; each column's menu sorts by it
-        c.table = gr.Dataframe(headers=["document", "titel", "pagina's", "passages", "geïndexeerd"],
-                               label="Geïndexeerde documenten", interactive=False, wrap=True, show_search="search",
-                               datatype=["str", "str", "number", "number", "str"],
-                               column_widths=["30%", "34%", "10%", "10%", "16%"], elem_id="beheer-documenten")
+        c.table = gr.Dataframe(headers=table_headers(assistant), label="Geïndexeerde documenten", interactive=False,
+                               wrap=True, show_search="search", datatype=["str"] * 5 + ["number"] * 2 + ["str"],
+                               column_widths=["19%", "21%", "12%", "11%", "7%", "8%", "9%", "13%"],
+                               elem_id="beheer-documenten")
         c.health = gr.Markdown(elem_id="beheer-aandacht")
         c.files = gr.File(label=f"Documenten toevoegen ({labels()})", file_count="multiple",
                           elem_id="beheer-upload")
         c.upload_msg = gr.Markdown(elem_id="beheer-upload-melding")
+        _metadata_form(c, assistant)
         c.reindex = gr.Button("Opnieuw indexeren", variant="primary", elem_id="beheer-indexeren")
         c.reindex_msg = gr.Markdown(elem_id="beheer-index-melding")
         c.remove_choice = gr.Dropdown([], label="Document verwijderen", elem_id="beheer-verwijder-keuze")
@@ -112,6 +128,21 @@ def _layout(assistant: Assistant) -> SimpleNamespace:
         c.undo = gr.Button("Ongedaan maken", visible=False, elem_id="beheer-terugzetten")
         c.removed = gr.State("")  # the document that the undo button puts back
     return c
+
+
+def _metadata_form(c: SimpleNamespace, assistant: Assistant) -> None:
+    owner, theme, year = metadata_fields(assistant)
+    # no word "filters" here: the browser tests find the chat's filter accordion by it
+    gr.Markdown(f"**Metadata van een document** ({owner}, {theme}, jaar): de chat kan erop selecteren en noemt "
+                "ze in overzichten.")
+    c.meta_choice = gr.Dropdown([], label="Document", elem_id="beheer-metadata-keuze")
+    with gr.Row():
+        c.meta_owner = gr.Textbox(label=owner.capitalize(), max_length=100, elem_id="beheer-metadata-eigenaar")
+        c.meta_theme = gr.Textbox(label=theme.capitalize(), max_length=100, elem_id="beheer-metadata-thema")
+        c.meta_year = gr.Textbox(label=year.capitalize(), placeholder="bijvoorbeeld 2024", max_length=4,
+                                 elem_id="beheer-metadata-jaar")
+    c.meta_save = gr.Button("Metadata opslaan", elem_id="beheer-metadata-opslaan")
+    c.meta_msg = gr.Markdown(elem_id="beheer-metadata-melding")
 
 
 class _Handlers:
@@ -131,7 +162,7 @@ class _Handlers:
         # the panel opens in a later step (show_panel), once the browser holds its upload key, so that a file
         # dropped at once already carries it
         return (self.guard.session_start() if ok else None, gr.update(visible=not ok), gr.update(visible=False),
-                result.message, rows, choices, index_health(self.assistant) if ok else "", "",
+                result.message, rows, choices, choices, index_health(self.assistant) if ok else "", "",
                 self.keys.issue() if ok else "")
 
     @staticmethod
@@ -169,7 +200,7 @@ class _Handlers:
     def do_reindex(self, started, key, progress=gr.Progress()):
         started = self.guard.session_alive(started)
         if started is None:
-            return ENDED, gr.update(), gr.update(), gr.update(), None, ""
+            return ENDED, gr.update(), gr.update(), gr.update(), gr.update(), None, ""
         try:
             report = self.assistant.build_index(progress=lambda f, m: progress(f, desc=m))
         except IndexError_ as err:  # another indexer holds the lock, a damaged index: said, not "Error"
@@ -183,11 +214,11 @@ class _Handlers:
                f"(nieuw {len(report.added)}, gewijzigd {len(report.changed)}, verwijderd {len(report.removed)}).")
         rows = documents_table(self.assistant)
         choices = gr.update(choices=document_choices(rows))
-        return (msg + (f"\n\nNiet geïndexeerd:{failed}" if failed else ""), rows, choices,
+        return (msg + (f"\n\nNiet geïndexeerd:{failed}" if failed else ""), rows, choices, choices,
                 index_health(self.assistant), started, self.key_for(started, key))
 
     def _not_reindexed(self, msg: str, started, key):
-        return msg, gr.update(), gr.update(), gr.update(), started, self.key_for(started, key)
+        return msg, gr.update(), gr.update(), gr.update(), gr.update(), started, self.key_for(started, key)
 
     @staticmethod
     def ask_to_remove(doc):
@@ -222,13 +253,47 @@ class _Handlers:
         return (f"{doc} is teruggezet.", index_health(self.assistant), started, self.key_for(started, key),
                 gr.update(visible=False), "")
 
+    def show_metadata(self, doc, started):
+        """The form filled with the chosen document's metadata as the next re-index will see it."""
+        if self.guard.session_alive(started) is None or not doc:  # a choice alone does not extend the session
+            return "", "", "", (ENDED if doc else "")
+        try:
+            current = self._current_metadata(doc)
+        except UploadRejected as err:
+            return "", "", "", f"De metadata is niet te lezen: {err}."
+        return (*(shown(current.get(f)) for f in metadata_fields(self.assistant)), "")
+
+    def do_save_metadata(self, doc, owner, theme, year, started, key):
+        started = self.guard.session_alive(started)
+        if started is None or not doc:
+            return (ENDED if started is None else "Kies een document."), gr.update(), started, \
+                self.key_for(started, key)
+        typed = dict(zip(metadata_fields(self.assistant), (owner or "", theme or "", year or "")))
+        try:
+            changes = changed_fields(typed, self._current_metadata(doc))
+            side = save_metadata(self.s.corpus_dir, doc, changes) if changes else None
+        except UploadRejected as err:
+            return f"Niet opgeslagen: {err}.", gr.update(), started, self.key_for(started, key)
+        if side is None:
+            return "Er is niets gewijzigd.", gr.update(), started, self.key_for(started, key)
+        return (f"De metadata van {doc} is opgeslagen in `{side.name}`. Klik op ‘Opnieuw indexeren’ om ze te "
+                "gebruiken: in de keuzelijsten en overzichten van de chat en in de tabel.",
+                index_health(self.assistant), started, self.key_for(started, key))
+
+    def _current_metadata(self, doc: str) -> dict:
+        try:
+            indexed = next((d["metadata"] or {} for d in self.assistant.documents() if d["doc"] == doc), {})
+        except IndexError_:  # no index (yet): the sidecar alone
+            indexed = {}
+        return current_metadata(self.s.corpus_dir, doc, indexed)
+
 
 def _wire(c: SimpleNamespace, h: _Handlers, refresh_outputs: list, refresh: Callable[[], tuple]) -> None:
     def to_cookie(event):  # after the handler: the browser keeps the key it was given
         return event.then(None, c.upload_key, None, js=SET_UPLOAD_COOKIE, api_visibility="private")
 
-    login_outputs = [c.session, c.login_box, c.panel, c.login_msg, c.table, c.remove_choice, c.health,
-                     c.password, c.upload_key]
+    login_outputs = [c.session, c.login_box, c.panel, c.login_msg, c.table, c.remove_choice, c.meta_choice,
+                     c.health, c.password, c.upload_key]
     for logged_in in (c.login.click(h.do_login, c.password, login_outputs, api_visibility="private"),
                       c.password.submit(h.do_login, c.password, login_outputs, api_visibility="private")):
         to_cookie(logged_in).then(h.show_panel, c.session, c.panel, api_visibility="private")
@@ -237,7 +302,8 @@ def _wire(c: SimpleNamespace, h: _Handlers, refresh_outputs: list, refresh: Call
     to_cookie(c.files.upload(h.do_upload, [c.files, c.session, c.upload_key],
                              [c.upload_msg, c.health, c.session, c.upload_key], api_visibility="private"))
     reindexed = c.reindex.click(h.do_reindex, [c.session, c.upload_key],
-                                [c.reindex_msg, c.table, c.remove_choice, c.health, c.session, c.upload_key],
+                                [c.reindex_msg, c.table, c.remove_choice, c.meta_choice, c.health, c.session,
+                                 c.upload_key],
                                 show_progress_on=[c.reindex_msg],  # one bar, not one per output
                                 api_visibility="private")
     reindexed.then(refresh, None, refresh_outputs, api_visibility="private")
@@ -252,3 +318,8 @@ def _wire(c: SimpleNamespace, h: _Handlers, refresh_outputs: list, refresh: Call
     to_cookie(c.undo.click(h.do_undo, [c.removed, c.session, c.upload_key],
                            [c.reindex_msg, c.health, c.session, c.upload_key, c.undo, c.removed],
                            api_visibility="private"))
+    c.meta_choice.change(h.show_metadata, [c.meta_choice, c.session],
+                         [c.meta_owner, c.meta_theme, c.meta_year, c.meta_msg], api_visibility="private")
+    to_cookie(c.meta_save.click(h.do_save_metadata, [c.meta_choice, c.meta_owner, c.meta_theme, c.meta_year, c.session,
+                                                  c.upload_key], [c.meta_msg, c.health, c.session, c.upload_key],
+                                api_visibility="private"))
