@@ -68,6 +68,13 @@ def test_an_attachment_is_a_document_of_its_own_cited_with_its_email_and_follows
     assert again.removed == [] and again.added == [] and again.unchanged == ["brief.eml"]
     assert {d["doc"] for d in assistant.documents()} == set(docs)
 
+    # the e-mail's metadata from Beheer (its sidecar) is its attachments' too; they are not offered on their own
+    (corpus / "brief.eml.meta.yaml").write_text("gemeente: Oudstad\n", encoding="utf-8")
+    assistant.build_index()
+    assert {d["doc"]: d["metadata"].get("gemeente") for d in assistant.documents()} == dict.fromkeys(docs, "Oudstad")
+    from vraagbaak.web.beheer import documents_table, file_choices
+    assert [doc for _, doc in file_choices(documents_table(assistant))] == ["brief.eml"]
+
     (corpus / "notitie.md").write_text("# Notitie\n\nDe fietsenstalling wordt groter.\n", encoding="utf-8")
     (corpus / "brief.eml").unlink()  # the e-mail goes, and its attachments with it
     gone = assistant.build_index()
@@ -155,7 +162,7 @@ def test_an_attachment_is_removed_with_its_email_not_alone(tmp_path):
     from vraagbaak.web.uploads import UploadRejected, remove_document
 
     (tmp_path / "brief.eml").write_text("Subject: x\n\ntekst\n", encoding="utf-8")
-    with pytest.raises(UploadRejected, match="is een bijlage; verwijder de e-mail 'brief.eml'"):
+    with pytest.raises(UploadRejected, match="is een bijlage; kies de e-mail 'brief.eml', de bijlagen gaan mee"):
         remove_document(tmp_path, "brief.eml/rapport.pdf")
     assert (tmp_path / "brief.eml").is_file()
 

@@ -814,6 +814,106 @@ def test_beheer_takes_a_word_file_by_its_content_and_answers_from_it(page, app, 
     assert "Nota zwembaden 2025" in page.locator("#bronnen").inner_text()
 
 
+def open_beheer(page) -> None:
+    page.get_by_role("tab", name="Beheer").click()
+    page.get_by_label("Beheerwachtwoord").fill("geheim")
+    page.get_by_role("button", name="Inloggen").click()
+    page.get_by_role("button", name="Uitloggen").wait_for()
+    page.locator("#beheer-documenten [role=row].virtual-row").first.wait_for()
+
+
+def reindex(page, expected: str) -> None:
+    page.get_by_role("button", name="Opnieuw indexeren").click()
+    page.locator("#beheer-index-melding").get_by_text(expected).wait_for(timeout=180_000)
+
+
+# The table's rows as Gradio draws them (only those the search lets through), each as its cells' texts.
+TABLE_ROWS_JS = """() => [...document.querySelectorAll('#beheer-documenten [role=row].virtual-row')]
+    .map(row => [...row.querySelectorAll('[role=gridcell]')].map(cell => cell.innerText.trim()))"""
+
+
+YEAR_BOX = "#beheer-metadata-jaar input, #beheer-metadata-jaar textarea"
+
+
+def test_beheer_sets_a_documents_metadata_that_the_chat_filter_and_the_table_then_use(page, app):
+    """Issue #29: gemeente, domein and jaar of an added document are set in Beheer, written to its sidecar
+    (keeping what was there) and, after a re-index, offered by the chat's gemeente filter and shown in the table."""
+    import yaml
+
+    haven, side = app["corpus"] / "haven.md", app["corpus"] / "haven.md.meta.yaml"
+    haven.write_text("# Havenbeleid\n\nDe haven krijgt in 2030 een nieuwe kade voor containerschepen.\n",
+                     encoding="utf-8")
+    side.write_text("title: Havenbeleid Zeestad\nbron: https://example.org/haven\n", encoding="utf-8")
+    form = {name: page.locator(f"#beheer-metadata-{name}").get_by_role("textbox") for name in ("eigenaar", "thema", "jaar")}
+    message = page.locator("#beheer-metadata-melding")
+    try:
+        open_beheer(page)
+        reindex(page, "Index bijgewerkt")  # the added document, without gemeente, domein or jaar
+        page.locator("#beheer-metadata-keuze input").click()
+        page.get_by_role("option", name="Slim schoonmaken (zwerfafval.md)").click()
+        page.wait_for_function(f"() => document.querySelector('{YEAR_BOX}').value === '2021'")
+        assert form["eigenaar"].input_value() == "Utrecht"  # filled from its front matter, as indexed
+        page.locator("#beheer-metadata-keuze input").click()
+        page.get_by_role("option", name="Havenbeleid Zeestad (haven.md)").click()
+        page.wait_for_function(f"() => document.querySelector('{YEAR_BOX}').value === ''")
+        form["jaar"].fill("12ab")
+        page.get_by_role("button", name="Metadata opslaan").click()
+        message.get_by_text("Niet opgeslagen: jaar moet leeg zijn of een jaartal van 1900 tot en met 2100").wait_for()
+        form["eigenaar"].fill("Vlissingen")
+        form["thema"].fill("economie")
+        form["jaar"].fill("2023")
+        page.get_by_role("button", name="Metadata opslaan").click()
+        message.get_by_text("Klik op ‘Opnieuw indexeren’").wait_for()
+        assert yaml.safe_load(side.read_text(encoding="utf-8")) == {
+            "title": "Havenbeleid Zeestad", "bron": "https://example.org/haven", "gemeente": "Vlissingen",
+            "domein": "economie", "jaar": "2023"}
+        page.locator("#beheer-aandacht").get_by_text("nog niet bijgewerkt in de index: haven.md").wait_for()
+        reindex(page, "gewijzigd 1")
+        page.wait_for_function(f"() => ({TABLE_ROWS_JS})().some(r => r.includes('Vlissingen'))")
+        row = next(r for r in page.evaluate(TABLE_ROWS_JS) if r[0] == "haven.md")
+        assert row[1:5] == ["Havenbeleid Zeestad", "Vlissingen", "economie", "2023"]
+
+        page.get_by_role("tab", name="Vragen").click()
+        page.get_by_text("Filters").click()
+        box = page.locator("#filter-gemeente input")
+        box.click()
+        box.fill("Vliss")
+        page.get_by_role("option", name="Vlissingen").click()  # offered without a restart
+        page.keyboard.press("Escape")
+        ask(page, "Wat krijgt de haven in 2030?")
+        assert "Havenbeleid Zeestad" in page.locator("#bronnen").inner_text()
+    finally:
+        haven.unlink(missing_ok=True)
+        side.unlink(missing_ok=True)
+    page.get_by_role("tab", name="Beheer").click()
+    reindex(page, "verwijderd 1")  # the other tests count the documents
+
+
+def test_beheer_table_search_narrows_the_rows_and_a_column_menu_sorts_them(page):
+    open_beheer(page)
+    rows = page.evaluate(TABLE_ROWS_JS)
+    assert len(rows) >= 2
+    search = page.locator("#beheer-documenten input.search-input")
+    assert search.get_attribute("placeholder") == "Zoeken in de tabel…"
+    search.fill("zwerf")
+    page.wait_for_function(f"() => ({TABLE_ROWS_JS})().length === 1")
+    assert [r[0] for r in page.evaluate(TABLE_ROWS_JS)] == ["zwerfafval.md"]
+    search.fill("")
+    page.wait_for_function(f"() => ({TABLE_ROWS_JS})().length === {len(rows)}")
+
+    headers = page.locator("#beheer-documenten th").all_inner_texts()
+    n = [h.strip() for h in headers].index("pagina's")
+    counts = [int(r[n]) for r in rows]
+    assert len(set(counts)) > 1  # else no order would show
+    column = page.locator("#beheer-documenten th").nth(n)
+    for order, descending in (("Oplopend sorteren", False), ("Aflopend sorteren", True)):
+        column.hover()  # the column's menu button shows on hover
+        column.get_by_role("button", name="Sorteren of filteren").click()
+        page.get_by_role("menuitem", name=order).click()
+        page.wait_for_function(f"want => JSON.stringify(({TABLE_ROWS_JS})().map(r => Number(r[{n}]))) === "
+                               "JSON.stringify(want)", arg=sorted(counts, reverse=descending))
+
+
 def test_a_normal_start_prints_no_english_library_lines(app):
     """faiss's "Could not load library with AVX512 support" looked like an error, httpx logged every request,
     and Gradio advised share=True (a public link) for a government tool."""

@@ -1,4 +1,5 @@
-"""Uploads from the Beheer tab: path tricks, content checks, and no overwriting."""
+"""Uploads from the Beheer tab: path tricks, content checks, and no overwriting; and the metadata a maintainer
+sets there, written to a document's sidecar."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -117,10 +118,128 @@ def test_remove_only_deletes_inside_the_corpus(tmp_path):
 def test_beheer_shows_local_time_and_removes_by_title():
     import datetime as dt
 
-    from vraagbaak.web.ui import document_choices, local_time
+    from vraagbaak.web.beheer import document_choices, local_time
 
     stamp = dt.datetime(2026, 12, 5, 6, 25, tzinfo=dt.timezone.utc)
     moment = stamp.astimezone()
     assert local_time(stamp.isoformat()) == f"{moment.day}-{moment.month}-{moment.year} {moment:%H:%M}"
     assert local_time("onbekend") == "onbekend"
     assert document_choices([["uploads/a.pdf", "Nota", 3, 9, "x"]]) == [("Nota (uploads/a.pdf)", "uploads/a.pdf")]
+
+
+def _corpus_with_note(tmp_path: Path, sidecar: str | None = None) -> Path:
+    corpus = tmp_path / "corpus"
+    (corpus / "sub").mkdir(parents=True)
+    (corpus / "sub" / "nota.md").write_text("---\ngemeente: Utrecht\n---\n\n# Nota\n\nTekst van de nota.\n")
+    if sidecar is not None:
+        (corpus / "sub" / "nota.md.meta.yaml").write_text(sidecar, encoding="utf-8")
+    return corpus
+
+
+def test_metadata_goes_into_the_sidecar_and_the_other_keys_stay_as_they_were(tmp_path):
+    import datetime as dt
+
+    import yaml
+
+    from vraagbaak.ingest.loaders import document_digest, sidecar_metadata
+    from vraagbaak.web.sidecar import save_metadata
+
+    corpus = _corpus_with_note(tmp_path, "title: Nota over de haven\nbron: https://example.org/nota\n"
+                                         "datum: 2021-03-04\nthema: [haven, verkeer]\ncontact: {team: Haven}\n")
+    note = corpus / "sub" / "nota.md"
+    before = document_digest(note)
+    side = save_metadata(corpus, "sub/nota.md", {"gemeente": "’s-Hertogenbosch", "domein": "fysiek", "jaar": "2024"})
+    assert side == (corpus / "sub" / "nota.md.meta.yaml").resolve()
+    text = side.read_text(encoding="utf-8")
+    assert "’s-Hertogenbosch" in text  # allow_unicode: readable for a maintainer who opens the file
+    assert yaml.safe_load(text) == {"title": "Nota over de haven", "bron": "https://example.org/nota",
+                                    "datum": dt.date(2021, 3, 4), "thema": ["haven", "verkeer"], "contact": {"team": "Haven"},
+                                    "gemeente": "’s-Hertogenbosch", "domein": "fysiek", "jaar": "2024"}
+    assert sidecar_metadata(note)["gemeente"] == "’s-Hertogenbosch"
+    assert document_digest(note) != before  # the next re-index takes the document again
+    assert sorted(p.name for p in (corpus / "sub").iterdir()) == ["nota.md", "nota.md.meta.yaml"]  # no temp file
+
+
+def test_the_sidecar_is_replaced_whole_so_a_reader_never_sees_half_a_file(tmp_path):
+    from vraagbaak.web.sidecar import save_metadata
+
+    corpus = _corpus_with_note(tmp_path, "title: Oud\n")
+    side = corpus / "sub" / "nota.md.meta.yaml"
+    with side.open(encoding="utf-8") as reader:  # a reader (the indexer) that opened the old sidecar
+        old_inode = side.stat().st_ino
+        save_metadata(corpus, "sub/nota.md", {"domein": "sociaal"})
+        assert reader.read() == "title: Oud\n"  # written in place, this would be the new or a half text
+    assert side.stat().st_ino != old_inode and "domein: sociaal" in side.read_text(encoding="utf-8")
+
+
+def test_a_sidecar_that_cannot_be_written_leaves_nothing_behind(tmp_path):
+    from vraagbaak.web.sidecar import MetadataRejected, save_metadata
+
+    corpus = _corpus_with_note(tmp_path)
+    (corpus / "sub" / "nota.md.meta.yaml").mkdir()  # a folder where the sidecar belongs: the rename fails
+    with pytest.raises(MetadataRejected, match="kon niet worden opgeslagen"):
+        save_metadata(corpus, "sub/nota.md", {"domein": "sociaal"})
+    assert sorted(p.name for p in (corpus / "sub").iterdir()) == ["nota.md", "nota.md.meta.yaml"]
+
+
+@pytest.mark.parametrize("field, value, reason", [
+    ("jaar", "1899", "jaartal van 1900 tot en met 2100"),
+    ("jaar", "2101", "jaartal van 1900 tot en met 2100"),
+    ("jaar", "20a4", "jaartal van 1900 tot en met 2100"),
+    ("jaar", "٢٠٢٤", "jaartal van 1900 tot en met 2100"),  # Arabic-Indic digits: int() takes them, a year is 0-9
+    ("jaar", "02024", "jaartal van 1900 tot en met 2100"),
+    ("gemeente", "x" * 101, "hoogstens 100 tekens lang"),
+    ("gemeente", "Zaan\nstad", "geen regeleinde, tab of ander onzichtbaar stuurteken"),
+    ("domein", "sociaal\tdomein", "geen regeleinde, tab of ander onzichtbaar stuurteken"),
+    ("domein", "sociaal\u202edomein", "geen regeleinde, tab of ander onzichtbaar stuurteken"),  # text direction
+    ("gemeente", "Zaan\u2028stad", "geen regeleinde, tab of ander onzichtbaar stuurteken"),
+])
+def test_bad_metadata_is_refused_in_dutch_and_nothing_is_written(tmp_path, field, value, reason):
+    from vraagbaak.web.sidecar import MetadataRejected, save_metadata
+
+    corpus = _corpus_with_note(tmp_path, "title: Nota\n")
+    with pytest.raises(MetadataRejected, match=reason):
+        save_metadata(corpus, "sub/nota.md", {"domein": "fysiek", field: value})
+    assert (corpus / "sub" / "nota.md.meta.yaml").read_text(encoding="utf-8") == "title: Nota\n"
+
+
+def test_an_empty_year_and_a_name_of_100_characters_are_taken(tmp_path):
+    import yaml
+
+    from vraagbaak.web.sidecar import save_metadata
+
+    corpus = _corpus_with_note(tmp_path)
+    side = save_metadata(corpus, "sub/nota.md", {"jaar": "", "organisatie": "x" * 100})
+    assert yaml.safe_load(side.read_text(encoding="utf-8")) == {"jaar": "", "organisatie": "x" * 100}
+
+
+def test_metadata_is_never_written_outside_the_corpus(tmp_path):
+    from vraagbaak.web.sidecar import save_metadata
+
+    corpus = _corpus_with_note(tmp_path)
+    outside = tmp_path / "geheim.md"
+    outside.write_text("# Geheim\n")
+    (corpus / "link.md").symlink_to(outside)  # a link in the corpus to a file outside it
+    for trick in ["../geheim.md", str(outside), "sub/../../geheim.md", "link.md", "sub", "bestaat-niet.md"]:
+        with pytest.raises(UploadRejected, match="staat niet in de documentenmap"):
+            save_metadata(corpus, trick, {"gemeente": "Zaanstad"})
+    target = tmp_path / "elders.yaml"
+    target.write_text("blijft: staan\n")
+    (corpus / "sub" / "nota.md.meta.yaml").symlink_to(target)  # a sidecar that is a link out of the corpus
+    with pytest.raises(UploadRejected, match="buiten de documentenmap"):
+        save_metadata(corpus, "sub/nota.md", {"gemeente": "Zaanstad"})
+    assert target.read_text() == "blijft: staan\n"
+    assert sorted(p.name for p in tmp_path.rglob("*.yaml")) == ["elders.yaml", "nota.md.meta.yaml"]
+
+
+def test_only_the_fields_a_maintainer_changed_are_written(tmp_path):
+    """A field left as shown is not copied into the sidecar (the front matter's Utrecht stays the file's own, a
+    list stays a list); an emptied field is written as "", since the sidecar goes before the file's own."""
+    from vraagbaak.web.sidecar import changed_fields, current_metadata
+
+    corpus = _corpus_with_note(tmp_path, "thema: [haven, verkeer]\n")
+    current = current_metadata(corpus, "sub/nota.md", {"gemeente": "Utrecht", "jaar": 2019, "thema": ["oud"]})
+    assert current == {"gemeente": "Utrecht", "jaar": 2019, "thema": ["haven", "verkeer"]}  # the sidecar first
+    typed = {"gemeente": "Utrecht ", "thema": "haven, verkeer", "jaar": "", "domein": ""}
+    assert changed_fields(typed, current) == {"jaar": ""}
+    assert changed_fields(typed | {"domein": " fysiek"}, current) == {"jaar": "", "domein": "fysiek"}

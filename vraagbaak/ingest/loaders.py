@@ -88,6 +88,12 @@ def document_digest(path: Path) -> str:
 def sidecar_metadata(path: Path) -> dict:
     """The metadata in "<file>.meta.yaml" (gemeente, organisatie, domein, jaar, title, …); {} without one. A
     sidecar that cannot be read is one file's failure, in Dutch."""
+    return {str(k): _plain(v) for k, v in read_sidecar(path).items()}
+
+
+def read_sidecar(path: Path) -> dict:
+    """The sidecar's mapping as YAML gives it (a date stays a date, a nested mapping stays one), so that Beheer
+    can rewrite one field and keep the rest as it was; {} without one."""
     side = sidecar_of(path)
     if not side.is_file():
         return {}
@@ -97,7 +103,7 @@ def sidecar_metadata(path: Path) -> dict:
         raise LoadError(f"{side.name} is geen geldige YAML / invalid sidecar ({err.__class__.__name__})") from err
     if not isinstance(data, dict):
         raise LoadError(f"{side.name} is geen woordenlijst / the sidecar is not a mapping")
-    return {str(k): _plain(v) for k, v in data.items()}
+    return data
 
 
 def relative_name(path: Path, corpus_dir: Path) -> str:
@@ -153,6 +159,8 @@ def load_file(path: Path, corpus_dir: Path, max_bytes: int | None = None, min_wo
     if extra:  # the maintainer's metadata goes before what the file says of itself
         doc.title = str(extra.pop("title", "") or doc.title)
         doc.metadata = {**doc.metadata, **extra}
+        for part in doc.parts:  # an e-mail's gemeente, domein or jaar is its attachments' too
+            part.metadata = {**part.metadata, **extra}
     if not doc.text.strip():
         raise LoadError("geen tekst gevonden / no text found")
     share, tokens = real_word_share(doc.text)

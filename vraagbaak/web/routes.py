@@ -38,6 +38,11 @@ GRADIO_ENGLISH = {
     "Share": "Delen", "Undo": "Ongedaan maken", "Retry": "Opnieuw", "Edit": "Bewerken", "Close": "Sluiten",
     "Loading...": "Laden…", "Error": "Fout", "Submit": "Verzenden", "Stop": "Stoppen",
     "chatbot conversation": "Gesprek",
+    # the Beheer table's search box, toolbar and column menus
+    "Search...": "Zoeken in de tabel…", "Enter text to search the table": "Typ een deel van een naam, titel of waarde",
+    "Table actions": "Tabelacties", "Copy table data": "Kopieer de tabel", "Copied to clipboard": "Gekopieerd",
+    "Open cell menu": "Sorteren of filteren", "Sorted ascending": "Oplopend gesorteerd",
+    "Sorted descending": "Aflopend gesorteerd", "Filtered": "Gefilterd",
 }
 # Labels that Gradio builds from a fixed English start and the text that follows ("bot's message: …").
 GRADIO_ENGLISH_STARTS = {"bot's message: ": "Antwoord van Vraagbaak: ", "user's message: ": "Uw vraag: ",
@@ -46,9 +51,9 @@ DUTCH_FIRST = """<script>
 try { Object.defineProperty(navigator, 'language', {get: () => 'nl'});
       Object.defineProperty(navigator, 'languages', {get: () => ['nl']}); } catch (e) {}
 (() => {
-  const dutch = %s, starts = %s;
+  const dutch = %s, starts = %s, names = ['aria-label', 'title', 'placeholder'];
   const fix = (el) => {
-    for (const name of ['aria-label', 'title']) {
+    for (const name of names) {
       const v = el.getAttribute && el.getAttribute(name);
       if (!v) continue;
       if (dutch[v.trim()]) { el.setAttribute(name, dutch[v.trim()]); continue; }
@@ -58,10 +63,10 @@ try { Object.defineProperty(navigator, 'language', {get: () => 'nl'});
     }
   };
   const walk = (root) => { if (root.nodeType !== 1) return; fix(root);
-                           root.querySelectorAll('[aria-label],[title]').forEach(fix); };
+                           root.querySelectorAll('[aria-label],[title],[placeholder]').forEach(fix); };
   new MutationObserver((changes) => changes.forEach((c) => {
     if (c.type === 'attributes') fix(c.target); else c.addedNodes.forEach(walk);
-  })).observe(document, {subtree: true, childList: true, attributes: true, attributeFilter: ['aria-label', 'title']});
+  })).observe(document, {subtree: true, childList: true, attributes: true, attributeFilter: names});
 })();
 </script>""" % (json.dumps(GRADIO_ENGLISH, ensure_ascii=False), json.dumps(GRADIO_ENGLISH_STARTS, ensure_ascii=False))
 

@@ -1,12 +1,10 @@
 """The chat window (Gradio Blocks), a thin layer over the Assistant API. All labels are Dutch."""
 from __future__ import annotations
 
-import datetime as dt
 import html
 import logging
 import os
 from contextlib import contextmanager
-from pathlib import Path
 
 from vraagbaak.web.gradio_loader import import_gradio
 
@@ -14,26 +12,20 @@ gr = import_gradio()  # without Gradio's type-stub writer: 1–2 s less to start
 
 from vraagbaak.assistant import Assistant  # noqa: E402
 from vraagbaak.index.versions import IndexError_  # noqa: E402
-from vraagbaak.ingest.filetypes import has_pages, is_markdown_path, labels  # noqa: E402
+from vraagbaak.ingest.filetypes import has_pages, is_markdown_path  # noqa: E402
 from vraagbaak.profile import CollectionProfile  # noqa: E402
 from vraagbaak.schema import Answer, hit_to_json  # noqa: E402
 from vraagbaak.web import sources as source_view  # noqa: E402
 from vraagbaak.web.api_input import BadRequest, filters_from_json, previous_from_json, question_text, result_count  # noqa: E402
+from vraagbaak.web.beheer import admin_tab, document_choices  # noqa: E402
 from vraagbaak.web.feedback import FeedbackLog  # noqa: E402
-from vraagbaak.web.login import UPLOAD_COOKIE, LoginGuard, UploadKeys, cookie_value  # noqa: E402
+from vraagbaak.web.login import UploadKeys, cookie_value  # noqa: E402
 from vraagbaak.web.markdown_text import inert  # noqa: E402
 from vraagbaak.web.memo import memo_filename, memo_text  # noqa: E402
 from vraagbaak.web.memo_store import MEMO_PATH, MemoStore  # noqa: E402
 from vraagbaak.web.routes import app_kwargs  # noqa: E402
 from vraagbaak.web.sessions import SESSION_COOKIE, LiveSessions  # noqa: E402
 from vraagbaak.web.sources import section_text  # noqa: E402
-from vraagbaak.web.uploads import (  # noqa: E402
-    UploadRejected,
-    empty_trash,
-    remove_document,
-    restore_document,
-    store_upload,
-)
 
 log = logging.getLogger(__name__)
 CACHE_CLEANUP = (3600, 3600)  # Gradio's upload and file cache: every hour, files older than an hour go
@@ -240,7 +232,8 @@ def build_ui(assistant: Assistant, upload_keys: UploadKeys | None = None, memos:
             copy.click(None, memo, None, js=COPY_JS)
             chat.like(feedback, [answers, votes], votes, api_visibility="private")
         with gr.Tab("Beheer"):
-            _admin_tab(assistant, [description, docs, gemeenten, domeinen], upload_keys or UploadKeys())
+            admin_tab(assistant, [description, docs, gemeenten, domeinen], lambda: collection_lists(assistant),
+                      upload_keys or UploadKeys())
 
         # another process (python -m vraagbaak index) may have changed the collection since start
         demo.load(lambda: collection_lists(assistant), None, [description, docs, gemeenten, domeinen],
@@ -327,205 +320,6 @@ def memo_links(key: str | None, answer: Answer | None = None) -> str:
             f"download='{word}'>Download als Word (.docx)</a> "
             f"<a id='download-memo' class='memo-knop' href='{href}&amp;f=md' download='{markdown}'>"
             "Download als Markdown</a></div>")
-
-
-def index_health(assistant: Assistant) -> str:
-    """What a maintainer must know at a glance: files that failed, duplicates, and files not yet indexed."""
-    status = assistant.status()
-    lines = [f"- **{name}**: {reason}" for name, reason in sorted(status.get("failed", {}).items())]
-    lines += [f"- {name}: {note}" for name, note in sorted(status.get("warnings", {}).items())]
-    lines += [f"- {name} is dezelfde als {original} (één keer geïndexeerd)"
-              for name, original in sorted(status.get("duplicates", {}).items())]
-    for doc, pages in sorted((status.get("ocr") or {}).get("low_confidence", {}).items()):
-        listed = ", ".join(f"p. {p} ({c:.0f}%)" for p, c in pages.items())
-        lines.append(f"- {doc}: OCR-tekst met lage zekerheid op {listed}; controleer die pagina's in de scan")
-    stale = status.get("stale", {})
-    waiting = stale.get("new", []) + stale.get("changed", []) + stale.get("removed", [])
-    if waiting:
-        lines.append(f"- nog niet bijgewerkt in de index: {', '.join(sorted(waiting))}")
-    if not lines:
-        return "Alle bestanden in de documentenmap zijn geïndexeerd."
-    return "Aandachtspunten:\n\n" + "\n".join(lines)
-
-
-def _documents_table(assistant: Assistant) -> list[list]:
-    return [[d["doc"], d["title"], d["pages"], d["chunks"], local_time(d["indexed_at"])] for d in assistant.documents()]
-
-
-def document_choices(rows: list[list]) -> list[tuple[str, str]]:
-    """Documents to choose (a filter, a removal) by title, with the file, which two documents never share;
-    rows: [doc, title, …]."""
-    return [(f"{title} ({doc})", doc) for doc, title, *_ in rows]
-
-
-def local_time(stamp) -> str:
-    """"2026-12-05T06:25:02+00:00" -> "5-12-2026 07:25" in the server's time zone; as it was if unreadable."""
-    try:
-        moment = dt.datetime.fromisoformat(str(stamp)).astimezone()
-    except (TypeError, ValueError):
-        return str(stamp or "")
-    return f"{moment.day}-{moment.month}-{moment.year} {moment:%H:%M}"
-
-
-# The browser keeps the upload key of its Beheer session as a cookie (login.UploadKeys); "" removes it.
-SET_UPLOAD_COOKIE = (f"(key) => {{ document.cookie = '{UPLOAD_COOKIE}=' + (key || '') + '; path=/; SameSite=Strict'"
-                     " + (key ? '' : '; max-age=0'); }")
-
-
-def _admin_tab(assistant: Assistant, refresh_outputs: list, keys: UploadKeys) -> None:
-    """refresh_outputs: the chat's description and filter lists, brought up to date after a re-index."""
-    s = assistant.settings
-    if not s.admin_password:
-        gr.Markdown("Het beheer is uitgeschakeld. Start de app met de omgevingsvariabele "
-                    "`VRAAGBAAK_ADMIN_PASSWORD` om documenten te kunnen toevoegen, verwijderen en opnieuw te "
-                    "indexeren. Vragen stellen kan altijd zonder inloggen.")
-        return
-    guard = LoginGuard(s.admin_password)
-    session = gr.State(None)  # time of the last admin action; None: not logged in
-    upload_key = gr.Textbox(visible="hidden", elem_id="beheer-uploadsleutel")  # to the cookie, by SET_UPLOAD_COOKIE
-    with gr.Column(visible=True) as login_box:
-        password = gr.Textbox(label="Beheerwachtwoord", type="password", elem_id="beheer-wachtwoord")
-        login = gr.Button("Inloggen", elem_id="beheer-inloggen")
-        login_msg = gr.Markdown()
-    with gr.Column(visible=False) as panel:
-        logout = gr.Button("Uitloggen", elem_id="beheer-uitloggen", size="sm")
-        table = gr.Dataframe(headers=["document", "titel", "pagina's", "passages", "geïndexeerd"],
-                             label="Geïndexeerde documenten", interactive=False, wrap=True,
-                             column_widths=["30%", "34%", "10%", "10%", "16%"], elem_id="beheer-documenten")
-        health = gr.Markdown(elem_id="beheer-aandacht")
-        files = gr.File(label=f"Documenten toevoegen ({labels()})", file_count="multiple",
-                        elem_id="beheer-upload")
-        upload_msg = gr.Markdown(elem_id="beheer-upload-melding")
-        reindex = gr.Button("Opnieuw indexeren", variant="primary", elem_id="beheer-indexeren")
-        reindex_msg = gr.Markdown(elem_id="beheer-index-melding")
-        remove_choice = gr.Dropdown([], label="Document verwijderen", elem_id="beheer-verwijder-keuze")
-        remove = gr.Button("Verwijder document", variant="stop", elem_id="beheer-verwijderen")
-        with gr.Row(visible=False) as confirm_row:  # a removal is asked once more, and can be undone
-            confirm_text = gr.Markdown(elem_id="beheer-verwijder-vraag")
-            confirm = gr.Button("Ja, verwijderen", variant="stop", elem_id="beheer-verwijderen-bevestig")
-            cancel = gr.Button("Annuleren", elem_id="beheer-verwijderen-annuleren")
-        undo = gr.Button("Ongedaan maken", visible=False, elem_id="beheer-terugzetten")
-        removed = gr.State("")  # the document that the undo button puts back
-    ended = "Log (opnieuw) in: u bent niet ingelogd of de sessie is verlopen."
-
-    def do_login(pw, request: gr.Request):
-        client = getattr(getattr(request, "client", None), "host", None) or "onbekend"
-        result = guard.check(client, pw)
-        ok = result.ok
-        rows = _documents_table(assistant) if ok else []
-        choices = document_choices(rows)
-        # the panel opens in a later step (show_panel), once the browser holds its upload key, so that a file
-        # dropped at once already carries it
-        return (guard.session_start() if ok else None, gr.update(visible=not ok), gr.update(visible=False),
-                result.message, rows, gr.update(choices=choices),
-                index_health(assistant) if ok else "", "", keys.issue() if ok else "")
-
-    def show_panel(started):
-        return gr.update(visible=started is not None)
-
-    def do_logout(key):
-        keys.revoke(key)
-        return None, gr.update(visible=True), gr.update(visible=False), "U bent uitgelogd.", ""
-
-    def key_for(started, key) -> str:  # a fresh upload key in place of the browser's while the session lives
-        if started is None:
-            keys.revoke(key)
-            return ""
-        return keys.issue(replacing=key)
-
-    def do_upload(paths, started, key):
-        started = guard.session_alive(started)
-        if started is None:
-            return ended, gr.update(), None, ""
-        lines = []
-        for path in paths or []:
-            name = getattr(path, "orig_name", None) or Path(path).name
-            try:
-                stored = store_upload(Path(path), name, s.corpus_dir, int(s.max_file_mb * 1e6),
-                                      int(s.max_uploads_mb * 1e6))
-                lines.append(f"✔ {name} opgeslagen als `{stored.relative_to(s.corpus_dir.resolve())}`")
-            except UploadRejected as err:
-                lines.append(f"✘ {name} geweigerd: {err}")
-        return ("\n\n".join(lines) + "\n\nKlik op ‘Opnieuw indexeren’ om de nieuwe documenten doorzoekbaar te maken.",
-                index_health(assistant), started, key_for(started, key))
-
-    def do_reindex(started, key, progress=gr.Progress()):
-        started = guard.session_alive(started)
-        if started is None:
-            return ended, gr.update(), gr.update(), gr.update(), None, ""
-        try:
-            report = assistant.build_index(progress=lambda f, m: progress(f, desc=m))
-        except IndexError_ as err:  # another indexer holds the lock, a damaged index: said, not "Error"
-            return (f"Niet opnieuw geïndexeerd: {err}", gr.update(), gr.update(), gr.update(), started,
-                    key_for(started, key))
-        except OSError as err:
-            return (f"Niet opnieuw geïndexeerd: {err.strerror or err}. De vorige index blijft in gebruik.",
-                    gr.update(), gr.update(), gr.update(), started, key_for(started, key))
-        empty_trash(s.corpus_dir)  # the removals are final now
-        failed = "".join(f"\n- {n}: {r}" for n, r in report.failed.items())
-        msg = (f"Index bijgewerkt: {report.documents} documenten, {report.chunks} passages "
-               f"(nieuw {len(report.added)}, gewijzigd {len(report.changed)}, verwijderd {len(report.removed)}).")
-        rows = _documents_table(assistant)
-        return (msg + (f"\n\nNiet geïndexeerd:{failed}" if failed else ""), rows,
-                gr.update(choices=document_choices(rows)), index_health(assistant), started, key_for(started, key))
-
-    def ask_to_remove(doc):
-        if not doc:
-            return gr.update(visible=False), "", "Kies een document."
-        return (gr.update(visible=True), f"**{doc}** naar de prullenbak verplaatsen? Tot het volgende herindexeren "
-                                         "kunt u het terugzetten.", "")
-
-    def do_remove(doc, started, key):
-        started = guard.session_alive(started)
-        hidden = gr.update(visible=False)
-        if started is None or not doc:
-            return ((ended if started is None else "Kies een document."), gr.update(), started,
-                    key_for(started, key), hidden, hidden, "")
-        try:
-            remove_document(s.corpus_dir, doc)
-        except UploadRejected as err:
-            return f"Niet verwijderd: {err}.", gr.update(), started, key_for(started, key), hidden, hidden, ""
-        return (f"{doc} staat in de prullenbak. Klik op ‘Opnieuw indexeren’ om de index bij te werken, of op "
-                "‘Ongedaan maken’ om het terug te zetten.", index_health(assistant), started, key_for(started, key),
-                hidden, gr.update(visible=True), doc)
-
-    def do_undo(doc, started, key):
-        started = guard.session_alive(started)
-        if started is None or not doc:
-            return (ended if started is None else "Er is niets terug te zetten."), gr.update(), started, \
-                key_for(started, key), gr.update(visible=False), ""
-        try:
-            restore_document(s.corpus_dir, doc)
-        except UploadRejected as err:
-            return f"Niet teruggezet: {err}.", gr.update(), started, key_for(started, key), gr.update(), doc
-        return (f"{doc} is teruggezet.", index_health(assistant), started, key_for(started, key),
-                gr.update(visible=False), "")
-
-    def to_cookie(event):  # after the handler: the browser keeps the key it was given
-        return event.then(None, upload_key, None, js=SET_UPLOAD_COOKIE, api_visibility="private")
-
-    login_outputs = [session, login_box, panel, login_msg, table, remove_choice, health, password, upload_key]
-    for logged_in in (login.click(do_login, password, login_outputs, api_visibility="private"),
-                      password.submit(do_login, password, login_outputs, api_visibility="private")):
-        to_cookie(logged_in).then(show_panel, session, panel, api_visibility="private")
-    to_cookie(logout.click(do_logout, upload_key, [session, login_box, panel, login_msg, upload_key],
-                           api_visibility="private"))
-    to_cookie(files.upload(do_upload, [files, session, upload_key], [upload_msg, health, session, upload_key],
-                           api_visibility="private"))
-    reindexed = reindex.click(do_reindex, [session, upload_key],
-                              [reindex_msg, table, remove_choice, health, session, upload_key],
-                              show_progress_on=[reindex_msg],  # one bar, not one per output
-                              api_visibility="private")
-    reindexed.then(lambda: collection_lists(assistant), None, refresh_outputs, api_visibility="private")
-    reindexed.then(lambda: (gr.update(visible=False), ""), None, [undo, removed], api_visibility="private")
-    to_cookie(reindexed)
-    remove.click(ask_to_remove, remove_choice, [confirm_row, confirm_text, reindex_msg], api_visibility="private")
-    cancel.click(lambda: gr.update(visible=False), None, confirm_row, api_visibility="private")
-    to_cookie(confirm.click(do_remove, [remove_choice, session, upload_key],
-                            [reindex_msg, health, session, upload_key, confirm_row, undo, removed],
-                            api_visibility="private"))
-    to_cookie(undo.click(do_undo, [removed, session, upload_key],
-                         [reindex_msg, health, session, upload_key, undo, removed], api_visibility="private"))
 
 
 def theme() -> gr.themes.Base:

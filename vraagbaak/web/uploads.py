@@ -135,16 +135,25 @@ def trash_dir(corpus_dir: Path) -> Path:
     return root.parent / f"{root.name}.prullenbak"
 
 
-def remove_document(corpus_dir: Path, doc: str) -> Path:
-    """Move one corpus file, given its path relative to the corpus, to the prullenbak; nothing outside the
-    corpus. It can be put back (restore_document) until the next re-index empties the prullenbak."""
+def corpus_file(corpus_dir: Path, doc: str) -> Path:
+    """The file that doc (a path relative to the corpus, as the index names it) is, resolved; a path that leads
+    out of the corpus, also through a link, or to no file is refused. An e-mail's attachment has no file of its
+    own: its e-mail is meant."""
     holder = attached_to(doc)
     if holder:
-        raise UploadRejected(f"{doc!r} is een bijlage; verwijder de e-mail {holder!r}, dan gaan de bijlagen mee")
+        raise UploadRejected(f"{doc!r} is een bijlage; kies de e-mail {holder!r}, de bijlagen gaan mee")
     root = corpus_dir.resolve()
     target = (root / doc).resolve()
     if root not in target.parents or not target.is_file():
         raise UploadRejected(f"{doc!r} staat niet in de documentenmap")
+    return target
+
+
+def remove_document(corpus_dir: Path, doc: str) -> Path:
+    """Move one corpus file, given its path relative to the corpus, to the prullenbak; nothing outside the
+    corpus. It can be put back (restore_document) until the next re-index empties the prullenbak."""
+    root = corpus_dir.resolve()
+    target = corpus_file(corpus_dir, doc)
     kept = trash_dir(corpus_dir) / target.relative_to(root)
     try:
         kept.parent.mkdir(parents=True, exist_ok=True)
