@@ -71,6 +71,12 @@ def parser() -> argparse.ArgumentParser:
     p = sub.add_parser("status", help="toon de staat van de index")
     _common(p)
     p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("audit", help="controleer het auditlog (verify) of schoon het op (purge)")
+    p.add_argument("actie", choices=["verify", "purge"], help="verify: is de keten heel; purge: bewaartermijn")
+    p.add_argument("map", nargs="?", type=Path, help="map van het auditlog (standaard: <index>/audit)")
+    p.add_argument("--sleutel", type=Path, help="sleutelbestand (standaard: audit-sleutel naast de logmap)")
+    _common(p)
     return root
 
 
@@ -305,7 +311,34 @@ def cmd_status(assistant: Assistant, args) -> int:
     return 0
 
 
-COMMANDS = {"index": cmd_index, "search": cmd_search, "ask": cmd_ask, "eval": cmd_eval, "status": cmd_status}
+def cmd_audit(assistant: Assistant, args) -> int:
+    """verify: exit 0 when the chain is whole, 1 with the first bad line; purge: remove what is past the
+    retention period. Both are events in the log themselves."""
+    import getpass
+
+    from vraagbaak.audit import AuditLog, verify
+
+    s = assistant.settings
+    folder = args.map or s.audit_path
+    key = args.sleutel or (s.audit_key_file or folder.parent / "audit-sleutel")
+    actor = getpass.getuser()
+    if args.actie == "verify":
+        verdict = verify(folder, key)
+        if verdict.ok:
+            say(f"Het auditlog is heel: {verdict.lines} regels, de keten klopt.")
+        else:
+            say(f"Het auditlog is NIET heel: {verdict.problem}", file=sys.stderr)
+        if key.exists():
+            AuditLog(folder, key).record("audit.controleren", str(folder), "heel" if verdict.ok else "niet heel",
+                                         actor=actor, origin="opdrachtregel", problem=verdict.problem)
+        return 0 if verdict.ok else 1
+    removed = AuditLog(folder, key).purge(s.audit_retention_days, actor=actor, origin="opdrachtregel")
+    say(f"Opgeschoond: {', '.join(removed) if removed else 'niets'} (bewaartermijn {s.audit_retention_days} dagen).")
+    return 0
+
+
+COMMANDS = {"index": cmd_index, "search": cmd_search, "ask": cmd_ask, "eval": cmd_eval, "status": cmd_status,
+            "audit": cmd_audit}
 
 if __name__ == "__main__":
     sys.exit(main())

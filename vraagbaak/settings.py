@@ -113,6 +113,13 @@ class Settings:
     # counts, so a forged header cannot rotate addresses past the login delay
     trusted_proxies: str = ""
     feedback_log: Path | None = None  # None: feedback.jsonl in the index folder
+    # The audit trail (vraagbaak/audit.py): a hash chain sealed with a key outside its folder.
+    audit_log: Path | None = None  # None: audit/ in the index folder
+    audit_key_file: Path | None = None  # None: audit-sleutel beside that folder, never inside it
+    # What of a question the audit trail keeps: nothing, the text with names, places and numbers replaced
+    # (Deduce), or the text (a BSN, e-mail address or phone number never)
+    audit_questions: str = "pseudonymised"  # off | pseudonymised | full
+    audit_retention_days: int = 365
 
     def plain(self) -> dict:
         """Every setting as a plain value (paths as text): what a storage backend is handed."""
@@ -125,6 +132,14 @@ class Settings:
     @property
     def feedback_path(self) -> Path:
         return self.feedback_log or self.index_dir / "feedback.jsonl"
+
+    @property
+    def audit_path(self) -> Path:
+        return self.audit_log or self.index_dir / "audit"
+
+    @property
+    def audit_key_path(self) -> Path:
+        return self.audit_key_file or self.audit_path.parent / "audit-sleutel"
 
     @classmethod
     def from_env(cls, **overrides) -> "Settings":

@@ -19,6 +19,7 @@ gr = import_gradio()  # without Gradio's type-stub writer (gradio_loader.py)
 from vraagbaak.assistant import Assistant  # noqa: E402
 from vraagbaak.index.versions import IndexError_  # noqa: E402
 from vraagbaak.ingest.filetypes import attached_to, labels  # noqa: E402
+from vraagbaak.web.audit_trail import Trail, client_of  # noqa: E402
 from vraagbaak.web.login import UPLOAD_COOKIE, LoginGuard, UploadKeys  # noqa: E402
 from vraagbaak.web.sidecar import YEAR_FIELD, changed_fields, current_metadata, save_metadata, shown  # noqa: E402
 from vraagbaak.web.uploads import (  # noqa: E402
@@ -92,7 +93,8 @@ def local_time(stamp) -> str:
     return f"{moment.day}-{moment.month}-{moment.year} {moment:%H:%M}"
 
 
-def admin_tab(assistant: Assistant, refresh_outputs: list, refresh: Callable[[], tuple], keys: UploadKeys) -> None:
+def admin_tab(assistant: Assistant, refresh_outputs: list, refresh: Callable[[], tuple], keys: UploadKeys,
+              trail: Trail | None = None) -> None:
     """refresh_outputs: the chat's description and filter lists; refresh(): their values as they are now, asked
     after a re-index."""
     if not assistant.settings.admin_password:
@@ -100,7 +102,7 @@ def admin_tab(assistant: Assistant, refresh_outputs: list, refresh: Callable[[],
                     "`VRAAGBAAK_ADMIN_PASSWORD` om documenten te kunnen toevoegen, verwijderen en opnieuw te "
                     "indexeren. Vragen stellen kan altijd zonder inloggen.")
         return
-    _wire(_layout(assistant), _Handlers(assistant, keys), refresh_outputs, refresh)
+    _wire(_layout(assistant), _Handlers(assistant, keys, trail), refresh_outputs, refresh)
 
 
 def _layout(assistant: Assistant) -> SimpleNamespace:
@@ -155,14 +157,20 @@ class _Handlers:
     """What the tab's events do. Every change first asks for a live session (guard.session_alive), and hands the
     browser a fresh upload key while the session lives."""
 
-    def __init__(self, assistant: Assistant, keys: UploadKeys):
-        self.assistant, self.s, self.keys = assistant, assistant.settings, keys
+    def __init__(self, assistant: Assistant, keys: UploadKeys, trail: Trail | None = None):
+        self.assistant, self.s, self.keys, self.trail = assistant, assistant.settings, keys, trail
         self.guard = LoginGuard(assistant.settings.admin_password)
 
+    def audit(self, action: str, obj: str, result: str, request, **details) -> None:
+        """One Beheer action in the audit trail; the shared password names no person, so the actor is the role."""
+        if self.trail is not None:
+            self.trail.event("beheer." + action, obj, result, actor="beheerder", origin=client_of(request), **details)
+
     def do_login(self, pw, request: gr.Request):
-        client = getattr(getattr(request, "client", None), "host", None) or "onbekend"
+        client = client_of(request)
         result = self.guard.check(client, pw)
         ok = result.ok
+        self.audit("inloggen", "beheer", "ok" if ok else "geweigerd", request)
         rows = documents_table(self.assistant) if ok else []
         choices = gr.update(choices=file_choices(rows))
         # the panel opens in a later step (show_panel), once the browser holds its upload key, so that a file
@@ -175,8 +183,9 @@ class _Handlers:
     def show_panel(started):
         return gr.update(visible=started is not None)
 
-    def do_logout(self, key):
+    def do_logout(self, key, request: gr.Request = None):
         self.keys.revoke(key)
+        self.audit("uitloggen", "beheer", "ok", request)
         return None, gr.update(visible=True), gr.update(visible=False), "U bent uitgelogd.", ""
 
     def key_for(self, started, key) -> str:  # a fresh upload key in place of the browser's while the session lives
@@ -185,11 +194,15 @@ class _Handlers:
             return ""
         return self.keys.issue(replacing=key)
 
-    def do_upload(self, paths, started, key):
+    def do_upload(self, paths, started, key, request: gr.Request = None):
         started = self.guard.session_alive(started)
         if started is None:
+            self.audit("uploaden", "beheer", "geweigerd: geen sessie", request)
             return ENDED, gr.update(), None, ""
         lines = [self._store(path) for path in paths or []]
+        for line in lines:
+            self.audit("uploaden", line[2:].split(" ")[0], "ok" if line.startswith("✔") else "geweigerd", request,
+                       melding=line)
         return ("\n\n".join(lines) + "\n\nKlik op ‘Opnieuw indexeren’ om de nieuwe documenten doorzoekbaar te maken.",
                 index_health(self.assistant), started, self.key_for(started, key))
 
@@ -203,9 +216,10 @@ class _Handlers:
             return f"✘ {name} geweigerd: {err}"
         return f"✔ {name} opgeslagen als `{stored.relative_to(s.corpus_dir.resolve())}`"
 
-    def do_reindex(self, started, key, progress=gr.Progress()):
+    def do_reindex(self, started, key, progress=gr.Progress(), request: gr.Request = None):
         started = self.guard.session_alive(started)
         if started is None:
+            self.audit("indexeren", "index", "geweigerd: geen sessie", request)
             return ENDED, gr.update(), gr.update(), gr.update(), gr.update(), None, ""
         try:
             report = self.assistant.build_index(progress=lambda f, m: progress(f, desc=m))
@@ -215,6 +229,8 @@ class _Handlers:
             return self._not_reindexed(f"Niet opnieuw geïndexeerd: {err.strerror or err}. De vorige index blijft "
                                        "in gebruik.", started, key)
         empty_trash(self.s.corpus_dir)  # the removals are final now
+        self.audit("indexeren", "index", "ok", request, added=report.added, changed=report.changed,
+                   removed=report.removed, failed=sorted(report.failed))
         failed = "".join(f"\n- {n}: {r}" for n, r in report.failed.items())
         msg = (f"Index bijgewerkt: {report.documents} documenten, {report.chunks} passages "
                f"(nieuw {len(report.added)}, gewijzigd {len(report.changed)}, verwijderd {len(report.removed)}).")
@@ -233,7 +249,7 @@ class _Handlers:
         return (gr.update(visible=True), f"**{doc}** naar de prullenbak verplaatsen? Tot het volgende herindexeren "
                                          "kunt u het terugzetten.", "")
 
-    def do_remove(self, doc, started, key):
+    def do_remove(self, doc, started, key, request: gr.Request = None):
         started = self.guard.session_alive(started)
         hidden = gr.update(visible=False)
         if started is None or not doc:
@@ -242,12 +258,14 @@ class _Handlers:
         try:
             remove_document(self.s.corpus_dir, doc)
         except UploadRejected as err:
+            self.audit("verwijderen", doc, f"geweigerd: {err}", request)
             return f"Niet verwijderd: {err}.", gr.update(), started, self.key_for(started, key), hidden, hidden, ""
+        self.audit("verwijderen", doc, "ok", request)
         return (f"{doc} staat in de prullenbak. Klik op ‘Opnieuw indexeren’ om de index bij te werken, of op "
                 "‘Ongedaan maken’ om het terug te zetten.", index_health(self.assistant), started,
                 self.key_for(started, key), hidden, gr.update(visible=True), doc)
 
-    def do_undo(self, doc, started, key):
+    def do_undo(self, doc, started, key, request: gr.Request = None):
         started = self.guard.session_alive(started)
         if started is None or not doc:
             return (ENDED if started is None else "Er is niets terug te zetten."), gr.update(), started, \
@@ -255,7 +273,9 @@ class _Handlers:
         try:
             restore_document(self.s.corpus_dir, doc)
         except UploadRejected as err:
+            self.audit("terugzetten", doc, f"geweigerd: {err}", request)
             return f"Niet teruggezet: {err}.", gr.update(), started, self.key_for(started, key), gr.update(), doc
+        self.audit("terugzetten", doc, "ok", request)
         return (f"{doc} is teruggezet.", index_health(self.assistant), started, self.key_for(started, key),
                 gr.update(visible=False), "")
 
@@ -269,7 +289,7 @@ class _Handlers:
             return "", "", "", f"De metadata is niet te lezen: {err}."
         return (*(shown(current.get(f)) for f in metadata_fields(self.assistant)), "")
 
-    def do_save_metadata(self, doc, owner, theme, year, started, key):
+    def do_save_metadata(self, doc, owner, theme, year, started, key, request: gr.Request = None):
         started = self.guard.session_alive(started)
         if started is None or not doc:
             return (ENDED if started is None else "Kies een document."), gr.update(), started, \
@@ -279,7 +299,9 @@ class _Handlers:
             changes = changed_fields(typed, self._current_metadata(doc))
             side = save_metadata(self.s.corpus_dir, doc, changes) if changes else None
         except UploadRejected as err:
+            self.audit("metadata", doc, f"geweigerd: {err}", request)
             return f"Niet opgeslagen: {err}.", gr.update(), started, self.key_for(started, key)
+        self.audit("metadata", doc, "ok" if side else "ongewijzigd", request, velden=sorted(changes))
         if side is None:
             return "Er is niets gewijzigd.", gr.update(), started, self.key_for(started, key)
         return (f"De metadata van {doc} is opgeslagen in `{side.name}`. Klik op ‘Opnieuw indexeren’ om ze te "

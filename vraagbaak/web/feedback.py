@@ -6,6 +6,8 @@ import threading
 import time
 from pathlib import Path
 
+from vraagbaak.audit import scrub
+
 MAX_BYTES = 5_000_000  # then the log is rotated to <name>.1 (one older file is kept)
 # Votes per client address per hour: 400 anonymous sessions from one address rotated genuine feedback out of
 # the log. A reader who votes on every answer of a long day stays far below.
@@ -32,8 +34,9 @@ class FeedbackLog:
         if previous == vote or not self._allowed(client):
             return False
         votes[answer["index"]] = vote
-        entry = {"time": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "vote": vote, "question": answer["question"],
-                 "answer": answer["answer"], "citations": answer["citations"]}
+        # a BSN, e-mail address or phone number in a question, or quoted from a document, never reaches the log
+        entry = {"time": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "vote": vote, "question": scrub(answer["question"]),
+                 "answer": scrub(answer["answer"]), "citations": json.loads(scrub(json.dumps(answer["citations"])))}
         if previous:
             entry["replaces"] = previous
         self._append(entry)

@@ -19,6 +19,7 @@ from vraagbaak.ingest.filetypes import has_pages
 from vraagbaak.ingest.loaders import document_digest, sidecar_of
 from vraagbaak.web.api_input import API_DEFAULTS, BadRequest, checked_event, completed_call
 from vraagbaak.web.asgi_body import read_body, replaying
+from vraagbaak.web.audit_trail import Trail, client_of
 from vraagbaak.web.login import UPLOAD_COOKIE, UploadKeys, cookie_value
 from vraagbaak.web.memo import memo_filename, memo_markdown
 from vraagbaak.web.memo_docx import memo_docx
@@ -249,7 +250,7 @@ def _dutch(page: bytes) -> bytes:
 
 
 def app_kwargs(assistant, upload_keys: UploadKeys | None = None, memos: MemoStore | None = None,
-               live_sessions: LiveSessions | None = None) -> dict:
+               live_sessions: LiveSessions | None = None, trail: Trail | None = None) -> dict:
     """Routes and middleware for Gradio's FastAPI app (Blocks.launch(app_kwargs=...)); upload_keys: those
     that the Beheer login hands out (without them, no upload is taken); memos: the answers whose memo can be
     downloaded."""
@@ -267,6 +268,13 @@ def app_kwargs(assistant, upload_keys: UploadKeys | None = None, memos: MemoStor
                 hashes.clear()
             hashes[key] = document_digest(path)
         return hashes[key]
+
+    def audit(action: str, request: Request, response: Response, **details) -> Response:
+        if trail is not None:
+            trail.event(action, request.query_params.get("doc", "")[:300] or request.query_params.get("m", "")[:12],
+                        "ok" if response.status_code < 400 else f"geweigerd ({response.status_code})",
+                        origin=client_of(request), **details)
+        return response
 
     def indexed_pdf(request: Request) -> tuple[Path, str] | Response:
         """The corpus file of an indexed PDF, unchanged since indexing; else a Dutch refusal."""
@@ -289,6 +297,9 @@ def app_kwargs(assistant, upload_keys: UploadKeys | None = None, memos: MemoStor
         return path, record.hash
 
     def page_image(request: Request) -> Response:
+        return audit("pagina bekijken", request, _page_image(request), pagina=request.query_params.get("p", "")[:6])
+
+    def _page_image(request: Request) -> Response:
         found = indexed_pdf(request)
         if isinstance(found, Response):
             return found
@@ -309,6 +320,9 @@ def app_kwargs(assistant, upload_keys: UploadKeys | None = None, memos: MemoStor
         return Response(image.png, media_type="image/png", headers={"Cache-Control": "private, max-age=3600"})
 
     def pdf_file(request: Request) -> Response:
+        return audit("pdf openen", request, _pdf_file(request))
+
+    def _pdf_file(request: Request) -> Response:
         found = indexed_pdf(request)
         if isinstance(found, Response):
             return found
@@ -317,6 +331,9 @@ def app_kwargs(assistant, upload_keys: UploadKeys | None = None, memos: MemoStor
                             filename=path.name)
 
     def memo_file(request: Request) -> Response:
+        return audit("memo downloaden", request, _memo_file(request), formaat=request.query_params.get("f", "")[:5])
+
+    def _memo_file(request: Request) -> Response:
         """The memo of one answer, made now as Word (f=docx) or Markdown (f=md)."""
         answer = memos.get(request.query_params.get("m", ""), request.cookies.get(SESSION_COOKIE, ""))
         if answer is None:

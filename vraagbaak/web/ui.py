@@ -17,6 +17,7 @@ from vraagbaak.profile import CollectionProfile  # noqa: E402
 from vraagbaak.schema import Answer, hit_to_json  # noqa: E402
 from vraagbaak.web import sources as source_view  # noqa: E402
 from vraagbaak.web.api_input import BadRequest, filters_from_json, previous_from_json, question_text, result_count  # noqa: E402
+from vraagbaak.web.audit_trail import Trail, client_of  # noqa: E402
 from vraagbaak.web.beheer import admin_tab, document_choices  # noqa: E402
 from vraagbaak.web.feedback import FeedbackLog  # noqa: E402
 from vraagbaak.web.login import UploadKeys, cookie_value  # noqa: E402
@@ -132,7 +133,8 @@ def parse_filters(docs, gemeenten, domeinen, profile: CollectionProfile = Collec
     return {k: v for k, v in filters.items() if v}
 
 
-def build_ui(assistant: Assistant, upload_keys: UploadKeys | None = None, memos: MemoStore | None = None) -> gr.Blocks:
+def build_ui(assistant: Assistant, upload_keys: UploadKeys | None = None, memos: MemoStore | None = None,
+             trail: Trail | None = None) -> gr.Blocks:
     s, profile = assistant.settings, assistant.profile
     memos = memos if memos is not None else MemoStore()
     facets = _facets_or_empty(assistant)
@@ -167,6 +169,8 @@ def build_ui(assistant: Assistant, upload_keys: UploadKeys | None = None, memos:
             return
         history[-1] = {"role": "assistant", "content": inert(answer.answer) + notice}  # no link from a document
         answers = answers + [answer.to_json() | {"index": len(history) - 1}]
+        if trail is not None:
+            trail.question(answer, client_of(request), filters)
         key = memos.put(answer, _session_cookie(request)) if answer.found else None  # "niets gevonden": no memo
         yield history, answers, shown_sources, memo_text(answer), memo_links(key, answer), ""
 
@@ -233,25 +237,32 @@ def build_ui(assistant: Assistant, upload_keys: UploadKeys | None = None, memos:
             chat.like(feedback, [answers, votes], votes, api_visibility="private")
         with gr.Tab("Beheer"):
             admin_tab(assistant, [description, docs, gemeenten, domeinen], lambda: collection_lists(assistant),
-                      upload_keys or UploadKeys())
+                      upload_keys or UploadKeys(), trail)
 
         # another process (python -m vraagbaak index) may have changed the collection since start
         demo.load(lambda: collection_lists(assistant), None, [description, docs, gemeenten, domeinen],
                   api_visibility="private")
 
-        def api_ask(question: str, filters_json: str = "{}", previous_json: str = "[]") -> dict:
+        def api_ask(question: str, filters_json: str = "{}", previous_json: str = "[]",
+                    request: gr.Request = None) -> dict:
             """De ask-JSON van de CLI; previous_json: eerdere vragen van het gesprek (JSON-lijst, oudste eerst)."""
             with dutch_errors():
                 question, filters = question_text(question, s.max_question_chars), filters_from_json(filters_json)
                 previous = previous_from_json(previous_json)
-                return assistant.ask(question, filters=filters, previous=previous).to_json()
+                answer = assistant.ask(question, filters=filters, previous=previous)
+            if trail is not None:
+                trail.question(answer, client_of(request), filters, via="api")
+            return answer.to_json()
 
-        def api_search(question: str, k: int = 5, filters_json: str = "{}") -> dict:
+        def api_search(question: str, k: int = 5, filters_json: str = "{}", request: gr.Request = None) -> dict:
             """De search-JSON van de CLI."""
             with dutch_errors():
                 question, k = question_text(question, s.max_question_chars), result_count(k)
                 filters = filters_from_json(filters_json)
             hits = assistant.search(question, k=k, filters=filters)
+            if trail is not None:
+                trail.event("zoeken", trail.question_text(question), "ok", origin=client_of(request), via="api",
+                            shown=[{"doc": h.chunk.doc, "pagina": h.chunk.page_start} for h in hits])
             return {"query": question, "results": [hit_to_json(h) for h in hits]}
 
         gr.api(api_ask, api_name="ask")
@@ -340,15 +351,15 @@ def proxy_trust(trusted_proxies: str) -> None:
 
 def launch(assistant: Assistant, **kwargs) -> None:
     proxy_trust(assistant.settings.trusted_proxies)
-    keys, memos = UploadKeys(), MemoStore()
-    demo = build_ui(assistant, keys, memos)
+    keys, memos, trail = UploadKeys(), MemoStore(), Trail(assistant.settings)
+    demo = build_ui(assistant, keys, memos, trail)
     # api_open=False: no event runs past the queue (Gradio's /run/<name> and /api/<name> ran the private Beheer
     # events for any session hash); the HTTP API (/call/ask, /call/search) goes through the queue
     demo.queue(default_concurrency_limit=2, api_open=False)
     # max_file_size: Gradio refuses larger uploads at the HTTP layer, before anything is stored; and the
     # web layer (routes.Guard) takes an upload only from a browser that logged in to Beheer (UploadKeys).
     demo.launch(server_name=assistant.settings.host, server_port=assistant.settings.port, css=CSS,
-                app_kwargs=app_kwargs(assistant, keys, memos, LiveSessions(demo)),
+                app_kwargs=app_kwargs(assistant, keys, memos, LiveSessions(demo), trail),
                 theme=theme(), footer_links=[], prevent_thread_lock=True,
                 max_file_size=int(assistant.settings.max_file_mb * 1e6),
                 state_session_capacity=assistant.settings.max_sessions,
