@@ -144,6 +144,25 @@ def test_word_memo_holds_quotes_numbered_sources_and_the_filter():
     assert NO_MEMO in [p.text for p in nothing.paragraphs]
 
 
+def test_a_memo_of_quotes_that_do_not_state_the_amount_asked_says_so_before_them():
+    """The chat said "De gevonden passages noemen geen bedrag"; the memo left that out, so its quotes read as the
+    answer to a cost question (seen in a user test)."""
+    from docx import Document
+
+    from vraagbaak.web.memo import memo_markdown, memo_text
+    from vraagbaak.web.memo_docx import memo_docx
+
+    citation = Citation(1, "cases/01-slim-vegen.md", "Slim vegen", None, None, "Slim vegen is een case.")
+    answer = Answer("Wat kostte Slim vegen?", True, "…", [citation], [], found_as="not_stated",
+                    missing_kind="money")
+    notice = "Let op: de gevonden passages noemen geen bedrag."
+    assert notice in memo_text(answer) and memo_text(answer).index(notice) < memo_text(answer).index("„Slim")
+    assert f"**{notice}" in memo_markdown(answer)
+    texts = [p.text for p in Document(io.BytesIO(memo_docx(answer))).paragraphs]
+    assert any(t.startswith(notice) for t in texts)
+    assert notice not in memo_text(Answer("Wat is Slim vegen?", True, "…", [citation], []))
+
+
 @pytest.mark.parametrize("path", ["../geheim.pdf", "bestaat-niet.pdf", "cases/01-slim-vegen.md", "a\x00b.pdf",
                                   "x" * 5000])
 def test_pdf_route_refuses_anything_but_an_indexed_pdf(small_assistant, path):

@@ -39,6 +39,15 @@ def absence_notice(absent: list[str], found: bool) -> str:
     return f"{said} Wat hieronder staat, gaat over de rest van uw vraag." if found else said
 
 
+def memo_notice(answer: Answer) -> str | None:
+    """What a memo must say before its quotes when they do not answer the question: that the passages do not
+    state the amount, date or number asked (the chat says so too). None for an answer."""
+    if answer.found and answer.found_as == "not_stated":
+        return (f"Let op: de gevonden passages noemen {MISSING[answer.missing_kind]}. De citaten gaan wel over het "
+                "onderwerp van de vraag, maar beantwoorden haar niet.")
+    return None
+
+
 def _body(answer: Answer, profile: CollectionProfile, named_subject: str) -> str:
     if not answer.found:
         if answer.refused_in_subject:

@@ -6,6 +6,7 @@ import re
 import unicodedata
 
 from vraagbaak.answer.citations import filters_line, source_reference
+from vraagbaak.answer.render import memo_notice
 from vraagbaak.schema import Answer, Citation
 from vraagbaak.text.dates import dutch_date
 from vraagbaak.web.markdown_text import inert
@@ -26,7 +27,7 @@ def memo_text(answer: Answer) -> str:
     if not answer.found:
         return NO_MEMO + "\n"
     head = [f"Vraag: {answer.question}", f"Datum: {dutch_date()}"]
-    head += [line for line in (filters_line(answer.filters),) if line]
+    head += [line for line in (filters_line(answer.filters), memo_notice(answer)) if line]
     quotes = [f"„{c.quote}” [{c.n}]" for c in answer.citations]
     sources = [f"[{c.n}] {source_reference(c)}" for c in answer.citations]
     return "\n\n".join(head + quotes) + "\n\nBronnen\n" + "\n".join(sources) + "\n"
@@ -40,7 +41,8 @@ def memo_markdown(answer: Answer) -> str:
     question = inert(answer.question)
     if not answer.found:
         return f"## Vraag\n\n{question}\n\n{NO_MEMO}\n"
-    scope = f"Datum: {dutch_date()}\n\n{scope}"
+    notice = memo_notice(answer)
+    scope = f"Datum: {dutch_date()}\n\n{scope}" + (f"**{notice}**\n\n" if notice else "")
     quotes = [f"> „{inert(c.quote)}” \\[{c.n}\\]" for c in answer.citations]
     sources = [f"{c.n}. {_reference(c)}" for c in answer.citations]
     return (f"## Vraag\n\n{question}\n\n{scope}## Citaten\n\n" + "\n\n".join(quotes)

@@ -7,6 +7,7 @@ import io
 import re
 
 from vraagbaak.answer.citations import filters_line, source_reference
+from vraagbaak.answer.render import memo_notice
 from vraagbaak.schema import Answer
 from vraagbaak.text.dates import dutch_date
 from vraagbaak.web.memo import NO_MEMO
@@ -40,6 +41,9 @@ def memo_docx(answer: Answer) -> bytes:
     if not answer.found:
         document.add_paragraph(NO_MEMO)
     else:
+        notice = memo_notice(answer)
+        if notice:  # the quotes do not answer: the memo says so before them, as the chat does
+            document.add_paragraph().add_run(_xml_safe(notice)).bold = True
         for c in answer.citations:
             document.add_paragraph(_xml_safe(f"„{c.quote}” [{c.n}]"), style="Quote")
         document.add_heading("Bronnen", level=2)
