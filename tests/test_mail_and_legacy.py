@@ -120,6 +120,18 @@ def test_word97_and_rtf_files_are_read_through_libreoffice_with_their_sections(t
     assistant = assistant_for(corpus, tmp_path / "index", embedder)
     report = assistant.build_index()
     assert report.failed == {} and report.documents == 2
+    assert {d["title"] for d in assistant.documents()} == {"Nota zwembaden 2025"}
+    # a Word file without a title property comes back from LibreOffice as "Word Document": the document's own
+    # Title paragraph is its title (a user test found two documents both cited as "Word Document")
+    import docx
+
+    from vraagbaak.ingest.structured import legacy_text
+    untitled = docx.Document()
+    untitled.add_heading("Nota speeltuinen", 0)
+    untitled.add_paragraph("De speeltuin aan de Beukenlaan is verouderd.")
+    untitled.save(work / "speeltuinen.docx")
+    for to in ("doc", "rtf"):
+        assert legacy_text(convert(work / "speeltuinen.docx", to, work))[0] == "Nota speeltuinen"
     for doc in ("nota-oud.doc", "nota-rtf.rtf"):
         answer = assistant.ask("Waarom is zwembad De Wetering dichtgegaan?", filters={"doc": [doc]})
         first = answer.citations[0]

@@ -24,6 +24,9 @@ MAX_ROWS = 5000  # a sheet beyond this is cut: a data dump, not a document to qu
 _HEADING_STYLE = re.compile(r"^(?:heading|kop)\s*(\d)$", re.I)
 _TITLE_STYLE = re.compile(r"^(?:title|titel)$", re.I)
 _LIST_STYLE = re.compile(r"list|lijst|opsomming", re.I)
+# a title property that a program filled in, not the author ("Word Document" after a LibreOffice conversion)
+_GENERIC_TITLE = re.compile(r"^(word document|document\s*\d*|untitled|naamloos( document)?|microsoft word\b.*|titel)$",
+                            re.I)
 
 
 class ConversionError(Exception):
@@ -114,7 +117,7 @@ def docx_text(path: Path) -> tuple[str | None, str, dict]:
         metadata["auteur"] = _clean(props.author)
     if props.created and not made_by_template and not template_time:
         metadata["jaar"] = str(props.created.year)
-    if props.title and not made_by_template:
+    if props.title and not made_by_template and not _GENERIC_TITLE.match(props.title.strip()):
         title = _clean(props.title)
     return title, _join(blocks), metadata
 
