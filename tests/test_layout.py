@@ -101,3 +101,11 @@ def test_a_question_how_much_was_paid_asks_for_a_sum_of_money_and_a_paid_thing_d
     assert wanted_kind("Hoeveel betaalde Den Helder voor het onderzoek?") is _MONEY
     assert wanted_kind("Welke landen staan toe dat een draagmoeder betaald wordt?") is not _MONEY
     assert wanted_kind("Welk percentage rente betalen ondernemers over een Tozo-lening?") is not _MONEY
+
+
+def test_the_first_screen_counts_documents_by_their_file_type():
+    """It said "32 documenten (32 tekst- en Markdownbestanden)" for Word, Excel, e-mails and their attachments."""
+    from vraagbaak.web.ui import kinds_of
+
+    assert kinds_of(["a.pdf", "b.pdf", "cases/c.md", "nota.docx", "post/brief.eml", "post/brief.eml/bijlage.pdf",
+                     "lijst.xlsx"]) == "PDF-bestanden: 2, Markdown: 1, Word: 1, e-mail: 1, bijlagen bij e-mails: 1, Excel: 1"

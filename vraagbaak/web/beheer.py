@@ -203,7 +203,9 @@ class _Handlers:
         for line in lines:
             self.audit("uploaden", line[2:].split(" ")[0], "ok" if line.startswith("✔") else "geweigerd", request,
                        melding=line)
-        return ("\n\n".join(lines) + "\n\nKlik op ‘Opnieuw indexeren’ om de nieuwe documenten doorzoekbaar te maken.",
+        hint = ("\n\nKlik op ‘Opnieuw indexeren’ om de nieuwe documenten doorzoekbaar te maken."
+                if any(line.startswith("✔") for line in lines) else "\n\nEr is niets opgeslagen.")
+        return ("\n\n".join(lines) + hint,
                 index_health(self.assistant), started, self.key_for(started, key))
 
     def _store(self, path) -> str:

@@ -44,6 +44,7 @@ GRADIO_ENGLISH = {
     "Table actions": "Tabelacties", "Copy table data": "Kopieer de tabel", "Copied to clipboard": "Gekopieerd",
     "Open cell menu": "Sorteren of filteren", "Sorted ascending": "Oplopend gesorteerd",
     "Sorted descending": "Aflopend gesorteerd", "Filtered": "Gefilterd",
+    "Click to upload or drop files": "Klik om bestanden te kiezen of sleep ze hierheen",
 }
 # Labels that Gradio builds from a fixed English start and the text that follows ("bot's message: …").
 GRADIO_ENGLISH_STARTS = {"bot's message: ": "Antwoord van Vraagbaak: ", "user's message: ": "Uw vraag: ",

@@ -12,7 +12,7 @@ gr = import_gradio()  # without Gradio's type-stub writer: 1–2 s less to start
 
 from vraagbaak.assistant import Assistant  # noqa: E402
 from vraagbaak.index.versions import IndexError_  # noqa: E402
-from vraagbaak.ingest.filetypes import has_pages, is_markdown_path  # noqa: E402
+from vraagbaak.ingest.filetypes import attached_to, has_pages, is_markdown_path, of_path  # noqa: E402
 from vraagbaak.profile import CollectionProfile  # noqa: E402
 from vraagbaak.schema import Answer, hit_to_json  # noqa: E402
 from vraagbaak.web import sources as source_view  # noqa: E402
@@ -90,12 +90,8 @@ def collection_description(assistant: Assistant) -> str:
     if not documents:
         return "Er zijn nog geen documenten doorzoekbaar. Een beheerder kan ze toevoegen in het tabblad Beheer."
     pdfs = sum(has_pages(d["doc"]) for d in documents)
-    others = len(documents) - pdfs
-    kinds = [f"{pdfs} PDF-bestand{'en' if pdfs != 1 else ''}"] if pdfs else []
-    if others:
-        kinds.append(f"{others} tekst- en Markdownbestand{'en' if others != 1 else ''}")
     count = "1 document" if len(documents) == 1 else f"{len(documents)} documenten"
-    line = f"De Vraagbaak doorzoekt **{count}** ({' en '.join(kinds)})"
+    line = f"De Vraagbaak doorzoekt **{count}** ({kinds_of(d['doc'] for d in documents)})"
     gemeenten = [inert(g) for g in facets.get(profile.owner_field, [])  # metadata: text only
                  if not profile.means_nobody(g)]
     if gemeenten:
@@ -110,6 +106,15 @@ def collection_description(assistant: Assistant) -> str:
         if pdfs else "titel en sectie"
     return (line + f". Elk antwoord bestaat uit letterlijke citaten met {where}. "
             "De Vraagbaak geeft geen advies en schrijft geen eigen tekst: alleen wat in de documenten staat.")
+
+
+def kinds_of(docs) -> str:
+    """"PDF-bestanden: 2, Markdown: 18, Word: 1, bijlagen bij e-mails: 3": the documents by file type."""
+    counts: dict[str, int] = {}
+    for doc in docs:
+        kind = "bijlagen bij e-mails" if attached_to(doc) else (of_path(doc).label if of_path(doc) else "overig")
+        counts[kind] = counts.get(kind, 0) + 1
+    return ", ".join(f"{'PDF-bestanden' if kind == 'PDF' else kind}: {n}" for kind, n in counts.items())
 
 
 def current_filters(assistant: Assistant, docs, owners, themes) -> tuple[dict, list[str]]:
