@@ -290,3 +290,12 @@ def test_a_case_section_cites_the_sources_of_that_section_not_every_source(tmp_p
     assert decided.section.endswith("Besluit")
     assert source_reference(decided).endswith(
         "Gebaseerd op: https://a.example/raad; https://b.example/krant; https://c.example/bouw")
+
+
+def test_a_table_row_is_quoted_alone_not_with_the_rows_around_it(formats):
+    """A short row grew into its neighbours ("Rij 3: … Rij 4: …") until the quote had enough words; a row is a
+    record of its own (seen in a user test with a subsidy sheet and a CSV of reports)."""
+    quote = formats.ask("Hoeveel subsidie krijgt Sportclub Voorwaarts?").citations[0].quote
+    assert "Sportclub Voorwaarts" in quote and "Stichting Buurtwerk" not in quote
+    quote = formats.ask("Is de terrasvergunning van Bakkerij Van Dam verleend?").citations[0].quote
+    assert "Bakkerij Van Dam" in quote and "Garage Noord" not in quote

@@ -191,6 +191,14 @@ def leans_back(sentence: Evidence, previous: Evidence) -> bool:
     return bool(first) and (first[0] in _LEANING_START or any(_PRONOMINAL_ADVERB.match(w) for w in first))
 
 
+# "- Rij 3: Aanvrager: VV Noorderlicht; Bedrag: 38000": a table row written with its header (ingest/structured.py)
+_ROW = re.compile(r"^(?:- )?(?:Rij \d+: )?[^:;]{1,60}: [^;]*(?:; [^:;]{1,60}: [^;]*)+$")
+
+
+def is_row(sentence: Evidence) -> bool:
+    return sentence.item and bool(_ROW.match(sentence.text.strip()))
+
+
 def quote_window(sentences: list[Evidence], best: int, max_words: int, kind: re.Pattern | None,
                  margin: float, min_words: int = 0) -> tuple[int, int, int | None]:
     """(first, last, lead-in): the sentences to quote around the best one. lead-in is the index of a list's
@@ -212,8 +220,10 @@ def quote_window(sentences: list[Evidence], best: int, max_words: int, kind: re.
     # (b) the sentences that carry the answer on
     while hi + 1 < len(sentences):
         nxt = sentences[hi + 1]
+        # a table row is a record of its own: the next row only when the asked date or amount is there
+        alike = nxt.score >= sentences[best].score - margin and not (is_row(nxt) and is_row(sentences[best]))
         carries = (sentences[hi].text.rstrip().endswith(":") or leans_back(nxt, sentences[hi])
-                   and not nxt.item or nxt.score >= sentences[best].score - margin
+                   and not nxt.item or alike
                    or (kind is not None and not kind.search(" ".join(s.text for s in sentences[lo:hi + 1]))
                        and kind.search(nxt.text)))
         _, new_hi = _whole_block(sentences, hi + 1, hi + 1)
@@ -224,7 +234,8 @@ def quote_window(sentences: list[Evidence], best: int, max_words: int, kind: re.
     page = sentences[best].page
     while budget(lo, hi) < min_words:
         options = []
-        if hi + 1 < len(sentences) and sentences[hi + 1].page == page:
+        if hi + 1 < len(sentences) and sentences[hi + 1].page == page \
+                and not (is_row(sentences[best]) and is_row(sentences[hi + 1])):
             options.append((sentences[hi + 1].score, "next"))
         if lo > 0 and not sentences[lo].item and sentences[lo - 1].page == page:
             options.append((sentences[lo - 1].score, "previous"))
