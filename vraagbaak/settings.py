@@ -120,6 +120,16 @@ class Settings:
     # (Deduce), or the text (a BSN, e-mail address or phone number never)
     audit_questions: str = "pseudonymised"  # off | pseudonymised | full
     audit_retention_days: int = 365
+    # Who may use the app: "password" (and "none"): the chat is open, Beheer asks VRAAGBAAK_ADMIN_PASSWORD;
+    # "oidc": everyone signs in with the organisation's OpenID Connect provider (web/signin.py)
+    auth: str = "password"  # none | password | oidc
+    oidc_issuer: str = ""  # discovery at <issuer>/.well-known/openid-configuration
+    oidc_client_id: str = ""
+    oidc_client_secret: str = ""
+    oidc_groups_claim: str = "groups"
+    oidc_admin_group: str = ""
+    public_url: str = ""  # where the browser reaches the app; empty: http://127.0.0.1:<port>
+    session_secret: str = ""  # signs the sign-in cookie; empty: a new one per start (everyone signs in again)
 
     def plain(self) -> dict:
         """Every setting as a plain value (paths as text): what a storage backend is handed."""

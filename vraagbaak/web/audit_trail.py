@@ -24,6 +24,13 @@ def client_of(request) -> str:
     return getattr(getattr(request, "client", None), "host", None) or "onbekend"
 
 
+def actor_of(request) -> str:
+    """The signed-in user's name (web/signin.py puts the user in the request's scope); "" when nobody signed in."""
+    inner = getattr(request, "request", request)
+    user = (getattr(inner, "scope", None) or {}).get("vraagbaak_user")
+    return getattr(user, "name", "") if user is not None else ""
+
+
 class QuestionText:
     """The form in which a question is kept: off | pseudonymised | full."""
 

@@ -19,7 +19,7 @@ from vraagbaak.ingest.filetypes import has_pages
 from vraagbaak.ingest.loaders import document_digest, sidecar_of
 from vraagbaak.web.api_input import API_DEFAULTS, BadRequest, checked_event, completed_call
 from vraagbaak.web.asgi_body import read_body, replaying
-from vraagbaak.web.audit_trail import Trail, client_of
+from vraagbaak.web.audit_trail import Trail, actor_of, client_of
 from vraagbaak.web.login import UPLOAD_COOKIE, UploadKeys, cookie_value
 from vraagbaak.web.memo import memo_filename, memo_markdown
 from vraagbaak.web.memo_docx import memo_docx
@@ -274,7 +274,7 @@ def app_kwargs(assistant, upload_keys: UploadKeys | None = None, memos: MemoStor
         if trail is not None:
             trail.event(action, request.query_params.get("doc", "")[:300] or request.query_params.get("m", "")[:12],
                         "ok" if response.status_code < 400 else f"geweigerd ({response.status_code})",
-                        origin=client_of(request), **details)
+                        actor=actor_of(request), origin=client_of(request), **details)
         return response
 
     def indexed_pdf(request: Request) -> tuple[Path, str] | Response:
@@ -345,8 +345,17 @@ def app_kwargs(assistant, upload_keys: UploadKeys | None = None, memos: MemoStor
         return Response(memo_markdown(answer).encode("utf-8"), media_type="text/markdown; charset=utf-8",
                         headers=_attachment(memo_filename(answer, "md")))
 
-    return {"routes": [Route("/" + PAGE_IMAGE_PATH, page_image), Route("/" + PDF_PATH, pdf_file),
-                       Route("/" + MEMO_PATH, memo_file)],
+    routes = [Route("/" + PAGE_IMAGE_PATH, page_image), Route("/" + PDF_PATH, pdf_file),
+              Route("/" + MEMO_PATH, memo_file)]
+    sign_in = []
+    if assistant.settings.auth not in ("none", "password", "oidc"):
+        raise ValueError(f"VRAAGBAAK_AUTH moet none, password of oidc zijn, niet {assistant.settings.auth!r}")
+    if assistant.settings.auth == "oidc":  # every route but sign-in itself asks for a signed-in user
+        from vraagbaak.web.signin import OidcSignIn
+
+        oidc = OidcSignIn(assistant.settings, trail)
+        routes, sign_in = oidc.routes() + routes, oidc.middleware()
+    return {"routes": routes,
             "middleware": [Middleware(Guard, uploads_allowed=bool(assistant.settings.admin_password),
-                                      upload_keys=upload_keys),
+                                      upload_keys=upload_keys), *sign_in,
                            Middleware(SessionBinding, live=live_sessions), Middleware(DutchPage)]}

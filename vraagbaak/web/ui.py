@@ -17,7 +17,7 @@ from vraagbaak.profile import CollectionProfile  # noqa: E402
 from vraagbaak.schema import Answer, hit_to_json  # noqa: E402
 from vraagbaak.web import sources as source_view  # noqa: E402
 from vraagbaak.web.api_input import BadRequest, filters_from_json, previous_from_json, question_text, result_count  # noqa: E402
-from vraagbaak.web.audit_trail import Trail, client_of  # noqa: E402
+from vraagbaak.web.audit_trail import Trail, actor_of, client_of  # noqa: E402
 from vraagbaak.web.beheer import admin_tab, document_choices  # noqa: E402
 from vraagbaak.web.feedback import FeedbackLog  # noqa: E402
 from vraagbaak.web.login import UploadKeys, cookie_value  # noqa: E402
@@ -175,7 +175,7 @@ def build_ui(assistant: Assistant, upload_keys: UploadKeys | None = None, memos:
         history[-1] = {"role": "assistant", "content": inert(answer.answer) + notice}  # no link from a document
         answers = answers + [answer.to_json() | {"index": len(history) - 1}]
         if trail is not None:
-            trail.question(answer, client_of(request), filters)
+            trail.question(answer, client_of(request), filters, actor=actor_of(request))
         key = memos.put(answer, _session_cookie(request)) if answer.found else None  # "niets gevonden": no memo
         yield history, answers, shown_sources, memo_text(answer), memo_links(key, answer), ""
 
@@ -256,7 +256,7 @@ def build_ui(assistant: Assistant, upload_keys: UploadKeys | None = None, memos:
                 previous = previous_from_json(previous_json)
                 answer = assistant.ask(question, filters=filters, previous=previous)
             if trail is not None:
-                trail.question(answer, client_of(request), filters, via="api")
+                trail.question(answer, client_of(request), filters, actor=actor_of(request), via="api")
             return answer.to_json()
 
         def api_search(question: str, k: int = 5, filters_json: str = "{}", request: gr.Request = None) -> dict:
