@@ -235,10 +235,16 @@ def eml_text(path: Path) -> tuple[str | None, str, dict, list[tuple[str, bytes]]
 
 def msg_text(path: Path) -> tuple[str | None, str, dict, list[tuple[str, bytes]]]:
     """An Outlook message (python-oxmsg), read as an e-mail is."""
+    from email.utils import parsedate_to_datetime
+
     from oxmsg import Message
 
     message = Message.load(str(path))
-    sent = message.sent_date
+    header = (message.message_headers or {}).get("Date")
+    try:  # the Date header, as for an .eml; else the time Outlook says it was sent
+        sent = parsedate_to_datetime(header) if header else message.sent_date
+    except (TypeError, ValueError):
+        sent = message.sent_date
     if sent is not None and sent.year < 1700:  # Outlook's "no date" (1 January 1601)
         sent = None
     html = not message.body and bool(getattr(message, "html_body", None))

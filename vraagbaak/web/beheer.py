@@ -234,9 +234,11 @@ class _Handlers:
         self.audit("indexeren", "index", "ok", request, added=report.added, changed=report.changed,
                    removed=report.removed, failed=sorted(report.failed))
         failed = "".join(f"\n- {n}: {r}" for n, r in report.failed.items())
-        msg = (f"Index bijgewerkt: {report.documents} documenten, {report.chunks} passages "
-               f"(nieuw {len(report.added)}, gewijzigd {len(report.changed)}, verwijderd {len(report.removed)}).")
         rows = documents_table(self.assistant)
+        attachments = sum(attached_to(row[0]) is not None for row in rows)
+        counted = f" (waarvan {attachments} bijlagen bij e-mails)" if attachments else ""
+        msg = (f"Index bijgewerkt: {report.documents} documenten{counted}, {report.chunks} passages "
+               f"(nieuw {len(report.added)}, gewijzigd {len(report.changed)}, verwijderd {len(report.removed)}).")
         choices = gr.update(choices=file_choices(rows))
         return (msg + (f"\n\nNiet geïndexeerd:{failed}" if failed else ""), rows, choices, choices,
                 index_health(self.assistant), started, self.key_for(started, key))
