@@ -152,3 +152,50 @@ def test_a_callback_whose_id_token_lost_its_nonce_signs_nobody_in(app, provider)
         assert callback.status_code == 401 and "Inloggen is mislukt" in callback.text, callback.text
         assert "nonce" in callback.text.lower(), callback.text  # refused for the nonce, not for another reason
         assert client.get(app["url"] + "/gradio_api/info").status_code == 401
+
+
+def test_signing_out_ends_the_session_on_the_server_and_takes_the_browsers_other_keys(app):
+    """A red-team pass: after /logout a copied sign-in cookie still worked, and the chat-session and Beheer
+    cookies stayed for the next person on that browser (who could then download the memos of the first)."""
+    client = sign_in(app["url"], "anna")
+    client.cookies.set("vraagbaak_sessie", "sessie-van-anna")
+    client.cookies.set("vraagbaak_beheer", "sleutel-van-anna")
+    copied = dict(client.cookies)
+    bye = client.get(app["url"] + "/logout")
+    assert bye.status_code == 200
+    cleared = {h.split("=")[0] for h in bye.headers.get_list("set-cookie") if "Max-Age=0" in h or "expires=" in h.lower()}
+    assert {"vraagbaak_sessie", "vraagbaak_beheer"} <= cleared, bye.headers.get_list("set-cookie")
+    with httpx.Client(timeout=30, cookies=copied) as thief:
+        assert thief.get(app["url"] + "/gradio_api/info").status_code == 401
+
+
+def test_nothing_but_sign_in_itself_answers_an_anonymous_client(app):
+    """A red-team pass: POST /login reached Gradio's own password login, a callback without a code gave a 500
+    without an audit line, and a malformed API call was explained (400) before the sign-in check."""
+    url = app["url"]
+    with httpx.Client(timeout=30) as anonymous:
+        assert anonymous.post(url + "/login", data={"username": "a", "password": "b"}).status_code == 401
+        assert anonymous.post(url + "/gradio_api/call/ask", content=b"{").status_code == 401
+        no_code = anonymous.get(url + "/auth/callback", params={"state": "x"})
+        assert no_code.status_code == 401 and "Inloggen is mislukt" in no_code.text
+        assert no_code.headers["x-frame-options"] == "DENY"  # the security headers on a refusal too
+    from vraagbaak.audit import log_files
+
+    events = [json.loads(line) for f in log_files(app["tmp"] / "index" / "audit") for line in f.read_text().splitlines()]
+    assert any(e["action"] == "inloggen" and e["result"] == "geweigerd" for e in events)
+
+
+def test_a_session_whose_expiry_is_not_a_time_in_the_future_is_no_session():
+    from starlette.requests import Request
+
+    from vraagbaak.web.signin import session_user
+
+    def request(user):
+        return Request({"type": "http", "session": {"user": user}, "headers": []})
+
+    future = time.time() + 600
+    assert session_user(request({"name": "anna", "groups": ["wmo"], "exp": future, "sid": "s1"})).name == "anna"
+    for exp in ("nan", "inf", "abc", None, time.time() - 1):
+        assert session_user(request({"name": "anna", "exp": exp, "sid": "s1"})) is None, exp
+    assert session_user(request({"name": "anna", "exp": future, "sid": "s1"}), revoked={"s1": future}) is None
+    assert session_user(request({"name": "anna", "exp": future})) is None  # no session id: from before /logout existed

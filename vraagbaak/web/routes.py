@@ -353,9 +353,10 @@ def app_kwargs(assistant, upload_keys: UploadKeys | None = None, memos: MemoStor
     if assistant.settings.auth == "oidc":  # every route but sign-in itself asks for a signed-in user
         from vraagbaak.web.signin import OidcSignIn
 
-        oidc = OidcSignIn(assistant.settings, trail)
+        oidc = OidcSignIn(assistant.settings, trail, upload_keys, SECURITY_HEADERS)
         routes, sign_in = oidc.routes() + routes, oidc.middleware()
+    # sign-in first: an anonymous client learns nothing from the other checks (what an API call should hold)
     return {"routes": routes,
-            "middleware": [Middleware(Guard, uploads_allowed=bool(assistant.settings.admin_password),
-                                      upload_keys=upload_keys), *sign_in,
+            "middleware": [*sign_in, Middleware(Guard, uploads_allowed=bool(assistant.settings.admin_password),
+                                                upload_keys=upload_keys),
                            Middleware(SessionBinding, live=live_sessions), Middleware(DutchPage)]}

@@ -8,7 +8,9 @@ May import: settings, web.audit_trail. No Gradio."""
 from __future__ import annotations
 
 import logging
+import math
 import secrets
+import threading
 import time
 from dataclasses import dataclass
 
@@ -23,8 +25,14 @@ from vraagbaak.settings import Settings
 from vraagbaak.web.audit_trail import Trail, client_of
 
 log = logging.getLogger(__name__)
-# reachable before signing in; Gradio calls its startup-events itself while it starts (once, then a no-op)
+# reachable before signing in, with GET only (a POST to /login reached Gradio's own password login); Gradio
+# calls its startup-events itself while it starts (once, then a no-op)
 OPEN_PATHS = ("/login", "/auth/callback", "/logout", "/gradio_api/startup-events")
+OPEN_METHODS = ("GET", "HEAD")
+KEYS_FOR_S = 600  # the provider's signing keys are fetched again after this, or at once for an unknown key id
+KEYS_RETRY_S = 60  # after a failed fetch, bearer tokens are refused this long without asking again
+# cookies a signed-out user leaves behind: the chat session (memos) and Beheer's upload key
+LEFT_BEHIND = ("vraagbaak_sessie", "vraagbaak_beheer")
 NOT_SIGNED_IN = "Niet ingelogd: log in via de inlogpagina van uw organisatie (/login)."
 SESSION_COOKIE_NAME = "vraagbaak_login"
 
@@ -34,9 +42,10 @@ class User:
     name: str  # what the provider calls the user (preferred_username, email or sub)
     groups: tuple[str, ...]
     expires: float  # the ID token's exp
+    session_id: str = ""  # revoked at /logout: a copied cookie does not outlive it
 
     def to_session(self) -> dict:
-        return {"name": self.name, "groups": list(self.groups), "exp": self.expires}
+        return {"name": self.name, "groups": list(self.groups), "exp": self.expires, "sid": self.session_id}
 
     @classmethod
     def from_claims(cls, claims: dict, groups_claim: str) -> "User":
@@ -46,22 +55,31 @@ class User:
         return cls(name, tuple(groups), float(claims.get("exp", 0)))
 
 
-def session_user(request: Request) -> User | None:
-    """The signed-in user of this request; None without a session or after its token expired."""
+def session_user(request: Request, revoked: dict[str, float] | None = None) -> User | None:
+    """The signed-in user of this request; None without a session, after its token expired, or after its
+    session was ended at /logout."""
     data = request.scope.get("vraagbaak_user")
     if isinstance(data, User):
         return data
-    session = request.scope.get("session") or {}
-    raw = session.get("user")
-    if not isinstance(raw, dict) or float(raw.get("exp", 0)) <= time.time():
+    raw = (request.scope.get("session") or {}).get("user")
+    if not isinstance(raw, dict):
         return None
-    return User(str(raw.get("name", "")), tuple(raw.get("groups", [])), float(raw["exp"]))
+    try:
+        expires = float(raw.get("exp", 0))
+    except (TypeError, ValueError):
+        return None
+    sid = str(raw.get("sid", ""))
+    if not math.isfinite(expires) or expires <= time.time() or not sid or sid in (revoked or {}):
+        return None
+    groups = raw.get("groups") if isinstance(raw.get("groups"), list) else []
+    return User(str(raw.get("name", "")), tuple(str(g) for g in groups), expires, sid)
 
 
 class OidcSignIn:
     """The /login, /auth/callback and /logout routes, and the middleware that requires a session."""
 
-    def __init__(self, settings: Settings, trail: Trail | None = None):
+    def __init__(self, settings: Settings, trail: Trail | None = None, upload_keys=None,
+                 security_headers: list | None = None):
         from authlib.integrations.starlette_client import OAuth
 
         if not (settings.oidc_issuer and settings.oidc_client_id):
@@ -73,7 +91,12 @@ class OidcSignIn:
         self.oauth.register("idp", client_id=settings.oidc_client_id, client_secret=settings.oidc_client_secret,
                             server_metadata_url=f"{self.issuer}/.well-known/openid-configuration",
                             client_kwargs={"scope": "openid profile email", "code_challenge_method": "S256"})
+        self.upload_keys, self.security_headers = upload_keys, security_headers or []
         self._jwks: dict | None = None
+        self._jwks_at = 0.0
+        self._jwks_failed_at = -KEYS_RETRY_S
+        self.revoked: dict[str, float] = {}  # session id -> its expiry: ended at /logout
+        self._lock = threading.Lock()
 
     # --- routes ----------------------------------------------------------------------
 
@@ -92,18 +115,38 @@ class OidcSignIn:
             claims = token.get("userinfo")
             if not claims:
                 raise OAuthError(error="geen ID-token met nonce")
-        except (OAuthError, ValueError, KeyError) as err:  # a wrong state, nonce, audience or an expired token
-            self._audit("inloggen", "geweigerd", request, reden=str(err)[:200])
-            return PlainTextResponse(f"Inloggen is mislukt: {err}. Probeer het opnieuw via /login.", status_code=401)
+        except Exception as err:  # noqa: BLE001 - a wrong state, code, nonce, audience or an expired token:
+            # Authlib and joserfc raise their own kinds; each is a refused sign-in, in the audit trail
+            self._audit("inloggen", "geweigerd", request, reden=f"{type(err).__name__}: {err}"[:200])
+            return PlainTextResponse(f"Inloggen is mislukt ({type(err).__name__}: {err}). Probeer het opnieuw via "
+                                     "/login.", status_code=401)
         user = User.from_claims(dict(claims), self.settings.oidc_groups_claim)
+        user = User(user.name, user.groups, user.expires, secrets.token_urlsafe(16))
         request.session["user"] = user.to_session()
         self._audit("inloggen", "ok", request, user=user)
         return RedirectResponse("/", status_code=303)
 
     async def logout(self, request: Request) -> Response:
-        self._audit("uitloggen", "ok", request, user=session_user(request))
+        """Ends the session on the server too (a copied cookie is refused), and takes what the user leaves in
+        this browser with it: the chat session that holds their memos, and Beheer's upload key."""
+        user = session_user(request, self.revoked)
+        self._audit("uitloggen", "ok", request, user=user)
+        if user is not None:
+            with self._lock:
+                now = time.time()
+                self.revoked = {sid: exp for sid, exp in self.revoked.items() if exp > now}
+                self.revoked[user.session_id] = user.expires
+        if self.upload_keys is not None:
+            self.upload_keys.revoke(request.cookies.get("vraagbaak_beheer"))
         request.session.clear()
-        return PlainTextResponse("U bent uitgelogd. Log opnieuw in via /login.")
+        response = PlainTextResponse("U bent uitgelogd. Log opnieuw in via /login.")
+        for name in LEFT_BEHIND:
+            response.delete_cookie(name, path="/")
+        return response
+
+    def security_headers_text(self) -> list[tuple[str, str]]:
+        return [(k.decode() if isinstance(k, bytes) else k, v.decode() if isinstance(v, bytes) else v)
+                for k, v in self.security_headers]
 
     def _audit(self, action: str, result: str, request: Request, user: User | None = None, **details) -> None:
         if self.trail is not None:
@@ -112,34 +155,50 @@ class OidcSignIn:
 
     # --- tokens from scripts ---------------------------------------------------------
 
-    def bearer_user(self, token: str) -> User | None:
+    async def bearer_user(self, token: str) -> User | None:
         """The user of an ID token from our provider, for our client, not expired; None otherwise."""
         from joserfc import jwt
         from joserfc.errors import JoseError
         from joserfc.jwk import KeySet
 
         try:
-            keys = KeySet.import_key_set(self._keys())
-            decoded = jwt.decode(token, keys)
-            claims = decoded.claims
+            keys = await self._keys(_key_id(token))
+            if keys is None:
+                return None
+            claims = jwt.decode(token, KeySet.import_key_set(keys)).claims
             jwt.JWTClaimsRegistry(iss={"essential": True, "value": self.issuer},
                                   aud={"essential": True, "value": self.settings.oidc_client_id},
                                   exp={"essential": True}).validate(claims)
-        except (JoseError, ValueError, KeyError, httpx.HTTPError) as err:
+        except (JoseError, ValueError, KeyError, TypeError) as err:
             log.info("bearer-token geweigerd: %s", type(err).__name__)
             return None
         return User.from_claims(claims, self.settings.oidc_groups_claim)
 
-    def _keys(self) -> dict:
-        if self._jwks is None:
-            metadata = httpx.get(f"{self.issuer}/.well-known/openid-configuration", timeout=10).json()
-            self._jwks = httpx.get(metadata["jwks_uri"], timeout=10).json()
+    async def _keys(self, key_id: str | None) -> dict | None:
+        """The provider's JWKS, fetched without blocking other requests, again after KEYS_FOR_S or for a key id
+        it does not hold (a rotated key); after a failure, None for KEYS_RETRY_S instead of asking again."""
+        now = time.monotonic()
+        known = {k.get("kid") for k in (self._jwks or {}).get("keys", [])}
+        fresh = self._jwks is not None and now - self._jwks_at < KEYS_FOR_S and (key_id is None or key_id in known)
+        if fresh:
+            return self._jwks
+        if now - self._jwks_failed_at < KEYS_RETRY_S:
+            return self._jwks  # what we had, or None
+        try:
+            async with httpx.AsyncClient(timeout=5) as client:
+                metadata = (await client.get(f"{self.issuer}/.well-known/openid-configuration")).json()
+                self._jwks = (await client.get(metadata["jwks_uri"])).json()
+                self._jwks_at = now
+        except (httpx.HTTPError, ValueError, KeyError) as err:
+            log.warning("sleutels van de identity provider niet opgehaald: %s", type(err).__name__)
+            self._jwks_failed_at = now
         return self._jwks
 
     # --- middleware ------------------------------------------------------------------
 
     def middleware(self) -> list[Middleware]:
-        """Outermost first: the session cookie is read before the check that asks for it."""
+        """Outermost first: the session cookie is read before the check that asks for it; both run before any
+        other check of the web layer, which would otherwise tell an anonymous client how a request should look."""
         secret = self.settings.session_secret or secrets.token_urlsafe(32)
         return [Middleware(SessionMiddleware, secret_key=secret, session_cookie=SESSION_COOKIE_NAME,
                            same_site="lax", https_only=self.public_url.startswith("https://"), max_age=12 * 3600),
@@ -153,17 +212,33 @@ class RequireSignIn:
         self.app, self.sign_in = app, sign_in
 
     async def __call__(self, scope, receive, send):
-        if scope["type"] not in ("http", "websocket") or scope.get("path", "") in OPEN_PATHS:
+        if scope["type"] not in ("http", "websocket"):
+            return await self.app(scope, receive, send)
+        if scope.get("path", "") in OPEN_PATHS and scope.get("method", "GET") in OPEN_METHODS:
             return await self.app(scope, receive, send)
         request = Request(scope)
-        user = session_user(request)
+        user = session_user(request, self.sign_in.revoked)
         authorization = request.headers.get("authorization", "")
         if user is None and authorization.lower().startswith("bearer "):
-            user = self.sign_in.bearer_user(authorization[7:].strip())
+            user = await self.sign_in.bearer_user(authorization[7:].strip())
         if user is None:
             wants_page = scope.get("method") == "GET" and "text/html" in request.headers.get("accept", "")
             response = (RedirectResponse("/login", status_code=303) if wants_page
                         else PlainTextResponse(NOT_SIGNED_IN, status_code=401))
+            response.headers.update(dict(self.sign_in.security_headers_text()))
             return await response(scope, receive, send)
         scope["vraagbaak_user"] = user
         return await self.app(scope, receive, send)
+
+
+def _key_id(token: str) -> str | None:
+    """The kid in a JWT's header, unchecked (only to know whether the provider has rotated its keys)."""
+    import base64
+    import json
+
+    try:
+        header = token.split(".")[0]
+        data = json.loads(base64.urlsafe_b64decode(header + "=" * (-len(header) % 4)))
+        return str(data["kid"]) if isinstance(data, dict) and "kid" in data else None
+    except (ValueError, IndexError, UnicodeDecodeError):
+        return None
