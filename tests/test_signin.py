@@ -15,12 +15,13 @@ from pathlib import Path
 import httpx
 import pytest
 from conftest import make_report_pdf
-from test_ui import free_port
+from test_ui import browser, free_port  # noqa: F401 - browser: the Chromium fixture
 
 pytestmark = pytest.mark.slow  # a provider and the app
 ROOT = Path(__file__).resolve().parent.parent
 USERS = [{"sub": "anna", "preferred_username": "anna", "groups": ["wmo"]},
-         {"sub": "bert", "preferred_username": "bert", "groups": ["burgerzaken"]}]
+         {"sub": "bert", "preferred_username": "bert", "groups": ["burgerzaken"]},
+         {"sub": "carla", "preferred_username": "carla", "groups": ["beheer", "wmo"]}]
 TOKEN_AGE_S = 30  # the provider's tokens expire after this: the expiry test waits it out
 
 
@@ -55,6 +56,7 @@ def app(provider, tmp_path_factory, model_dir):
                VRAAGBAAK_PORT=str(port), VRAAGBAAK_MODEL_DIR=str(model_dir), GRADIO_ANALYTICS_ENABLED="False",
                VRAAGBAAK_AUTH="oidc", VRAAGBAAK_OIDC_ISSUER=provider, VRAAGBAAK_OIDC_CLIENT_ID="vraagbaak",
                VRAAGBAAK_OIDC_CLIENT_SECRET="geheim", VRAAGBAAK_PUBLIC_URL=url, VRAAGBAAK_AUDIT_QUESTIONS="full",
+               VRAAGBAAK_OIDC_ADMIN_GROUP="beheer", VRAAGBAAK_ADMIN_PASSWORD="",
                GRADIO_TEMP_DIR=str(corpus.parent / "gradio-cache"))
     log = (corpus.parent / "app.log").open("w")
     proc = subprocess.Popen([sys.executable, str(ROOT / "app.py")], env=env, stdout=log, stderr=subprocess.STDOUT)
@@ -199,3 +201,23 @@ def test_a_session_whose_expiry_is_not_a_time_in_the_future_is_no_session():
         assert session_user(request({"name": "anna", "exp": exp, "sid": "s1"})) is None, exp
     assert session_user(request({"name": "anna", "exp": future, "sid": "s1"}), revoked={"s1": future}) is None
     assert session_user(request({"name": "anna", "exp": future})) is None  # no session id: from before /logout existed
+
+
+def test_beheer_opens_for_the_admin_group_without_a_password_and_for_nobody_else(app, browser):  # noqa: F811
+    """With sign-in there is no shared password: Beheer opens for a member of VRAAGBAAK_OIDC_ADMIN_GROUP, in a real
+    browser through the provider's own page, and tells anyone else that it is not for them."""
+    for user, opens in (("carla", True), ("bert", False)):
+        context = browser.new_context(locale="nl-NL")
+        page = context.new_page()
+        page.goto(app["url"] + "/")  # to /login, then the provider's page
+        page.get_by_role("button", name=user, exact=True).click()  # the provider's predefined user
+        page.get_by_role("tab", name="Beheer").click(timeout=120_000)
+        assert not page.get_by_label("Beheerwachtwoord").is_visible()
+        page.get_by_role("button", name="Beheer openen").click()
+        if opens:
+            page.locator("#beheer-documenten").wait_for(timeout=60_000)
+            assert "rapport.pdf" in page.locator("#beheer-documenten").inner_text()
+        else:
+            page.get_by_text("Beheer is alleen voor de groep beheer").wait_for(timeout=60_000)
+            assert not page.locator("#beheer-documenten").is_visible()
+        context.close()

@@ -31,6 +31,13 @@ def actor_of(request) -> str:
     return getattr(user, "name", "") if user is not None else ""
 
 
+def groups_of(request) -> tuple[str, ...]:
+    """The signed-in user's groups (from the provider's groups claim); () when nobody signed in."""
+    inner = getattr(request, "request", request)
+    user = (getattr(inner, "scope", None) or {}).get("vraagbaak_user")
+    return tuple(getattr(user, "groups", ()) or ())
+
+
 class QuestionText:
     """The form in which a question is kept: off | pseudonymised | full."""
 

@@ -19,8 +19,8 @@ gr = import_gradio()  # without Gradio's type-stub writer (gradio_loader.py)
 from vraagbaak.assistant import Assistant  # noqa: E402
 from vraagbaak.index.versions import IndexError_  # noqa: E402
 from vraagbaak.ingest.filetypes import attached_to, labels  # noqa: E402
-from vraagbaak.web.audit_trail import Trail, client_of  # noqa: E402
-from vraagbaak.web.login import UPLOAD_COOKIE, LoginGuard, UploadKeys  # noqa: E402
+from vraagbaak.web.audit_trail import Trail, actor_of, client_of, groups_of  # noqa: E402
+from vraagbaak.web.login import UPLOAD_COOKIE, LoginGuard, LoginResult, UploadKeys  # noqa: E402
 from vraagbaak.web.sidecar import YEAR_FIELD, changed_fields, current_metadata, save_metadata, shown  # noqa: E402
 from vraagbaak.web.uploads import (  # noqa: E402
     UploadRejected,
@@ -97,7 +97,12 @@ def admin_tab(assistant: Assistant, refresh_outputs: list, refresh: Callable[[],
               trail: Trail | None = None) -> None:
     """refresh_outputs: the chat's description and filter lists; refresh(): their values as they are now, asked
     after a re-index."""
-    if not assistant.settings.admin_password:
+    s = assistant.settings
+    if s.auth == "oidc" and not s.oidc_admin_group:
+        gr.Markdown("Het beheer is uitgeschakeld. Start de app met `VRAAGBAAK_OIDC_ADMIN_GROUP`: de groep bij de "
+                    "identity provider waarvan de leden documenten mogen toevoegen, verwijderen en indexeren.")
+        return
+    if s.auth != "oidc" and not s.admin_password:
         gr.Markdown("Het beheer is uitgeschakeld. Start de app met de omgevingsvariabele "
                     "`VRAAGBAAK_ADMIN_PASSWORD` om documenten te kunnen toevoegen, verwijderen en opnieuw te "
                     "indexeren. Vragen stellen kan altijd zonder inloggen.")
@@ -109,9 +114,11 @@ def _layout(assistant: Assistant) -> SimpleNamespace:
     c = SimpleNamespace()
     c.session = gr.State(None)  # time of the last admin action; None: not logged in
     c.upload_key = gr.Textbox(visible="hidden", elem_id="beheer-uploadsleutel")  # to the cookie, by SET_UPLOAD_COOKIE
+    by_group = assistant.settings.auth == "oidc"  # members of the admin group, signed in: no shared password
     with gr.Column(visible=True) as c.login_box:
-        c.password = gr.Textbox(label="Beheerwachtwoord", type="password", elem_id="beheer-wachtwoord")
-        c.login = gr.Button("Inloggen", elem_id="beheer-inloggen")
+        c.password = gr.Textbox(label="Beheerwachtwoord", type="password", elem_id="beheer-wachtwoord",
+                                visible=not by_group)
+        c.login = gr.Button("Beheer openen" if by_group else "Inloggen", elem_id="beheer-inloggen")
         c.login_msg = gr.Markdown()
     with gr.Column(visible=False) as c.panel:
         c.logout = gr.Button("Uitloggen", elem_id="beheer-uitloggen", size="sm")
@@ -162,13 +169,23 @@ class _Handlers:
         self.guard = LoginGuard(assistant.settings.admin_password)
 
     def audit(self, action: str, obj: str, result: str, request, **details) -> None:
-        """One Beheer action in the audit trail; the shared password names no person, so the actor is the role."""
+        """One Beheer action in the audit trail; the actor is the signed-in user, or with the shared password,
+        which names no person, the role."""
         if self.trail is not None:
-            self.trail.event("beheer." + action, obj, result, actor="beheerder", origin=client_of(request), **details)
+            self.trail.event("beheer." + action, obj, result, actor=actor_of(request) or "beheerder",
+                             origin=client_of(request), **details)
+
+    def check(self, pw, request) -> LoginResult | SimpleNamespace:
+        """The shared password, or with sign-in (VRAAGBAAK_AUTH=oidc) membership of the admin group."""
+        if self.s.auth != "oidc":
+            return self.guard.check(client_of(request), pw)
+        groups = groups_of(request)
+        ok = self.s.oidc_admin_group in groups
+        return SimpleNamespace(ok=ok, message="" if ok else (
+            f"Beheer is alleen voor de groep {self.s.oidc_admin_group}; u bent daar geen lid van."))
 
     def do_login(self, pw, request: gr.Request):
-        client = client_of(request)
-        result = self.guard.check(client, pw)
+        result = self.check(pw, request)
         ok = result.ok
         self.audit("inloggen", "beheer", "ok" if ok else "geweigerd", request)
         rows = documents_table(self.assistant) if ok else []

@@ -250,6 +250,11 @@ def _dutch(page: bytes) -> bytes:
     return page.replace(b"<head>", b"<head>" + DUTCH_FIRST.encode(), 1)
 
 
+def beheer_on(settings) -> bool:
+    """Beheer exists (and with it uploads): a shared password, or with sign-in an admin group."""
+    return bool(settings.oidc_admin_group) if settings.auth == "oidc" else bool(settings.admin_password)
+
+
 def app_kwargs(assistant, upload_keys: UploadKeys | None = None, memos: MemoStore | None = None,
                live_sessions: LiveSessions | None = None, trail: Trail | None = None) -> dict:
     """Routes and middleware for Gradio's FastAPI app (Blocks.launch(app_kwargs=...)); upload_keys: those
@@ -357,6 +362,6 @@ def app_kwargs(assistant, upload_keys: UploadKeys | None = None, memos: MemoStor
         routes, sign_in = oidc.routes() + routes, oidc.middleware()
     # sign-in first: an anonymous client learns nothing from the other checks (what an API call should hold)
     return {"routes": routes,
-            "middleware": [*sign_in, Middleware(Guard, uploads_allowed=bool(assistant.settings.admin_password),
+            "middleware": [*sign_in, Middleware(Guard, uploads_allowed=beheer_on(assistant.settings),
                                                 upload_keys=upload_keys),
                            Middleware(SessionBinding, live=live_sessions), Middleware(DutchPage)]}
