@@ -40,6 +40,9 @@ from vraagbaak.timing import Timings, stage
 log = logging.getLogger(__name__)
 
 
+NO_COLLECTION = "-"  # a scope with no collection: no file is in a collection named so
+
+
 def index_dir_for(settings: Settings, corpus_dir: Path | None, index_dir: Path | None) -> Path:
     """--corpus without --index gets its own index folder, so the default index is never overwritten."""
     if index_dir:
@@ -67,6 +70,7 @@ class Assistant:
         self.ready = False  # model and index loaded (warm_up); the chat says so while it is not
         self._warming: threading.Thread | None = None
         self.profile = _profile(self.settings.corpus_dir)
+        self._scoped: dict[str, Assistant] = {}  # for_collections
 
     @property
     def _nouns(self) -> tuple[str, ...]:  # what this collection's list questions count documents by
@@ -74,6 +78,23 @@ class Assistant:
 
     def _is_overview(self, question: str) -> bool:
         return is_overview(question, self._nouns)
+
+    def for_collections(self, collections: frozenset[str]) -> "Assistant":
+        """An assistant whose index holds only these collections of the same corpus (one per set, cached), with
+        the same model: a user who may read them searches, counts and is told about nothing else. NONE, the
+        empty set, holds no document."""
+        key = ",".join(sorted(collections)) or NO_COLLECTION
+        with self._lock:
+            scoped = self._scoped.get(key)
+            if scoped is None:
+                name = hashlib.sha1(key.encode()).hexdigest()[:12]
+                folder = self.settings.index_dir.parent / f"{self.settings.index_dir.name}-collecties" / name
+                # in a shared Milvus collection each scope's passages are its own (owner), as on disk (folder)
+                owner = hashlib.sha1(f"{self.settings.milvus_owner}|{self.settings.corpus_dir}|{key}".encode())
+                scoped = Assistant(self.settings.with_(index_dir=folder, scope_collections=key,
+                                                       milvus_owner=owner.hexdigest()[:20]), self.embedder)
+                self._scoped[key] = scoped
+        return scoped
 
     @classmethod
     def for_corpus(cls, corpus_dir: Path | None = None, index_dir: Path | None = None, **overrides) -> "Assistant":

@@ -130,6 +130,11 @@ class Settings:
     oidc_admin_group: str = ""
     public_url: str = ""  # where the browser reaches the app; empty: http://127.0.0.1:<port>
     session_secret: str = ""  # signs the sign-in cookie; empty: a new one per start (everyone signs in again)
+    # which groups may read which collection (ingest/collections.py); None: every signed-in user reads all
+    access_file: Path | None = None
+    # the collections an index holds, comma-separated ("." for the files at the top); set by
+    # Assistant.for_collections for one user's index, empty: the whole corpus
+    scope_collections: str = ""
 
     def plain(self) -> dict:
         """Every setting as a plain value (paths as text): what a storage backend is handed."""

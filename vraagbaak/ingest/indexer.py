@@ -25,6 +25,7 @@ from vraagbaak.index.lock import WriterLock
 from vraagbaak.index.versions import IndexError_, IndexVersion, current_version, read_manifest, write_version
 from vraagbaak.ingest import filetypes
 from vraagbaak.ingest.chunking import CHUNKER_VERSION, chunk_document, embedding_text
+from vraagbaak.ingest.collections import in_collections
 from vraagbaak.ingest.loaders import (
     IsolatedLoader,
     LoadError,
@@ -125,7 +126,7 @@ class Indexer:
         old_files = previous.manifest["files"] if previous else {}
         same_chunker = previous is not None and previous.manifest.get("chunker") == chunker_settings(s)
 
-        files = corpus_files(s.corpus_dir)
+        files = in_collections(corpus_files(s.corpus_dir), s.corpus_dir, s.scope_collections)
         t0 = time.perf_counter()
         got = _Collected()
         scanned: list[tuple[Path, NeedsOcr]] = []
@@ -383,7 +384,8 @@ def stale_files(settings: Settings, manifest: dict | None) -> dict[str, list[str
     known_bad = set(manifest.get("failed", {})) | set(manifest.get("duplicates", {})) if manifest else set()
     out = {"new": [], "changed": [], "removed": []}
     present = set()
-    for path in corpus_files(settings.corpus_dir) if settings.corpus_dir.is_dir() else []:
+    files = corpus_files(settings.corpus_dir) if settings.corpus_dir.is_dir() else []
+    for path in in_collections(files, settings.corpus_dir, settings.scope_collections):
         name = relative_name(path, settings.corpus_dir)
         present.add(name)
         try:

@@ -95,7 +95,9 @@ class Trail:
             log.error("auditlog niet geschreven (%s): %s", action, err.strerror or err)
 
     def question(self, answer: Answer, origin: str, filters: dict | None = None, actor: str = "",
-                 via: str = "chat") -> None:
+                 via: str = "chat", collections=None) -> None:
+        """collections: those the user may read (None: no access file, all of them)."""
         quoted = [{"doc": c.doc, "pagina": c.page} for c in answer.citations]
         self.event("vraag", self.question_text(answer.question), answer.outcome, actor=actor, origin=origin,
-                   via=via, filters=filters or {}, quoted=quoted)
+                   via=via, filters=filters or {}, quoted=quoted,
+                   collecties=sorted(collections) if collections is not None else "alle")

@@ -256,7 +256,7 @@ def beheer_on(settings) -> bool:
 
 
 def app_kwargs(assistant, upload_keys: UploadKeys | None = None, memos: MemoStore | None = None,
-               live_sessions: LiveSessions | None = None, trail: Trail | None = None) -> dict:
+               live_sessions: LiveSessions | None = None, trail: Trail | None = None, access=None) -> dict:
     """Routes and middleware for Gradio's FastAPI app (Blocks.launch(app_kwargs=...)); upload_keys: those
     that the Beheer login hands out (without them, no upload is taken); memos: the answers whose memo can be
     downloaded."""
@@ -287,8 +287,10 @@ def app_kwargs(assistant, upload_keys: UploadKeys | None = None, memos: MemoStor
         doc = request.query_params.get("doc", "")
         if "\x00" in doc or len(doc) > 1000:  # no document is named so (Path refuses a NUL with a ValueError)
             return PlainTextResponse("Dit document staat niet in de index.", status_code=404)
+        # with collections per group: only a document in the index of what this user may read
+        own = access.assistant_for(request) if access is not None and access.scoped else assistant
         try:
-            record = assistant.index.documents.get(doc)
+            record = own.index.documents.get(doc) if own is not None else None
         except IndexError_ as err:  # no index, or a damaged one
             return PlainTextResponse(str(err), status_code=503)
         corpus = assistant.settings.corpus_dir.resolve()
@@ -360,6 +362,8 @@ def app_kwargs(assistant, upload_keys: UploadKeys | None = None, memos: MemoStor
 
         oidc = OidcSignIn(assistant.settings, trail, upload_keys, SECURITY_HEADERS)
         routes, sign_in = oidc.routes() + routes, oidc.middleware()
+        if access is not None:
+            access.sign_in = oidc
     # sign-in first: an anonymous client learns nothing from the other checks (what an API call should hold)
     return {"routes": routes,
             "middleware": [*sign_in, Middleware(Guard, uploads_allowed=beheer_on(assistant.settings),

@@ -35,6 +35,7 @@ KEYS_RETRY_S = 60  # after a failed fetch, bearer tokens are refused this long w
 LEFT_BEHIND = ("vraagbaak_sessie", "vraagbaak_beheer")
 NOT_SIGNED_IN = "Niet ingelogd: log in via de inlogpagina van uw organisatie (/login)."
 SESSION_COOKIE_NAME = "vraagbaak_login"
+SESSION_MAX_AGE_S = 12 * 3600  # the cookie's own limit; the session ends earlier with its ID token
 
 
 @dataclass(frozen=True)
@@ -92,6 +93,7 @@ class OidcSignIn:
                             server_metadata_url=f"{self.issuer}/.well-known/openid-configuration",
                             client_kwargs={"scope": "openid profile email", "code_challenge_method": "S256"})
         self.upload_keys, self.security_headers = upload_keys, security_headers or []
+        self.secret = settings.session_secret or secrets.token_urlsafe(32)
         self._jwks: dict | None = None
         self._jwks_at = 0.0
         self._jwks_failed_at = -KEYS_RETRY_S
@@ -196,12 +198,46 @@ class OidcSignIn:
 
     # --- middleware ------------------------------------------------------------------
 
+    def user_of(self, request) -> User | None:
+        """The signed-in user of a Starlette request or of a Gradio event: an event that went through Gradio's
+        queue keeps the headers and cookies of its request, not what the middleware put in its scope."""
+        inner = getattr(request, "request", request)
+        user = (getattr(inner, "scope", None) or {}).get("vraagbaak_user")
+        if isinstance(user, User):
+            return user
+        cookie = (getattr(request, "cookies", None) or {}).get(SESSION_COOKIE_NAME)
+        if cookie:
+            user = session_user(Request({"type": "http", "headers": [], "session": self._decoded(cookie)}),
+                                self.revoked)
+            if user is not None:
+                return user
+        authorization = (getattr(request, "headers", None) or {}).get("authorization", "")
+        if authorization.lower().startswith("bearer "):
+            import asyncio
+
+            return asyncio.run(self.bearer_user(authorization[7:].strip()))
+        return None
+
+    def _decoded(self, cookie: str) -> dict:
+        """The session in a sign-in cookie, as Starlette's SessionMiddleware signs it; {} if not ours."""
+        import base64
+        import json
+
+        from itsdangerous import BadSignature, TimestampSigner
+
+        try:
+            data = TimestampSigner(self.secret).unsign(cookie.encode(), max_age=SESSION_MAX_AGE_S)
+            session = json.loads(base64.b64decode(data))
+        except (BadSignature, ValueError, TypeError):
+            return {}
+        return session if isinstance(session, dict) else {}
+
     def middleware(self) -> list[Middleware]:
         """Outermost first: the session cookie is read before the check that asks for it; both run before any
         other check of the web layer, which would otherwise tell an anonymous client how a request should look."""
-        secret = self.settings.session_secret or secrets.token_urlsafe(32)
-        return [Middleware(SessionMiddleware, secret_key=secret, session_cookie=SESSION_COOKIE_NAME,
-                           same_site="lax", https_only=self.public_url.startswith("https://"), max_age=12 * 3600),
+        return [Middleware(SessionMiddleware, secret_key=self.secret, session_cookie=SESSION_COOKIE_NAME,
+                           same_site="lax", https_only=self.public_url.startswith("https://"),
+                           max_age=SESSION_MAX_AGE_S),
                 Middleware(RequireSignIn, sign_in=self)]
 
 

@@ -16,6 +16,7 @@ from vraagbaak.ingest.filetypes import attached_to, has_pages, is_markdown_path,
 from vraagbaak.profile import CollectionProfile  # noqa: E402
 from vraagbaak.schema import Answer, hit_to_json  # noqa: E402
 from vraagbaak.web import sources as source_view  # noqa: E402
+from vraagbaak.web.access import NO_ACCESS, Access  # noqa: E402
 from vraagbaak.web.api_input import BadRequest, filters_from_json, previous_from_json, question_text, result_count  # noqa: E402
 from vraagbaak.web.audit_trail import Trail, actor_of, client_of  # noqa: E402
 from vraagbaak.web.beheer import admin_tab, document_choices  # noqa: E402
@@ -139,11 +140,23 @@ def parse_filters(docs, gemeenten, domeinen, profile: CollectionProfile = Collec
 
 
 def build_ui(assistant: Assistant, upload_keys: UploadKeys | None = None, memos: MemoStore | None = None,
-             trail: Trail | None = None) -> gr.Blocks:
+             trail: Trail | None = None, access: Access | None = None) -> gr.Blocks:
     s, profile = assistant.settings, assistant.profile
     memos = memos if memos is not None else MemoStore()
-    facets = _facets_or_empty(assistant)
-    doc_choices = _document_choices(assistant)
+    scoped = access is not None and access.scoped
+    # with collections per group, the page itself names no document: each user's lists come at page load
+    facets = {} if scoped else _facets_or_empty(assistant)
+    doc_choices = [] if scoped else _document_choices(assistant)
+
+    def reader(request) -> Assistant | None:
+        """The assistant whose index holds what this request's user may read (all of it without scoping)."""
+        return access.assistant_for(request) if scoped else assistant
+
+    def lists_for(request: gr.Request) -> tuple:  # the annotation makes Gradio hand in the request
+        own = reader(request)
+        if own is None:
+            return NO_ACCESS, gr.update(choices=[]), gr.update(choices=[]), gr.update(choices=[])
+        return collection_lists(own)
 
     def respond(question, history, answers, docs, gemeenten, domeinen, request: gr.Request):
         question = (question or "").strip()
@@ -154,18 +167,23 @@ def build_ui(assistant: Assistant, upload_keys: UploadKeys | None = None, memos:
         if len(question) > s.max_question_chars:
             question = question[: s.max_question_chars]
             notice = f"\n\n_(Uw vraag is ingekort tot {s.max_question_chars} tekens.)_"
-        filters, gone = current_filters(assistant, docs, gemeenten, domeinen)
+        own = reader(request)
+        if own is None:
+            yield history + [{"role": "user", "content": question}, {"role": "assistant", "content": NO_ACCESS}], \
+                answers, gr.update(), "", memo_links(None), ""
+            return
+        filters, gone = current_filters(own, docs, gemeenten, domeinen)
         if gone:
             notice += f"\n\n_(Niet meer in de collectie, dus niet als filter gebruikt: {', '.join(gone)}.)_"
         previous = [_text(m["content"]) for m in history if m.get("role") == "user"][-3:]
-        busy = ("Bezig met zoeken in de documenten…" if assistant.ready else
+        busy = ("Bezig met zoeken in de documenten…" if own.ready or assistant.ready else
                 "Het zoekmodel wordt nog geladen; daarna wordt uw vraag beantwoord. "
                 "Bezig met zoeken in de documenten…")
         history = history + [{"role": "user", "content": question}, {"role": "assistant", "content": busy}]
         yield history, answers, gr.update(), "", memo_links(None), ""
         try:
-            answer = assistant.ask(question, filters=filters, previous=previous)
-            shown_sources = sources_html(assistant, answer)
+            answer = own.ask(question, filters=filters, previous=previous)
+            shown_sources = sources_html(own, answer)
         except Exception as err:  # the chat never stays on "Bezig …": it says what went wrong
             log.exception("vraag mislukt")
             history[-1] = {"role": "assistant", "content": f"Er ging iets mis bij het zoeken: {err}. "
@@ -175,7 +193,8 @@ def build_ui(assistant: Assistant, upload_keys: UploadKeys | None = None, memos:
         history[-1] = {"role": "assistant", "content": inert(answer.answer) + notice}  # no link from a document
         answers = answers + [answer.to_json() | {"index": len(history) - 1}]
         if trail is not None:
-            trail.question(answer, client_of(request), filters, actor=actor_of(request))
+            trail.question(answer, client_of(request), filters, actor=actor_of(request),
+                           collections=access.collections_for(request) if scoped else None)
         key = memos.put(answer, _session_cookie(request)) if answer.found else None  # "niets gevonden": no memo
         yield history, answers, shown_sources, memo_text(answer), memo_links(key, answer), ""
 
@@ -193,7 +212,7 @@ def build_ui(assistant: Assistant, upload_keys: UploadKeys | None = None, memos:
 
     with gr.Blocks(title="Vraagbaak", analytics_enabled=False, delete_cache=CACHE_CLEANUP) as demo:
         gr.Markdown("# Vraagbaak")
-        description = gr.Markdown(collection_description(assistant), elem_id="beschrijving")
+        description = gr.Markdown("" if scoped else collection_description(assistant), elem_id="beschrijving")
         with gr.Tab("Vragen"):
             answers = gr.State([])
             votes = gr.State({})  # this session's vote per answer: a second click changes it, never adds one
@@ -245,26 +264,33 @@ def build_ui(assistant: Assistant, upload_keys: UploadKeys | None = None, memos:
                       upload_keys or UploadKeys(), trail)
 
         # another process (python -m vraagbaak index) may have changed the collection since start
-        demo.load(lambda: collection_lists(assistant), None, [description, docs, gemeenten, domeinen],
+        demo.load(lists_for, None, [description, docs, gemeenten, domeinen],
                   api_visibility="private")
 
         def api_ask(question: str, filters_json: str = "{}", previous_json: str = "[]",
                     request: gr.Request = None) -> dict:
             """De ask-JSON van de CLI; previous_json: eerdere vragen van het gesprek (JSON-lijst, oudste eerst)."""
+            own = reader(request)
+            if own is None:
+                raise gr.Error(NO_ACCESS)
             with dutch_errors():
                 question, filters = question_text(question, s.max_question_chars), filters_from_json(filters_json)
                 previous = previous_from_json(previous_json)
-                answer = assistant.ask(question, filters=filters, previous=previous)
+                answer = own.ask(question, filters=filters, previous=previous)
             if trail is not None:
-                trail.question(answer, client_of(request), filters, actor=actor_of(request), via="api")
+                trail.question(answer, client_of(request), filters, actor=actor_of(request), via="api",
+                               collections=access.collections_for(request) if scoped else None)
             return answer.to_json()
 
         def api_search(question: str, k: int = 5, filters_json: str = "{}", request: gr.Request = None) -> dict:
             """De search-JSON van de CLI."""
+            own = reader(request)
+            if own is None:
+                raise gr.Error(NO_ACCESS)
             with dutch_errors():
                 question, k = question_text(question, s.max_question_chars), result_count(k)
                 filters = filters_from_json(filters_json)
-            hits = assistant.search(question, k=k, filters=filters)
+            hits = own.search(question, k=k, filters=filters)
             if trail is not None:
                 trail.event("zoeken", trail.question_text(question), "ok", origin=client_of(request), via="api",
                             shown=[{"doc": h.chunk.doc, "pagina": h.chunk.page_start} for h in hits])
@@ -356,15 +382,15 @@ def proxy_trust(trusted_proxies: str) -> None:
 
 def launch(assistant: Assistant, **kwargs) -> None:
     proxy_trust(assistant.settings.trusted_proxies)
-    keys, memos, trail = UploadKeys(), MemoStore(), Trail(assistant.settings)
-    demo = build_ui(assistant, keys, memos, trail)
+    keys, memos, trail, access = UploadKeys(), MemoStore(), Trail(assistant.settings), Access(assistant)
+    demo = build_ui(assistant, keys, memos, trail, access)
     # api_open=False: no event runs past the queue (Gradio's /run/<name> and /api/<name> ran the private Beheer
     # events for any session hash); the HTTP API (/call/ask, /call/search) goes through the queue
     demo.queue(default_concurrency_limit=2, api_open=False)
     # max_file_size: Gradio refuses larger uploads at the HTTP layer, before anything is stored; and the
     # web layer (routes.Guard) takes an upload only from a browser that logged in to Beheer (UploadKeys).
     demo.launch(server_name=assistant.settings.host, server_port=assistant.settings.port, css=CSS,
-                app_kwargs=app_kwargs(assistant, keys, memos, LiveSessions(demo), trail),
+                app_kwargs=app_kwargs(assistant, keys, memos, LiveSessions(demo), trail, access),
                 theme=theme(), footer_links=[], prevent_thread_lock=True,
                 max_file_size=int(assistant.settings.max_file_mb * 1e6),
                 state_session_capacity=assistant.settings.max_sessions,
