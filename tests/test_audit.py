@@ -159,3 +159,20 @@ def test_a_question_with_a_name_and_a_bsn_is_kept_pseudonymised_by_deduce(tmp_pa
     assert BSN not in QuestionText("full")(question) and "Jan de Vries" in QuestionText("full")(question)
     with pytest.raises(ValueError, match="off, pseudonymised of full"):
         QuestionText("alles")
+
+
+def test_the_feedback_log_keeps_a_question_as_the_audit_trail_does():
+    """"A question holding a name and a BSN leaves neither in any log": the feedback log kept the question as
+    asked (without the BSN, but with the name)."""
+    import tempfile
+
+    from vraagbaak.web.audit_trail import NOT_KEPT, QuestionText
+    from vraagbaak.web.feedback import FeedbackLog
+
+    with tempfile.TemporaryDirectory() as tmp:
+        log = FeedbackLog(Path(tmp) / "feedback.jsonl", question_text=QuestionText("off"))
+        record = {"index": 1, "question": f"Heeft Jan de Vries met BSN {BSN} een uitkering?", "answer": "…",
+                  "citations": [{"quote": f"BSN {BSN}"}]}
+        assert log.vote({}, record, True, "10.0.0.1")
+        written = (Path(tmp) / "feedback.jsonl").read_text()
+        assert "Jan de Vries" not in written and BSN not in written and NOT_KEPT in written

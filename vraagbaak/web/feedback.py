@@ -17,8 +17,11 @@ _LINE_BREAKS = {"\u2028": "\\u2028", "\u2029": "\\u2029", "\u0085": "\\u0085"}
 
 
 class FeedbackLog:
-    def __init__(self, path: Path, max_bytes: int = MAX_BYTES, per_hour: int = VOTES_PER_HOUR, clock=time.monotonic):
+    def __init__(self, path: Path, max_bytes: int = MAX_BYTES, per_hour: int = VOTES_PER_HOUR, clock=time.monotonic,
+                 question_text=scrub):
+        """question_text: how a question is kept (the audit trail's policy: web/audit_trail.QuestionText)."""
         self.path = path
+        self.question_text = question_text
         self.max_bytes = max_bytes
         self.per_hour = per_hour
         self._clock = clock
@@ -35,7 +38,8 @@ class FeedbackLog:
             return False
         votes[answer["index"]] = vote
         # a BSN, e-mail address or phone number in a question, or quoted from a document, never reaches the log
-        entry = {"time": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "vote": vote, "question": scrub(answer["question"]),
+        entry = {"time": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "vote": vote,
+                 "question": self.question_text(answer["question"]),
                  "answer": scrub(answer["answer"]), "citations": json.loads(scrub(json.dumps(answer["citations"])))}
         if previous:
             entry["replaces"] = previous

@@ -198,7 +198,8 @@ def build_ui(assistant: Assistant, upload_keys: UploadKeys | None = None, memos:
         key = memos.put(answer, _session_cookie(request)) if answer.found else None  # "niets gevonden": no memo
         yield history, answers, shown_sources, memo_text(answer), memo_links(key, answer), ""
 
-    feedback_log = FeedbackLog(s.feedback_path)
+    # a question is kept in the feedback log as in the audit trail: pseudonymised by default, never a BSN
+    feedback_log = FeedbackLog(s.feedback_path, **({"question_text": trail.question_text} if trail else {}))
 
     def feedback(data: gr.LikeData, answers, votes, request: gr.Request):
         record = next((a for a in answers if a["index"] == data.index), None)
