@@ -69,6 +69,10 @@ def test_a_document_is_in_its_first_folders_collection_and_readable_by_its_group
     (tmp_path / "b.md.meta.yaml").write_text("collectie: rapport\n", encoding="utf-8")
     assert collection_of(tmp_path / "wmo" / "a.md", tmp_path) == "wmo"
     assert collection_of(tmp_path / "b.md", tmp_path) == "rapport"  # the sidecar names it
+    (tmp_path / "c.md").write_text("---\ntitle: C\ncollectie: wmo\n---\n\n# C\n", encoding="utf-8")
+    assert collection_of(tmp_path / "c.md", tmp_path) == "wmo"  # the front matter names it
+    assert collection_of(tmp_path / "wmo" / "a.md", tmp_path) == "wmo" and collection_of(tmp_path / "b.md.meta.yaml",
+                                                                                          tmp_path) == "."
     access = {"rapport": ("*",), "wmo": ("wmo",)}
     present = {"rapport", "wmo", "geheim"}
     assert readable(access, ("wmo",), False, present) == {"rapport", "wmo"}
@@ -109,3 +113,57 @@ def test_the_first_screen_counts_only_what_the_user_may_read(app, browser):  # n
         context.close()
     assert "2 documenten" in counts["anna"] and "1 document" in counts["bert"], counts
     assert "PDF" not in counts["bert"], counts  # nothing of the wmo PDF, not even its kind
+
+
+def queue_call(app, provider, user: str, fn_index: int) -> dict:  # noqa: F811
+    """A Gradio event called directly by its number, as any signed-in client can (queue/join, queue/data)."""
+    import json
+    import uuid
+
+    session = uuid.uuid4().hex[:11]
+    headers = {"Authorization": f"Bearer {id_token(provider, user)}"}
+    with httpx.Client(headers=headers, timeout=120) as client:
+        joined = client.post(app["url"] + "/gradio_api/queue/join",
+                             json={"data": [], "fn_index": fn_index, "session_hash": session})
+        assert joined.status_code == 200, joined.text
+        with client.stream("GET", app["url"] + "/gradio_api/queue/data", params={"session_hash": session}) as stream:
+            for line in stream.iter_lines():
+                if line.startswith("data:"):
+                    message = json.loads(line[5:])
+                    if message.get("msg") == "process_completed":
+                        return message
+    return {}
+
+
+def test_every_event_that_fills_the_first_screen_gives_the_callers_own_lists(app, provider):  # noqa: F811
+    """A red-team pass called the step after Beheer's re-index (which refreshes the chat's description and filter
+    lists) directly as bert, and got every document, title and metadata value of the corpus."""
+    config = httpx.get(app["url"] + "/config", headers={"Authorization": f"Bearer {id_token(provider, 'bert')}"},
+                       timeout=60).json()
+    ids = {c["id"]: c.get("props", {}).get("elem_id") for c in config["components"]}
+    fills = [i for i, d in enumerate(config["dependencies"])
+             if "beschrijving" in {ids.get(o) for o in d.get("outputs", [])}]
+    assert len(fills) >= 2  # the page load and the refresh after a re-index
+    for fn_index in fills:
+        shown = str(queue_call(app, provider, "bert", fn_index))
+        assert "besluit.pdf" not in shown and "Mobiliteitsrapport" not in shown, (fn_index, shown[:500])
+        assert "1 document" in shown, shown[:500]
+
+
+def test_a_changed_access_file_counts_from_the_next_question_and_is_in_the_audit_trail(app, provider):  # noqa: F811
+    import json
+
+    from vraagbaak.audit import log_files
+    from vraagbaak.web.access import PRESENT_FOR_S
+
+    (app["root"] / "toegang.yaml").write_text('collecties:\n  rapport: ["*"]\n  wmo: [wmo, burgerzaken]\n',
+                                              encoding="utf-8")
+    time.sleep(PRESENT_FOR_S + 1)
+    bert = ask(app, provider, "bert")
+    assert bert["found"] and bert["citations"][0]["doc"] == "wmo/besluit.pdf", bert["answer"]
+    events = [json.loads(line) for f in log_files(app["root"] / "index" / "audit")
+              for line in f.read_text(encoding="utf-8").splitlines()]
+    actions = [e["action"] for e in events]
+    assert "toegangsbestand.gelezen" in actions and "toegangsbestand.gewijzigd" in actions
+    question = [e for e in events if e["action"] == "vraag"][-1]
+    assert question["details"]["collecties"] == ["rapport", "wmo"]  # the collections in scope

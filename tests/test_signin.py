@@ -185,6 +185,7 @@ def test_nothing_but_sign_in_itself_answers_an_anonymous_client(app):
 
     events = [json.loads(line) for f in log_files(app["tmp"] / "index" / "audit") for line in f.read_text().splitlines()]
     assert any(e["action"] == "inloggen" and e["result"] == "geweigerd" for e in events)
+    assert any(e["action"] == "toegang geweigerd" and e["object"] == "/gradio_api/call/ask" for e in events)
 
 
 def test_a_session_whose_expiry_is_not_a_time_in_the_future_is_no_session():
@@ -221,3 +222,15 @@ def test_beheer_opens_for_the_admin_group_without_a_password_and_for_nobody_else
             page.get_by_text("Beheer is alleen voor de groep beheer").wait_for(timeout=60_000)
             assert not page.locator("#beheer-documenten").is_visible()
         context.close()
+
+
+def test_signing_in_starts_a_fresh_chat_session_in_the_browser(app):
+    """A red-team pass: the chat-session cookie stayed when the next person signed in on the same browser, and
+    with it the first person's memos."""
+    client = httpx.Client(timeout=60)
+    client.cookies.set("vraagbaak_sessie", "sessie-van-de-vorige")
+    to_provider = client.get(app["url"] + "/login")
+    back = client.post(to_provider.headers["location"], data={"sub": "bert"})
+    signed_in = client.get(back.headers["location"])
+    cleared = [h for h in signed_in.headers.get_list("set-cookie") if h.startswith("vraagbaak_sessie=")]
+    assert cleared and ("Max-Age=0" in cleared[0] or "expires=" in cleared[0].lower()), cleared

@@ -507,13 +507,13 @@ def test_a_memo_is_made_when_downloaded_and_an_unknown_or_old_key_gets_a_dutch_m
     from starlette.applications import Starlette
     from starlette.testclient import TestClient
 
-    from vraagbaak.web.memo_store import MEMO_PATH, MemoStore
+    from vraagbaak.web.memo_store import MEMO_PATH, MemoStore, memo_owner
     from vraagbaak.web.routes import app_kwargs
 
     memos = MemoStore(capacity=2)
     client = TestClient(Starlette(routes=app_kwargs(small_assistant, memos=memos)["routes"]))
     answer = small_assistant.ask("Hoe wordt zwerfafval gericht opgeruimd?")
-    key = memos.put(answer)
+    key = memos.put(answer, memo_owner(""))
     markdown = client.get("/" + MEMO_PATH, params={"m": key, "f": "md"})
     assert markdown.status_code == 200 and "vraagbaak-hoe-wordt-zwerfafval" in markdown.headers["content-disposition"]
     assert answer.citations[0].quote[:40] in markdown.text and "## Bronnen" in markdown.text
@@ -522,13 +522,16 @@ def test_a_memo_is_made_when_downloaded_and_an_unknown_or_old_key_gets_a_dutch_m
     other_browser = TestClient(Starlette(routes=app_kwargs(small_assistant, memos=memos)["routes"]),
                                cookies={"vraagbaak_sessie": "iemand-anders"})
     assert other_browser.get("/" + MEMO_PATH, params={"m": key, "f": "md"}).status_code == 404  # key from a log
-    mine = memos.put(answer, "mijn-sessie")
+    mine = memos.put(answer, memo_owner("mijn-sessie"))
+    annas = memos.put(answer, memo_owner("mijn-sessie", "anna"))  # asked by a signed-in user
     assert other_browser.get("/" + MEMO_PATH, params={"m": mine, "f": "md"}).status_code == 404
     client.cookies.set("vraagbaak_sessie", "mijn-sessie")
     assert client.get("/" + MEMO_PATH, params={"m": mine, "f": "md"}).status_code == 200
+    # the same browser session, but not anna (someone signed in after her): not hers to download
+    assert client.get("/" + MEMO_PATH, params={"m": annas, "f": "md"}).status_code == 404
     client.cookies.clear()
     for _ in range(2):  # beyond the capacity the oldest memo goes
-        memos.put(answer)
+        memos.put(answer, memo_owner(""))
     for params in ({"m": key, "f": "md"}, {"m": "geraden", "f": "docx"}, {}):
         gone = client.get("/" + MEMO_PATH, params=params)
         assert gone.status_code == 404 and "verlopen" in gone.text

@@ -1,6 +1,6 @@
-"""Collections and who may read them. A document's collection is `collectie:` in its sidecar, else its first
-folder under the corpus ("wmo/besluit.pdf" is in "wmo"; a file at the top is in "."). The access file
-(VRAAGBAAK_ACCESS_FILE) names the groups that may read each collection:
+"""Collections and who may read them. A document's collection is `collectie:` in its sidecar or (Markdown) its
+front matter, else its first folder under the corpus ("wmo/besluit.pdf" is in "wmo"; a file at the top is in
+"."). The access file (VRAAGBAAK_ACCESS_FILE) names the groups that may read each collection:
 
     collecties:
       rapport: ["*"]        # every signed-in user
@@ -8,7 +8,7 @@ folder under the corpus ("wmo/besluit.pdf" is in "wmo"; a file at the top is in 
 
 A collection that the file does not list is for the admin group only. A user's index holds only the collections
 they may read (Assistant.for_collections), so nothing they may not read reaches a search, a count or a notice.
-May import: ingest.loaders.
+May import: ingest.loaders, ingest.filetypes.
 """
 from __future__ import annotations
 
@@ -16,7 +16,8 @@ from pathlib import Path
 
 import yaml
 
-from vraagbaak.ingest.loaders import LoadError, sidecar_metadata
+from vraagbaak.ingest.filetypes import is_markdown_path
+from vraagbaak.ingest.loaders import LoadError, front_matter_of, sidecar_metadata
 
 EVERYONE = "*"
 TOP = "."  # the collection of the files at the top of the corpus
@@ -27,6 +28,8 @@ def collection_of(path: Path, corpus_dir: Path) -> str:
         named = sidecar_metadata(path).get("collectie")
     except LoadError:
         named = None
+    if not named and is_markdown_path(str(path)) and path.suffix.lower() in (".md", ".markdown"):
+        named = front_matter_of(path).get("collectie")
     if named:
         return str(named).strip()
     parts = path.relative_to(corpus_dir).parts

@@ -476,6 +476,19 @@ def _front_matter(text: str) -> dict:
     return yaml.load(text, Loader=_NoAliasLoader) or {}  # a SafeLoader, without aliases
 
 
+def front_matter_of(path: Path) -> dict:
+    """The YAML front matter of a Markdown file, read from its head only; {} without one or when it cannot be
+    read (the indexer reports that file on its own)."""
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(MAX_FRONT_MATTER_CHARS + 200).decode("utf-8", "replace")
+        match = _FRONT_MATTER.match(head)
+        data = _front_matter(match.group(1)) if match else {}
+    except (OSError, LoadError, yaml.YAMLError, ValueError, TypeError, AttributeError, RecursionError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
 def load_markdown(path: Path, name: str) -> Document:
     text = read_text(path)
     metadata = {}

@@ -20,10 +20,15 @@ PRESENT_FOR_S = 30  # which collections the corpus holds is looked up again afte
 
 
 class Access:
-    def __init__(self, assistant: Assistant):
-        self.assistant, self.settings = assistant, assistant.settings
+    def __init__(self, assistant: Assistant, trail=None):
+        self.assistant, self.settings, self.trail = assistant, assistant.settings, trail
         s = self.settings
         self.access = read_access(s.access_file) if s.auth == "oidc" and s.access_file else None
+        self._access_digest = _digest(s.access_file) if self.access is not None else ""
+        self._access_checked = time.monotonic()
+        if self.access is not None and trail is not None:  # which version of the file this start reads
+            trail.event("toegangsbestand.gelezen", str(s.access_file), "ok", origin="app",
+                        sha256=self._access_digest, collecties=sorted(self.access))
         self._present: tuple[float, set[str]] = (-PRESENT_FOR_S, set())
         self._fresh: dict[str, str | None] = {}  # scope -> the version of the whole index it was brought up to
         self._locks: dict[str, threading.Lock] = {}
@@ -38,6 +43,7 @@ class Access:
         """The collections this request's user may read; None: no scoping (every document)."""
         if self.access is None:
             return None
+        self._reread_if_changed()
         user = self.sign_in.user_of(request) if self.sign_in is not None else None
         groups = tuple(user.groups) if user is not None else groups_of(request)
         is_admin = bool(self.settings.oidc_admin_group) and self.settings.oidc_admin_group in groups
@@ -66,6 +72,25 @@ class Access:
                 scoped.ensure_index()
                 self._fresh[key] = version
 
+    def _reread_if_changed(self) -> None:
+        """A changed access file counts from the next question on, and the change is an audit event; a file that
+        can no longer be read keeps the last good one (and says so in the log)."""
+        if time.monotonic() - self._access_checked < PRESENT_FOR_S:
+            return
+        self._access_checked = time.monotonic()
+        digest = _digest(self.settings.access_file)
+        if digest == self._access_digest:
+            return
+        try:
+            access = read_access(self.settings.access_file)
+            result = "ok"
+        except ValueError as err:
+            access, result = self.access, f"niet te lezen, het vorige blijft gelden: {err}"
+        if self.trail is not None:
+            self.trail.event("toegangsbestand.gewijzigd", str(self.settings.access_file), result, origin="app",
+                             sha256_was=self._access_digest, sha256=digest, collecties=sorted(access or {}))
+        self.access, self._access_digest = access, digest
+
     def _collections_present(self) -> set[str]:
         at, present = self._present
         if time.monotonic() - at > PRESENT_FOR_S:
@@ -74,3 +99,12 @@ class Access:
             present = {collection_of(f, corpus) for f in files}
             self._present = (time.monotonic(), present)
         return present
+
+
+def _digest(path) -> str:
+    import hashlib
+
+    try:
+        return hashlib.sha256(open(path, "rb").read()).hexdigest()
+    except OSError:
+        return ""

@@ -17,6 +17,12 @@ MAX_MEMOS = 2000  # a few kB each
 MEMO_MAX_AGE_S = 8 * 3600  # a working day: a memo is downloaded while the answer is on screen
 
 
+def memo_owner(session_cookie: str, user: str = "") -> str:
+    """Who may download a memo: the browser session that asked, and with sign-in the user who asked (a browser
+    that someone else signs in on next keeps its session cookie)."""
+    return f"{session_cookie}|{user}"
+
+
 class MemoStore:
     def __init__(self, capacity: int = MAX_MEMOS, max_age_s: float = MEMO_MAX_AGE_S):
         self._answers: OrderedDict[str, tuple[float, str, Answer]] = OrderedDict()

@@ -23,7 +23,7 @@ from vraagbaak.web.audit_trail import Trail, actor_of, client_of
 from vraagbaak.web.login import UPLOAD_COOKIE, UploadKeys, cookie_value
 from vraagbaak.web.memo import memo_filename, memo_markdown
 from vraagbaak.web.memo_docx import memo_docx
-from vraagbaak.web.memo_store import MEMO_PATH, MemoStore
+from vraagbaak.web.memo_store import MEMO_PATH, MemoStore, memo_owner
 from vraagbaak.web.page_images import PageImageCache, RenderBusy
 from vraagbaak.web.sessions import SESSION_COOKIE, LiveSessions, SessionBinding
 from vraagbaak.web.sources import PAGE_IMAGE_PATH, PDF_PATH, decode_sentences
@@ -343,7 +343,8 @@ def app_kwargs(assistant, upload_keys: UploadKeys | None = None, memos: MemoStor
 
     def _memo_file(request: Request) -> Response:
         """The memo of one answer, made now as Word (f=docx) or Markdown (f=md)."""
-        answer = memos.get(request.query_params.get("m", ""), request.cookies.get(SESSION_COOKIE, ""))
+        answer = memos.get(request.query_params.get("m", ""),
+                           memo_owner(request.cookies.get(SESSION_COOKIE, ""), actor_of(request)))
         if answer is None:
             return PlainTextResponse("Deze memo is verlopen. Stel de vraag opnieuw en download dan de memo.",
                                      status_code=404, headers={"Cache-Control": "no-store"})

@@ -126,7 +126,10 @@ class OidcSignIn:
         user = User(user.name, user.groups, user.expires, secrets.token_urlsafe(16))
         request.session["user"] = user.to_session()
         self._audit("inloggen", "ok", request, user=user)
-        return RedirectResponse("/", status_code=303)
+        response = RedirectResponse("/", status_code=303)
+        for name in LEFT_BEHIND:  # a fresh chat session and no Beheer key: nothing of whoever used the browser before
+            response.delete_cookie(name, path="/")
+        return response
 
     async def logout(self, request: Request) -> Response:
         """Ends the session on the server too (a copied cookie is refused), and takes what the user leaves in
@@ -258,6 +261,9 @@ class RequireSignIn:
         if user is None and authorization.lower().startswith("bearer "):
             user = await self.sign_in.bearer_user(authorization[7:].strip())
         if user is None:
+            if self.sign_in.trail is not None:  # refused access (BIO2 8.15), also by a scanner: the log rotates
+                self.sign_in.trail.event("toegang geweigerd", scope.get("path", "")[:200], "niet ingelogd",
+                                         origin=client_of(request), methode=scope.get("method", ""))
             wants_page = scope.get("method") == "GET" and "text/html" in request.headers.get("accept", "")
             response = (RedirectResponse("/login", status_code=303) if wants_page
                         else PlainTextResponse(NOT_SIGNED_IN, status_code=401))

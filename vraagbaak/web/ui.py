@@ -24,7 +24,7 @@ from vraagbaak.web.feedback import FeedbackLog  # noqa: E402
 from vraagbaak.web.login import UploadKeys, cookie_value  # noqa: E402
 from vraagbaak.web.markdown_text import inert  # noqa: E402
 from vraagbaak.web.memo import memo_filename, memo_text  # noqa: E402
-from vraagbaak.web.memo_store import MEMO_PATH, MemoStore  # noqa: E402
+from vraagbaak.web.memo_store import MEMO_PATH, MemoStore, memo_owner  # noqa: E402
 from vraagbaak.web.routes import app_kwargs  # noqa: E402
 from vraagbaak.web.sessions import SESSION_COOKIE, LiveSessions  # noqa: E402
 from vraagbaak.web.sources import section_text  # noqa: E402
@@ -152,6 +152,13 @@ def build_ui(assistant: Assistant, upload_keys: UploadKeys | None = None, memos:
         """The assistant whose index holds what this request's user may read (all of it without scoping)."""
         return access.assistant_for(request) if scoped else assistant
 
+    def signed_in(request) -> str:
+        """The signed-in user's name ("" without sign-in): also for an event that went through the queue."""
+        if access is not None and access.sign_in is not None:
+            user = access.sign_in.user_of(request)
+            return user.name if user is not None else ""
+        return actor_of(request)
+
     def lists_for(request: gr.Request) -> tuple:  # the annotation makes Gradio hand in the request
         own = reader(request)
         if own is None:
@@ -195,7 +202,8 @@ def build_ui(assistant: Assistant, upload_keys: UploadKeys | None = None, memos:
         if trail is not None:
             trail.question(answer, client_of(request), filters, actor=actor_of(request),
                            collections=access.collections_for(request) if scoped else None)
-        key = memos.put(answer, _session_cookie(request)) if answer.found else None  # "niets gevonden": no memo
+        # "niets gevonden": no memo; a memo opens for this browser session and this signed-in user only
+        key = memos.put(answer, memo_owner(_session_cookie(request), signed_in(request))) if answer.found else None
         yield history, answers, shown_sources, memo_text(answer), memo_links(key, answer), ""
 
     # a question is kept in the feedback log as in the audit trail: pseudonymised by default, never a BSN
@@ -261,7 +269,8 @@ def build_ui(assistant: Assistant, upload_keys: UploadKeys | None = None, memos:
             copy.click(None, memo, None, js=COPY_JS)
             chat.like(feedback, [answers, votes], votes, api_visibility="private")
         with gr.Tab("Beheer"):
-            admin_tab(assistant, [description, docs, gemeenten, domeinen], lambda: collection_lists(assistant),
+            # after a re-index: the caller's own lists (any session can call this step of the event directly)
+            admin_tab(assistant, [description, docs, gemeenten, domeinen], lists_for,
                       upload_keys or UploadKeys(), trail)
 
         # another process (python -m vraagbaak index) may have changed the collection since start
@@ -383,7 +392,8 @@ def proxy_trust(trusted_proxies: str) -> None:
 
 def launch(assistant: Assistant, **kwargs) -> None:
     proxy_trust(assistant.settings.trusted_proxies)
-    keys, memos, trail, access = UploadKeys(), MemoStore(), Trail(assistant.settings), Access(assistant)
+    keys, memos, trail = UploadKeys(), MemoStore(), Trail(assistant.settings)
+    access = Access(assistant, trail)
     demo = build_ui(assistant, keys, memos, trail, access)
     # api_open=False: no event runs past the queue (Gradio's /run/<name> and /api/<name> ran the private Beheer
     # events for any session hash); the HTTP API (/call/ask, /call/search) goes through the queue
