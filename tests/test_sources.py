@@ -603,3 +603,43 @@ def test_a_second_content_type_header_does_not_smuggle_a_file_past_the_upload_ch
                            headers=[("content-type", "multipart/form-data; boundary=XX"),
                                     ("content-type", "application/json")])
     assert response.status_code == 403 and stored == []
+
+
+def test_with_sign_in_a_session_belongs_to_its_user_also_for_clients_without_cookies():
+    """A red-team pass: with sign-in, a script that keeps no cookies took over the Beheer session of an admin
+    (also cookie-less) by naming its session hash; the binding now includes the signed-in user."""
+    import json
+
+    from starlette.applications import Starlette
+    from starlette.middleware import Middleware
+    from starlette.responses import PlainTextResponse
+    from starlette.routing import Route
+    from starlette.testclient import TestClient
+
+    from vraagbaak.web.sessions import SessionBinding
+    from vraagbaak.web.signin import User
+
+    class SignedIn:  # what web/signin.RequireSignIn does: the user in the scope
+        def __init__(self, app):
+            self.app = app
+
+        async def __call__(self, scope, receive, send):
+            name = dict(scope.get("headers", [])).get(b"x-test-user", b"").decode()
+            if name:
+                scope["vraagbaak_user"] = User(name, (), 0.0)
+            return await self.app(scope, receive, send)
+
+    async def ok(request):
+        return PlainTextResponse("ok")
+
+    app = Starlette(routes=[Route("/gradio_api/queue/join", ok, methods=["POST"]),
+                            Route("/gradio_api/queue/data", ok)],
+                    middleware=[Middleware(SignedIn), Middleware(SessionBinding)])
+    client = TestClient(app)
+    join = json.dumps({"data": [], "fn_index": 7, "session_hash": "BEHEER"})
+    assert client.post("/gradio_api/queue/join", content=join, headers={"x-test-user": "carla"}).status_code == 200
+    assert client.post("/gradio_api/queue/join", content=join, headers={"x-test-user": "bert"}).status_code == 403
+    assert client.get("/gradio_api/queue/data", params={"session_hash": "BEHEER"},
+                      headers={"x-test-user": "bert"}).status_code == 403
+    assert client.get("/gradio_api/queue/data", params={"session_hash": "BEHEER"},
+                      headers={"x-test-user": "carla"}).status_code == 200

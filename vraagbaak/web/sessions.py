@@ -48,11 +48,15 @@ class SessionBinding:
             return await self.app(scope, receive, send)
         headers = dict(scope.get("headers", []))
         cookie = cookie_value(headers.get(b"cookie", b"").decode("latin-1"), SESSION_COOKIE) or ""
+        # with sign-in (web/signin.py puts the user in the scope) a session is also the signed-in user's: a
+        # client that keeps no cookies cannot take over another user's session by its hash
+        user = getattr(scope.get("vraagbaak_user"), "name", "")
+        owner = f"{cookie}|{user}" if user else cookie
         try:
             session, binds, receive = await _session_of(scope, receive)
         except _Ambiguous:
             return await PlainTextResponse(AMBIGUOUS, status_code=400)(scope, receive, send)
-        if session and not self._owns(session, cookie, binds):
+        if session and not self._owns(session, owner, binds):
             return await PlainTextResponse(NOT_YOURS, status_code=403)(scope, receive, send)
         if cookie or scope.get("method") != "GET":
             return await self.app(scope, receive, send)
