@@ -500,3 +500,28 @@ def test_milvus_changed_collection_or_owner_means_a_new_version(milvus):
     assert not milvus.needs_index()
     assert Assistant(milvus.settings.with_(milvus_collection="ander"), milvus.embedder).needs_index()
     assert Assistant(milvus.settings.with_(milvus_owner="archief"), milvus.embedder).needs_index()
+
+
+@needs_pymilvus
+def test_collections_per_group_on_one_milvus_collection_see_only_their_own_passages(tmp_path, embedder):
+    """Collections per group (web/access.py): each set of collections has an index of its own; on a Milvus
+    collection that several of them share (a server), each set is its own owner, so a user's search filters on
+    it and never meets a passage of a collection they may not read."""
+    corpus = tmp_path / "corpus"
+    (corpus / "wmo").mkdir(parents=True)
+    (corpus / "rapport").mkdir()
+    (corpus / "wmo" / "zorg.md").write_text("# Zorg\n\nMevrouw Quaakwerk krijgt twaalf uur begeleiding per week.\n")
+    (corpus / "rapport" / "afval.md").write_text("# Afval\n\nHet afval wordt elke twee weken opgehaald.\n")
+    whole = Assistant(Settings(corpus_dir=corpus, index_dir=tmp_path / "index", store="milvus",
+                               milvus_uri=str(tmp_path / "gedeeld.db"), milvus_collection="gedeeld",
+                               model_dir=embedder.settings.model_dir), embedder)
+    everyone = whole.for_collections(frozenset({"rapport"}))
+    wmo = whole.for_collections(frozenset({"rapport", "wmo"}))
+    wmo.build_index()
+    everyone.build_index()
+    owners = {everyone.index.manifest["milvus"]["owner"], wmo.index.manifest["milvus"]["owner"]}
+    assert len(owners) == 2  # one collection on the server, an owner per set of collections
+    question = "Hoeveel uur begeleiding krijgt mevrouw Quaakwerk?"
+    assert ranked_docs(wmo, question, "hybrid", k=1) == ["wmo/zorg.md"]
+    assert "wmo/zorg.md" not in ranked_docs(everyone, question, "hybrid", k=10)
+    assert [d["doc"] for d in everyone.documents()] == ["rapport/afval.md"]
