@@ -184,6 +184,13 @@ class _Handlers:
         return SimpleNamespace(ok=ok, message="" if ok else (
             f"Beheer is alleen voor de groep {self.s.oidc_admin_group}; u bent daar geen lid van."))
 
+    def alive(self, started, request):
+        """The session's login time while it lives; with sign-in also only while the caller is in the admin
+        group (checked on every action, not only when Beheer was opened)."""
+        if self.s.auth == "oidc" and not self.check(None, request).ok:
+            return None
+        return self.guard.session_alive(started)
+
     def do_login(self, pw, request: gr.Request):
         result = self.check(pw, request)
         ok = result.ok
@@ -212,7 +219,7 @@ class _Handlers:
         return self.keys.issue(replacing=key)
 
     def do_upload(self, paths, started, key, request: gr.Request = None):
-        started = self.guard.session_alive(started)
+        started = self.alive(started, request)
         if started is None:
             self.audit("uploaden", "beheer", "geweigerd: geen sessie", request)
             return ENDED, gr.update(), None, ""
@@ -236,7 +243,7 @@ class _Handlers:
         return f"✔ {name} opgeslagen als `{stored.relative_to(s.corpus_dir.resolve())}`"
 
     def do_reindex(self, started, key, progress=gr.Progress(), request: gr.Request = None):
-        started = self.guard.session_alive(started)
+        started = self.alive(started, request)
         if started is None:
             self.audit("indexeren", "index", "geweigerd: geen sessie", request)
             return ENDED, gr.update(), gr.update(), gr.update(), gr.update(), None, ""
@@ -271,7 +278,7 @@ class _Handlers:
                                          "kunt u het terugzetten.", "")
 
     def do_remove(self, doc, started, key, request: gr.Request = None):
-        started = self.guard.session_alive(started)
+        started = self.alive(started, request)
         hidden = gr.update(visible=False)
         if started is None or not doc:
             return ((ENDED if started is None else "Kies een document."), gr.update(), started,
@@ -287,7 +294,7 @@ class _Handlers:
                 self.key_for(started, key), hidden, gr.update(visible=True), doc)
 
     def do_undo(self, doc, started, key, request: gr.Request = None):
-        started = self.guard.session_alive(started)
+        started = self.alive(started, request)
         if started is None or not doc:
             return (ENDED if started is None else "Er is niets terug te zetten."), gr.update(), started, \
                 self.key_for(started, key), gr.update(visible=False), ""
@@ -300,9 +307,9 @@ class _Handlers:
         return (f"{doc} is teruggezet.", index_health(self.assistant), started, self.key_for(started, key),
                 gr.update(visible=False), "")
 
-    def show_metadata(self, doc, started):
+    def show_metadata(self, doc, started, request: gr.Request = None):
         """The form filled with the chosen document's metadata as the next re-index will see it."""
-        if self.guard.session_alive(started) is None or not doc:  # a choice alone does not extend the session
+        if self.alive(started, request) is None or not doc:  # a choice alone does not extend the session
             return "", "", "", (ENDED if doc else "")
         try:
             current = self._current_metadata(doc)
@@ -311,7 +318,7 @@ class _Handlers:
         return (*(shown(current.get(f)) for f in metadata_fields(self.assistant)), "")
 
     def do_save_metadata(self, doc, owner, theme, year, started, key, request: gr.Request = None):
-        started = self.guard.session_alive(started)
+        started = self.alive(started, request)
         if started is None or not doc:
             return (ENDED if started is None else "Kies een document."), gr.update(), started, \
                 self.key_for(started, key)
