@@ -94,6 +94,7 @@ class AuditLog:
         self.folder.mkdir(parents=True, exist_ok=True)
         self.key = load_key(self.key_file)
         self._thread_lock = threading.Lock()
+        self._known: dict[str, str] = {}  # pseudonyms already in the mapping file
 
     def pseudonym(self, actor: str) -> str:
         """A keyed pseudonym for a user name: the same user gives the same pseudonym, which only the key
@@ -154,12 +155,16 @@ class AuditLog:
         _write_sealed(self.folder / "HEAD.json", self.key, {"file": file, "lines": lines, "hash": last_hash})
 
     def _remember(self, alias: str, actor: str) -> None:
+        """Add a pseudonym to the mapping file; a pseudonym known to this process costs no file read."""
+        if self._known.get(alias) == actor:
+            return
         mapping_file = self.key_file.parent / "audit-pseudoniemen.json"
         with self._thread_lock:
             try:
                 mapping = json.loads(mapping_file.read_text(encoding="utf-8"))
             except (OSError, ValueError):
                 mapping = {}
+            self._known.update(mapping)
             if mapping.get(alias) == actor:
                 return
             mapping[alias] = actor
@@ -168,6 +173,7 @@ class AuditLog:
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
                 json.dump(mapping, fh, ensure_ascii=False, indent=1)
             os.replace(tmp, mapping_file)
+            self._known[alias] = actor
 
     def purge(self, retention_days: int, actor: str = "", origin: str = "") -> list[str]:
         """Remove rotated files whose last event is older than the retention period; the first file kept is
@@ -175,7 +181,6 @@ class AuditLog:
         cutoff = dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=retention_days)
         removed: list[str] = []
         with self._locked():
-            head = self._head()
             files = log_files(self.folder)
             for file in files[:-1]:  # the file being written is never purged
                 last = _last_line(file)
@@ -187,7 +192,6 @@ class AuditLog:
                               {"file": following.name, "prev": json.loads(first)["prev"] if first else GENESIS})
                 file.unlink()
                 removed.append(file.name)
-            del head
         self.record("audit.opschonen", ", ".join(removed) or "niets", actor=actor, origin=origin,
                     retention_days=retention_days, files=removed)
         return removed

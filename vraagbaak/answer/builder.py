@@ -48,12 +48,13 @@ _NUMBER = (rf"(?:(?:{_UNITS}|{_TEENS_AND_TENS})?(?:honderd|duizend))?(?:(?:een|{
            rf"(?:{_UNITS}|{_TEENS_AND_TENS}|(?:{_UNITS}|{_TEENS_AND_TENS})?(?:honderd|duizend)|miljoen|miljard|[eé]én)")
 # a number word counts before the word it counts: not "tussen die twee." or "Daarom acht het kabinet"
 # (achten), nor "in acht genomen"
-_AMOUNT = re.compile(rf"\d|\b{_NUMBER}\s+(?!(?:het|de|een|die|dat|deze|dit|er|zich|ze|zij|hij|we|wij|u|"
-                     rf"nemen|genomen|neemt|nam|namen|slaan|geslagen)\b)[a-zà-ÿ]", re.I)
+_COUNTING_WORD = (rf"\b{_NUMBER}\s+(?!(?:het|de|een|die|dat|deze|dit|er|zich|ze|zij|hij|we|wij|u|"
+                  rf"nemen|genomen|neemt|nam|namen|slaan|geslagen)\b)[a-zà-ÿ]")
+_AMOUNT = re.compile(rf"\d|{_COUNTING_WORD}", re.I)
 # "Hoeveel …?" is not stated by a year, a date, a section or question number or a version ("Vraag 1", "Nr. 143",
 # "WCAG 2.1", "op 9 juli 2015"): a count is a number of its own, in digits or in words
 _COUNT = re.compile(rf"(?<![\w.,/-])(?!(?:1[89]|20)\d\d(?![\d.,]\d))(?:\d{{1,3}}(?:\.\d{{3}})+|\d+)(?:,\d+)?"
-                    rf"(?![\w/-]|[.,]\d)(?!\s+(?:{'|'.join(MONTHS)})\b)|{_AMOUNT.pattern[3:]}", re.I)
+                    rf"(?![\w/-]|[.,]\d)(?!\s+(?:{'|'.join(MONTHS)})\b)|{_COUNTING_WORD}", re.I)
 _NUMBER_LABEL = re.compile(r"\b(vraag|antwoord|nr|nummer|no|punt|agendapunt|artikel|art|hoofdstuk|paragraaf|"
                            r"bijlage|pagina|blz|p|versie|fase|optie|stap|niveau|lid|onderdeel|ronde|kamerstuk)\.?\s*$",
                            re.I)

@@ -103,8 +103,9 @@ class Access:
 
 def _digest(path) -> str:
     import hashlib
+    from pathlib import Path
 
     try:
-        return hashlib.sha256(open(path, "rb").read()).hexdigest()
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
     except OSError:
         return ""

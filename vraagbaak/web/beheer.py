@@ -223,24 +223,25 @@ class _Handlers:
         if started is None:
             self.audit("uploaden", "beheer", "geweigerd: geen sessie", request)
             return ENDED, gr.update(), None, ""
-        lines = [self._store(path) for path in paths or []]
-        for line in lines:
-            self.audit("uploaden", line[2:].split(" ")[0], "ok" if line.startswith("✔") else "geweigerd", request,
-                       melding=line)
+        stored = [self._store(path) for path in paths or []]
+        for name, ok, line in stored:
+            self.audit("uploaden", name, "ok" if ok else "geweigerd", request, melding=line)
+        lines = [line for _, _, line in stored]
         hint = ("\n\nKlik op ‘Opnieuw indexeren’ om de nieuwe documenten doorzoekbaar te maken."
-                if any(line.startswith("✔") for line in lines) else "\n\nEr is niets opgeslagen.")
+                if any(ok for _, ok, _ in stored) else "\n\nEr is niets opgeslagen.")
         return ("\n\n".join(lines) + hint,
                 index_health(self.assistant), started, self.key_for(started, key))
 
-    def _store(self, path) -> str:
+    def _store(self, path) -> tuple[str, bool, str]:
+        """(the file's name, stored or not, the Dutch line that says so)."""
         s = self.s
         name = getattr(path, "orig_name", None) or Path(path).name
         try:
             stored = store_upload(Path(path), name, s.corpus_dir, int(s.max_file_mb * 1e6),
                                   int(s.max_uploads_mb * 1e6))
         except UploadRejected as err:
-            return f"✘ {name} geweigerd: {err}"
-        return f"✔ {name} opgeslagen als `{stored.relative_to(s.corpus_dir.resolve())}`"
+            return name, False, f"✘ {name} geweigerd: {err}"
+        return name, True, f"✔ {name} opgeslagen als `{stored.relative_to(s.corpus_dir.resolve())}`"
 
     def do_reindex(self, started, key, progress=gr.Progress(), request: gr.Request = None):
         started = self.alive(started, request)

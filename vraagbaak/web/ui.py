@@ -113,7 +113,8 @@ def kinds_of(docs) -> str:
     """"PDF-bestanden: 2, Markdown: 18, Word: 1, bijlagen bij e-mails: 3": the documents by file type."""
     counts: dict[str, int] = {}
     for doc in docs:
-        kind = "bijlagen bij e-mails" if attached_to(doc) else (of_path(doc).label if of_path(doc) else "overig")
+        registered = of_path(doc)
+        kind = "bijlagen bij e-mails" if attached_to(doc) else (registered.label if registered else "overig")
         counts[kind] = counts.get(kind, 0) + 1
     return ", ".join(f"{'PDF-bestanden' if kind == 'PDF' else kind}: {n}" for kind, n in counts.items())
 
