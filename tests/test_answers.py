@@ -200,13 +200,55 @@ def test_a_cost_question_whose_passages_name_no_sum_says_so(answers):
 def test_a_how_many_question_is_not_answered_by_a_year_a_date_or_a_numbered_label():
     """"Hoeveel zelfstandigen …?" was answered by "(ontvangen 21 juni 2021). Vraag 1 …": any digit counted as the
     number asked. A count is a number of its own, in digits or words; else the answer says no number is named."""
-    from vraagbaak.answer.builder import holds_count
+    from vraagbaak.answer.numbers import holds_count
 
     for stated in ("Ongeveer 25.000 jongeren per jaar", "veertig extra laadpalen", "12 leden", "3,5 miljoen", "8%"):
         assert holds_count(stated), stated
     for unstated in ("Antwoord van Minister Koolmees (ontvangen 21 juni 2021). Vraag 1 Klopt het dat", "in 2027",
                      "WCAG 2.1, niveau AA", "Nr. 143 MOTIE", "punt 4.", "op 9 juli 2015", "in acht genomen"):
         assert not holds_count(unstated), unstated
+
+
+def test_a_how_many_question_needs_a_count_of_what_it_asks_about():
+    """"Hoeveel inkomende reizigers testten positief?" was answered by a passage on the test that counts tests per
+    day: any count did. The answer puts its number beside what it counts, or the passages do not state it."""
+    from vraagbaak.answer.numbers import counted_noun, counts_of
+
+    assert counted_noun("Hoeveel inkomende reizigers testten positief?") == "reizigers"
+    assert counted_noun("Om hoeveel Nederlandse handelsplatformen gaat het?") == "handelsplatformen"
+    for counts_nothing_named in ("Hoeveel kost de app?", "Hoeveel geeft Utrecht per jaar uit?", "Hoeveel zijn er?",
+                                 "Hoeveel mensen wilden voorrang?", "Hoeveel procent is verhard?",
+                                 "Hoeveel meer inwoners dan in 2020?"):
+        assert counted_noun(counts_nothing_named) is None, counts_nothing_named
+    assert counts_of("het aantal te testen reizigers een plafond te bepalen van 1.200-1.400 testen per dag",
+                     "reizigers")
+    assert counts_of("ongeveer tien paren per jaar worden in behandeling genomen", "wensouderparen")  # its head
+    assert counts_of("Er zijn 14 Tozo-leningen verstrekt", "leningen")  # a compound that ends in it
+    assert not counts_of("een plafond van 1.200 testen per dag; 3 van de 40 proeven mislukten bij de reizigers "
+                         "die uit het buitenland kwamen", "zelfstandigen")
+
+
+def test_passages_that_count_other_things_do_not_answer_how_many(answers):
+    answer = answers.ask("Hoeveel beleggers gebruiken de consolidated tape?")
+    from vraagbaak.answer.numbers import holds_count
+
+    assert any(holds_count(c.quote) for c in answer.citations)  # a count, only not of investors
+    assert answer.outcome == "not_stated" and "noemen geen aantal beleggers;" in answer.answer
+    counted = answers.ask("hoeveel handelsplatformen zijn er ongeveer in de EU")
+    assert counted.outcome == "answered" and "geen aantal" not in counted.answer
+
+
+def test_a_year_that_no_quote_holds_is_not_answered(answers):
+    """"Heeft de raad ingestemd met de jaarrekening 2014?" was answered from the passages on another year: on the
+    subject, not of the year asked. The answer says first that the passages do not name that year."""
+    from vraagbaak.answer.builder import years_not_quoted
+
+    other_year = answers.ask("Hoeveel geld betaalde de gemeente in 2021 aan de isolatie van huurwoningen?")
+    assert other_year.citations and years_not_quoted("… in 2021 …", other_year.citations) == ["2021"]
+    assert "4 miljoen euro" in other_year.answer  # the sum, but not said to be that of 2021
+    assert other_year.outcome == "not_stated" and "noemen 2021 niet;" in other_year.answer
+    asked_year = answers.ask("Door wie wordt het fonds sinds 2019 beheerd?")
+    assert asked_year.outcome == "answered" and "provincie Zeeland" in asked_year.citations[0].quote
 
 
 BIKE_SCHEME = """---

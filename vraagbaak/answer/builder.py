@@ -17,6 +17,9 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Callable
 
 from vraagbaak.answer.judge import Collection, Judge, SentenceEvidence, features, metadata_text, specifics
+from vraagbaak.answer.numbers import AMOUNT as _AMOUNT
+from vraagbaak.answer.numbers import UNITS as _UNITS
+from vraagbaak.answer.numbers import counted_noun, counts_of, holds_count
 from vraagbaak.profile import DOCUMENT_NOUNS, CollectionProfile
 from vraagbaak.schema import Answer, Chunk, Citation, Hit
 from vraagbaak.text.cleaning import collapse_whitespace, is_rare_word
@@ -39,32 +42,6 @@ _FIRST_WORDS = re.compile(r"[a-zà-ÿ]+")
 # "wanneer" is answered by a year, a date, a month ("in maart") or a day ("elke tweede dinsdag", "op maandag")
 _DATE = re.compile(rf"\b(1[89]\d\d|20\d\d)\b|\b({'|'.join(MONTHS + WEEKDAYS)})\b|"
                    r"\b\d{1,2}[-/]\d{1,2}[-/]\d{2,4}\b", re.I)
-# A number in digits or in words ("De achttien innovaties komen van acht gemeenten", "vijfentwintig",
-# "tienduizend", "Eén"); not "een", which is mostly the article.
-_UNITS = "twee|drie|vier|vijf|zes|zeven|acht|negen"
-_TEENS_AND_TENS = ("tien|elf|twaalf|dertien|veertien|vijftien|zestien|zeventien|achttien|negentien|twintig|dertig|"
-                   "veertig|vijftig|zestig|zeventig|tachtig|negentig")
-_NUMBER = (rf"(?:(?:{_UNITS}|{_TEENS_AND_TENS})?(?:honderd|duizend))?(?:(?:een|{_UNITS})(?:ën|en))?"
-           rf"(?:{_UNITS}|{_TEENS_AND_TENS}|(?:{_UNITS}|{_TEENS_AND_TENS})?(?:honderd|duizend)|miljoen|miljard|[eé]én)")
-# a number word counts before the word it counts: not "tussen die twee." or "Daarom acht het kabinet"
-# (achten), nor "in acht genomen"
-_COUNTING_WORD = (rf"\b{_NUMBER}\s+(?!(?:het|de|een|die|dat|deze|dit|er|zich|ze|zij|hij|we|wij|u|"
-                  rf"nemen|genomen|neemt|nam|namen|slaan|geslagen)\b)[a-zà-ÿ]")
-_AMOUNT = re.compile(rf"\d|{_COUNTING_WORD}", re.I)
-# "Hoeveel …?" is not stated by a year, a date, a section or question number or a version ("Vraag 1", "Nr. 143",
-# "WCAG 2.1", "op 9 juli 2015"): a count is a number of its own, in digits or in words
-_COUNT = re.compile(rf"(?<![\w.,/-])(?!(?:1[89]|20)\d\d(?![\d.,]\d))(?:\d{{1,3}}(?:\.\d{{3}})+|\d+)(?:,\d+)?"
-                    rf"(?![\w/-]|[.,]\d)(?!\s+(?:{'|'.join(MONTHS)})\b)|{_COUNTING_WORD}", re.I)
-_NUMBER_LABEL = re.compile(r"\b(vraag|antwoord|nr|nummer|no|punt|agendapunt|artikel|art|hoofdstuk|paragraaf|"
-                           r"bijlage|pagina|blz|p|versie|fase|optie|stap|niveau|lid|onderdeel|ronde|kamerstuk)\.?\s*$",
-                           re.I)
-
-
-def holds_count(text: str) -> bool:
-    """Does the text state a count or an amount, not only a year, a date or a numbered label?"""
-    return any(not _NUMBER_LABEL.search(text[max(0, m.start() - 15):m.start()]) for m in _COUNT.finditer(text))
-
-
 _WANTS_DATE = re.compile(r"\b(wanneer|welk jaar|welke datum|sinds|vanaf wanneer|tot wanneer|when|what year|"
                          r"which year|since)\b", re.I)
 _WANTS_AMOUNT = re.compile(r"\b(hoeveel|hoe ?veel|hoe groot|hoe hoog|welk bedrag|wat kost|hoe lang|percentage|"
@@ -419,10 +396,15 @@ class AnswerBuilder:
             return self._nothing_found(question, hits)
         answer = Answer(question, True, "", citations, _nearest(hits), english=is_english(question))
         missing = _MISSING_KIND.get(kind)
-        stated = holds_count if kind is _AMOUNT else kind.search if kind is not None else None
+        counted = counted_noun(focus or question) if kind is _AMOUNT else None
+        stated = ((lambda text: counts_of(text, counted)) if counted else holds_count if kind is _AMOUNT
+                  else kind.search if kind is not None else None)
         if missing and not any(stated(c.quote) for c in citations):
             # the passages are about the subject but do not hold the kind of fact asked: say so first
-            answer.found_as, answer.missing_kind = "not_stated", missing
+            answer.found_as, answer.missing_kind, answer.missing_what = "not_stated", missing, counted or ""
+        elif unnamed := years_not_quoted(focus or question, citations):
+            # "… de jaarrekening 2014 …" quoted from the one of 2013: on the subject, not of the year asked
+            answer.found_as, answer.missing_kind, answer.missing_what = "not_stated", "year", " en ".join(unnamed)
         return answer
 
     def overview_entries(self, question: str, hits: list[Hit], threshold: float, relative: float,
@@ -663,6 +645,15 @@ def _about_one_each(doc_hits: list[Hit], profile: CollectionProfile) -> tuple[li
     if not own:
         return doc_hits, []
     return own, [h for h in doc_hits if not profile.has_own_owner(h.chunk.metadata)]
+
+
+def years_not_quoted(question: str, citations: list[Citation]) -> list[str]:
+    """The years the question names that no citation holds, in its quote, title or metadata."""
+    held = " ".join(f"{c.quote} {c.title} {metadata_text(c.metadata)}" for c in citations)
+    return [y for y in dict.fromkeys(_YEAR.findall(question)) if not re.search(rf"(?<!\d){y}(?!\d)", held)]
+
+
+_YEAR = re.compile(r"(?<![\d.,/-])(?:19|20)\d\d(?![\d.,]\d)")
 
 
 def _overlaps(a: Citation, b: Citation) -> bool:

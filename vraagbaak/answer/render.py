@@ -43,9 +43,17 @@ def memo_notice(answer: Answer) -> str | None:
     """What a memo must say before its quotes when they do not answer the question: that the passages do not
     state the amount, date or number asked (the chat says so too). None for an answer."""
     if answer.found and answer.found_as == "not_stated":
-        return (f"Let op: de gevonden passages noemen {MISSING[answer.missing_kind]}. De citaten gaan wel over het "
+        return (f"Let op: de gevonden passages noemen {_missing(answer)}. De citaten gaan wel over het "
                 "onderwerp van de vraag, maar beantwoorden haar niet.")
     return None
+
+
+def _missing(answer: Answer) -> str:
+    """What the passages do not name: "geen aantal reizigers" where the question counts something, "2014 niet"
+    where it names a year that no quote holds."""
+    if answer.missing_kind == "year":
+        return f"{answer.missing_what} niet"
+    return f"geen aantal {answer.missing_what}" if answer.missing_what else MISSING[answer.missing_kind]
 
 
 def _body(answer: Answer, profile: CollectionProfile, named_subject: str) -> str:
@@ -61,7 +69,7 @@ def _body(answer: Answer, profile: CollectionProfile, named_subject: str) -> str
     if answer.found_as == "overview":
         return "\n\n".join(lead + _overview(answer, profile))
     if answer.found_as == "not_stated":
-        lead.append(f"De gevonden passages noemen {MISSING[answer.missing_kind]}; ze gaan wel over het onderwerp "
+        lead.append(f"De gevonden passages noemen {_missing(answer)}; ze gaan wel over het onderwerp "
                     "van uw vraag.")
     citations = answer.citations
     docs = len({c.doc for c in citations})
