@@ -251,6 +251,27 @@ def test_a_year_that_no_quote_holds_is_not_answered(answers):
     assert asked_year.outcome == "answered" and "provincie Zeeland" in asked_year.citations[0].quote
 
 
+def test_a_when_question_needs_a_date_beside_what_it_asks_about():
+    """"Wanneer is het vervolgoverleg?" was answered by the minutes of the first meeting: their heading has a
+    date, but not the date of what is asked. A "Wanneer heb ik recht op …?" asks in which case: a condition
+    answers it."""
+    from vraagbaak.answer.builder import wanted_kind
+    from vraagbaak.answer.numbers import dated_beside
+
+    question = "Wanneer is het vervolgoverleg over adembescherming voor werkenden?"
+    date = wanted_kind(question)
+    minutes = ("Notulen overleg COVID-19 27 juli 2020. Aanwezig: de deskundigen van het RIVM, de NVVK en de "
+               "NVvA. Afgesproken is dat er een vervolgoverleg komt als de adviezen klaar zijn.")
+    assert date.search(minutes) and not dated_beside(minutes, date, question)
+    assert dated_beside("Het vervolgoverleg is gepland op 3 september 2020.", date, question)
+    assert dated_beside("Het vervolgoverleg: vrij 11 sept. 15.00 uur", date, question)  # as minutes abbreviate it
+    condition = "Wanneer heb ik recht op kinderopvangtoeslag?"
+    assert dated_beside("U heeft recht op kinderopvangtoeslag als uw kind naar een dagopvang gaat.",
+                        wanted_kind(condition), condition)
+    assert not dated_beside("U heeft recht op kinderopvangtoeslag als uw kind naar een dagopvang gaat.", date,
+                            question)  # a condition does not say when a meeting is
+
+
 BIKE_SCHEME = """---
 title: Deelfietsen Oudstad
 gemeente: Oudstad

@@ -19,11 +19,11 @@ from typing import TYPE_CHECKING, Callable
 from vraagbaak.answer.judge import Collection, Judge, SentenceEvidence, features, metadata_text, specifics
 from vraagbaak.answer.numbers import AMOUNT as _AMOUNT
 from vraagbaak.answer.numbers import UNITS as _UNITS
-from vraagbaak.answer.numbers import counted_noun, counts_of, holds_count
+from vraagbaak.answer.numbers import counted_noun, counts_of, dated_beside, holds_count
 from vraagbaak.profile import DOCUMENT_NOUNS, CollectionProfile
 from vraagbaak.schema import Answer, Chunk, Citation, Hit
 from vraagbaak.text.cleaning import collapse_whitespace, is_rare_word
-from vraagbaak.text.dates import MONTHS, WEEKDAYS
+from vraagbaak.text.dates import MONTH_ABBREVIATIONS, MONTHS, WEEKDAYS
 from vraagbaak.text.sentences import chunk_sentence_texts
 from vraagbaak.text.words import fold, has_stem, question_words, stem, words
 
@@ -41,6 +41,7 @@ _PRONOMINAL_ADVERB = re.compile(r"^(daar|hier)(aan|bij|door|in|mee|na|naar|om|on
 _FIRST_WORDS = re.compile(r"[a-zà-ÿ]+")
 # "wanneer" is answered by a year, a date, a month ("in maart") or a day ("elke tweede dinsdag", "op maandag")
 _DATE = re.compile(rf"\b(1[89]\d\d|20\d\d)\b|\b({'|'.join(MONTHS + WEEKDAYS)})\b|"
+                   rf"\b\d{{1,2}}\s+(?:{'|'.join(MONTH_ABBREVIATIONS)})\b\.?|"
                    r"\b\d{1,2}[-/]\d{1,2}[-/]\d{2,4}\b", re.I)
 _WANTS_DATE = re.compile(r"\b(wanneer|welk jaar|welke datum|sinds|vanaf wanneer|tot wanneer|when|what year|"
                          r"which year|since)\b", re.I)
@@ -398,6 +399,7 @@ class AnswerBuilder:
         missing = _MISSING_KIND.get(kind)
         counted = counted_noun(focus or question) if kind is _AMOUNT else None
         stated = ((lambda text: counts_of(text, counted)) if counted else holds_count if kind is _AMOUNT
+                  else (lambda text: dated_beside(text, _DATE, focus or question)) if kind is _DATE
                   else kind.search if kind is not None else None)
         if missing and not any(stated(c.quote) for c in citations):
             # the passages are about the subject but do not hold the kind of fact asked: say so first

@@ -1,16 +1,19 @@
-"""What states a number: counts and amounts in digits or in Dutch words, told apart from years, dates and
-numbered labels, and whether a text counts the very thing a "Hoeveel …?" question asks about.
+"""What states a number or a date: counts and amounts in digits or in Dutch words, told apart from years, dates
+and numbered labels; whether a text counts the very thing a "Hoeveel …?" question asks about, and whether its
+date stands beside what a "Wanneer …?" question asks about.
 
 A "Hoeveel reizigers testten positief?" is not answered by a passage about the test that counts tests, days or
 nothing at all: the answer puts its number beside what it counts ("127 reizigers", "ongeveer tien paren per
-jaar", "het aantal te testen reizigers … 1.200-1.400"). May import: text.
+jaar", "het aantal te testen reizigers … 1.200-1.400"). Nor is "Wanneer is het vervolgoverleg?" answered by
+the date of the meeting in the minutes' heading: a date answers where a word of the question stands beside it.
+May import: text.
 """
 from __future__ import annotations
 
 import re
 
 from vraagbaak.text.dates import MONTHS
-from vraagbaak.text.words import fold, stem
+from vraagbaak.text.words import fold, question_words, stem
 
 # A number in digits or in words ("De achttien innovaties komen van acht gemeenten", "vijfentwintig",
 # "tienduizend", "Eén"); not "een", which is mostly the article.
@@ -93,5 +96,32 @@ def counts_of(text: str, noun: str) -> bool:
     for m in _counts(text):
         at = next((i for i, start in enumerate(starts) if start >= m.start()), len(tokens))
         if any(_names(token, counted) for _, token in tokens[max(0, at - WINDOW): at + WINDOW + 1]):
+            return True
+    return False
+
+
+# Words of a date question that say it asks for a date, not what the date is of.
+_ASKS_FOR_DATE = {"wanneer", "welk", "welke", "jaar", "datum", "sinds", "vanaf", "uiterlijk", "dag", "maand"}
+DATE_WINDOW = 8  # words on either side of a date in which what it dates stands
+# "Wanneer heb ik recht op …?", "Wanneer mag een land de euro invoeren?": "wanneer" asks in which case (one's
+# own, or what is allowed), and a condition answers it ("als u …", "indien", "alleen … als")
+_WHEN_AS_CONDITION = re.compile(r"^\W*wanneer\s+(?:mag|mogen|kan|kun|kunnen|\w+(?:\s+\w+)?\s+(?:ik|me|mij|mijn|u|uw|je|"
+                                r"jouw)\b)", re.I)  # not "Wanneer moet de rapportage klaar zijn?": a deadline
+_CONDITION = re.compile(r"\b(als|indien|wanneer|zodra|mits|tenzij|voorwaarden?)\b", re.I)
+
+
+def dated_beside(text: str, date: re.Pattern, question: str) -> bool:
+    """Does the text hold a date (`date`: the pattern of builder.wanted_kind) within DATE_WINDOW words of a word
+    of the question? A question of only asking words (\"Wanneer?\") takes any date."""
+    if _WHEN_AS_CONDITION.search(question) and _CONDITION.search(text):
+        return True
+    asked = {stem(fold(w)) for w in question_words(question) if len(w) >= 4 and fold(w) not in _ASKS_FOR_DATE}
+    if not asked:
+        return bool(date.search(text))
+    tokens = [(m.start(), m.group(0)) for m in re.finditer(r"[\w'’]+", text)]
+    starts = [start for start, _ in tokens]
+    for m in date.finditer(text):
+        at = next((i for i, start in enumerate(starts) if start >= m.start()), len(tokens))
+        if asked & {stem(fold(token)) for _, token in tokens[max(0, at - DATE_WINDOW): at + DATE_WINDOW + 1]}:
             return True
     return False
