@@ -659,7 +659,7 @@ def test_postgres_bm25_scores_equal_those_of_bm25s(tmp_path, postgres_url, compo
 
 @needs_postgres
 def test_postgres_graph_search_with_a_filter_is_complete(tmp_path, postgres_url):
-    """Above hnsw_min_chunks passages the HNSW index answers, with pgvector's iterative scan: 2,000 passages of
+    """Above 2,000 passages the HNSW index answers, with pgvector's iterative scan: 2,000 passages of
     another owner lie closer to the question than any of ours, and the graph walk (ef_search 10) still gives the
     exact top 10 of this owner, with and without a filter on two documents. At this size the planner would rather
     read the owner's rows by the owner index (exact as well); it is sent along the graph, as at a million rows."""
@@ -675,7 +675,7 @@ def test_postgres_graph_search_with_a_filter_is_complete(tmp_path, postgres_url)
                                          postgres_table="graaf")
     other_backend.close()
     exact, section, keys = write_directly(tmp_path, postgres_url, texts, ours, "wij", postgres_table="graaf")
-    assert section["postgres"]["exact_max"] == 5_000  # these 200 are searched exactly
+    assert section["postgres"]["exact_max"] == 2_000  # these 200 are searched exactly
     graph = backends.store("postgres").open(
         tmp_path / "versie-wij", {"postgres": {**section["postgres"], "exact_max": 0, "ef_search": 10}},
         lambda: keys)

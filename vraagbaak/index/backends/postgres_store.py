@@ -10,8 +10,8 @@ Tables (``postgres_table``, default ``vraagbaak``): ``<table>_passages`` has one
 "<owner>-<passage id>-<text hash>", an ``owner`` column (each indexer searches and cleans up only its own
 rows) and ``embedding vector(d)`` with an HNSW index on inner product (the vectors are normalised: the inner
 product is the cosine FAISS reports). ``<table>_terms`` has, per index version, one row per passage: its row
-number, its key, ``terms sparsevec`` holding the passage's BM25 weight of each term, and ``term_ids int[]``
-(a GIN index on it finds the passages that hold a question's terms, as a posting list does).
+number, key and document, ``terms sparsevec`` holding the passage's BM25 weight of each term, and ``term_ids
+int[]`` (a GIN index on it finds the passages that hold a question's terms, as a posting list does).
 
 BM25, exactly as the embedded store: a version's weights are bm25s' own (Lucene BM25, k1 1.5, b 0.75) over
 the version's texts (WriteJob.texts) after Vraagbaak's Dutch analysis (bm25.py: Snowball stems, stopwords,
@@ -29,12 +29,14 @@ two. The version before stays complete for the processes that still serve it; on
 only returns passages of the version being read (its term rows name them; the dense graph search skips keys
 the version does not know: leftovers of an unfinished indexer, which the next run removes).
 
-Dense search: exact (every passage of the version, or of the filter) up to EXACT_ROWS passages (or
-``hnsw_min_chunks`` where that is lower); above it the HNSW index with pgvector's iterative scan in strict order,
-so a filtered search goes on until it has k passages of this owner and filter. PostgreSQL computes an exact
-search at ~2 us a passage, FAISS at ~0.05: where FAISS searches exactly up to 50,000 passages, PostgreSQL walks the
-graph from 5,000 (docs/scaling.md). Filters reach the store as documents (Allowed.docs): the term rows carry
-each passage's document.
+Dense search: exact over the version's own rows up to EXACT_ROWS passages in the version or the filter (or
+``hnsw_min_chunks`` where that is lower), so a small corpus or a narrow filter is complete and ranked as FAISS
+ranks it. Above that the passages table is asked for this owner's (and filter's) nearest: PostgreSQL walks the
+HNSW graph with pgvector's iterative scan in strict order, which goes on until it has k passages of this owner
+and filter, or reads a narrow filter's rows by the (owner, doc) index and sorts them, as its planner finds
+cheaper. Exact search costs PostgreSQL ~3 us a passage (FAISS ~0.05): at 60,000 passages 185 ms, the graph 13 ms
+at recall@10 0.994 (bench/postgres_graph.py, docs/scaling.md). Filters reach the store as documents
+(Allowed.docs): the term rows carry each passage's document.
 
 The password is never written anywhere: the manifest keeps the URL without it; a process opening a version
 takes it from VRAAGBAAK_POSTGRES_URL (when that names the same server), PGPASSWORD or ~/.pgpass. psycopg is
@@ -63,7 +65,7 @@ MAX_EF_SEARCH = 1000  # pgvector's limit on hnsw.ef_search
 MAX_SCAN_TUPLES = 100_000  # how far an iterative HNSW scan may go before it gives up on a narrow filter
 MAX_TERMS = 16_000  # pgvector's limit on the non-zero entries of one sparsevec
 PLAIN_MAX = 1_500  # dimensions up to which a vector is kept in its row (an 8 kB page holds the row)
-EXACT_ROWS = 5_000  # above this many passages (in the version or the filter) dense search walks the HNSW graph
+EXACT_ROWS = 2_000  # above this many passages (in the version or the filter) dense search asks the passages table
 _OWNER = re.compile(r"^[a-z0-9]{1,24}$")
 _TABLE = re.compile(r"^[a-z_][a-z0-9_]{0,39}$")
 LAYOUT = {"passages": {"pk", "owner", "doc", "page", "section", "metadata", "text", "embedding"},
