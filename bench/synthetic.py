@@ -117,7 +117,8 @@ def build(size: int, settings) -> Path:
     passages = [backends.Passage(row, backends.passage_key(c.id, keys[c.doc][c.ordinal]), c.doc, c.page_start, c.section, c.metadata, c.text, embedding_text(c))
                 for row, c in enumerate(all_chunks)]
     writer = backends.store(settings.store).writer(
-        backends.WriteJob(int(vectors.shape[1]), [p.search_text for p in passages], settings.plain()))
+        backends.WriteJob(int(vectors.shape[1]), [p.search_text for p in passages], settings.plain(), None,
+                          [p.key for p in passages]))
     writer.add(passages, mixed)
     manifest = {"format": 1, "model": settings.model, "dimension": int(vectors.shape[1]), "precision": "synthetic",
                 "store": settings.store, "chunker": chunker_settings(settings), "files": {},

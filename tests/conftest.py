@@ -110,12 +110,13 @@ def small_assistant(small_corpus, embedder, tmp_path_factory) -> Assistant:
 
 
 # A test that asks for the model folder (directly or through an embedder, index or app fixture) builds the
-# model and usually an index; a Milvus test starts a server: both are `slow`. Tests that build them another way
-# (a child process, a browser) carry the mark themselves.
+# model and usually an index; a Milvus or PostgreSQL test starts a server: both are `slow`. Tests that build
+# them another way (a child process, a browser) carry the mark themselves.
 BUILDS_THE_MODEL = {"embedder", "model_dir"}
 
 
 def pytest_collection_modifyitems(items):
     for item in items:
-        if BUILDS_THE_MODEL & set(getattr(item, "fixturenames", ())) or "milvus" in item.name:
+        if BUILDS_THE_MODEL & set(getattr(item, "fixturenames", ())) or "milvus" in item.name \
+                or "postgres" in item.name:
             item.add_marker(pytest.mark.slow)

@@ -89,10 +89,13 @@ class Assistant:
             if scoped is None:
                 name = hashlib.sha1(key.encode()).hexdigest()[:12]
                 folder = self.settings.index_dir.parent / f"{self.settings.index_dir.name}-collecties" / name
-                # in a shared Milvus collection each scope's passages are its own (owner), as on disk (folder)
+                # in a shared Milvus collection or PostgreSQL table each scope's passages are its own (owner), as
+                # on disk (folder)
                 owner = hashlib.sha1(f"{self.settings.milvus_owner}|{self.settings.corpus_dir}|{key}".encode())
+                pg_owner = hashlib.sha1(f"{self.settings.postgres_owner}|{self.settings.corpus_dir}|{key}".encode())
                 scoped = Assistant(self.settings.with_(index_dir=folder, scope_collections=key,
-                                                       milvus_owner=owner.hexdigest()[:20]), self.embedder)
+                                                       milvus_owner=owner.hexdigest()[:20],
+                                                       postgres_owner=pg_owner.hexdigest()[:20]), self.embedder)
                 self._scoped[key] = scoped
         return scoped
 
@@ -468,7 +471,8 @@ class Assistant:
             out.update({"version": manifest.get("version"), "model": manifest.get("model"),
                         "dimension": manifest.get("dimension"), "precision": manifest.get("precision"),
                         "store": manifest.get("store", "faiss"), "faiss": manifest.get("faiss"),
-                        "milvus": manifest.get("milvus"), "storage": _storage(manifest),
+                        "milvus": manifest.get("milvus"), "postgres": manifest.get("postgres"),
+                        "storage": _storage(manifest),
                         "built": manifest.get("created"), "counts": manifest.get("counts"),
                         "failed": manifest.get("failed", {}), "warnings": manifest.get("warnings", {}),
                         "duplicates": manifest.get("duplicates", {}),

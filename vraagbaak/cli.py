@@ -25,7 +25,7 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--corpus", type=Path, help="documentenmap (standaard: corpus/)")
     p.add_argument("--index", type=Path, help="indexmap (standaard: index/, of een eigen map per --corpus)")
     p.add_argument("--store", choices=backends.names(),
-                   help="waar vectoren en BM25 staan (standaard: faiss; milvus: zie docs/scaling.md)")
+                   help="waar vectoren en BM25 staan (standaard: faiss; milvus, postgres: zie docs/scaling.md)")
 
 
 def _query_options(p: argparse.ArgumentParser) -> None:

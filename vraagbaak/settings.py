@@ -47,7 +47,7 @@ class Settings:
     # candidates' cosines recomputed from float32 vectors mapped from disk (docs/performance.md).
     faiss_vectors: str = "float32"  # float32 | float16 | sq8
     # Where vectors and BM25 live: a backend registered in vraagbaak/index/backends: "faiss" (embedded files, the
-    # default) or "milvus" (docs/scaling.md). A backend reads its own settings, named after it.
+    # default), "milvus" or "postgres" (docs/scaling.md). A backend reads its own settings, named after it.
     store: str = "faiss"
     milvus_uri: str = ""  # a file path: milvus-lite; http://host:19530: a server. Empty: <index_dir>/milvus.db
     milvus_collection: str = "vraagbaak"
@@ -55,6 +55,13 @@ class Settings:
     # Whose passages these are in a shared collection (1-24 letters/digits); empty: a hash of the corpus folder.
     # Each indexer searches and cleans up only its own owner's passages (docs/scaling.md).
     milvus_owner: str = ""
+    # A PostgreSQL server with pgvector, e.g. postgresql://vraagbaak@db.intern:5432/vraagbaak. A password in it is
+    # never written to the manifest: a process that opens the index takes it from this variable, PGPASSWORD or
+    # ~/.pgpass (docs/scaling.md).
+    postgres_url: str = ""
+    postgres_table: str = "vraagbaak"  # the tables <name>_passages and <name>_terms, shared by owners
+    # Whose passages these are in the shared tables (1-24 letters/digits); empty: a hash of the corpus folder.
+    postgres_owner: str = ""
     search_mode: str = "hybrid"  # dense | bm25 | hybrid
     top_k: int = 5
     candidates: int = 50  # per retriever, before fusion

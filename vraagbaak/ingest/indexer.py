@@ -150,7 +150,8 @@ class Indexer:
             raise IndexError_(nothing_to_index(s.corpus_dir, len(files), report.failed))
         dimension = previous.manifest["dimension"] if previous is not None else self.embedder.dimension
         live_before = self._live_keys(previous)  # read before the switch: the folder goes with it
-        job = WriteJob(dimension, [p.search_text for p in passages], s.plain(), _live_manifest(s.index_dir))
+        job = WriteJob(dimension, [p.search_text for p in passages], s.plain(), _live_manifest(s.index_dir),
+                       [p.key for p in passages])
         writer = backends.store(s.store).writer(job)
         sentences = s.index_dir / SENTENCES_SCRATCH
         try:

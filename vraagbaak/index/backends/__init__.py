@@ -1,7 +1,7 @@
 """Storage backends, registered by name. Adding one means one module here plus one line in REGISTRY.
 
-A backend module is imported only when a version that uses it is opened or written, so pymilvus is never
-imported by a FAISS installation.
+A backend module is imported only when a version that uses it is opened or written, so pymilvus and psycopg are
+never imported by a FAISS installation.
 """
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ DEFAULT = "faiss"
 REGISTRY = {  # name -> module in this package that defines STORE
     "faiss": "faiss_store",
     "milvus": "milvus_store",
+    "postgres": "postgres_store",
 }
 
 

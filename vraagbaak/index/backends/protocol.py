@@ -95,6 +95,7 @@ class WriteJob:
     texts: list[str]  # search_text of every passage, in row order (BM25 statistics, compound parts)
     options: dict[str, Any]  # the settings as plain values (Settings.plain())
     live: dict | None = None  # the manifest of the version that is live now, if any
+    keys: list[str] | None = None  # the passage key of every row, in row order
 
 
 class Store(Protocol):
