@@ -110,6 +110,32 @@ class Assistant:
     def build_index(self, rebuild: bool = False, progress=None) -> IndexReport:
         return Indexer(self.settings, self.embedder, progress).run(rebuild=rebuild)  # the next question sees it
 
+    def build_index_with_workers(self, rebuild: bool = False, progress=None) -> IndexReport:
+        """Plan the corpus as tasks in PostgreSQL, work on them alongside any other workers, wait until every
+        task is done, then write the version from the vectors they stored (ingest/worker.py)."""
+        from vraagbaak.ingest import worker
+
+        queue = worker.queue_for(self.settings)
+        try:
+            run = worker.plan(self.settings, queue)
+            say = (lambda line: progress(0.0, line)) if progress else (lambda line: None)
+            worker.work_until_done(self.settings, self.embedder, queue, run, say)
+            shared = worker.SharedVectors(self.embedder, queue, self.settings.model)
+            return Indexer(self.settings, shared, progress).run(rebuild=rebuild)
+        finally:
+            queue.close()
+
+    def work_on_tasks(self, say=None) -> int:
+        """Be a worker: take tasks of this corpus's current run until none is open; returns how many were done."""
+        from vraagbaak.ingest import worker
+
+        queue = worker.queue_for(self.settings)
+        try:
+            return worker.work(self.settings, self.embedder, queue, worker.plan(self.settings, queue),
+                               say or (lambda line: None))
+        finally:
+            queue.close()
+
     def needs_index(self) -> bool:
         manifest = read_manifest(self.settings.index_dir)
         return (manifest is None or self._set_up_differently(manifest)

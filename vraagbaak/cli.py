@@ -43,7 +43,13 @@ def parser() -> argparse.ArgumentParser:
     p = sub.add_parser("index", help="bouw of werk de index bij")
     _common(p)
     p.add_argument("--rebuild", action="store_true", help="alles opnieuw opbouwen")
+    p.add_argument("--workers", action="store_true",
+                   help="verdeel het embedden over workers via PostgreSQL (VRAAGBAAK_POSTGRES_URL); wacht tot alle "
+                        "taken klaar zijn en schrijf dan de index (docs/scaling.md)")
     p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("worker", help="neem indexeertaken uit PostgreSQL tot er geen meer open zijn")
+    _common(p)
 
     p = sub.add_parser("search", help="zoek passages")
     p.add_argument("question", nargs="?")
@@ -137,7 +143,10 @@ def cmd_index(assistant: Assistant, args) -> int:
             bar.set_postfix_str(message[:60])
             bar.update(max(0, int(fraction * 100) - bar.n))
 
-        report = assistant.build_index(rebuild=args.rebuild, progress=progress)
+        if args.workers:
+            report = assistant.build_index_with_workers(rebuild=args.rebuild, progress=progress)
+        else:
+            report = assistant.build_index(rebuild=args.rebuild, progress=progress)
     if args.json:
         print(json.dumps(report.to_json(), ensure_ascii=False, indent=1))
     else:
@@ -337,8 +346,15 @@ def cmd_audit(assistant: Assistant, args) -> int:
     return 0
 
 
-COMMANDS = {"index": cmd_index, "search": cmd_search, "ask": cmd_ask, "eval": cmd_eval, "status": cmd_status,
-            "audit": cmd_audit}
+def cmd_worker(assistant: Assistant, args) -> int:
+    """Take tasks of the corpus's current run until none is open (docs/scaling.md)."""
+    done = assistant.work_on_tasks(say=lambda line: say(line, file=sys.stderr))
+    say(f"klaar: {done} taak/taken gedaan")
+    return 0
+
+
+COMMANDS = {"worker": cmd_worker, "index": cmd_index, "search": cmd_search, "ask": cmd_ask, "eval": cmd_eval,
+            "status": cmd_status, "audit": cmd_audit}
 
 if __name__ == "__main__":
     sys.exit(main())

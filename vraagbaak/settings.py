@@ -62,6 +62,9 @@ class Settings:
     postgres_table: str = "vraagbaak"  # the tables <name>_passages and <name>_terms, shared by owners
     # Whose passages these are in the shared tables (1-24 letters/digits); empty: a hash of the corpus folder.
     postgres_owner: str = ""
+    # Indexing workers (python -m vraagbaak worker): a task not finished within this lease is taken by another
+    # worker (its first worker died or hangs); a worker renews it between batches (docs/scaling.md).
+    worker_lease_s: float = 600.0
     search_mode: str = "hybrid"  # dense | bm25 | hybrid
     top_k: int = 5
     candidates: int = 50  # per retriever, before fusion

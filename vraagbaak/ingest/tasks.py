@@ -1,0 +1,165 @@
+"""Indexing as durable tasks in PostgreSQL, so that any number of workers on any number of machines embed a
+corpus, and a worker that dies (``kill -9``, a lost machine) loses nothing but its lease.
+
+What is shared, in two tables (``<postgres_table>_tasks`` and ``<postgres_table>_vectors``):
+- one task per file of a run, keyed by the run and the file's name, with the file's content hash. A worker
+  takes the first open task with ``SELECT … FOR UPDATE SKIP LOCKED`` (two workers never take the same one) and
+  holds it for a lease; a task whose lease ran out is open again, and a worker that lost its lease cannot mark
+  it done. After MAX_ATTEMPTS takes a task is given up on, and the run's report names it.
+- the vectors the workers made, keyed by a hash of the model and the text (a passage as the model sees it, or a
+  sentence), inserted with ``ON CONFLICT DO NOTHING``: a task done twice (its first worker died after writing)
+  writes nothing twice.
+
+The expensive part, embedding, is what the workers share. The coordinator (``python -m vraagbaak index
+--workers``) plans the run, works on tasks itself, waits until every task is done, and then writes the index
+version as a single machine does, taking every vector from the shared table: the version switches only when
+every task is done, and its passages are written once, by one process. May import: settings, schema, text;
+psycopg is imported only here (a FAISS installation without workers never needs it).
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from typing import Iterable
+
+import numpy as np
+
+MAX_ATTEMPTS = 3  # a file that kills its worker this often is given up on, not retried for ever
+_TABLE = re.compile(r"^[a-z_][a-z0-9_]{0,39}$")
+INSTALL = "psycopg is niet geïnstalleerd: pip install -e '.[postgres]'"
+
+
+def vector_key(model: str, text: str) -> str:
+    """The key of a text's vector: the same for every worker that embeds it with the same model."""
+    return hashlib.blake2b(f"{model}\n{text}".encode(), digest_size=16).hexdigest()
+
+
+def run_id(files: Iterable[tuple[str, str]], settings_key: str) -> str:
+    """A run is the set of (file, content hash) and the settings that shape passages: planning the same corpus
+    twice gives the same run, and its done tasks stay done."""
+    digest = hashlib.blake2b(settings_key.encode(), digest_size=8)
+    for name, content_hash in sorted(files):
+        digest.update(f"\n{name}\t{content_hash}".encode())
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class Task:
+    run: str
+    name: str
+    content_hash: str
+    attempt: int
+
+
+@dataclass(frozen=True)
+class Progress:
+    total: int
+    done: int
+    failed: int
+    taken: int  # held by a worker now
+    given_up: list[str]  # files whose every attempt ended without the task done
+
+    @property
+    def finished(self) -> bool:
+        return self.done + self.failed + len(self.given_up) == self.total
+
+    def line(self) -> str:
+        """One Dutch line for the CLI and Beheer."""
+        text = f"taken: {self.done + self.failed} van {self.total} klaar, {self.taken} in behandeling"
+        if self.failed:
+            text += f", {self.failed} bestand(en) onleesbaar"
+        if self.given_up:
+            text += f", opgegeven na {MAX_ATTEMPTS} pogingen: {', '.join(self.given_up)}"
+        return text
+
+
+class TaskQueue:
+    """The tasks and the shared vectors of one PostgreSQL database; one connection, autocommit."""
+
+    def __init__(self, url: str, table: str = "vraagbaak", lease_s: float = 600.0):
+        if not url:
+            raise ValueError("taken over meerdere machines verdelen vraagt een PostgreSQL-server: zet "
+                             "VRAAGBAAK_POSTGRES_URL (docs/scaling.md)")
+        if not _TABLE.match(table):
+            raise ValueError(f"VRAAGBAAK_POSTGRES_TABLE '{table}': gebruik kleine letters, cijfers en _")
+        try:
+            import psycopg
+        except ImportError as err:
+            raise RuntimeError(INSTALL) from err
+        self.tasks, self.vectors, self.lease_s = f"{table}_tasks", f"{table}_vectors", lease_s
+        self._db = psycopg.connect(url, autocommit=True)
+        self._db.execute(f"""CREATE TABLE IF NOT EXISTS {self.tasks} (
+            run text NOT NULL, name text NOT NULL, content_hash text NOT NULL,
+            state text NOT NULL DEFAULT 'open', taken_by text, lease_until timestamptz,
+            attempts int NOT NULL DEFAULT 0, message text, PRIMARY KEY (run, name))""")
+        self._db.execute(f"CREATE TABLE IF NOT EXISTS {self.vectors} (key text PRIMARY KEY, vector bytea NOT NULL)")
+
+    def close(self) -> None:
+        self._db.close()
+
+    def plan(self, run: str, files: list[tuple[str, str]]) -> int:
+        """One open task per (file, content hash); a run planned before keeps its state. Returns the tasks added."""
+        with self._db.cursor() as cur:
+            before = cur.execute(f"SELECT count(*) FROM {self.tasks} WHERE run = %s", (run,)).fetchone()[0]
+            cur.executemany(f"INSERT INTO {self.tasks} (run, name, content_hash) VALUES (%s, %s, %s) "
+                            "ON CONFLICT DO NOTHING", [(run, name, digest) for name, digest in files])
+            after = cur.execute(f"SELECT count(*) FROM {self.tasks} WHERE run = %s", (run,)).fetchone()[0]
+        return after - before
+
+    def take(self, run: str, worker: str) -> Task | None:
+        """The first open task of the run (never one another worker holds), leased to `worker`; None when no
+        task is open now (some may still be held)."""
+        row = self._db.execute(f"""
+            UPDATE {self.tasks} SET taken_by = %s, attempts = attempts + 1,
+                   lease_until = now() + make_interval(secs => %s)
+            WHERE (run, name) = (SELECT run, name FROM {self.tasks}
+                                 WHERE run = %s AND state = 'open' AND attempts < %s
+                                   AND (lease_until IS NULL OR lease_until < now())
+                                 ORDER BY name LIMIT 1 FOR UPDATE SKIP LOCKED)
+            RETURNING run, name, content_hash, attempts""", (worker, self.lease_s, run, MAX_ATTEMPTS)).fetchone()
+        return Task(*row) if row else None
+
+    def renew(self, task: Task, worker: str) -> bool:
+        """Hold the task another lease; False when the lease ran out and another worker may hold it."""
+        row = self._db.execute(f"""UPDATE {self.tasks} SET lease_until = now() + make_interval(secs => %s)
+            WHERE run = %s AND name = %s AND taken_by = %s AND state = 'open' AND lease_until >= now()
+            RETURNING name""", (self.lease_s, task.run, task.name, worker)).fetchone()
+        return row is not None
+
+    def finish(self, task: Task, worker: str, message: str | None = None) -> bool:
+        """Mark the task done (or failed, with a message: the file cannot be read); only its current holder can."""
+        row = self._db.execute(f"""UPDATE {self.tasks} SET state = %s, message = %s, lease_until = NULL
+            WHERE run = %s AND name = %s AND taken_by = %s AND state = 'open' RETURNING name""",
+                               ("failed" if message else "done", message, task.run, task.name, worker)).fetchone()
+        return row is not None
+
+    def progress(self, run: str) -> Progress:
+        rows = self._db.execute(f"""SELECT name, state, attempts,
+                   (state = 'open' AND lease_until IS NOT NULL AND lease_until >= now()) AS held
+            FROM {self.tasks} WHERE run = %s""", (run,)).fetchall()
+        given_up = sorted(n for n, state, attempts, held in rows
+                          if state == "open" and attempts >= MAX_ATTEMPTS and not held)
+        return Progress(len(rows), sum(s == "done" for _, s, _, _ in rows), sum(s == "failed" for _, s, _, _ in rows),
+                        sum(bool(h) for *_, h in rows), given_up)
+
+    def missing(self, keys: list[str]) -> set[str]:
+        """The keys whose vector the shared table does not hold."""
+        held = {k for (k,) in self._db.execute(f"SELECT key FROM {self.vectors} WHERE key = ANY(%s)",
+                                               (list(keys),)).fetchall()}
+        return set(keys) - held
+
+    def store(self, keys: list[str], vectors: np.ndarray) -> int:
+        """Insert the vectors (float32) that are not there yet; returns how many were new."""
+        with self._db.cursor() as cur:
+            added = 0
+            for key, vector in zip(keys, np.asarray(vectors, dtype=np.float32)):
+                cur.execute(f"INSERT INTO {self.vectors} (key, vector) VALUES (%s, %s) ON CONFLICT DO NOTHING",
+                            (key, vector.tobytes()))
+                added += cur.rowcount
+        return added
+
+    def lookup(self, keys: list[str]) -> dict[str, np.ndarray]:
+        rows = self._db.execute(f"SELECT key, vector FROM {self.vectors} WHERE key = ANY(%s)",
+                                (list(keys),)).fetchall()
+        return {k: np.frombuffer(v, dtype=np.float32) for k, v in rows}
