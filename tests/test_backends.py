@@ -927,3 +927,32 @@ def test_postgres_table_of_another_layout_or_dimension_is_refused(tmp_path, post
     with pytest.raises(backends.BackendUnavailable, match="vectoren van 8 dimensies, het model geeft er 16"):
         write_directly(tmp_path / "zestien", postgres_url, ["een"], np.ones((1, 16), dtype=np.float32), "zestien",
                        postgres_table="maat")
+
+
+@needs_postgres
+def test_collections_per_group_on_one_postgres_table_see_only_their_own_passages(tmp_path, embedder, postgres_url):
+    """Collections per group (web/access.py) on a PostgreSQL table that the sets of collections share: each set
+    is its own owner, so a user's search never meets a passage of a collection they may not read."""
+    corpus = tmp_path / "corpus"
+    (corpus / "wmo").mkdir(parents=True)
+    (corpus / "rapport").mkdir()
+    (corpus / "wmo" / "zorg.md").write_text("# Zorg\n\nMevrouw Quaakwerk krijgt twaalf uur begeleiding per week.\n")
+    (corpus / "rapport" / "afval.md").write_text("# Afval\n\nHet afval wordt elke twee weken opgehaald.\n")
+    whole = Assistant(Settings(corpus_dir=corpus, index_dir=tmp_path / "index", store="postgres",
+                               postgres_url=postgres_url, postgres_table="groepen",
+                               model_dir=embedder.settings.model_dir), embedder)
+    everyone = whole.for_collections(frozenset({"rapport"}))
+    wmo = whole.for_collections(frozenset({"rapport", "wmo"}))
+    wmo.build_index()
+    everyone.build_index()
+    owners = {everyone.index.manifest["postgres"]["owner"], wmo.index.manifest["postgres"]["owner"]}
+    assert len(owners) == 2  # one table, an owner per set of collections
+    question = "Hoeveel uur begeleiding krijgt mevrouw Quaakwerk?"
+    assert ranked_docs(wmo, question, "hybrid", k=1) == ["wmo/zorg.md"]
+    assert "wmo/zorg.md" not in ranked_docs(everyone, question, "hybrid", k=10)
+    with everyone.snapshot() as index:
+        index.backend.exact_max = 0  # the passages table too: filtered on the owner
+        vector = embedder.embed_query(question)
+        assert [index.chunks([r])[0].doc for r, _ in index.backend.dense(vector, 5, None)] == ["rapport/afval.md"]
+    everyone.index.retire()
+    wmo.index.retire()
