@@ -107,25 +107,27 @@ class TaskQueue:
             after = cur.execute(f"SELECT count(*) FROM {self.tasks} WHERE run = %s", (run,)).fetchone()[0]
         return after - before
 
-    def take(self, run: str, worker: str) -> Task | None:
-        """The first open task of the run (never one another worker holds), leased to `worker`; None when no
-        task is open now (some may still be held)."""
-        row = self._db.execute(f"""
+    def take(self, run: str, worker: str, limit: int = 1) -> list[Task]:
+        """Up to `limit` open tasks of the run (never one another worker holds), leased to `worker`; empty when
+        no task is open now (some may still be held)."""
+        rows = self._db.execute(f"""
             UPDATE {self.tasks} SET taken_by = %s, attempts = attempts + 1,
                    lease_until = now() + make_interval(secs => %s)
-            WHERE (run, name) = (SELECT run, name FROM {self.tasks}
-                                 WHERE run = %s AND state = 'open' AND attempts < %s
-                                   AND (lease_until IS NULL OR lease_until < now())
-                                 ORDER BY name LIMIT 1 FOR UPDATE SKIP LOCKED)
-            RETURNING run, name, content_hash, attempts""", (worker, self.lease_s, run, MAX_ATTEMPTS)).fetchone()
-        return Task(*row) if row else None
+            WHERE (run, name) IN (SELECT run, name FROM {self.tasks}
+                                  WHERE run = %s AND state = 'open' AND attempts < %s
+                                    AND (lease_until IS NULL OR lease_until < now())
+                                  ORDER BY name LIMIT %s FOR UPDATE SKIP LOCKED)
+            RETURNING run, name, content_hash, attempts""",
+                                (worker, self.lease_s, run, MAX_ATTEMPTS, limit)).fetchall()
+        return sorted((Task(*row) for row in rows), key=lambda t: t.name)
 
-    def renew(self, task: Task, worker: str) -> bool:
-        """Hold the task another lease; False when the lease ran out and another worker may hold it."""
-        row = self._db.execute(f"""UPDATE {self.tasks} SET lease_until = now() + make_interval(secs => %s)
-            WHERE run = %s AND name = %s AND taken_by = %s AND state = 'open' AND lease_until >= now()
-            RETURNING name""", (self.lease_s, task.run, task.name, worker)).fetchone()
-        return row is not None
+    def renew(self, tasks: list[Task], worker: str) -> bool:
+        """Hold the tasks another lease; False when another worker took one over (its lease had run out). A lease
+        that ran out while nobody took the task over is simply renewed."""
+        rows = self._db.execute(f"""UPDATE {self.tasks} SET lease_until = now() + make_interval(secs => %s)
+            WHERE run = %s AND name = ANY(%s) AND taken_by = %s AND state = 'open'
+            RETURNING name""", (self.lease_s, tasks[0].run, [t.name for t in tasks], worker)).fetchall()
+        return len(rows) == len(tasks)
 
     def finish(self, task: Task, worker: str, message: str | None = None) -> bool:
         """Mark the task done (or failed, with a message: the file cannot be read); only its current holder can."""
@@ -149,15 +151,11 @@ class TaskQueue:
                                                (list(keys),)).fetchall()}
         return set(keys) - held
 
-    def store(self, keys: list[str], vectors: np.ndarray) -> int:
-        """Insert the vectors (float32) that are not there yet; returns how many were new."""
+    def store(self, keys: list[str], vectors: np.ndarray) -> None:
+        """Insert the vectors (float32) that are not there yet."""
         with self._db.cursor() as cur:
-            added = 0
-            for key, vector in zip(keys, np.asarray(vectors, dtype=np.float32)):
-                cur.execute(f"INSERT INTO {self.vectors} (key, vector) VALUES (%s, %s) ON CONFLICT DO NOTHING",
-                            (key, vector.tobytes()))
-                added += cur.rowcount
-        return added
+            cur.executemany(f"INSERT INTO {self.vectors} (key, vector) VALUES (%s, %s) ON CONFLICT DO NOTHING",
+                            [(k, v.tobytes()) for k, v in zip(keys, np.asarray(vectors, dtype=np.float32))])
 
     def lookup(self, keys: list[str]) -> dict[str, np.ndarray]:
         rows = self._db.execute(f"SELECT key, vector FROM {self.vectors} WHERE key = ANY(%s)",

@@ -30,6 +30,8 @@ from vraagbaak.settings import Settings
 from vraagbaak.text.sentences import chunk_sentence_texts
 
 log = logging.getLogger(__name__)
+TASKS_PER_TAKE = 8  # files a worker takes at once: their texts are embedded together (a file holds ~25 texts)
+EMBED_BATCH = 256  # texts per model call and per lease renewal
 
 
 def worker_name() -> str:
@@ -61,19 +63,27 @@ def current_run(settings: Settings, files: list[tuple[str, str]]) -> str:
 
 def work(settings: Settings, embedder: Embedder, queue: TaskQueue, run: str,
          say: Callable[[str], None] = log.info) -> int:
-    """Take and do tasks of the run until none is open; returns how many this worker finished."""
+    """Take and do tasks of the run until none is open; returns how many this worker finished. Several files are
+    taken at once (TASKS_PER_TAKE) so that their texts are embedded in one batch, as a single machine does."""
     me, done = worker_name(), 0
     ocr = (OcrOptions(settings.index_dir / "cache" / "ocr", settings.ocr_page_timeout_s)
            if settings.ocr != "off" and ocr_available() is None else None)
     with IsolatedLoader(settings.file_timeout_s, int(settings.max_file_mb * 1e6), settings.min_word_share,
                         settings.worker_memory_mb) as loader:
-        while (task := queue.take(run, me)) is not None:
-            say(f"taak {task.name} (poging {task.attempt})")
-            message = _do(settings, embedder, queue, loader, ocr, task, me)
-            if queue.finish(task, me, message):
-                done += 1
-            else:
-                say(f"taak {task.name}: de lease was verlopen; een andere worker heeft hem")
+        while tasks := queue.take(run, me, TASKS_PER_TAKE):
+            say(f"taken {tasks[0].name} … {tasks[-1].name} ({len(tasks)})")
+            texts: dict[str, str] = {}
+            failed = {}
+            for task in tasks:
+                read = _texts(settings, loader, ocr, task)
+                if isinstance(read, str):
+                    failed[task.name] = read
+                else:
+                    texts.update((vector_key(settings.model, t), t) for t in read)
+            if not _embed(embedder, queue, tasks, me, texts):
+                say("de lease van deze taken was verlopen; een andere worker heeft ze")
+                continue
+            done += sum(queue.finish(task, me, failed.get(task.name)) for task in tasks)
     return done
 
 
@@ -90,9 +100,9 @@ def work_until_done(settings: Settings, embedder: Embedder, queue: TaskQueue, ru
         time.sleep(poll_s)
 
 
-def _do(settings: Settings, embedder: Embedder, queue: TaskQueue, loader: IsolatedLoader, ocr: OcrOptions | None,
-        task: Task, me: str) -> str | None:
-    """Embed one file's passages and sentences into the shared table; a Dutch reason when it cannot be read."""
+def _texts(settings: Settings, loader: IsolatedLoader, ocr: OcrOptions | None, task: Task) -> list[str] | str:
+    """The texts of one file whose vectors the indexer will ask for (each passage as the model sees it, and its
+    sentences), or a Dutch reason why the file cannot be read."""
     s = settings
     path = s.corpus_dir / task.name
     try:
@@ -111,14 +121,18 @@ def _do(settings: Settings, embedder: Embedder, queue: TaskQueue, loader: Isolat
         for chunk in chunk_document(part, s.chunk_words, s.chunk_min_words, s.chunk_overlap_sentences):
             texts.append(embedding_text(chunk))
             texts.extend(chunk_sentence_texts(chunk))
-    wanted = {vector_key(s.model, t): t for t in texts}
-    missing = [k for k in wanted if k in queue.missing(list(wanted))]
-    for start in range(0, len(missing), 256):
-        part = missing[start:start + 256]
-        if not queue.renew(task, me):  # another worker holds it now: its vectors will be the same
-            return None
-        queue.store(part, embedder.embed_passages([wanted[k] for k in part]))
-    return None
+    return texts
+
+
+def _embed(embedder: Embedder, queue: TaskQueue, tasks: list[Task], me: str, texts: dict[str, str]) -> bool:
+    """Embed and store what the shared table lacks, renewing the lease per batch; False when it ran out."""
+    missing = sorted(queue.missing(list(texts)))
+    for start in range(0, len(missing), EMBED_BATCH):
+        if not queue.renew(tasks, me):  # another worker holds them now: its vectors will be the same
+            return False
+        part = missing[start:start + EMBED_BATCH]
+        queue.store(part, embedder.embed_passages([texts[k] for k in part]))
+    return queue.renew(tasks, me)
 
 
 class SharedVectors:
