@@ -212,7 +212,7 @@ def test_a_how_many_question_is_not_answered_by_a_year_a_date_or_a_numbered_labe
 def test_a_how_many_question_needs_a_count_of_what_it_asks_about():
     """"Hoeveel inkomende reizigers testten positief?" was answered by a passage on the test that counts tests per
     day: any count did. The answer puts its number beside what it counts, or the passages do not state it."""
-    from vraagbaak.answer.numbers import counted_noun, counts_of
+    from vraagbaak.answer.numbers import counted_noun, counts_of, names_counted
 
     assert counted_noun("Hoeveel inkomende reizigers testten positief?") == "reizigers"
     assert counted_noun("Om hoeveel Nederlandse handelsplatformen gaat het?") == "handelsplatformen"
@@ -226,14 +226,17 @@ def test_a_how_many_question_needs_a_count_of_what_it_asks_about():
     assert counts_of("Er zijn 14 Tozo-leningen verstrekt", "leningen")  # a compound that ends in it
     assert not counts_of("een plafond van 1.200 testen per dag; 3 van de 40 proeven mislukten bij de reizigers "
                          "die uit het buitenland kwamen", "zelfstandigen")
+    # a quote that does not name it at all may say it in other words: then any count will do
+    assert names_counted("een plafond voor het aantal te testen reizigers", "reizigers")
+    assert not names_counted("veertig extra laadpalen voor elektrische deelauto's", "oplaadpunten")
 
 
 def test_passages_that_count_other_things_do_not_answer_how_many(answers):
-    answer = answers.ask("Hoeveel beleggers gebruiken de consolidated tape?")
+    answer = answers.ask("Hoeveel bewoners vroegen advies over zonnepanelen?")
     from vraagbaak.answer.numbers import holds_count
 
-    assert any(holds_count(c.quote) for c in answer.citations)  # a count, only not of investors
-    assert answer.outcome == "not_stated" and "noemen geen aantal beleggers;" in answer.answer
+    assert any(holds_count(c.quote) for c in answer.citations)  # a count, only not of residents
+    assert answer.outcome == "not_stated" and "noemen geen aantal bewoners;" in answer.answer
     counted = answers.ask("hoeveel handelsplatformen zijn er ongeveer in de EU")
     assert counted.outcome == "answered" and "geen aantal" not in counted.answer
 

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Callable
 from vraagbaak.answer.judge import Collection, Judge, SentenceEvidence, features, metadata_text, specifics
 from vraagbaak.answer.numbers import AMOUNT as _AMOUNT
 from vraagbaak.answer.numbers import UNITS as _UNITS
-from vraagbaak.answer.numbers import counted_noun, counts_of, dated_beside, holds_count
+from vraagbaak.answer.numbers import counted_noun, counts_of, dated_beside, holds_count, names_counted
 from vraagbaak.profile import DOCUMENT_NOUNS, CollectionProfile
 from vraagbaak.schema import Answer, Chunk, Citation, Hit
 from vraagbaak.text.cleaning import collapse_whitespace, is_rare_word
@@ -398,6 +398,8 @@ class AnswerBuilder:
         answer = Answer(question, True, "", citations, _nearest(hits), english=is_english(question))
         missing = _MISSING_KIND.get(kind)
         counted = counted_noun(focus or question) if kind is _AMOUNT else None
+        if counted and not any(names_counted(c.quote, counted) for c in citations):
+            counted = None  # the quotes say it in other words ("laadpalen" for "oplaadpunten"): any count
         stated = ((lambda text: counts_of(text, counted)) if counted else holds_count if kind is _AMOUNT
                   else (lambda text: dated_beside(text, _DATE, focus or question)) if kind is _DATE
                   else kind.search if kind is not None else None)

@@ -88,6 +88,13 @@ def _names(token: str, counted: str) -> bool:
     return have == counted or have.endswith(counted) or (len(have) >= 4 and counted.endswith(have))
 
 
+def names_counted(text: str, noun: str) -> bool:
+    """Does the text name what is counted at all? Where it does not, it may say it in other words
+    ("laadpalen" for "oplaadpunten"), which no word check can tell from absence."""
+    counted = stem(fold(re.split(r"[-–]", noun)[-1]))
+    return any(_names(m.group(0), counted) for m in re.finditer(r"[\w'’]+", text))
+
+
 def counts_of(text: str, noun: str) -> bool:
     """Does the text put a count within WINDOW words of the counted noun?"""
     counted = stem(fold(re.split(r"[-–]", noun)[-1]))  # "Tozo-leningen" counts leningen
