@@ -35,13 +35,13 @@ import numpy as np
 from vraagbaak.index.backends.bm25 import QueryTerms, document_tokens
 from vraagbaak.text.words import stem
 from vraagbaak.text.compounds import vocabulary
+from . import owners
 from .protocol import Allowed, BackendDamaged, BackendUnavailable, Passage, Ranked, WriteJob
 
 BATCH = 500
 HEX = "0123456789abcdef"
 KEY_PAGE = 10_000  # rows per key query: below the server's offset + limit cap of 16,384
 TERMS = "milvus-terms.txt"
-_OWNER = re.compile(r"^[a-z0-9]{1,24}$")
 
 
 def is_server(uri: str) -> bool:
@@ -49,20 +49,13 @@ def is_server(uri: str) -> bool:
 
 
 def _chosen_owner(options: dict) -> str:
-    """VRAAGBAAK_MILVUS_OWNER as set (lower case), or "" when it is not."""
-    return str(options.get("milvus_owner") or "").strip().lower()
+    return owners.chosen_owner(options, "milvus_owner")
 
 
 def owner_of(options: dict, live: dict | None = None) -> str:
-    """The owner of an indexer's keys: milvus_owner; else the owner of the live version in the same collection
-    (so a moved corpus folder keeps its passages); else a hash of the corpus folder."""
-    owner = _chosen_owner(options)
-    if not owner:
-        former = _former_owner(options, live)
-        return former or hashlib.sha1(str(Path(options["corpus_dir"]).resolve()).encode()).hexdigest()[:8]
-    if not _OWNER.match(owner):
-        raise ValueError(f"VRAAGBAAK_MILVUS_OWNER '{owner}': gebruik 1 tot 24 letters en cijfers (a-z, 0-9)")
-    return owner
+    """The owner of an indexer's keys (owners.py): milvus_owner, else the live version's in the same
+    collection, else a hash of the corpus folder."""
+    return owners.owner_of(options, "milvus_owner", _former_owner(options, live))
 
 
 def _uri(options: dict) -> str:

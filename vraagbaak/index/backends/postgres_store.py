@@ -57,6 +57,7 @@ from urllib.parse import urlsplit, urlunsplit
 import numpy as np
 
 from vraagbaak.index.backends.bm25 import LexicalIndex, QueryTerms
+from . import owners
 from .protocol import Allowed, BackendDamaged, BackendUnavailable, Passage, Ranked, WriteJob
 
 BATCH = 500  # passages per delete
@@ -66,7 +67,6 @@ MAX_SCAN_TUPLES = 100_000  # how far an iterative HNSW scan may go before it giv
 MAX_TERMS = 16_000  # pgvector's limit on the non-zero entries of one sparsevec
 PLAIN_MAX = 1_500  # dimensions up to which a vector is kept in its row (an 8 kB page holds the row)
 EXACT_ROWS = 2_000  # above this many passages (in the version or the filter) dense search asks the passages table
-_OWNER = re.compile(r"^[a-z0-9]{1,24}$")
 _TABLE = re.compile(r"^[a-z_][a-z0-9_]{0,39}$")
 LAYOUT = {"passages": {"pk", "owner", "doc", "page", "section", "metadata", "text", "embedding"},
           "terms": {"version", "passage", "owner", "pk", "doc", "terms", "term_ids"}}
@@ -107,20 +107,13 @@ def _table(options: dict) -> str:
 
 
 def _chosen_owner(options: dict) -> str:
-    """VRAAGBAAK_POSTGRES_OWNER as set (lower case), or "" when it is not."""
-    return str(options.get("postgres_owner") or "").strip().lower()
+    return owners.chosen_owner(options, "postgres_owner")
 
 
 def owner_of(options: dict, live: dict | None = None) -> str:
-    """The owner of an indexer's rows: postgres_owner; else the owner of the live version in the same table
-    (so a moved corpus folder keeps its passages); else a hash of the corpus folder."""
-    owner = _chosen_owner(options)
-    if not owner:
-        former = _former_owner(options, live)
-        return former or hashlib.sha1(str(Path(options["corpus_dir"]).resolve()).encode()).hexdigest()[:8]
-    if not _OWNER.match(owner):
-        raise ValueError(f"VRAAGBAAK_POSTGRES_OWNER '{owner}': gebruik 1 tot 24 letters en cijfers (a-z, 0-9)")
-    return owner
+    """The owner of an indexer's rows (owners.py): postgres_owner, else the live version's in the same
+    table, else a hash of the corpus folder."""
+    return owners.owner_of(options, "postgres_owner", _former_owner(options, live))
 
 
 def _same_place(options: dict, live: dict | None) -> dict | None:
