@@ -396,20 +396,22 @@ class AnswerBuilder:
         if not citations:
             return self._nothing_found(question, hits)
         answer = Answer(question, True, "", citations, _nearest(hits), english=is_english(question))
-        missing = _MISSING_KIND.get(kind)
-        counted = counted_noun(focus or question) if kind is _AMOUNT else None
+        self._mark_not_stated(answer, focus or question, kind)
+        return answer
+
+    @staticmethod
+    def _mark_not_stated(answer: Answer, asked: str, kind: re.Pattern | None) -> None:
+        """On the subject but not an answer: the citations hold no fact of the kind asked beside what is asked
+        (a count of the counted thing, a date near a word of the question, a sum), or not the year it names."""
+        citations, missing = answer.citations, _MISSING_KIND.get(kind)
+        counted = counted_noun(asked) if kind is _AMOUNT else None
         if counted and not any(names_counted(c.quote, counted) for c in citations):
             counted = None  # the quotes say it in other words ("laadpalen" for "oplaadpunten"): any count
-        stated = ((lambda text: counts_of(text, counted)) if counted else holds_count if kind is _AMOUNT
-                  else (lambda text: dated_beside(text, _DATE, focus or question)) if kind is _DATE
-                  else kind.search if kind is not None else None)
-        if missing and not any(stated(c.quote) for c in citations):
-            # the passages are about the subject but do not hold the kind of fact asked: say so first
+        if missing and not any(_states(kind, asked, counted, c.quote) for c in citations):
             answer.found_as, answer.missing_kind, answer.missing_what = "not_stated", missing, counted or ""
-        elif unnamed := years_not_quoted(focus or question, citations):
+        elif unnamed := years_not_quoted(asked, citations):
             # "… de jaarrekening 2014 …" quoted from the one of 2013: on the subject, not of the year asked
             answer.found_as, answer.missing_kind, answer.missing_what = "not_stated", "year", " en ".join(unnamed)
-        return answer
 
     def overview_entries(self, question: str, hits: list[Hit], threshold: float, relative: float,
                          subject_share: float = 0.0) -> tuple[list[Citation], list[Hit]]:
@@ -649,6 +651,15 @@ def _about_one_each(doc_hits: list[Hit], profile: CollectionProfile) -> tuple[li
     if not own:
         return doc_hits, []
     return own, [h for h in doc_hits if not profile.has_own_owner(h.chunk.metadata)]
+
+
+def _states(kind: re.Pattern, question: str, counted: str | None, text: str) -> bool:
+    """Does the text state the kind of fact asked, where the question asks it?"""
+    if kind is _DATE:
+        return dated_beside(text, _DATE, question)
+    if kind is _AMOUNT:
+        return counts_of(text, counted) if counted else holds_count(text)
+    return bool(kind.search(text))
 
 
 def years_not_quoted(question: str, citations: list[Citation]) -> list[str]:

@@ -11,6 +11,7 @@ May import: text.
 from __future__ import annotations
 
 import re
+from typing import Iterable, Iterator
 
 from vraagbaak.text.dates import MONTHS
 from vraagbaak.text.words import fold, question_words, stem
@@ -61,6 +62,7 @@ _NOT_COUNTED = {"er", "de", "het", "een", "is", "zijn", "was", "waren", "heeft",
 _ANYONE = {"mensen", "personen", "mens", "persoon", "men"}
 _SUBJECT_START = {"de", "het", "een", "ik", "je", "jij", "jullie", "u", "we", "wij", "ze", "zij", "hij", "men", "er",
                   "dat", "deze", "dit", "die", "zo'n", "zo’n", "hun", "haar", "ons", "onze", "mijn", "uw"}
+_WORD = re.compile(r"[\w'’]+")
 _HOEVEEL = re.compile(r"\bhoeveel\s+([\w'’-]+)(?:\s+([\w'’-]+))?", re.I)
 WINDOW = 6  # words on either side of a number in which what it counts stands ("het aantal te testen reizigers")
 
@@ -91,20 +93,26 @@ def _names(token: str, counted: str) -> bool:
 def names_counted(text: str, noun: str) -> bool:
     """Does the text name what is counted at all? Where it does not, it may say it in other words
     ("laadpalen" for "oplaadpunten"), which no word check can tell from absence."""
-    counted = stem(fold(re.split(r"[-–]", noun)[-1]))
-    return any(_names(m.group(0), counted) for m in re.finditer(r"[\w'’]+", text))
+    counted = _counted_stem(noun)
+    return any(_names(m.group(0), counted) for m in _WORD.finditer(text))
 
 
 def counts_of(text: str, noun: str) -> bool:
     """Does the text put a count within WINDOW words of the counted noun?"""
-    counted = stem(fold(re.split(r"[-–]", noun)[-1]))  # "Tozo-leningen" counts leningen
-    tokens = [(m.start(), m.group(0)) for m in re.finditer(r"[\w'’]+", text)]
-    starts = [start for start, _ in tokens]
-    for m in _counts(text):
-        at = next((i for i, start in enumerate(starts) if start >= m.start()), len(tokens))
-        if any(_names(token, counted) for _, token in tokens[max(0, at - WINDOW): at + WINDOW + 1]):
-            return True
-    return False
+    counted = _counted_stem(noun)
+    return any(any(_names(word, counted) for word in near) for near in _beside(text, _counts(text), WINDOW))
+
+
+def _counted_stem(noun: str) -> str:
+    return stem(fold(re.split(r"[-–]", noun)[-1]))  # "Tozo-leningen" counts leningen
+
+
+def _beside(text: str, matches: Iterable[re.Match], window: int) -> Iterator[list[str]]:
+    """Per match, the words of the text within `window` words on either side of where it starts."""
+    tokens = [(m.start(), m.group(0)) for m in _WORD.finditer(text)]
+    for m in matches:
+        at = next((i for i, (start, _) in enumerate(tokens) if start >= m.start()), len(tokens))
+        yield [word for _, word in tokens[max(0, at - window): at + window + 1]]
 
 
 # Words of a date question that say it asks for a date, not what the date is of.
@@ -125,10 +133,4 @@ def dated_beside(text: str, date: re.Pattern, question: str) -> bool:
     asked = {stem(fold(w)) for w in question_words(question) if len(w) >= 4 and fold(w) not in _ASKS_FOR_DATE}
     if not asked:
         return bool(date.search(text))
-    tokens = [(m.start(), m.group(0)) for m in re.finditer(r"[\w'’]+", text)]
-    starts = [start for start, _ in tokens]
-    for m in date.finditer(text):
-        at = next((i for i, start in enumerate(starts) if start >= m.start()), len(tokens))
-        if asked & {stem(fold(token)) for _, token in tokens[max(0, at - DATE_WINDOW): at + DATE_WINDOW + 1]}:
-            return True
-    return False
+    return any(asked & {stem(fold(word)) for word in near} for near in _beside(text, date.finditer(text), DATE_WINDOW))

@@ -12,6 +12,7 @@ only when every task is done. May import: settings, schema, text, embed, ingest.
 """
 from __future__ import annotations
 
+import json
 import logging
 import os
 import socket
@@ -23,6 +24,7 @@ import numpy as np
 from vraagbaak.embed.embedder import Embedder
 from vraagbaak.ingest.chunking import chunk_document, embedding_text
 from vraagbaak.ingest.collections import in_collections
+from vraagbaak.ingest.indexer import chunker_settings
 from vraagbaak.ingest.loaders import IsolatedLoader, LoadError, NeedsOcr, check_readable, corpus_files, relative_name
 from vraagbaak.ingest.ocr import OcrOptions, ocr_available
 from vraagbaak.ingest.tasks import Progress, Task, TaskQueue, run_id, vector_key
@@ -57,8 +59,8 @@ def plan(settings: Settings, queue: TaskQueue) -> str:
 
 
 def current_run(settings: Settings, files: list[tuple[str, str]]) -> str:
-    s = settings
-    return run_id(files, f"{s.model}|{s.chunk_words}|{s.chunk_min_words}|{s.chunk_overlap_sentences}")
+    # the settings that shape passages, as the indexer records them (a new chunker version is a new run too)
+    return run_id(files, json.dumps({"model": settings.model, **chunker_settings(settings)}, sort_keys=True))
 
 
 def work(settings: Settings, embedder: Embedder, queue: TaskQueue, run: str,
