@@ -57,7 +57,7 @@ def run(name: str, corpus: Path, questions: Path, index: Path, k: int = 5) -> di
 
 # The regression gate: every dev set, hybrid (what the app uses), against eval/baseline.json.
 BASELINE = ROOT / "eval/baseline.json"
-LOWER_IS_BETTER = {"refused_answerable"}
+LOWER_IS_BETTER = {"refused_answerable", "declined_answerable", "bold_over_limit"}
 NOT_GATED = ("latency", "ms_p", "index_seconds")
 TOLERANCE = 0.01
 

@@ -6,7 +6,7 @@ from conftest import FIXTURES, KNOWN_SENTENCE, make_report_pdf
 from vraagbaak.ingest.chunking import _FORM_FIELD, chunk_document, document_sentences
 from vraagbaak.ingest.loaders import LoadError, load_file
 from vraagbaak.text.cleaning import collapse_whitespace
-from vraagbaak.text.sentences import split_sentences
+from vraagbaak.text.sentences import LONG_SENTENCE_WORDS, split_sentences
 
 
 @pytest.fixture
@@ -106,6 +106,29 @@ def test_sentences_survive_dutch_abbreviations():
 def test_pdf_paragraphs_with_bullets_numbers_and_stray_quotes_are_split_verbatim(text, expected):
     assert split_sentences(text) == expected
     assert all(sentence in text for sentence in expected)
+
+
+def test_text_without_capitals_is_split_at_full_stops_but_not_after_abbreviations():
+    # an export or OCR without capitals: a full word with its full stop ends a sentence
+    text = "uw verzekering stopt. ook als u een straf heeft. tijdens detentie bent u verzekerd via art. 5 van de wet."
+    assert split_sentences(text) == ["uw verzekering stopt.", "ook als u een straf heeft.",
+                                     "tijdens detentie bent u verzekerd via art. 5 van de wet."]
+
+
+def test_a_sentence_longer_than_the_quote_limit_is_cut_at_its_own_structure():
+    claims = ["constaterende dat " + "spaarders betalen " * 12 + "voor hun geld;",
+              "overwegende dat " + "sparen belangrijk is " * 8 + "voor huishoudens;",
+              "verzoekt de regering " + "in gesprek te gaan " * 6 + "met de banken, en gaat over tot de orde van de dag."]
+    motion = "De Kamer, gehoord de beraadslaging, " + " ".join(claims)
+    assert len(motion.split()) > LONG_SENTENCE_WORDS
+    parts = split_sentences(motion)
+    assert parts == ["De Kamer, gehoord de beraadslaging, " + claims[0], claims[1], claims[2]]
+    notes = "Dit lijkt in tegenstelling tot eerdere adviezen, echter: " + "o Door de ervaringen " * 30 + "blijkt het."
+    parts = split_sentences(notes)
+    assert len(parts) > 1 and all(len(p.split()) <= LONG_SENTENCE_WORDS and p in notes for p in parts)
+    no_structure = "woord " * 200 + "einde."
+    parts = split_sentences(no_structure)
+    assert all(len(p.split()) <= LONG_SENTENCE_WORDS for p in parts) and " ".join(parts) == no_structure.strip()
 
 
 def test_chunks_keep_whole_sentences_and_carry_their_source():

@@ -111,8 +111,10 @@ def score_ranks(ranks: list[int | None]) -> dict[str, float]:
     return {"recall@1": recall(1), "recall@5": recall(5), "recall@10": recall(10), "mrr": mrr}
 
 
-def answer_scores(questions: list[dict], answers: list[Answer], page_text) -> dict[str, float]:
-    """Answer-level metrics. page_text(doc, first, last) gives the text of the cited pages."""
+def answer_scores(questions: list[dict], answers: list[Answer], page_text,
+                  quote_limit: int | None = None) -> dict[str, float]:
+    """Answer-level metrics. page_text(doc, first, last) gives the text of the cited pages; quote_limit: the
+    most words a quote should have (Settings.quote_max_words), for the share of bold sentences beyond it."""
     answerable = [(q, a) for q, a in zip(questions, answers) if not q.get("unanswerable")]
     unanswerable = [a for q, a in zip(questions, answers) if q.get("unanswerable")]
     with_phrases = [(q, a) for q, a in answerable if has_phrases(q)]
@@ -139,6 +141,9 @@ def answer_scores(questions: list[dict], answers: list[Answer], page_text) -> di
         out["declined_unanswerable"] = _mean(_declined(a) for a in unanswerable)
     if answerable:
         out["declined_answerable"] = _mean(_declined(a) for _, a in answerable)
+    bold = [h for a in answers for c in a.citations for h in c.highlights]
+    if bold and quote_limit:  # a bold sentence longer than a quote may be is a paragraph, not the answer
+        out["bold_over_limit"] = _mean(len(h.split()) > quote_limit for h in bold)
     cited = [c for a in answers for c in a.citations if c.page is not None]
     if cited:  # the cited page(s) hold the quote
         out["page_correct"] = _mean(_on_pages(c, page_text) for c in cited)
@@ -187,7 +192,7 @@ def evaluate(assistant, questions: list[dict], k: int = 5, modes: list[str] | tu
                 started = time.perf_counter()
                 asked.append(assistant.ask(q["question"], mode=mode, previous=q.get("previous", [])))
                 ask_ms.append((time.perf_counter() - started) * 1000)
-            row.update(answer_scores(questions, asked, assistant.pages_text))
+            row.update(answer_scores(questions, asked, assistant.pages_text, assistant.settings.quote_max_words))
             row["ask_ms_p50"] = float(np.percentile(ask_ms, 50))
         result["modes"][mode] = {key: round(v, 4) for key, v in row.items()}
     return result

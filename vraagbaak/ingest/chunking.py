@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from vraagbaak.ingest.filetypes import is_markdown_path
 from vraagbaak.schema import Chunk, Document, SentenceSpan
 from vraagbaak.text.headings import CONTINUED, HeadingPath, headings
-from vraagbaak.text.sentences import split_sentences
+from vraagbaak.text.sentences import LONG_SENTENCE_WORDS, split_sentences
 
 # Raised whenever the chunking rules change, so that unchanged files are chunked again instead of
 # keeping passages cut by the old rules (vectors are still reused where the text stayed the same).
-CHUNKER_VERSION = 7  # 7: a PDF records its kind and kenmerk, and a Kamerstuk its subject as title
+CHUNKER_VERSION = 8  # 8: a lowercase piece after a full word ends a sentence (text without capitals); 7: a PDF records its kind and kenmerk, and a Kamerstuk its subject as title
 # A line that starts a list item: "2. om …", "b) Datum …", "(iii) …", "- …", "• …".
 _LIST_ITEM = re.compile(r"^(\d{1,2}[.)]|[a-z][.)]|\([a-z0-9]{1,4}\)|[-•*–▪●·])\s+\S")
 
@@ -34,9 +34,9 @@ class Sentence:
         return len(self.text.split())
 
 
-def document_sentences(doc: Document) -> list[Sentence]:
+def document_sentences(doc: Document, longest: int = LONG_SENTENCE_WORDS) -> list[Sentence]:
     """Sentences with their page, heading path and block. A list item is a block of its own, so that
-    no quote cuts one and no item runs into the next."""
+    no quote cuts one and no item runs into the next. longest: the most words of a sentence (the quote limit)."""
     path = HeadingPath()
     is_markdown = is_markdown_path(doc.path)
     out: list[Sentence] = []
@@ -51,7 +51,7 @@ def document_sentences(doc: Document) -> list[Sentence]:
             if paragraph and (not _mostly_links(paragraph) or (is_item and ": " in paragraph[0])):
                 text = " ".join(paragraph)
                 heading = path.titles
-                out.extend(Sentence(s, page.number, heading, block, is_item) for s in split_sentences(text))
+                out.extend(Sentence(s, page.number, heading, block, is_item) for s in split_sentences(text, longest))
                 block += 1
             paragraph.clear()
 
@@ -105,9 +105,10 @@ def _chunk_metadata(metadata: dict, heading: tuple[str, ...]) -> dict:
     return out
 
 
-def chunk_document(doc: Document, chunk_words: int = 180, min_words: int = 40, overlap: int = 1) -> list[Chunk]:
+def chunk_document(doc: Document, chunk_words: int = 180, min_words: int = 40, overlap: int = 1,
+                   longest_sentence: int = LONG_SENTENCE_WORDS) -> list[Chunk]:
     groups: list[list[Sentence]] = []
-    for section in _by_section(document_sentences(doc)):
+    for section in _by_section(document_sentences(doc, longest_sentence)):
         for is_form, run in _form_runs(section):
             if is_form:
                 groups.extend(_pack(run, FORM_CHUNK_WORDS, 0, 0))

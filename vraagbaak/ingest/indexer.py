@@ -77,7 +77,8 @@ def text_key(text: str, model: str) -> str:
 
 def chunker_settings(settings: Settings) -> dict:
     return {"chunk_words": settings.chunk_words, "min_words": settings.chunk_min_words,
-            "overlap": settings.chunk_overlap_sentences, "version": CHUNKER_VERSION}
+            "overlap": settings.chunk_overlap_sentences, "longest_sentence": settings.quote_max_words,
+            "version": CHUNKER_VERSION}
 
 
 @dataclass
@@ -272,7 +273,7 @@ class Indexer:
         s = self.settings
         got.indexed_at[doc.path] = _now()
         (report.changed if changed else report.added).append(doc.path)
-        return chunk_document(doc, s.chunk_words, s.chunk_min_words, s.chunk_overlap_sentences)
+        return chunk_document(doc, s.chunk_words, s.chunk_min_words, s.chunk_overlap_sentences, s.quote_max_words)
 
     def _keep(self, got: "_Collected", doc: Document, chunks: list[Chunk]) -> None:
         got.hashes[doc.content_hash] = doc.path

@@ -120,7 +120,8 @@ def _texts(settings: Settings, loader: IsolatedLoader, ocr: OcrOptions | None, t
         return str(err) or "onleesbaar"
     texts: list[str] = []
     for part in [doc, *doc.parts]:  # an e-mail's attachments are documents of their own
-        for chunk in chunk_document(part, s.chunk_words, s.chunk_min_words, s.chunk_overlap_sentences):
+        for chunk in chunk_document(part, s.chunk_words, s.chunk_min_words, s.chunk_overlap_sentences,
+                                    s.quote_max_words):
             texts.append(embedding_text(chunk))
             texts.extend(chunk_sentence_texts(chunk))
     return texts

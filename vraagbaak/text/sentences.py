@@ -8,6 +8,11 @@ from sentencex import segment
 from vraagbaak.schema import Chunk
 
 _STARTS_LOWER = re.compile(r"^\W*[a-zà-ÿ]")
+# What ends a piece that sentencex cut after an abbreviation rather than a sentence: a dotted abbreviation
+# ("o.a.", "m.b.t."), a word of at most four letters ("bijv.", "art.", "nr.") or a number ("artikel 15.").
+# A longer word with its full stop ends a sentence, even when the next one starts in lowercase: text that
+# an export or OCR left without capitals ("… heeft. tijdens uw gevangenschap …") stayed one long sentence.
+_ABBREVIATION_END = re.compile(r"(?:\b\w(?:\w?\.\w+)+|\b[^\W\d_]{1,4}|\d+)\.\W*$")
 # A piece that is only a list number ("3.", "b)") belongs to the item text after it.
 _ONLY_MARKER = re.compile(r"^\s*(\d{1,3}|[a-z])[.)]\s*$")
 
@@ -53,21 +58,52 @@ def _segments(text: str) -> list[str]:
     return again
 
 
-def split_sentences(text: str) -> list[str]:
+# A sentence longer than the quote limit (Settings.quote_max_words; indexing passes it) could not be quoted
+# or highlighted whole. It is cut where its own structure allows, in this order of preference: after a
+# semicolon (the clauses of a motie: "constaterende dat …; overwegende dat …; verzoekt de regering …"),
+# before a list marker inside the running text ("… echter: o Door de vele ervaringen …", "• …"), after the
+# page number of a table-of-contents line ("Inleiding ....... 7 2.1 Opdracht …"); a part that is still too
+# long is cut at the comma nearest its middle, and without a comma at the space nearest its middle.
+LONG_SENTENCE_WORDS = 80  # the default of Settings.quote_max_words
+_STRUCTURE_CUT = re.compile(r"(?<=;)\s+(?=\S)"
+                            r"|\s+(?=[•◦○▪●]\s)"
+                            r"|(?<=[:;,.)])\s+(?=(?:o|e|eo|-|°)\s+[A-ZÀ-Ý])"
+                            r"|(?<=\.{3})\s*\d{1,3}\s+(?=\S)")
+
+
+def _cut_long(sentence: str, limit: int = LONG_SENTENCE_WORDS) -> list[str]:
+    """A sentence of more than `limit` words as verbatim parts of at most `limit` words each."""
+    if len(sentence.split()) <= limit:
+        return [sentence]
+    cuts = [m.end() for m in _STRUCTURE_CUT.finditer(sentence) if 0 < m.end() < len(sentence)]
+    if cuts:
+        bounds = [0, *cuts, len(sentence)]
+        parts = [sentence[a:b].strip() for a, b in zip(bounds, bounds[1:])]
+        return [piece for part in parts if part for piece in _cut_long(part, limit)]
+    middle = len(sentence) // 2
+    commas = [m.end() for m in re.finditer(r",\s+", sentence)]
+    spaces = [m.end() for m in re.finditer(r"\s+", sentence)]
+    at = min(commas or spaces, key=lambda i: abs(i - middle))
+    return _cut_long(sentence[:at].strip(), limit) + _cut_long(sentence[at:].strip(), limit)
+
+
+def split_sentences(text: str, longest: int = LONG_SENTENCE_WORDS) -> list[str]:
     """Split a paragraph into sentences; every sentence is a verbatim substring.
 
     sentencex breaks after abbreviations such as "o.a." or "bijv."; a Dutch
-    sentence does not start with a lowercase letter, so such pieces are joined
-    back onto the sentence before them.
+    sentence does not start with a lowercase letter, so a piece that does, after
+    an abbreviation, is joined back onto the sentence before it. A sentence of more
+    than `longest` words is cut into parts (_cut_long).
     """
     segments = _segments(text)
     pieces: list[str] = []
     for piece in segments:
-        if pieces and (_STARTS_LOWER.match(piece) or not pieces[-1].strip() or _ONLY_MARKER.match(pieces[-1])):
+        after_abbreviation = bool(pieces) and _STARTS_LOWER.match(piece) and _ABBREVIATION_END.search(pieces[-1])
+        if pieces and (after_abbreviation or not pieces[-1].strip() or _ONLY_MARKER.match(pieces[-1])):
             pieces[-1] += piece
         else:
             pieces.append(piece)
-    return [p.strip() for p in pieces if p.strip()]
+    return [part for p in pieces if p.strip() for part in _cut_long(p.strip(), longest)]
 
 
 def chunk_sentence_texts(chunk: Chunk) -> list[str]:
