@@ -560,6 +560,13 @@ class PostgresStore:
         return PostgresWriter(job)
 
     @staticmethod
+    def shared(options: dict, live: dict | None):
+        """Whole versions in the database, for replicas without an index folder (postgres_versions.py)."""
+        from .postgres_versions import shared
+
+        return shared(options, live)
+
+    @staticmethod
     def outdated(manifest: dict, options: dict) -> bool:
         config = manifest.get("postgres") or {}
         owner = _chosen_owner(options)
