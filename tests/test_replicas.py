@@ -98,6 +98,9 @@ def test_two_workers_and_two_app_processes_share_one_database(tmp_path, embedder
     processes with empty index folders of their own answer the same question with the same quotes."""
     corpus = tmp_path / "corpus"
     write_corpus(corpus)
+    for i in range(12):  # more files than one worker takes at once (worker.TASKS_PER_TAKE)
+        (corpus / f"wijk-{i}.md").write_text(f"# Wijk {i}\n\nIn wijk {i} staan {10 + i} bankjes en {i} speeltuinen.\n",
+                                             encoding="utf-8")
     env = {**os.environ, "VRAAGBAAK_STORE": "postgres", "VRAAGBAAK_POSTGRES_URL": postgres_url,
            "VRAAGBAAK_POSTGRES_TABLE": "deployed", "VRAAGBAAK_POSTGRES_OWNER": OWNER,
            "VRAAGBAAK_MODEL_DIR": str(embedder.settings.model_dir)}
@@ -105,9 +108,6 @@ def test_two_workers_and_two_app_processes_share_one_database(tmp_path, embedder
                                  "--index", str(tmp_path / f"worker-{i}")], env=env, stdout=subprocess.DEVNULL,
                                 stderr=subprocess.PIPE) for i in (1, 2)]
     try:
-        coordinator = Assistant(settings(tmp_path / "index", corpus, postgres_url, "deployed",
-                                         embedder.settings.model_dir), embedder)
-        version = coordinator.build_index_with_workers().version
         for worker in workers:
             assert worker.wait(timeout=300) == 0, worker.stderr.read().decode()[-2000:]
     finally:
@@ -115,6 +115,13 @@ def test_two_workers_and_two_app_processes_share_one_database(tmp_path, embedder
             if worker.poll() is None:
                 worker.kill()
                 worker.wait()
+    with psycopg.connect(postgres_url) as conn:
+        done_by = {by.rsplit(":", 1)[1] for (by,) in conn.execute("SELECT taken_by FROM deployed_tasks")}
+    assert done_by <= {str(w.pid) for w in workers}  # the workers did every task
+    coordinator = Assistant(settings(tmp_path / "index", corpus, postgres_url, "deployed",
+                                     embedder.settings.model_dir), embedder)
+    report = coordinator.build_index_with_workers()  # every task done: writes the version from their vectors
+    assert report.documents == len(TOPICS) + 12
     expected = coordinator.ask(QUESTION)
 
     def app(i: int) -> dict:
@@ -125,6 +132,6 @@ def test_two_workers_and_two_app_processes_share_one_database(tmp_path, embedder
         return json.loads(done.stdout)
 
     first, second = app(1), app(2)
-    assert first["index_version"] == second["index_version"] == version
+    assert first["index_version"] == second["index_version"] == report.version
     cited = [[(c["doc"], c["page"], c["quote"]) for c in answer["citations"]] for answer in (first, second)]
     assert cited[0] == cited[1] == quotes(expected) and "120 euro" in cited[0][0][2]
