@@ -1,10 +1,11 @@
 """The PostgreSQL backend: dense vectors (pgvector) and BM25 (pgvector sparsevec) in tables that several owners,
 indexers and app processes share.
 
-What lives where, in this step: PostgreSQL holds each passage (key, owner, document, page, section, metadata,
-text and its vector) and, per index version, the BM25 weights of every passage. The catalogue (SQLite: documents,
-page texts, the passage list), the sentence vectors and the manifest stay in the version folder, as for the
-other stores. Fusion of dense and BM25 results is done by search/fusion.py, as for every store.
+What lives where: PostgreSQL holds each passage (key, owner, document, page, section, metadata, text and its
+vector) and, per index version, the BM25 weights of every passage (this module); and every file of each published
+version folder (catalogue, sentence vectors, manifest, the BM25 vocabulary) with the owner's current version
+(postgres_versions.py, Store.shared): an app replica needs no index folder of its own, its folder is a cache.
+Fusion of dense and BM25 results is done by search/fusion.py, as for every store.
 
 Tables (``postgres_table``, default ``vraagbaak``): ``<table>_passages`` has one row per passage, primary key
 "<owner>-<passage id>-<text hash>", an ``owner`` column (each indexer searches and cleans up only its own

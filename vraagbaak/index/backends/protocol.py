@@ -4,6 +4,8 @@ A backend stores the vectors and BM25 terms of the passages and searches them. I
 chunking, settings objects or index versions: the catalogue (SQLite, catalogue.py) is the record of what is
 indexed, and hands a backend plain rows (passage numbers 0..n-1 of one index version), vectors, and the
 documents a filter allows. Fusion of dense and BM25 results happens once, in search/fusion.py, for every backend.
+A store that several machines share may also keep whole versions (SharedVersions): it is handed a finished
+version folder and its name, and gives the same files back; versions.py decides what a version folder is.
 
 A backend module imports only this protocol, ``schema``, ``text`` and its sibling helpers (``bm25``,
 ``read_ahead``), as import-linter holds: it can then live in its own folder without closing an import circle.
