@@ -870,6 +870,8 @@ def test_postgres_owner_survives_a_moved_corpus_and_a_new_owner_takes_over(postg
     try:
         assert former.keys() == set()
         assert former.run(former.q("SELECT count(*) FROM {terms} WHERE owner = %s"), (owner,)) == [(0,)]
+        # nor is a version of the former owner published for replicas to follow (postgres_versions.py)
+        assert former.run("SELECT count(*) FROM vraagbaak_current WHERE owner = %s", (owner,)) == [(0,)]
     finally:
         former.close()
     assert ranked_docs(renamed, PARAPHRASE_QUESTION, "hybrid")[0] == PARAPHRASE_DOC

@@ -541,6 +541,8 @@ class Assistant:
         open it, so a damaged FAISS, SQLite or BM25 file is reported here and not at the next question."""
         base = {"index_dir": str(self.settings.index_dir), "corpus_dir": str(self.settings.corpus_dir)}
         try:
+            with self._lock:  # a replica reports the store's current version
+                self._follow(current_version(self.settings.index_dir))
             manifest = read_manifest(self.settings.index_dir)
             if manifest is not None:
                 self.index  # noqa: B018 - opening runs the integrity check

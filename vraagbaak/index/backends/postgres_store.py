@@ -538,12 +538,17 @@ class PostgresWriter:
         self.tables.delete(sorted(self.tables.keys() - live))
         self.tables.delete_terms({self.config["version"]} | ({self.keep_version} if self.keep_version else set()))
         if self.former_owner:  # VRAAGBAAK_POSTGRES_OWNER was changed: the passages moved to the new owner
+            from .postgres_versions import PostgresVersions
+
             former = Tables(self.url, self.config["table"], self.former_owner)
+            published = PostgresVersions(self.url, self.config["table"], self.former_owner)
             try:
                 former.delete(sorted(former.keys()))
                 former.delete_terms(set())
+                published.drop()  # no replica follows the former owner to a version whose rows are gone
             finally:
                 former.close()
+                published.close()
 
     def close(self) -> None:
         self.tables.close()

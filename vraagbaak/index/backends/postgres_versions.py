@@ -189,6 +189,18 @@ class PostgresVersions:
         ):
             cursor.execute(self.q(statement))
 
+    def drop(self) -> None:
+        """Every published version of this owner, and its pointer: the owner's passages moved to another
+        owner (postgres_store.PostgresWriter.after_switch)."""
+        try:
+            with self.conn.transaction():
+                for table in ("current", "versions", "version_files"):
+                    self.conn.execute(self.q(f"DELETE FROM {{{table}}} WHERE owner = %s"), (self.owner,))
+        except self.psycopg.errors.UndefinedTable:
+            return  # nothing was ever published in these tables
+        except self.psycopg.OperationalError as err:
+            raise self._unavailable(err) from None
+
     def close(self) -> None:
         try:
             if self.conn is not None:
