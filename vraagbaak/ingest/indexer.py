@@ -2,6 +2,10 @@
 
 Only new and changed files are read again; vectors are reused by the hash of
 the text the model saw, so renames and unchanged files cost no embedding.
+
+With a store that keeps whole versions (PostgreSQL, backends.SharedVersions) a run starts from the store's
+current version, also where this index folder is empty or behind, and publishes the new version there before
+it switches CURRENT here (versions.follow_shared, versions.write_version).
 """
 from __future__ import annotations
 

@@ -43,8 +43,7 @@ class PostgresVersions:
         self.url, self.public, self.table, self.owner = url, public_url(url), table, owner
         self.names = {what: sql.Identifier(f"{table}_{what}") for what in ("current", "versions", "version_files")}
         self.sql = sql
-        self.conn = None
-        self._connect()
+        self.conn = None  # connected at the first use: a server that is down is said then, by the caller
 
     def _connect(self) -> None:
         try:
@@ -64,6 +63,8 @@ class PostgresVersions:
     def current(self) -> str | None:
         """The owner's current version; None when nothing was published (also before the tables exist)."""
         for attempt in (0, 1):
+            if self.conn is None:
+                self._connect()
             try:
                 row = self.conn.execute(self.q("SELECT version FROM {current} WHERE owner = %s"),
                                         (self.owner,)).fetchone()
@@ -79,6 +80,8 @@ class PostgresVersions:
 
     def fetch(self, name: str, folder: Path) -> None:
         """Every file of version `name` into `folder`, each checked against its size and SHA-256."""
+        if self.conn is None:
+            self._connect()
         try:
             with self.conn.transaction(), self.conn.cursor(binary=True) as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
@@ -122,6 +125,8 @@ class PostgresVersions:
         older than the one it replaces go in the same transaction."""
         files = sorted(p for p in folder.rglob("*") if p.is_file())
         listing: dict[str, dict] = {}
+        if self.conn is None:
+            self._connect()
         try:
             with self.conn.transaction(), self.conn.cursor() as cursor:
                 self._create(cursor)
@@ -192,6 +197,8 @@ class PostgresVersions:
     def drop(self) -> None:
         """Every published version of this owner, and its pointer: the owner's passages moved to another
         owner (postgres_store.PostgresWriter.after_switch)."""
+        if self.conn is None:
+            self._connect()
         try:
             with self.conn.transaction():
                 for table in ("current", "versions", "version_files"):
