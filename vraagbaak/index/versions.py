@@ -216,7 +216,10 @@ def follow_shared(index_dir: Path, shared: backends.SharedVersions, name: str | 
     named in CURRENT, as write_version does; older versions go. name: the store's current version where the
     caller just read it. Returns the store's current version, or None when it has none (the folder stays as it
     is). The caller holds the writer lock (lock.py)."""
-    name = name or shared.current()
+    try:
+        name = name or shared.current()
+    except backends.BackendUnavailable as err:
+        raise IndexError_(str(err)) from err
     if name is None:
         return None
     if not name or "/" in name or name.startswith("."):
