@@ -25,8 +25,18 @@ from vraagbaak.answer.render import answer_text
 from vraagbaak.embed.embedder import Embedder
 from vraagbaak.index import backends
 from vraagbaak.index.backends import DEFAULT as DEFAULT_STORE
-from vraagbaak.index.versions import IndexError_, IndexMissing, IndexVersion, current_version, read_manifest
+from vraagbaak.index.lock import WriterLock
+from vraagbaak.index.versions import (
+    IndexError_,
+    IndexLocked,
+    IndexMissing,
+    IndexVersion,
+    current_version,
+    follow_shared,
+    read_manifest,
+)
 from vraagbaak.ingest.indexer import Indexer, IndexReport, chunker_settings, stale_files
+from vraagbaak.ingest.loaders import corpus_files
 from vraagbaak.profile import CollectionProfile, ProfileError
 from vraagbaak.schema import Answer, AnswerRequest, Citation, Hit
 from vraagbaak.search.followup import asks_something_of_its_own, could_lean_on_previous, own_part, searched_as
@@ -71,6 +81,7 @@ class Assistant:
         self._warming: threading.Thread | None = None
         self.profile = _profile(self.settings.corpus_dir)
         self._scoped: dict[str, Assistant] = {}  # for_collections
+        self._shared: backends.SharedVersions | None | bool = False  # the store's versions; False: not asked yet
 
     @property
     def _nouns(self) -> tuple[str, ...]:  # what this collection's list questions count documents by
@@ -137,9 +148,55 @@ class Assistant:
             queue.close()
 
     def needs_index(self) -> bool:
+        with self._lock:
+            self._follow(current_version(self.settings.index_dir))  # a replica takes the store's version first
         manifest = read_manifest(self.settings.index_dir)
+        if manifest is not None and self._replica():
+            return False
         return (manifest is None or self._set_up_differently(manifest)
                 or any(stale_files(self.settings, manifest).values()))
+
+    def _replica(self) -> bool:
+        """An app replica: its store keeps whole versions (PostgreSQL) and it has no documents of its own (a
+        corpus folder with at most collectie.yaml). It serves what the store holds; the indexer and the workers
+        keep that up to date."""
+        corpus = self.settings.corpus_dir
+        with self._lock:
+            shared = self._shared_versions()
+        return shared is not None and (not corpus.is_dir() or not corpus_files(corpus))
+
+    def _shared_versions(self) -> backends.SharedVersions | None:
+        """Called under self._lock (or before any thread asks). None for a store whose versions live only in the
+        index folder (FAISS, Milvus): nothing is asked of it at a question."""
+        if self._shared is False:
+            try:
+                live = read_manifest(self.settings.index_dir)
+            except IndexError_:
+                live = None
+            self._shared = backends.store(self.settings.store).shared(self.settings.plain(), live)
+        return self._shared
+
+    def _follow(self, local: str | None) -> str | None:
+        """The version to read: the store's current one where the store keeps whole versions, fetched into the
+        index folder when it is not there yet (versions.follow_shared); else the folder's own (local). One
+        primary-key lookup a question (docs/scaling.md). Called under self._lock."""
+        shared = self._shared_versions()
+        if shared is None:
+            return local
+        try:
+            name = shared.current()
+        except backends.BackendUnavailable as err:
+            if local is None:
+                raise IndexError_(str(err)) from None
+            log.warning("de opslag is niet bereikbaar; de vraag gebruikt de indexversie in de indexmap")
+            return local
+        if name is None or name == local:
+            return local
+        try:
+            with WriterLock(self.settings.index_dir):
+                return follow_shared(self.settings.index_dir, shared, name) or local
+        except IndexLocked:  # an indexer writes this folder, and switches it to its new version itself
+            return local
 
     def _set_up_differently(self, manifest: dict) -> bool:
         """Written with other settings or by an older set-up: a new version is due even if no file changed."""
@@ -163,7 +220,7 @@ class Assistant:
 
     def _live(self) -> IndexVersion:
         """Called under self._lock."""
-        version = current_version(self.settings.index_dir)
+        version = self._follow(current_version(self.settings.index_dir))
         if version is None:
             raise IndexMissing(f"Er is nog geen index in {self.settings.index_dir}. "
                                "Maak die met: python -m vraagbaak index")
@@ -484,6 +541,8 @@ class Assistant:
         open it, so a damaged FAISS, SQLite or BM25 file is reported here and not at the next question."""
         base = {"index_dir": str(self.settings.index_dir), "corpus_dir": str(self.settings.corpus_dir)}
         try:
+            with self._lock:  # a replica reports the store's current version
+                self._follow(current_version(self.settings.index_dir))
             manifest = read_manifest(self.settings.index_dir)
             if manifest is not None:
                 self.index  # noqa: B018 - opening runs the integrity check

@@ -9,6 +9,10 @@ Layout of the index folder::
 A new version is written to a temporary folder, synced, renamed into
 ``versions/`` and only then named in CURRENT, so readers always see a
 complete index, whatever happens to the writer.
+
+A store that keeps whole versions itself (PostgreSQL: backends.SharedVersions) is told of a new version
+before CURRENT is switched, and its current version is the one every app process follows: follow_shared
+fetches it into the folder, which is then a cache (a replica starts with an empty one).
 """
 from __future__ import annotations
 
@@ -179,9 +183,13 @@ def _opening_error(err: BaseException, folder: Path) -> BaseException:
 
 # --- writing ---------------------------------------------------------------
 
-def write_version(index_dir: Path, manifest: dict, fill: Callable[[Path], dict]) -> str:
+def write_version(index_dir: Path, manifest: dict, fill: Callable[[Path], dict],
+                  publish: Callable[[str, Path], None] | None = None) -> str:
     """Write a complete version beside the live one, then switch CURRENT to it. fill(folder) writes the
-    catalogue and the backend's files into the new folder and returns the backend's manifest section."""
+    catalogue and the backend's files into the new folder and returns the backend's manifest section.
+    publish(name, folder), for a store that keeps whole versions (SharedVersions.publish), stores the complete
+    folder there and switches the store's current version before CURRENT here: a failure leaves both as they
+    were, and every replica follows the store."""
     versions = index_dir / "versions"
     versions.mkdir(parents=True, exist_ok=True)
     name = time.strftime("%Y%m%d-%H%M%S") + "-" + uuid.uuid4().hex[:6]
@@ -191,11 +199,53 @@ def write_version(index_dir: Path, manifest: dict, fill: Callable[[Path], dict])
         manifest = {**manifest, **fill(tmp), "version": name}
         (tmp / "manifest.json").write_text(json.dumps(manifest, indent=1, ensure_ascii=False))
         _fsync_tree(tmp)
+        if publish is not None:
+            publish(name, tmp)
         os.rename(tmp, versions / name)
         _replace_file(index_dir / "CURRENT", name)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+    _remove_old_versions(versions, keep=name)
+    return name
+
+
+def follow_shared(index_dir: Path, shared: backends.SharedVersions, name: str | None = None) -> str | None:
+    """Make the index folder hold the store's current version (the folder is then a read-through cache of the
+    store, e.g. on an app replica): fetched into a temporary folder, synced, renamed into ``versions/`` and
+    named in CURRENT, as write_version does; older versions go. name: the store's current version where the
+    caller just read it. Returns the store's current version, or None when it has none (the folder stays as it
+    is). The caller holds the writer lock (lock.py)."""
+    try:
+        name = name or shared.current()
+    except backends.BackendUnavailable as err:
+        raise IndexError_(str(err)) from err
+    if name is None:
+        return None
+    if not name or "/" in name or name.startswith("."):
+        raise IndexError_(f"De opslag noemt een ongeldige indexversie. {REBUILD_ADVICE}")
+    versions = index_dir / "versions"
+    if has_usable_version(index_dir) and current_version(index_dir) == name:
+        return name
+    if not (versions / name / "manifest.json").is_file():
+        versions.mkdir(parents=True, exist_ok=True)
+        shutil.rmtree(versions / name, ignore_errors=True)  # a fetch that stopped halfway is not a version
+        tmp = versions / f".tmp-{name}-{uuid.uuid4().hex[:6]}"
+        tmp.mkdir()
+        try:
+            shared.fetch(name, tmp)
+            _fsync_tree(tmp)
+            os.rename(tmp, versions / name)
+        except backends.BackendDamaged as err:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise IndexError_(f"De indexversie {name} in de opslag is beschadigd: {err}. {REBUILD_ADVICE}") from err
+        except backends.BackendUnavailable as err:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise IndexError_(str(err)) from err
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+    _replace_file(index_dir / "CURRENT", name)
     _remove_old_versions(versions, keep=name)
     return name
 

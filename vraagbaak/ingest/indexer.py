@@ -2,6 +2,10 @@
 
 Only new and changed files are read again; vectors are reused by the hash of
 the text the model saw, so renames and unchanged files cost no embedding.
+
+With a store that keeps whole versions (PostgreSQL, backends.SharedVersions) a run starts from the store's
+current version, also where this index folder is empty or behind, and publishes the new version there before
+it switches CURRENT here (versions.follow_shared, versions.write_version).
 """
 from __future__ import annotations
 
@@ -22,7 +26,14 @@ from vraagbaak.index.backends import Passage, WriteJob, passage_key
 from vraagbaak.index.catalogue import FILE as CATALOGUE
 from vraagbaak.index.catalogue import Catalogue, write_catalogue
 from vraagbaak.index.lock import WriterLock
-from vraagbaak.index.versions import IndexError_, IndexVersion, current_version, read_manifest, write_version
+from vraagbaak.index.versions import (
+    IndexError_,
+    IndexVersion,
+    current_version,
+    follow_shared,
+    read_manifest,
+    write_version,
+)
 from vraagbaak.ingest import filetypes
 from vraagbaak.ingest.chunking import CHUNKER_VERSION, chunk_document, embedding_text
 from vraagbaak.ingest.collections import in_collections
@@ -107,12 +118,21 @@ class Indexer:
     def run(self, rebuild: bool = False) -> IndexReport:
         with WriterLock(self.settings.index_dir):
             self._check_corpus()
-            previous = None if rebuild else self._previous()
+            s = self.settings
+            # a store that keeps whole versions (PostgreSQL): start from its current version, also where this
+            # folder is empty or behind (another machine indexed), and publish the new one there
+            shared = backends.store(s.store).shared(s.plain(), _live_manifest(s.index_dir))
+            previous = None
             try:
-                return self._run(previous, rebuild)
+                if shared is not None:
+                    follow_shared(s.index_dir, shared)
+                previous = None if rebuild else self._previous()
+                return self._run(previous, rebuild, shared)
             finally:
                 if previous is not None:
                     previous.close()
+                if shared is not None:
+                    shared.close()
 
     def _check_corpus(self) -> None:
         s = self.settings
@@ -122,7 +142,8 @@ class Indexer:
         if not s.corpus_dir.is_dir():
             raise FileNotFoundError(f"Documentenmap {s.corpus_dir} bestaat niet / corpus folder not found")
 
-    def _run(self, previous: IndexVersion | None, rebuild: bool = False) -> IndexReport:
+    def _run(self, previous: IndexVersion | None, rebuild: bool = False,
+             shared: backends.SharedVersions | None = None) -> IndexReport:
         s, report, started = self.settings, IndexReport(), time.perf_counter()
         old_files = previous.manifest["files"] if previous else {}
         same_chunker = previous is not None and previous.manifest.get("chunker") == chunker_settings(s)
@@ -167,7 +188,7 @@ class Indexer:
                 os.replace(sentences, folder / sentence_vectors.FILE)
                 return writer.finish(folder)
 
-            report.version = write_version(s.index_dir, manifest, fill)
+            report.version = write_version(s.index_dir, manifest, fill, shared.publish if shared else None)
             # the version before stays complete one switch longer: app processes may still be answering from it
             writer.after_switch({p.key for p in passages} | live_before)
         finally:

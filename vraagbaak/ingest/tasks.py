@@ -89,11 +89,16 @@ class TaskQueue:
             raise RuntimeError(INSTALL) from err
         self.tasks, self.vectors, self.lease_s = f"{table}_tasks", f"{table}_vectors", lease_s
         self._db = psycopg.connect(url, autocommit=True)
-        self._db.execute(f"""CREATE TABLE IF NOT EXISTS {self.tasks} (
-            run text NOT NULL, name text NOT NULL, content_hash text NOT NULL,
-            state text NOT NULL DEFAULT 'open', taken_by text, lease_until timestamptz,
-            attempts int NOT NULL DEFAULT 0, message text, PRIMARY KEY (run, name))""")
-        self._db.execute(f"CREATE TABLE IF NOT EXISTS {self.vectors} (key text PRIMARY KEY, vector bytea NOT NULL)")
+        # one creator at a time: two workers that start together both found no table, and the second CREATE
+        # TABLE IF NOT EXISTS failed with DuplicateTable (tests/test_replicas.py)
+        with self._db.transaction():
+            self._db.execute("SELECT pg_advisory_xact_lock(hashtext('vraagbaak-postgres-schema'))")
+            self._db.execute(f"""CREATE TABLE IF NOT EXISTS {self.tasks} (
+                run text NOT NULL, name text NOT NULL, content_hash text NOT NULL,
+                state text NOT NULL DEFAULT 'open', taken_by text, lease_until timestamptz,
+                attempts int NOT NULL DEFAULT 0, message text, PRIMARY KEY (run, name))""")
+            self._db.execute(f"CREATE TABLE IF NOT EXISTS {self.vectors} (key text PRIMARY KEY, "
+                             "vector bytea NOT NULL)")
 
     def close(self) -> None:
         self._db.close()

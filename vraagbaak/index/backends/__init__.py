@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from importlib import import_module
 
-from .protocol import (Allowed, Backend, BackendDamaged, BackendUnavailable, BackendWriter, Passage, Store,
-                       WriteJob, passage_key)
+from .protocol import (Allowed, Backend, BackendDamaged, BackendUnavailable, BackendWriter, Passage,
+                       SharedVersions, Store, WriteJob, passage_key)
 
 DEFAULT = "faiss"
 REGISTRY = {  # name -> module in this package that defines STORE
@@ -33,4 +33,4 @@ def store(name: str) -> Store:
 
 
 __all__ = ["Allowed", "Backend", "BackendDamaged", "BackendUnavailable", "BackendWriter", "DEFAULT", "Passage",
-           "Store", "WriteJob", "check_name", "names", "passage_key", "store"]
+           "SharedVersions", "Store", "WriteJob", "check_name", "names", "passage_key", "store"]

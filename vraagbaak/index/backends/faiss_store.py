@@ -181,6 +181,10 @@ class FaissStore:
         return FaissWriter(job)
 
     @staticmethod
+    def shared(options: dict, live: dict | None) -> None:
+        return None  # its versions live only in the index folder
+
+    @staticmethod
     def outdated(manifest: dict, options: dict) -> bool:
         chunks = int(manifest.get("counts", {}).get("chunks", 0))
         return (manifest.get("faiss_vectors", "float32") != storage(options)

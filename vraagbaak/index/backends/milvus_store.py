@@ -317,6 +317,10 @@ class MilvusStore:
         return MilvusWriter(job)
 
     @staticmethod
+    def shared(options: dict, live: dict | None) -> None:
+        return None  # its versions live only in the index folder
+
+    @staticmethod
     def outdated(manifest: dict, options: dict) -> bool:
         config = manifest.get("milvus") or {}
         owner = _chosen_owner(options)

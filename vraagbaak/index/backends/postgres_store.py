@@ -1,10 +1,11 @@
 """The PostgreSQL backend: dense vectors (pgvector) and BM25 (pgvector sparsevec) in tables that several owners,
 indexers and app processes share.
 
-What lives where, in this step: PostgreSQL holds each passage (key, owner, document, page, section, metadata,
-text and its vector) and, per index version, the BM25 weights of every passage. The catalogue (SQLite: documents,
-page texts, the passage list), the sentence vectors and the manifest stay in the version folder, as for the
-other stores. Fusion of dense and BM25 results is done by search/fusion.py, as for every store.
+What lives where: PostgreSQL holds each passage (key, owner, document, page, section, metadata, text and its
+vector) and, per index version, the BM25 weights of every passage (this module); and every file of each published
+version folder (catalogue, sentence vectors, manifest, the BM25 vocabulary) with the owner's current version
+(postgres_versions.py, Store.shared): an app replica needs no index folder of its own, its folder is a cache.
+Fusion of dense and BM25 results is done by search/fusion.py, as for every store.
 
 Tables (``postgres_table``, default ``vraagbaak``): ``<table>_passages`` has one row per passage, primary key
 "<owner>-<passage id>-<text hash>", an ``owner`` column (each indexer searches and cleans up only its own
@@ -537,12 +538,17 @@ class PostgresWriter:
         self.tables.delete(sorted(self.tables.keys() - live))
         self.tables.delete_terms({self.config["version"]} | ({self.keep_version} if self.keep_version else set()))
         if self.former_owner:  # VRAAGBAAK_POSTGRES_OWNER was changed: the passages moved to the new owner
+            from .postgres_versions import PostgresVersions
+
             former = Tables(self.url, self.config["table"], self.former_owner)
+            published = PostgresVersions(self.url, self.config["table"], self.former_owner)
             try:
                 former.delete(sorted(former.keys()))
                 former.delete_terms(set())
+                published.drop()  # no replica follows the former owner to a version whose rows are gone
             finally:
                 former.close()
+                published.close()
 
     def close(self) -> None:
         self.tables.close()
@@ -558,6 +564,13 @@ class PostgresStore:
     @staticmethod
     def writer(job: WriteJob) -> PostgresWriter:
         return PostgresWriter(job)
+
+    @staticmethod
+    def shared(options: dict, live: dict | None):
+        """Whole versions in the database, for replicas without an index folder (postgres_versions.py)."""
+        from .postgres_versions import shared
+
+        return shared(options, live)
 
     @staticmethod
     def outdated(manifest: dict, options: dict) -> bool:

@@ -4,6 +4,8 @@ A backend stores the vectors and BM25 terms of the passages and searches them. I
 chunking, settings objects or index versions: the catalogue (SQLite, catalogue.py) is the record of what is
 indexed, and hands a backend plain rows (passage numbers 0..n-1 of one index version), vectors, and the
 documents a filter allows. Fusion of dense and BM25 results happens once, in search/fusion.py, for every backend.
+A store that several machines share may also keep whole versions (SharedVersions): it is handed a finished
+version folder and its name, and gives the same files back; versions.py decides what a version folder is.
 
 A backend module imports only this protocol, ``schema``, ``text`` and its sibling helpers (``bm25``,
 ``read_ahead``), as import-linter holds: it can then live in its own folder without closing an import circle.
@@ -98,6 +100,24 @@ class WriteJob:
     keys: list[str] | None = None  # the passage key of every row, in row order
 
 
+class SharedVersions(Protocol):
+    """Index versions kept in the store itself, for stores that several app processes on several machines share
+    (PostgreSQL): every file of a version folder, and which version is current. The local index folder is then a
+    cache that any process can fill from the store (versions.py)."""
+
+    def current(self) -> str | None:
+        """The name of the version that is current in the store; None when none was published there."""
+
+    def fetch(self, name: str, folder: Path) -> None:
+        """Write every file of version `name` into the (empty) folder."""
+
+    def publish(self, name: str, folder: Path) -> None:
+        """Store every file of the complete version folder and make it current, in one transaction; versions
+        older than the one it replaces are removed."""
+
+    def close(self) -> None: ...
+
+
 class Store(Protocol):
     """A registered backend: how to open a version for reading and how to write one."""
     name: str
@@ -112,6 +132,12 @@ class Store(Protocol):
     @staticmethod
     def describe(manifest: dict) -> str:
         """One Dutch line on where the vectors and BM25 of a version live."""
+
+    @staticmethod
+    def shared(options: dict, live: dict | None) -> SharedVersions | None:
+        """Where the store keeps whole index versions for every app process (PostgreSQL); None for a store
+        whose versions live only in the index folder (FAISS, Milvus). live: the manifest of the local live
+        version, if any."""
 
     @staticmethod
     def outdated(manifest: dict, options: dict) -> bool:
