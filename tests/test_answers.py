@@ -254,6 +254,29 @@ def test_a_year_that_no_quote_holds_is_not_answered(answers):
     assert asked_year.outcome == "answered" and "provincie Zeeland" in asked_year.citations[0].quote
 
 
+def test_a_name_that_no_cited_document_holds_is_not_answered():
+    """"Wat vindt Duitsland van het verbod?" was answered with what the kabinet thinks: on the subject, not of the
+    one asked. A name that finds the document ("staatssecretaris Teeven", who signs on the last page) may stand
+    anywhere in it; a compound of two words the document holds ("Kamerbrief") and an adjective of a place are no
+    names to look for."""
+    from vraagbaak.answer.builder import names_not_quoted
+    from vraagbaak.schema import Citation
+
+    quote = Citation(1, "fiche.pdf", "Fiche: herziening MiFID", 3, None,
+                     "Het kabinet is voorstander van een verbod op payment for order flow.")
+    letter = Citation(1, "brief.pdf", "Draagmoederschap", 1, None, "Datum 1 maart 2011 Onderwerp Draagmoederschap")
+    texts = {"fiche.pdf": "De Europese Commissie stelt voor …", "brief.pdf": "Aan de Tweede Kamer … een brief … F. Teeven"}
+    assert names_not_quoted("Wat vindt Duitsland van het verbod?", [quote], texts.get) == ["Duitsland"]
+    assert names_not_quoted("Wat vindt het kabinet van de Europese Commissie?", [quote], texts.get) == []
+    assert names_not_quoted("Van welke datum is de Kamerbrief van staatssecretaris Teeven?", [letter],
+                            texts.get) == []
+    assert names_not_quoted("Van welke datum is de brief van minister Hirsch Ballin?", [letter], texts.get) == [
+        "Hirsch", "Ballin"]
+    assert names_not_quoted("Wat zegt de Bbz-lening over MiFID?", [quote], texts.get) == ["Bbz-lening"]
+    register = Citation(1, "brp.md", "Aangifte", None, None, "U schrijft het kind in bij de BRP.")
+    assert names_not_quoted("Hoe registreer ik het in de Basisregistratie Personen (BRP)?", [register]) == []
+
+
 def test_a_when_question_needs_a_date_beside_what_it_asks_about():
     """"Wanneer is het vervolgoverleg?" was answered by the minutes of the first meeting: their heading has a
     date, but not the date of what is asked. A "Wanneer heb ik recht op …?" asks in which case: a condition

@@ -467,7 +467,8 @@ class Assistant:
         index = index or self.index
         return AnswerBuilder.from_settings(self.settings, lambda doc, quote: self._verify(index, doc, quote),
                                            lambda question, texts: self._sentence_similarity(index, question, texts),
-                                           index.catalogue.held_by_most, _collection(index), self.profile)
+                                           index.catalogue.held_by_most, _collection(index), self.profile,
+                                           lambda doc: self._document_text(index, doc))
 
     def _sentence_similarity(self, index: IndexVersion, question: str, sentences: list[str]) -> list[float]:
         """Cosine of the question with each sentence. The version stores the vectors of its sentences

@@ -16,16 +16,17 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Callable
 
-from vraagbaak.answer.judge import Collection, Judge, SentenceEvidence, features, metadata_text, specifics
+from vraagbaak.answer.judge import NOT_NAMES, Collection, Judge, SentenceEvidence, features, metadata_text, specifics
 from vraagbaak.answer.numbers import AMOUNT as _AMOUNT
 from vraagbaak.answer.numbers import UNITS as _UNITS
 from vraagbaak.answer.numbers import counted_noun, counts_of, dated_beside, holds_count, names_counted
 from vraagbaak.profile import DOCUMENT_NOUNS, CollectionProfile
 from vraagbaak.schema import Answer, Chunk, Citation, Hit
 from vraagbaak.text.cleaning import collapse_whitespace, is_rare_word
+from vraagbaak.text.compounds import CompoundSplitter
 from vraagbaak.text.dates import MONTH_ABBREVIATIONS, MONTHS, WEEKDAYS
 from vraagbaak.text.sentences import chunk_sentence_texts
-from vraagbaak.text.words import fold, has_stem, question_words, stem, words
+from vraagbaak.text.words import CAPITALISED_NAME, fold, has_stem, question_words, stem, words
 
 if TYPE_CHECKING:
     import numpy as np
@@ -260,7 +261,8 @@ class AnswerBuilder:
                       embed_sentences: Callable[[str, list[str]], list[float]],
                       held_by_most: Callable[[str], bool] | None = None,
                       collection: Collection | None = None,
-                      profile: CollectionProfile | None = None) -> "AnswerBuilder":
+                      profile: CollectionProfile | None = None,
+                      document_text: Callable[[str], str] | None = None) -> "AnswerBuilder":
         calibration = Calibration(s.found_sentence_threshold, s.found_threshold, s.found_lexical_share,
                                   s.found_lexical_floor, s.near_threshold, s.found_coverage_weight)
         builder = cls(calibration, s.max_quotes, s.quote_max_words, s.quote_margin, s.sentence_lexical_weight,
@@ -271,6 +273,8 @@ class AnswerBuilder:
             builder.collection = collection
         if profile is not None:
             builder.profile = profile
+        if document_text is not None:
+            builder.document_text = document_text
         return builder
 
     def __init__(self, calibration: Calibration, max_quotes: int, quote_max_words: int, quote_margin: float,
@@ -288,6 +292,7 @@ class AnswerBuilder:
         self.held_by_most: Callable[[str], bool] = lambda stem: False  # word stem -> in most documents?
         self.collection = Collection()
         self.profile = CollectionProfile()
+        self.document_text: Callable[[str], str] = lambda doc: ""  # doc path -> its whole text
         self.judge = Judge.load()
 
     def score(self, question: str, hits: list[Hit], limit: int | None = None) -> list[list[Evidence]]:
@@ -399,8 +404,7 @@ class AnswerBuilder:
         self._mark_not_stated(answer, focus or question, kind)
         return answer
 
-    @staticmethod
-    def _mark_not_stated(answer: Answer, asked: str, kind: re.Pattern | None) -> None:
+    def _mark_not_stated(self, answer: Answer, asked: str, kind: re.Pattern | None) -> None:
         """On the subject but not an answer: the citations hold no fact of the kind asked beside what is asked
         (a count of the counted thing, a date near a word of the question, a sum), or not the year it names."""
         citations, missing = answer.citations, _MISSING_KIND.get(kind)
@@ -412,6 +416,9 @@ class AnswerBuilder:
         elif unnamed := years_not_quoted(asked, citations):
             # "… de jaarrekening 2014 …" quoted from the one of 2013: on the subject, not of the year asked
             answer.found_as, answer.missing_kind, answer.missing_what = "not_stated", "year", " en ".join(unnamed)
+        elif unnamed := names_not_quoted(asked, citations, self.document_text):
+            # "Wat vindt Duitsland van …?" quoted from what the kabinet thinks: on the subject, not of the one asked
+            answer.found_as, answer.missing_kind, answer.missing_what = "not_stated", "name", " en ".join(unnamed)
 
     def overview_entries(self, question: str, hits: list[Hit], threshold: float, relative: float,
                          subject_share: float = 0.0) -> tuple[list[Citation], list[Hit]]:
@@ -669,6 +676,41 @@ def years_not_quoted(question: str, citations: list[Citation]) -> list[str]:
 
 
 _YEAR = re.compile(r"(?<![\d.,/-])(?:19|20)\d\d(?![\d.,]\d)")
+
+
+def names_not_quoted(question: str, citations: list[Citation],
+                     document_text: Callable[[str], str] = lambda doc: "") -> list[str]:
+    """The names the question names (a capitalised word inside it) that no cited document holds: not in a quote,
+    title, section or metadata, nor anywhere in the document's text (a name may find the document, "de Kamerbrief
+    van staatssecretaris Teeven", signed on its last page). A name has no synonyms, so a document about someone
+    else does not answer. A compound is checked by its named part ("Bbz" of "Bbz-lening"); an adjective of a
+    place ("Zaanse", "Europese") is left out: it describes, and its place is named otherwise ("Zaanstad", "EU")."""
+    held = fold(" ".join([f"{c.quote} {c.title} {c.section or ''} {metadata_text(c.metadata)}" for c in citations]
+                         + [document_text(doc) for doc in dict.fromkeys(c.doc for c in citations)]))
+    unnamed = []
+    # "de Basisregistratie Personen (BRP)": the question gives the name's abbreviation, which may be all a text says
+    aliased = {word for words_before, alias in _ALIAS.findall(question)
+               if re.search(rf"(?<!\w){re.escape(fold(alias))}(?!\w)", held) for word in words_before.split()}
+    for name in dict.fromkeys(CAPITALISED_NAME.findall(question)):
+        if name in aliased:
+            continue
+        named = re.split(r"[-–]", name)[0]
+        # a question word or verb glued on from a follow-up ("… Zaanstad Hoe lang duurde die?") names nothing
+        if fold(name) in NOT_NAMES or _ADJECTIVE.search(named) or not question_words(named):
+            continue
+        if not re.search(rf"(?<!\w){re.escape(fold(named))}", held) and not _parts_held(fold(named), held):
+            unnamed.append(name)
+    return unnamed
+
+
+def _parts_held(word: str, held: str) -> bool:
+    """A capitalised compound of two words that the text holds apart: "Kamerbrief" in a letter to the Tweede Kamer
+    (a brief), "Raadsvoorstel"; a name is no such compound ("Duitsland": no "duits" in a text about others)."""
+    return CompoundSplitter(set(words(held))).made_of_parts(word)
+
+
+_ADJECTIVE = re.compile(r"(?:se|sche)$")
+_ALIAS = re.compile(r"((?:[A-ZÀ-Ý][\wÀ-ÿ-]*\s+){1,4})\(([A-Za-z][\w-]{1,12})\)")
 
 
 def _overlaps(a: Citation, b: Citation) -> bool:

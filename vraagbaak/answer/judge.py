@@ -131,12 +131,12 @@ def _load(path: str) -> Judge:
 
 def specifics(question: str) -> set[str]:
     """The folded names and numbers of a question: what an answer about something else would not hold."""
-    names = {fold(m) for m in CAPITALISED_NAME.findall(question) if fold(m) not in _NOT_SPECIFIC}
+    names = {fold(m) for m in CAPITALISED_NAME.findall(question) if fold(m) not in NOT_NAMES}
     return names | set(_SPECIFIC_NUMBER.findall(question))
 
 
-# Capitalised in a question without naming anything specific.
-_NOT_SPECIFIC = {"ik", "u", "nederland", "nederlandse", "nl", "de", "het", "een"}
+# Capitalised in a question without naming anything specific (also builder.names_not_quoted).
+NOT_NAMES = {"ik", "u", "nederland", "nederlandse", "nl", "de", "het", "een"}
 
 
 def metadata_text(metadata: dict | None) -> str:

@@ -23,6 +23,11 @@ class CompoundSplitter:
             self._cache[word] = self._split(word)
         return self._cache[word]
 
+    def made_of_parts(self, word: str) -> bool:
+        """Is the word a head and a tail that are both words of the vocabulary ("kamer" + "brief")?"""
+        return any(word[i:] in self.vocabulary and self._known_head(word[:i])
+                   for i in range(MIN_PART, len(word) - MIN_PART + 1))
+
     def _split(self, word: str) -> list[str]:
         found: list[str] = []
         for i in range(MIN_PART, len(word) - MIN_PART + 1):
