@@ -684,29 +684,40 @@ def names_not_quoted(question: str, citations: list[Citation],
     title, section or metadata, nor anywhere in the document's text (a name may find the document, "de Kamerbrief
     van staatssecretaris Teeven", signed on its last page). A name has no synonyms, so a document about someone
     else does not answer. A compound is checked by its named part ("Bbz" of "Bbz-lening"); an adjective of a
-    place ("Zaanse", "Europese") is left out: it describes, and its place is named otherwise ("Zaanstad", "EU")."""
-    held = fold(" ".join([f"{c.quote} {c.title} {c.section or ''} {metadata_text(c.metadata)}" for c in citations]
-                         + [document_text(doc) for doc in dict.fromkeys(c.doc for c in citations)]))
-    unnamed = []
+    place ("Zaanse", "Europese") is left out: it describes, and its place is named otherwise ("Zaanstad", "EU").
+    The documents' text is read only for a name the citations lack (most questions name nothing, or it is quoted)."""
+    names = {name: fold(re.split(r"[-–]", name)[0]) for name in dict.fromkeys(CAPITALISED_NAME.findall(question))
+             # a question word or verb glued on from a follow-up ("… Zaanstad Hoe lang duurde die?") names nothing
+             if fold(name) not in NOT_NAMES and question_words(name.split("-")[0])
+             and not _ADJECTIVE.search(re.split(r"[-–]", name)[0])}
+    if not names:
+        return []
+    cited = fold(" ".join(f"{c.quote} {c.title} {c.section or ''} {metadata_text(c.metadata)}" for c in citations))
+    missing = [name for name, named in names.items() if not _holds(cited, named)]
+    if not missing:
+        return []
+    texts = [_folded(document_text(doc)) for doc in dict.fromkeys(c.doc for c in citations)]
     # "de Basisregistratie Personen (BRP)": the question gives the name's abbreviation, which may be all a text says
     aliased = {word for words_before, alias in _ALIAS.findall(question)
-               if re.search(rf"(?<!\w){re.escape(fold(alias))}(?!\w)", held) for word in words_before.split()}
-    for name in dict.fromkeys(CAPITALISED_NAME.findall(question)):
-        if name in aliased:
-            continue
-        named = re.split(r"[-–]", name)[0]
-        # a question word or verb glued on from a follow-up ("… Zaanstad Hoe lang duurde die?") names nothing
-        if fold(name) in NOT_NAMES or _ADJECTIVE.search(named) or not question_words(named):
-            continue
-        if not re.search(rf"(?<!\w){re.escape(fold(named))}", held) and not _parts_held(fold(named), held):
-            unnamed.append(name)
-    return unnamed
+               if any(_holds(t, fold(alias), whole=True) for t in [cited, *texts]) for word in words_before.split()}
+    return [name for name in missing if name not in aliased
+            and not any(_holds(t, names[name]) or _vocabulary(t).made_of_parts(names[name]) for t in [cited, *texts])]
 
 
-def _parts_held(word: str, held: str) -> bool:
-    """A capitalised compound of two words that the text holds apart: "Kamerbrief" in a letter to the Tweede Kamer
-    (a brief), "Raadsvoorstel"; a name is no such compound ("Duitsland": no "duits" in a text about others)."""
-    return CompoundSplitter(set(words(held))).made_of_parts(word)
+def _holds(folded: str, name: str, whole: bool = False) -> bool:
+    return bool(re.search(rf"(?<!\w){re.escape(name)}" + (r"(?!\w)" if whole else ""), folded))
+
+
+@lru_cache(maxsize=64)
+def _folded(text: str) -> str:
+    return fold(text)
+
+
+@lru_cache(maxsize=64)
+def _vocabulary(folded: str) -> CompoundSplitter:
+    """The words of a text as compound parts: "Kamerbrief" in a letter to the Tweede Kamer (a brief) is made of two
+    words it holds; a name is no such compound ("Duitsland": no "duits" in a text about others)."""
+    return CompoundSplitter(set(words(folded)))
 
 
 _ADJECTIVE = re.compile(r"(?:se|sche)$")
