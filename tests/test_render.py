@@ -37,6 +37,13 @@ def test_nearest_and_not_stated_say_the_bold_sentences_only_come_nearest():
                                 missing_kind="money"))
     assert stated.startswith("De gevonden passages noemen geen bedrag; ze gaan wel over het onderwerp van uw "
                              "vraag.\n\nIk vond 1 passage") and NEAREST_BOLD in stated
+    unnamed = Answer("Wat vindt Duitsland ervan?", True, "", [citation()], found_as="not_stated",
+                     missing_kind="name", missing_what="Duitsland")
+    assert answer_text(unnamed).startswith("De gevonden passages noemen Duitsland niet; ze gaan wel over")
+    # a name that no document holds at all is said once, by the absence notice
+    nowhere = answer_text(Answer("Wat kost het in Tilburg?", True, "", [citation()], found_as="not_stated",
+                                 missing_kind="name", missing_what="Tilburg", absent_names=["Tilburg"]))
+    assert nowhere.count("Tilburg") == 1 and "noemen Tilburg niet" not in nowhere
 
 
 def test_nothing_found_names_the_nearest_documents_or_the_followups_subject():

@@ -56,6 +56,11 @@ def _missing(answer: Answer) -> str:
     return f"geen aantal {answer.missing_what}" if answer.missing_what else MISSING[answer.missing_kind]
 
 
+def _said_absent(answer: Answer) -> bool:
+    """The names the passages lack are in no document at all: the absence notice above the answer said so."""
+    return answer.missing_kind == "name" and set(answer.missing_what.split(" en ")) <= set(answer.absent_names)
+
+
 def _body(answer: Answer, profile: CollectionProfile, named_subject: str) -> str:
     if not answer.found:
         if answer.refused_in_subject:
@@ -68,7 +73,7 @@ def _body(answer: Answer, profile: CollectionProfile, named_subject: str) -> str
     lead = [SOURCES_IN_DUTCH] if answer.english else []
     if answer.found_as == "overview":
         return "\n\n".join(lead + _overview(answer, profile))
-    if answer.found_as == "not_stated":
+    if answer.found_as == "not_stated" and not _said_absent(answer):
         lead.append(f"De gevonden passages noemen {_missing(answer)}; ze gaan wel over het onderwerp "
                     "van uw vraag.")
     citations = answer.citations
