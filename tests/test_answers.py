@@ -212,7 +212,7 @@ def test_a_how_many_question_is_not_answered_by_a_year_a_date_or_a_numbered_labe
 def test_a_how_many_question_needs_a_count_of_what_it_asks_about():
     """"Hoeveel inkomende reizigers testten positief?" was answered by a passage on the test that counts tests per
     day: any count did. The answer puts its number beside what it counts, or the passages do not state it."""
-    from vraagbaak.answer.numbers import counted_noun, counts_of, names_counted
+    from vraagbaak.answer.numbers import counted_noun, counts_of, holds_count, names_counted
 
     assert counted_noun("Hoeveel inkomende reizigers testten positief?") == "reizigers"
     assert counted_noun("Om hoeveel Nederlandse handelsplatformen gaat het?") == "handelsplatformen"
@@ -229,6 +229,10 @@ def test_a_how_many_question_needs_a_count_of_what_it_asks_about():
     # a quote that does not name it at all may say it in other words: then any count will do
     assert names_counted("een plafond voor het aantal te testen reizigers", "reizigers")
     assert not names_counted("veertig extra laadpalen voor elektrische deelauto's", "oplaadpunten")
+    # ... a count of things, then: a measure or a duration counts no mondmaskers or inwoners
+    assert holds_count("veertig extra laadpalen", things_only=True)
+    assert not holds_count("houd 1,5 meter afstand in een sprint van vijf dagen", things_only=True)
+    assert holds_count("houd 1,5 meter afstand")  # "Hoeveel meter …" names what it counts; this check is the plain one
 
 
 def test_passages_that_count_other_things_do_not_answer_how_many(answers):

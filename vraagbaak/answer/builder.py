@@ -409,9 +409,10 @@ class AnswerBuilder:
         (a count of the counted thing, a date near a word of the question, a sum), or not the year it names."""
         citations, missing = answer.citations, _MISSING_KIND.get(kind)
         counted = counted_noun(asked) if kind is _AMOUNT else None
-        if counted and not any(names_counted(c.quote, counted) for c in citations):
-            counted = None  # the quotes say it in other words ("laadpalen" for "oplaadpunten"): any count
-        if missing and not any(_states(kind, asked, counted, c.quote) for c in citations):
+        in_other_words = bool(counted) and not any(names_counted(c.quote, counted) for c in citations)
+        if in_other_words:  # the quotes may say it in other words ("veertig laadpalen" for "oplaadpunten"): any
+            counted = None  # count of things, not a measure ("1,5 meter" for "mondmaskers", "vijf dagen")
+        if missing and not any(_states(kind, asked, counted, c.quote, in_other_words) for c in citations):
             answer.found_as, answer.missing_kind, answer.missing_what = "not_stated", missing, counted or ""
         elif unnamed := years_not_quoted(asked, citations):
             # "… de jaarrekening 2014 …" quoted from the one of 2013: on the subject, not of the year asked
@@ -660,12 +661,13 @@ def _about_one_each(doc_hits: list[Hit], profile: CollectionProfile) -> tuple[li
     return own, [h for h in doc_hits if not profile.has_own_owner(h.chunk.metadata)]
 
 
-def _states(kind: re.Pattern, question: str, counted: str | None, text: str) -> bool:
-    """Does the text state the kind of fact asked, where the question asks it?"""
+def _states(kind: re.Pattern, question: str, counted: str | None, text: str, things_only: bool = False) -> bool:
+    """Does the text state the kind of fact asked, where the question asks it? things_only: a count of things,
+    not of a measure or a duration, will do."""
     if kind is _DATE:
         return dated_beside(text, _DATE, question)
     if kind is _AMOUNT:
-        return counts_of(text, counted) if counted else holds_count(text)
+        return counts_of(text, counted) if counted else holds_count(text, things_only)
     return bool(kind.search(text))
 
 

@@ -43,9 +43,21 @@ def _counts(text: str) -> list[re.Match]:
     return [m for m in _COUNT.finditer(text) if not _NUMBER_LABEL.search(text[max(0, m.start() - 15):m.start()])]
 
 
-def holds_count(text: str) -> bool:
-    """Does the text state a count or an amount, not only a year, a date or a numbered label?"""
-    return bool(_counts(text))
+# A number of a measure or a duration, not of things: "1,5 meter", "vijf dagen", "30 procent", "2 miljoen euro"
+_MEASURE = re.compile(r"\s*(?:%|(?:procent|(?:kilo|centi|milli)?meters?|km|cm|mm|m2|m3|uur|uren|minuut|minuten|"
+                      r"seconden?|dag|dagen|weken|week|maanden|maand|jaar|jaren|kilo|kg|gram|liter|graden|euro|miljoen|miljard|"
+                      r"keer|maal)\b)", re.I)
+
+
+def holds_count(text: str, things_only: bool = False) -> bool:
+    """Does the text state a count or an amount, not only a year, a date or a numbered label? things_only: a
+    count of things, not of a measure or a duration ("1,5 meter", "vijf dagen")."""
+    return any(not (things_only and _MEASURE.match(text, _after_number(m))) for m in _counts(text))
+
+
+def _after_number(m: re.Match) -> int:
+    """Where the text after a count starts: a number word's match takes the first letter of the next word."""
+    return m.end() - 1 if m.group(0)[-1].isalpha() and m.group(0)[-2:-1].isspace() else m.end()
 
 
 # After "hoeveel": words that are no counted thing ("Hoeveel kost …", "Hoeveel moeten zij betalen", "Hoeveel
