@@ -212,7 +212,7 @@ def test_a_how_many_question_is_not_answered_by_a_year_a_date_or_a_numbered_labe
 def test_a_how_many_question_needs_a_count_of_what_it_asks_about():
     """"Hoeveel inkomende reizigers testten positief?" was answered by a passage on the test that counts tests per
     day: any count did. The answer puts its number beside what it counts, or the passages do not state it."""
-    from vraagbaak.answer.numbers import counted_noun, counts_of, holds_count, names_counted
+    from vraagbaak.answer.numbers import counted_noun, counts_of, holds_count, is_measure, names_counted
 
     assert counted_noun("Hoeveel inkomende reizigers testten positief?") == "reizigers"
     assert counted_noun("Om hoeveel Nederlandse handelsplatformen gaat het?") == "handelsplatformen"
@@ -233,6 +233,7 @@ def test_a_how_many_question_needs_a_count_of_what_it_asks_about():
     assert holds_count("veertig extra laadpalen", things_only=True)
     assert not holds_count("houd 1,5 meter afstand in een sprint van vijf dagen", things_only=True)
     assert holds_count("houd 1,5 meter afstand")  # "Hoeveel meter …" names what it counts; this check is the plain one
+    assert is_measure("weken") and not is_measure("laadpalen")  # "Hoeveel weken …?" may be answered in months
 
 
 def test_passages_that_count_other_things_do_not_answer_how_many(answers):
@@ -277,6 +278,9 @@ def test_a_name_that_no_cited_document_holds_is_not_answered():
     assert names_not_quoted("Van welke datum is de brief van minister Hirsch Ballin?", [letter], texts.get) == [
         "Hirsch", "Ballin"]
     assert names_not_quoted("Wat zegt de Bbz-lening over MiFID?", [quote], texts.get) == ["Bbz-lening"]
+    # English capitalises other words, and a question in capitals names nothing by its capitals
+    assert names_not_quoted("What does the City of Utrecht pay?", [quote], texts.get) == []
+    assert names_not_quoted("WAT VINDT HET KABINET VAN HET VERBOD?", [quote], texts.get) == []
     register = Citation(1, "brp.md", "Aangifte", None, None, "U schrijft het kind in bij de BRP.")
     assert names_not_quoted("Hoe registreer ik het in de Basisregistratie Personen (BRP)?", [register]) == []
 

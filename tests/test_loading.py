@@ -115,6 +115,14 @@ def test_text_without_capitals_is_split_at_full_stops_but_not_after_abbreviation
                                      "tijdens detentie bent u verzekerd via art. 5 van de wet."]
 
 
+@pytest.mark.timeout(30)  # a hang check: the abbreviation check once backtracked over such a code for hours
+def test_a_long_dotted_code_inside_a_sentence_does_not_hang_the_splitter():
+    # the abbreviation check once searched the whole piece and backtracked over such a code: 0.5 s at 22 parts,
+    # doubling with each further part (60 parts: longer than anyone waits)
+    code = "Zie onderdeel " + ".".join(str(i) for i in range(10, 70)) + " van het besluit."
+    assert split_sentences(f"{code} daarna volgt de rest.") == [code, "daarna volgt de rest."]
+
+
 def test_a_sentence_longer_than_the_quote_limit_is_cut_at_its_own_structure():
     claims = ["constaterende dat " + "spaarders betalen " * 12 + "voor hun geld;",
               "overwegende dat " + "sparen belangrijk is " * 8 + "voor huishoudens;",

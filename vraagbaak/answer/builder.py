@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Callable
 from vraagbaak.answer.judge import NOT_NAMES, Collection, Judge, SentenceEvidence, features, metadata_text, specifics
 from vraagbaak.answer.numbers import AMOUNT as _AMOUNT
 from vraagbaak.answer.numbers import UNITS as _UNITS
-from vraagbaak.answer.numbers import counted_noun, counts_of, dated_beside, holds_count, names_counted
+from vraagbaak.answer.numbers import counted_noun, counts_of, dated_beside, holds_count, is_measure, names_counted
 from vraagbaak.profile import DOCUMENT_NOUNS, CollectionProfile
 from vraagbaak.schema import Answer, Chunk, Citation, Hit
 from vraagbaak.text.cleaning import collapse_whitespace, is_rare_word
@@ -409,7 +409,9 @@ class AnswerBuilder:
         (a count of the counted thing, a date near a word of the question, a sum), or not the year it names."""
         citations, missing = answer.citations, _MISSING_KIND.get(kind)
         counted = counted_noun(asked) if kind is _AMOUNT else None
-        in_other_words = bool(counted) and not any(names_counted(c.quote, counted) for c in citations)
+        # "Hoeveel weken …?" may be answered in months: a unit asked for takes any count, as before
+        in_other_words = bool(counted) and not is_measure(counted) and not any(
+            names_counted(c.quote, counted) for c in citations)
         if in_other_words:  # the quotes may say it in other words ("veertig laadpalen" for "oplaadpunten"): any
             counted = None  # count of things, not a measure ("1,5 meter" for "mondmaskers", "vijf dagen")
         if missing and not any(_states(kind, asked, counted, c.quote, in_other_words) for c in citations):
@@ -688,10 +690,13 @@ def names_not_quoted(question: str, citations: list[Citation],
     else does not answer. A compound is checked by its named part ("Bbz" of "Bbz-lening"); an adjective of a
     place ("Zaanse", "Europese") is left out: it describes, and its place is named otherwise ("Zaanstad", "EU").
     The documents' text is read only for a name the citations lack (most questions name nothing, or it is quoted)."""
-    names = {name: fold(re.split(r"[-–]", name)[0]) for name in dict.fromkeys(CAPITALISED_NAME.findall(question))
+    if is_english(question) or question.isupper():  # English capitalises other words; all capitals name nothing
+        return []
+    names = {name: fold(name.split("-")[0]) for name in dict.fromkeys(n.strip("-") for n in
+                                                                     CAPITALISED_NAME.findall(question))
              # a question word or verb glued on from a follow-up ("… Zaanstad Hoe lang duurde die?") names nothing
              if fold(name) not in NOT_NAMES and question_words(name.split("-")[0])
-             and not _ADJECTIVE.search(re.split(r"[-–]", name)[0])}
+             and not _ADJECTIVE.search(name.split("-")[0])}
     if not names:
         return []
     cited = fold(" ".join(f"{c.quote} {c.title} {c.section or ''} {metadata_text(c.metadata)}" for c in citations))
@@ -703,19 +708,20 @@ def names_not_quoted(question: str, citations: list[Citation],
     aliased = {word for words_before, alias in _ALIAS.findall(question)
                if any(_holds(t, fold(alias), whole=True) for t in [cited, *texts]) for word in words_before.split()}
     return [name for name in missing if name not in aliased
-            and not any(_holds(t, names[name]) or _vocabulary(t).made_of_parts(names[name]) for t in [cited, *texts])]
+            and not any(_holds(t, names[name]) or _vocabulary(t).made_of_parts(names[name]) for t in texts)
+            and not CompoundSplitter(set(words(cited))).made_of_parts(names[name])]
 
 
 def _holds(folded: str, name: str, whole: bool = False) -> bool:
     return bool(re.search(rf"(?<!\w){re.escape(name)}" + (r"(?!\w)" if whole else ""), folded))
 
 
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=16)  # whole documents: a few MB each at most
 def _folded(text: str) -> str:
     return fold(text)
 
 
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=16)
 def _vocabulary(folded: str) -> CompoundSplitter:
     """The words of a text as compound parts: "Kamerbrief" in a letter to the Tweede Kamer (a brief) is made of two
     words it holds; a name is no such compound ("Duitsland": no "duits" in a text about others)."""
@@ -723,7 +729,8 @@ def _vocabulary(folded: str) -> CompoundSplitter:
 
 
 _ADJECTIVE = re.compile(r"(?:se|sche)$")
-_ALIAS = re.compile(r"((?:[A-ZÀ-Ý][\wÀ-ÿ-]*\s+){1,4})\(([A-Za-z][\w-]{1,12})\)")
+# a name and its abbreviation: "Basisregistratie Personen (BRP)", "Wet open overheid (Woo)"
+_ALIAS = re.compile(r"([A-ZÀ-Ý][\wÀ-ÿ-]*(?:\s+[\wÀ-ÿ-]+){0,4}\s*)\(([A-Za-z][\w-]{1,12})\)")
 
 
 def _overlaps(a: Citation, b: Citation) -> bool:

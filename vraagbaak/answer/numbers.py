@@ -49,6 +49,11 @@ _MEASURE = re.compile(r"\s*(?:%|(?:procent|(?:kilo|centi|milli)?meters?|km|cm|mm
                       r"keer|maal)\b)", re.I)
 
 
+def is_measure(word: str) -> bool:
+    """Is the word a unit of measure or of time ("weken", "kilometer"): a count of it may be given in another unit."""
+    return bool(_MEASURE.fullmatch(word))
+
+
 def holds_count(text: str, things_only: bool = False) -> bool:
     """Does the text state a count or an amount, not only a year, a date or a numbered label? things_only: a
     count of things, not of a measure or a duration ("1,5 meter", "vijf dagen")."""

@@ -12,7 +12,8 @@ _STARTS_LOWER = re.compile(r"^\W*[a-zà-ÿ]")
 # ("o.a.", "m.b.t."), a word of at most four letters ("bijv.", "art.", "nr.") or a number ("artikel 15.").
 # A longer word with its full stop ends a sentence, even when the next one starts in lowercase: text that
 # an export or OCR left without capitals ("… heeft. tijdens uw gevangenschap …") stayed one long sentence.
-_ABBREVIATION_END = re.compile(r"(?:\b\w(?:\w?\.\w+)+|\b[^\W\d_]{1,4}|\d+)\.\W*$")
+# Matched against the last word of the piece only, with bounded parts: no backtracking over a long dotted code.
+_ABBREVIATION_END = re.compile(r"\W*(?:\w{1,2}(?:\.\w{1,2})+|[^\W\d_]{1,4}|\d+)\.\W*")
 # A piece that is only a list number ("3.", "b)") belongs to the item text after it.
 _ONLY_MARKER = re.compile(r"^\s*(\d{1,3}|[a-z])[.)]\s*$")
 
@@ -87,6 +88,11 @@ def _cut_long(sentence: str, limit: int = LONG_SENTENCE_WORDS) -> list[str]:
     return _cut_long(sentence[:at].strip(), limit) + _cut_long(sentence[at:].strip(), limit)
 
 
+def _ends_in_abbreviation(piece: str) -> bool:
+    words = piece.split()
+    return bool(words) and bool(_ABBREVIATION_END.fullmatch(words[-1]))
+
+
 def split_sentences(text: str, longest: int = LONG_SENTENCE_WORDS) -> list[str]:
     """Split a paragraph into sentences; every sentence is a verbatim substring.
 
@@ -98,7 +104,7 @@ def split_sentences(text: str, longest: int = LONG_SENTENCE_WORDS) -> list[str]:
     segments = _segments(text)
     pieces: list[str] = []
     for piece in segments:
-        after_abbreviation = bool(pieces) and _STARTS_LOWER.match(piece) and _ABBREVIATION_END.search(pieces[-1])
+        after_abbreviation = bool(pieces) and _STARTS_LOWER.match(piece) and _ends_in_abbreviation(pieces[-1])
         if pieces and (after_abbreviation or not pieces[-1].strip() or _ONLY_MARKER.match(pieces[-1])):
             pieces[-1] += piece
         else:
