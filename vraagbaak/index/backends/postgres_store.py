@@ -164,6 +164,16 @@ def _said(err: BaseException, url: str) -> str:
     return text.replace(password, "***")[:300] if password else text[:300]
 
 
+def connect(psycopg, url: str):
+    """A connection for the store (autocommit, a short timeout, named in pg_stat_activity); a server that is down
+    or refuses the password is said in Dutch, without the password."""
+    try:
+        return psycopg.connect(url, autocommit=True, connect_timeout=10, application_name="vraagbaak")
+    except psycopg.Error as err:
+        raise BackendUnavailable(f"PostgreSQL-server niet bereikbaar op {public_url(url)} "
+                                 f"({_said(err, url)})") from None
+
+
 class Tables:
     """One owner's view of the shared tables: every read, write and delete stays within the owner's rows."""
 
@@ -180,12 +190,7 @@ class Tables:
         self._connect()
 
     def _connect(self) -> None:
-        try:
-            self.conn = self.psycopg.connect(self.url, autocommit=True, connect_timeout=10,
-                                             application_name="vraagbaak")
-        except self.psycopg.Error as err:
-            raise BackendUnavailable(f"PostgreSQL-server niet bereikbaar op {self.public} "
-                                     f"({_said(err, self.url)})") from None
+        self.conn = connect(self.psycopg, self.url)
         self._typed = False
 
     def _types(self) -> None:

@@ -26,7 +26,7 @@ import hashlib
 import json
 from pathlib import Path, PurePosixPath
 
-from .postgres_store import _libraries, _said, _table, _url, owner_of, public_url
+from .postgres_store import _libraries, _said, _table, _url, connect, owner_of, public_url
 from .protocol import BackendDamaged, BackendUnavailable
 
 PART = 8 * 1024 * 1024  # bytes per row of <table>_version_files
@@ -46,12 +46,7 @@ class PostgresVersions:
         self.conn = None  # connected at the first use: a server that is down is said then, by the caller
 
     def _connect(self) -> None:
-        try:
-            self.conn = self.psycopg.connect(self.url, autocommit=True, connect_timeout=10,
-                                             application_name="vraagbaak")
-        except self.psycopg.Error as err:
-            raise BackendUnavailable(f"PostgreSQL-server niet bereikbaar op {self.public} "
-                                     f"({_said(err, self.url)})") from None
+        self.conn = connect(self.psycopg, self.url)
 
     def q(self, text: str):
         return self.sql.SQL(text).format(**self.names)
