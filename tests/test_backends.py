@@ -556,24 +556,33 @@ def test_collections_per_group_on_one_milvus_collection_see_only_their_own_passa
     """Collections per group (web/access.py): each set of collections has an index of its own; on a Milvus
     collection that several of them share (a server), each set is its own owner, so a user's search filters on
     it and never meets a passage of a collection they may not read."""
+    everyone, wmo = group_indexes(tmp_path, embedder, store="milvus", milvus_uri=str(tmp_path / "gedeeld.db"),
+                                  milvus_collection="gedeeld")
+    owners = {everyone.index.manifest["milvus"]["owner"], wmo.index.manifest["milvus"]["owner"]}
+    assert len(owners) == 2  # one collection on the server, an owner per set of collections
+    assert ranked_docs(wmo, GROUP_QUESTION, "hybrid", k=1) == ["wmo/zorg.md"]
+    assert "wmo/zorg.md" not in ranked_docs(everyone, GROUP_QUESTION, "hybrid", k=10)
+    assert [d["doc"] for d in everyone.documents()] == ["rapport/afval.md"]
+
+
+GROUP_QUESTION = "Hoeveel uur begeleiding krijgt mevrouw Quaakwerk?"
+
+
+def group_indexes(tmp_path, embedder, **store) -> tuple[Assistant, Assistant]:
+    """Two sets of collections over one corpus, each indexed into the store the settings name: "rapport" alone,
+    and "rapport" with "wmo" (whose document answers GROUP_QUESTION)."""
     corpus = tmp_path / "corpus"
     (corpus / "wmo").mkdir(parents=True)
     (corpus / "rapport").mkdir()
     (corpus / "wmo" / "zorg.md").write_text("# Zorg\n\nMevrouw Quaakwerk krijgt twaalf uur begeleiding per week.\n")
     (corpus / "rapport" / "afval.md").write_text("# Afval\n\nHet afval wordt elke twee weken opgehaald.\n")
-    whole = Assistant(Settings(corpus_dir=corpus, index_dir=tmp_path / "index", store="milvus",
-                               milvus_uri=str(tmp_path / "gedeeld.db"), milvus_collection="gedeeld",
-                               model_dir=embedder.settings.model_dir), embedder)
+    whole = Assistant(Settings(corpus_dir=corpus, index_dir=tmp_path / "index", model_dir=embedder.settings.model_dir,
+                               **store), embedder)
     everyone = whole.for_collections(frozenset({"rapport"}))
     wmo = whole.for_collections(frozenset({"rapport", "wmo"}))
     wmo.build_index()
     everyone.build_index()
-    owners = {everyone.index.manifest["milvus"]["owner"], wmo.index.manifest["milvus"]["owner"]}
-    assert len(owners) == 2  # one collection on the server, an owner per set of collections
-    question = "Hoeveel uur begeleiding krijgt mevrouw Quaakwerk?"
-    assert ranked_docs(wmo, question, "hybrid", k=1) == ["wmo/zorg.md"]
-    assert "wmo/zorg.md" not in ranked_docs(everyone, question, "hybrid", k=10)
-    assert [d["doc"] for d in everyone.documents()] == ["rapport/afval.md"]
+    return everyone, wmo
 
 
 # --- PostgreSQL: shared tables, BM25 as sparse vectors, a graph search that is complete --------------------
@@ -920,26 +929,15 @@ def test_postgres_table_of_another_layout_or_dimension_is_refused(tmp_path, post
 def test_collections_per_group_on_one_postgres_table_see_only_their_own_passages(tmp_path, embedder, postgres_url):
     """Collections per group (web/access.py) on a PostgreSQL table that the sets of collections share: each set
     is its own owner, so a user's search never meets a passage of a collection they may not read."""
-    corpus = tmp_path / "corpus"
-    (corpus / "wmo").mkdir(parents=True)
-    (corpus / "rapport").mkdir()
-    (corpus / "wmo" / "zorg.md").write_text("# Zorg\n\nMevrouw Quaakwerk krijgt twaalf uur begeleiding per week.\n")
-    (corpus / "rapport" / "afval.md").write_text("# Afval\n\nHet afval wordt elke twee weken opgehaald.\n")
-    whole = Assistant(Settings(corpus_dir=corpus, index_dir=tmp_path / "index", store="postgres",
-                               postgres_url=postgres_url, postgres_table="groepen",
-                               model_dir=embedder.settings.model_dir), embedder)
-    everyone = whole.for_collections(frozenset({"rapport"}))
-    wmo = whole.for_collections(frozenset({"rapport", "wmo"}))
-    wmo.build_index()
-    everyone.build_index()
+    everyone, wmo = group_indexes(tmp_path, embedder, store="postgres", postgres_url=postgres_url,
+                                  postgres_table="groepen")
     owners = {everyone.index.manifest["postgres"]["owner"], wmo.index.manifest["postgres"]["owner"]}
     assert len(owners) == 2  # one table, an owner per set of collections
-    question = "Hoeveel uur begeleiding krijgt mevrouw Quaakwerk?"
-    assert ranked_docs(wmo, question, "hybrid", k=1) == ["wmo/zorg.md"]
-    assert "wmo/zorg.md" not in ranked_docs(everyone, question, "hybrid", k=10)
+    assert ranked_docs(wmo, GROUP_QUESTION, "hybrid", k=1) == ["wmo/zorg.md"]
+    assert "wmo/zorg.md" not in ranked_docs(everyone, GROUP_QUESTION, "hybrid", k=10)
     with everyone.snapshot() as index:
         index.backend.exact_max = 0  # the passages table too: filtered on the owner
-        vector = embedder.embed_query(question)
+        vector = embedder.embed_query(GROUP_QUESTION)
         assert [index.chunks([r])[0].doc for r, _ in index.backend.dense(vector, 5, None)] == ["rapport/afval.md"]
     everyone.index.retire()
     wmo.index.retire()
