@@ -692,11 +692,12 @@ def names_not_quoted(question: str, citations: list[Citation],
     The documents' text is read only for a name the citations lack (most questions name nothing, or it is quoted)."""
     if is_english(question) or question.isupper():  # English capitalises other words; all capitals name nothing
         return []
-    names = {name: fold(name.split("-")[0]) for name in dict.fromkeys(n.strip("-") for n in
-                                                                     CAPITALISED_NAME.findall(question))
-             # a question word or verb glued on from a follow-up ("… Zaanstad Hoe lang duurde die?") names nothing
-             if fold(name) not in NOT_NAMES and question_words(name.split("-")[0])
-             and not _ADJECTIVE.search(name.split("-")[0])}
+    names = {}  # as asked -> the part to look for, folded
+    for name in dict.fromkeys(n.strip("-") for n in CAPITALISED_NAME.findall(question)):
+        named = name.split("-")[0]
+        # a question word or verb glued on from a follow-up ("… Zaanstad Hoe lang duurde die?") names nothing
+        if fold(name) not in NOT_NAMES and question_words(named) and not _ADJECTIVE.search(named):
+            names[name] = fold(named)
     if not names:
         return []
     cited = fold(" ".join(f"{c.quote} {c.title} {c.section or ''} {metadata_text(c.metadata)}" for c in citations))
