@@ -638,12 +638,14 @@ BM25_QUESTIONS = ["Mag ik een teruggevonden paspoort gebruiken?", "wanneer gaat 
 @pytest.mark.parametrize("compounds", [True, False])
 def test_postgres_bm25_scores_equal_those_of_bm25s(tmp_path, postgres_url, compounds):
     """The sparse vectors hold bm25s' own weights: the same passages in the same order, scores within 1e-4, as
-    the embedded BM25 index of the same texts; with a filter as well, and with compound splitting off."""
+    the embedded BM25 index of the same texts; with a filter as well, and with compound splitting off. The
+    replica's copy in the version folder (what `bm25` ranks) and the term rows in PostgreSQL rank the same; a
+    version folder without the copy (written before it existed) is ranked in PostgreSQL."""
     from vraagbaak.index.backends.bm25 import LexicalIndex
 
     texts = dutch_texts()
     vectors = np.random.default_rng(5).normal(size=(len(texts), 8)).astype(np.float32)
-    backend, _, _ = write_directly(tmp_path, postgres_url, texts, vectors, f"bm25{int(compounds)}",
+    backend, section, keys = write_directly(tmp_path, postgres_url, texts, vectors, f"bm25{int(compounds)}",
                                    compound_splitting=compounds, postgres_table="acht")  # 8 dimensions
     lexical = LexicalIndex.build(texts, compounds)
     allowed = backends.Allowed(("d3.md", "d7.md"), np.r_[30:40, 70:80])
@@ -654,15 +656,26 @@ def test_postgres_bm25_scores_equal_those_of_bm25s(tmp_path, postgres_url, compo
         for question in BM25_QUESTIONS:
             for filter_, expected in ((None, lexical.top(question, 10, len(texts))),
                                       (allowed, lexical.top(question, 10, len(texts), mask))):
-                got = backend.bm25(question, 10, filter_)
-                assert [r for r, _ in got] == [r for r, _ in expected], question
-                assert np.allclose([s for _, s in got], [s for _, s in expected], atol=1e-4, rtol=0), question
+                for got in (backend.bm25(question, 10, filter_), backend.bm25_in_database(question, 10, filter_)):
+                    assert [r for r, _ in got] == [r for r, _ in expected], question
+                    assert np.allclose([s for _, s in got], [s for _, s in expected], atol=1e-4, rtol=0), question
                 compared += len(expected)
         assert compared > 40  # the questions find something
         assert backend.indexed_terms("paspoort Tilburg") == lexical.terms.indexed("paspoort Tilburg") == ["paspoort"]
         backend.check()
     finally:
         backend.close()
+    import shutil
+
+    folder = tmp_path / f"versie-bm25{int(compounds)}"
+    shutil.rmtree(folder / "lexical")
+    older = backends.store("postgres").open(folder, {"dimension": 8, **section}, lambda: keys)
+    try:
+        assert older.lexical is None
+        question = BM25_QUESTIONS[0]
+        assert [r for r, _ in older.bm25(question, 10, None)] == [r for r, _ in lexical.top(question, 10, len(texts))]
+    finally:
+        older.close()
 
 
 @needs_postgres

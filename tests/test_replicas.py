@@ -62,9 +62,11 @@ def test_a_replica_with_an_empty_folder_answers_as_the_indexer_does(tmp_path, em
     # the folder is a copy of the published version, file for file
     assert (tmp_path / "b" / "CURRENT").read_text() == version
     folder_a, folder_b = tmp_path / "a" / "versions" / version, tmp_path / "b" / "versions" / version
-    assert sorted(p.name for p in folder_b.iterdir()) == sorted(p.name for p in folder_a.iterdir())
-    for path in folder_a.iterdir():
-        assert (folder_b / path.name).read_bytes() == path.read_bytes(), path.name
+    files = sorted(p.relative_to(folder_a) for p in folder_a.rglob("*") if p.is_file())
+    assert sorted(p.relative_to(folder_b) for p in folder_b.rglob("*") if p.is_file()) == files
+    assert any(p.parts[0] == "lexical" for p in files)  # the BM25 copy the replica ranks with
+    for path in files:
+        assert (folder_b / path).read_bytes() == (folder_a / path).read_bytes(), path
 
 
 def test_a_replica_sees_a_new_version_at_its_next_question(tmp_path, embedder, postgres_url):  # noqa: F811

@@ -63,6 +63,7 @@ from .protocol import Allowed, BackendDamaged, BackendUnavailable, Passage, Rank
 
 BATCH = 500  # passages per delete
 VOCABULARY = "postgres-terms.json"
+LEXICAL = "lexical"  # the same BM25 weights as bm25s saves them: the replica's copy, ranked with numpy
 MAX_EF_SEARCH = 1000  # pgvector's limit on hnsw.ef_search
 MAX_SCAN_TUPLES = 100_000  # how far an iterative HNSW scan may go before it gives up on a narrow filter
 MAX_TERMS = 16_000  # pgvector's limit on the non-zero entries of one sparsevec
@@ -332,6 +333,8 @@ class PostgresBackend:
             vocabulary = json.loads((folder / VOCABULARY).read_text(encoding="utf-8"))
             self.term_ids = {term: i for i, term in enumerate(vocabulary)}
             self.terms = QueryTerms(vocabulary, bool(config.get("expand_prefixes")))
+            # a version written before the folder held its BM25 matrix is ranked in PostgreSQL
+            self.lexical = LexicalIndex.load(folder / LEXICAL) if (folder / LEXICAL).is_dir() else None
         except BaseException:
             self.tables.close()
             raise
@@ -388,6 +391,22 @@ class PostgresBackend:
         return SparseVector(counts, max(len(self.term_ids), 1)), sorted(counts)
 
     def bm25(self, query: str, k: int, allowed: Allowed | None) -> Ranked:
+        """Ranked from the version folder's copy of the BM25 weights (numpy, under a millisecond), which are the
+        weights of the version's term rows in PostgreSQL, so the ranking is the same as `bm25_in_database`
+        (tests/test_backends.py); the database costs ~36 ms a question at 100,000 passages (docs/scaling.md)."""
+        if k <= 0 or (allowed is not None and len(allowed.rows) == 0):
+            return []
+        if self.lexical is None:
+            return self.bm25_in_database(query, k, allowed)
+        mask = None
+        if allowed is not None:
+            mask = np.zeros(len(self.row_pks), dtype=bool)
+            mask[allowed.rows] = True
+        return self.lexical.top(query, k, len(self.row_pks), mask)
+
+    def bm25_in_database(self, query: str, k: int, allowed: Allowed | None) -> Ranked:
+        """The version's term rows ranked by PostgreSQL: the GIN index finds the passages that hold a query
+        term, the sparse inner product scores them."""
         if k <= 0 or (allowed is not None and len(allowed.rows) == 0):
             return []
         vector, ids = self.query_vector(query)
@@ -421,6 +440,8 @@ class PostgresBackend:
         if passages != rows:
             raise BackendDamaged(f"de tabel {self.tables.table}_passages mist {rows - passages} van de {rows} "
                                  f"passages van deze indexversie")
+        if self.lexical is not None and self.lexical.num_docs != max(rows, 1):
+            raise BackendDamaged(f"de BM25-kopie in de indexmap heeft {self.lexical.num_docs} van de {rows} passages")
 
     def close(self) -> None:
         self.tables.close()
@@ -428,10 +449,9 @@ class PostgresBackend:
 
 # --- writing ----------------------------------------------------------------------
 
-def bm25_rows(texts: list[str], split_compounds: bool) -> tuple[list[str], list[np.ndarray], list[np.ndarray]]:
+def bm25_rows(lexical: LexicalIndex, texts: list[str]) -> tuple[list[str], list[np.ndarray], list[np.ndarray]]:
     """bm25s' index of the texts as one sparse row per text: (vocabulary in id order, term ids per text,
     weights per text). A weight is bm25s' precomputed score of the term in that text."""
-    lexical = LexicalIndex.build(texts, split_compounds)
     indptr = np.asarray(lexical.indptr, dtype=np.int64)
     vocabulary = [""] * (len(indptr) - 1)  # bm25s' empty token "" has an id past the matrix: no term of ours
     for term, i in lexical.vocab.items():
@@ -504,7 +524,8 @@ class PostgresWriter:
     def finish(self, folder: Path) -> dict:
         """The version's BM25 rows (all passages, also those held from before: idf and lengths are this
         version's), and its vocabulary in the version folder."""
-        vocabulary, ids, weights = bm25_rows(self.job.texts, self.config["expand_prefixes"])
+        lexical = LexicalIndex.build(self.job.texts, self.config["expand_prefixes"])
+        vocabulary, ids, weights = bm25_rows(lexical, self.job.texts)
         widest = max((len(i) for i in ids), default=0)
         if widest > MAX_TERMS:
             raise ValueError(f"een passage heeft {widest} verschillende BM25-termen; pgvector houdt er hoogstens "
@@ -536,6 +557,8 @@ class PostgresWriter:
         except self.tables.psycopg.OperationalError as err:
             raise BackendUnavailable(f"PostgreSQL op {self.tables.public}: {_said(err, self.url)}") from None
         (folder / VOCABULARY).write_text(json.dumps(vocabulary, ensure_ascii=False), encoding="utf-8")
+        (folder / LEXICAL).mkdir()
+        lexical.save(folder / LEXICAL)
         return {"postgres": self.config}
 
     def after_switch(self, live_keys: set[str]) -> None:
