@@ -131,6 +131,7 @@ def rows_for(assistant: Assistant, questions: list[dict]) -> list[dict]:
         passage = [i for i, group in enumerate(per_hit) for _ in group]
         y = window_labels([s.text for s in flat], passage, q)
         out.append({"q": q, "X": X, "y": y, "passage": passage, "texts": [s.text for s in flat],
+                    "score": np.array([s.score for s in flat]),
                     "passage_gold": [float(not q.get("unanswerable") and gold(hits[i].chunk.text, q))
                                      for i in range(len(per_hit))]})
     return out
@@ -216,15 +217,17 @@ def fit(rows: list[dict], learner: str = "logistic") -> dict:
     return {"sentence": sentence}
 
 
-def decide(rows: list[dict], fitted: dict) -> list[tuple[float, dict, int]]:
-    """(probability that the question is answered, row, best sentence) per question."""
+def decide(rows: list[dict], fitted: dict) -> list[tuple[float, dict, int, int]]:
+    """(probability that the question is answered, row, best sentence, the sentence the app puts first: best
+    score + ORDER_WEIGHT x probability) per question."""
     out = []
     for r in rows:
         if not len(r["X"]):
-            out.append((0.0, r, -1))
+            out.append((0.0, r, -1, -1))
             continue
         p = _p(fitted["sentence"], r["X"])
-        out.append((float(p.max()), r, int(p.argmax())))
+        order = r["score"] + ORDER_WEIGHT * p if "score" in r else p
+        out.append((float(p.max()), r, int(p.argmax()), int(order.argmax())))
     return out
 
 
@@ -244,8 +247,8 @@ def bold_threshold(rows: list[dict], fitted: dict) -> float:
 def choose_threshold(scored: list[tuple[float, dict, int]], max_refused_answerable: float = 0.08) -> float:
     """The threshold that refuses the most unanswerable questions while refusing at most this share of the
     answerable ones whose answer the candidates hold (refusing one whose answer was not retrieved is right)."""
-    answerable = [p for p, r, _ in scored if not r["q"].get("unanswerable") and r["y"].any()]
-    unanswerable = [p for p, r, _ in scored if r["q"].get("unanswerable")]
+    answerable = [p for p, r, *_ in scored if not r["q"].get("unanswerable") and r["y"].any()]
+    unanswerable = [p for p, r, *_ in scored if r["q"].get("unanswerable")]
     best, best_value = 0.5, -1.0
     for t in np.linspace(0.05, 0.95, 181):
         refused_ans = np.mean([p < t for p in answerable]) if answerable else 0.0
@@ -255,10 +258,11 @@ def choose_threshold(scored: list[tuple[float, dict, int]], max_refused_answerab
     return best
 
 
-def measure(scored: list[tuple[float, dict, int]], threshold: float) -> dict:
-    ans = [(p, r, i) for p, r, i in scored if not r["q"].get("unanswerable")]
+def measure(scored: list[tuple[float, dict, int, int]], threshold: float) -> dict:
+    ans = [(p, r, i) for p, r, i, _ in scored if not r["q"].get("unanswerable")]
     retrieved = [(p, r, i) for p, r, i in ans if r["y"].any()]
-    un = [(p, r, i) for p, r, i in scored if r["q"].get("unanswerable")]
+    first_sentence = [r["y"][o] for p, r, _, o in scored if not r["q"].get("unanswerable") and r["y"].any()]
+    un = [(p, r, i) for p, r, i, _ in scored if r["q"].get("unanswerable")]
     first = [r["passage_gold"][r["passage"][i]] if i >= 0 else 0.0 for p, r, i in retrieved if p >= threshold]
     return {"answerable": len(ans), "unanswerable": len(un),
             "refused_answerable": round(float(np.mean([p < threshold for p, _, _ in ans])), 3) if ans else None,
@@ -267,7 +271,8 @@ def measure(scored: list[tuple[float, dict, int]], threshold: float) -> dict:
             "refused_unanswerable": round(float(np.mean([p < threshold for p, _, _ in un])), 3) if un else None,
             "best_sentence_is_gold": round(float(np.mean([r["y"][i] for p, r, i in retrieved])), 3)
             if retrieved else None,
-            "first_passage_holds_answer": round(float(np.mean(first)), 3) if first else None}
+            "first_passage_holds_answer": round(float(np.mean(first)), 3) if first else None,
+            "app_first_sentence_is_gold": round(float(np.mean(first_sentence)), 3) if first_sentence else None}
 
 
 def _stage_json(stage) -> dict:
@@ -298,8 +303,9 @@ def main() -> None:
         data = gather(args.shared, args.cache, tuple(args.hold_out))
         saved.write_bytes(pickle.dumps(data))
     report = {}
-    print("| weggelaten collectie | vragen (antw./niet) | drempel | refused_answerable | "
-          "refused_unanswerable | beste zin is goud | eerste passage heeft antwoord |\n|---|---|---|---|---|---|---|")
+    print("| weggelaten collectie | vragen (antw./niet) | drempel | refused_answerable | refused_unanswerable | "
+          "beste zin is goud | eerste zin in de app is goud | eerste passage heeft antwoord |\n"
+          "|---|---|---|---|---|---|---|---|")
     for held_out in data:
         train = [r for name, rows in data.items() if name != held_out and name not in MEASURE_ONLY for r in rows]
         fitted = fit(train, args.learner)
@@ -307,7 +313,8 @@ def main() -> None:
         m = measure(decide(data[held_out], fitted), threshold)
         report[held_out] = {"threshold": round(threshold, 3), **m}
         print(f"| {held_out} | {m['answerable']}/{m['unanswerable']} | {threshold:.3f} | {m['refused_answerable']} | "
-              f"{m['refused_unanswerable']} | {m['best_sentence_is_gold']} | {m['first_passage_holds_answer']} |")
+              f"{m['refused_unanswerable']} | {m['best_sentence_is_gold']} | {m['app_first_sentence_is_gold']} | "
+              f"{m['first_passage_holds_answer']} |")
     # VAC has no gold sentences, only the other collection's questions as unanswerable ones: trained on, it
     # taught the judge that its kind of text never answers (7% of VAC's answerable questions vetoed). It is
     # measured above, not fitted on.

@@ -23,6 +23,12 @@ the term occurs among the query terms, so the inner product is the sum bm25s com
 length belong to a version, so the weights do too: a passage kept from the version before gets its new
 weights in the new version's rows, while the old version's rows stay as they were.
 
+The same weights also go into the version folder as bm25s saves them (``lexical/``), and a question is ranked
+from that copy with numpy, as the embedded store does: under a millisecond where the GIN index and the inner
+product cost ~36 ms at 100,000 passages. The folder travels with the version (postgres_versions.py), so each
+replica has it; the term rows in PostgreSQL stay the store of record, and rank a version whose folder was written
+before the copy existed (`bm25_in_database`).
+
 Keys, versions and cleanup, as for Milvus: passages are inserted *before* a version is switched in and a
 passage the store already holds is not embedded or sent again; after the switch, keys that neither the new
 version nor the one before it use are deleted, as are the terms of every version of this owner except those
