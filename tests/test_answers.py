@@ -387,3 +387,27 @@ def test_a_quote_over_a_running_header_keeps_both_sentences_with_an_ellipsis():
     quote = answer.citations[0].quote
     assert quote == ("De gemeente opende in 2024 een nieuw zwembad aan de rand van de stad. … "
                      "Het bad heeft een wedstrijdbassin van vijftig meter.")
+
+
+def test_a_second_answer_further_on_in_the_passage_is_quoted_after_an_ellipsis():
+    """The passage's best sentence and a sentence that answers nearly as well stand apart, with other sentences
+    between them: the quote holds both, each verbatim, joined by an ellipsis, instead of only the first and its
+    neighbours. A sentence that answers far worse is not added."""
+    from vraagbaak.answer.builder import AnswerBuilder, quote_found_in
+    from vraagbaak.schema import Chunk, Hit
+
+    first = "De gemeente Oosterhout startte in 2021 een proef met slimme lantaarnpalen in het centrum."
+    filler = ["Het college sprak met de ondernemers aan de markt.",
+              "De politie en de brandweer waren bij de gesprekken aanwezig.",
+              "De raad kreeg elk kwartaal een korte voortgangsbrief toegestuurd."]
+    second = "De slimme lantaarnpalen in Oosterhout dimmen hun licht als er niemand op straat is."
+    text = " ".join([first, *filler, second])
+    cosine = {first: 0.90, second: 0.895, **{f: 0.60 for f in filler}}
+    hits = [Hit(Chunk("c0", "proef.md", "Proef lantaarnpalen", None, None, None, text), 0.5, 1, 0.9, 3.0)]
+    builder = AnswerBuilder.from_settings(Settings(quote_min_words=0), lambda doc, quote: quote_found_in(text, quote),
+                                          lambda question, sentences: [cosine[s] for s in sentences])
+    answer = builder.build("Wat doen de slimme lantaarnpalen in Oosterhout?", hits)
+    assert answer.citations and answer.citations[0].quote == f"{first} … {second}"
+    cosine[second] = 0.70  # no longer nearly as good: the quote is the best sentence alone
+    answer = builder.build("Wat doen de slimme lantaarnpalen in Oosterhout?", hits)
+    assert answer.citations[0].quote == first

@@ -482,6 +482,8 @@ class AnswerBuilder:
         lo, hi, lead_in = quote_window(sentences, best, max_words or self.quote_max_words, kind,
                                        self.quote_margin / 2,
                                        self.quote_min_words if min_words is None else min_words)
+        limit = max_words or self.quote_max_words
+        second = self._second_answer(sentences, best, lo, hi, lead_in, limit)
         quoted = sentences[lo:hi + 1]
         lead = sentences[lead_in].text + ELLIPSIS if lead_in is not None else ""
         texts = [s.text for s in quoted]
@@ -493,8 +495,17 @@ class AnswerBuilder:
                 return None
         if lead_in is not None:
             quoted = [sentences[lead_in]] + quoted
+        bold_candidates = sentences[lo:hi + 1]
+        if second is not None:  # the passage's second answer, before or after the quote, beyond an ellipsis
+            a, b = second
+            extra = " ".join(s.text for s in sentences[a:b + 1])
+            joined = f"{extra}{ELLIPSIS}{quote}" if b < lo else f"{quote}{ELLIPSIS}{extra}"
+            if self.is_verbatim(hit.chunk.doc, joined):
+                quote = joined
+                quoted = sentences[a:b + 1] + quoted if b < lo else quoted + sentences[a:b + 1]
+                bold_candidates = bold_candidates + sentences[a:b + 1]
         highlights = [sentences[best].text]  # bold: the judge's answer, and a second sentence it takes as one
-        runner_up = max((s for s in sentences[lo:hi + 1] if s is not sentences[best]), key=lambda s: s.answers,
+        runner_up = max((s for s in bold_candidates if s is not sentences[best]), key=lambda s: s.answers,
                         default=None)
         if runner_up is not None and runner_up.answers >= self.judge.bold_threshold:
             highlights.append(runner_up.text)
@@ -502,6 +513,31 @@ class AnswerBuilder:
         c = hit.chunk
         return Citation(n, c.doc, c.title, min(pages) if pages else None, c.section, quote, highlights, c.metadata,
                         c.id, max(pages) if pages else None)
+
+    def _second_answer(self, sentences: list[Evidence], best: int, lo: int, hi: int, lead_in: int | None,
+                       limit: int) -> tuple[int, int] | None:
+        """(first, last): the sentence of the passage outside the quote (with the rest of its list item) that comes
+        as close to answering as a sentence the quote carries on (within half the quote margin of the best one),
+        on a page the quote is on, where the quote has room for it. It is quoted after an ellipsis: the passage's answer is not always
+        where its best sentence stands ("De onderwijsconsulent helpt u een geschikte school … te vinden. …
+        Onderwijsconsulenten zijn onafhankelijke deskundigen …"). A quote with a list's lead-in has its ellipsis."""
+        if lead_in is not None:
+            return None
+        top = self._order(sentences[best])
+        outside = [i for i in range(len(sentences)) if not lo <= i <= hi
+                   and self._order(sentences[i]) >= top - self.quote_margin / 2]
+        if not outside:
+            return None
+        i = max(outside, key=lambda j: (self._order(sentences[j]), -j))
+        a, b = _whole_block(sentences, i, i)
+        pages = {s.page for s in sentences[lo:hi + 1]}
+        # never a second page: the citation opens the PDF at the page of its answer
+        if a <= hi and b >= lo or any(s.page not in pages for s in sentences[a:b + 1]):
+            return None
+        used = sum(s.words for s in sentences[lo:hi + 1])
+        if used + sum(s.words for s in sentences[a:b + 1]) > limit:
+            return None
+        return a, b
 
     def _with_gaps(self, doc: str, texts: list[str]) -> str:
         """The sentences as one quote where they do not all follow each other in the document's text (a page's
