@@ -411,3 +411,22 @@ def test_a_second_answer_further_on_in_the_passage_is_quoted_after_an_ellipsis()
     cosine[second] = 0.70  # no longer nearly as good: the quote is the best sentence alone
     answer = builder.build("Wat doen de slimme lantaarnpalen in Oosterhout?", hits)
     assert answer.citations[0].quote == first
+
+
+def test_whether_a_motion_was_adopted_is_not_answered_by_the_motion_itself():
+    """"Is de motie … aangenomen?" asks for a decision. A list of moties that holds only the motion's own text
+    ("verzoekt de regering …") is on the subject but does not say it: not stated, with the quotes. A passage
+    that states the vote answers it."""
+    from vraagbaak.answer.builder import AnswerBuilder
+    from vraagbaak.schema import Chunk, Hit
+
+    motion = ("Motie van het lid Jansen over de spaarrente. De Kamer, gehoord de beraadslaging, verzoekt de "
+              "regering een ondergrens voor negatieve spaarrente vast te leggen.")
+    vote = "De motie van het lid Jansen over de spaarrente is met 80 stemmen voor aangenomen."
+    builder = AnswerBuilder.from_settings(Settings(), lambda doc, quote: True,
+                                          lambda question, sentences: [0.9] * len(sentences))
+    question = "Is de motie van Jansen over negatieve spaarrente aangenomen?"
+    listed = builder.build(question, [Hit(Chunk("c0", "moties.pdf", "Moties", 1, 1, None, motion), 0.5, 1, 0.9, 3.0)])
+    assert listed.citations and listed.found_as == "not_stated" and listed.missing_kind == "decision"
+    voted = builder.build(question, [Hit(Chunk("c1", "uitslag.pdf", "Stemmingen", 1, 1, None, vote), 0.5, 1, 0.9, 3.0)])
+    assert voted.found_as != "not_stated" and voted.citations

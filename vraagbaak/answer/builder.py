@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Callable
 
-from vraagbaak.answer.judge import NOT_NAMES, Collection, Judge, SentenceEvidence, features, metadata_text, specifics
+from vraagbaak.answer.judge import (NOT_NAMES, Collection, Judge, SentenceEvidence, asks_yes_or_no, features,
+                                    metadata_text, specifics)
 from vraagbaak.answer.numbers import AMOUNT as _AMOUNT
 from vraagbaak.answer.numbers import UNITS as _UNITS
 from vraagbaak.answer.numbers import counted_noun, counts_of, dated_beside, holds_count, is_measure, names_counted
@@ -55,6 +56,13 @@ _WANTS_MONEY = re.compile(r"\b(wat kost|wat kostte|kosten|kostte|kost het|gekost
                           r"cost|spent)\b"
                           # "Hoeveel heeft Enschede betaald?"; not "… dat een draagmoeder betaald wordt?"
                           r"|\bhoeveel\b.{0,80}\b(betaald|betaalde|betaalden|betaalt)\b", re.I)
+# "Is de motie … aangenomen?", "Werd het amendement verworpen?": whether something was decided, answered by a
+# sentence that states a decision or a vote, not by the text of the motion itself
+_WANTS_DECISION = re.compile(r"\b(aangenomen|verworpen|aanvaard|afgewezen|goedgekeurd|ingestemd|ingetrokken|"
+                             r"aangehouden)\b", re.I)
+_DECISION = re.compile(r"\b(aangenomen|aanvaard\w*|verworpen|afgewezen|goedgekeurd|goed te keuren|ingestemd|"
+                       r"instemming|in te stemmen|vastgesteld|vast te stellen|besluit|besluiten|besloot|besloten|"
+                       r"stemden|stemming|aangehouden|aan te houden|ingetrokken|in te trekken|unaniem)\b", re.I)
 _WANTS_NAME = re.compile(r"\b(wie|who|naam|welk bedrijf|welke organisatie|welke partij)\b", re.I)
 # Two capitalised words inside a sentence ("havenmeester Frank van Kleef"): a name.
 _NAME = re.compile(r"(?<=[a-zà-ÿ,] )[A-Z][a-zà-ÿ]+ (?:(?:van|de|der|den|ten|ter) )*[A-Z][a-zà-ÿ]+")
@@ -152,6 +160,8 @@ def wanted_kind(question: str) -> re.Pattern | None:
         return _MONEY
     if _WANTS_AMOUNT.search(question):
         return _AMOUNT
+    if _WANTS_DECISION.search(question) and asks_yes_or_no(question):
+        return _DECISION
     if _WANTS_NAME.search(question):
         return _NAME
     return None
@@ -706,7 +716,25 @@ def _states(kind: re.Pattern, question: str, counted: str | None, text: str, thi
         return dated_beside(text, _DATE, question)
     if kind is _AMOUNT:
         return counts_of(text, counted) if counted else holds_count(text, things_only)
+    if kind is _DECISION:
+        return _decided(text, question)
     return bool(kind.search(text))
+
+
+# What is decided on: words of a decision question that say what kind of thing, not which one
+_DECIDED_THINGS = {"motie", "moties", "amendement", "amendementen", "voorstel", "voorstellen", "wetsvoorstel",
+                   "raadsvoorstel", "besluit", "verordening", "initiatiefvoorstel", "raad", "kamer", "gemeenteraad"}
+
+
+def _decided(text: str, question: str) -> bool:
+    """Does the quote state a decision or a vote, and name what the question asks it of? "Kamerbrief over
+    aangenomen moties" about other moties names a decision but not the "spaarrente" of the question."""
+    if not _DECISION.search(text):
+        return False
+    which = {stem(w) for w in question_words(question) if len(w) >= 4 and w not in _DECIDED_THINGS
+             and not _WANTS_DECISION.fullmatch(w)}
+    held = {stem(w) for w in words(text)}
+    return not which or any(has_stem(w, held) for w in which)
 
 
 def years_not_quoted(question: str, citations: list[Citation]) -> list[str]:
@@ -782,4 +810,4 @@ def _nearest(hits: list[Hit], n: int = 3) -> list[dict[str, str]]:
     return list(seen.values())[:n]
 
 
-_MISSING_KIND = {_MONEY: "money", _DATE: "date", _AMOUNT: "amount"}  # render.MISSING says it in Dutch
+_MISSING_KIND = {_MONEY: "money", _DATE: "date", _AMOUNT: "amount", _DECISION: "decision"}  # render.MISSING says it in Dutch

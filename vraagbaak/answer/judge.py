@@ -129,6 +129,12 @@ def _load(path: str) -> Judge:
                  float(data.get("order_weight", 1.0)), data.get("provenance", {}))
 
 
+def asks_yes_or_no(question: str) -> bool:
+    """A question that starts with a verb ("Is de motie aangenomen?"), not with what it asks for ("Welke …")."""
+    first = (question.split() or [""])[0].lower().strip("¿¡\"'(")
+    return bool(first) and first not in _ASKING_START
+
+
 def specifics(question: str) -> set[str]:
     """The folded names and numbers of a question: what an answer about something else would not hold."""
     names = {fold(m) for m in CAPITALISED_NAME.findall(question) if fold(m) not in NOT_NAMES}
@@ -168,8 +174,7 @@ def features(question: str, sentences: list[SentenceEvidence], collection: Colle
     content = [w for w in question_words(question) if len(w) >= 4]
     words_held = sum(collection.holds(w) for w in content) / len(content) if content else 1.0
     last = stem(content[-1]) if content else ""
-    first = (question.split() or [""])[0].lower().strip("¿¡\"'(")
-    yes_no = bool(content) and first not in _ASKING_START
+    yes_no = bool(content) and asks_yes_or_no(question)
     years = set(_YEAR.findall(question))
     sentence_stems = [{stem(w) for w in words(s.text)} for s in sentences]
     held = [q for q in asked_stems if any(has_stem(q, have) for have in sentence_stems)]
