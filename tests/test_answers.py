@@ -212,7 +212,8 @@ def test_a_how_many_question_is_not_answered_by_a_year_a_date_or_a_numbered_labe
 def test_a_how_many_question_needs_a_count_of_what_it_asks_about():
     """"Hoeveel inkomende reizigers testten positief?" was answered by a passage on the test that counts tests per
     day: any count did. The answer puts its number beside what it counts, or the passages do not state it."""
-    from vraagbaak.answer.numbers import counted_noun, counts_of, holds_count, is_measure, names_counted
+    from vraagbaak.answer.numbers import (counted_beside, counted_noun, counts_of, holds_count, is_measure,
+                                          names_counted)
 
     assert counted_noun("Hoeveel inkomende reizigers testten positief?") == "reizigers"
     assert counted_noun("Om hoeveel Nederlandse handelsplatformen gaat het?") == "handelsplatformen"
@@ -226,12 +227,15 @@ def test_a_how_many_question_needs_a_count_of_what_it_asks_about():
     assert counts_of("Er zijn 14 Tozo-leningen verstrekt", "leningen")  # a compound that ends in it
     assert not counts_of("een plafond van 1.200 testen per dag; 3 van de 40 proeven mislukten bij de reizigers "
                          "die uit het buitenland kwamen", "zelfstandigen")
-    # a quote that does not name it at all may say it in other words: then any count will do
+    # a quote that does not name it at all may say it in other words: a count of things beside the question's
+    # other words; a measure or a duration counts no mondmaskers, and a count far from them no inwoners
     assert names_counted("een plafond voor het aantal te testen reizigers", "reizigers")
     assert not names_counted("veertig extra laadpalen voor elektrische deelauto's", "oplaadpunten")
-    # ... a count of things, then: a measure or a duration counts no mondmaskers or inwoners
-    assert holds_count("veertig extra laadpalen", things_only=True)
-    assert not holds_count("houd 1,5 meter afstand in een sprint van vijf dagen", things_only=True)
+    asked = "Hoeveel oplaadpunten voor gedeelde elektrische auto's komen er in het centrum?"
+    assert counted_beside("Er komen veertig extra laadpalen voor gedeelde elektrische auto's.", asked, "oplaadpunten")
+    assert not counted_beside("Houd 1,5 meter afstand van gedeelde elektrische auto's.", asked, "oplaadpunten")
+    assert not counted_beside("Enschede startte in 2015 met datagedreven werken, eerst klein met twee pilots.",
+                              "Hoeveel inwoners heeft Enschede?", "inwoners")
     assert holds_count("houd 1,5 meter afstand")  # "Hoeveel meter …" names what it counts; this check is the plain one
     assert is_measure("weken") and not is_measure("laadpalen")  # "Hoeveel weken …?" may be answered in months
 

@@ -20,7 +20,8 @@ from vraagbaak.answer.judge import (NOT_NAMES, Collection, Judge, SentenceEviden
                                     metadata_text, specifics)
 from vraagbaak.answer.numbers import AMOUNT as _AMOUNT
 from vraagbaak.answer.numbers import UNITS as _UNITS
-from vraagbaak.answer.numbers import counted_noun, counts_of, dated_beside, holds_count, is_measure, names_counted
+from vraagbaak.answer.numbers import (counted_beside, counted_noun, counts_of, dated_beside, holds_count, is_measure,
+                                      names_counted)
 from vraagbaak.profile import DOCUMENT_NOUNS, CollectionProfile
 from vraagbaak.schema import Answer, Chunk, Citation, Hit
 from vraagbaak.text.cleaning import collapse_whitespace, is_rare_word
@@ -420,10 +421,10 @@ class AnswerBuilder:
         citations, missing = answer.citations, _MISSING_KIND.get(kind)
         counted = counted_noun(asked) if kind is _AMOUNT else None
         # "Hoeveel weken …?" may be answered in months: a unit asked for takes any count, as before
-        in_other_words = bool(counted) and not is_measure(counted) and not any(
-            names_counted(c.quote, counted) for c in citations)
-        if in_other_words:  # the quotes may say it in other words ("veertig laadpalen" for "oplaadpunten"): any
-            counted = None  # count of things, not a measure ("1,5 meter" for "mondmaskers", "vijf dagen")
+        in_other_words = counted if counted and not is_measure(counted) and not any(
+            names_counted(c.quote, counted) for c in citations) else ""
+        if in_other_words:  # the quotes may say it in other words ("veertig laadpalen" for "oplaadpunten"): a
+            counted = None  # count of things beside the question's other words (numbers.counted_beside)
         if missing and not any(_states(kind, asked, counted, c.quote, in_other_words) for c in citations):
             answer.found_as, answer.missing_kind, answer.missing_what = "not_stated", missing, counted or ""
         elif unnamed := years_not_quoted(asked, citations):
@@ -709,13 +710,16 @@ def _about_one_each(doc_hits: list[Hit], profile: CollectionProfile) -> tuple[li
     return own, [h for h in doc_hits if not profile.has_own_owner(h.chunk.metadata)]
 
 
-def _states(kind: re.Pattern, question: str, counted: str | None, text: str, things_only: bool = False) -> bool:
-    """Does the text state the kind of fact asked, where the question asks it? things_only: a count of things,
-    not of a measure or a duration, will do."""
+def _states(kind: re.Pattern, question: str, counted: str | None, text: str, things_only: str = "") -> bool:
+    """Does the text state the kind of fact asked, where the question asks it? things_only: the counted noun that
+    the quotes never name; a count of things (not of a measure or a duration) beside the question's other words
+    will do."""
     if kind is _DATE:
         return dated_beside(text, _DATE, question)
     if kind is _AMOUNT:
-        return counts_of(text, counted) if counted else holds_count(text, things_only)
+        if things_only:  # the counted thing in other words: a count beside the question's other words
+            return counted_beside(text, question, things_only)
+        return counts_of(text, counted) if counted else holds_count(text)
     if kind is _DECISION:
         return _decided(text, question)
     return bool(kind.search(text))

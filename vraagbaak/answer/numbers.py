@@ -14,7 +14,7 @@ import re
 from typing import Iterable, Iterator
 
 from vraagbaak.text.dates import MONTHS
-from vraagbaak.text.words import fold, question_words, stem
+from vraagbaak.text.words import fold, has_stem, question_words, stem
 
 # A number in digits or in words ("De achttien innovaties komen van acht gemeenten", "vijfentwintig",
 # "tienduizend", "Eén"); not "een", which is mostly the article.
@@ -54,10 +54,9 @@ def is_measure(word: str) -> bool:
     return bool(_MEASURE.fullmatch(word))
 
 
-def holds_count(text: str, things_only: bool = False) -> bool:
-    """Does the text state a count or an amount, not only a year, a date or a numbered label? things_only: a
-    count of things, not of a measure or a duration ("1,5 meter", "vijf dagen")."""
-    return any(not (things_only and _MEASURE.match(text, _after_number(m))) for m in _counts(text))
+def holds_count(text: str) -> bool:
+    """Does the text state a count or an amount, not only a year, a date or a numbered label?"""
+    return bool(_counts(text))
 
 
 def _after_number(m: re.Match) -> int:
@@ -118,6 +117,18 @@ def counts_of(text: str, noun: str) -> bool:
     """Does the text put a count within WINDOW words of the counted noun?"""
     counted = _counted_stem(noun)
     return any(any(_names(word, counted) for word in near) for near in _beside(text, _counts(text), WINDOW))
+
+
+def counted_beside(text: str, question: str, noun: str) -> bool:
+    """A count of things (not a measure or a duration) within WINDOW words of another word of the question: where
+    the text counts the asked thing in other words, it counts it beside what the question says of it ("veertig
+    extra laadpalen voor gedeelde elektrische auto's" for "Hoeveel oplaadpunten voor gedeelde elektrische auto's
+    …?"); "… eerst klein met twee pilots", ten words from "Enschede", does not say how many inwoners it has."""
+    counted = _counted_stem(noun)
+    asked = {stem(fold(w)) for w in question_words(question) if len(w) >= 4} - {counted}
+    things = [m for m in _counts(text) if not _MEASURE.match(text, _after_number(m))]
+    return any(any(has_stem(a, {stem(fold(w)) for w in near}) for a in asked)
+               for near in _beside(text, things, WINDOW))
 
 
 def _counted_stem(noun: str) -> str:
