@@ -212,8 +212,7 @@ def test_a_how_many_question_is_not_answered_by_a_year_a_date_or_a_numbered_labe
 def test_a_how_many_question_needs_a_count_of_what_it_asks_about():
     """"Hoeveel inkomende reizigers testten positief?" was answered by a passage on the test that counts tests per
     day: any count did. The answer puts its number beside what it counts, or the passages do not state it."""
-    from vraagbaak.answer.numbers import (counted_beside, counted_noun, counts_of, holds_count, is_measure,
-                                          names_counted)
+    from vraagbaak.answer.numbers import counted_beside, counted_noun, counts_of, holds_count, is_measure, names_counted
 
     assert counted_noun("Hoeveel inkomende reizigers testten positief?") == "reizigers"
     assert counted_noun("Om hoeveel Nederlandse handelsplatformen gaat het?") == "handelsplatformen"

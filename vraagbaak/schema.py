@@ -135,7 +135,8 @@ class Answer:
     found_as: str = "answered"
     # what answer_text (answer/render.py) needs beside the above to say it in Dutch
     english: bool = False  # asked in English: the quotes stay Dutch, and the answer says so
-    missing_kind: str = ""  # not_stated: the kind of fact the passages lack (money | date | amount | decision | year | name)
+    # not_stated: the kind of fact the passages lack (money | date | amount | decision | year | name)
+    missing_kind: str = ""
     missing_what: str = ""  # not_stated: what a "Hoeveel …?" question counts ("reizigers"), or the year(s)
     documents_searched: int = 0  # overview: how many documents the list was drawn from
     also_about: list[dict[str, str]] = field(default_factory=list)  # overview: documents on it without an owner

@@ -16,12 +16,27 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Callable
 
-from vraagbaak.answer.judge import (NOT_NAMES, Collection, Judge, SentenceEvidence, asks_yes_or_no, features,
-                                    metadata_text, specifics)
+from vraagbaak.answer.judge import (
+    NOT_NAMES,
+    Collection,
+    Judge,
+    SentenceEvidence,
+    asks_yes_or_no,
+    features,
+    metadata_text,
+    specifics,
+)
 from vraagbaak.answer.numbers import AMOUNT as _AMOUNT
 from vraagbaak.answer.numbers import UNITS as _UNITS
-from vraagbaak.answer.numbers import (counted_beside, counted_noun, counts_of, dated_beside, holds_count, is_measure,
-                                      names_counted)
+from vraagbaak.answer.numbers import (
+    counted_beside,
+    counted_noun,
+    counts_of,
+    dated_beside,
+    holds_count,
+    is_measure,
+    names_counted,
+)
 from vraagbaak.profile import DOCUMENT_NOUNS, CollectionProfile
 from vraagbaak.schema import Answer, Chunk, Citation, Hit
 from vraagbaak.text.cleaning import collapse_whitespace, is_rare_word
@@ -506,15 +521,10 @@ class AnswerBuilder:
                 return None
         if lead_in is not None:
             quoted = [sentences[lead_in]] + quoted
-        bold_candidates = sentences[lo:hi + 1]
+        added: list[Evidence] = []
         if second is not None:  # the passage's second answer, before or after the quote, beyond an ellipsis
-            a, b = second
-            extra = " ".join(s.text for s in sentences[a:b + 1])
-            joined = f"{extra}{ELLIPSIS}{quote}" if b < lo else f"{quote}{ELLIPSIS}{extra}"
-            if self.is_verbatim(hit.chunk.doc, joined):
-                quote = joined
-                quoted = sentences[a:b + 1] + quoted if b < lo else quoted + sentences[a:b + 1]
-                bold_candidates = bold_candidates + sentences[a:b + 1]
+            quote, quoted, added = self._with_second(hit.chunk.doc, sentences, second, lo, quote, quoted)
+        bold_candidates = sentences[lo:hi + 1] + added
         highlights = [sentences[best].text]  # bold: the judge's answer, and a second sentence it takes as one
         runner_up = max((s for s in bold_candidates if s is not sentences[best]), key=lambda s: s.answers,
                         default=None)
@@ -527,11 +537,12 @@ class AnswerBuilder:
 
     def _second_answer(self, sentences: list[Evidence], best: int, lo: int, hi: int, lead_in: int | None,
                        limit: int) -> tuple[int, int] | None:
-        """(first, last): the sentence of the passage outside the quote (with the rest of its list item) that comes
-        as close to answering as a sentence the quote carries on (within half the quote margin of the best one),
-        on a page the quote is on, where the quote has room for it. It is quoted after an ellipsis: the passage's answer is not always
-        where its best sentence stands ("De onderwijsconsulent helpt u een geschikte school … te vinden. …
-        Onderwijsconsulenten zijn onafhankelijke deskundigen …"). A quote with a list's lead-in has its ellipsis."""
+        """(first, last): the sentence of the passage outside the quote (with the rest of its list item) that
+        comes as close to answering as a sentence the quote carries on (within half the quote margin of the best
+        one), on a page the quote is on, where the quote has room for it. It is quoted after an ellipsis: the
+        passage's answer is not always where its best sentence stands ("De onderwijsconsulent helpt u een
+        geschikte school … te vinden. … Onderwijsconsulenten zijn onafhankelijke deskundigen …"). A quote with a
+        list's lead-in has its ellipsis."""
         if lead_in is not None:
             return None
         top = self._order(sentences[best])
@@ -549,6 +560,18 @@ class AnswerBuilder:
         if used + sum(s.words for s in sentences[a:b + 1]) > limit:
             return None
         return a, b
+
+    def _with_second(self, doc: str, sentences: list[Evidence], second: tuple[int, int], lo: int, quote: str,
+                     quoted: list[Evidence]) -> tuple[str, list[Evidence], list[Evidence]]:
+        """The quote and its sentences with the second answer joined by an ellipsis, in the document's order, and
+        the sentences added; unchanged where the joined quote is not verbatim."""
+        a, b = second
+        extra = sentences[a:b + 1]
+        text = " ".join(s.text for s in extra)
+        joined = f"{text}{ELLIPSIS}{quote}" if b < lo else f"{quote}{ELLIPSIS}{text}"
+        if not self.is_verbatim(doc, joined):
+            return quote, quoted, []
+        return joined, (extra + quoted if b < lo else quoted + extra), extra
 
     def _with_gaps(self, doc: str, texts: list[str]) -> str:
         """The sentences as one quote where they do not all follow each other in the document's text (a page's
@@ -814,4 +837,5 @@ def _nearest(hits: list[Hit], n: int = 3) -> list[dict[str, str]]:
     return list(seen.values())[:n]
 
 
-_MISSING_KIND = {_MONEY: "money", _DATE: "date", _AMOUNT: "amount", _DECISION: "decision"}  # render.MISSING says it in Dutch
+# render.MISSING says it in Dutch
+_MISSING_KIND = {_MONEY: "money", _DATE: "date", _AMOUNT: "amount", _DECISION: "decision"}
