@@ -113,3 +113,28 @@ def test_a_run_is_the_corpus_and_its_chunking(tmp_path, embedder):
 def test_workers_without_a_server_are_refused_in_dutch(tmp_path):
     with pytest.raises(ValueError, match="VRAAGBAAK_POSTGRES_URL"):
         TaskQueue("", "vraagbaak")
+
+
+def test_beheer_shows_how_far_the_workers_are(tmp_path, postgres_url):  # noqa: F811
+    """Beheer runs in another process than the indexer: it reads the run planned last from the task table, and
+    says how far it is until every task is done (a task given up on stays listed)."""
+    from vraagbaak.web.beheer import index_health
+
+    (tmp_path / "corpus").mkdir()
+    settings = Settings(corpus_dir=tmp_path / "corpus", index_dir=tmp_path / "index", store="postgres",
+                        postgres_url=postgres_url, postgres_table="voortgang")
+    assistant = Assistant(settings)
+    assert assistant.worker_progress() is None  # no task table yet: nothing to say, and none is made
+    queue = TaskQueue(postgres_url, "voortgang")
+    try:
+        queue.plan("run-1", [("a.pdf", "h1"), ("b.pdf", "h2")])
+        (task,) = queue.take("run-1", "machine-1")
+        assert assistant.worker_progress() == ("indexering met workers bezig: taken: 0 van 2 klaar, "
+                                               "1 in behandeling")
+        assert "indexering met workers bezig" in index_health(assistant)
+        queue.finish(task, "machine-1")
+        for other in queue.take("run-1", "machine-2"):
+            queue.finish(other, "machine-2")
+        assert assistant.worker_progress() is None  # done: nothing to attend to
+    finally:
+        queue.close()

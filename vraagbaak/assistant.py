@@ -537,6 +537,24 @@ class Assistant:
         p = self.profile
         return _facets(self.index, fields or (p.owner_field, p.theme_field, "thema", "jaar"), p)
 
+    def worker_progress(self) -> str | None:
+        """For Beheer: how far the indexing workers are with the run planned last (docs/scaling.md), while it is
+        not finished or where files were given up on; None without PostgreSQL or without such a run. Beheer runs
+        in another process than the indexer, so this is read from the task table."""
+        s = self.settings
+        if s.store != "postgres" or not s.postgres_url:
+            return None
+        from vraagbaak.ingest.tasks import latest_progress
+
+        try:
+            progress = latest_progress(s.postgres_url, s.postgres_table)
+        except Exception as err:  # Beheer stays usable when the server is away
+            return f"de voortgang van de indexeerworkers is nu niet te lezen ({type(err).__name__})"
+        if progress is None or (progress.finished and not progress.given_up):
+            return None
+        return ("laatste indexering met workers: " if progress.finished else "indexering met workers bezig: ") \
+            + progress.line()
+
     def status(self) -> dict:
         """What is indexed and whether it is current. The index is opened and checked as a question would
         open it, so a damaged FAISS, SQLite or BM25 file is reported here and not at the next question."""

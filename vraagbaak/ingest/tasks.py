@@ -97,6 +97,9 @@ class TaskQueue:
                 run text NOT NULL, name text NOT NULL, content_hash text NOT NULL,
                 state text NOT NULL DEFAULT 'open', taken_by text, lease_until timestamptz,
                 attempts int NOT NULL DEFAULT 0, message text, PRIMARY KEY (run, name))""")
+            # when the run was last planned: Beheer shows the latest (a table from before had no such column)
+            self._db.execute(f"ALTER TABLE {self.tasks} ADD COLUMN IF NOT EXISTS planned timestamptz NOT NULL "
+                             "DEFAULT now()")
             self._db.execute(f"CREATE TABLE IF NOT EXISTS {self.vectors} (key text PRIMARY KEY, "
                              "vector bytea NOT NULL)")
 
@@ -110,6 +113,7 @@ class TaskQueue:
             cur.executemany(f"INSERT INTO {self.tasks} (run, name, content_hash) VALUES (%s, %s, %s) "
                             "ON CONFLICT DO NOTHING", [(run, name, digest) for name, digest in files])
             after = cur.execute(f"SELECT count(*) FROM {self.tasks} WHERE run = %s", (run,)).fetchone()[0]
+            cur.execute(f"UPDATE {self.tasks} SET planned = now() WHERE run = %s", (run,))
         return after - before
 
     def take(self, run: str, worker: str, limit: int = 1) -> list[Task]:
@@ -142,13 +146,7 @@ class TaskQueue:
         return row is not None
 
     def progress(self, run: str) -> Progress:
-        rows = self._db.execute(f"""SELECT name, state, attempts,
-                   (state = 'open' AND lease_until IS NOT NULL AND lease_until >= now()) AS held
-            FROM {self.tasks} WHERE run = %s""", (run,)).fetchall()
-        given_up = sorted(n for n, state, attempts, held in rows
-                          if state == "open" and attempts >= MAX_ATTEMPTS and not held)
-        return Progress(len(rows), sum(s == "done" for _, s, _, _ in rows), sum(s == "failed" for _, s, _, _ in rows),
-                        sum(bool(h) for *_, h in rows), given_up)
+        return _progress(self._db, self.tasks, run)
 
     def missing(self, keys: list[str]) -> set[str]:
         """The keys whose vector the shared table does not hold."""
@@ -166,3 +164,33 @@ class TaskQueue:
         rows = self._db.execute(f"SELECT key, vector FROM {self.vectors} WHERE key = ANY(%s)",
                                 (list(keys),)).fetchall()
         return {k: np.frombuffer(v, dtype=np.float32) for k, v in rows}
+
+
+def _progress(db, tasks: str, run: str) -> Progress:
+    rows = db.execute(f"""SELECT name, state, attempts,
+               (state = 'open' AND lease_until IS NOT NULL AND lease_until >= now()) AS held
+        FROM {tasks} WHERE run = %s""", (run,)).fetchall()
+    given_up = sorted(n for n, state, attempts, held in rows
+                      if state == "open" and attempts >= MAX_ATTEMPTS and not held)
+    return Progress(len(rows), sum(s == "done" for _, s, _, _ in rows), sum(s == "failed" for _, s, _, _ in rows),
+                    sum(bool(h) for *_, h in rows), given_up)
+
+
+def latest_progress(url: str, table: str = "vraagbaak") -> Progress | None:
+    """The progress of the run planned last in this database, for Beheer, which runs in another process than the
+    indexer; None where no run was ever planned. Reads only: creates no table."""
+    if not _TABLE.match(table):
+        raise ValueError(f"VRAAGBAAK_POSTGRES_TABLE '{table}': gebruik kleine letters, cijfers en _")
+    try:
+        import psycopg
+    except ImportError as err:
+        raise RuntimeError(INSTALL) from err
+    tasks = f"{table}_tasks"
+    with psycopg.connect(url, autocommit=True, connect_timeout=5) as db:
+        if db.execute("SELECT to_regclass(%s)", (tasks,)).fetchone()[0] is None:
+            return None
+        planned = db.execute("SELECT column_name FROM information_schema.columns WHERE table_name = %s "
+                             "AND column_name = 'planned'", (tasks,)).fetchone()
+        order = "planned DESC, run" if planned else "run"
+        row = db.execute(f"SELECT run FROM {tasks} ORDER BY {order} LIMIT 1").fetchone()
+        return _progress(db, tasks, row[0]) if row else None

@@ -46,6 +46,8 @@ def index_health(assistant: Assistant) -> str:
     for doc, pages in sorted((status.get("ocr") or {}).get("low_confidence", {}).items()):
         listed = ", ".join(f"p. {p} ({c:.0f}%)" for p, c in pages.items())
         lines.append(f"- {doc}: OCR-tekst met lage zekerheid op {listed}; controleer die pagina's in de scan")
+    if running := assistant.worker_progress():
+        lines.append(f"- {running}")
     stale = status.get("stale", {})
     waiting = stale.get("new", []) + stale.get("changed", []) + stale.get("removed", [])
     if waiting:
