@@ -3,6 +3,7 @@
 Each test is one class of failure, on small documents made here or on real government PDFs, never on the
 dev questions in eval/.
 """
+import dataclasses
 import shutil
 
 import pytest
@@ -433,3 +434,22 @@ def test_whether_a_motion_was_adopted_is_not_answered_by_the_motion_itself():
     assert listed.citations and listed.found_as == "not_stated" and listed.missing_kind == "decision"
     voted = builder.build(question, [Hit(Chunk("c1", "uitslag.pdf", "Stemmingen", 1, 1, None, vote), 0.5, 1, 0.9, 3.0)])
     assert voted.found_as != "not_stated" and voted.citations
+
+
+def test_a_question_in_the_document_is_never_the_second_bold_sentence():
+    """Kamervragen quote the question before its answer: "Vraag 2 Kunt u toelichten …?" is much like the user's
+    question, but answers nothing, so it is not bold beside the answer (a statement would be)."""
+    from vraagbaak.answer.builder import AnswerBuilder
+    from vraagbaak.schema import Chunk, Hit
+
+    asked = "Vraag 2 Kunt u toelichten waarom de rente op de lening 2% is?"
+    answer_sentence = "Antwoord 2 De rente op de lening is 2% omdat die aansluit bij de rente van Qredits."
+    builder = AnswerBuilder.from_settings(Settings(), lambda doc, quote: True,
+                                          lambda question, sentences: [0.95 if s == answer_sentence else 0.9
+                                                                       for s in sentences])
+    builder.judge = dataclasses.replace(builder.judge, bold_threshold=0.0)  # any further sentence may be bold
+    for first in (asked, "Vraag 2 gaat over de rente op de lening van 2% voor ondernemers."):
+        hit = Hit(Chunk("c0", "vragen.pdf", "Kamervragen", 1, 1, None, f"{first} {answer_sentence}"), 0.5, 1, 0.9, 3.0)
+        answer = builder.build("Waarom is de rente op de lening 2%?", [hit])
+        assert answer.citations[0].highlights[0] == answer_sentence
+        assert (first in answer.citations[0].highlights) == (first != asked)

@@ -526,8 +526,9 @@ class AnswerBuilder:
             quote, quoted, added = self._with_second(hit.chunk.doc, sentences, second, lo, quote, quoted)
         bold_candidates = sentences[lo:hi + 1] + added
         highlights = [sentences[best].text]  # bold: the judge's answer, and a second sentence it takes as one
-        runner_up = max((s for s in bold_candidates if s is not sentences[best]), key=lambda s: s.answers,
-                        default=None)
+        # a question in the document ("Vraag 2 Kunt u toelichten …?") is like the user's, but answers nothing
+        runner_up = max((s for s in bold_candidates if s is not sentences[best] and not s.text.rstrip().endswith("?")),
+                        key=lambda s: s.answers, default=None)
         if runner_up is not None and runner_up.answers >= self.judge.bold_threshold:
             highlights.append(runner_up.text)
         pages = [s.page for s in quoted if s.page is not None]
