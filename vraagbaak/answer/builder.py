@@ -734,15 +734,15 @@ def _about_one_each(doc_hits: list[Hit], profile: CollectionProfile) -> tuple[li
     return own, [h for h in doc_hits if not profile.has_own_owner(h.chunk.metadata)]
 
 
-def _states(kind: re.Pattern, question: str, counted: str | None, text: str, things_only: str = "") -> bool:
-    """Does the text state the kind of fact asked, where the question asks it? things_only: the counted noun that
+def _states(kind: re.Pattern, question: str, counted: str | None, text: str, unnamed: str = "") -> bool:
+    """Does the text state the kind of fact asked, where the question asks it? unnamed: the counted noun that
     the quotes never name; a count of things (not of a measure or a duration) beside the question's other words
     will do."""
     if kind is _DATE:
         return dated_beside(text, _DATE, question)
     if kind is _AMOUNT:
-        if things_only:  # the counted thing in other words: a count beside the question's other words
-            return counted_beside(text, question, things_only)
+        if unnamed:  # the counted thing in other words: a count beside the question's other words
+            return counted_beside(text, question, unnamed)
         return counts_of(text, counted) if counted else holds_count(text)
     if kind is _DECISION:
         return _decided(text, question)
