@@ -505,10 +505,9 @@ class AnswerBuilder:
     def _cite(self, hit: Hit, sentences: list[Evidence], n: int, kind: re.Pattern | None,
               max_words: int | None = None, min_words: int | None = None) -> Citation | None:
         best = max(range(len(sentences)), key=lambda i: (self._order(sentences[i]), sentences[i].score))
-        lo, hi, lead_in = quote_window(sentences, best, max_words or self.quote_max_words, kind,
-                                       self.quote_margin / 2,
-                                       self.quote_min_words if min_words is None else min_words)
         limit = max_words or self.quote_max_words
+        lo, hi, lead_in = quote_window(sentences, best, limit, kind, self.quote_margin / 2,
+                                       self.quote_min_words if min_words is None else min_words)
         second = self._second_answer(sentences, best, lo, hi, lead_in, limit)
         quoted = sentences[lo:hi + 1]
         lead = sentences[lead_in].text + ELLIPSIS if lead_in is not None else ""
@@ -802,7 +801,7 @@ def names_not_quoted(question: str, citations: list[Citation],
                if any(_holds(t, fold(alias), whole=True) for t in [cited, *texts]) for word in words_before.split()}
     return [name for name in missing if name not in aliased
             and not any(_holds(t, names[name]) or _vocabulary(t).made_of_parts(names[name]) for t in texts)
-            and not CompoundSplitter(set(words(cited))).made_of_parts(names[name])]
+            and not _vocabulary(cited).made_of_parts(names[name])]
 
 
 def _holds(folded: str, name: str, whole: bool = False) -> bool:

@@ -127,8 +127,8 @@ def counted_beside(text: str, question: str, noun: str) -> bool:
     counted = _counted_stem(noun)
     asked = {stem(fold(w)) for w in question_words(question) if len(w) >= 4} - {counted}
     things = [m for m in _counts(text) if not _MEASURE.match(text, _after_number(m))]
-    return any(any(has_stem(a, {stem(fold(w)) for w in near}) for a in asked)
-               for near in _beside(text, things, WINDOW))
+    nearby = ({stem(fold(w)) for w in near} for near in _beside(text, things, WINDOW))
+    return any(any(has_stem(a, held) for a in asked) for held in nearby)
 
 
 def _counted_stem(noun: str) -> str:

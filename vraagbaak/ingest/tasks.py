@@ -81,12 +81,7 @@ class TaskQueue:
         if not url:
             raise ValueError("taken over meerdere machines verdelen vraagt een PostgreSQL-server: zet "
                              "VRAAGBAAK_POSTGRES_URL (docs/scaling.md)")
-        if not _TABLE.match(table):
-            raise ValueError(f"VRAAGBAAK_POSTGRES_TABLE '{table}': gebruik kleine letters, cijfers en _")
-        try:
-            import psycopg
-        except ImportError as err:
-            raise RuntimeError(INSTALL) from err
+        psycopg = _psycopg(table)
         self.tasks, self.vectors, self.lease_s = f"{table}_tasks", f"{table}_vectors", lease_s
         self._db = psycopg.connect(url, autocommit=True)
         # one creator at a time: two workers that start together both found no table, and the second CREATE
@@ -166,6 +161,17 @@ class TaskQueue:
         return {k: np.frombuffer(v, dtype=np.float32) for k, v in rows}
 
 
+def _psycopg(table: str):
+    """psycopg, once the table name is known to be safe to put into SQL."""
+    if not _TABLE.match(table):
+        raise ValueError(f"VRAAGBAAK_POSTGRES_TABLE '{table}': gebruik kleine letters, cijfers en _")
+    try:
+        import psycopg
+    except ImportError as err:
+        raise RuntimeError(INSTALL) from err
+    return psycopg
+
+
 def _progress(db, tasks: str, run: str) -> Progress:
     rows = db.execute(f"""SELECT name, state, attempts,
                (state = 'open' AND lease_until IS NOT NULL AND lease_until >= now()) AS held
@@ -179,12 +185,7 @@ def _progress(db, tasks: str, run: str) -> Progress:
 def latest_progress(url: str, table: str = "vraagbaak") -> Progress | None:
     """The progress of the run planned last in this database, for Beheer, which runs in another process than the
     indexer; None where no run was ever planned. Reads only: creates no table."""
-    if not _TABLE.match(table):
-        raise ValueError(f"VRAAGBAAK_POSTGRES_TABLE '{table}': gebruik kleine letters, cijfers en _")
-    try:
-        import psycopg
-    except ImportError as err:
-        raise RuntimeError(INSTALL) from err
+    psycopg = _psycopg(table)
     tasks = f"{table}_tasks"
     with psycopg.connect(url, autocommit=True, connect_timeout=5) as db:
         if db.execute("SELECT to_regclass(%s)", (tasks,)).fetchone()[0] is None:

@@ -73,13 +73,6 @@ class FaissBackend:
         # quantised storage: the exact vectors, mapped from disk (None: the index itself is exact)
         self.exact = np.load(folder / EXACT, mmap_mode="r") if (folder / EXACT).exists() else None
 
-    def _mask(self, allowed: Allowed | None) -> np.ndarray | None:
-        if allowed is None:
-            return None
-        mask = np.zeros(self.rows, dtype=bool)
-        mask[allowed.rows] = True
-        return mask
-
     def dense(self, query_vector: np.ndarray, k: int, allowed: Allowed | None) -> Ranked:
         import faiss
 
@@ -114,7 +107,7 @@ class FaissBackend:
         return self.lexical.terms.indexed(text)
 
     def bm25(self, query: str, k: int, allowed: Allowed | None) -> Ranked:
-        return self.lexical.top(query, k, self.rows, self._mask(allowed))
+        return self.lexical.top(query, k, self.rows, None if allowed is None else allowed.mask(self.rows))
 
     def vectors(self, rows: list[int]) -> dict[int, np.ndarray]:
         if self.exact is not None:

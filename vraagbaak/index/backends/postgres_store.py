@@ -404,11 +404,8 @@ class PostgresBackend:
             return []
         if self.lexical is None:
             return self.bm25_in_database(query, k, allowed)
-        mask = None
-        if allowed is not None:
-            mask = np.zeros(len(self.row_pks), dtype=bool)
-            mask[allowed.rows] = True
-        return self.lexical.top(query, k, len(self.row_pks), mask)
+        rows = len(self.row_pks)
+        return self.lexical.top(query, k, rows, None if allowed is None else allowed.mask(rows))
 
     def bm25_in_database(self, query: str, k: int, allowed: Allowed | None) -> Ranked:
         """The version's term rows ranked by PostgreSQL: the GIN index finds the passages that hold a query

@@ -33,6 +33,12 @@ class Allowed:
     docs: tuple[str, ...]
     rows: np.ndarray
 
+    def mask(self, rows: int) -> np.ndarray:
+        """One boolean per row of the version: does the filter let it through?"""
+        mask = np.zeros(rows, dtype=bool)
+        mask[self.rows] = True
+        return mask
+
 
 @dataclass(frozen=True)
 class Passage:
