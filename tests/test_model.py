@@ -283,3 +283,26 @@ def test_app_loads_the_model_before_it_imports_gradio(small_assistant):
     out = run_python(code, s)
     assert out.returncode == 0, out.stderr[-2000:]
     assert out.stdout.strip().splitlines()[-1] == "['warm-up', 'import ui', 'launch']"
+
+
+def test_an_indexed_text_gets_the_same_vector_beside_any_other_texts(model_dir):
+    """Workers embed one file's texts at a time, one process embeds all at once: in bfloat16 a text padded to
+    another length (beside a longer text) used to get another vector, and replicas built by workers ranked
+    differently from the index built in one process. Now the vector is the same, bit for bit, however the
+    texts are grouped (bfloat16 is forced here, also on CPUs that only emulate it)."""
+    from vraagbaak.embed.embedder import Embedder
+
+    embedder = Embedder(Settings(model_dir=model_dir, precision="bfloat16"))
+    texts = [line for line in _corpus_lines() if len(line) > 20][:60]
+    texts += [" ".join(texts[i:i + 12]) for i in range(0, 48, 12)]  # a few of 200+ tokens
+    together = embedder.embed_passages(texts)
+    rng = np.random.default_rng(7)
+    order = rng.permutation(len(texts))
+    apart = np.empty_like(together)
+    start = 0
+    while start < len(order):
+        rows = order[start:start + int(rng.integers(1, 9))]
+        apart[rows] = embedder.embed_passages([texts[i] for i in rows])
+        start += len(rows)
+    assert np.array_equal(apart, together)
+    assert embedder.engine == "torch" or embedder._model is not None  # indexing ran on torch in bfloat16

@@ -484,7 +484,7 @@ class Assistant:
                 if t in self._sentence_vectors:
                     self._sentence_vectors.move_to_end(t)
         missing = list(dict.fromkeys(t for t in sentences if t not in known))
-        fresh = dict(zip(missing, self.embedder.embed_sentences(missing))) if missing else {}
+        fresh = dict(zip(missing, self.embedder.embed_sentences(missing, indexing=False))) if missing else {}
         with self._lock:
             self._sentence_vectors.update(fresh)
             while len(self._sentence_vectors) > 4096:

@@ -68,9 +68,16 @@ class Embedder:
 
     Two engines give the same vectors (cosine ≥ 0.999, tests/test_model.py): ONNX Runtime for questions and
     the sentences of a few passages at question time, and — where the CPU computes bfloat16 natively —
-    sentence-transformers in bfloat16 for indexing many passages at once."""
+    sentence-transformers in bfloat16 for indexing. Every text an index holds is embedded by the same engine,
+    however the work was cut (one process, a reindex of three files, a worker's task), and a text's vector
+    does not depend on the texts embedded beside it (`_encode_by_length`): replicas built by workers search
+    as the index built in one process."""
 
-    BULK = 64  # more texts than this at once is indexing work
+    # Texts are padded to a multiple of this many tokens and embedded only beside texts padded to the same
+    # length: bfloat16 attention sums in blocks whose size follows the padded length, so a text padded
+    # further (beside a longer neighbour) got another vector (max |Δ| 0.001); with equal padding the vector
+    # is the same in any batch (tests/test_model.py).
+    PAD_MULTIPLE = 32
 
     def __init__(self, settings: Settings, progress: bool = False):
         self.settings = settings
@@ -156,32 +163,48 @@ class Embedder:
 
     @property
     def dimension(self) -> int:
-        if self._uses_onnx(bulk=False):
+        if self._uses_onnx(indexing=False):
             if self.onnx.dimension is None:
                 self.onnx.dimension = int(self.onnx.encode(["dimensie"]).shape[1])
             return self.onnx.dimension
         return int(self.model.get_embedding_dimension() if hasattr(self.model, "get_embedding_dimension")
                    else self.model.get_sentence_embedding_dimension())
 
-    def _uses_onnx(self, bulk: bool) -> bool:
+    def _uses_onnx(self, indexing: bool) -> bool:
         if self.engine != "onnx" or self.onnx is None:  # self.onnx is None: the export failed, torch it is
             return False
-        # bfloat16 is the fast path for many passages where the CPU has it natively (AMX)
-        return not (bulk and self.precision == "bfloat16" and self.settings.engine == "auto")
+        # bfloat16 is the fast path for indexing where the CPU has it natively (AMX, AVX-512 bf16)
+        return not (indexing and self.precision == "bfloat16" and self.settings.engine == "auto")
 
-    def _encode(self, texts: list[str], prompt_key: str, progress: bool = False) -> np.ndarray:
-        if self._uses_onnx(bulk=len(texts) > self.BULK):  # resolving the engine reads the prompts
+    def _encode(self, texts: list[str], prompt_key: str, indexing: bool, progress: bool = False) -> np.ndarray:
+        if self._uses_onnx(indexing):  # resolving the engine reads the prompts
             prompt = self._prompts.get(prompt_key, "")
             return self._onnx_in_batches([prompt + t for t in texts], progress)
+        return self._encode_by_length(texts, self._prompts.get(prompt_key, ""), progress)
+
+    def _encode_by_length(self, texts: list[str], prompt: str, progress: bool) -> np.ndarray:
+        """sentence-transformers, one call per padded length (PAD_MULTIPLE); within a call it sorts by length."""
         model = self.model
-        prompt = self._prompts.get(prompt_key, "")
-        # Sorting by length keeps padding low inside each batch; the order is restored after.
-        order = np.argsort([-len(t) for t in texts], kind="stable")
-        vectors = model.encode([texts[i] for i in order], prompt=prompt, batch_size=self.settings.embed_batch_size,
-                               normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=progress)
-        out = np.empty_like(vectors)
-        out[order] = vectors
-        return out.astype(np.float32)
+        module = model[0]
+        if hasattr(module, "processing_kwargs"):  # sentence-transformers 6.3 and later
+            module.processing_kwargs = {**module.processing_kwargs,
+                                        "text": {**module.processing_kwargs.get("text", {}),
+                                                 "pad_to_multiple_of": self.PAD_MULTIPLE}}
+        lengths = np.array([len(ids) for ids in model.tokenizer(
+            [prompt + t for t in texts], truncation=True, max_length=model.max_seq_length)["input_ids"]])
+        padded = (lengths + self.PAD_MULTIPLE - 1) // self.PAD_MULTIPLE
+        out: np.ndarray | None = None
+        for length in np.unique(padded):
+            rows = np.flatnonzero(padded == length)
+            vectors = model.encode([texts[i] for i in rows], prompt=prompt,
+                                   batch_size=self.settings.embed_batch_size, convert_to_numpy=True,
+                                   show_progress_bar=progress and len(rows) > 32).astype(np.float32)
+            # normalised in float32: normalised in bfloat16 a vector's length was 1 ± 0.007
+            vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+            if out is None:
+                out = np.empty((len(texts), vectors.shape[1]), dtype=np.float32)
+            out[rows] = vectors
+        return out if out is not None else np.zeros((0, 0), dtype=np.float32)
 
     def _onnx_in_batches(self, texts: list[str], progress: bool) -> np.ndarray:
         if not progress:
@@ -196,15 +219,16 @@ class Embedder:
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
         self.passages_embedded += len(texts)
-        return self._encode(texts, "passage", progress=self.progress and len(texts) > 32)
+        return self._encode(texts, "passage", indexing=True, progress=self.progress and len(texts) > 32)
 
-    def embed_sentences(self, texts: list[str]) -> np.ndarray:
+    def embed_sentences(self, texts: list[str], indexing: bool = True) -> np.ndarray:
         """Sentences of passages, embedded as passages are (the answer stage compares them with the question),
-        counted apart so tests can tell passage vectors from sentence vectors."""
+        counted apart so tests can tell passage vectors from sentence vectors. `indexing=False`: the few
+        sentences an index lacks, at question time, by the question's engine."""
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
         self.sentences_embedded += len(texts)
-        return self._encode(texts, "passage", progress=False)  # the indexer reports its own progress
+        return self._encode(texts, "passage", indexing)  # the indexer reports its own progress
 
     def clear_cache(self) -> None:
         with self._cache_lock:
@@ -216,7 +240,7 @@ class Embedder:
             if cached is not None:
                 self._query_cache.move_to_end(text)
                 return cached
-        vector = self._encode([text], "query")[0]
+        vector = self._encode([text], "query", indexing=False)[0]
         with self._cache_lock:  # several questions at once (Gradio runs two): the cache is shared
             self._query_cache[text] = vector
             if len(self._query_cache) > 512:
