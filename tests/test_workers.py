@@ -4,10 +4,12 @@ the workers' vectors holds what a single machine writes."""
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 from test_backends import needs_postgres, postgres_url  # noqa: F401 - the session's PostgreSQL server
@@ -15,7 +17,7 @@ from test_backends import needs_postgres, postgres_url  # noqa: F401 - the sessi
 from vraagbaak.assistant import Assistant
 from vraagbaak.ingest import worker
 from vraagbaak.ingest.chunking import embedding_text
-from vraagbaak.ingest.tasks import TaskQueue, vector_key
+from vraagbaak.ingest.tasks import Task, TaskQueue, page_ranges, vector_key
 from vraagbaak.settings import Settings
 from vraagbaak.text.sentences import chunk_sentence_texts
 
@@ -108,6 +110,45 @@ def test_a_run_is_the_corpus_and_its_chunking(tmp_path, embedder):
     assert worker.current_run(settings, list(reversed(files))) == run  # planned again: the same run
     assert worker.current_run(settings, [("a.md", "111"), ("b.md", "333")]) != run  # a changed file: a new run
     assert worker.current_run(settings.with_(chunk_words=120), files) != run
+
+
+def test_a_long_pdf_is_cut_into_page_ranges_that_together_embed_it_once(tmp_path, embedder, postgres_url,  # noqa: F811
+                                                                        monkeypatch):
+    """One long report would keep one worker busy while the others wait: a PDF with more pages than
+    worker_pages_per_task is cut into page ranges, each a task of its own. The ranges embed every passage of the
+    file once (a passage belongs to the range it starts in), so the version written from the workers' vectors
+    needs no vector of its own and holds what a single machine writes."""
+    assert page_ranges(15, 5) == [(1, 5), (6, 10), (11, 15)] and page_ranges(12, 12) == page_ranges(40, 0) == []
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(Path(__file__).parent / "fixtures" / "bnc-fiche-5-mifid-herziening.pdf", corpus / "fiche.pdf")
+    (corpus / "afval.md").write_text(f"# Afval\n\n{TOPICS['afval.md']}\n", encoding="utf-8")
+    settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index", postgres_url=postgres_url,
+                        postgres_table="paginas", worker_pages_per_task=5, model_dir=embedder.settings.model_dir)
+    queue = worker.queue_for(settings)
+    try:
+        run = worker.plan(settings, queue)
+        assert set(task_rows(postgres_url, "paginas")) == {"afval.md", "fiche.pdf p. 1-5", "fiche.pdf p. 6-10",
+                                                           "fiche.pdf p. 11-15"}
+        monkeypatch.setattr(worker, "TASKS_PER_TAKE", 1)  # each range taken on its own, as by other workers
+        assert worker.work(settings, embedder, queue, run) == 4
+
+        from vraagbaak.ingest.loaders import load_file
+
+        doc = load_file(corpus / "fiche.pdf", corpus)
+        whole = worker._texts(settings, doc, Task(run, "fiche.pdf", doc.content_hash, 1))
+        ranges = [worker._texts(settings, doc, Task(run, "r", doc.content_hash, 1, "fiche.pdf", a, b))
+                  for a, b in page_ranges(15, 5)]
+        assert all(ranges) and sorted(t for r in ranges for t in r) == sorted(whole)  # each passage once
+    finally:
+        queue.close()
+
+    made_before = embedder.passages_embedded + embedder.sentences_embedded
+    report = Assistant(settings, embedder).build_index_with_workers()
+    assert embedder.passages_embedded + embedder.sentences_embedded == made_before  # all from the workers
+    alone = Assistant(Settings(corpus_dir=corpus, index_dir=tmp_path / "alone", model_dir=embedder.settings.model_dir),
+                      embedder)
+    assert alone.build_index().chunks == report.chunks
 
 
 def test_workers_without_a_server_are_refused_in_dutch(tmp_path):

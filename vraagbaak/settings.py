@@ -65,6 +65,9 @@ class Settings:
     # Indexing workers (python -m vraagbaak worker): a task not finished within this lease is taken by another
     # worker (its first worker died or hangs); a worker renews it between batches (docs/scaling.md).
     worker_lease_s: float = 600.0
+    # A PDF with more pages is cut into tasks of this many pages (0: one task per file), so that one long
+    # report keeps several workers busy instead of one (docs/scaling.md).
+    worker_pages_per_task: int = 12
     search_mode: str = "hybrid"  # dense | bm25 | hybrid
     top_k: int = 5
     candidates: int = 50  # per retriever, before fusion

@@ -113,6 +113,17 @@ def relative_name(path: Path, corpus_dir: Path) -> str:
     return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
+def pdf_page_count(path: Path) -> int:
+    """The pages a PDF says it has (its page tree's /Count: read without parsing a page), 0 where that cannot be
+    read; for cutting a long PDF into tasks, where a wrong count costs only an uneven cut."""
+    from pypdf import PdfReader
+
+    try:
+        return len(PdfReader(str(path), strict=False).pages)
+    except Exception:  # noqa: BLE001 - pypdf raises many kinds on damaged or encrypted files
+        return 0
+
+
 def check_readable(path: Path, corpus_dir: Path) -> str:
     """Everything about one file that can fail before it is parsed, each with a Dutch/English reason:
     its name, where a symbolic link leads, and reading it. Returns the content hash."""

@@ -2,7 +2,9 @@
 corpus, and a worker that dies (``kill -9``, a lost machine) loses nothing but its lease.
 
 What is shared, in two tables (``<postgres_table>_tasks`` and ``<postgres_table>_vectors``):
-- one task per file of a run, keyed by the run and the file's name, with the file's content hash. A worker
+- one task per file of a run, or per range of pages of a long PDF (as RAGFlow cuts them; one file would
+  otherwise keep one worker busy while the others wait), keyed by the run and the file's name (with the range),
+  with the file's content hash. A worker
   takes the first open task with ``SELECT … FOR UPDATE SKIP LOCKED`` (two workers never take the same one) and
   holds it for a lease; a task whose lease ran out is open again, and a worker that lost its lease cannot mark
   it done. After MAX_ATTEMPTS takes a task is given up on, and the run's report names it.
@@ -47,9 +49,27 @@ def run_id(files: Iterable[tuple[str, str]], settings_key: str) -> str:
 @dataclass(frozen=True)
 class Task:
     run: str
-    name: str
+    name: str  # the file's name, or "<file> p. 13-24" for a page range of a long PDF
     content_hash: str
     attempt: int
+    file: str | None = None  # the file of a page range (None: the name is the file)
+    first_page: int | None = None
+    last_page: int | None = None
+
+    @property
+    def file_name(self) -> str:
+        return self.file or self.name
+
+    def holds_page(self, page: int | None) -> bool:
+        """Does this task embed a passage that starts on `page`? (None: not a page of a PDF.)"""
+        return self.first_page is None or page is None or self.first_page <= page <= self.last_page
+
+
+def page_ranges(pages: int, per_task: int) -> list[tuple[int, int]]:
+    """The page ranges of a PDF's tasks: one range for a short one, ranges of `per_task` pages for a long one."""
+    if per_task <= 0 or pages <= per_task:
+        return []
+    return [(first, min(first + per_task - 1, pages)) for first in range(1, pages + 1, per_task)]
 
 
 @dataclass(frozen=True)
@@ -95,18 +115,28 @@ class TaskQueue:
             # when the run was last planned: Beheer shows the latest (a table from before had no such column)
             self._db.execute(f"ALTER TABLE {self.tasks} ADD COLUMN IF NOT EXISTS planned timestamptz NOT NULL "
                              "DEFAULT now()")
+            # a page range of a long PDF is a task of its own (a table from before held whole files only)
+            for column in ("file text", "first_page int", "last_page int"):
+                self._db.execute(f"ALTER TABLE {self.tasks} ADD COLUMN IF NOT EXISTS {column}")
             self._db.execute(f"CREATE TABLE IF NOT EXISTS {self.vectors} (key text PRIMARY KEY, "
                              "vector bytea NOT NULL)")
 
     def close(self) -> None:
         self._db.close()
 
-    def plan(self, run: str, files: list[tuple[str, str]]) -> int:
-        """One open task per (file, content hash); a run planned before keeps its state. Returns the tasks added."""
+    def plan(self, run: str, files: list[tuple[str, str]], pages: dict[str, int] | None = None,
+             pages_per_task: int = 0) -> int:
+        """One open task per (file, content hash), or per range of `pages_per_task` pages of a PDF with more
+        (`pages`: the page count per file name); a run planned before keeps its state. Returns the tasks added."""
+        rows = []
+        for name, digest in files:
+            ranges = page_ranges((pages or {}).get(name, 0), pages_per_task)
+            rows += ([(run, f"{name} p. {a}-{b}", digest, name, a, b) for a, b in ranges]
+                     or [(run, name, digest, None, None, None)])
         with self._db.cursor() as cur:
             before = cur.execute(f"SELECT count(*) FROM {self.tasks} WHERE run = %s", (run,)).fetchone()[0]
-            cur.executemany(f"INSERT INTO {self.tasks} (run, name, content_hash) VALUES (%s, %s, %s) "
-                            "ON CONFLICT DO NOTHING", [(run, name, digest) for name, digest in files])
+            cur.executemany(f"INSERT INTO {self.tasks} (run, name, content_hash, file, first_page, last_page) "
+                            "VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT DO NOTHING", rows)
             after = cur.execute(f"SELECT count(*) FROM {self.tasks} WHERE run = %s", (run,)).fetchone()[0]
             cur.execute(f"UPDATE {self.tasks} SET planned = now() WHERE run = %s", (run,))
         return after - before
@@ -121,7 +151,7 @@ class TaskQueue:
                                   WHERE run = %s AND state = 'open' AND attempts < %s
                                     AND (lease_until IS NULL OR lease_until < now())
                                   ORDER BY name LIMIT %s FOR UPDATE SKIP LOCKED)
-            RETURNING run, name, content_hash, attempts""",
+            RETURNING run, name, content_hash, attempts, file, first_page, last_page""",
                                 (worker, self.lease_s, run, MAX_ATTEMPTS, limit)).fetchall()
         return sorted((Task(*row) for row in rows), key=lambda t: t.name)
 

@@ -24,10 +24,20 @@ import numpy as np
 from vraagbaak.embed.embedder import Embedder
 from vraagbaak.ingest.chunking import chunk_document, embedding_text
 from vraagbaak.ingest.collections import in_collections
+from vraagbaak.ingest.filetypes import of_path
 from vraagbaak.ingest.indexer import chunker_settings
-from vraagbaak.ingest.loaders import IsolatedLoader, LoadError, NeedsOcr, check_readable, corpus_files, relative_name
+from vraagbaak.ingest.loaders import (
+    IsolatedLoader,
+    LoadError,
+    NeedsOcr,
+    check_readable,
+    corpus_files,
+    pdf_page_count,
+    relative_name,
+)
 from vraagbaak.ingest.ocr import OcrOptions, ocr_available
 from vraagbaak.ingest.tasks import Progress, Task, TaskQueue, run_id, vector_key
+from vraagbaak.schema import Document
 from vraagbaak.settings import Settings
 from vraagbaak.text.sentences import chunk_sentence_texts
 
@@ -54,13 +64,22 @@ def plan(settings: Settings, queue: TaskQueue) -> str:
         except (LoadError, OSError):
             continue
     run = current_run(settings, files)
-    queue.plan(run, files)
+    pages = {name: pdf_page_count(s.corpus_dir / name) for name, _ in files
+             if s.worker_pages_per_task and _is_pdf(name)}
+    queue.plan(run, files, pages, s.worker_pages_per_task)
     return run
 
 
+def _is_pdf(name: str) -> bool:
+    kind = of_path(name)
+    return kind is not None and kind.loader == "pdf"
+
+
 def current_run(settings: Settings, files: list[tuple[str, str]]) -> str:
-    # the settings that shape passages, as the indexer records them (a new chunker version is a new run too)
-    return run_id(files, json.dumps({"model": settings.model, **chunker_settings(settings)}, sort_keys=True))
+    # the settings that shape passages, as the indexer records them (a new chunker version is a new run too),
+    # and how PDFs are cut into tasks (planned with another cut, the same file would be two sets of tasks)
+    key = {"model": settings.model, **chunker_settings(settings), "pages_per_task": settings.worker_pages_per_task}
+    return run_id(files, json.dumps(key, sort_keys=True))
 
 
 def work(settings: Settings, embedder: Embedder, queue: TaskQueue, run: str,
@@ -76,12 +95,16 @@ def work(settings: Settings, embedder: Embedder, queue: TaskQueue, run: str,
             say(f"taken {tasks[0].name} … {tasks[-1].name} ({len(tasks)})")
             texts: dict[str, str] = {}
             failed = {}
+            documents: dict[tuple[str, str], Document | str] = {}  # the page ranges of one PDF: loaded once
             for task in tasks:
-                read = _texts(settings, loader, ocr, task)
+                key = (task.file_name, task.content_hash)
+                if key not in documents:
+                    documents[key] = _load(settings, loader, ocr, task)
+                read = documents[key]
                 if isinstance(read, str):
                     failed[task.name] = read
                 else:
-                    texts.update((vector_key(settings.model, t), t) for t in read)
+                    texts.update((vector_key(settings.model, t), t) for t in _texts(settings, read, task))
             if not _embed(embedder, queue, tasks, me, texts):
                 say("de lease van deze taken was verlopen; een andere worker heeft ze")
                 continue
@@ -102,11 +125,10 @@ def work_until_done(settings: Settings, embedder: Embedder, queue: TaskQueue, ru
         time.sleep(poll_s)
 
 
-def _texts(settings: Settings, loader: IsolatedLoader, ocr: OcrOptions | None, task: Task) -> list[str] | str:
-    """The texts of one file whose vectors the indexer will ask for (each passage as the model sees it, and its
-    sentences), or a Dutch reason why the file cannot be read."""
+def _load(settings: Settings, loader: IsolatedLoader, ocr: OcrOptions | None, task: Task) -> Document | str:
+    """The task's file as a document, or a Dutch reason why it cannot be read."""
     s = settings
-    path = s.corpus_dir / task.name
+    path = s.corpus_dir / task.file_name
     try:
         if check_readable(path, s.corpus_dir) != task.content_hash:
             return "het bestand is gewijzigd sinds de taken zijn gepland; de volgende indexering plant het opnieuw"
@@ -118,12 +140,21 @@ def _texts(settings: Settings, loader: IsolatedLoader, ocr: OcrOptions | None, t
             doc = loader.load(path, s.corpus_dir, task.content_hash, ocr, extra_time_s=err.pages * s.ocr_page_timeout_s)
     except (LoadError, OSError) as err:
         return str(err) or "onleesbaar"
+    return doc
+
+
+def _texts(settings: Settings, doc: Document, task: Task) -> list[str]:
+    """The texts whose vectors the indexer will ask for (each passage as the model sees it, and its sentences):
+    the whole document is cut into passages as the indexer cuts it, and a page range takes those that start on
+    its pages, so that the passages are the same however the file was divided."""
+    s = settings
     texts: list[str] = []
     for part in [doc, *doc.parts]:  # an e-mail's attachments are documents of their own
         for chunk in chunk_document(part, s.chunk_words, s.chunk_min_words, s.chunk_overlap_sentences,
                                     s.quote_max_words):
-            texts.append(embedding_text(chunk))
-            texts.extend(chunk_sentence_texts(chunk))
+            if task.holds_page(chunk.page_start):
+                texts.append(embedding_text(chunk))
+                texts.extend(chunk_sentence_texts(chunk))
     return texts
 
 
