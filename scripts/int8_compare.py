@@ -2,9 +2,14 @@
 ≥ 0.999 on the 220 test texts), and its speed, on this machine.
 
     python scripts/int8_compare.py            # prints one JSON line; writes bench/results/int8.json
+    python scripts/int8_compare.py --dev-sets [--ffn-output-float] [--shared ../shared]
+                                              # every dev set with int8 passage and sentence vectors
 
 Dynamic quantisation (onnxruntime.quantization.quantize_dynamic, int8 weights per channel, activations
 quantised at run time) of the graph the app uses. Nothing here changes the app: it is a measurement.
+`--dev-sets` is issue 31's test of an int8 indexing encoder: every text an index holds is embedded in int8,
+questions stay float32, and the regression gate's sets (scripts/run_eval.py) are compared with
+eval/baseline.json (made with this CPU's own indexing engine); it also times both engines on the VAC texts.
 """
 from __future__ import annotations
 
@@ -43,18 +48,88 @@ def per_second(encoder: OnnxEncoder, texts: list[str]) -> float:
     return len(texts) / (time.perf_counter() - started)
 
 
-def main() -> None:
+def quantise(float32_path: Path, int8_path: Path, ffn_output_float: bool = False) -> None:
+    """int8 weights; `ffn_output_float` keeps each layer's feed-forward output projection (the MatMul whose
+    inputs have the widest range) in float32: cosine with float32 0.998 instead of 0.992 on the test texts."""
+    import onnx
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
+    graph = onnx.load(str(float32_path), load_external_data=False).graph
+    keep = [n.name for n in graph.node if n.op_type == "MatMul" and "/output/dense/" in n.name
+            and "/attention/" not in n.name] if ffn_output_float else []
+    quantize_dynamic(str(float32_path), str(int8_path), weight_type=QuantType.QInt8, per_channel=True,
+                     nodes_to_exclude=keep, extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT})
+
+
+def dev_sets(shared: Path, ffn_output_float: bool) -> None:
+    """Index every dev set with int8 vectors, ask in float32, and compare with the baseline."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import run_eval
+
+    from vraagbaak.embed.embedder import Embedder
+
+    folder = Path(resolve_model_path(Settings()))
+    with tempfile.TemporaryDirectory() as tmp:
+        int8_path = Path(tmp) / "model-int8.onnx"
+        quantise(ensure_exported(folder), int8_path, ffn_output_float)
+        int8 = OnnxEncoder(folder, int8_path)
+        vac = [f"passage: {t}" for t in _vac_texts(shared)]
+        speed = {"int8": per_second(int8, vac)}
+        reference = Embedder(Settings())
+        started = time.perf_counter()
+        reference.embed_passages([t.removeprefix("passage: ") for t in vac])
+        speed[f"indexing engine ({reference.precision})"] = len(vac) / (time.perf_counter() - started)
+        own = Embedder._encode
+
+        def int8_when_indexing(self, texts, prompt_key, indexing, progress=False):
+            if not indexing:
+                return own(self, texts, prompt_key, indexing, progress)
+            self.engine  # noqa: B018 - reads the prompts
+            return int8.encode([self._prompts.get(prompt_key, "") + t for t in texts])
+
+        Embedder._encode = int8_when_indexing
+        now = run_eval.run_all(shared, Path(tmp))
+    baseline = json.loads((ROOT / "eval/baseline.json").read_text(encoding="utf-8"))
+    changed = {f"{name} {key}": [before, now[name][key]] for name, metrics in baseline.items()
+               for key, before in metrics.items() if abs(now.get(name, {}).get(key, before) - before) > 0.0005}
+    print(json.dumps({"texts_per_s": {k: round(v, 1) for k, v in speed.items()}, "vac_texts": len(vac),
+                      "changed_from_baseline": changed, "worse_by_more_than_0.01": run_eval.regressions(now, baseline)},
+                     indent=1, ensure_ascii=False))
+
+
+def _vac_texts(shared: Path) -> list[str]:
+    """The VAC corpus's passages and sentences, as an index holds them."""
+    from vraagbaak.ingest.chunking import chunk_document, embedding_text
+    from vraagbaak.ingest.loaders import corpus_files, load_file
+    from vraagbaak.text.sentences import chunk_sentence_texts
+
+    s = Settings()
+    corpus = shared / "eval-data/rijksoverheid-vac/corpus"
+    texts = []
+    for path in corpus_files(corpus):
+        for chunk in chunk_document(load_file(path, corpus), s.chunk_words, s.chunk_min_words,
+                                    s.chunk_overlap_sentences, s.quote_max_words):
+            texts += [embedding_text(chunk), *chunk_sentence_texts(chunk)]
+    return texts
+
+
+def main() -> None:
+    import argparse
+
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--dev-sets", action="store_true")
+    ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
+    ap.add_argument("--ffn-output-float", action="store_true", help="keep the feed-forward output projections float32")
+    args = ap.parse_args()
+    if args.dev_sets:
+        dev_sets(args.shared, args.ffn_output_float)
+        return
     folder = Path(resolve_model_path(Settings()))
     float32_path = ensure_exported(folder)
     with tempfile.TemporaryDirectory() as tmp:
         int8_path = Path(tmp) / "model-int8.onnx"
         started = time.perf_counter()
-        import onnx
-
-        quantize_dynamic(str(float32_path), str(int8_path), weight_type=QuantType.QInt8, per_channel=True,
-                         extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT})
+        quantise(float32_path, int8_path)
         quantise_s = time.perf_counter() - started
         reference, int8 = OnnxEncoder(folder, float32_path), OnnxEncoder(folder, int8_path)
         passages = [f"passage: {t}" for t in TEXTS]
