@@ -180,24 +180,22 @@ class Embedder:
         if self._uses_onnx(indexing):  # resolving the engine reads the prompts
             prompt = self._prompts.get(prompt_key, "")
             return self._onnx_in_batches([prompt + t for t in texts], progress)
-        return self._encode_by_length(texts, self._prompts.get(prompt_key, ""), progress)
+        return self._encode_by_length(texts, prompt_key, progress)
 
-    def _encode_by_length(self, texts: list[str], prompt: str, progress: bool) -> np.ndarray:
+    def _encode_by_length(self, texts: list[str], prompt_key: str, progress: bool) -> np.ndarray:
         """sentence-transformers, one call per padded length (PAD_MULTIPLE); within a call it sorts by length."""
-        model = self.model
-        module = model[0]
-        if hasattr(module, "processing_kwargs"):  # sentence-transformers 6.3 and later
-            module.processing_kwargs = {**module.processing_kwargs,
-                                        "text": {**module.processing_kwargs.get("text", {}),
-                                                 "pad_to_multiple_of": self.PAD_MULTIPLE}}
+        model = self.model  # loading it reads the model's own prompts
+        prompt = self._prompts.get(prompt_key, "")
+        multiple = self.PAD_MULTIPLE if model.max_seq_length % self.PAD_MULTIPLE == 0 else 1
         lengths = np.array([len(ids) for ids in model.tokenizer(
             [prompt + t for t in texts], truncation=True, max_length=model.max_seq_length)["input_ids"]])
-        padded = (lengths + self.PAD_MULTIPLE - 1) // self.PAD_MULTIPLE
+        padded = (lengths + multiple - 1) // multiple
         out: np.ndarray | None = None
         for length in np.unique(padded):
             rows = np.flatnonzero(padded == length)
             vectors = model.encode([texts[i] for i in rows], prompt=prompt,
                                    batch_size=self.settings.embed_batch_size, convert_to_numpy=True,
+                                   processing_kwargs={"text": {"pad_to_multiple_of": multiple}},
                                    show_progress_bar=progress and len(rows) > 32).astype(np.float32)
             # normalised in float32: normalised in bfloat16 a vector's length was 1 ± 0.007
             vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)

@@ -114,12 +114,14 @@ def relative_name(path: Path, corpus_dir: Path) -> str:
 
 
 def pdf_page_count(path: Path) -> int:
-    """The pages a PDF says it has (its page tree's /Count: read without parsing a page), 0 where that cannot be
-    read; for cutting a long PDF into tasks, where a wrong count costs only an uneven cut."""
+    """The pages a PDF says it has: the /Count of its page tree's root, read from the trailer without walking
+    the tree or parsing a page (this runs outside the isolated loader); 0 where that cannot be read. For
+    cutting a long PDF into tasks, where a wrong count costs only an uneven cut."""
     from pypdf import PdfReader
 
     try:
-        return len(PdfReader(str(path), strict=False).pages)
+        count = PdfReader(str(path), strict=False).trailer["/Root"]["/Pages"]["/Count"]
+        return max(0, int(count))
     except Exception:  # noqa: BLE001 - pypdf raises many kinds on damaged or encrypted files
         return 0
 

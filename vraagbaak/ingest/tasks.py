@@ -143,17 +143,24 @@ class TaskQueue:
 
     def take(self, run: str, worker: str, limit: int = 1) -> list[Task]:
         """Up to `limit` open tasks of the run (never one another worker holds), leased to `worker`; empty when
-        no task is open now (some may still be held)."""
+        no task is open now (some may still be held). A page range of a long PDF is taken first and alone: the
+        longest work is spread over the workers first (taken in eights, one worker held a whole report), and
+        small files fill in after."""
+        return self._take(run, worker, 1, "first_page IS NOT NULL") or self._take(run, worker, limit,
+                                                                                 "first_page IS NULL")
+
+    def _take(self, run: str, worker: str, limit: int, which: str) -> list[Task]:
         rows = self._db.execute(f"""
             UPDATE {self.tasks} SET taken_by = %s, attempts = attempts + 1,
                    lease_until = now() + make_interval(secs => %s)
             WHERE (run, name) IN (SELECT run, name FROM {self.tasks}
-                                  WHERE run = %s AND state = 'open' AND attempts < %s
+                                  WHERE run = %s AND state = 'open' AND attempts < %s AND {which}
                                     AND (lease_until IS NULL OR lease_until < now())
-                                  ORDER BY name LIMIT %s FOR UPDATE SKIP LOCKED)
+                                  ORDER BY coalesce(file, name), first_page, name LIMIT %s
+                                  FOR UPDATE SKIP LOCKED)
             RETURNING run, name, content_hash, attempts, file, first_page, last_page""",
                                 (worker, self.lease_s, run, MAX_ATTEMPTS, limit)).fetchall()
-        return sorted((Task(*row) for row in rows), key=lambda t: t.name)
+        return sorted((Task(*row) for row in rows), key=lambda t: (t.file_name, t.first_page or 0, t.name))
 
     def renew(self, tasks: list[Task], worker: str) -> bool:
         """Hold the tasks another lease; False when another worker took one over (its lease had run out). A lease

@@ -89,16 +89,19 @@ def work(settings: Settings, embedder: Embedder, queue: TaskQueue, run: str,
     me, done = worker_name(), 0
     ocr = (OcrOptions(settings.index_dir / "cache" / "ocr", settings.ocr_page_timeout_s)
            if settings.ocr != "off" and ocr_available() is None else None)
+    # the last file loaded: the page ranges of one long PDF come one per take, and are read (and OCR'd) once
+    documents: dict[tuple[str, str], Document | str] = {}
     with IsolatedLoader(settings.file_timeout_s, int(settings.max_file_mb * 1e6), settings.min_word_share,
                         settings.worker_memory_mb) as loader:
         while tasks := queue.take(run, me, TASKS_PER_TAKE):
             say(f"taken {tasks[0].name} … {tasks[-1].name} ({len(tasks)})")
             texts: dict[str, str] = {}
             failed = {}
-            documents: dict[tuple[str, str], Document | str] = {}  # the page ranges of one PDF: loaded once
             for task in tasks:
                 key = (task.file_name, task.content_hash)
                 if key not in documents:
+                    if task.first_page is not None:  # keep only the long PDF whose ranges follow
+                        documents.clear()
                     documents[key] = _load(settings, loader, ocr, task)
                 read = documents[key]
                 if isinstance(read, str):
@@ -109,6 +112,8 @@ def work(settings: Settings, embedder: Embedder, queue: TaskQueue, run: str,
                 say("de lease van deze taken was verlopen; een andere worker heeft ze")
                 continue
             done += sum(queue.finish(task, me, failed.get(task.name)) for task in tasks)
+            if tasks[0].first_page is None:  # whole files are not taken again
+                documents.clear()
     return done
 
 
