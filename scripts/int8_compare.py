@@ -73,7 +73,7 @@ def dev_sets(shared: Path, ffn_output_float: bool) -> None:
         int8_path = Path(tmp) / "model-int8.onnx"
         quantise(ensure_exported(folder), int8_path, ffn_output_float)
         int8 = OnnxEncoder(folder, int8_path)
-        vac = [f"passage: {t}" for t in _vac_texts(shared)]
+        vac = [f"passage: {t}" for t in corpus_texts(shared / "eval-data/rijksoverheid-vac/corpus")]
         reference = Embedder(Settings())
         reference.embed_passages(vac[:8])  # loads the model: not part of the speed
         int8.encode(vac[:8])
@@ -99,14 +99,13 @@ def dev_sets(shared: Path, ffn_output_float: bool) -> None:
                      indent=1, ensure_ascii=False))
 
 
-def _vac_texts(shared: Path) -> list[str]:
-    """The VAC corpus's passages and sentences, as an index holds them."""
+def corpus_texts(corpus: Path) -> list[str]:
+    """Every passage (as the model sees it) and its sentences, as an index of the folder holds them."""
     from vraagbaak.ingest.chunking import chunk_document, embedding_text
     from vraagbaak.ingest.loaders import corpus_files, load_file
     from vraagbaak.text.sentences import chunk_sentence_texts
 
     s = Settings()
-    corpus = shared / "eval-data/rijksoverheid-vac/corpus"
     texts = []
     for path in corpus_files(corpus):
         for chunk in chunk_document(load_file(path, corpus), s.chunk_words, s.chunk_min_words,

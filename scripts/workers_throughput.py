@@ -21,21 +21,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
+from int8_compare import corpus_texts  # noqa: E402
 from replicas_eval import vraagbaak  # noqa: E402
 
 from bench.pgserver import postgres  # noqa: E402
-
-
-def texts_of(corpus: Path) -> int:
-    from vraagbaak.ingest.chunking import chunk_document
-    from vraagbaak.ingest.loaders import corpus_files, load_file
-    from vraagbaak.settings import Settings
-    from vraagbaak.text.sentences import chunk_sentence_texts
-
-    s = Settings()
-    return sum(1 + len(chunk_sentence_texts(c)) for path in corpus_files(corpus)
-               for c in chunk_document(load_file(path, corpus), s.chunk_words, s.chunk_min_words,
-                                       s.chunk_overlap_sentences, s.quote_max_words))
 
 
 def one_run(corpus: Path, work: Path, url: str, workers: int, texts: int) -> dict:
@@ -63,7 +52,7 @@ def main() -> None:
     ap.add_argument("--workers", default="0,1,2,4", help="0: one machine without workers")
     args = ap.parse_args()
     corpus = args.shared / "eval-data/rijksoverheid-vac/corpus"
-    texts = texts_of(corpus)
+    texts = len(corpus_texts(corpus))
     with tempfile.TemporaryDirectory(prefix="vraagbaak-doorvoer-") as tmp, postgres(args.postgres_url, Path(tmp)) as url:
         for n in (int(x) for x in args.workers.split(",")):
             work = Path(tmp) / f"run-{n}"

@@ -24,7 +24,7 @@ import numpy as np
 from vraagbaak.embed.embedder import Embedder
 from vraagbaak.ingest.chunking import chunk_document, embedding_text
 from vraagbaak.ingest.collections import in_collections
-from vraagbaak.ingest.filetypes import of_path
+from vraagbaak.ingest.filetypes import has_pages
 from vraagbaak.ingest.indexer import chunker_settings
 from vraagbaak.ingest.loaders import (
     IsolatedLoader,
@@ -65,14 +65,9 @@ def plan(settings: Settings, queue: TaskQueue) -> str:
             continue
     run = current_run(settings, files)
     pages = {name: pdf_page_count(s.corpus_dir / name) for name, _ in files
-             if s.worker_pages_per_task and _is_pdf(name)}
+             if s.worker_pages_per_task and has_pages(name)}
     queue.plan(run, files, pages, s.worker_pages_per_task)
     return run
-
-
-def _is_pdf(name: str) -> bool:
-    kind = of_path(name)
-    return kind is not None and kind.loader == "pdf"
 
 
 def current_run(settings: Settings, files: list[tuple[str, str]]) -> str:
@@ -89,21 +84,23 @@ def work(settings: Settings, embedder: Embedder, queue: TaskQueue, run: str,
     me, done = worker_name(), 0
     ocr = (OcrOptions(settings.index_dir / "cache" / "ocr", settings.ocr_page_timeout_s)
            if settings.ocr != "off" and ocr_available() is None else None)
-    # the last file loaded: the page ranges of one long PDF come one per take, and are read (and OCR'd) once
-    documents: dict[tuple[str, str], Document | str] = {}
+    # the long PDF whose page ranges this worker takes, one per take: read (and OCR'd) once, not per range
+    long_pdf: tuple[tuple[str, str], Document | str] | None = None
     with IsolatedLoader(settings.file_timeout_s, int(settings.max_file_mb * 1e6), settings.min_word_share,
                         settings.worker_memory_mb) as loader:
         while tasks := queue.take(run, me, TASKS_PER_TAKE):
             say(f"taken {tasks[0].name} … {tasks[-1].name} ({len(tasks)})")
             texts: dict[str, str] = {}
             failed = {}
+            if tasks[0].first_page is None:  # ranges are taken first: no more are coming, let the PDF go
+                long_pdf = None
             for task in tasks:
-                key = (task.file_name, task.content_hash)
-                if key not in documents:
-                    if task.first_page is not None:  # keep only the long PDF whose ranges follow
-                        documents.clear()
-                    documents[key] = _load(settings, loader, ocr, task)
-                read = documents[key]
+                if task.first_page is None:
+                    read = _load(settings, loader, ocr, task)
+                else:
+                    if long_pdf is None or long_pdf[0] != (task.file_name, task.content_hash):
+                        long_pdf = ((task.file_name, task.content_hash), _load(settings, loader, ocr, task))
+                    read = long_pdf[1]
                 if isinstance(read, str):
                     failed[task.name] = read
                 else:
@@ -112,8 +109,6 @@ def work(settings: Settings, embedder: Embedder, queue: TaskQueue, run: str,
                 say("de lease van deze taken was verlopen; een andere worker heeft ze")
                 continue
             done += sum(queue.finish(task, me, failed.get(task.name)) for task in tasks)
-            if tasks[0].first_page is None:  # whole files are not taken again
-                documents.clear()
     return done
 
 
