@@ -253,14 +253,41 @@ def test_passages_that_count_other_things_do_not_answer_how_many(answers):
 def test_a_year_that_no_quote_holds_is_not_answered(answers):
     """"Heeft de raad ingestemd met de jaarrekening 2014?" was answered from the passages on another year: on the
     subject, not of the year asked. The answer says first that the passages do not name that year."""
-    from vraagbaak.answer.builder import years_not_quoted
+    from vraagbaak.answer.builder import dates_not_quoted
 
     other_year = answers.ask("Hoeveel geld betaalde de gemeente in 2021 aan de isolatie van huurwoningen?")
-    assert other_year.citations and years_not_quoted("… in 2021 …", other_year.citations) == ["2021"]
+    assert other_year.citations and dates_not_quoted("… in 2021 …", other_year.citations) == ["2021"]
     assert "4 miljoen euro" in other_year.answer  # the sum, but not said to be that of 2021
     assert other_year.outcome == "not_stated" and "noemen 2021 niet;" in other_year.answer
     asked_year = answers.ask("Door wie wordt het fonds sinds 2019 beheerd?")
     assert asked_year.outcome == "answered" and "provincie Zeeland" in asked_year.citations[0].quote
+
+
+def test_a_day_that_no_cited_document_holds_is_not_answered(answers):
+    """"Welke besluiten nam de raad op 13 juli 2015?" was answered from the besluitenlijst of 29 juni 2015: a day
+    names one meeting or letter. The day may stand anywhere in the document (its header), not only in the quote."""
+    from vraagbaak.answer.builder import dates_not_quoted
+    from vraagbaak.schema import Citation
+
+    other_day = answers.ask("Waarom heeft het college op 13 juli het verzoek met kenmerk AU15.05274 afgewezen?")
+    assert other_day.outcome == "not_stated" and "noemen 13 juli niet;" in other_day.answer
+    any_day = answers.ask("Waarom heeft het college het verzoek met kenmerk AU15.05274 afgewezen?")
+    assert any_day.outcome == "answered"
+    decision = Citation(1, "besluiten.pdf", "Besluitenlijst", 2, None, "De raad besluit unaniem het voorstel aan te nemen.")
+    header = "Besluitenlijst van de openbare raadsvergadering van maandag 13 Juli 2015\n\nDe raad besluit unaniem …"
+    assert dates_not_quoted("Welke besluiten nam de raad op 13 juli?", [decision], lambda doc: header) == []
+    assert dates_not_quoted("Welke besluiten nam de raad op 14 juli?", [decision], lambda doc: header) == ["14 juli"]
+
+
+def test_a_sum_asked_as_a_bedrag_is_not_answered_by_a_text_without_one(answers):
+    """"Wat is het maximale bedrag …?" and "Bij welk spaarbedrag …?" ask for a sum of money, in any compound, as
+    "Wat kost …?" does: a passage on the subject without a sum does not answer."""
+    for question in ("Wat is het maximale bedrag dat een verhuurder per woning kan krijgen?",
+                     "Hoe hoog is het subsidiebedrag per woning?"):
+        answer = answers.ask(question)
+        assert answer.outcome == "not_stated" and "noemen geen bedrag;" in answer.answer, question
+    paid = answers.ask("Welk bedrag betaalt de gemeente aan de isolatie van huurwoningen?")
+    assert paid.outcome == "answered" and "4 miljoen euro" in paid.citations[0].quote
 
 
 def test_a_name_that_no_cited_document_holds_is_not_answered():

@@ -63,13 +63,15 @@ _DATE = re.compile(rf"\b(1[89]\d\d|20\d\d)\b|\b({'|'.join(MONTHS + WEEKDAYS)})\b
                    r"\b\d{1,2}[-/]\d{1,2}[-/]\d{2,4}\b", re.I)
 _WANTS_DATE = re.compile(r"\b(wanneer|welk jaar|welke datum|sinds|vanaf wanneer|tot wanneer|when|what year|"
                          r"which year|since)\b", re.I)
-_WANTS_AMOUNT = re.compile(r"\b(hoeveel|hoe ?veel|hoe groot|hoe hoog|welk bedrag|wat kost|hoe lang|percentage|"
+_WANTS_AMOUNT = re.compile(r"\b(hoeveel|hoe ?veel|hoe groot|hoe hoog|wat kost|hoe lang|percentage|"
                            r"how many|how much|how long)\b", re.I)
 # "Wat kost …?" is answered by a sum of money, not by any number ("panden van voor 1945")
 _MONEY = re.compile(r"€|\beuro\b|\b(miljoen|miljard|ton|duizend)\b|\bEUR\b", re.I)
 _WANTS_MONEY = re.compile(r"\b(wat kost|wat kostte|kosten|kostte|kost het|gekost|uitgegeven|uitgeven|besteed|"
-                          r"geïnvesteerd|investering|hoeveel geld|welk bedrag|budget|hoe duur|prijs|how much does|"
+                          r"geïnvesteerd|investering|hoeveel geld|budget|hoe duur|prijs|how much does|"
                           r"cost|spent)\b"
+                          # "Wat is het maximale bedrag …", "Bij welk spaarbedrag …": a sum, in any compound
+                          r"|\w*bedrag(?:en)?\b"
                           # "Hoeveel heeft Enschede betaald?"; not "… dat een draagmoeder betaald wordt?"
                           r"|\bhoeveel\b.{0,80}\b(betaald|betaalde|betaalden|betaalt)\b", re.I)
 # "Is de motie … aangenomen?", "Werd het amendement verworpen?": whether something was decided, answered by a
@@ -442,9 +444,10 @@ class AnswerBuilder:
             counted = None  # count of things beside the question's other words (numbers.counted_beside)
         if missing and not any(_states(kind, asked, counted, c.quote, in_other_words) for c in citations):
             answer.found_as, answer.missing_kind, answer.missing_what = "not_stated", missing, counted or ""
-        elif unnamed := years_not_quoted(asked, citations):
+        elif unnamed := dates_not_quoted(asked, citations, self.document_text):
             # "… de jaarrekening 2014 …" quoted from the one of 2013: on the subject, not of the year asked
-            answer.found_as, answer.missing_kind, answer.missing_what = "not_stated", "year", " en ".join(unnamed)
+            which = "year" if all(date.isdigit() for date in unnamed) else "day"
+            answer.found_as, answer.missing_kind, answer.missing_what = "not_stated", which, " en ".join(unnamed)
         elif unnamed := names_not_quoted(asked, citations, self.document_text):
             # "Wat vindt Duitsland van …?" quoted from what the kabinet thinks: on the subject, not of the one asked
             answer.found_as, answer.missing_kind, answer.missing_what = "not_stated", "name", " en ".join(unnamed)
@@ -764,12 +767,21 @@ def _decided(text: str, question: str) -> bool:
     return not which or any(has_stem(w, held) for w in which)
 
 
-def years_not_quoted(question: str, citations: list[Citation]) -> list[str]:
-    """The years the question names that no citation holds, in its quote, title or metadata."""
+def dates_not_quoted(question: str, citations: list[Citation],
+                     document_text: Callable[[str], str] = lambda doc: "") -> list[str]:
+    """The years the question names that no citation holds, in its quote, title or metadata; and the days
+    ("13 juli") that no cited document holds anywhere: a day names one meeting or letter, and a document of
+    another day is about something else, but the day may stand in its header, far from the quote."""
     held = " ".join(f"{c.quote} {c.title} {metadata_text(c.metadata)}" for c in citations)
-    return [y for y in dict.fromkeys(_YEAR.findall(question)) if not re.search(rf"(?<!\d){y}(?!\d)", held)]
+    years = [y for y in dict.fromkeys(_YEAR.findall(question)) if not re.search(rf"(?<!\d){y}(?!\d)", held)]
+    days = [" ".join(day) for day in dict.fromkeys(_DAY.findall(question))]
+    if days:  # the documents' text is read only for a question that names a day
+        held = fold(" ".join([held, *(document_text(doc) for doc in dict.fromkeys(c.doc for c in citations))]))
+        days = [day for day in days if not re.search(rf"(?<!\d){fold(day)}\b", held)]
+    return years + days
 
 
+_DAY = re.compile(rf"\b(\d{{1,2}})\s+({'|'.join(MONTHS)})\b", re.I)
 _YEAR = re.compile(r"(?<![\d.,/-])(?:19|20)\d\d(?![\d.,]\d)")
 
 

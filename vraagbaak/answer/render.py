@@ -51,8 +51,8 @@ def memo_notice(answer: Answer) -> str | None:
 
 def _missing(answer: Answer) -> str:
     """What the passages do not name: "geen aantal reizigers" where the question counts something, "2014 niet"
-    where it names a year that no quote holds, "Duitsland niet" for a name."""
-    if answer.missing_kind in ("year", "name"):
+    where it names a year that no quote holds ("13 juli niet" for a day), "Duitsland niet" for a name."""
+    if answer.missing_kind in ("year", "day", "name"):
         return f"{answer.missing_what} niet"
     return f"geen aantal {answer.missing_what}" if answer.missing_what else MISSING[answer.missing_kind]
 
