@@ -290,6 +290,30 @@ def test_a_sum_asked_as_a_bedrag_is_not_answered_by_a_text_without_one(answers):
     assert paid.outcome == "answered" and "4 miljoen euro" in paid.citations[0].quote
 
 
+def test_how_long_is_answered_by_a_duration_not_by_any_count(answers):
+    """"Hoe lang duurt een draagmoederschapstraject?" was answered by "twintig verzoeken per jaar": a count, but
+    no duration. A duration, a length or where the time starts answers; a passage with only other numbers is
+    on the subject without stating it."""
+    from vraagbaak.answer.numbers import holds_duration
+
+    asked = answers.ask("Hoe lang duurt de behandeling van een aanvraag?")
+    assert asked.outcome == "answered" and "acht weken" in asked.citations[0].quote
+    fund = answers.ask("Wat is de looptijd van het klimaatfonds?")  # "12 miljoen euro" is no duration
+    assert fund.outcome == "not_stated" and "noemen geen duur of termijn;" in fund.answer
+    assert holds_duration("voor een periode van drie jaar") and holds_duration("beheerd sinds 2019")
+    assert not holds_duration("twintig verzoeken per jaar om een traject") and not holds_duration("een rente van 2%")
+
+
+def test_a_verb_particle_is_no_compound_of_what_is_counted():
+    """"Hoeveel Tozo-aanvragen …?" counts aanvragen; "3235 Vragen van de leden …" counts no aanvragen: "aan" is no
+    word before a head "vragen", as "wensouder" is before "paren"."""
+    from vraagbaak.answer.numbers import counts_of
+
+    assert not counts_of("3235 Vragen van de leden Van Weyenberg", "Tozo-aanvragen")
+    assert counts_of("Er zijn 12 aanvragen binnengekomen", "Tozo-aanvragen")
+    assert counts_of("ongeveer tien paren per jaar", "wensouderparen")
+
+
 def test_a_name_that_no_cited_document_holds_is_not_answered():
     """"Wat vindt Duitsland van het verbod?" was answered with what the kabinet thinks: on the subject, not of the
     one asked. A name that finds the document ("staatssecretaris Teeven", who signs on the last page) may stand

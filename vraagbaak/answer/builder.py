@@ -27,16 +27,18 @@ from vraagbaak.answer.judge import (
     specifics,
 )
 from vraagbaak.answer.numbers import AMOUNT as _AMOUNT
-from vraagbaak.answer.numbers import UNITS as _UNITS
 from vraagbaak.answer.numbers import (
+    ASKS_HOW_LONG,
     counted_beside,
     counted_noun,
     counts_of,
     dated_beside,
     holds_count,
+    holds_duration,
     is_measure,
     names_counted,
 )
+from vraagbaak.answer.numbers import UNITS as _UNITS
 from vraagbaak.profile import DOCUMENT_NOUNS, CollectionProfile
 from vraagbaak.schema import Answer, Chunk, Citation, Hit
 from vraagbaak.text.cleaning import collapse_whitespace, is_rare_word
@@ -63,7 +65,7 @@ _DATE = re.compile(rf"\b(1[89]\d\d|20\d\d)\b|\b({'|'.join(MONTHS + WEEKDAYS)})\b
                    r"\b\d{1,2}[-/]\d{1,2}[-/]\d{2,4}\b", re.I)
 _WANTS_DATE = re.compile(r"\b(wanneer|welk jaar|welke datum|sinds|vanaf wanneer|tot wanneer|when|what year|"
                          r"which year|since)\b", re.I)
-_WANTS_AMOUNT = re.compile(r"\b(hoeveel|hoe ?veel|hoe groot|hoe hoog|wat kost|hoe lang|percentage|"
+_WANTS_AMOUNT = re.compile(r"\b(hoeveel|hoe ?veel|hoe groot|hoe hoog|wat kost|hoe lang|looptijd|percentage|"
                            r"how many|how much|how long)\b", re.I)
 # "Wat kost …?" is answered by a sum of money, not by any number ("panden van voor 1945")
 _MONEY = re.compile(r"€|\beuro\b|\b(miljoen|miljard|ton|duizend)\b|\bEUR\b", re.I)
@@ -436,6 +438,8 @@ class AnswerBuilder:
         """On the subject but not an answer: the citations hold no fact of the kind asked beside what is asked
         (a count of the counted thing, a date near a word of the question, a sum), or not the year it names."""
         citations, missing = answer.citations, _MISSING_KIND.get(kind)
+        if kind is _AMOUNT and ASKS_HOW_LONG.search(asked):
+            missing = "duration"
         counted = counted_noun(asked) if kind is _AMOUNT else None
         # "Hoeveel weken …?" may be answered in months: a unit asked for takes any count, as before
         in_other_words = counted if counted and not is_measure(counted) and not any(
@@ -743,6 +747,8 @@ def _states(kind: re.Pattern, question: str, counted: str | None, text: str, unn
     if kind is _DATE:
         return dated_beside(text, _DATE, question)
     if kind is _AMOUNT:
+        if ASKS_HOW_LONG.search(question):
+            return holds_duration(text)
         if unnamed:  # the counted thing in other words: a count beside the question's other words
             return counted_beside(text, question, unnamed)
         return counts_of(text, counted) if counted else holds_count(text)

@@ -59,6 +59,23 @@ def holds_count(text: str) -> bool:
     return bool(_counts(text))
 
 
+# "Hoe lang …?", "Wat is de looptijd …?" ask for a duration or a length: a count with its unit answers, not any count
+# ("twintig verzoeken per jaar" says how often, "2%" how much)
+ASKS_HOW_LONG = re.compile(r"\b(hoe lang|hoelang|hoe lange tijd|looptijd|how long)\b", re.I)
+_DURATION = re.compile(r"\s*(?:(?:kilo|centi|milli)?meters?|km|cm|mm|uur|uren|minuut|minuten|seconden?|dag|dagen|week|"
+                       r"weken|maand|maanden|kwartaal|kwartalen|jaar|jaren)\b", re.I)
+
+
+# "Hoe lang bestaat het fonds al?" is answered by where the time starts or ends as well: "sinds 2019"
+_SINCE_OR_UNTIL = re.compile(r"\b(?:sinds|vanaf|tot(?: en met)?)\s+(?:\S+\s+){0,2}?(?:1[89]|20)\d\d\b", re.I)
+
+
+def holds_duration(text: str) -> bool:
+    """Does the text state a count of time or length units ("drie jaar", "acht weken", "5 km"), or since or until
+    which year ("sinds 2019", "tot 1 januari 2025")?"""
+    return any(_DURATION.match(text, _after_number(m)) for m in _counts(text)) or bool(_SINCE_OR_UNTIL.search(text))
+
+
 def _after_number(m: re.Match) -> int:
     """Where the text after a count starts: a number word's match takes the first letter of the next word."""
     return m.end() - 1 if m.group(0)[-1].isalpha() and m.group(0)[-2:-1].isspace() else m.end()
@@ -103,7 +120,10 @@ def _names(token: str, counted: str) -> bool:
     """Does the token name what is counted: the same stem, a compound that ends in it ("Tozo-leningen" for
     "leningen"), or the head of the asked compound ("paren" for "wensouderparen")?"""
     have = stem(fold(token))
-    return have == counted or have.endswith(counted) or (len(have) >= 4 and counted.endswith(have))
+    # the head of a compound leaves a word before it ("wensouder"), not a verb's particle ("aan" of "aanvragen",
+    # whose head is no "vragen")
+    return have == counted or have.endswith(counted) or (len(have) >= 4 and counted.endswith(have)
+                                                         and len(counted) - len(have) >= 4)
 
 
 def names_counted(text: str, noun: str) -> bool:

@@ -15,7 +15,7 @@ NEAREST_BOLD = "de zinnen die het dichtst bij uw vraag komen"  # the quotes are 
 SOURCES_IN_DUTCH = "The sources are in Dutch; the quotes below are verbatim."
 # what a not_stated answer says the passages lack, per kind of fact asked (builder.wanted_kind)
 MISSING = {"money": "geen bedrag", "date": "geen datum of jaartal", "amount": "geen aantal of getal",
-           "decision": "geen besluit of stemuitslag"}
+           "decision": "geen besluit of stemuitslag", "duration": "geen duur of termijn"}
 
 
 def answer_text(answer: Answer, profile: CollectionProfile = CollectionProfile(),
