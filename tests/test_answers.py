@@ -274,9 +274,14 @@ def test_a_day_that_no_cited_document_holds_is_not_answered(answers):
     any_day = answers.ask("Waarom heeft het college het verzoek met kenmerk AU15.05274 afgewezen?")
     assert any_day.outcome == "answered"
     decision = Citation(1, "besluiten.pdf", "Besluitenlijst", 2, None, "De raad besluit unaniem het voorstel aan te nemen.")
-    header = "Besluitenlijst van de openbare raadsvergadering van maandag 13 Juli 2015\n\nDe raad besluit unaniem …"
-    assert dates_not_quoted("Welke besluiten nam de raad op 13 juli?", [decision], lambda doc: header) == []
-    assert dates_not_quoted("Welke besluiten nam de raad op 14 juli?", [decision], lambda doc: header) == ["14 juli"]
+    for header in ("Besluitenlijst van de openbare raadsvergadering van maandag 13\nJuli 2015\n\nDe raad besluit …",
+                   "Besluitenlijst raadsvergadering\nDatum: 13-07-2015\n\nDe raad besluit …"):
+        for asked in ("Welke besluiten nam de raad op 13 juli?", "Welke besluiten nam de raad op 13 juli 2015?",
+                      "Wat besloot de raad op 13-7-2015?"):
+            assert dates_not_quoted(asked, [decision], lambda doc: header) == [], (asked, header)
+        assert dates_not_quoted("Welke besluiten nam de raad op 14 juli?", [decision], lambda doc: header) == ["14 juli"]
+        assert dates_not_quoted("Wat besloot de raad op 13 juli 2016?", [decision], lambda doc: header) \
+            == ["13 juli 2016"]
 
 
 def test_a_sum_asked_as_a_bedrag_is_not_answered_by_a_text_without_one(answers):
@@ -288,6 +293,10 @@ def test_a_sum_asked_as_a_bedrag_is_not_answered_by_a_text_without_one(answers):
         assert answer.outcome == "not_stated" and "noemen geen bedrag;" in answer.answer, question
     paid = answers.ask("Welk bedrag betaalt de gemeente aan de isolatie van huurwoningen?")
     assert paid.outcome == "answered" and "4 miljoen euro" in paid.citations[0].quote
+    from vraagbaak.answer.builder import _MONEY, wanted_kind
+
+    assert wanted_kind("Waarom is het bedrag verlaagd?") is None  # asks why, not how much
+    assert _MONEY.search("Rij 3: Aanvrager: VV Noorderlicht; Bedrag: 38000") and _MONEY.search("bedraagt 450,-")
 
 
 def test_how_long_is_answered_by_a_duration_not_by_any_count(answers):
@@ -298,20 +307,27 @@ def test_how_long_is_answered_by_a_duration_not_by_any_count(answers):
 
     asked = answers.ask("Hoe lang duurt de behandeling van een aanvraag?")
     assert asked.outcome == "answered" and "acht weken" in asked.citations[0].quote
-    fund = answers.ask("Wat is de looptijd van het klimaatfonds?")  # "12 miljoen euro" is no duration
-    assert fund.outcome == "not_stated" and "noemen geen duur of termijn;" in fund.answer
-    assert holds_duration("voor een periode van drie jaar") and holds_duration("beheerd sinds 2019")
-    assert not holds_duration("twintig verzoeken per jaar om een traject") and not holds_duration("een rente van 2%")
+    for question in ("Wat is de looptijd van het klimaatfonds?",  # "12 miljoen euro", "elk half jaar": no duration
+                     "Hoe lang duurt het isoleren van een huurwoning?"):
+        unstated = answers.ask(question)
+        assert unstated.outcome == "not_stated" and "noemen geen duur of termijn;" in unstated.answer, question
+    for stated in ("voor een periode van drie jaar", "beheerd sinds 2019", "binnen tien werkdagen", "een half jaar",
+                   "geldig tot 31-12-2030", "tot uiterlijk 1 januari 2030", "voor onbepaalde tijd"):
+        assert holds_duration(stated), stated
+    for other in ("twintig verzoeken per jaar om een traject", "een rente van 2%", "een subsidie tot 2000 euro",
+                  "Het college rapporteert elk half jaar."):
+        assert not holds_duration(other), other
 
 
 def test_a_verb_particle_is_no_compound_of_what_is_counted():
-    """"Hoeveel Tozo-aanvragen …?" counts aanvragen; "3235 Vragen van de leden …" counts no aanvragen: "aan" is no
-    word before a head "vragen", as "wensouder" is before "paren"."""
+    """"Hoeveel Tozo-aanvragen …?" counts aanvragen; "3235 Vragen van de leden …" counts no aanvragen: "aan" is a
+    verb's particle, not a word before a head "vragen", as "wensouder" is before "paren" and "bus" before "reizigers"."""
     from vraagbaak.answer.numbers import counts_of
 
     assert not counts_of("3235 Vragen van de leden Van Weyenberg", "Tozo-aanvragen")
     assert counts_of("Er zijn 12 aanvragen binnengekomen", "Tozo-aanvragen")
     assert counts_of("ongeveer tien paren per jaar", "wensouderparen")
+    assert counts_of("3.000 reizigers per dag", "busreizigers") and not counts_of("12 stellen", "voorstellen")
 
 
 def test_a_name_that_no_cited_document_holds_is_not_answered():

@@ -43,7 +43,7 @@ from vraagbaak.profile import DOCUMENT_NOUNS, CollectionProfile
 from vraagbaak.schema import Answer, Chunk, Citation, Hit
 from vraagbaak.text.cleaning import collapse_whitespace, is_rare_word
 from vraagbaak.text.compounds import CompoundSplitter
-from vraagbaak.text.dates import MONTH_ABBREVIATIONS, MONTHS, WEEKDAYS
+from vraagbaak.text.dates import MONTH_ABBREVIATIONS, MONTHS, WEEKDAYS, days_named
 from vraagbaak.text.sentences import chunk_sentence_texts
 from vraagbaak.text.words import CAPITALISED_NAME, fold, has_stem, question_words, stem, words
 
@@ -65,15 +65,19 @@ _DATE = re.compile(rf"\b(1[89]\d\d|20\d\d)\b|\b({'|'.join(MONTHS + WEEKDAYS)})\b
                    r"\b\d{1,2}[-/]\d{1,2}[-/]\d{2,4}\b", re.I)
 _WANTS_DATE = re.compile(r"\b(wanneer|welk jaar|welke datum|sinds|vanaf wanneer|tot wanneer|when|what year|"
                          r"which year|since)\b", re.I)
-_WANTS_AMOUNT = re.compile(r"\b(hoeveel|hoe ?veel|hoe groot|hoe hoog|wat kost|hoe lang|looptijd|percentage|"
-                           r"how many|how much|how long)\b", re.I)
+_WANTS_AMOUNT = re.compile(r"\b(hoeveel|hoe ?veel|hoe groot|hoe hoog|wat kost|percentage|"
+                           r"how many|how much)\b", re.I)
 # "Wat kost …?" is answered by a sum of money, not by any number ("panden van voor 1945")
-_MONEY = re.compile(r"€|\beuro\b|\b(miljoen|miljard|ton|duizend)\b|\bEUR\b", re.I)
+_MONEY = re.compile(r"€|\beuro\b|\b(miljoen|miljard|ton|duizend)\b|\bEUR\b|\d,-"
+                    # a table row or a sentence that names its sum without a currency: "Bedrag: 38000", "bedraagt 450"
+                    r"|\b(?:\w*bedrag(?:en)?|bedraagt|bedroeg)\W{0,3}\d", re.I)
 _WANTS_MONEY = re.compile(r"\b(wat kost|wat kostte|kosten|kostte|kost het|gekost|uitgegeven|uitgeven|besteed|"
                           r"geïnvesteerd|investering|hoeveel geld|budget|hoe duur|prijs|how much does|"
                           r"cost|spent)\b"
-                          # "Wat is het maximale bedrag …", "Bij welk spaarbedrag …": a sum, in any compound
-                          r"|\w*bedrag(?:en)?\b"
+                          # "Wat is het maximale bedrag …", "Bij welk spaarbedrag …": what the sum is, in any
+                          # compound; not "Waarom is het bedrag verlaagd?"
+                          r"|\b(?:welke?|wat (?:is|was|zijn|waren) (?:het|de)|hoe (?:hoog|groot) (?:is|was|zijn|waren) "
+                          r"(?:het|de))\s+(?:\w+\s+){0,2}?\w*bedrag(?:en)?\b"
                           # "Hoeveel heeft Enschede betaald?"; not "… dat een draagmoeder betaald wordt?"
                           r"|\bhoeveel\b.{0,80}\b(betaald|betaalde|betaalden|betaalt)\b", re.I)
 # "Is de motie … aangenomen?", "Werd het amendement verworpen?": whether something was decided, answered by a
@@ -178,7 +182,7 @@ def wanted_kind(question: str) -> re.Pattern | None:
         return _DATE
     if _WANTS_MONEY.search(question):
         return _MONEY
-    if _WANTS_AMOUNT.search(question):
+    if _WANTS_AMOUNT.search(question) or ASKS_HOW_LONG.search(question):
         return _AMOUNT
     if _WANTS_DECISION.search(question) and asks_yes_or_no(question):
         return _DECISION
@@ -335,13 +339,14 @@ class AnswerBuilder:
         headings = [own_heading(h.chunk) for h, sentences in zip(hits, per_hit) for _ in sentences]
         lexical = lexical_shares(question, [s.text for s in flat], headings)
         kind = wanted_kind(question)
+        how_long = kind is _AMOUNT and bool(ASKS_HOW_LONG.search(question))  # a count answers only with its unit
         retrieval = [h.score for h in hits[: len(per_hit)]]
         low, span = min(retrieval), max(retrieval) - min(retrieval)
         prior = [self.PASSAGE_PRIOR * ((r - low) / span if span > 0 else 1.0) for r in retrieval]
         owners = [i for i, sentences in enumerate(per_hit) for _ in sentences]
         for s, d, lx, owner in zip(flat, dense, lexical, owners):
             s.dense, s.lexical = float(d), float(lx)
-            s.has_kind = kind is not None and bool(kind.search(s.text))
+            s.has_kind = kind is not None and (holds_duration(s.text) if how_long else bool(kind.search(s.text)))
             kind_bonus = self.KIND_BONUS if s.has_kind else 0.0
             s.score = s.dense + self.lexical_weight * s.lexical + prior[owner] + kind_bonus
         for s, p in zip(flat, self.judge.sentences(self.sentence_features(question, hits, per_hit))):
@@ -450,7 +455,7 @@ class AnswerBuilder:
             answer.found_as, answer.missing_kind, answer.missing_what = "not_stated", missing, counted or ""
         elif unnamed := dates_not_quoted(asked, citations, self.document_text):
             # "… de jaarrekening 2014 …" quoted from the one of 2013: on the subject, not of the year asked
-            which = "year" if all(date.isdigit() for date in unnamed) else "day"
+            which = "year" if all(date.isdigit() for date in unnamed) else "day"  # render says "13 juli niet"
             answer.found_as, answer.missing_kind, answer.missing_what = "not_stated", which, " en ".join(unnamed)
         elif unnamed := names_not_quoted(asked, citations, self.document_text):
             # "Wat vindt Duitsland van …?" quoted from what the kabinet thinks: on the subject, not of the one asked
@@ -776,18 +781,23 @@ def _decided(text: str, question: str) -> bool:
 def dates_not_quoted(question: str, citations: list[Citation],
                      document_text: Callable[[str], str] = lambda doc: "") -> list[str]:
     """The years the question names that no citation holds, in its quote, title or metadata; and the days
-    ("13 juli") that no cited document holds anywhere: a day names one meeting or letter, and a document of
-    another day is about something else, but the day may stand in its header, far from the quote."""
+    ("13 juli", "13-07-2015") that no cited document holds anywhere, written in any way: a day names one meeting
+    or letter, and a document of another day is about something else, but the day may stand in its header, far
+    from the quote. The year of a named day ("13 juli 2015") is looked for with that day."""
     held = " ".join(f"{c.quote} {c.title} {metadata_text(c.metadata)}" for c in citations)
-    years = [y for y in dict.fromkeys(_YEAR.findall(question)) if not re.search(rf"(?<!\d){y}(?!\d)", held)]
-    days = [" ".join(day) for day in dict.fromkeys(_DAY.findall(question))]
-    if days:  # the documents' text is read only for a question that names a day
-        held = fold(" ".join([held, *(document_text(doc) for doc in dict.fromkeys(c.doc for c in citations))]))
-        days = [day for day in days if not re.search(rf"(?<!\d){fold(day)}\b", held)]
-    return years + days
+    days = days_named(question)
+    of_days = {year for *_, year in days if year}
+    years = [y for y in dict.fromkeys(_YEAR.findall(question))
+             if y not in of_days and not re.search(rf"(?<!\d){y}(?!\d)", held)]
+    if not days:
+        return years
+    # the documents' text is read only for a question that names a day
+    text = " ".join([held, *(document_text(doc) for doc in dict.fromkeys(c.doc for c in citations))])
+    have = {(day, month) for _, day, month, _ in days_named(text)}
+    return years + [collapse_whitespace(written) for written, day, month, year in days
+                    if (day, month) not in have or (year and not re.search(rf"(?<!\d){year}(?!\d)", text))]
 
 
-_DAY = re.compile(rf"\b(\d{{1,2}})\s+({'|'.join(MONTHS)})\b", re.I)
 _YEAR = re.compile(r"(?<![\d.,/-])(?:19|20)\d\d(?![\d.,]\d)")
 
 

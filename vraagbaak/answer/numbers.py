@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from typing import Iterable, Iterator
 
-from vraagbaak.text.dates import MONTHS
+from vraagbaak.text.dates import MONTHS, days_named
 from vraagbaak.text.words import fold, has_stem, question_words, stem
 
 # A number in digits or in words ("De achttien innovaties komen van acht gemeenten", "vijfentwintig",
@@ -60,20 +60,36 @@ def holds_count(text: str) -> bool:
 
 
 # "Hoe lang …?", "Wat is de looptijd …?" ask for a duration or a length: a count with its unit answers, not any count
-# ("twintig verzoeken per jaar" says how often, "2%" how much)
-ASKS_HOW_LONG = re.compile(r"\b(hoe lang|hoelang|hoe lange tijd|looptijd|how long)\b", re.I)
-_DURATION = re.compile(r"\s*(?:(?:kilo|centi|milli)?meters?|km|cm|mm|uur|uren|minuut|minuten|seconden?|dag|dagen|week|"
-                       r"weken|maand|maanden|kwartaal|kwartalen|jaar|jaren)\b", re.I)
-
-
-# "Hoe lang bestaat het fonds al?" is answered by where the time starts or ends as well: "sinds 2019"
-_SINCE_OR_UNTIL = re.compile(r"\b(?:sinds|vanaf|tot(?: en met)?)\s+(?:\S+\s+){0,2}?(?:1[89]|20)\d\d\b", re.I)
+# ("twintig verzoeken per jaar" says how often, "2%" how much). Not "Kan de looptijd worden verlengd?": yes or no.
+ASKS_HOW_LONG = re.compile(r"\b(?:hoe lang|hoelang|hoe lange tijd|how long)\b"
+                           r"|\b(?:wat (?:is|was|zijn|waren) (?:de|het)|welke)\s+(?:\w+\s+){0,2}?looptijd(?:en)?\b",
+                           re.I)
+_DURATION = re.compile(r"\s*(?:(?:kilo|centi|milli)?meters?|km|cm|mm|etmaal|etmalen|minuut|minuten|seconden?|kwartaal|"
+                       r"kwartalen|\w*?(?:dag|dagen|week|weken|maand|maanden|jaar|jaren|uur|uren))\b", re.I)
+# "een jaar geldig", "een half jaar", "anderhalf jaar", "voor onbepaalde tijd": a duration without digits; not "elk
+# half jaar", how often
+_DURATION_IN_WORDS = re.compile(r"\b(?:(?:een|één|anderhalf|anderhalve)\s+(?:half\s+|halve\s+|hele?\s+)?"
+                                r"(?:jaar|maand|week|dag|uur|etmaal|kwartaal)|onbepaalde\s+(?:tijd|duur))\b", re.I)
+# where the time starts or ends: "sinds 2019", "tot en met 1 januari 2030", "t/m 2030", "vanaf 13-07-2015"
+_FROM_OR_UNTIL = re.compile(r"\b(?:sinds|vanaf|tot(?:\s+en\s+met)?|t/m)\s+(?:uiterlijk\s+)?", re.I)
+_YEAR_AHEAD = re.compile(r"(?:\S+\s+){0,2}?((?:19|20)\d\d)\b")
 
 
 def holds_duration(text: str) -> bool:
-    """Does the text state a count of time or length units ("drie jaar", "acht weken", "5 km"), or since or until
-    which year ("sinds 2019", "tot 1 januari 2025")?"""
-    return any(_DURATION.match(text, _after_number(m)) for m in _counts(text)) or bool(_SINCE_OR_UNTIL.search(text))
+    """Does the text state a duration or a length ("drie jaar", "binnen tien werkdagen", "5 km", "een half jaar"),
+    or since or until when ("sinds 2019", "tot 1 juli")?"""
+    if any(_DURATION.match(text, _after_number(m)) for m in _counts(text)) or _DURATION_IN_WORDS.search(text):
+        return True
+    return any(_names_a_time(text[m.end(): m.end() + 40]) for m in _FROM_OR_UNTIL.finditer(text))
+
+
+def _names_a_time(ahead: str) -> bool:
+    """Does the text after "sinds", "tot" … start with a day or a year ("tot 2030", not "tot 2000 euro")?"""
+    days = days_named(ahead)
+    if days and ahead.startswith(days[0][0]):
+        return True
+    year = _YEAR_AHEAD.match(ahead)
+    return bool(year) and not _MEASURE.match(ahead, year.end())
 
 
 def _after_number(m: re.Match) -> int:
@@ -116,14 +132,18 @@ def counted_noun(question: str) -> str | None:
     return None if first[0].isdigit() else first
 
 
+_PARTICLES = {"aan", "af", "bij", "door", "in", "mee", "na", "om", "onder", "op", "over", "toe", "uit", "voor", "weg",
+              "terug", "be", "ge", "her", "ont", "ver", "er"}
+
+
 def _names(token: str, counted: str) -> bool:
     """Does the token name what is counted: the same stem, a compound that ends in it ("Tozo-leningen" for
     "leningen"), or the head of the asked compound ("paren" for "wensouderparen")?"""
     have = stem(fold(token))
-    # the head of a compound leaves a word before it ("wensouder"), not a verb's particle ("aan" of "aanvragen",
-    # whose head is no "vragen")
+    # the head of a compound leaves a word before it ("wensouder", "bus"), not a verb's particle: "aanvragen" is
+    # no kind of "vragen"
     return have == counted or have.endswith(counted) or (len(have) >= 4 and counted.endswith(have)
-                                                         and len(counted) - len(have) >= 4)
+                                                         and counted[: -len(have)] not in _PARTICLES)
 
 
 def names_counted(text: str, noun: str) -> bool:
