@@ -65,9 +65,6 @@ def index_dir_for(settings: Settings, corpus_dir: Path | None, index_dir: Path |
     return settings.index_dir
 
 
-SUBJECT_COSINE_MARGIN = 0.02  # a follow-up is about every document whose passage is this close to the best one
-
-
 class Assistant:
     def __init__(self, settings: Settings | None = None, embedder: Embedder | None = None):
         self.settings = settings or Settings.from_env()
@@ -361,22 +358,15 @@ class Assistant:
 
     def _follow_up_subject(self, index: IndexVersion, request: AnswerRequest, query: str) -> list[str]:
         """"Wat heeft dat project opgeleverd?": the conversation says which document, the question what to find
-        in it (searched together, the earlier question's words chose the sentences). The document(s): that of
-        the best passage for the question with its earlier subject, and any other among the first three whose
-        passage is almost as close in meaning (cosines, so that it means the same with score fusion, RRF or
-        BM25 alone, where only the first counts). [] for any other question, and for an overview: "Welke andere
-        gemeenten doen dat?" looks beyond the subject."""
+        in it (searched together, the earlier question's words chose the sentences). The document: that of the
+        best passage for the question with its earlier subject. [] for any other question, and for an overview:
+        "Welke andere gemeenten doen dat?" looks beyond the subject."""
         question = request.question
         if query == question or not asks_something_of_its_own(question) or request.filters.get("doc") \
                 or self._is_overview(question):
             return []
-        hits = self._search(index, query, k=3, filters=request.filters, mode=request.mode)
-        if not hits:
-            return []
-        best = max(h.dense_score or 0.0 for h in hits)
-        close = [h.chunk.doc for h in hits[1:] if h.dense_score is not None and
-                 h.dense_score >= best - SUBJECT_COSINE_MARGIN]
-        return list(dict.fromkeys([hits[0].chunk.doc, *close]))
+        hits = self._search(index, query, k=1, filters=request.filters, mode=request.mode)
+        return [hits[0].chunk.doc] if hits else []
 
     def _answer_in_subject(self, index: IndexVersion, request: AnswerRequest, query: str,
                            subject: list[str]) -> Answer:

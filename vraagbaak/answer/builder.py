@@ -213,8 +213,8 @@ def is_row(sentence: Evidence) -> bool:
     return sentence.item and bool(_ROW.match(sentence.text.strip()))
 
 
-def quote_window(sentences: list[Evidence], best: int, max_words: int, kind: re.Pattern | None,
-                 margin: float, min_words: int = 0) -> tuple[int, int, int | None]:
+def quote_window(sentences: list[Evidence], best: int, max_words: int, margin: float,
+                 min_words: int = 0) -> tuple[int, int, int | None]:
     """(first, last, lead-in): the sentences to quote around the best one. lead-in is the index of a list's
     introductory sentence that is quoted before an ellipsis when the items in between do not fit."""
     lo, hi = _whole_block(sentences, best, best)
@@ -226,20 +226,12 @@ def quote_window(sentences: list[Evidence], best: int, max_words: int, kind: re.
             if budget(new_lo, hi) > max_words:
                 break
             lo = new_lo
-    # a date or amount that the question asks for, in the sentence just before
-    if kind and not kind.search(sentences[best].text) and lo > 0 and kind.search(sentences[lo - 1].text):
-        new_lo, _ = _whole_block(sentences, lo - 1, lo - 1)
-        if budget(new_lo, hi) <= max_words:
-            lo = new_lo
     # (b) the sentences that carry the answer on
     while hi + 1 < len(sentences):
         nxt = sentences[hi + 1]
-        # a table row is a record of its own: the next row only when the asked date or amount is there
+        # a table row is a record of its own: the next row only where it answers as well
         alike = nxt.score >= sentences[best].score - margin and not (is_row(nxt) and is_row(sentences[best]))
-        carries = (sentences[hi].text.rstrip().endswith(":") or leans_back(nxt, sentences[hi])
-                   and not nxt.item or alike
-                   or (kind is not None and not kind.search(" ".join(s.text for s in sentences[lo:hi + 1]))
-                       and kind.search(nxt.text)))
+        carries = sentences[hi].text.rstrip().endswith(":") or leans_back(nxt, sentences[hi]) and not nxt.item or alike
         _, new_hi = _whole_block(sentences, hi + 1, hi + 1)
         if not carries or budget(lo, new_hi) > max_words:
             break
@@ -415,10 +407,8 @@ class AnswerBuilder:
             return self._nothing_found(question, hits)
         if focus:  # the same candidate passages; their rank still counts a little (scoring them all, without
             evidence = self.score(focus, hits)  # it, quoted less often what the dev follow-ups ask: evaluation.md)
-        # the passage whose sentence the judge takes as the answer comes first; the judge was fitted on Dutch
-        # questions (7 English ones of ~400), so an English question keeps the order of the sentence scores
-        english = is_english(focus or question)
-        ranked = sorted(((0.0 if english else max(self._order(s) for s in group), max(s.score for s in group), i)
+        # the passage whose sentence the judge takes as the answer comes first
+        ranked = sorted(((max(self._order(s) for s in group), max(s.score for s in group), i)
                          for i, group in enumerate(evidence) if group), key=lambda item: (-item[0], -item[1], item[2]))
         best = max(score for _, score, _ in ranked)
         kind = wanted_kind(focus or question)
@@ -428,7 +418,7 @@ class AnswerBuilder:
                 break
             if score < best - self.quote_margin:
                 continue  # never show a passage far below the best as part of the answer
-            citation = self._cite(hits[i], evidence[i], len(citations) + 1, kind)
+            citation = self._cite(hits[i], evidence[i], len(citations) + 1)
             if citation and not any(_overlaps(citation, c) for c in citations) \
                     and not (citations and citation.doc != citations[0].doc
                              and not self._tells(focus or question, citation)):
@@ -497,8 +487,7 @@ class AnswerBuilder:
         if not doc_hits:
             return [], []
         evidence = self.score(question, doc_hits, limit=len(doc_hits))
-        kind = wanted_kind(question)
-        citations = [c for c in (self._cite(h, e, n, kind, OVERVIEW_QUOTE_WORDS, 0)
+        citations = [c for c in (self._cite(h, e, n, OVERVIEW_QUOTE_WORDS, 0)
                                  for n, (h, e) in enumerate(zip(doc_hits, evidence), start=1) if e) if c]
         return citations, general
 
@@ -514,11 +503,11 @@ class AnswerBuilder:
         return Answer(question, True, "", citations, [], found_as="overview", english=is_english(question),
                       documents_searched=searched, also_about=also_about)
 
-    def _cite(self, hit: Hit, sentences: list[Evidence], n: int, kind: re.Pattern | None,
-              max_words: int | None = None, min_words: int | None = None) -> Citation | None:
+    def _cite(self, hit: Hit, sentences: list[Evidence], n: int, max_words: int | None = None,
+              min_words: int | None = None) -> Citation | None:
         best = max(range(len(sentences)), key=lambda i: (self._order(sentences[i]), sentences[i].score))
         limit = max_words or self.quote_max_words
-        lo, hi, lead_in = quote_window(sentences, best, limit, kind, self.quote_margin / 2,
+        lo, hi, lead_in = quote_window(sentences, best, limit, self.quote_margin / 2,
                                        self.quote_min_words if min_words is None else min_words)
         second = self._second_answer(sentences, best, lo, hi, lead_in, limit)
         quoted = sentences[lo:hi + 1]
