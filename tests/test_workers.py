@@ -114,7 +114,6 @@ def test_a_run_is_the_corpus_and_its_chunking(tmp_path, embedder):
 
 def test_a_long_pdf_is_cut_into_page_ranges_that_together_embed_it_once(tmp_path, embedder, postgres_url,  # noqa: F811
                                                                         monkeypatch):
-    real_load = worker._load
     """One long report would keep one worker busy while the others wait: a PDF with more pages than
     worker_pages_per_task is cut into page ranges, each a task of its own. The ranges embed every passage of the
     file once (a passage belongs to the range it starts in), so the version written from the workers' vectors
@@ -132,7 +131,7 @@ def test_a_long_pdf_is_cut_into_page_ranges_that_together_embed_it_once(tmp_path
         assert set(task_rows(postgres_url, "paginas")) == {"afval.md", "fiche.pdf p. 1-5", "fiche.pdf p. 6-10",
                                                            "fiche.pdf p. 11-15"}
         # a range is taken alone and first (the longest work spread over the workers), whole files after
-        loaded = []
+        loaded, real_load = [], worker._load
         monkeypatch.setattr(worker, "_load", lambda *args: loaded.append(args[-1].name) or real_load(*args))
         assert worker.work(settings, embedder, queue, run) == 4
         assert loaded == ["fiche.pdf p. 1-5", "afval.md"]  # the ranges of the PDF were read once

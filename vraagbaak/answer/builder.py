@@ -776,15 +776,18 @@ def dates_not_quoted(question: str, citations: list[Citation],
     held = " ".join(f"{c.quote} {c.title} {metadata_text(c.metadata)}" for c in citations)
     days = days_named(question)
     of_days = {year for *_, year in days if year}
-    years = [y for y in dict.fromkeys(_YEAR.findall(question))
-             if y not in of_days and not re.search(rf"(?<!\d){y}(?!\d)", held)]
+    years = [y for y in dict.fromkeys(_YEAR.findall(question)) if y not in of_days and not _holds_year(held, y)]
     if not days:
         return years
     # the documents' text is read only for a question that names a day
     text = " ".join([held, *(document_text(doc) for doc in dict.fromkeys(c.doc for c in citations))])
     have = {(day, month) for _, day, month, _ in days_named(text)}
     return years + [collapse_whitespace(written) for written, day, month, year in days
-                    if (day, month) not in have or (year and not re.search(rf"(?<!\d){year}(?!\d)", text))]
+                    if (day, month) not in have or (year and not _holds_year(text, year))]
+
+
+def _holds_year(text: str, year: str) -> bool:
+    return bool(re.search(rf"(?<!\d){year}(?!\d)", text))
 
 
 _YEAR = re.compile(r"(?<![\d.,/-])(?:19|20)\d\d(?![\d.,]\d)")

@@ -44,9 +44,13 @@ def _counts(text: str) -> list[re.Match]:
 
 
 # A number of a measure or a duration, not of things: "1,5 meter", "vijf dagen", "30 procent", "2 miljoen euro"
-_MEASURE = re.compile(r"\s*(?:%|(?:procent|(?:kilo|centi|milli)?meters?|km|cm|mm|m2|m3|uur|uren|minuut|minuten|"
-                      r"seconden?|dag|dagen|weken|week|maanden|maand|jaar|jaren|kilo|kg|gram|liter|graden|euro|miljoen|miljard|"
-                      r"keer|maal)\b)", re.I)
+# units of length and time, shared by the measure and the duration checks; the first kind of time also ends a
+# compound ("werkdagen", "kalenderjaren")
+_LENGTH_UNITS = r"(?:kilo|centi|milli)?meters?|km|cm|mm"
+_COMPOUNDING_TIME_UNITS = r"dag|dagen|week|weken|maand|maanden|jaar|jaren|uur|uren"
+_TIME_UNITS = rf"{_COMPOUNDING_TIME_UNITS}|minuut|minuten|seconden?"
+_MEASURE = re.compile(rf"\s*(?:%|(?:procent|{_LENGTH_UNITS}|m2|m3|{_TIME_UNITS}|kilo|kg|gram|liter|graden|euro|miljoen|"
+                      r"miljard|keer|maal)\b)", re.I)
 
 
 def is_measure(word: str) -> bool:
@@ -64,8 +68,8 @@ def holds_count(text: str) -> bool:
 ASKS_HOW_LONG = re.compile(r"\b(?:hoe lang|hoelang|hoe lange tijd|how long)\b"
                            r"|\b(?:wat (?:is|was|zijn|waren) (?:de|het)|welke)\s+(?:\w+\s+){0,2}?looptijd(?:en)?\b",
                            re.I)
-_DURATION = re.compile(r"\s*(?:(?:kilo|centi|milli)?meters?|km|cm|mm|etmaal|etmalen|minuut|minuten|seconden?|kwartaal|"
-                       r"kwartalen|\w*?(?:dag|dagen|week|weken|maand|maanden|jaar|jaren|uur|uren))\b", re.I)
+_DURATION = re.compile(rf"\s*(?:{_LENGTH_UNITS}|etmaal|etmalen|minuut|minuten|seconden?|kwartaal|kwartalen|"
+                       rf"\w*?(?:{_COMPOUNDING_TIME_UNITS}))\b", re.I)
 # "een jaar geldig", "een half jaar", "anderhalf jaar", "voor onbepaalde tijd": a duration without digits; not "elk
 # half jaar", how often
 _DURATION_IN_WORDS = re.compile(r"\b(?:(?:een|één|anderhalf|anderhalve)\s+(?:half\s+|halve\s+|hele?\s+)?"
