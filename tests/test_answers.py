@@ -288,7 +288,8 @@ def test_a_sum_asked_as_a_bedrag_is_not_answered_by_a_text_without_one(answers):
     """"Wat is het maximale bedrag …?" and "Bij welk spaarbedrag …?" ask for a sum of money, in any compound, as
     "Wat kost …?" does: a passage on the subject without a sum does not answer."""
     for question in ("Wat is het maximale bedrag dat een verhuurder per woning kan krijgen?",
-                     "Hoe hoog is het subsidiebedrag per woning?"):
+                     "Hoe hoog is het subsidiebedrag per woning?",
+                     "Hoeveel energierekening betaal je als huurder met een laag inkomen?"):
         answer = answers.ask(question)
         assert answer.outcome == "not_stated" and "noemen geen bedrag;" in answer.answer, question
     paid = answers.ask("Welk bedrag betaalt de gemeente aan de isolatie van huurwoningen?")
@@ -296,6 +297,8 @@ def test_a_sum_asked_as_a_bedrag_is_not_answered_by_a_text_without_one(answers):
     from vraagbaak.answer.builder import _MONEY, wanted_kind
 
     assert wanted_kind("Waarom is het bedrag verlaagd?") is None  # asks why, not how much
+    assert wanted_kind("Hoeveel moet ik betalen?") is _MONEY and wanted_kind("Hoeveel leningen zijn terugbetaald?") \
+        is not _MONEY
     assert _MONEY.search("Rij 3: Aanvrager: VV Noorderlicht; Bedrag: 38000") and _MONEY.search("bedraagt 450,-")
 
 

@@ -78,8 +78,9 @@ _WANTS_MONEY = re.compile(r"\b(wat kost|wat kostte|kosten|kostte|kost het|gekost
                           # compound; not "Waarom is het bedrag verlaagd?"
                           r"|\b(?:welke?|wat (?:is|was|zijn|waren) (?:het|de)|hoe (?:hoog|groot) (?:is|was|zijn|waren) "
                           r"(?:het|de))\s+(?:\w+\s+){0,2}?\w*bedrag(?:en)?\b"
-                          # "Hoeveel heeft Enschede betaald?"; not "… dat een draagmoeder betaald wordt?"
-                          r"|\bhoeveel\b.{0,80}\b(betaald|betaalde|betaalden|betaalt)\b", re.I)
+                          # "Hoeveel heeft Enschede betaald?", "Hoeveel betaal je …", "Hoeveel moet ik betalen?"; not
+                          # "… dat een draagmoeder betaald wordt?" nor "Hoeveel leningen zijn terugbetaald?"
+                          r"|\bhoeveel\b.{0,80}\b(betaal|betaald|betaalde|betaalden|betaalt|betalen)\b", re.I)
 # "Is de motie … aangenomen?", "Werd het amendement verworpen?": whether something was decided, answered by a
 # sentence that states a decision or a vote, not by the text of the motion itself
 _WANTS_DECISION = re.compile(r"\b(aangenomen|verworpen|aanvaard|afgewezen|goedgekeurd|ingestemd|ingetrokken|"
