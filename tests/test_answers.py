@@ -203,10 +203,13 @@ def test_a_how_many_question_is_not_answered_by_a_year_a_date_or_a_numbered_labe
     number asked. A count is a number of its own, in digits or words; else the answer says no number is named."""
     from vraagbaak.answer.numbers import holds_count
 
-    for stated in ("Ongeveer 25.000 jongeren per jaar", "veertig extra laadpalen", "12 leden", "3,5 miljoen", "8%"):
+    for stated in ("Ongeveer 25.000 jongeren per jaar", "veertig extra laadpalen", "12 leden", "3,5 miljoen", "8%",
+                   "er vertrokken 2500 en later 300 reizigers", "2500 EUR"):
         assert holds_count(stated), stated
+    # nor by an address: a letter head counted as "how many passagiers" beside the word Schiphol
     for unstated in ("Antwoord van Minister Koolmees (ontvangen 21 juni 2021). Vraag 1 Klopt het dat", "in 2027",
-                     "WCAG 2.1, niveau AA", "Nr. 143 MOTIE", "punt 4.", "op 9 juli 2015", "in acht genomen"):
+                     "WCAG 2.1, niveau AA", "Nr. 143 MOTIE", "punt 4.", "op 9 juli 2015", "in acht genomen",
+                     "ROYAL SCHIPHOL GROUP Postbus 7501 1118 ZG SCHIPHOL", "Retouradres 2500EJ Den Haag"):
         assert not holds_count(unstated), unstated
 
 

@@ -28,14 +28,16 @@ _NUMBER = (rf"(?:(?:{UNITS}|{_TEENS_AND_TENS})?(?:honderd|duizend))?(?:(?:een|{U
 _COUNTING_WORD = (rf"\b{_NUMBER}\s+(?!(?:het|de|een|die|dat|deze|dit|er|zich|ze|zij|hij|we|wij|u|"
                   rf"nemen|genomen|neemt|nam|namen|slaan|geslagen)\b)[a-zà-ÿ]")
 AMOUNT = re.compile(rf"\d|{_COUNTING_WORD}", re.I)
-# "Hoeveel …?" is not stated by a year, a date, a section or question number or a version ("Vraag 1", "Nr. 143",
-# "WCAG 2.1", "op 9 juli 2015"): a count is a number of its own, in digits or in words; a range ("1.200-1.400")
-# is one
+# "Hoeveel …?" is not stated by a year, a date, a section or question number, a version or an address ("Vraag 1",
+# "Nr. 143", "WCAG 2.1", "op 9 juli 2015", "Postbus 20350 2500 EJ Den Haag"): a count is a number of its own, in
+# digits or in words; a range ("1.200-1.400") is one
 _DIGITS = r"(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?"
+_POSTCODE_LETTERS = r"(?-i:\s?[A-Z]{2}\b)"  # "2500 EJ", "1118ZG": in capitals, whatever the case of the rest
 _COUNT = re.compile(rf"(?<![\w.,/-])(?!(?:1[89]|20)\d\d(?![\d.,]\d)){_DIGITS}(?:\s?[-–]\s?{_DIGITS})?"
-                    rf"(?![\w/-]|[.,]\d)(?!\s+(?:{'|'.join(MONTHS)})\b)|{_COUNTING_WORD}", re.I)
+                    rf"(?![\w/-]|[.,]\d)(?!\s+(?:{'|'.join(MONTHS)})\b)(?!(?<=\b\d{{4}}){_POSTCODE_LETTERS})"
+                    rf"|{_COUNTING_WORD}", re.I)
 _NUMBER_LABEL = re.compile(r"\b(vraag|antwoord|nr|nummer|no|punt|agendapunt|artikel|art|hoofdstuk|paragraaf|"
-                           r"bijlage|pagina|blz|p|versie|fase|optie|stap|niveau|lid|onderdeel|ronde|kamerstuk)\.?\s*$",
+                           r"bijlage|pagina|blz|p|versie|fase|optie|stap|niveau|lid|onderdeel|ronde|kamerstuk|postbus)\.?\s*$",
                            re.I)
 
 
