@@ -38,6 +38,8 @@ Een verhuurder kan de subsidie eenmaal per woning aanvragen.
 """
 DECISION = ("Het college heeft het verzoek met kenmerk AU15.05274 afgewezen omdat de stukken te laat waren. "
             "De aanvrager is daarover schriftelijk geïnformeerd.\n")
+MOTION = ("Motie van het lid Jansen over de tarieven van het zwembad De Vennen. Voorgesteld 3 maart 2022. De raad, "
+          "gehoord de beraadslaging, verzoekt het college de tarieven van zwembad De Vennen in 2023 te bevriezen.\n")
 
 
 def make_fund_pdf(path):
@@ -60,6 +62,7 @@ def answers(tmp_path_factory, embedder) -> Assistant:
     make_fund_pdf(corpus / "klimaatfonds.pdf")
     (corpus / "subsidie.md").write_text(SUBSIDY, encoding="utf-8")
     (corpus / "besluit.txt").write_text(DECISION, encoding="utf-8")
+    (corpus / "motie.txt").write_text(MOTION, encoding="utf-8")
     shutil.copy(FIXTURES / "bnc-fiche-5-mifid-herziening.pdf", corpus)
     settings = Settings(corpus_dir=corpus, index_dir=tmp_path_factory.mktemp("answers-index"),
                         model_dir=embedder.settings.model_dir)
@@ -285,6 +288,15 @@ def test_a_day_that_no_cited_document_holds_is_not_answered(answers):
         assert dates_not_quoted("Welke besluiten nam de raad op 14 juli?", [decision], lambda doc: header) == ["14 juli"]
         assert dates_not_quoted("Wat besloot de raad op 13 juli 2016?", [decision], lambda doc: header) \
             == ["13 juli 2016"]
+
+
+def test_when_a_motion_was_adopted_is_not_answered_by_the_date_it_was_tabled(answers):
+    """"Wanneer is de motie aangenomen?" asks for a date and a decision: the date on a motion ("Voorgesteld 3 maart
+    2022") says when it was tabled, not that it passed."""
+    adopted = answers.ask("Wanneer is de motie over de tarieven van zwembad De Vennen aangenomen?")
+    assert adopted.outcome == "not_stated" and "noemen geen besluit of stemuitslag" in adopted.answer
+    tabled = answers.ask("Wanneer is de motie over de tarieven van zwembad De Vennen voorgesteld?")
+    assert tabled.outcome == "answered" and "3 maart 2022" in tabled.citations[0].quote
 
 
 def test_a_sum_asked_as_a_bedrag_is_not_answered_by_a_text_without_one(answers):

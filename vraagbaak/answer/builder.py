@@ -444,6 +444,9 @@ class AnswerBuilder:
             counted = None  # count of things beside the question's other words (numbers.counted_beside)
         if missing and not any(_states(kind, asked, counted, c.quote, in_other_words) for c in citations):
             answer.found_as, answer.missing_kind, answer.missing_what = "not_stated", missing, counted or ""
+        elif kind is _DATE and _WANTS_DECISION.search(asked) and not any(_decided(c.quote, asked) for c in citations):
+            # "Wanneer is de motie aangenomen?": the date the motion was tabled answers when, not that it passed
+            answer.found_as, answer.missing_kind, answer.missing_what = "not_stated", "decision", ""
         elif unnamed := dates_not_quoted(asked, citations, self.document_text):
             # "… de jaarrekening 2014 …" quoted from the one of 2013: on the subject, not of the year asked
             which = "year" if all(date.isdigit() for date in unnamed) else "day"  # render says "13 juli niet"
