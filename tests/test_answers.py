@@ -207,7 +207,7 @@ def test_a_how_many_question_is_not_answered_by_a_year_a_date_or_a_numbered_labe
     from vraagbaak.answer.numbers import holds_count
 
     for stated in ("Ongeveer 25.000 jongeren per jaar", "veertig extra laadpalen", "12 leden", "3,5 miljoen", "8%",
-                   "er vertrokken 2500 en later 300 reizigers", "2500 EUR"):
+                   "er vertrokken 2500 en later 300 reizigers", "2500 EUR", "1500 EU-burgers"):
         assert holds_count(stated), stated
     # nor by an address: a letter head counted as "how many passagiers" beside the word Schiphol
     for unstated in ("Antwoord van Minister Koolmees (ontvangen 21 juni 2021). Vraag 1 Klopt het dat", "in 2027",
