@@ -185,7 +185,7 @@ def test_hyphen_is_removed_when_the_joined_word_occurs_elsewhere_in_the_document
 def test_a_cost_question_whose_passages_name_no_sum_says_so(answers):
     """"Hoeveel kostte …?" with passages on the subject but no sum of money in them: the answer says first
     that no amount is named, instead of presenting "1945" or a description as the answer."""
-    from vraagbaak.answer.builder import wanted_kind
+    from vraagbaak.answer.kinds import wanted_kind
 
     when = wanted_kind("Wanneer wordt het papier opgehaald?")  # a day or a month answers "wanneer" too
     assert all(when.search(t) for t in ("elke tweede dinsdag van de maand", "in maart", "op 3-4-2025", "in 2024"))
@@ -309,12 +309,12 @@ def test_a_sum_asked_as_a_bedrag_is_not_answered_by_a_text_without_one(answers):
         assert answer.outcome == "not_stated" and "noemen geen bedrag;" in answer.answer, question
     paid = answers.ask("Welk bedrag betaalt de gemeente aan de isolatie van huurwoningen?")
     assert paid.outcome == "answered" and "4 miljoen euro" in paid.citations[0].quote
-    from vraagbaak.answer.builder import _MONEY, wanted_kind
+    from vraagbaak.answer.kinds import MONEY, SUM_OF_MONEY, wanted_kind
 
     assert wanted_kind("Waarom is het bedrag verlaagd?") is None  # asks why, not how much
-    assert wanted_kind("Hoeveel moet ik betalen?") is _MONEY and wanted_kind("Hoeveel leningen zijn terugbetaald?") \
-        is not _MONEY
-    assert _MONEY.search("Rij 3: Aanvrager: VV Noorderlicht; Bedrag: 38000") and _MONEY.search("bedraagt 450,-")
+    assert wanted_kind("Hoeveel moet ik betalen?") is SUM_OF_MONEY and wanted_kind("Hoeveel leningen zijn terugbetaald?") \
+        is not SUM_OF_MONEY
+    assert MONEY.search("Rij 3: Aanvrager: VV Noorderlicht; Bedrag: 38000") and MONEY.search("bedraagt 450,-")
 
 
 def test_how_long_is_answered_by_a_duration_not_by_any_count(answers):
@@ -378,11 +378,12 @@ def test_a_when_question_needs_a_date_beside_what_it_asks_about():
     """"Wanneer is het vervolgoverleg?" was answered by the minutes of the first meeting: their heading has a
     date, but not the date of what is asked. A "Wanneer heb ik recht op …?" asks in which case: a condition
     answers it."""
-    from vraagbaak.answer.builder import wanted_kind
+    from vraagbaak.answer.kinds import DATE, WHEN, wanted_kind
     from vraagbaak.answer.numbers import dated_beside
 
     question = "Wanneer is het vervolgoverleg over adembescherming voor werkenden?"
-    date = wanted_kind(question)
+    assert wanted_kind(question) is WHEN
+    date = DATE
     minutes = ("Notulen overleg COVID-19 27 juli 2020. Aanwezig: de deskundigen van het RIVM, de NVVK en de "
                "NVvA. Afgesproken is dat er een vervolgoverleg komt als de adviezen klaar zijn.")
     assert date.search(minutes) and not dated_beside(minutes, date, question)
@@ -390,7 +391,7 @@ def test_a_when_question_needs_a_date_beside_what_it_asks_about():
     assert dated_beside("Het vervolgoverleg: vrij 11 sept. 15.00 uur", date, question)  # as minutes abbreviate it
     condition = "Wanneer heb ik recht op kinderopvangtoeslag?"
     assert dated_beside("U heeft recht op kinderopvangtoeslag als uw kind naar een dagopvang gaat.",
-                        wanted_kind(condition), condition)
+                        date, condition)
     assert not dated_beside("U heeft recht op kinderopvangtoeslag als uw kind naar een dagopvang gaat.", date,
                             question)  # a condition does not say when a meeting is
 

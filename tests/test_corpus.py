@@ -92,7 +92,7 @@ def test_a_subject_that_no_document_holds_is_said_and_not_answered(corpus_assist
 def test_a_number_written_in_words_answers_how_many(corpus_assistant):
     """"Hoeveel …?" prefers a sentence with a number: "achttien", "acht" and "twee" are numbers too (the
     title "De lessen van 18 dataprojecten" was bold before); "die twee." and "Daarom acht het kabinet" are not."""
-    from vraagbaak.answer.builder import wanted_kind
+    from vraagbaak.answer.kinds import wanted_kind
 
     kind = wanted_kind("Hoeveel gemeenten deden mee aan het onderzoek?")
     assert kind.search("De achttien innovaties komen van acht gemeenten") and kind.search("tweehonderd inwoners")

@@ -21,29 +21,18 @@ from vraagbaak.answer.judge import (
     Collection,
     Judge,
     SentenceEvidence,
-    asks_yes_or_no,
     features,
     metadata_text,
     specifics,
 )
-from vraagbaak.answer.numbers import AMOUNT as _AMOUNT
-from vraagbaak.answer.numbers import (
-    ASKS_HOW_LONG,
-    counted_beside,
-    counted_noun,
-    counts_of,
-    dated_beside,
-    holds_count,
-    holds_duration,
-    is_measure,
-    names_counted,
-)
+from vraagbaak.answer.kinds import COUNT, wanted_kind, wanted_kinds
 from vraagbaak.answer.numbers import UNITS as _UNITS
+from vraagbaak.answer.numbers import counted_noun, is_measure, names_counted
 from vraagbaak.profile import DOCUMENT_NOUNS, CollectionProfile
 from vraagbaak.schema import Answer, Chunk, Citation, Hit
 from vraagbaak.text.cleaning import collapse_whitespace, is_rare_word
 from vraagbaak.text.compounds import CompoundSplitter
-from vraagbaak.text.dates import MONTH_ABBREVIATIONS, MONTHS, WEEKDAYS, days_named
+from vraagbaak.text.dates import days_named
 from vraagbaak.text.sentences import chunk_sentence_texts
 from vraagbaak.text.words import CAPITALISED_NAME, fold, has_stem, question_words, stem, words
 
@@ -59,38 +48,6 @@ _LEANING_START = {"dit", "deze", "dat", "die", "dergelijke", "zij", "ze", "hij",
                   "vervolgens", "wel", "en", "of", "want", "hiermee", "daarmee", "daarom", "daardoor", "zodoende"}
 _PRONOMINAL_ADVERB = re.compile(r"^(daar|hier)(aan|bij|door|in|mee|na|naar|om|onder|op|over|toe|uit|van|voor)$")
 _FIRST_WORDS = re.compile(r"[a-zà-ÿ]+")
-# "wanneer" is answered by a year, a date, a month ("in maart") or a day ("elke tweede dinsdag", "op maandag")
-_DATE = re.compile(rf"\b(1[89]\d\d|20\d\d)\b|\b({'|'.join(MONTHS + WEEKDAYS)})\b|"
-                   rf"\b\d{{1,2}}\s+(?:{'|'.join(MONTH_ABBREVIATIONS)})\b\.?|"
-                   r"\b\d{1,2}[-/]\d{1,2}[-/]\d{2,4}\b", re.I)
-_WANTS_DATE = re.compile(r"\b(wanneer|welk jaar|welke datum|sinds|vanaf wanneer|tot wanneer|when|what year|"
-                         r"which year|since)\b", re.I)
-_WANTS_AMOUNT = re.compile(r"\b(hoeveel|hoe ?veel|hoe groot|hoe hoog|wat kost|percentage|"
-                           r"how many|how much)\b", re.I)
-# "Wat kost …?" is answered by a sum of money, not by any number ("panden van voor 1945")
-_MONEY = re.compile(r"€|\beuro\b|\b(miljoen|miljard|ton|duizend)\b|\bEUR\b|\d,-"
-                    # a table row or a sentence that names its sum without a currency: "Bedrag: 38000", "bedraagt 450"
-                    r"|\b(?:\w*bedrag(?:en)?|bedraagt|bedroeg)\W{0,3}\d", re.I)
-_WANTS_MONEY = re.compile(r"\b(wat kost|wat kostte|kosten|kostte|kost het|gekost|uitgegeven|uitgeven|besteed|"
-                          r"geïnvesteerd|investering|hoeveel geld|budget|hoe duur|prijs|how much does|"
-                          r"cost|spent)\b"
-                          # "Wat is het maximale bedrag …", "Bij welk spaarbedrag …": what the sum is, in any
-                          # compound; not "Waarom is het bedrag verlaagd?"
-                          r"|\b(?:welke?|wat (?:is|was|zijn|waren) (?:het|de)|hoe (?:hoog|groot) (?:is|was|zijn|waren) "
-                          r"(?:het|de))\s+(?:\w+\s+){0,2}?\w*bedrag(?:en)?\b"
-                          # "Hoeveel heeft Enschede betaald?", "Hoeveel betaal je …", "Hoeveel moet ik betalen?"; not
-                          # "… dat een draagmoeder betaald wordt?" nor "Hoeveel leningen zijn terugbetaald?"
-                          r"|\bhoeveel\b.{0,80}\b(betaal|betaald|betaalde|betaalden|betaalt|betalen)\b", re.I)
-# "Is de motie … aangenomen?", "Werd het amendement verworpen?": whether something was decided, answered by a
-# sentence that states a decision or a vote, not by the text of the motion itself
-_WANTS_DECISION = re.compile(r"\b(aangenomen|verworpen|aanvaard|afgewezen|goedgekeurd|ingestemd|ingetrokken|"
-                             r"aangehouden)\b", re.I)
-_DECISION = re.compile(r"\b(aangenomen|aanvaard\w*|verworpen|afgewezen|goedgekeurd|goed te keuren|ingestemd|"
-                       r"instemming|in te stemmen|vastgesteld|vast te stellen|besluit|besluiten|besloot|besloten|"
-                       r"stemden|stemming|aangehouden|aan te houden|ingetrokken|in te trekken|unaniem)\b", re.I)
-_WANTS_NAME = re.compile(r"\b(wie|who|naam|welk bedrijf|welke organisatie|welke partij)\b", re.I)
-# Two capitalised words inside a sentence ("havenmeester Frank van Kleef"): a name.
-_NAME = re.compile(r"(?<=[a-zà-ÿ,] )[A-Z][a-zà-ÿ]+ (?:(?:van|de|der|den|ten|ter) )*[A-Z][a-zà-ÿ]+")
 _ENGLISH = {"the", "what", "which", "who", "how", "is", "are", "does", "do", "did", "of", "to", "for", "and", "a",
             "an", "when", "where", "why", "many", "much", "was", "were", "with", "about", "there", "in", "on",
             "can", "should", "has", "have", "their", "this", "that", "by", "it", "any"}
@@ -175,21 +132,6 @@ def question_coverage(question: str, hits: list[Hit]) -> float:
         return 0.0
     found = sum(len(q) for q in asked if has_stem(q, have))
     return found / total
-
-
-def wanted_kind(question: str) -> re.Pattern | None:
-    """A question that asks when, how many or who is answered by a sentence with a date, a number or a name."""
-    if _WANTS_DATE.search(question):
-        return _DATE
-    if _WANTS_MONEY.search(question):
-        return _MONEY
-    if _WANTS_AMOUNT.search(question) or ASKS_HOW_LONG.search(question):
-        return _AMOUNT
-    if _WANTS_DECISION.search(question) and asks_yes_or_no(question):
-        return _DECISION
-    if _WANTS_NAME.search(question):
-        return _NAME
-    return None
 
 
 def is_english(question: str) -> bool:
@@ -332,14 +274,13 @@ class AnswerBuilder:
         headings = [own_heading(h.chunk) for h, sentences in zip(hits, per_hit) for _ in sentences]
         lexical = lexical_shares(question, [s.text for s in flat], headings)
         kind = wanted_kind(question)
-        how_long = kind is _AMOUNT and bool(ASKS_HOW_LONG.search(question))  # a count answers only with its unit
         retrieval = [h.score for h in hits[: len(per_hit)]]
         low, span = min(retrieval), max(retrieval) - min(retrieval)
         prior = [self.PASSAGE_PRIOR * ((r - low) / span if span > 0 else 1.0) for r in retrieval]
         owners = [i for i, sentences in enumerate(per_hit) for _ in sentences]
         for s, d, lx, owner in zip(flat, dense, lexical, owners):
             s.dense, s.lexical = float(d), float(lx)
-            s.has_kind = kind is not None and (holds_duration(s.text) if how_long else bool(kind.search(s.text)))
+            s.has_kind = kind is not None and kind.holds(s.text)
             kind_bonus = self.KIND_BONUS if s.has_kind else 0.0
             s.score = s.dense + self.lexical_weight * s.lexical + prior[owner] + kind_bonus
         for s, p in zip(flat, self.judge.sentences(self.sentence_features(question, hits, per_hit))):
@@ -412,7 +353,6 @@ class AnswerBuilder:
         ranked = sorted(((max(self._order(s) for s in group), max(s.score for s in group), i)
                          for i, group in enumerate(evidence) if group), key=lambda item: (-item[0], -item[1], item[2]))
         best = max(score for _, score, _ in ranked)
-        kind = wanted_kind(focus or question)
         citations: list[Citation] = []
         for _, score, i in ranked:
             if len(citations) == self.max_quotes:
@@ -427,26 +367,27 @@ class AnswerBuilder:
         if not citations:
             return self._nothing_found(question, hits)
         answer = Answer(question, True, "", citations, _nearest(hits), english=is_english(question))
-        self._mark_not_stated(answer, focus or question, kind)
+        self._mark_not_stated(answer, focus or question)
         return answer
 
-    def _mark_not_stated(self, answer: Answer, asked: str, kind: re.Pattern | None) -> None:
-        """On the subject but not an answer: the citations hold no fact of the kind asked beside what is asked
-        (a count of the counted thing, a date near a word of the question, a sum), or not the year it names."""
-        citations, missing = answer.citations, _MISSING_KIND.get(kind)
-        if kind is _AMOUNT and ASKS_HOW_LONG.search(asked):
-            missing = "duration"
-        counted = counted_noun(asked) if kind is _AMOUNT else None
+    def _mark_not_stated(self, answer: Answer, asked: str) -> None:
+        """On the subject but not an answer: the citations hold no fact of a kind asked beside what is asked (a
+        count of the counted thing, a date near a word of the question, a sum, a decision: answer/kinds.py), or
+        not the year or the name it names."""
+        citations, kinds = answer.citations, wanted_kinds(asked)
+        counted = counted_noun(asked) if COUNT in kinds else None
         # "Hoeveel weken …?" may be answered in months: a unit asked for takes any count, as before
         in_other_words = counted if counted and not is_measure(counted) and not any(
             names_counted(c.quote, counted) for c in citations) else ""
         if in_other_words:  # the quotes may say it in other words ("veertig laadpalen" for "oplaadpunten"): a
             counted = None  # count of things beside the question's other words (numbers.counted_beside)
-        if missing and not any(_states(kind, asked, counted, c.quote, in_other_words) for c in citations):
-            answer.found_as, answer.missing_kind, answer.missing_what = "not_stated", missing, counted or ""
-        elif kind is _DATE and _WANTS_DECISION.search(asked) and not any(_decided(c.quote, asked) for c in citations):
-            # "Wanneer is de motie aangenomen?": the date the motion was tabled answers when, not that it passed
-            answer.found_as, answer.missing_kind, answer.missing_what = "not_stated", "decision", ""
+        # "Wanneer is de motie aangenomen?" wants a date and a decision: the date the motion was tabled answers
+        # when, not that it passed
+        lacking = next((kind for kind in kinds if kind.missing and not any(
+            kind.states(c.quote, asked, counted, in_other_words) for c in citations)), None)
+        if lacking:
+            answer.found_as, answer.missing_kind = "not_stated", lacking.missing
+            answer.missing_what = (counted or "") if lacking is COUNT else ""
         elif unnamed := dates_not_quoted(asked, citations, self.document_text):
             # "… de jaarrekening 2014 …" quoted from the one of 2013: on the subject, not of the year asked
             which = "year" if all(date.isdigit() for date in unnamed) else "day"  # render says "13 juli niet"
@@ -738,39 +679,6 @@ def _about_one_each(doc_hits: list[Hit], profile: CollectionProfile) -> tuple[li
     return own, [h for h in doc_hits if not profile.has_own_owner(h.chunk.metadata)]
 
 
-def _states(kind: re.Pattern, question: str, counted: str | None, text: str, unnamed: str = "") -> bool:
-    """Does the text state the kind of fact asked, where the question asks it? unnamed: the counted noun that
-    the quotes never name; a count of things (not of a measure or a duration) beside the question's other words
-    will do."""
-    if kind is _DATE:
-        return dated_beside(text, _DATE, question)
-    if kind is _AMOUNT:
-        if ASKS_HOW_LONG.search(question):
-            return holds_duration(text)
-        if unnamed:  # the counted thing in other words: a count beside the question's other words
-            return counted_beside(text, question, unnamed)
-        return counts_of(text, counted) if counted else holds_count(text)
-    if kind is _DECISION:
-        return _decided(text, question)
-    return bool(kind.search(text))
-
-
-# What is decided on: words of a decision question that say what kind of thing, not which one
-_DECIDED_THINGS = {"motie", "moties", "amendement", "amendementen", "voorstel", "voorstellen", "wetsvoorstel",
-                   "raadsvoorstel", "besluit", "verordening", "initiatiefvoorstel", "raad", "kamer", "gemeenteraad"}
-
-
-def _decided(text: str, question: str) -> bool:
-    """Does the quote state a decision or a vote, and name what the question asks it of? "Kamerbrief over
-    aangenomen moties" about other moties names a decision but not the "spaarrente" of the question."""
-    if not _DECISION.search(text):
-        return False
-    which = {stem(w) for w in question_words(question) if len(w) >= 4 and w not in _DECIDED_THINGS
-             and not _WANTS_DECISION.fullmatch(w)}
-    held = {stem(w) for w in words(text)}
-    return not which or any(has_stem(w, held) for w in which)
-
-
 def dates_not_quoted(question: str, citations: list[Citation],
                      document_text: Callable[[str], str] = lambda doc: "") -> list[str]:
     """The years the question names that no citation holds, in its quote, title or metadata; and the days
@@ -859,7 +767,3 @@ def _nearest(hits: list[Hit], n: int = 3) -> list[dict[str, str]]:
     for hit in hits:
         seen.setdefault(hit.chunk.doc, {"doc": hit.chunk.doc, "title": hit.chunk.title})
     return list(seen.values())[:n]
-
-
-# render.MISSING says it in Dutch
-_MISSING_KIND = {_MONEY: "money", _DATE: "date", _AMOUNT: "amount", _DECISION: "decision"}

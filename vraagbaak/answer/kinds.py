@@ -1,0 +1,131 @@
+"""The kinds of fact a question asks for: a date, a sum of money, a count, a duration, a decision, a name. Owns
+how a question asks for each kind, whether a sentence holds one (a sentence that does weighs more), and whether a
+quote states one where the question asks it (a quote that does not is on the subject, but no answer: not_stated).
+
+A question may want two kinds: "Wanneer is de motie aangenomen?" wants a date and a decision; the date of the
+motion itself answers when, not that it passed. The first kind is what the sentences are scored by.
+May import: text, answer.numbers, answer.judge.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Callable
+
+from vraagbaak.answer.judge import asks_yes_or_no
+from vraagbaak.answer.numbers import (
+    AMOUNT,
+    ASKS_HOW_LONG,
+    counted_beside,
+    counts_of,
+    dated_beside,
+    holds_count,
+    holds_duration,
+)
+from vraagbaak.text.dates import MONTH_ABBREVIATIONS, MONTHS, WEEKDAYS
+from vraagbaak.text.words import has_stem, question_words, stem, words
+
+# "wanneer" is answered by a year, a date, a month ("in maart") or a day ("elke tweede dinsdag", "op maandag")
+DATE = re.compile(rf"\b(1[89]\d\d|20\d\d)\b|\b({'|'.join(MONTHS + WEEKDAYS)})\b|"
+                  rf"\b\d{{1,2}}\s+(?:{'|'.join(MONTH_ABBREVIATIONS)})\b\.?|"
+                  r"\b\d{1,2}[-/]\d{1,2}[-/]\d{2,4}\b", re.I)
+_WANTS_DATE = re.compile(r"\b(wanneer|welk jaar|welke datum|sinds|vanaf wanneer|tot wanneer|when|what year|"
+                         r"which year|since)\b", re.I)
+_WANTS_AMOUNT = re.compile(r"\b(hoeveel|hoe ?veel|hoe groot|hoe hoog|wat kost|percentage|"
+                           r"how many|how much)\b", re.I)
+# "Wat kost …?" is answered by a sum of money, not by any number ("panden van voor 1945")
+MONEY = re.compile(r"€|\beuro\b|\b(miljoen|miljard|ton|duizend)\b|\bEUR\b|\d,-"
+                   # a table row or a sentence that names its sum without a currency: "Bedrag: 38000", "bedraagt 450"
+                   r"|\b(?:\w*bedrag(?:en)?|bedraagt|bedroeg)\W{0,3}\d", re.I)
+_WANTS_MONEY = re.compile(r"\b(wat kost|wat kostte|kosten|kostte|kost het|gekost|uitgegeven|uitgeven|besteed|"
+                          r"geïnvesteerd|investering|hoeveel geld|budget|hoe duur|prijs|how much does|"
+                          r"cost|spent)\b"
+                          # "Wat is het maximale bedrag …", "Bij welk spaarbedrag …": what the sum is, in any
+                          # compound; not "Waarom is het bedrag verlaagd?"
+                          r"|\b(?:welke?|wat (?:is|was|zijn|waren) (?:het|de)|hoe (?:hoog|groot) (?:is|was|zijn|waren) "
+                          r"(?:het|de))\s+(?:\w+\s+){0,2}?\w*bedrag(?:en)?\b"
+                          # "Hoeveel heeft Enschede betaald?", "Hoeveel betaal je …", "Hoeveel moet ik betalen?"; not
+                          # "… dat een draagmoeder betaald wordt?" nor "Hoeveel leningen zijn terugbetaald?"
+                          r"|\bhoeveel\b.{0,80}\b(betaal|betaald|betaalde|betaalden|betaalt|betalen)\b", re.I)
+# "Is de motie … aangenomen?", "Werd het amendement verworpen?": whether something was decided, answered by a
+# sentence that states a decision or a vote, not by the text of the motion itself
+WANTS_DECISION = re.compile(r"\b(aangenomen|verworpen|aanvaard|afgewezen|goedgekeurd|ingestemd|ingetrokken|"
+                            r"aangehouden)\b", re.I)
+_DECISION = re.compile(r"\b(aangenomen|aanvaard\w*|verworpen|afgewezen|goedgekeurd|goed te keuren|ingestemd|"
+                       r"instemming|in te stemmen|vastgesteld|vast te stellen|besluit|besluiten|besloot|besloten|"
+                       r"stemden|stemming|aangehouden|aan te houden|ingetrokken|in te trekken|unaniem)\b", re.I)
+_WANTS_NAME = re.compile(r"\b(wie|who|naam|welk bedrijf|welke organisatie|welke partij)\b", re.I)
+# Two capitalised words inside a sentence ("havenmeester Frank van Kleef"): a name.
+_NAME = re.compile(r"(?<=[a-zà-ÿ,] )[A-Z][a-zà-ÿ]+ (?:(?:van|de|der|den|ten|ter) )*[A-Z][a-zà-ÿ]+")
+# What is decided on: words of a decision question that say what kind of thing, not which one
+_DECIDED_THINGS = {"motie", "moties", "amendement", "amendementen", "voorstel", "voorstellen", "wetsvoorstel",
+                   "raadsvoorstel", "besluit", "verordening", "initiatiefvoorstel", "raad", "kamer", "gemeenteraad"}
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One kind of fact. missing: what a not_stated answer says the quotes lack (render.MISSING); "" where a
+    quote without it is not judged (a name: names_not_quoted judges the names a question gives itself)."""
+    missing: str
+    holds: Callable[[str], bool]  # does a sentence hold a fact of this kind, anywhere?
+    # (quote, question, counted noun or None, the counted noun no quote names) -> does the quote state it
+    # where the question asks it?
+    states: Callable[[str, str, str | None, str], bool]
+
+    def search(self, text: str) -> bool:
+        return self.holds(text)
+
+
+def _states_count(text: str, question: str, counted: str | None, unnamed: str) -> bool:
+    if unnamed:  # the counted thing in other words: a count beside the question's other words
+        return counted_beside(text, question, unnamed)
+    return counts_of(text, counted) if counted else holds_count(text)
+
+
+def decided(text: str, question: str) -> bool:
+    """Does the quote state a decision or a vote, and name what the question asks it of? "Kamerbrief over
+    aangenomen moties" about other moties names a decision but not the "spaarrente" of the question."""
+    if not _DECISION.search(text):
+        return False
+    which = {stem(w) for w in question_words(question) if len(w) >= 4 and w not in _DECIDED_THINGS
+             and not WANTS_DECISION.fullmatch(w)}
+    held = {stem(w) for w in words(text)}
+    return not which or any(has_stem(w, held) for w in which)
+
+
+def _found(pattern: re.Pattern) -> Callable[[str], bool]:
+    return lambda text: bool(pattern.search(text))
+
+
+WHEN = Kind("date", _found(DATE), lambda text, question, *_: dated_beside(text, DATE, question))
+SUM_OF_MONEY = Kind("money", _found(MONEY), lambda text, *_: bool(MONEY.search(text)))
+COUNT = Kind("amount", _found(AMOUNT), _states_count)
+# "Hoe lang …?": a count with its unit of time or length answers, not any count ("twintig verzoeken per jaar")
+DURATION = Kind("duration", holds_duration, lambda text, *_: holds_duration(text))
+DECISION = Kind("decision", _found(_DECISION), lambda text, question, *_: decided(text, question))
+NAME = Kind("", _found(_NAME), lambda text, *_: bool(_NAME.search(text)))
+
+
+def wanted_kinds(question: str) -> tuple[Kind, ...]:
+    """What a question that asks when, how much, how many, how long, whether it was decided, or who, wants to be
+    told; the first is what the sentences are scored by. () for any other question."""
+    if _WANTS_DATE.search(question):
+        # "Wanneer is de motie aangenomen?": when, and that it was
+        return (WHEN, DECISION) if WANTS_DECISION.search(question) else (WHEN,)
+    if _WANTS_MONEY.search(question):
+        return (SUM_OF_MONEY,)
+    if ASKS_HOW_LONG.search(question):
+        return (DURATION,)
+    if _WANTS_AMOUNT.search(question):
+        return (COUNT,)
+    if WANTS_DECISION.search(question) and asks_yes_or_no(question):
+        return (DECISION,)
+    if _WANTS_NAME.search(question):
+        return (NAME,)
+    return ()
+
+
+def wanted_kind(question: str) -> Kind | None:
+    """The kind the sentences are scored by; None where the question asks for no kind of fact."""
+    kinds = wanted_kinds(question)
+    return kinds[0] if kinds else None
