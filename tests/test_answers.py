@@ -38,6 +38,8 @@ Een verhuurder kan de subsidie eenmaal per woning aanvragen.
 """
 DECISION = ("Het college heeft het verzoek met kenmerk AU15.05274 afgewezen omdat de stukken te laat waren. "
             "De aanvrager is daarover schriftelijk geïnformeerd.\n")
+LOAN = ("Regeling starterslening Voorbeeldstad. Een starter betaalt over de starterslening 1,9% rente per jaar. "
+        "De gemeente verstrekt de lening via het Stimuleringsfonds.\n")
 MOTION = ("Motie van het lid Jansen over de tarieven van het zwembad De Vennen. Voorgesteld 3 maart 2022. De raad, "
           "gehoord de beraadslaging, verzoekt het college de tarieven van zwembad De Vennen in 2023 te bevriezen.\n")
 
@@ -63,6 +65,7 @@ def answers(tmp_path_factory, embedder) -> Assistant:
     (corpus / "subsidie.md").write_text(SUBSIDY, encoding="utf-8")
     (corpus / "besluit.txt").write_text(DECISION, encoding="utf-8")
     (corpus / "motie.txt").write_text(MOTION, encoding="utf-8")
+    (corpus / "lening.txt").write_text(LOAN, encoding="utf-8")
     shutil.copy(FIXTURES / "bnc-fiche-5-mifid-herziening.pdf", corpus)
     settings = Settings(corpus_dir=corpus, index_dir=tmp_path_factory.mktemp("answers-index"),
                         model_dir=embedder.settings.model_dir)
@@ -309,12 +312,23 @@ def test_a_sum_asked_as_a_bedrag_is_not_answered_by_a_text_without_one(answers):
         assert answer.outcome == "not_stated" and "noemen geen bedrag;" in answer.answer, question
     paid = answers.ask("Welk bedrag betaalt de gemeente aan de isolatie van huurwoningen?")
     assert paid.outcome == "answered" and "4 miljoen euro" in paid.citations[0].quote
-    from vraagbaak.answer.kinds import MONEY, SUM_OF_MONEY, wanted_kind
+    from vraagbaak.answer.kinds import MONEY, wanted_kind
 
     assert wanted_kind("Waarom is het bedrag verlaagd?") is None  # asks why, not how much
-    assert wanted_kind("Hoeveel moet ik betalen?") is SUM_OF_MONEY and wanted_kind("Hoeveel leningen zijn terugbetaald?") \
-        is not SUM_OF_MONEY
+    assert wanted_kind("Hoeveel moet ik betalen?").missing == "money"
+    assert wanted_kind("Hoeveel leningen zijn terugbetaald?").missing != "money"
     assert MONEY.search("Rij 3: Aanvrager: VV Noorderlicht; Bedrag: 38000") and MONEY.search("bedraagt 450,-")
+
+
+def test_what_is_paid_is_answered_by_a_sum_or_a_rate(answers):
+    """"Hoeveel rente betaalt een ondernemer voor een Tozo-lening?" was told that the passages name no sum, above
+    the quote that says "slechts 2%" (seen asking as a user): what is paid may be a rate. A cost is still a sum."""
+    from vraagbaak.answer.kinds import wanted_kind
+
+    rate = answers.ask("Hoeveel rente betaalt een starter over de starterslening?")
+    assert rate.outcome == "answered" and "1,9% rente" in rate.citations[0].quote
+    assert wanted_kind("Hoeveel rente betaalt een starter?").holds("1,9% rente per jaar")
+    assert not wanted_kind("Wat kost de starterslening?").holds("1,9% rente per jaar")
 
 
 def test_how_long_is_answered_by_a_duration_not_by_any_count(answers):

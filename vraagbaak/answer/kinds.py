@@ -43,10 +43,11 @@ _WANTS_MONEY = re.compile(r"\b(wat kost|wat kostte|kosten|kostte|kost het|gekost
                           # "Wat is het maximale bedrag …", "Bij welk spaarbedrag …": what the sum is, in any
                           # compound; not "Waarom is het bedrag verlaagd?"
                           r"|\b(?:welke?|wat (?:is|was|zijn|waren) (?:het|de)|hoe (?:hoog|groot) (?:is|was|zijn|waren) "
-                          r"(?:het|de))\s+(?:\w+\s+){0,2}?\w*bedrag(?:en)?\b"
-                          # "Hoeveel heeft Enschede betaald?", "Hoeveel betaal je …", "Hoeveel moet ik betalen?"; not
-                          # "… dat een draagmoeder betaald wordt?" nor "Hoeveel leningen zijn terugbetaald?"
-                          r"|\bhoeveel\b.{0,80}\b(betaal|betaald|betaalde|betaalden|betaalt|betalen)\b", re.I)
+                          r"(?:het|de))\s+(?:\w+\s+){0,2}?\w*bedrag(?:en)?\b", re.I)
+# "Hoeveel heeft Enschede betaald?", "Hoeveel betaal je …", "Hoeveel rente betaalt een ondernemer?": what is paid,
+# a sum or a rate ("2%"); not "… dat een draagmoeder betaald wordt?" nor "Hoeveel leningen zijn terugbetaald?"
+_WANTS_PAYMENT = re.compile(r"\bhoeveel\b.{0,80}\b(betaal|betaald|betaalde|betaalden|betaalt|betalen)\b", re.I)
+_RATE = re.compile(r"\d\s?%|\bprocent\b", re.I)
 # "Is de motie … aangenomen?", "Werd het amendement verworpen?": whether something was decided, answered by a
 # sentence that states a decision or a vote, not by the text of the motion itself
 WANTS_DECISION = re.compile(r"\b(aangenomen|verworpen|aanvaard|afgewezen|goedgekeurd|ingestemd|ingetrokken|"
@@ -99,6 +100,8 @@ def _found(pattern: re.Pattern) -> Callable[[str], bool]:
 
 WHEN = Kind("date", _found(DATE), lambda text, question, *_: dated_beside(text, DATE, question))
 SUM_OF_MONEY = Kind("money", _found(MONEY), lambda text, *_: bool(MONEY.search(text)))
+PAYMENT = Kind("money", lambda text: bool(MONEY.search(text) or _RATE.search(text)),
+               lambda text, *_: bool(MONEY.search(text) or _RATE.search(text)))
 COUNT = Kind("amount", _found(AMOUNT), _states_count)
 # "Hoe lang …?": a count with its unit of time or length answers, not any count ("twintig verzoeken per jaar")
 DURATION = Kind("duration", holds_duration, lambda text, *_: holds_duration(text))
@@ -114,6 +117,8 @@ def wanted_kinds(question: str) -> tuple[Kind, ...]:
         return (WHEN, DECISION) if WANTS_DECISION.search(question) else (WHEN,)
     if _WANTS_MONEY.search(question):
         return (SUM_OF_MONEY,)
+    if _WANTS_PAYMENT.search(question):
+        return (PAYMENT,)
     if ASKS_HOW_LONG.search(question):
         return (DURATION,)
     if _WANTS_AMOUNT.search(question):
