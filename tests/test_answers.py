@@ -429,6 +429,24 @@ dashboard, en delen de kosten van het onderhoud naar rato van het aantal ritten.
 """
 
 
+def test_a_web_address_is_no_word_and_a_negation_holds_the_word_it_negates():
+    """"Zijn de pdf's op open.minvws.nl toegankelijk?" quoted a list of links from an accessibility report, which
+    shares open, minvws and nl with the question, above the finding on page 5 that answers it ("Alle pdf's op deze
+    site blijken ontoegankelijk")."""
+    from vraagbaak.answer.builder import lexical_shares
+    from vraagbaak.text.cleaning import without_addresses
+    from vraagbaak.text.words import has_stem
+
+    question = "Zijn de pdf's op open.minvws.nl toegankelijk?"
+    links = "PDF VWS-WOO-4-701192 https://open.minvws.nl/dossier/3573889-104631 Home https://open.minvws.nl/"
+    finding = "Alle pdf's op deze site blijken ontoegankelijk, zelfs met gebruik van hulpsoftware."
+    law = "Het doel is documenten te publiceren in het kader van de Wet open overheid, ook als pdf's."
+    link_share, finding_share, law_share = lexical_shares(question, [links, finding, law])
+    assert finding_share > law_share and finding_share > link_share
+    assert "minvws" not in without_addresses(f"{links} of mail naar info@minvws.nl of www.minvws.nl")
+    assert has_stem("toegankelijk", {"ontoegankelijk"}) and not has_stem("toegankelijk", {"bereikbaar"})
+
+
 def test_the_heading_a_sentence_stands_under_counts_as_its_words():
     """"Hoe is de regeling opgeschaald?" is answered by the sentences under "Opschaling", which do not repeat
     the word. With the model's cosines equal, the heading decides which sentence answers."""

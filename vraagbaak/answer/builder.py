@@ -30,7 +30,7 @@ from vraagbaak.answer.numbers import UNITS as _UNITS
 from vraagbaak.answer.numbers import counted_noun, is_measure, names_counted
 from vraagbaak.profile import DOCUMENT_NOUNS, CollectionProfile
 from vraagbaak.schema import Answer, Chunk, Citation, Hit
-from vraagbaak.text.cleaning import collapse_whitespace, is_rare_word
+from vraagbaak.text.cleaning import collapse_whitespace, is_rare_word, without_addresses
 from vraagbaak.text.compounds import CompoundSplitter
 from vraagbaak.text.dates import days_named
 from vraagbaak.text.sentences import chunk_sentence_texts
@@ -102,14 +102,16 @@ def chunk_sentences(chunk: Chunk) -> list[Evidence]:
 def lexical_shares(question: str, sentences: list[str], headings: list[str] | None = None) -> list[float]:
     """Share of the question's word stems that each sentence has, each stem weighted by how rare it is among
     these sentences (a word that every candidate sentence has says nothing about which one answers). A
-    question word also matches the compounds it starts ("schuldhulp" in "schuldhulpverlening"). headings: the
+    question word also matches the compounds it starts ("schuldhulp" in "schuldhulpverlening"); a web address
+    is no word (text.cleaning.without_addresses). headings: the
     heading each sentence stands under, whose words count as the sentence's own ("Hoe is het opgeschaald?"
     is answered by the sentences under "Opschaling", which need not repeat the word)."""
-    asked = {stem(w) for w in question_words(question)}
+    asked = {stem(w) for w in question_words(without_addresses(question))}
     if not asked:
         return [0.0] * len(sentences)
     headings = headings or [""] * len(sentences)
-    stems = [{stem(w) for w in words(f"{heading} {sentence}")} for sentence, heading in zip(sentences, headings)]
+    stems = [{stem(w) for w in words(f"{heading} {without_addresses(sentence)}")}
+             for sentence, heading in zip(sentences, headings)]
     weight = {q: math.log(1 + len(sentences) / (1 + sum(has_stem(q, h) for h in stems))) for q in asked}
     total = sum(weight.values()) or 1.0
     return [sum(weight[q] for q in asked if has_stem(q, h)) / total for h in stems]

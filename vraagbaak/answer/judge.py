@@ -27,6 +27,7 @@ from typing import Callable
 import numpy as np
 
 from vraagbaak.schema import Hit
+from vraagbaak.text.cleaning import without_addresses
 from vraagbaak.text.words import CAPITALISED_NAME, fold, has_stem, question_words, stem, words
 
 WEIGHTS = Path(__file__).with_name("judge.json")
@@ -167,7 +168,7 @@ def features(question: str, sentences: list[SentenceEvidence], collection: Colle
     """One row of FEATURES per sentence."""
     if not sentences:
         return np.zeros((0, len(FEATURES)))
-    asked_stems = {stem(w) for w in question_words(question) if len(w) >= 2}
+    asked_stems = {stem(w) for w in question_words(without_addresses(question)) if len(w) >= 2}
     idf = {q: math.log(1.0 + 1.0 / (collection.document_share(q) + 0.05)) for q in asked_stems}
     wanted = specifics(question)
     in_collection = sum(collection.holds(w) for w in wanted) / len(wanted) if wanted else 1.0
@@ -176,7 +177,7 @@ def features(question: str, sentences: list[SentenceEvidence], collection: Colle
     last = stem(content[-1]) if content else ""
     yes_no = bool(content) and asks_yes_or_no(question)
     years = set(_YEAR.findall(question))
-    sentence_stems = [{stem(w) for w in words(s.text)} for s in sentences]
+    sentence_stems = [{stem(w) for w in words(without_addresses(s.text))} for s in sentences]
     held = [q for q in asked_stems if any(has_stem(q, have) for have in sentence_stems)]
     rarest = max(held, key=lambda q: (idf[q], q)) if held else ""
     best_cosine = max(s.cosine for s in sentences)

@@ -1,4 +1,5 @@
-"""Text repair for extracted pages: ligatures, hyphenation, whitespace, running headers."""
+"""Text repair for extracted pages: ligatures, hyphenation, whitespace, running headers; and web and e-mail
+addresses left out where words are compared."""
 from __future__ import annotations
 
 import re
@@ -163,3 +164,15 @@ def terminal_safe(text: str) -> str:
     """Text for a terminal: control characters removed (newline and tab kept). A document can hold ESC
     sequences that clear the screen or make links (ESC[2J, OSC 8); the CLI prints document text and names."""
     return _CONTROL.sub("", text)
+
+
+# A web or e-mail address: where something is, not what it says
+_ADDRESS = re.compile(r"(?:https?://|www\.)\S+|\b[\w.-]+@[\w-]+(?:\.[\w-]+)+\b"
+                      r"|\b[\w-]+(?:\.[\w-]+)*\.(?:nl|com|org|eu|net)(?:/\S*)?", re.I)
+
+
+def without_addresses(text: str) -> str:
+    """The text with its web and e-mail addresses left out. Their parts are no words of what is said: "Zijn de
+    pdf's op open.minvws.nl toegankelijk?" matched a list of links (open, minvws, nl) and "Wet open overheid"
+    better than the finding "Alle pdf's op deze site blijken ontoegankelijk"."""
+    return _ADDRESS.sub(" ", text)

@@ -76,10 +76,15 @@ def prefix_forms(token: str) -> list[str]:
     return [token, short] if len(short) >= 6 else [token]
 
 
+# Dutch negates an adjective with "on-" ("onveilig", "onvoldoende", "ontoegankelijk"): the negation answers a
+# question about the word ("Zijn de pdf's toegankelijk?") as the word itself does
+NEGATION = "on"
+
+
 def has_stem(asked: str, have: set[str]) -> bool:
-    """The stem itself, or a compound that starts with it ("schuldhulp" in "schuldhulpverlening", "sensoor"
-    of "sensoren" in "sensordata")."""
-    if asked in have:
+    """The stem itself or its negation ("toegankelijk" in "ontoegankelijk"), or a compound that starts with it
+    ("schuldhulp" in "schuldhulpverlening", "sensoor" of "sensoren" in "sensordata")."""
+    if asked in have or NEGATION + asked in have:
         return True
     starts = tuple(form for form in prefix_forms(asked) if len(form) >= 5)
     return bool(starts) and any(h.startswith(starts) for h in have)
@@ -88,7 +93,7 @@ def has_stem(asked: str, have: set[str]) -> bool:
 def has_stem_sorted(asked: str, have: set[str], ordered: list[str]) -> bool:
     """has_stem, with `ordered` the sorted stems of `have`: the first stem at or after a prefix starts with it
     when any does, so a large document costs a binary search instead of a pass over all its stems."""
-    if asked in have:
+    if asked in have or NEGATION + asked in have:
         return True
     for form in prefix_forms(asked):
         if len(form) >= 5:
