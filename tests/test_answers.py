@@ -435,7 +435,6 @@ def test_a_web_address_is_no_word_and_a_negation_holds_the_word_it_negates():
     site blijken ontoegankelijk")."""
     from vraagbaak.answer.builder import lexical_shares
     from vraagbaak.text.cleaning import without_addresses
-    from vraagbaak.text.words import has_stem
 
     question = "Zijn de pdf's op open.minvws.nl toegankelijk?"
     links = "PDF VWS-WOO-4-701192 https://open.minvws.nl/dossier/3573889-104631 Home https://open.minvws.nl/"
@@ -444,7 +443,16 @@ def test_a_web_address_is_no_word_and_a_negation_holds_the_word_it_negates():
     link_share, finding_share, law_share = lexical_shares(question, [links, finding, law])
     assert finding_share > law_share and finding_share > link_share
     assert "minvws" not in without_addresses(f"{links} of mail naar info@minvws.nl of www.minvws.nl")
-    assert has_stem("toegankelijk", {"ontoegankelijk"}) and not has_stem("toegankelijk", {"bereikbaar"})
+    for words_run_together in ("Den Haag.Nl", "het plan.Commissie", "2.Organisatie", "in de EU.Europese", "o.a. de"):
+        assert without_addresses(words_run_together) == words_run_together
+    # "on-" negates an adjective; "onlangs", "ongeveer" and "ondanks" negate nothing
+    for sentence, negated in (("De pdf's zijn ontoegankelijk.", "toegankelijk"),
+                              ("De uitleg is onduidelijk.", "duidelijk")):
+        assert lexical_shares(f"Is het {negated}?", [sentence])[0] > 0, sentence
+    for question, sentence in (("Hoe lang duurt het?", "Het rapport verscheen onlangs."),
+                               ("Waar vaart de veer?", "Dat duurt ongeveer tien minuten."),
+                               ("Wie wil ik danken?", "Het ging door, ondanks de regen.")):
+        assert lexical_shares(question, [sentence])[0] == 0, sentence
 
 
 def test_the_heading_a_sentence_stands_under_counts_as_its_words():

@@ -93,12 +93,14 @@ def test_python_m_assistant_still_works_and_says_it_is_deprecated():
 
 def test_a_question_how_much_was_paid_asks_for_a_sum_of_money_and_a_paid_thing_does_not():
     """"Hoeveel heeft Enschede betaald …?" is a cost question (answered by a sum, else "noemen geen bedrag"),
-    like "gekost" and "uitgegeven"; "betaald" in "Welke landen staan toe dat een draagmoeder betaald wordt?"
-    asks for countries (seen asking as a user)."""
+    like "gekost" and "uitgegeven", and "Hoeveel rente betaalt …?" one answered by a sum or a rate; "betaald" in
+    "Welke landen staan toe dat een draagmoeder betaald wordt?" asks for countries (seen asking as a user)."""
     from vraagbaak.answer.kinds import wanted_kind
 
     assert wanted_kind("Hoeveel heeft de gemeente Enschede betaald voor de veiligheidsmonitor?").missing == "money"
     assert wanted_kind("Hoeveel betaalde Den Helder voor het onderzoek?").missing == "money"
+    assert not wanted_kind("Hoeveel betaalde Den Helder voor het onderzoek?").holds("70% van de inwoners")
+    assert wanted_kind("Hoeveel rente betaalde Den Helder over de lening?").holds("een rente van 2%")
     assert wanted_kind("Welke landen staan toe dat een draagmoeder betaald wordt?") is None
     assert wanted_kind("Welk percentage rente betalen ondernemers over een Tozo-lening?").missing != "money"
 

@@ -34,7 +34,7 @@ from vraagbaak.text.cleaning import collapse_whitespace, is_rare_word, without_a
 from vraagbaak.text.compounds import CompoundSplitter
 from vraagbaak.text.dates import days_named
 from vraagbaak.text.sentences import chunk_sentence_texts
-from vraagbaak.text.words import CAPITALISED_NAME, fold, has_stem, question_words, stem, words
+from vraagbaak.text.words import CAPITALISED_NAME, fold, has_stem, question_words, stem, with_negations, words
 
 if TYPE_CHECKING:
     import numpy as np
@@ -102,15 +102,15 @@ def chunk_sentences(chunk: Chunk) -> list[Evidence]:
 def lexical_shares(question: str, sentences: list[str], headings: list[str] | None = None) -> list[float]:
     """Share of the question's word stems that each sentence has, each stem weighted by how rare it is among
     these sentences (a word that every candidate sentence has says nothing about which one answers). A
-    question word also matches the compounds it starts ("schuldhulp" in "schuldhulpverlening"); a web address
-    is no word (text.cleaning.without_addresses). headings: the
+    question word also matches the compounds it starts ("schuldhulp" in "schuldhulpverlening") and its negation
+    ("ontoegankelijk"); a web address is no word (text.cleaning.without_addresses). headings: the
     heading each sentence stands under, whose words count as the sentence's own ("Hoe is het opgeschaald?"
     is answered by the sentences under "Opschaling", which need not repeat the word)."""
     asked = {stem(w) for w in question_words(without_addresses(question))}
     if not asked:
         return [0.0] * len(sentences)
     headings = headings or [""] * len(sentences)
-    stems = [{stem(w) for w in words(f"{heading} {without_addresses(sentence)}")}
+    stems = [{stem(w) for w in with_negations(words(f"{heading} {without_addresses(sentence)}"))}
              for sentence, heading in zip(sentences, headings)]
     weight = {q: math.log(1 + len(sentences) / (1 + sum(has_stem(q, h) for h in stems))) for q in asked}
     total = sum(weight.values()) or 1.0

@@ -28,7 +28,7 @@ import numpy as np
 
 from vraagbaak.schema import Hit
 from vraagbaak.text.cleaning import without_addresses
-from vraagbaak.text.words import CAPITALISED_NAME, fold, has_stem, question_words, stem, words
+from vraagbaak.text.words import CAPITALISED_NAME, fold, has_stem, question_words, stem, with_negations, words
 
 WEIGHTS = Path(__file__).with_name("judge.json")
 
@@ -177,7 +177,7 @@ def features(question: str, sentences: list[SentenceEvidence], collection: Colle
     last = stem(content[-1]) if content else ""
     yes_no = bool(content) and asks_yes_or_no(question)
     years = set(_YEAR.findall(question))
-    sentence_stems = [{stem(w) for w in words(without_addresses(s.text))} for s in sentences]
+    sentence_stems = [{stem(w) for w in with_negations(words(without_addresses(s.text)))} for s in sentences]
     held = [q for q in asked_stems if any(has_stem(q, have) for have in sentence_stems)]
     rarest = max(held, key=lambda q: (idf[q], q)) if held else ""
     best_cosine = max(s.cosine for s in sentences)

@@ -1,6 +1,7 @@
-"""The kinds of fact a question asks for: a date, a sum of money, a count, a duration, a decision, a name. Owns
-how a question asks for each kind, whether a sentence holds one (a sentence that does weighs more), and whether a
-quote states one where the question asks it (a quote that does not is on the subject, but no answer: not_stated).
+"""The kinds of fact a question asks for: a date, a sum of money (or a rate), a count, a duration, a decision, a
+name. Owns how a question asks for each kind, whether a sentence holds one (a sentence that does weighs more),
+and whether a quote states one where the question asks it (a quote that does not is on the subject, but no
+answer: not_stated).
 
 A question may want two kinds: "Wanneer is de motie aangenomen?" wants a date and a decision; the date of the
 motion itself answers when, not that it passed. The first kind is what the sentences are scored by.
@@ -44,9 +45,10 @@ _WANTS_MONEY = re.compile(r"\b(wat kost|wat kostte|kosten|kostte|kost het|gekost
                           # compound; not "Waarom is het bedrag verlaagd?"
                           r"|\b(?:welke?|wat (?:is|was|zijn|waren) (?:het|de)|hoe (?:hoog|groot) (?:is|was|zijn|waren) "
                           r"(?:het|de))\s+(?:\w+\s+){0,2}?\w*bedrag(?:en)?\b", re.I)
-# "Hoeveel heeft Enschede betaald?", "Hoeveel betaal je …", "Hoeveel rente betaalt een ondernemer?": what is paid,
-# a sum or a rate ("2%"); not "… dat een draagmoeder betaald wordt?" nor "Hoeveel leningen zijn terugbetaald?"
+# "Hoeveel heeft Enschede betaald?", "Hoeveel betaal je …": a sum; "Hoeveel rente betaalt een ondernemer?": a sum or,
+# for a rate, a percentage ("2%"). Not "… dat een draagmoeder betaald wordt?" nor "Hoeveel leningen zijn terugbetaald?"
 _WANTS_PAYMENT = re.compile(r"\bhoeveel\b.{0,80}\b(betaal|betaald|betaalde|betaalden|betaalt|betalen)\b", re.I)
+_NAMES_RATE = re.compile(r"\w*(?:rente|procent|percentage|tarief|premie)\w*", re.I)
 _RATE = re.compile(r"\d\s?%|\bprocent\b", re.I)
 # "Is de motie … aangenomen?", "Werd het amendement verworpen?": whether something was decided, answered by a
 # sentence that states a decision or a vote, not by the text of the motion itself
@@ -73,7 +75,7 @@ class Kind:
     # where the question asks it?
     states: Callable[[str, str, str | None, str], bool]
 
-    def search(self, text: str) -> bool:
+    def search(self, text: str) -> bool:  # as the pattern it replaced: wanted_kind(question).search(sentence)
         return self.holds(text)
 
 
@@ -100,8 +102,8 @@ def _found(pattern: re.Pattern) -> Callable[[str], bool]:
 
 WHEN = Kind("date", _found(DATE), lambda text, question, *_: dated_beside(text, DATE, question))
 SUM_OF_MONEY = Kind("money", _found(MONEY), lambda text, *_: bool(MONEY.search(text)))
-PAYMENT = Kind("money", lambda text: bool(MONEY.search(text) or _RATE.search(text)),
-               lambda text, *_: bool(MONEY.search(text) or _RATE.search(text)))
+SUM_OR_RATE = Kind("money", lambda text: bool(MONEY.search(text) or _RATE.search(text)),
+                   lambda text, *_: bool(MONEY.search(text) or _RATE.search(text)))
 COUNT = Kind("amount", _found(AMOUNT), _states_count)
 # "Hoe lang …?": a count with its unit of time or length answers, not any count ("twintig verzoeken per jaar")
 DURATION = Kind("duration", holds_duration, lambda text, *_: holds_duration(text))
@@ -118,7 +120,7 @@ def wanted_kinds(question: str) -> tuple[Kind, ...]:
     if _WANTS_MONEY.search(question):
         return (SUM_OF_MONEY,)
     if _WANTS_PAYMENT.search(question):
-        return (PAYMENT,)
+        return (SUM_OR_RATE,) if _NAMES_RATE.search(question) else (SUM_OF_MONEY,)
     if ASKS_HOW_LONG.search(question):
         return (DURATION,)
     if _WANTS_AMOUNT.search(question):

@@ -201,7 +201,7 @@ _CONDITION = re.compile(r"\b(als|indien|wanneer|zodra|mits|tenzij|voorwaarden?)\
 
 
 def dated_beside(text: str, date: re.Pattern, question: str) -> bool:
-    """Does the text hold a date (`date`: the pattern of builder.wanted_kind) within DATE_WINDOW words of a word
+    """Does the text hold a date (`date`: kinds.DATE) within DATE_WINDOW words of a word
     of the question? A question of only asking words (\"Wanneer?\") takes any date."""
     if _WHEN_AS_CONDITION.search(question) and _CONDITION.search(text):
         return True

@@ -168,7 +168,8 @@ def terminal_safe(text: str) -> str:
 
 # A web or e-mail address: where something is, not what it says
 _ADDRESS = re.compile(r"(?:https?://|www\.)\S+|\b[\w.-]+@[\w-]+(?:\.[\w-]+)+\b"
-                      r"|\b[\w-]+(?:\.[\w-]+)*\.(?:nl|com|org|eu|net)(?:/\S*)?", re.I)
+                      # a domain in lower case, whole: not "Den Haag.Nl", "plan.Commissie" or "2.Organisatie"
+                      r"|\b[\w-]+(?:\.[\w-]+)*\.(?-i:nl|com|org|eu|net)(?![\w-])(?:/\S*)?", re.I)
 
 
 def without_addresses(text: str) -> str:

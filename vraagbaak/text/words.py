@@ -76,15 +76,22 @@ def prefix_forms(token: str) -> list[str]:
     return [token, short] if len(short) >= 6 else [token]
 
 
-# Dutch negates an adjective with "on-" ("onveilig", "onvoldoende", "ontoegankelijk"): the negation answers a
-# question about the word ("Zijn de pdf's toegankelijk?") as the word itself does
-NEGATION = "on"
+# Dutch negates an adjective with "on-" ("onveilig", "onduidelijk", "ontoegankelijk"), told by its ending: not
+# "lang" in "onlangs", "veer" in "ongeveer" or "dank" in "ondanks"
+_ADJECTIVE_ENDING = re.compile(r"(?:ig|lijk|baar|isch|zaam|ief|aal|end)e?$")
+
+
+def with_negations(tokens: list[str]) -> list[str]:
+    """The words of a sentence (`words`), and the adjectives it negates: "ontoegankelijk" answers "Zijn de
+    pdf's toegankelijk?" as "toegankelijk" would."""
+    negated = [t[2:] for t in tokens if t.startswith("on") and len(t) >= 8 and _ADJECTIVE_ENDING.search(t)]
+    return tokens + negated
 
 
 def has_stem(asked: str, have: set[str]) -> bool:
-    """The stem itself or its negation ("toegankelijk" in "ontoegankelijk"), or a compound that starts with it
-    ("schuldhulp" in "schuldhulpverlening", "sensoor" of "sensoren" in "sensordata")."""
-    if asked in have or NEGATION + asked in have:
+    """The stem itself, or a compound that starts with it ("schuldhulp" in "schuldhulpverlening", "sensoor"
+    of "sensoren" in "sensordata")."""
+    if asked in have:
         return True
     starts = tuple(form for form in prefix_forms(asked) if len(form) >= 5)
     return bool(starts) and any(h.startswith(starts) for h in have)
@@ -93,7 +100,7 @@ def has_stem(asked: str, have: set[str]) -> bool:
 def has_stem_sorted(asked: str, have: set[str], ordered: list[str]) -> bool:
     """has_stem, with `ordered` the sorted stems of `have`: the first stem at or after a prefix starts with it
     when any does, so a large document costs a binary search instead of a pass over all its stems."""
-    if asked in have or NEGATION + asked in have:
+    if asked in have:
         return True
     for form in prefix_forms(asked):
         if len(form) >= 5:
