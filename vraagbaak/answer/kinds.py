@@ -96,19 +96,23 @@ def decided(text: str, question: str) -> bool:
     return not which or any(has_stem(w, held) for w in which)
 
 
-def _found(pattern: re.Pattern) -> Callable[[str], bool]:
-    return lambda text: bool(pattern.search(text))
+def _found(*patterns: re.Pattern) -> Callable[[str], bool]:
+    return lambda text: any(p.search(text) for p in patterns)
+
+
+def _anywhere(holds: Callable[[str], bool]) -> Callable[..., bool]:
+    """A fact that answers wherever the quote holds it (a sum of money), not only beside the question's words."""
+    return lambda text, *_: holds(text)
 
 
 WHEN = Kind("date", _found(DATE), lambda text, question, *_: dated_beside(text, DATE, question))
-SUM_OF_MONEY = Kind("money", _found(MONEY), lambda text, *_: bool(MONEY.search(text)))
-SUM_OR_RATE = Kind("money", lambda text: bool(MONEY.search(text) or _RATE.search(text)),
-                   lambda text, *_: bool(MONEY.search(text) or _RATE.search(text)))
+SUM_OF_MONEY = Kind("money", _found(MONEY), _anywhere(_found(MONEY)))
+SUM_OR_RATE = Kind("money", _found(MONEY, _RATE), _anywhere(_found(MONEY, _RATE)))
 COUNT = Kind("amount", _found(AMOUNT), _states_count)
 # "Hoe lang …?": a count with its unit of time or length answers, not any count ("twintig verzoeken per jaar")
-DURATION = Kind("duration", holds_duration, lambda text, *_: holds_duration(text))
+DURATION = Kind("duration", holds_duration, _anywhere(holds_duration))
 DECISION = Kind("decision", _found(_DECISION), lambda text, question, *_: decided(text, question))
-NAME = Kind("", _found(_NAME), lambda text, *_: bool(_NAME.search(text)))
+NAME = Kind("", _found(_NAME), _anywhere(_found(_NAME)))
 
 
 def wanted_kinds(question: str) -> tuple[Kind, ...]:
