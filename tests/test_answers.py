@@ -236,6 +236,11 @@ def test_a_how_many_question_needs_a_count_of_what_it_asks_about():
     assert counts_of("Er zijn 14 Tozo-leningen verstrekt", "leningen")  # a compound that ends in it
     assert not counts_of("een plafond van 1.200 testen per dag; 3 van de 40 proeven mislukten bij de reizigers "
                          "die uit het buitenland kwamen", "zelfstandigen")
+    # what a number counts stands in its own sentence: "Hoeveel datascientists telt het team?" is not answered by
+    # the themes of the next sentence (a fresh-eyes user test)
+    team = ("Zaanstad heeft een eigen data-analyseteam met een BI-ontwikkelaar, onderzoekers en datascientists. Dat "
+            "team werkt voor ongeveer vijftig thema's verspreid over de hele organisatie.")
+    assert not counts_of(team, "datascientists") and counts_of("Het team telt vijf datascientists.", "datascientists")
     # a quote that does not name it at all may say it in other words: a count of things beside the question's
     # other words; a measure or a duration counts no mondmaskers, and a count far from them no inwoners
     assert names_counted("een plafond voor het aantal te testen reizigers", "reizigers")

@@ -14,6 +14,7 @@ import re
 from typing import Iterable, Iterator
 
 from vraagbaak.text.dates import MONTHS, days_named
+from vraagbaak.text.sentences import split_sentences
 from vraagbaak.text.words import fold, has_stem, question_words, stem
 
 # A number in digits or in words ("De achttien innovaties komen van acht gemeenten", "vijfentwintig",
@@ -183,11 +184,28 @@ def _counted_stem(noun: str) -> str:
 
 
 def _beside(text: str, matches: Iterable[re.Match], window: int) -> Iterator[list[str]]:
-    """Per match, the words of the text within `window` words on either side of where it starts."""
+    """Per match, the words of its sentence within `window` words on either side of where it starts: what a
+    number counts or a date dates stands in the same sentence ("… onderzoekers en datascientists. Dat team werkt
+    voor ongeveer vijftig thema's" counts themes, not datascientists)."""
     tokens = [(m.start(), m.group(0)) for m in _WORD.finditer(text)]
+    starts = _sentence_starts(text)
     for m in matches:
         at = next((i for i, (start, _) in enumerate(tokens) if start >= m.start()), len(tokens))
-        yield [word for _, word in tokens[max(0, at - window): at + window + 1]]
+        first = next((start for start in reversed(starts) if start <= m.start()), 0)
+        last = next((start for start in starts if start > m.start()), len(text))
+        near = tokens[max(0, at - window): at + window + 1]
+        yield [word for start, word in near if first <= start < last]
+
+
+def _sentence_starts(text: str) -> list[int]:
+    """Where each sentence of the text starts (text.sentences.split_sentences), in order."""
+    starts, at = [], 0
+    for sentence in split_sentences(text):
+        found = text.find(sentence, at)
+        if found >= 0:
+            starts.append(found)
+            at = found + len(sentence)
+    return starts
 
 
 # Words of a date question that say it asks for a date, not what the date is of.
