@@ -408,6 +408,11 @@ def test_a_when_question_needs_a_date_beside_what_it_asks_about():
     assert date.search(minutes) and not dated_beside(minutes, date, question)
     assert dated_beside("Het vervolgoverleg is gepland op 3 september 2020.", date, question)
     assert dated_beside("Het vervolgoverleg: vrij 11 sept. 15.00 uur", date, question)  # as minutes abbreviate it
+    # a date dates what stands in its sentence, up to twelve words away, as in the head of a motion
+    assert not dated_beside("Er komt een vervolgoverleg. Dat is afgesproken in het overleg van 27 juli 2020.", date,
+                            question)
+    assert dated_beside("Nr. 143 MOTIE VAN DE LEDEN INGE VAN DIJK EN GRINWIS Voorgesteld 6 juli 2021", date,
+                        "Wanneer is de motie ingediend?")
     condition = "Wanneer heb ik recht op kinderopvangtoeslag?"
     assert dated_beside("U heeft recht op kinderopvangtoeslag als uw kind naar een dagopvang gaat.",
                         date, condition)
