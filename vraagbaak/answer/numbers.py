@@ -210,8 +210,8 @@ def _sentence_starts(text: str) -> list[int]:
 
 # Words of a date question that say it asks for a date, not what the date is of.
 _ASKS_FOR_DATE = {"wanneer", "welk", "welke", "jaar", "datum", "sinds", "vanaf", "uiterlijk", "dag", "maand"}
-# words on either side of a date, in its sentence, in which what it dates stands: 12 since the window stays in
-# its sentence (8 before, when 12 let pdf_dev's dates of other meetings through; docs/evaluation.md, sessie 19)
+# words on either side of a date, in its sentence, in which what it dates stands; 12 across sentence ends let
+# the dates of other meetings through (measured: docs/evaluation.md)
 DATE_WINDOW = 12
 # "Wanneer heb ik recht op …?", "Wanneer mag een land de euro invoeren?": "wanneer" asks in which case (one's
 # own, or what is allowed), and a condition answers it ("als u …", "indien", "alleen … als")
