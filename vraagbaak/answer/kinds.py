@@ -75,9 +75,6 @@ class Kind:
     # where the question asks it?
     states: Callable[[str, str, str | None, str], bool]
 
-    def search(self, text: str) -> bool:  # as the pattern it replaced: wanted_kind(question).search(sentence)
-        return self.holds(text)
-
 
 def _states_count(text: str, question: str, counted: str | None, unnamed: str) -> bool:
     if unnamed:  # the counted thing in other words: a count beside the question's other words
@@ -85,7 +82,7 @@ def _states_count(text: str, question: str, counted: str | None, unnamed: str) -
     return counts_of(text, counted) if counted else holds_count(text)
 
 
-def decided(text: str, question: str) -> bool:
+def _decided(text: str, question: str) -> bool:
     """Does the quote state a decision or a vote, and name what the question asks it of? "Kamerbrief over
     aangenomen moties" about other moties names a decision but not the "spaarrente" of the question."""
     if not _DECISION.search(text):
@@ -111,7 +108,7 @@ SUM_OR_RATE = Kind("money", _found(MONEY, _RATE), _anywhere(_found(MONEY, _RATE)
 COUNT = Kind("amount", _found(AMOUNT), _states_count)
 # "Hoe lang …?": a count with its unit of time or length answers, not any count ("twintig verzoeken per jaar")
 DURATION = Kind("duration", holds_duration, _anywhere(holds_duration))
-DECISION = Kind("decision", _found(_DECISION), lambda text, question, *_: decided(text, question))
+DECISION = Kind("decision", _found(_DECISION), lambda text, question, *_: _decided(text, question))
 NAME = Kind("", _found(_NAME), _anywhere(_found(_NAME)))
 
 
