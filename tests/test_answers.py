@@ -589,3 +589,26 @@ def test_a_question_in_the_document_is_never_the_second_bold_sentence():
         answer = builder.build("Waarom is de rente op de lening 2%?", [hit])
         assert answer.citations[0].highlights[0] == answer_sentence
         assert (first in answer.citations[0].highlights) == (first != asked)
+
+
+def test_the_quote_that_states_the_number_asked_for_comes_first():
+    """"Wat kost de consolidated tape?" was first quoted from the passage about the proposal, and the cost came in
+    the third quote. A quote that states the sum, count or duration asked for comes first; a date does not
+    ("Wanneer mag een land de euro invoeren?" asks in which case)."""
+    from vraagbaak.answer.builder import AnswerBuilder
+    from vraagbaak.schema import Chunk, Hit
+
+    proposal = "De regeling voor het zwembad De Vennen helpt gezinnen met een laag inkomen om te zwemmen."
+    cost = "Het zwembad De Vennen kost de gemeente jaarlijks 2,4 miljoen euro."
+    since = "Het zwembad De Vennen bestaat sinds 1975."
+    cosine = {proposal: 0.99, cost: 0.90, since: 0.90}  # the proposal is nearest in meaning
+    builder = AnswerBuilder.from_settings(Settings(), lambda doc, quote: True,
+                                          lambda question, sentences: [cosine[s] for s in sentences])
+    hits = [Hit(Chunk(f"c{i}", f"{name}.txt", name, 1, 1, None, text), 0.5 - i / 10, i + 1, 0.9, 3.0)
+            for i, (name, text) in enumerate([("regeling", proposal), ("begroting", cost), ("geschiedenis", since)])]
+    answer = builder.build("Wat kost het zwembad De Vennen?", hits)
+    assert [c.doc for c in answer.citations][:2] == ["begroting.txt", "regeling.txt"]
+    assert [c.n for c in answer.citations] == list(range(1, len(answer.citations) + 1))
+    assert answer.found_as != "not_stated"
+    when = builder.build("Wanneer is het zwembad De Vennen open?", hits)
+    assert when.citations[0].doc == "regeling.txt"

@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING, Callable
 
@@ -25,7 +25,7 @@ from vraagbaak.answer.judge import (
     metadata_text,
     specifics,
 )
-from vraagbaak.answer.kinds import COUNT, wanted_kind, wanted_kinds
+from vraagbaak.answer.kinds import COUNT, NUMBERS, wanted_kind, wanted_kinds
 from vraagbaak.answer.numbers import UNITS as _UNITS
 from vraagbaak.answer.numbers import counted_noun, is_measure, names_counted
 from vraagbaak.profile import DOCUMENT_NOUNS, CollectionProfile
@@ -368,6 +368,7 @@ class AnswerBuilder:
                 citations.append(citation)
         if not citations:
             return self._nothing_found(question, hits)
+        citations = stating_first(focus or question, citations)
         answer = Answer(question, True, "", citations, _nearest(hits), english=is_english(question))
         self._mark_not_stated(answer, focus or question)
         return answer
@@ -537,6 +538,23 @@ class AnswerBuilder:
     def _nothing_found(self, question: str, hits: list[Hit]) -> Answer:
         near = [h for h in hits if (h.dense_score or 0.0) >= self.calibration.near_threshold]
         return nothing_found(question, _nearest(near))
+
+
+def stating_first(asked: str, citations: list[Citation]) -> list[Citation]:
+    """The citations with the first that states the number asked for (a sum, a count, a duration: kinds.NUMBERS)
+    moved to the front, where the first does not state it; the rest keep their order and are numbered again.
+    "Wat kost de consolidated tape?" was first quoted from the passage about the proposal, and only in the third
+    quote with "De jaarlijkse kosten … worden geschat op 2,2 tot 7,8 miljoen euro"."""
+    kinds = wanted_kinds(asked)
+    if len(citations) < 2 or not kinds or not all(kind in NUMBERS for kind in kinds):
+        return citations
+    counted = counted_noun(asked) if COUNT in kinds else None
+    states = [all(kind.states(c.quote, asked, counted, "") for kind in kinds) for c in citations]
+    if states[0] or not any(states):
+        return citations
+    first = states.index(True)
+    ordered = [citations[first]] + citations[:first] + citations[first + 1:]
+    return [replace(c, n=n) for n, c in enumerate(ordered, start=1)]
 
 
 def nothing_found(question: str, nearest: list[dict[str, str]]) -> Answer:

@@ -110,6 +110,9 @@ COUNT = Kind("amount", _found(AMOUNT), _states_count)
 DURATION = Kind("duration", holds_duration, _anywhere(holds_duration))
 DECISION = Kind("decision", _found(_DECISION), lambda text, question, *_: _decided(text, question))
 NAME = Kind("", _found(_NAME), _anywhere(_found(_NAME)))
+# The kinds whose fact is a number: a quote that states it answers before one that does not. Not a date: "Wanneer
+# mag een land de euro invoeren?" asks in which case, and a table of dates put first answered nothing (dev sets)
+NUMBERS = (SUM_OF_MONEY, SUM_OR_RATE, COUNT, DURATION)
 
 
 def wanted_kinds(question: str) -> tuple[Kind, ...]:
