@@ -612,3 +612,22 @@ def test_the_quote_that_states_the_number_asked_for_comes_first():
     assert answer.found_as != "not_stated"
     when = builder.build("Wanneer is het zwembad De Vennen open?", hits)
     assert when.citations[0].doc == "regeling.txt"
+
+
+def test_the_quoted_sentence_that_states_the_number_asked_for_is_bold():
+    """Where the best sentence of a quote does not state the sum asked for and another quoted sentence does, that
+    one is bold as well: the reader sees the answer, not only the sentence nearest in meaning."""
+    from vraagbaak.answer.builder import AnswerBuilder
+    from vraagbaak.schema import Chunk, Hit
+
+    proposal = "De regeling voor het zwembad De Vennen helpt gezinnen met een laag inkomen om te zwemmen."
+    cost = "Het zwembad kost de gemeente jaarlijks 2,4 miljoen euro."
+    cosine = {proposal: 0.99, cost: 0.70}
+    builder = AnswerBuilder.from_settings(Settings(), lambda doc, quote: True,
+                                          lambda question, sentences: [cosine[s] for s in sentences])
+    hit = Hit(Chunk("c0", "zwembad.txt", "Zwembad", 1, 1, None, f"{proposal} {cost}"), 0.5, 1, 0.9, 3.0)
+    answer = builder.build("Wat kost het zwembad De Vennen?", [hit])
+    assert cost in answer.citations[0].quote
+    assert answer.citations[0].highlights == [proposal, cost]
+    why = builder.build("Waarom is er een regeling voor het zwembad De Vennen?", [hit])
+    assert cost not in why.citations[0].highlights

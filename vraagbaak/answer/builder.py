@@ -25,7 +25,7 @@ from vraagbaak.answer.judge import (
     metadata_text,
     specifics,
 )
-from vraagbaak.answer.kinds import COUNT, NUMBERS, wanted_kind, wanted_kinds
+from vraagbaak.answer.kinds import COUNT, number_asked, wanted_kind, wanted_kinds
 from vraagbaak.answer.numbers import UNITS as _UNITS
 from vraagbaak.answer.numbers import counted_noun, is_measure, names_counted
 from vraagbaak.profile import DOCUMENT_NOUNS, CollectionProfile
@@ -361,7 +361,7 @@ class AnswerBuilder:
                 break
             if score < best - self.quote_margin:
                 continue  # never show a passage far below the best as part of the answer
-            citation = self._cite(hits[i], evidence[i], len(citations) + 1)
+            citation = self._cite(hits[i], evidence[i], len(citations) + 1, asked=focus or question)
             if citation and not any(_overlaps(citation, c) for c in citations) \
                     and not (citations and citation.doc != citations[0].doc
                              and not self._tells(focus or question, citation)):
@@ -452,7 +452,7 @@ class AnswerBuilder:
                       documents_searched=searched, also_about=also_about)
 
     def _cite(self, hit: Hit, sentences: list[Evidence], n: int, max_words: int | None = None,
-              min_words: int | None = None) -> Citation | None:
+              min_words: int | None = None, asked: str = "") -> Citation | None:
         best = max(range(len(sentences)), key=lambda i: (self._order(sentences[i]), sentences[i].score))
         limit = max_words or self.quote_max_words
         lo, hi, lead_in = quote_window(sentences, best, limit, self.quote_margin / 2,
@@ -477,7 +477,11 @@ class AnswerBuilder:
         # a question in the document ("Vraag 2 Kunt u toelichten …?") is like the user's, but answers nothing
         runner_up = max((s for s in bold_candidates if s is not sentences[best] and not s.text.rstrip().endswith("?")),
                         key=lambda s: s.answers, default=None)
-        if runner_up is not None and runner_up.answers >= self.judge.bold_threshold:
+        # where the question asks for a number that the best sentence does not state, the one that does is bold too
+        stating = _stating_sentence(asked, sentences[best], bold_candidates)
+        if stating is not None:
+            highlights.append(stating.text)
+        elif runner_up is not None and runner_up.answers >= self.judge.bold_threshold:
             highlights.append(runner_up.text)
         pages = [s.page for s in quoted if s.page is not None]
         c = hit.chunk
@@ -545,16 +549,25 @@ def stating_first(asked: str, citations: list[Citation]) -> list[Citation]:
     moved to the front, where the first does not state it; the rest keep their order and are numbered again.
     "Wat kost de consolidated tape?" was first quoted from the passage about the proposal, and only in the third
     quote with "De jaarlijkse kosten … worden geschat op 2,2 tot 7,8 miljoen euro"."""
-    kinds = wanted_kinds(asked)
-    if len(citations) < 2 or not kinds or not all(kind in NUMBERS for kind in kinds):
+    states_number = number_asked(asked)
+    if states_number is None:
         return citations
-    counted = counted_noun(asked) if COUNT in kinds else None
-    states = [all(kind.states(c.quote, asked, counted, "") for kind in kinds) for c in citations]
+    states = [states_number(c.quote) for c in citations]
     if states[0] or not any(states):
         return citations
     first = states.index(True)
     ordered = [citations[first]] + citations[:first] + citations[first + 1:]
     return [replace(c, n=n) for n, c in enumerate(ordered, start=1)]
+
+
+def _stating_sentence(asked: str, best: Evidence, candidates: list[Evidence]) -> Evidence | None:
+    """The quoted sentence (other than the best) that states the sum, count or duration asked for, where the best
+    one does not: "Hoeveel kost …?" with "… worden geschat op 2,2 tot 7,8 miljoen euro" beside the best sentence."""
+    states_number = number_asked(asked) if asked else None
+    if states_number is None or states_number(best.text):
+        return None
+    return max((s for s in candidates if s is not best and states_number(s.text)), key=lambda s: s.answers,
+               default=None)
 
 
 def nothing_found(question: str, nearest: list[dict[str, str]]) -> Answer:

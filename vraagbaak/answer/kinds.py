@@ -18,6 +18,7 @@ from vraagbaak.answer.numbers import (
     AMOUNT,
     ASKS_HOW_LONG,
     counted_beside,
+    counted_noun,
     counts_of,
     dated_beside,
     holds_count,
@@ -140,3 +141,13 @@ def wanted_kind(question: str) -> Kind | None:
     """The kind the sentences are scored by; None where the question asks for no kind of fact."""
     kinds = wanted_kinds(question)
     return kinds[0] if kinds else None
+
+
+def number_asked(question: str) -> Callable[[str], bool] | None:
+    """Where the question asks for a sum, a count or a duration (NUMBERS): does a text state it where the question
+    asks it? None for any other question."""
+    kinds = wanted_kinds(question)
+    if not kinds or not all(kind in NUMBERS for kind in kinds):
+        return None
+    counted = counted_noun(question) if COUNT in kinds else None
+    return lambda text: all(kind.states(text, question, counted, "") for kind in kinds)
