@@ -150,4 +150,4 @@ def number_asked(question: str) -> Callable[[str], bool] | None:
     if not kinds or not all(kind in NUMBERS for kind in kinds):
         return None
     counted = counted_noun(question) if COUNT in kinds else None
-    return lambda text: all(kind.states(text, question, counted, "") for kind in kinds)
+    return lambda text: all(kind.holds(text) and kind.states(text, question, counted, "") for kind in kinds)

@@ -187,6 +187,9 @@ def _beside(text: str, matches: Iterable[re.Match], window: int) -> Iterator[lis
     """Per match, the words of its sentence within `window` words on either side of where it starts: what a
     number counts or a date dates stands in the same sentence ("… onderzoekers en datascientists. Dat team werkt
     voor ongeveer vijftig thema's" counts themes, not datascientists)."""
+    matches = list(matches)
+    if not matches:  # splitting the text into sentences is the costly part
+        return
     tokens = [(m.start(), m.group(0)) for m in _WORD.finditer(text)]
     starts = _sentence_starts(text)
     for m in matches:
