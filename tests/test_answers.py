@@ -631,3 +631,7 @@ def test_the_quoted_sentence_that_states_the_number_asked_for_is_bold():
     assert answer.citations[0].highlights == [proposal, cost]
     why = builder.build("Waarom is er een regeling voor het zwembad De Vennen?", [hit])
     assert cost not in why.citations[0].highlights
+    asked = "Vraag 3 Klopt het dat het zwembad jaarlijks 2,4 miljoen euro kost?"  # a question states no answer
+    cosine[asked] = 0.70
+    hit = Hit(Chunk("c1", "vragen.txt", "Vragen", 1, 1, None, f"{proposal} {asked}"), 0.5, 1, 0.9, 3.0)
+    assert builder.build("Wat kost het zwembad De Vennen?", [hit]).citations[0].highlights == [proposal]

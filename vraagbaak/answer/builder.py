@@ -566,8 +566,9 @@ def _stating_sentence(asked: str, best: Evidence, candidates: list[Evidence]) ->
     states_number = number_asked(asked) if asked else None
     if states_number is None or states_number(best.text):
         return None
-    return max((s for s in candidates if s is not best and states_number(s.text)), key=lambda s: s.answers,
-               default=None)
+    # a question in the document ("Klopt het dat het zwembad 2,4 miljoen euro kost?") states no answer
+    return max((s for s in candidates if s is not best and not s.text.rstrip().endswith("?")
+                and states_number(s.text)), key=lambda s: s.answers, default=None)
 
 
 def nothing_found(question: str, nearest: list[dict[str, str]]) -> Answer:
