@@ -355,20 +355,21 @@ class AnswerBuilder:
         ranked = sorted(((max(self._order(s) for s in group), max(s.score for s in group), i)
                          for i, group in enumerate(evidence) if group), key=lambda item: (-item[0], -item[1], item[2]))
         best = max(score for _, score, _ in ranked)
+        states_number = number_asked(focus or question)  # None where no sum, count or duration is asked
         citations: list[Citation] = []
         for _, score, i in ranked:
             if len(citations) == self.max_quotes:
                 break
             if score < best - self.quote_margin:
                 continue  # never show a passage far below the best as part of the answer
-            citation = self._cite(hits[i], evidence[i], len(citations) + 1, asked=focus or question)
+            citation = self._cite(hits[i], evidence[i], len(citations) + 1, states_number=states_number)
             if citation and not any(_overlaps(citation, c) for c in citations) \
                     and not (citations and citation.doc != citations[0].doc
                              and not self._tells(focus or question, citation)):
                 citations.append(citation)
         if not citations:
             return self._nothing_found(question, hits)
-        citations = stating_first(focus or question, citations)
+        citations = stating_first(citations, states_number)
         answer = Answer(question, True, "", citations, _nearest(hits), english=is_english(question))
         self._mark_not_stated(answer, focus or question)
         return answer
@@ -452,7 +453,8 @@ class AnswerBuilder:
                       documents_searched=searched, also_about=also_about)
 
     def _cite(self, hit: Hit, sentences: list[Evidence], n: int, max_words: int | None = None,
-              min_words: int | None = None, asked: str = "") -> Citation | None:
+              min_words: int | None = None,
+              states_number: Callable[[str], bool] | None = None) -> Citation | None:
         best = max(range(len(sentences)), key=lambda i: (self._order(sentences[i]), sentences[i].score))
         limit = max_words or self.quote_max_words
         lo, hi, lead_in = quote_window(sentences, best, limit, self.quote_margin / 2,
@@ -474,11 +476,10 @@ class AnswerBuilder:
             quote, quoted, added = self._with_second(hit.chunk.doc, sentences, second, lo, quote, quoted)
         bold_candidates = sentences[lo:hi + 1] + added
         highlights = [sentences[best].text]  # bold: the judge's answer, and a second sentence it takes as one
-        # a question in the document ("Vraag 2 Kunt u toelichten …?") is like the user's, but answers nothing
-        runner_up = max((s for s in bold_candidates if s is not sentences[best] and not s.text.rstrip().endswith("?")),
+        runner_up = max((s for s in bold_candidates if s is not sentences[best] and not _asks(s)),
                         key=lambda s: s.answers, default=None)
         # where the question asks for a number that the best sentence does not state, the one that does is bold too
-        stating = _stating_sentence(asked, sentences[best], bold_candidates)
+        stating = _stating_sentence(states_number, sentences[best], bold_candidates)
         if stating is not None:
             highlights.append(stating.text)
         elif runner_up is not None and runner_up.answers >= self.judge.bold_threshold:
@@ -544,12 +545,11 @@ class AnswerBuilder:
         return nothing_found(question, _nearest(near))
 
 
-def stating_first(asked: str, citations: list[Citation]) -> list[Citation]:
-    """The citations with the first that states the number asked for (a sum, a count, a duration: kinds.NUMBERS)
-    moved to the front, where the first does not state it; the rest keep their order and are numbered again.
-    "Wat kost de consolidated tape?" was first quoted from the passage about the proposal, and only in the third
-    quote with "De jaarlijkse kosten … worden geschat op 2,2 tot 7,8 miljoen euro"."""
-    states_number = number_asked(asked)
+def stating_first(citations: list[Citation], states_number: Callable[[str], bool] | None) -> list[Citation]:
+    """The citations with the first that states the number asked for (a sum, a count, a duration:
+    kinds.number_asked) moved to the front, where the first does not state it; the rest keep their order and are
+    numbered again. "Wat kost de consolidated tape?" was first quoted from the passage about the proposal, and only
+    in the third quote with "De jaarlijkse kosten … worden geschat op 2,2 tot 7,8 miljoen euro"."""
     if states_number is None:
         return citations
     states = [states_number(c.quote) for c in citations]
@@ -560,15 +560,20 @@ def stating_first(asked: str, citations: list[Citation]) -> list[Citation]:
     return [replace(c, n=n) for n, c in enumerate(ordered, start=1)]
 
 
-def _stating_sentence(asked: str, best: Evidence, candidates: list[Evidence]) -> Evidence | None:
+def _stating_sentence(states_number: Callable[[str], bool] | None, best: Evidence,
+                      candidates: list[Evidence]) -> Evidence | None:
     """The quoted sentence (other than the best) that states the sum, count or duration asked for, where the best
-    one does not: "Hoeveel kost …?" with "… worden geschat op 2,2 tot 7,8 miljoen euro" beside the best sentence."""
-    states_number = number_asked(asked) if asked else None
+    one does not: "Hoeveel kost …?" with "… worden geschat op 2,2 tot 7,8 miljoen euro" beside the best sentence.
+    A question in the document ("Klopt het dat het zwembad 2,4 miljoen euro kost?") states no answer."""
     if states_number is None or states_number(best.text):
         return None
-    # a question in the document ("Klopt het dat het zwembad 2,4 miljoen euro kost?") states no answer
-    return max((s for s in candidates if s is not best and not s.text.rstrip().endswith("?")
-                and states_number(s.text)), key=lambda s: s.answers, default=None)
+    return max((s for s in candidates if s is not best and not _asks(s) and states_number(s.text)),
+               key=lambda s: s.answers, default=None)
+
+
+def _asks(sentence: Evidence) -> bool:
+    """A question in the document ("Vraag 2 Kunt u toelichten …?"): like the user's, but it answers nothing."""
+    return sentence.text.rstrip().endswith("?")
 
 
 def nothing_found(question: str, nearest: list[dict[str, str]]) -> Answer:
