@@ -307,6 +307,24 @@ def test_when_a_motion_was_adopted_is_not_answered_by_the_date_it_was_tabled(ans
     assert tabled.outcome == "answered" and "3 maart 2022" in tabled.citations[0].quote
 
 
+def test_who_holds_an_office_is_not_answered_by_a_quote_that_names_no_such_office(answers):
+    """"Welke wethouder …?" asks for the holder of an office: the member of the council who tabled the motion is
+    someone else, and a quote that names no wethouder says so instead of naming him."""
+    asked = answers.ask("Welke wethouder diende de motie over zwembad De Vennen in?")
+    assert asked.outcome == "not_stated" and "noemen geen wethouder;" in asked.answer
+    assert asked.citations and "lid Jansen" in asked.citations[0].quote  # on the subject: still quoted
+    tabled = answers.ask("Welk lid diende de motie over zwembad De Vennen in?")
+    assert tabled.outcome == "answered" and "lid Jansen" in tabled.citations[0].quote
+    from vraagbaak.answer.kinds import OFFICE, office_asked
+    assert [office_asked(q) for q in ("Wie is de burgemeester van Zaanstad?", "Wie was voorzitter van de commissie?",
+                                      "Wie leidde als voorzitter het overleg?", "Wie moet wethouder Visser horen?",
+                                      "Welke secretaris-generaal tekende?")] \
+        == ["burgemeester", "voorzitter", "voorzitter", "", "secretaris-generaal"]
+    for text in ("Loco-burgemeester Jan de Vries opende.", "De wethouders Bakker en Smit stemden in."):
+        assert OFFICE.states(text, "Wie is de burgemeester?" if "burg" in text else "Welke wethouder?", None, "")
+    assert not OFFICE.states("Adviseur Jan de Vries opende.", "Welke wethouder opende?", None, "")
+
+
 def test_a_sum_asked_as_a_bedrag_is_not_answered_by_a_text_without_one(answers):
     """"Wat is het maximale bedrag …?" and "Bij welk spaarbedrag …?" ask for a sum of money, in any compound, as
     "Wat kost …?" does: a passage on the subject without a sum does not answer."""

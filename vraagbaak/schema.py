@@ -135,9 +135,10 @@ class Answer:
     found_as: str = "answered"
     # what answer_text (answer/render.py) needs beside the above to say it in Dutch
     english: bool = False  # asked in English: the quotes stay Dutch, and the answer says so
-    # not_stated: the kind of fact the passages lack (money | date | amount | decision | year | name)
+    # not_stated: the kind of fact the passages lack (money | date | amount | decision | duration | office | year |
+    # name)
     missing_kind: str = ""
-    missing_what: str = ""  # not_stated: what a "Hoeveel …?" question counts ("reizigers"), or the year(s)
+    missing_what: str = ""  # not_stated: what a "Hoeveel …?" question counts ("reizigers"), the office, or the year(s)
     documents_searched: int = 0  # overview: how many documents the list was drawn from
     also_about: list[dict[str, str]] = field(default_factory=list)  # overview: documents on it without an owner
     refused_in_subject: bool = False  # a follow-up found nothing in the documents of its earlier subject

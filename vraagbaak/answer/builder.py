@@ -25,7 +25,7 @@ from vraagbaak.answer.judge import (
     metadata_text,
     specifics,
 )
-from vraagbaak.answer.kinds import COUNT, number_asked, wanted_kind, wanted_kinds
+from vraagbaak.answer.kinds import COUNT, OFFICE, number_asked, office_asked, wanted_kind, wanted_kinds
 from vraagbaak.answer.numbers import UNITS as _UNITS
 from vraagbaak.answer.numbers import counted_noun, is_measure, names_counted
 from vraagbaak.profile import DOCUMENT_NOUNS, CollectionProfile
@@ -391,7 +391,8 @@ class AnswerBuilder:
             kind.states(c.quote, asked, counted, in_other_words) for c in citations)), None)
         if lacking:
             answer.found_as, answer.missing_kind = "not_stated", lacking.missing
-            answer.missing_what = (counted or "") if lacking is COUNT else ""
+            answer.missing_what = (counted or "") if lacking is COUNT else office_asked(asked) if lacking is OFFICE \
+                else ""
         elif unnamed := dates_not_quoted(asked, citations, self.document_text):
             # "… de jaarrekening 2014 …" quoted from the one of 2013: on the subject, not of the year asked
             which = "year" if all(date.isdigit() for date in unnamed) else "day"  # render says "13 juli niet"

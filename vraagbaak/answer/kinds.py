@@ -1,7 +1,7 @@
 """The kinds of fact a question asks for: a date, a sum of money (or a rate), a count, a duration, a decision, a
-name. Owns how a question asks for each kind, whether a sentence holds one (a sentence that does weighs more),
-and whether a quote states one where the question asks it (a quote that does not is on the subject, but no
-answer: not_stated).
+name, the holder of an office. Owns how a question asks for each kind, whether a sentence holds one (a sentence
+that does weighs more), and whether a quote states one where the question asks it (a quote that does not is on
+the subject, but no answer: not_stated).
 
 A question may want two kinds: "Wanneer is de motie aangenomen?" wants a date and a decision; the date of the
 motion itself answers when, not that it passed. The first kind is what the sentences are scored by.
@@ -59,6 +59,13 @@ _DECISION = re.compile(r"\b(aangenomen|aanvaard\w*|verworpen|afgewezen|goedgekeu
                        r"instemming|in te stemmen|vastgesteld|vast te stellen|besluit|besluiten|besloot|besloten|"
                        r"stemden|stemming|aangehouden|aan te houden|ingetrokken|in te trekken|unaniem)\b", re.I)
 _WANTS_NAME = re.compile(r"\b(wie|who|naam|welk bedrijf|welke organisatie|welke partij)\b", re.I)
+# An office that one person holds: "Wie is de burgemeester van …?", "Welke wethouder …", "… als voorzitter …". A
+# quote that names no such office names someone else (an adviser for "Welke wethouder was verantwoordelijk?")
+OFFICES = ("burgemeester", "wethouder", "voorzitter", "griffier", "secretaris", "minister", "staatssecretaris",
+           "directeur", "commissaris", "gedeputeerde", "dijkgraaf", "ombudsman", "rapporteur", "projectleider",
+           "woordvoerder")
+_ASKS_OFFICE = re.compile(r"\b(?:wie (?:is|was|wordt|werd|zijn|waren)(?: de| het)?|welke?|als)\s+(?:[\w-]+\s+)?"
+                          rf"((?:{'|'.join(OFFICES)})\w*(?:-\w+)?)\b", re.I)
 # Two capitalised words inside a sentence ("havenmeester Frank van Kleef"): a name.
 _NAME = re.compile(r"(?<=[a-zà-ÿ,] )[A-Z][a-zà-ÿ]+ (?:(?:van|de|der|den|ten|ter) )*[A-Z][a-zà-ÿ]+")
 # What is decided on: words of a decision question that say what kind of thing, not which one
@@ -94,6 +101,18 @@ def _decided(text: str, question: str) -> bool:
     return not which or any(has_stem(w, held) for w in which)
 
 
+def office_asked(question: str) -> str:
+    """The office whose holder the question asks for ("burgemeester" of "Wie is de burgemeester van …?"), or ""."""
+    asked = _ASKS_OFFICE.search(question)
+    return asked.group(1).lower() if asked else ""
+
+
+def _names_office(text: str, question: str) -> bool:
+    """Does the quote name the office asked for, in any form ("wethouders", "Loco-burgemeester")?"""
+    office = stem(office_asked(question).split("-")[0])
+    return not office or has_stem(office, {stem(w) for w in words(text)})
+
+
 def _found(*patterns: re.Pattern) -> Callable[[str], bool]:
     return lambda text: any(p.search(text) for p in patterns)
 
@@ -111,6 +130,7 @@ COUNT = Kind("amount", _found(AMOUNT), _states_count)
 DURATION = Kind("duration", holds_duration, _anywhere(holds_duration))
 DECISION = Kind("decision", _found(_DECISION), lambda text, question, *_: _decided(text, question))
 NAME = Kind("", _found(_NAME), _anywhere(_found(_NAME)))
+OFFICE = Kind("office", _found(_NAME), lambda text, question, *_: _names_office(text, question))
 # The kinds whose fact is a number: a quote that states it answers before one that does not. Not a date: "Wanneer
 # mag een land de euro invoeren?" asks in which case, and a table of dates put first answered nothing (dev sets)
 NUMBERS = (SUM_OF_MONEY, SUM_OR_RATE, COUNT, DURATION)
@@ -132,6 +152,8 @@ def wanted_kinds(question: str) -> tuple[Kind, ...]:
         return (COUNT,)
     if WANTS_DECISION.search(question) and asks_yes_or_no(question):
         return (DECISION,)
+    if office_asked(question):  # who holds the office: a name, and the office named
+        return (NAME, OFFICE)
     if _WANTS_NAME.search(question):
         return (NAME,)
     return ()

@@ -54,6 +54,8 @@ def _missing(answer: Answer) -> str:
     where it names a year that no quote holds ("13 juli niet" for a day), "Duitsland niet" for a name."""
     if answer.missing_kind in ("year", "day", "name"):
         return f"{answer.missing_what} niet"
+    if answer.missing_kind == "office":  # "Wie is de burgemeester …?" quoted without one: "geen burgemeester"
+        return f"geen {answer.missing_what}"
     return f"geen aantal {answer.missing_what}" if answer.missing_what else MISSING[answer.missing_kind]
 
 
