@@ -653,3 +653,21 @@ def test_the_quoted_sentence_that_states_the_number_asked_for_is_bold():
     cosine[asked] = 0.70
     hit = Hit(Chunk("c1", "vragen.txt", "Vragen", 1, 1, None, f"{proposal} {asked}"), 0.5, 1, 0.9, 3.0)
     assert builder.build("Wat kost het zwembad De Vennen?", [hit]).citations[0].highlights == [proposal]
+
+
+def test_the_reply_to_a_question_in_the_document_is_bold_beside_it():
+    """Where the sentence nearest the question is a question in the document ("Vraag 9 Bent u bereid …?"), the
+    quoted sentence after it is bold too: in Kamervragen and minutes that is what was said back."""
+    from vraagbaak.answer.builder import AnswerBuilder
+    from vraagbaak.schema import Chunk, Hit
+
+    asked = "Vraag 9 Bent u bereid de rente van de starterslening in Voorbeeldstad te verlagen naar 2%?"
+    reply = "Antwoord 9 De rente blijft 3,5%, omdat de lening anders de banken verdringt."
+    later = "Vraag 10 Wanneer komt de evaluatie van de regeling?"
+    cosine = {asked: 0.95, reply: 0.75, later: 0.70}
+    builder = AnswerBuilder.from_settings(Settings(), lambda doc, quote: True,
+                                          lambda question, sentences: [cosine[s] for s in sentences])
+    hit = Hit(Chunk("c0", "vragen.txt", "Kamervragen starterslening", 1, 1, None, f"{asked} {reply} {later}"),
+              0.5, 1, 0.9, 3.0)
+    answer = builder.build("Gaat de rente van de starterslening in Voorbeeldstad omlaag naar 2%?", [hit])
+    assert answer.citations[0].highlights == [asked, reply]

@@ -481,10 +481,13 @@ class AnswerBuilder:
                         key=lambda s: s.answers, default=None)
         # where the question asks for a number that the best sentence does not state, the one that does is bold too
         stating = _stating_sentence(states_number, sentences[best], bold_candidates)
+        reply = _reply(sentences, best, hi) if _asks(sentences[best]) else None
         if stating is not None:
             highlights.append(stating.text)
         elif runner_up is not None and runner_up.answers >= self.judge.bold_threshold:
             highlights.append(runner_up.text)
+        elif reply is not None:
+            highlights.append(reply.text)
         pages = [s.page for s in quoted if s.page is not None]
         c = hit.chunk
         return Citation(n, c.doc, c.title, min(pages) if pages else None, c.section, quote, highlights, c.metadata,
@@ -570,6 +573,12 @@ def _stating_sentence(states_number: Callable[[str], bool] | None, best: Evidenc
         return None
     return max((s for s in candidates if s is not best and not _asks(s) and states_number(s.text)),
                key=lambda s: s.answers, default=None)
+
+
+def _reply(sentences: list[Evidence], question: int, last: int) -> Evidence | None:
+    """Where the best sentence is a question in the document ("Vraag 9 Bent u bereid … te verlagen naar 2%?"), the
+    quoted sentence after it that asks nothing: in Kamervragen, minutes and FAQs, what is said back."""
+    return next((s for s in sentences[question + 1:last + 1] if not _asks(s)), None)
 
 
 def _asks(sentence: Evidence) -> bool:
