@@ -323,6 +323,9 @@ def test_who_holds_an_office_is_not_answered_by_a_quote_that_names_no_such_offic
     for text in ("Loco-burgemeester Jan de Vries opende.", "De wethouders Bakker en Smit stemden in."):
         assert OFFICE.states(text, "Wie is de burgemeester?" if "burg" in text else "Welke wethouder?", None, "")
     assert not OFFICE.states("Adviseur Jan de Vries opende.", "Welke wethouder opende?", None, "")
+    # the institution names no one who holds the office
+    assert not OFFICE.states("Een motie over de taken van het college van burgemeester en wethouders.",
+                             "Welke burgemeester zat de vergadering voor?", None, "")
 
 
 def test_a_sum_asked_as_a_bedrag_is_not_answered_by_a_text_without_one(answers):

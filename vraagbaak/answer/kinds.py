@@ -64,6 +64,8 @@ _WANTS_NAME = re.compile(r"\b(wie|who|naam|welk bedrijf|welke organisatie|welke 
 OFFICES = ("burgemeester", "wethouder", "voorzitter", "griffier", "secretaris", "minister", "staatssecretaris",
            "directeur", "commissaris", "gedeputeerde", "dijkgraaf", "ombudsman", "rapporteur", "projectleider",
            "woordvoerder")
+_TOKEN = re.compile(r"[\w'’.-]+")
+_NOT_A_NAME = {"de", "het", "een", "van", "en", "in", "op", "bij", "voor", "namens", "dhr.", "mevr."}
 _ASKS_OFFICE = re.compile(r"\b(?:wie (?:is|was|wordt|werd|zijn|waren)(?: de| het)?|welke?|als)\s+(?:[\w-]+\s+)?"
                           rf"((?:{'|'.join(OFFICES)})\w*(?:-\w+)?)\b", re.I)
 # Two capitalised words inside a sentence ("havenmeester Frank van Kleef"): a name.
@@ -108,9 +110,23 @@ def office_asked(question: str) -> str:
 
 
 def _names_office(text: str, question: str) -> bool:
-    """Does the quote name the office asked for, in any form ("wethouders", "Loco-burgemeester")?"""
+    """Does the quote name someone in the office asked for: the office in any form ("Loco-burgemeester",
+    "wethouders") with a capitalised name within three words ("Wethouder Wagner", "de voorzitter, de heer Braas")?
+    "het college van burgemeester en wethouders" names the institution, not who holds the office."""
     office = stem(office_asked(question).split("-")[0])
-    return not office or has_stem(office, {stem(w) for w in words(text)})
+    if not office:
+        return True
+    tokens = _TOKEN.findall(text)
+    for i, token in enumerate(tokens):
+        if has_stem(office, {stem(part) for part in token.lower().split("-")}):
+            beside = tokens[max(0, i - 3):i] + tokens[i + 1:i + 4]
+            if any(w[:1].isupper() and not _is_office(w) and w.lower() not in _NOT_A_NAME for w in beside):
+                return True
+    return False
+
+
+def _is_office(word: str) -> bool:
+    return any(word.lower().startswith(office) for office in OFFICES)
 
 
 def _found(*patterns: re.Pattern) -> Callable[[str], bool]:
