@@ -481,7 +481,7 @@ class AnswerBuilder:
                         key=lambda s: s.answers, default=None)
         # where the question asks for a number that the best sentence does not state, the one that does is bold too
         stating = _stating_sentence(states_number, sentences[best], bold_candidates)
-        reply = _reply(sentences, best, hi) if _asks(sentences[best]) else None
+        reply = _reply(sentences, best, hi, states_number) if _asks(sentences[best]) else None
         if stating is not None:
             highlights.append(stating.text)
         elif runner_up is not None and runner_up.answers >= self.judge.bold_threshold:
@@ -575,10 +575,26 @@ def _stating_sentence(states_number: Callable[[str], bool] | None, best: Evidenc
                key=lambda s: s.answers, default=None)
 
 
-def _reply(sentences: list[Evidence], question: int, last: int) -> Evidence | None:
+def _reply(sentences: list[Evidence], question: int, last: int,
+           states_number: Callable[[str], bool] | None = None) -> Evidence | None:
     """Where the best sentence is a question in the document ("Vraag 9 Bent u bereid … te verlagen naar 2%?"), the
-    quoted sentence after it that asks nothing: in Kamervragen, minutes and FAQs, what is said back."""
-    return next((s for s in sentences[question + 1:last + 1] if not _asks(s)), None)
+    quoted sentence straight after it, where that says something back: in Kamervragen, minutes and FAQs the reply.
+    Not another question, a label or page footer ("Vraag 10", "Pagina 3 van 7"), the answer to another numbered
+    question ("Antwoord 1" after "Vraag 9"), a sentence on another page, nor one without the number asked for."""
+    if question + 1 > last:
+        return None
+    asked, said = sentences[question], sentences[question + 1]
+    if _asks(said) or _LABEL.fullmatch(said.text.strip()) or said.page != asked.page \
+            or (states_number is not None and not states_number(said.text)):
+        return None
+    number, answered = _NUMBERED.match(asked.text), _NUMBERED.match(said.text)
+    return None if number and answered and number.group(1) != answered.group(1) else said
+
+
+# a bare label or page footer: "Vraag 10", "Antwoord 3", "Pagina 3 van 7", "Blz. 4"
+_LABEL = re.compile(r"(?:vraag|antwoord|pagina|blz\.?|page)\s*\d+(?:\s*(?:van|/|of)\s*\d+)?\W*", re.I)
+# the number of a question or answer in Kamervragen: "Vraag 9 …", "Antwoord 9 …"
+_NUMBERED = re.compile(r"\s*(?:vraag|antwoord)\s*(\d+)\b", re.I)
 
 
 def _asks(sentence: Evidence) -> bool:

@@ -59,15 +59,21 @@ _DECISION = re.compile(r"\b(aangenomen|aanvaard\w*|verworpen|afgewezen|goedgekeu
                        r"instemming|in te stemmen|vastgesteld|vast te stellen|besluit|besluiten|besloot|besloten|"
                        r"stemden|stemming|aangehouden|aan te houden|ingetrokken|in te trekken|unaniem)\b", re.I)
 _WANTS_NAME = re.compile(r"\b(wie|who|naam|welk bedrijf|welke organisatie|welke partij)\b", re.I)
-# An office that one person holds: "Wie is de burgemeester van …?", "Welke wethouder …", "… als voorzitter …". A
-# quote that names no such office names someone else (an adviser for "Welke wethouder was verantwoordelijk?")
+# An office that one person holds: "Wie is de burgemeester van …?", "Welke wethouder …", "Wie leidde als voorzitter …".
+# A quote that names no one in it names someone else (an adviser for "Welke wethouder was verantwoordelijk?")
 OFFICES = ("burgemeester", "wethouder", "voorzitter", "griffier", "secretaris", "minister", "staatssecretaris",
            "directeur", "commissaris", "gedeputeerde", "dijkgraaf", "ombudsman", "rapporteur", "projectleider",
            "woordvoerder")
-_TOKEN = re.compile(r"[\w'’.-]+")
-_NOT_A_NAME = {"de", "het", "een", "van", "en", "in", "op", "bij", "voor", "namens", "dhr.", "mevr."}
-_ASKS_OFFICE = re.compile(r"\b(?:wie (?:is|was|wordt|werd|zijn|waren)(?: de| het)?|welke?|als)\s+(?:[\w-]+\s+)?"
-                          rf"((?:{'|'.join(OFFICES)})\w*(?:-\w+)?)\b", re.I)
+# the office and its plural or compound ("wethouders", "secretaris-generaal"), not "ministerie" or "voorzitterschap"
+_OFFICE = rf"(?:{'|'.join(OFFICES)})(?:s|en|sen|nen|ren)?(?:-[a-z]+)?"
+# "als" only in a who-question and straight before the office: "Wat gebeurt er als de burgemeester …?" asks no one
+_ASKS_OFFICE = re.compile(rf"\b(?:wie (?:is|was|wordt|werd|zijn|waren)(?: de| het)?|welke?(?: [\w-]+)?)\s+({_OFFICE})\b"
+                          rf"|\bwie\b.*?\bals\s+({_OFFICE})\b", re.I)
+_LIST_POINT = re.compile(r"\(?(?:\d{1,2}|[a-z])[.)]")
+_TOKEN = re.compile(r"[\w'’.()-]+[,;:]?")
+# words beside an office that name no one: articles, prepositions, forms of address and titles
+_NOT_A_NAME = {"de", "het", "een", "van", "en", "in", "op", "bij", "voor", "namens", "heer", "mevrouw", "dhr", "mevr",
+               "mr", "drs", "dr", "ir", "ing", "prof"}  # as compared: lower case, without a point
 # Two capitalised words inside a sentence ("havenmeester Frank van Kleef"): a name.
 _NAME = re.compile(r"(?<=[a-zà-ÿ,] )[A-Z][a-zà-ÿ]+ (?:(?:van|de|der|den|ten|ter) )*[A-Z][a-zà-ÿ]+")
 # What is decided on: words of a decision question that say what kind of thing, not which one
@@ -106,27 +112,41 @@ def _decided(text: str, question: str) -> bool:
 def office_asked(question: str) -> str:
     """The office whose holder the question asks for ("burgemeester" of "Wie is de burgemeester van …?"), or ""."""
     asked = _ASKS_OFFICE.search(question)
-    return asked.group(1).lower() if asked else ""
+    return (asked.group(1) or asked.group(2)).lower() if asked else ""
 
 
 def _names_office(text: str, question: str) -> bool:
     """Does the quote name someone in the office asked for: the office in any form ("Loco-burgemeester",
-    "wethouders") with a capitalised name within three words ("Wethouder Wagner", "de voorzitter, de heer Braas")?
-    "het college van burgemeester en wethouders" names the institution, not who holds the office."""
+    "wethouders") with a name within three words before or six after it ("Wethouder Wagner", "de voorzitter,
+    de heer Braas", "De Minister van Financiën, W.B. Hoekstra") that the question does not give itself? "het college
+    van burgemeester en wethouders" names the institution; "De burgemeester van Zaanstad" a place; "de heer G.K.
+    Visser als wethouder" does not tell who succeeded him."""
     office = stem(office_asked(question).split("-")[0])
     if not office:
         return True
+    given = {w.lower().strip(",;:().") for w in _TOKEN.findall(question)}
     tokens = _TOKEN.findall(text)
-    for i, token in enumerate(tokens):
-        if has_stem(office, {stem(part) for part in token.lower().split("-")}):
-            beside = tokens[max(0, i - 3):i] + tokens[i + 1:i + 4]
-            if any(w[:1].isupper() and not _is_office(w) and w.lower() not in _NOT_A_NAME for w in beside):
-                return True
-    return False
+    named = _names(tokens, given)
+    return any(has_stem(office, {stem(part) for part in token.lower().strip(",;:()").split("-")})
+               and any(named[max(0, i - 3):i + 7]) for i, token in enumerate(tokens))
 
 
-def _is_office(word: str) -> bool:
-    return any(word.lower().startswith(office) for office in OFFICES)
+def _names(tokens: list[str], given: set[str]) -> list[bool]:
+    """Per token: is it (part of) someone's name? A capitalised word that is no office, article or title, not the
+    first of a sentence ("Ook de burgemeester …"), not of what follows "van" up to the next comma ("van Den Helder",
+    "VAN SOCIALE ZAKEN EN WERKGELEGENHEID,"), and not a word the question gives."""
+    out, after_van, sentence_start = [], False, True
+    for token in tokens:
+        word = token.lower().strip(",;:().")
+        capital = token.strip("(")[:1].isupper()
+        after_van = capital and after_van
+        out.append(capital and not sentence_start and not after_van and word not in _NOT_A_NAME | given
+                   and not any(word.startswith(office) for office in OFFICES))
+        after_van = (after_van or word == "van") and not token.endswith((",", ";", ":"))
+        # an initial or a title ("K.", "mr.") ends no sentence; a point of a list ("1.", "b)") starts one
+        sentence_start = (token.endswith((".", "!", "?", ":", ";")) and len(word) > 3 and word not in _NOT_A_NAME
+                          or bool(_LIST_POINT.fullmatch(token)))
+    return out
 
 
 def _found(*patterns: re.Pattern) -> Callable[[str], bool]:

@@ -1,10 +1,11 @@
 """The Dutch answer text, made in one place from what the pipeline decided (Answer: outcome, citations, the
 documents nearest, what was searched and where, the absent words). The builder and the Assistant decide and
 leave the text to `answer_text`; the chat, the CLI and the memo show what it makes. May import: kernel,
-answer.citations."""
+answer.citations, answer.kinds."""
 from __future__ import annotations
 
 from vraagbaak.answer.citations import filters_line, source_reference
+from vraagbaak.answer.kinds import OFFICES
 from vraagbaak.profile import CollectionProfile
 from vraagbaak.schema import Answer, Citation
 
@@ -54,8 +55,9 @@ def _missing(answer: Answer) -> str:
     where it names a year that no quote holds ("13 juli niet" for a day), "Duitsland niet" for a name."""
     if answer.missing_kind in ("year", "day", "name"):
         return f"{answer.missing_what} niet"
-    if answer.missing_kind == "office":  # "Wie is de burgemeester …?" quoted without one: "geen burgemeester"
-        return f"geen {answer.missing_what}"
+    if answer.missing_kind == "office":  # "Wie is de burgemeester …?": "niet wie de burgemeester is"
+        office = answer.missing_what
+        return f"niet wie de {office} {'zijn' if office.split('-')[0] not in OFFICES else 'is'}"
     return f"geen aantal {answer.missing_what}" if answer.missing_what else MISSING[answer.missing_kind]
 
 
