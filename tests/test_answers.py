@@ -10,7 +10,7 @@ import pytest
 from conftest import FIXTURES
 
 from vraagbaak.answer.builder import ELLIPSIS
-from vraagbaak.answer.render import SOURCES_IN_DUTCH
+from vraagbaak.answer.render import SOURCES_IN_DUTCH, answer_text
 from vraagbaak.assistant import Assistant
 from vraagbaak.ingest.chunking import document_sentences
 from vraagbaak.ingest.loaders import load_file
@@ -703,3 +703,22 @@ def test_the_reply_to_a_question_in_the_document_is_bold_beside_it():
                   0.5, 1, 0.9, 3.0)
         answer = builder.build("Gaat de rente van de starterslening in Voorbeeldstad omlaag naar 2%?", [hit])
         assert answer.citations[0].highlights == [asked], after
+
+
+def test_a_number_of_another_year_does_not_answer_a_question_about_a_year():
+    """"Hoeveel honden waren er in 2020 geregistreerd?" is not answered by the count of 2016, even where the quote
+    names 2020 elsewhere ("het hondenbeleid voor 2016-2020"): the number and the year asked stand in one sentence."""
+    from vraagbaak.answer.builder import AnswerBuilder
+    from vraagbaak.schema import Chunk, Hit
+
+    counted = "In 2016 stonden er in Voorbeeldstad 5.231 honden geregistreerd."
+    policy = "Het hondenbeleid van Voorbeeldstad voor 2016-2020 richtte zich op overlast in parken."
+    cosine = {counted: 0.95, policy: 0.85}
+    builder = AnswerBuilder.from_settings(Settings(), lambda doc, quote: True,
+                                          lambda question, sentences: [cosine[s] for s in sentences])
+    hit = Hit(Chunk("c0", "honden.txt", "Honden", 1, 1, None, f"{counted} {policy}"), 0.5, 1, 0.9, 3.0)
+    other_year = builder.build("Hoeveel honden waren er in 2020 in Voorbeeldstad geregistreerd?", [hit])
+    assert other_year.found_as == "not_stated" and other_year.missing_kind == "amount"
+    assert "noemen geen aantal honden in 2020;" in answer_text(other_year)
+    that_year = builder.build("Hoeveel honden waren er in 2016 in Voorbeeldstad geregistreerd?", [hit])
+    assert that_year.found_as == "answered" and counted in that_year.citations[0].highlights

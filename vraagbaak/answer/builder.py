@@ -25,7 +25,7 @@ from vraagbaak.answer.judge import (
     metadata_text,
     specifics,
 )
-from vraagbaak.answer.kinds import COUNT, OFFICE, number_asked, office_asked, wanted_kind, wanted_kinds
+from vraagbaak.answer.kinds import COUNT, OFFICE, number_asked, office_asked, wanted_kind, wanted_kinds, years_asked
 from vraagbaak.answer.numbers import UNITS as _UNITS
 from vraagbaak.answer.numbers import counted_noun, is_measure, names_counted
 from vraagbaak.profile import DOCUMENT_NOUNS, CollectionProfile
@@ -393,6 +393,8 @@ class AnswerBuilder:
             answer.found_as, answer.missing_kind = "not_stated", lacking.missing
             answer.missing_what = (counted or "") if lacking is COUNT else office_asked(asked) if lacking is OFFICE \
                 else ""
+            if lacking is COUNT and counted and years_asked(asked):  # "geen aantal honden in 2020": 2016's may be there
+                answer.missing_what += " in " + " en ".join(years_asked(asked))
         elif unnamed := dates_not_quoted(asked, citations, self.document_text):
             # "… de jaarrekening 2014 …" quoted from the one of 2013: on the subject, not of the year asked
             which = "year" if all(date.isdigit() for date in unnamed) else "day"  # render says "13 juli niet"

@@ -25,6 +25,7 @@ from vraagbaak.answer.numbers import (
     holds_duration,
 )
 from vraagbaak.text.dates import MONTH_ABBREVIATIONS, MONTHS, WEEKDAYS
+from vraagbaak.text.sentences import split_sentences
 from vraagbaak.text.words import has_stem, question_words, stem, words
 
 # "wanneer" is answered by a year, a date, a month ("in maart") or a day ("elke tweede dinsdag", "op maandag")
@@ -58,6 +59,7 @@ WANTS_DECISION = re.compile(r"\b(aangenomen|verworpen|aanvaard|afgewezen|goedgek
 _DECISION = re.compile(r"\b(aangenomen|aanvaard\w*|verworpen|afgewezen|goedgekeurd|goed te keuren|ingestemd|"
                        r"instemming|in te stemmen|vastgesteld|vast te stellen|besluit|besluiten|besloot|besloten|"
                        r"stemden|stemming|aangehouden|aan te houden|ingetrokken|in te trekken|unaniem)\b", re.I)
+_YEAR = re.compile(r"(?<![\d.,/-])(?:19|20)\d\d(?![\d.,]\d)")
 _WANTS_NAME = re.compile(r"\b(wie|who|naam|welk bedrijf|welke organisatie|welke partij)\b", re.I)
 # An office that one person holds: "Wie is de burgemeester van …?", "Welke wethouder …", "Wie leidde als voorzitter …".
 # A quote that names no one in it names someone else (an adviser for "Welke wethouder was verantwoordelijk?")
@@ -149,6 +151,23 @@ def _names(tokens: list[str], given: set[str]) -> list[bool]:
     return out
 
 
+def years_asked(question: str) -> list[str]:
+    """The years a question names, in order ("… in 2020 …" -> ["2020"])."""
+    return list(dict.fromkeys(_YEAR.findall(question)))
+
+
+def _of_the_year_asked(states: Callable[..., bool]) -> Callable[..., bool]:
+    """A number states what a question about a year asks only in a sentence of that year, or of none: "In 2016
+    stonden er 5.231 honden geregistreerd" does not answer "Hoeveel honden waren er in 2020 geregistreerd?"."""
+    def of_the_year(text: str, question: str, *rest) -> bool:
+        asked = set(years_asked(question))
+        if asked and _YEAR.search(text):
+            text = " ".join(s for s in split_sentences(text) if not set(_YEAR.findall(s)) - asked
+                            or set(_YEAR.findall(s)) & asked)
+        return states(text, question, *rest)
+    return of_the_year
+
+
 def _found(*patterns: re.Pattern) -> Callable[[str], bool]:
     return lambda text: any(p.search(text) for p in patterns)
 
@@ -159,11 +178,11 @@ def _anywhere(holds: Callable[[str], bool]) -> Callable[..., bool]:
 
 
 WHEN = Kind("date", _found(DATE), lambda text, question, *_: dated_beside(text, DATE, question))
-SUM_OF_MONEY = Kind("money", _found(MONEY), _anywhere(_found(MONEY)))
-SUM_OR_RATE = Kind("money", _found(MONEY, _RATE), _anywhere(_found(MONEY, _RATE)))
-COUNT = Kind("amount", _found(AMOUNT), _states_count)
+SUM_OF_MONEY = Kind("money", _found(MONEY), _of_the_year_asked(_anywhere(_found(MONEY))))
+SUM_OR_RATE = Kind("money", _found(MONEY, _RATE), _of_the_year_asked(_anywhere(_found(MONEY, _RATE))))
+COUNT = Kind("amount", _found(AMOUNT), _of_the_year_asked(_states_count))
 # "Hoe lang …?": a count with its unit of time or length answers, not any count ("twintig verzoeken per jaar")
-DURATION = Kind("duration", holds_duration, _anywhere(holds_duration))
+DURATION = Kind("duration", holds_duration, _of_the_year_asked(_anywhere(holds_duration)))
 DECISION = Kind("decision", _found(_DECISION), lambda text, question, *_: _decided(text, question))
 NAME = Kind("", _found(_NAME), _anywhere(_found(_NAME)))
 OFFICE = Kind("office", _found(_NAME), lambda text, question, *_: _names_office(text, question))
