@@ -32,7 +32,7 @@ from vraagbaak.profile import DOCUMENT_NOUNS, CollectionProfile
 from vraagbaak.schema import Answer, Chunk, Citation, Hit
 from vraagbaak.text.cleaning import collapse_whitespace, is_rare_word, without_addresses
 from vraagbaak.text.compounds import CompoundSplitter
-from vraagbaak.text.dates import days_named
+from vraagbaak.text.dates import YEAR, days_named
 from vraagbaak.text.sentences import chunk_sentence_texts
 from vraagbaak.text.words import CAPITALISED_NAME, fold, has_stem, question_words, stem, with_negations, words
 
@@ -755,7 +755,7 @@ def dates_not_quoted(question: str, citations: list[Citation],
     held = " ".join(f"{c.quote} {c.title} {metadata_text(c.metadata)}" for c in citations)
     days = days_named(question)
     of_days = {year for *_, year in days if year}
-    years = [y for y in dict.fromkeys(_YEAR.findall(question)) if y not in of_days and not _holds_year(held, y)]
+    years = [y for y in dict.fromkeys(YEAR.findall(question)) if y not in of_days and not _holds_year(held, y)]
     if not days:
         return years
     # the documents' text is read only for a question that names a day
@@ -769,7 +769,6 @@ def _holds_year(text: str, year: str) -> bool:
     return bool(re.search(rf"(?<!\d){year}(?!\d)", text))
 
 
-_YEAR = re.compile(r"(?<![\d.,/-])(?:19|20)\d\d(?![\d.,]\d)")
 
 
 def names_not_quoted(question: str, citations: list[Citation],

@@ -28,13 +28,13 @@ import numpy as np
 
 from vraagbaak.schema import Hit
 from vraagbaak.text.cleaning import without_addresses
+from vraagbaak.text.dates import YEAR
 from vraagbaak.text.words import CAPITALISED_NAME, fold, has_stem, question_words, stem, with_negations, words
 
 WEIGHTS = Path(__file__).with_name("judge.json")
 
-# Numbers and years of the question; its names are CAPITALISED_NAME ("… in Den Helder", "… van OpenVWS").
+# Numbers of the question (years: text.dates.YEAR); its names are CAPITALISED_NAME ("… in Den Helder", "… van OpenVWS").
 _SPECIFIC_NUMBER = re.compile(r"\b\d[\d.,]*\b")
-_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 # A question that starts with one of these asks for something; one that starts with a verb asks yes or no.
 _ASKING_START = {"wat", "wie", "wiens", "welke", "welk", "hoe", "hoeveel", "hoelang", "waar", "wanneer", "waarom",
                  "waarmee", "waardoor", "waarvoor", "waarover", "waarin", "waaraan", "waarop", "noem", "geef",
@@ -176,7 +176,7 @@ def features(question: str, sentences: list[SentenceEvidence], collection: Colle
     words_held = sum(collection.holds(w) for w in content) / len(content) if content else 1.0
     last = stem(content[-1]) if content else ""
     yes_no = bool(content) and asks_yes_or_no(question)
-    years = set(_YEAR.findall(question))
+    years = set(YEAR.findall(question))
     sentence_stems = [{stem(w) for w in with_negations(words(without_addresses(s.text)))} for s in sentences]
     held = [q for q in asked_stems if any(has_stem(q, have) for have in sentence_stems)]
     rarest = max(held, key=lambda q: (idf[q], q)) if held else ""
@@ -202,7 +202,7 @@ def features(question: str, sentences: list[SentenceEvidence], collection: Colle
             title_overlap, in_collection, words_held,
             float(bool(last) and has_stem(last, stems_of_sentence)), last_in_passage,
             float(yes_no and not has_stem(last, stems_of_sentence)),
-            float(bool(years) and bool(_YEAR.search(s.text)) and not years & set(_YEAR.findall(s.text))),
+            float(bool(years) and bool(YEAR.search(s.text)) and not years & set(YEAR.findall(s.text))),
             float(bool(SAYS_UNKNOWN.search(s.text))), float(s.item), math.log(1 + len(s.text.split())), float(english),
             float(bool(rarest) and has_stem(rarest, stems_of_sentence)),
         ))

@@ -24,7 +24,7 @@ from vraagbaak.answer.numbers import (
     holds_count,
     holds_duration,
 )
-from vraagbaak.text.dates import MONTH_ABBREVIATIONS, MONTHS, WEEKDAYS
+from vraagbaak.text.dates import MONTH_ABBREVIATIONS, MONTHS, WEEKDAYS, YEAR
 from vraagbaak.text.sentences import split_sentences
 from vraagbaak.text.words import has_stem, question_words, stem, words
 
@@ -59,7 +59,6 @@ WANTS_DECISION = re.compile(r"\b(aangenomen|verworpen|aanvaard|afgewezen|goedgek
 _DECISION = re.compile(r"\b(aangenomen|aanvaard\w*|verworpen|afgewezen|goedgekeurd|goed te keuren|ingestemd|"
                        r"instemming|in te stemmen|vastgesteld|vast te stellen|besluit|besluiten|besloot|besloten|"
                        r"stemden|stemming|aangehouden|aan te houden|ingetrokken|in te trekken|unaniem)\b", re.I)
-_YEAR = re.compile(r"(?<![\d.,/-])(?:19|20)\d\d(?![\d.,]\d)")
 _WANTS_NAME = re.compile(r"\b(wie|who|naam|welk bedrijf|welke organisatie|welke partij)\b", re.I)
 # An office that one person holds: "Wie is de burgemeester van …?", "Welke wethouder …", "Wie leidde als voorzitter …".
 # A quote that names no one in it names someone else (an adviser for "Welke wethouder was verantwoordelijk?")
@@ -153,7 +152,7 @@ def _names(tokens: list[str], given: set[str]) -> list[bool]:
 
 def years_asked(question: str) -> list[str]:
     """The years a question names, in order ("… in 2020 …" -> ["2020"])."""
-    return list(dict.fromkeys(_YEAR.findall(question)))
+    return list(dict.fromkeys(YEAR.findall(question)))
 
 
 def _of_the_year_asked(states: Callable[..., bool]) -> Callable[..., bool]:
@@ -161,9 +160,9 @@ def _of_the_year_asked(states: Callable[..., bool]) -> Callable[..., bool]:
     stonden er 5.231 honden geregistreerd" does not answer "Hoeveel honden waren er in 2020 geregistreerd?"."""
     def of_the_year(text: str, question: str, *rest) -> bool:
         asked = set(years_asked(question))
-        if asked and _YEAR.search(text):
-            text = " ".join(s for s in split_sentences(text) if not set(_YEAR.findall(s)) - asked
-                            or set(_YEAR.findall(s)) & asked)
+        if asked and YEAR.search(text):
+            text = " ".join(s for s in split_sentences(text) if not set(YEAR.findall(s)) - asked
+                            or set(YEAR.findall(s)) & asked)
         return states(text, question, *rest)
     return of_the_year
 

@@ -1,5 +1,5 @@
-"""Dutch dates: the month and day names, and a date written the Dutch way ("5 december 2026"). One list for
-the memo, the e-mail loader, the first-page reader and the answer's kind check. Pure."""
+"""Dutch dates: the month and day names, a year, and a date written the Dutch way ("5 december 2026"). One list
+for the memo, the e-mail loader, the first-page reader and the answer's kind and year checks. Pure."""
 from __future__ import annotations
 
 import datetime as dt
@@ -10,6 +10,9 @@ MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augus
 # as a day's month is abbreviated in minutes and agendas ("vrij 11 sept. 15.00 uur", "3 mrt 2021")
 MONTH_ABBREVIATIONS = ("jan", "feb", "mrt", "apr", "jun", "jul", "aug", "sep", "sept", "okt", "nov", "dec")
 WEEKDAYS = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
+# a year on its own, not part of an amount, a version or a day ("2.019", "1.2020", "13-07-2015" holds 2015 but no
+# year on its own)
+YEAR = re.compile(r"(?<![\d.,/-])(?:19|20)\d\d(?![\d.,]\d)")
 
 
 def dutch_date(day: dt.date | None = None) -> str:
