@@ -11,8 +11,8 @@ MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augus
 MONTH_ABBREVIATIONS = ("jan", "feb", "mrt", "apr", "jun", "jul", "aug", "sep", "sept", "okt", "nov", "dec")
 WEEKDAYS = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
 # a year on its own, not part of an amount, a version or a day ("2.019", "1.2020", "13-07-2015" holds 2015 but no
-# year on its own)
-YEAR = re.compile(r"(?<![\d.,/-])(?:19|20)\d\d(?![\d.,]\d)")
+# year on its own); both years of a period ("2016-2020")
+YEAR = re.compile(r"(?<![\d.,/-])(?:19|20)\d\d(?![\d.,]\d)|(?<=(?:19|20)\d\d[-–])(?:19|20)\d\d(?![\d.,]\d)")
 
 
 def dutch_date(day: dt.date | None = None) -> str:
