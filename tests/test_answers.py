@@ -722,3 +722,25 @@ def test_a_number_of_another_year_does_not_answer_a_question_about_a_year():
     assert "noemen geen aantal honden in 2020;" in answer_text(other_year)
     that_year = builder.build("Hoeveel honden waren er in 2016 in Voorbeeldstad geregistreerd?", [hit])
     assert that_year.found_as == "answered" and counted in that_year.citations[0].highlights
+
+
+def test_the_quote_that_names_who_holds_the_role_asked_for_comes_first():
+    """"Wie is de auteur van …?" asks who holds a role, as "Wie is de burgemeester …?" does: the quote that names
+    someone beside "auteur" comes before the title page that only names the report."""
+    from vraagbaak.answer.builder import AnswerBuilder
+    from vraagbaak.answer.kinds import office_asked
+    from vraagbaak.schema import Chunk, Hit
+
+    title = "Toegankelijkheidsonderzoek van de website van Voorbeeldstad, uitgevoerd in opdracht van de gemeente."
+    author = "De auteur van het rapport is Marjon Bakker, die de website van Voorbeeldstad in 2024 onderzocht."
+    cosine = {title: 0.95, author: 0.85}
+    builder = AnswerBuilder.from_settings(Settings(), lambda doc, quote: True,
+                                          lambda question, sentences: [cosine[s] for s in sentences])
+    hits = [Hit(Chunk("c0", "rapport.pdf", "Toegankelijkheidsonderzoek", 1, 1, None, title), 0.5, 1, 0.9, 3.0),
+            Hit(Chunk("c1", "rapport.pdf", "Toegankelijkheidsonderzoek", 8, 8, None, author), 0.45, 2, 0.85, 2.5)]
+    answer = builder.build("Wie is de auteur van het toegankelijkheidsonderzoek van Voorbeeldstad?", hits)
+    assert answer.found_as == "answered" and answer.citations[0].quote == author
+    unnamed = builder.build("Wie is de auteur van het toegankelijkheidsonderzoek van Voorbeeldstad?", hits[:1])
+    assert unnamed.found_as == "not_stated" and "noemen niet wie de auteur is;" in answer_text(unnamed)
+    assert [office_asked(q) for q in ("Wie was de opdrachtgever van het onderzoek?", "Wie zijn de partners?",
+                                      "Wie is de doelgroep van de regeling?")] == ["opdrachtgever", "partners", ""]

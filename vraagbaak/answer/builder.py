@@ -25,7 +25,16 @@ from vraagbaak.answer.judge import (
     metadata_text,
     specifics,
 )
-from vraagbaak.answer.kinds import COUNT, OFFICE, number_asked, office_asked, wanted_kind, wanted_kinds, years_asked
+from vraagbaak.answer.kinds import (
+    COUNT,
+    OFFICE,
+    holder_asked,
+    number_asked,
+    office_asked,
+    wanted_kind,
+    wanted_kinds,
+    years_asked,
+)
 from vraagbaak.answer.numbers import UNITS as _UNITS
 from vraagbaak.answer.numbers import counted_noun, is_measure, names_counted
 from vraagbaak.profile import DOCUMENT_NOUNS, CollectionProfile
@@ -355,7 +364,8 @@ class AnswerBuilder:
         ranked = sorted(((max(self._order(s) for s in group), max(s.score for s in group), i)
                          for i, group in enumerate(evidence) if group), key=lambda item: (-item[0], -item[1], item[2]))
         best = max(score for _, score, _ in ranked)
-        states_number = number_asked(focus or question)  # None where no sum, count or duration is asked
+        # None where no sum, count or duration is asked, nor who holds an office or role
+        states_number = number_asked(focus or question) or holder_asked(focus or question)
         citations: list[Citation] = []
         for _, score, i in ranked:
             if len(citations) == self.max_quotes:

@@ -68,8 +68,11 @@ OFFICES = ("burgemeester", "wethouder", "voorzitter", "griffier", "secretaris", 
 # the office and its plural or compound ("wethouders", "secretaris-generaal"), not "ministerie" or "voorzitterschap"
 _OFFICE = rf"(?:{'|'.join(OFFICES)})(?:s|en|sen|nen|ren)?(?:-[a-z]+)?"
 # "als" only in a who-question and straight before the office: "Wat gebeurt er als de burgemeester …?" asks no one
+# "Wie is de auteur / opdrachtgever / eigenaar …?": a noun for a person by its Dutch ending asks who as an office does
+_PERSON = r"[a-zà-ÿ]{3,}(?:er|eur|aar|ier|ist|ent|ant|or)(?:s|en)?"
 _ASKS_OFFICE = re.compile(rf"\b(?:wie (?:is|was|wordt|werd|zijn|waren)(?: de| het)?|welke?(?: [\w-]+)?)\s+({_OFFICE})\b"
-                          rf"|\bwie\b.*?\bals\s+({_OFFICE})\b", re.I)
+                          rf"|\bwie\b.*?\bals\s+({_OFFICE})\b"
+                          rf"|\bwie (?:is|was|zijn|waren) de\s+({_PERSON})\b(?! \w+ (?:is|was|zijn|waren)\b)", re.I)
 _LIST_POINT = re.compile(r"\(?(?:\d{1,2}|[a-z])[.)]")
 _TOKEN = re.compile(r"[\w'’.()-]+[,;:]?")
 # words beside an office that name no one: articles, prepositions, forms of address and titles
@@ -113,15 +116,16 @@ def _decided(text: str, question: str) -> bool:
 def office_asked(question: str) -> str:
     """The office whose holder the question asks for ("burgemeester" of "Wie is de burgemeester van …?"), or ""."""
     asked = _ASKS_OFFICE.search(question)
-    return (asked.group(1) or asked.group(2)).lower() if asked else ""
+    return next(group for group in asked.groups() if group).lower() if asked else ""
 
 
 def _names_office(text: str, question: str) -> bool:
     """Does the quote name someone in the office asked for: the office in any form ("Loco-burgemeester",
-    "wethouders") with a name within three words before or six after it ("Wethouder Wagner", "de voorzitter,
-    de heer Braas", "De Minister van Financiën, W.B. Hoekstra") that the question does not give itself? "het college
-    van burgemeester en wethouders" names the institution; "De burgemeester van Zaanstad" a place; "de heer G.K.
-    Visser als wethouder" does not tell who succeeded him."""
+    "wethouders") with a name within three words before or eight after it ("Wethouder Wagner", "de voorzitter,
+    de heer Braas", "De Minister van Financiën, W.B. Hoekstra"; a table puts the name a header row away: "versie
+    datum auteur reden van wijziging 2.1 13 februari 2024 Marjon Bakker") that the question does not give itself?
+    "het college van burgemeester en wethouders" names the institution; "De burgemeester van Zaanstad" a place;
+    "de heer G.K. Visser als wethouder" does not tell who succeeded him."""
     office = stem(office_asked(question).split("-")[0])
     if not office:
         return True
@@ -129,7 +133,7 @@ def _names_office(text: str, question: str) -> bool:
     tokens = _TOKEN.findall(text)
     named = _names(tokens, given)
     return any(has_stem(office, {stem(part) for part in token.lower().strip(",;:()").split("-")})
-               and any(named[max(0, i - 3):i + 7]) for i, token in enumerate(tokens))
+               and any(named[max(0, i - 3):i + 9]) for i, token in enumerate(tokens))
 
 
 def _names(tokens: list[str], given: set[str]) -> list[bool]:
@@ -217,6 +221,12 @@ def wanted_kind(question: str) -> Kind | None:
     """The kind the sentences are scored by; None where the question asks for no kind of fact."""
     kinds = wanted_kinds(question)
     return kinds[0] if kinds else None
+
+
+def holder_asked(question: str) -> Callable[[str], bool] | None:
+    """Where the question asks who holds an office or role ("Wie is de auteur van het rapport?"): does a text name
+    them? None for any other question."""
+    return (lambda text: _names_office(text, question)) if office_asked(question) else None
 
 
 def number_asked(question: str) -> Callable[[str], bool] | None:

@@ -57,7 +57,8 @@ def _missing(answer: Answer) -> str:
         return f"{answer.missing_what} niet"
     if answer.missing_kind == "office":  # "Wie is de burgemeester …?": "niet wie de burgemeester is"
         office = answer.missing_what
-        return f"niet wie de {office} {'zijn' if office.split('-')[0] not in OFFICES else 'is'}"
+        plural = office.split("-")[0] not in OFFICES and office.endswith(("s", "en"))  # "wethouders", "eigenaren"
+        return f"niet wie de {office} {'zijn' if plural else 'is'}"
     return f"geen aantal {answer.missing_what}" if answer.missing_what else MISSING[answer.missing_kind]
 
 
