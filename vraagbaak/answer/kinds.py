@@ -210,7 +210,9 @@ def wanted_kinds(question: str) -> tuple[Kind, ...]:
         return (COUNT,)
     if WANTS_DECISION.search(question) and asks_yes_or_no(question):
         return (DECISION,)
-    if office_asked(question):  # who holds the office: a name, and the office named
+    # who holds an office: a name, and the office named. A role ("Wie is de bedenker van de DatCan-methode?") is
+    # often stated in other words ("De DatCan-methode van Frans Feldberg"): its quote is put first, never declined
+    if re.fullmatch(_OFFICE, office_asked(question), re.I):
         return (NAME, OFFICE)
     if _WANTS_NAME.search(question):
         return (NAME,)
