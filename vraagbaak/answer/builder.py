@@ -41,7 +41,7 @@ from vraagbaak.profile import DOCUMENT_NOUNS, CollectionProfile
 from vraagbaak.schema import Answer, Chunk, Citation, Hit
 from vraagbaak.text.cleaning import collapse_whitespace, is_rare_word, without_addresses
 from vraagbaak.text.compounds import CompoundSplitter
-from vraagbaak.text.dates import YEAR, days_named
+from vraagbaak.text.dates import days_named
 from vraagbaak.text.sentences import chunk_sentence_texts
 from vraagbaak.text.words import CAPITALISED_NAME, fold, has_stem, question_words, stem, with_negations, words
 
@@ -364,22 +364,22 @@ class AnswerBuilder:
         ranked = sorted(((max(self._order(s) for s in group), max(s.score for s in group), i)
                          for i, group in enumerate(evidence) if group), key=lambda item: (-item[0], -item[1], item[2]))
         best = max(score for _, score, _ in ranked)
-        # None where no sum, count or duration is asked, nor who holds an office or role
-        states_number = number_asked(focus or question) or holder_asked(focus or question)
+        # does a text state what is asked: a sum, count or duration, or who holds an office or role (None: neither)
+        states_asked = number_asked(focus or question) or holder_asked(focus or question)
         citations: list[Citation] = []
         for _, score, i in ranked:
             if len(citations) == self.max_quotes:
                 break
             if score < best - self.quote_margin:
                 continue  # never show a passage far below the best as part of the answer
-            citation = self._cite(hits[i], evidence[i], len(citations) + 1, states_number=states_number)
+            citation = self._cite(hits[i], evidence[i], len(citations) + 1, states_asked=states_asked)
             if citation and not any(_overlaps(citation, c) for c in citations) \
                     and not (citations and citation.doc != citations[0].doc
                              and not self._tells(focus or question, citation)):
                 citations.append(citation)
         if not citations:
             return self._nothing_found(question, hits)
-        citations = stating_first(citations, states_number)
+        citations = stating_first(citations, states_asked)
         answer = Answer(question, True, "", citations, _nearest(hits), english=is_english(question))
         self._mark_not_stated(answer, focus or question)
         return answer
@@ -403,8 +403,9 @@ class AnswerBuilder:
             answer.found_as, answer.missing_kind = "not_stated", lacking.missing
             answer.missing_what = (counted or "") if lacking is COUNT else office_asked(asked) if lacking is OFFICE \
                 else ""
-            if lacking is COUNT and counted and years_asked(asked):  # "geen aantal honden in 2020": 2016's may be there
-                answer.missing_what += " in " + " en ".join(years_asked(asked))
+            years = years_asked(asked)
+            if lacking is COUNT and counted and years:  # "geen aantal honden in 2020": 2016's may be there
+                answer.missing_what += " in " + " en ".join(years)
         elif unnamed := dates_not_quoted(asked, citations, self.document_text):
             # "… de jaarrekening 2014 …" quoted from the one of 2013: on the subject, not of the year asked
             which = "year" if all(date.isdigit() for date in unnamed) else "day"  # render says "13 juli niet"
@@ -467,7 +468,7 @@ class AnswerBuilder:
 
     def _cite(self, hit: Hit, sentences: list[Evidence], n: int, max_words: int | None = None,
               min_words: int | None = None,
-              states_number: Callable[[str], bool] | None = None) -> Citation | None:
+              states_asked: Callable[[str], bool] | None = None) -> Citation | None:
         best = max(range(len(sentences)), key=lambda i: (self._order(sentences[i]), sentences[i].score))
         limit = max_words or self.quote_max_words
         lo, hi, lead_in = quote_window(sentences, best, limit, self.quote_margin / 2,
@@ -491,9 +492,9 @@ class AnswerBuilder:
         highlights = [sentences[best].text]  # bold: the judge's answer, and a second sentence it takes as one
         runner_up = max((s for s in bold_candidates if s is not sentences[best] and not _asks(s)),
                         key=lambda s: s.answers, default=None)
-        # where the question asks for a number that the best sentence does not state, the one that does is bold too
-        stating = _stating_sentence(states_number, sentences[best], bold_candidates)
-        reply = _reply(sentences, best, hi, states_number) if _asks(sentences[best]) else None
+        # where the best sentence does not state the number or holder asked for, the one that does is bold too
+        stating = _stating_sentence(states_asked, sentences[best], bold_candidates)
+        reply = _reply(sentences, best, hi, states_asked) if _asks(sentences[best]) else None
         if stating is not None:
             highlights.append(stating.text)
         elif runner_up is not None and runner_up.answers >= self.judge.bold_threshold:
@@ -561,14 +562,15 @@ class AnswerBuilder:
         return nothing_found(question, _nearest(near))
 
 
-def stating_first(citations: list[Citation], states_number: Callable[[str], bool] | None) -> list[Citation]:
-    """The citations with the first that states the number asked for (a sum, a count, a duration:
-    kinds.number_asked) moved to the front, where the first does not state it; the rest keep their order and are
-    numbered again. "Wat kost de consolidated tape?" was first quoted from the passage about the proposal, and only
-    in the third quote with "De jaarlijkse kosten … worden geschat op 2,2 tot 7,8 miljoen euro"."""
-    if states_number is None:
+def stating_first(citations: list[Citation], states_asked: Callable[[str], bool] | None) -> list[Citation]:
+    """The citations with the first that states what is asked (a sum, a count, a duration: kinds.number_asked; who
+    holds an office or role: kinds.holder_asked) moved to the front, where the first does not state it; the rest
+    keep their order and are numbered again. "Wat kost de consolidated tape?" was first quoted from the passage
+    about the proposal, and only in the third quote with "De jaarlijkse kosten … worden geschat op 2,2 tot 7,8
+    miljoen euro"."""
+    if states_asked is None:
         return citations
-    states = [states_number(c.quote) for c in citations]
+    states = [states_asked(c.quote) for c in citations]
     if states[0] or not any(states):
         return citations
     first = states.index(True)
@@ -576,28 +578,29 @@ def stating_first(citations: list[Citation], states_number: Callable[[str], bool
     return [replace(c, n=n) for n, c in enumerate(ordered, start=1)]
 
 
-def _stating_sentence(states_number: Callable[[str], bool] | None, best: Evidence,
+def _stating_sentence(states_asked: Callable[[str], bool] | None, best: Evidence,
                       candidates: list[Evidence]) -> Evidence | None:
-    """The quoted sentence (other than the best) that states the sum, count or duration asked for, where the best
-    one does not: "Hoeveel kost …?" with "… worden geschat op 2,2 tot 7,8 miljoen euro" beside the best sentence.
-    A question in the document ("Klopt het dat het zwembad 2,4 miljoen euro kost?") states no answer."""
-    if states_number is None or states_number(best.text):
+    """The quoted sentence (other than the best) that states what is asked (a sum, count or duration, who holds an
+    office or role), where the best one does not: "Hoeveel kost …?" with "… worden geschat op 2,2 tot 7,8 miljoen
+    euro" beside the best sentence. A question in the document ("Klopt het dat het zwembad 2,4 miljoen euro
+    kost?") states no answer."""
+    if states_asked is None or states_asked(best.text):
         return None
-    return max((s for s in candidates if s is not best and not _asks(s) and states_number(s.text)),
+    return max((s for s in candidates if s is not best and not _asks(s) and states_asked(s.text)),
                key=lambda s: s.answers, default=None)
 
 
 def _reply(sentences: list[Evidence], question: int, last: int,
-           states_number: Callable[[str], bool] | None = None) -> Evidence | None:
+           states_asked: Callable[[str], bool] | None = None) -> Evidence | None:
     """Where the best sentence is a question in the document ("Vraag 9 Bent u bereid … te verlagen naar 2%?"), the
     quoted sentence straight after it, where that says something back: in Kamervragen, minutes and FAQs the reply.
     Not another question, a label or page footer ("Vraag 10", "Pagina 3 van 7"), the answer to another numbered
-    question ("Antwoord 1" after "Vraag 9"), a sentence on another page, nor one without the number asked for."""
+    question ("Antwoord 1" after "Vraag 9"), a sentence on another page, nor one that does not state what is asked."""
     if question + 1 > last:
         return None
     asked, said = sentences[question], sentences[question + 1]
     if _asks(said) or _LABEL.fullmatch(said.text.strip()) or said.page != asked.page \
-            or (states_number is not None and not states_number(said.text)):
+            or (states_asked is not None and not states_asked(said.text)):
         return None
     number, answered = _NUMBERED.match(asked.text), _NUMBERED.match(said.text)
     return None if number and answered and number.group(1) != answered.group(1) else said
@@ -765,7 +768,7 @@ def dates_not_quoted(question: str, citations: list[Citation],
     held = " ".join(f"{c.quote} {c.title} {metadata_text(c.metadata)}" for c in citations)
     days = days_named(question)
     of_days = {year for *_, year in days if year}
-    years = [y for y in dict.fromkeys(YEAR.findall(question)) if y not in of_days and not _holds_year(held, y)]
+    years = [y for y in years_asked(question) if y not in of_days and not _holds_year(held, y)]
     if not days:
         return years
     # the documents' text is read only for a question that names a day
@@ -777,8 +780,6 @@ def dates_not_quoted(question: str, citations: list[Citation],
 
 def _holds_year(text: str, year: str) -> bool:
     return bool(re.search(rf"(?<!\d){year}(?!\d)", text))
-
-
 
 
 def names_not_quoted(question: str, citations: list[Citation],

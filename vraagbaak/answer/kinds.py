@@ -126,10 +126,17 @@ def _names_office(text: str, question: str) -> bool:
     datum auteur reden van wijziging 2.1 13 februari 2024 Marjon Bakker") that the question does not give itself?
     "het college van burgemeester en wethouders" names the institution; "De burgemeester van Zaanstad" a place;
     "de heer G.K. Visser als wethouder" does not tell who succeeded him."""
-    office = stem(office_asked(question).split("-")[0])
-    if not office:
-        return True
-    given = {w.lower().strip(",;:().") for w in _TOKEN.findall(question)}
+    office = office_asked(question)
+    return not office or _names_holder(text, stem(office.split("-")[0]), _given(question))
+
+
+def _given(question: str) -> set[str]:
+    """The question's words as _names compares them: lower case, without punctuation around them."""
+    return {w.lower().strip(",;:().") for w in _TOKEN.findall(question)}
+
+
+def _names_holder(text: str, office: str, given: set[str]) -> bool:
+    """_names_office with the office's stem and the question's words worked out once."""
     tokens = _TOKEN.findall(text)
     named = _names(tokens, given)
     return any(has_stem(office, {stem(part) for part in token.lower().strip(",;:()").split("-")})
@@ -164,9 +171,8 @@ def _of_the_year_asked(states: Callable[..., bool]) -> Callable[..., bool]:
     stonden er 5.231 honden geregistreerd" does not answer "Hoeveel honden waren er in 2020 geregistreerd?"."""
     def of_the_year(text: str, question: str, *rest) -> bool:
         asked = set(years_asked(question))
-        if asked and YEAR.search(text):
-            text = " ".join(s for s in split_sentences(text) if not set(YEAR.findall(s)) - asked
-                            or set(YEAR.findall(s)) & asked)
+        if asked and YEAR.search(text):  # keep the sentences that name no year, or the year asked
+            text = " ".join(s for s in split_sentences(text) if not (years := set(YEAR.findall(s))) or years & asked)
         return states(text, question, *rest)
     return of_the_year
 
@@ -228,7 +234,11 @@ def wanted_kind(question: str) -> Kind | None:
 def holder_asked(question: str) -> Callable[[str], bool] | None:
     """Where the question asks who holds an office or role ("Wie is de auteur van het rapport?"): does a text name
     them? None for any other question."""
-    return (lambda text: _names_office(text, question)) if office_asked(question) else None
+    office = office_asked(question)
+    if not office:
+        return None
+    office, given = stem(office.split("-")[0]), _given(question)  # once per question, not per text
+    return lambda text: _names_holder(text, office, given)
 
 
 def number_asked(question: str) -> Callable[[str], bool] | None:
