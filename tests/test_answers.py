@@ -74,6 +74,15 @@ def answers(tmp_path_factory, embedder) -> Assistant:
     return assistant
 
 
+def _builder_scoring(cosine: dict[str, float]):
+    """An answer builder (real judge and rules) whose model gives each sentence the cosine in `cosine`: what
+    these tests hold still to see which sentence is chosen, without the embedding model."""
+    from vraagbaak.answer.builder import AnswerBuilder
+
+    return AnswerBuilder.from_settings(Settings(), lambda doc, quote: True,
+                                       lambda question, sentences: [cosine[s] for s in sentences])
+
+
 def _verbatim(assistant, answer):
     for c in answer.citations:
         assert assistant.verify_quote(c.doc, c.quote), c.quote
@@ -638,15 +647,13 @@ def test_the_quote_that_states_the_number_asked_for_comes_first():
     """"Wat kost de consolidated tape?" was first quoted from the passage about the proposal, and the cost came in
     the third quote. A quote that states the sum, count or duration asked for comes first; a date does not
     ("Wanneer mag een land de euro invoeren?" asks in which case)."""
-    from vraagbaak.answer.builder import AnswerBuilder
     from vraagbaak.schema import Chunk, Hit
 
     proposal = "De regeling voor het zwembad De Vennen helpt gezinnen met een laag inkomen om te zwemmen."
     cost = "Het zwembad De Vennen kost de gemeente jaarlijks 2,4 miljoen euro."
     since = "Het zwembad De Vennen bestaat sinds 1975."
     cosine = {proposal: 0.99, cost: 0.90, since: 0.90}  # the proposal is nearest in meaning
-    builder = AnswerBuilder.from_settings(Settings(), lambda doc, quote: True,
-                                          lambda question, sentences: [cosine[s] for s in sentences])
+    builder = _builder_scoring(cosine)
     hits = [Hit(Chunk(f"c{i}", f"{name}.txt", name, 1, 1, None, text), 0.5 - i / 10, i + 1, 0.9, 3.0)
             for i, (name, text) in enumerate([("regeling", proposal), ("begroting", cost), ("geschiedenis", since)])]
     answer = builder.build("Wat kost het zwembad De Vennen?", hits)
@@ -660,14 +667,12 @@ def test_the_quote_that_states_the_number_asked_for_comes_first():
 def test_the_quoted_sentence_that_states_the_number_asked_for_is_bold():
     """Where the best sentence of a quote does not state the sum asked for and another quoted sentence does, that
     one is bold as well: the reader sees the answer, not only the sentence nearest in meaning."""
-    from vraagbaak.answer.builder import AnswerBuilder
     from vraagbaak.schema import Chunk, Hit
 
     proposal = "De regeling voor het zwembad De Vennen helpt gezinnen met een laag inkomen om te zwemmen."
     cost = "Het zwembad kost de gemeente jaarlijks 2,4 miljoen euro."
     cosine = {proposal: 0.99, cost: 0.70}
-    builder = AnswerBuilder.from_settings(Settings(), lambda doc, quote: True,
-                                          lambda question, sentences: [cosine[s] for s in sentences])
+    builder = _builder_scoring(cosine)
     hit = Hit(Chunk("c0", "zwembad.txt", "Zwembad", 1, 1, None, f"{proposal} {cost}"), 0.5, 1, 0.9, 3.0)
     answer = builder.build("Wat kost het zwembad De Vennen?", [hit])
     assert cost in answer.citations[0].quote
@@ -683,15 +688,13 @@ def test_the_quoted_sentence_that_states_the_number_asked_for_is_bold():
 def test_the_reply_to_a_question_in_the_document_is_bold_beside_it():
     """Where the sentence nearest the question is a question in the document ("Vraag 9 Bent u bereid …?"), the
     quoted sentence after it is bold too: in Kamervragen and minutes that is what was said back."""
-    from vraagbaak.answer.builder import AnswerBuilder
     from vraagbaak.schema import Chunk, Hit
 
     asked = "Vraag 9 Bent u bereid de rente van de starterslening in Voorbeeldstad te verlagen naar 2%?"
     reply = "Antwoord 9 De rente blijft 3,5%, omdat de lening anders de banken verdringt."
     later = "Vraag 10 Wanneer komt de evaluatie van de regeling?"
     cosine = {asked: 0.95, reply: 0.75, later: 0.70}
-    builder = AnswerBuilder.from_settings(Settings(), lambda doc, quote: True,
-                                          lambda question, sentences: [cosine[s] for s in sentences])
+    builder = _builder_scoring(cosine)
     hit = Hit(Chunk("c0", "vragen.txt", "Kamervragen starterslening", 1, 1, None, f"{asked} {reply} {later}"),
               0.5, 1, 0.9, 3.0)
     answer = builder.build("Gaat de rente van de starterslening in Voorbeeldstad omlaag naar 2%?", [hit])
@@ -708,14 +711,12 @@ def test_the_reply_to_a_question_in_the_document_is_bold_beside_it():
 def test_a_number_of_another_year_does_not_answer_a_question_about_a_year():
     """"Hoeveel honden waren er in 2020 geregistreerd?" is not answered by the count of 2016, even where the quote
     names 2020 elsewhere ("het hondenbeleid voor 2016-2020"): the number and the year asked stand in one sentence."""
-    from vraagbaak.answer.builder import AnswerBuilder
     from vraagbaak.schema import Chunk, Hit
 
     counted = "In 2016 stonden er in Voorbeeldstad 5.231 honden geregistreerd."
     policy = "Het hondenbeleid van Voorbeeldstad voor 2016-2020 richtte zich op overlast in parken."
     cosine = {counted: 0.95, policy: 0.85}
-    builder = AnswerBuilder.from_settings(Settings(), lambda doc, quote: True,
-                                          lambda question, sentences: [cosine[s] for s in sentences])
+    builder = _builder_scoring(cosine)
     hit = Hit(Chunk("c0", "honden.txt", "Honden", 1, 1, None, f"{counted} {policy}"), 0.5, 1, 0.9, 3.0)
     other_year = builder.build("Hoeveel honden waren er in 2020 in Voorbeeldstad geregistreerd?", [hit])
     assert other_year.found_as == "not_stated" and other_year.missing_kind == "amount"
@@ -727,15 +728,13 @@ def test_a_number_of_another_year_does_not_answer_a_question_about_a_year():
 def test_the_quote_that_names_who_holds_the_role_asked_for_comes_first():
     """"Wie is de auteur van …?" asks who holds a role, as "Wie is de burgemeester …?" does: the quote that names
     someone beside "auteur" comes before the title page that only names the report."""
-    from vraagbaak.answer.builder import AnswerBuilder
     from vraagbaak.answer.kinds import office_asked
     from vraagbaak.schema import Chunk, Hit
 
     title = "Toegankelijkheidsonderzoek van de website van Voorbeeldstad, uitgevoerd in opdracht van de gemeente."
     author = "De auteur van het rapport is Marjon Bakker, die de website van Voorbeeldstad in 2024 onderzocht."
     cosine = {title: 0.95, author: 0.85}
-    builder = AnswerBuilder.from_settings(Settings(), lambda doc, quote: True,
-                                          lambda question, sentences: [cosine[s] for s in sentences])
+    builder = _builder_scoring(cosine)
     hits = [Hit(Chunk("c0", "rapport.pdf", "Toegankelijkheidsonderzoek", 1, 1, None, title), 0.5, 1, 0.9, 3.0),
             Hit(Chunk("c1", "rapport.pdf", "Toegankelijkheidsonderzoek", 8, 8, None, author), 0.45, 2, 0.85, 2.5)]
     answer = builder.build("Wie is de auteur van het toegankelijkheidsonderzoek van Voorbeeldstad?", hits)
