@@ -72,6 +72,9 @@ def gate_sets(shared: Path) -> dict[str, tuple[Path, Path]]:
         "samples_dev": (shared / "pdf-samples", ROOT / "eval/samples_dev.jsonl"),
         # over the same PDFs, written later and never fitted on: the judge's held-out measure
         "samples_fresh": (shared / "pdf-samples", ROOT / "eval/samples_fresh.jsonl"),
+        # over the default corpus, written by someone who saw neither the code nor the other sets; never fitted or
+        # chosen on: the held-out measure of "fresh user questions" on the default corpus
+        "corpus_fresh": (ROOT / "corpus", ROOT / "eval/corpus_fresh.jsonl"),
         "rijksoverheid-vac": (shared / "eval-data/rijksoverheid-vac/corpus",
                               shared / "eval-data/rijksoverheid-vac/questions.jsonl"),
     }
