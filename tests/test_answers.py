@@ -352,7 +352,11 @@ def test_the_office_a_question_asks_the_holder_of(question, office):
     ("Welke wethouder?", "Het college van burgemeester en wethouders van Den Helder is verantwoordelijk.", False),
     ("Wie is de burgemeester?", "De burgemeester van Zaanstad heeft besloten.", False),
     ("Wie is de burgemeester?", "Ook de burgemeester was aanwezig.", False),
-    ("Wie volgde G.K. Visser op als wethouder?", "Het ontslag van de heer G.K. Visser als wethouder.", False)])
+    ("Wie volgde G.K. Visser op als wethouder?", "Het ontslag van de heer G.K. Visser als wethouder.", False),
+    # "van de gemeente Utrecht" is a place, as "van Utrecht" is; the name after "van X en" is someone again
+    ("Wie is de burgemeester?", "De burgemeester van de gemeente Utrecht opende de vergadering.", False),
+    ("Wie is de burgemeester?", "De methode van Frans Feldberg en burgemeester Tom Pots werkt.", True),
+    ("Wie is de burgemeester?", "Een van de sprekers was burgemeester Eelco de Winter.", True)])
 def test_a_quote_names_the_holder_of_an_office(question, text, named):
     from vraagbaak.answer.kinds import OFFICE
 

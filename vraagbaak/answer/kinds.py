@@ -147,14 +147,17 @@ def _names(tokens: list[str], given: set[str]) -> list[bool]:
     """Per token: is it (part of) someone's name? A capitalised word that is no office, article or title, not the
     first of a sentence ("Ook de burgemeester …"), not of what follows "van" up to the next comma ("van Den Helder",
     "VAN SOCIALE ZAKEN EN WERKGELEGENHEID,"), and not a word the question gives."""
-    out, after_van, sentence_start = [], False, True
+    out, after_van, lower_after_van, sentence_start = [], False, 0, True
     for token in tokens:
         word = token.lower().strip(",;:().")
         capital = token.strip("(")[:1].isupper()
-        after_van = capital and after_van
+        # "van de gemeente Utrecht": an article and one noun may stand between "van" and the place, but the place's
+        # name ends at the first word in lower case after it ("van Frans Feldberg en Tom Pots")
+        lower_after_van = 0 if word == "van" else -1 if capital or lower_after_van < 0 else lower_after_van + 1
+        after_van = after_van and (capital or 0 < lower_after_van <= 2)
         out.append(capital and not sentence_start and not after_van and word not in _NOT_A_NAME | given
                    and not any(word.startswith(office) for office in OFFICES))
-        after_van = (after_van or word == "van") and not token.endswith((",", ";", ":"))
+        after_van = (after_van or word == "van") and not token.endswith((",", ";", ":", "."))
         # an initial or a title ("K.", "mr.") ends no sentence; a point of a list ("1.", "b)") starts one
         sentence_start = (token.endswith((".", "!", "?", ":", ";")) and len(word) > 3 and word not in _NOT_A_NAME
                           or bool(_LIST_POINT.fullmatch(token)))
