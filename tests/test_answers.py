@@ -748,3 +748,19 @@ def test_the_quote_that_names_who_holds_the_role_asked_for_comes_first():
     assert unnamed.found_as == "answered" and unnamed.citations[0].quote == title
     assert [office_asked(q) for q in ("Wie was de opdrachtgever van het onderzoek?", "Wie zijn de partners?",
                                       "Wie is de doelgroep van de regeling?")] == ["opdrachtgever", "partners", ""]
+
+
+def test_of_two_overlapping_passages_the_one_with_the_reply_to_the_question_comes_first():
+    """Passages overlap. "Vraag 6 …?" ends the first passage and opens the second, which holds "Antwoord 6 …" after
+    it: the quote with the reply in bold comes first, not the one that stops at the question."""
+    from vraagbaak.schema import Chunk, Hit
+
+    before = "Antwoord 5 Een marktconforme rente van 8% acht ik niet disproportioneel."
+    asked = "Vraag 6 Is het wrang dat ondernemers met een Tozo-lening slechts 2% rente hadden kunnen betalen?"
+    reply = "Antwoord 6 Zelfstandigen komen in aanmerking voor een lening op grond van de Tozo met een rente van 2%."
+    builder = _builder_scoring({before: 0.80, asked: 0.95, reply: 0.84})
+    hits = [Hit(Chunk("c0", "kamervragen.pdf", "Kamervragen", 2, 2, None, f"{before} {asked}"), 0.5, 1, 0.9, 3.0),
+            Hit(Chunk("c1", "kamervragen.pdf", "Kamervragen", 2, 2, None, f"{asked} {reply}"), 0.45, 2, 0.88, 2.5)]
+    answer = builder.build("Welke rente betalen ondernemers over een Tozo-lening?", hits)
+    assert answer.found_as == "answered"
+    assert answer.citations[0].highlights == [asked, reply] and answer.citations[0].n == 1

@@ -379,7 +379,7 @@ class AnswerBuilder:
                 citations.append(citation)
         if not citations:
             return self._nothing_found(question, hits)
-        citations = stating_first(citations, states_asked)
+        citations = stating_first(fuller_first(citations), states_asked)
         answer = Answer(question, True, "", citations, _nearest(hits), english=is_english(question))
         self._mark_not_stated(answer, focus or question)
         return answer
@@ -560,6 +560,18 @@ class AnswerBuilder:
     def _nothing_found(self, question: str, hits: list[Hit]) -> Answer:
         near = [h for h in hits if (h.dense_score or 0.0) >= self.calibration.near_threshold]
         return nothing_found(question, _nearest(near))
+
+
+def fuller_first(citations: list[Citation]) -> list[Citation]:
+    """Passages overlap: where a later citation quotes the first one's answer sentence too, with more of the answer
+    in bold (the reply after a question in the document, which the first passage ends before), it comes first."""
+    first = citations[0]
+    fuller = next((c for c in citations[1:] if c.doc == first.doc and c.highlights[:1] == first.highlights[:1]
+                   and len(c.highlights) > len(first.highlights)), None)
+    if fuller is None:
+        return citations
+    ordered = [fuller] + [c for c in citations if c is not fuller]
+    return [replace(c, n=n) for n, c in enumerate(ordered, start=1)]
 
 
 def stating_first(citations: list[Citation], states_asked: Callable[[str], bool] | None) -> list[Citation]:
