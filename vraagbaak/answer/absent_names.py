@@ -21,7 +21,7 @@ import re
 from typing import Callable
 
 from vraagbaak.text.cleaning import RARE_ZIPF
-from vraagbaak.text.words import CAPITALISED_NAME, fold, held_by_most, question_words, stem
+from vraagbaak.text.words import CAPITALISED_NAME, content_words, fold, held_by_most, question_words, stem
 
 _ABBREVIATION = re.compile(r"\b[A-Z]{2,}\b")
 _PARTS = re.compile(r"[-'’]")
@@ -79,7 +79,7 @@ def absent_subject(question: str, absent: list[str], collection: list[set[str]],
     if not subject or len(collection) < min_documents:
         return []
     gone = set(absent) | {w for name in absent_names for w in question_words(name)}  # "Eindhoven": in none
-    held = {stem(w) for w in question_words(question) if len(w) >= 4 and not w.isdigit() and w not in gone}
+    held = {stem(w) for w in content_words(question) if not w.isdigit() and w not in gone}
     if not held:  # no word of the question is in the documents: found by meaning alone, as a paraphrase
         return []  # ("Hoe vaak komt de vuilniswagen langs?" for "het afval wordt elke twee weken opgehaald")
     if not all(held_by_most(s, collection, min_documents) for s in held):
@@ -90,7 +90,7 @@ def absent_subject(question: str, absent: list[str], collection: list[set[str]],
 
 def _ordinary_words(question: str) -> list[str]:
     named = {w for name in names(question) for w in question_words(name)}
-    return [w for w in dict.fromkeys(question_words(question)) if len(w) >= 4 and not w.isdigit() and w not in named]
+    return [w for w in dict.fromkeys(content_words(question)) if not w.isdigit() and w not in named]
 
 
 def misspelled(word: str, vocabulary: set[str], cutoff: float = MISSPELLED_RATIO) -> bool:

@@ -43,7 +43,16 @@ from vraagbaak.text.cleaning import collapse_whitespace, is_rare_word, without_a
 from vraagbaak.text.compounds import CompoundSplitter
 from vraagbaak.text.dates import days_named
 from vraagbaak.text.sentences import chunk_sentence_texts
-from vraagbaak.text.words import CAPITALISED_NAME, fold, has_stem, question_words, stem, with_negations, words
+from vraagbaak.text.words import (
+    CAPITALISED_NAME,
+    content_words,
+    fold,
+    has_stem,
+    question_words,
+    stem,
+    with_negations,
+    words,
+)
 
 if TYPE_CHECKING:
     import numpy as np
@@ -346,7 +355,7 @@ class AnswerBuilder:
         An English question shares no words with Dutch sources: always."""
         if is_english(question):
             return True
-        asked = {stem(w) for w in question_words(question) if len(w) >= 4}
+        asked = {stem(w) for w in content_words(question)}
         bold = {stem(w) for w in words(" ".join(citation.highlights))}
         return any(has_stem(q, bold) and not self.held_by_most(q) for q in asked)
 

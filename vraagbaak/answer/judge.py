@@ -29,7 +29,16 @@ import numpy as np
 from vraagbaak.schema import Hit
 from vraagbaak.text.cleaning import without_addresses
 from vraagbaak.text.dates import YEAR
-from vraagbaak.text.words import CAPITALISED_NAME, fold, has_stem, question_words, stem, with_negations, words
+from vraagbaak.text.words import (
+    CAPITALISED_NAME,
+    content_words,
+    fold,
+    has_stem,
+    question_words,
+    stem,
+    with_negations,
+    words,
+)
 
 WEIGHTS = Path(__file__).with_name("judge.json")
 
@@ -172,7 +181,7 @@ def features(question: str, sentences: list[SentenceEvidence], collection: Colle
     idf = {q: math.log(1.0 + 1.0 / (collection.document_share(q) + 0.05)) for q in asked_stems}
     wanted = specifics(question)
     in_collection = sum(collection.holds(w) for w in wanted) / len(wanted) if wanted else 1.0
-    content = [w for w in question_words(question) if len(w) >= 4]
+    content = content_words(question)
     words_held = sum(collection.holds(w) for w in content) / len(content) if content else 1.0
     last = stem(content[-1]) if content else ""
     yes_no = bool(content) and asks_yes_or_no(question)

@@ -26,7 +26,7 @@ from vraagbaak.answer.numbers import (
 )
 from vraagbaak.text.dates import MONTH_ABBREVIATIONS, MONTHS, WEEKDAYS, YEAR
 from vraagbaak.text.sentences import split_sentences
-from vraagbaak.text.words import has_stem, question_words, stem, words
+from vraagbaak.text.words import content_words, has_stem, stem, words
 
 # "wanneer" is answered by a year, a date, a month ("in maart") or a day ("elke tweede dinsdag", "op maandag")
 DATE = re.compile(rf"\b(1[89]\d\d|20\d\d)\b|\b({'|'.join(MONTHS + WEEKDAYS)})\b|"
@@ -107,7 +107,7 @@ def _decided(text: str, question: str) -> bool:
     aangenomen moties" about other moties names a decision but not the "spaarrente" of the question."""
     if not _DECISION.search(text):
         return False
-    which = {stem(w) for w in question_words(question) if len(w) >= 4 and w not in _DECIDED_THINGS
+    which = {stem(w) for w in content_words(question) if w not in _DECIDED_THINGS
              and not WANTS_DECISION.fullmatch(w)}
     held = {stem(w) for w in words(text)}
     return not which or any(has_stem(w, held) for w in which)

@@ -15,7 +15,7 @@ from typing import Iterable, Iterator
 
 from vraagbaak.text.dates import MONTHS, days_named
 from vraagbaak.text.sentences import split_sentences
-from vraagbaak.text.words import fold, has_stem, question_words, stem
+from vraagbaak.text.words import content_words, fold, has_stem, stem
 
 # A number in digits or in words ("De achttien innovaties komen van acht gemeenten", "vijfentwintig",
 # "tienduizend", "Eén"); not "een", which is mostly the article.
@@ -173,7 +173,7 @@ def counted_beside(text: str, question: str, noun: str) -> bool:
     extra laadpalen voor gedeelde elektrische auto's" for "Hoeveel oplaadpunten voor gedeelde elektrische auto's
     …?"); "… eerst klein met twee pilots", ten words from "Enschede", does not say how many inwoners it has."""
     counted = _counted_stem(noun)
-    asked = {stem(fold(w)) for w in question_words(question) if len(w) >= 4} - {counted}
+    asked = {stem(fold(w)) for w in content_words(question)} - {counted}
     things = [m for m in _counts(text) if not _MEASURE.match(text, _after_number(m))]
     nearby = ({stem(fold(w)) for w in near} for near in _beside(text, things, WINDOW))
     return any(any(has_stem(a, held) for a in asked) for held in nearby)
@@ -228,7 +228,7 @@ def dated_beside(text: str, date: re.Pattern, question: str) -> bool:
     of the question? A question of only asking words (\"Wanneer?\") takes any date."""
     if _WHEN_AS_CONDITION.search(question) and _CONDITION.search(text):
         return True
-    asked = {stem(fold(w)) for w in question_words(question) if len(w) >= 4 and fold(w) not in _ASKS_FOR_DATE}
+    asked = {stem(fold(w)) for w in content_words(question) if fold(w) not in _ASKS_FOR_DATE}
     if not asked:
         return bool(date.search(text))
     return any(asked & {stem(fold(word)) for word in near} for near in _beside(text, date.finditer(text), DATE_WINDOW))

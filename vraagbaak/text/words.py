@@ -58,6 +58,14 @@ def question_words(question: str) -> list[str]:
     return [w for w in words(question) if w not in QUESTION_WORDS]
 
 
+CONTENT_WORD_LETTERS = 4  # shorter question words ("wet", "rol", "EU") match too much where a check looks for them
+
+
+def content_words(question: str) -> list[str]:
+    """The question's words that the answer checks look for in a quote: question_words of four letters or more."""
+    return [w for w in question_words(question) if len(w) >= CONTENT_WORD_LETTERS]
+
+
 def stem(word: str) -> str:
     return _stemmer().stemWord(word)
 
