@@ -226,7 +226,7 @@ def quote_window(sentences: list[Evidence], best: int, max_words: int, margin: f
         if j >= 0 and sentences[j].text.rstrip().endswith(":"):
             if budget(j, hi) <= max_words or j == lo - 1:  # adjacent: never an ellipsis over nothing
                 lo = j
-            elif budget(lo, hi) + sentences[j].words <= max_words + 20:
+            elif budget(lo, hi) + sentences[j].words <= max_words:
                 lead_in = j
     return lo, hi, lead_in
 
