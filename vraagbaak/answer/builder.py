@@ -182,12 +182,10 @@ def quote_window(sentences: list[Evidence], best: int, max_words: int, margin: f
     introductory sentence that is quoted before an ellipsis when the items in between do not fit."""
     lo, hi = _whole_block(sentences, best, best)
     budget = lambda a, b: sum(s.words for s in sentences[a:b + 1])  # noqa: E731
-    # (a) the sentences this one leans on, at most two steps back
-    for _ in range(2):
-        if lo > 0 and leans_back(sentences[lo], sentences[lo - 1]):
-            new_lo, _ = _whole_block(sentences, lo - 1, lo - 1)
-            if budget(new_lo, hi) > max_words:
-                break
+    # (a) the sentence this one leans on (one step back: a second step changed no figure of the regression gate)
+    if lo > 0 and leans_back(sentences[lo], sentences[lo - 1]):
+        new_lo, _ = _whole_block(sentences, lo - 1, lo - 1)
+        if budget(new_lo, hi) <= max_words:
             lo = new_lo
     # (b) the sentences that carry the answer on
     while hi + 1 < len(sentences):
