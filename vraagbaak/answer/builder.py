@@ -575,10 +575,7 @@ def fuller_first(citations: list[Citation]) -> list[Citation]:
     first = citations[0]
     fuller = next((c for c in citations[1:] if c.doc == first.doc and c.highlights[:1] == first.highlights[:1]
                    and len(c.highlights) > len(first.highlights)), None)
-    if fuller is None:
-        return citations
-    ordered = [fuller] + [c for c in citations if c is not fuller]
-    return [replace(c, n=n) for n, c in enumerate(ordered, start=1)]
+    return citations if fuller is None else _to_front(citations, citations.index(fuller))
 
 
 def stating_first(citations: list[Citation], states_asked: Callable[[str], bool] | None) -> list[Citation]:
@@ -592,8 +589,12 @@ def stating_first(citations: list[Citation], states_asked: Callable[[str], bool]
     states = [states_asked(c.quote) for c in citations]
     if states[0] or not any(states):
         return citations
-    first = states.index(True)
-    ordered = [citations[first]] + citations[:first] + citations[first + 1:]
+    return _to_front(citations, states.index(True))
+
+
+def _to_front(citations: list[Citation], i: int) -> list[Citation]:
+    """The citations with the i-th first, the rest in their order, numbered again."""
+    ordered = [citations[i]] + citations[:i] + citations[i + 1:]
     return [replace(c, n=n) for n, c in enumerate(ordered, start=1)]
 
 

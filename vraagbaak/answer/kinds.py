@@ -126,8 +126,8 @@ def _names_office(text: str, question: str) -> bool:
     datum auteur reden van wijziging 2.1 13 februari 2024 Marjon Bakker") that the question does not give itself?
     "het college van burgemeester en wethouders" names the institution; "De burgemeester van Zaanstad" a place;
     "de heer G.K. Visser als wethouder" does not tell who succeeded him."""
-    office = office_asked(question)
-    return not office or _names_holder(text, stem(office.split("-")[0]), _given(question))
+    names = holder_asked(question)
+    return names is None or names(text)
 
 
 def _given(question: str) -> set[str]:
@@ -136,7 +136,7 @@ def _given(question: str) -> set[str]:
 
 
 def _names_holder(text: str, office: str, given: set[str]) -> bool:
-    """_names_office with the office's stem and the question's words worked out once."""
+    """_names_office with the office's stem and the question's words worked out once (holder_asked)."""
     tokens = _TOKEN.findall(text)
     named = _names(tokens, given)
     return any(has_stem(office, {stem(part) for part in token.lower().strip(",;:()").split("-")})
