@@ -46,6 +46,16 @@ def test_nearest_and_not_stated_say_the_bold_sentences_only_come_nearest():
     assert nowhere.count("Tilburg") == 1 and "noemen Tilburg niet" not in nowhere
 
 
+def test_a_name_of_several_words_is_said_whole():
+    """The checks look at capitalised words one by one; the text names what the user wrote."""
+    tour = Answer("Hoe werden de bezoekers bij de Tour de France in Utrecht geteld?", True, "", [citation()],
+                  found_as="not_stated", missing_kind="name", missing_what="France")
+    assert answer_text(tour).startswith("De gevonden passages noemen Tour de France niet;")
+    council = answer_text(Answer("Wat adviseert de Raad van State in Bergen op Zoom?", False, "", [],
+                                 absent_names=["Raad", "State", "Zoom"]))
+    assert council.startswith("Let op: „Raad van State”, „Bergen op Zoom” komen in geen enkel document voor.")
+
+
 def test_nothing_found_names_the_nearest_documents_or_the_followups_subject():
     plain = answer_text(Answer("Wat is de hondenbelasting?", False, "", [], [{"doc": "a.md", "title": "A"}]))
     assert plain == f"{NOTHING_FOUND}\nDeze documenten komen er het dichtst bij:\n- A (a.md)"

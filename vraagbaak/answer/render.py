@@ -8,6 +8,7 @@ from vraagbaak.answer.citations import filters_line, source_reference
 from vraagbaak.answer.kinds import OFFICES
 from vraagbaak.profile import CollectionProfile
 from vraagbaak.schema import Answer, Citation
+from vraagbaak.text.words import whole_names
 
 NOTHING_FOUND = "In de documenten heb ik niets gevonden dat uw vraag beantwoordt."
 NOTHING_FOUND_IN = "In {titles} heb ik niets gevonden dat uw vraag beantwoordt."
@@ -29,7 +30,7 @@ def answer_text(answer: Answer, profile: CollectionProfile = CollectionProfile()
              [f"Gezocht op: „{answer.searched_as}”"] if answer.searched_as and answer.searched_as != answer.question
              else [])
     scope += [filters_line(answer.filters)] if answer.filters else []
-    absent = answer.absent_names + answer.absent_words
+    absent = whole_names(answer.question, answer.absent_names) + answer.absent_words
     scope += [absence_notice(absent, answer.found)] if absent else []
     body = _body(answer, profile, named)
     return "\n".join(scope) + f"\n\n{body}" if scope else body
@@ -53,7 +54,9 @@ def memo_notice(answer: Answer) -> str | None:
 def _missing(answer: Answer) -> str:
     """What the passages do not name: "geen aantal reizigers" where the question counts something, "2014 niet"
     where it names a year that no quote holds ("13 juli niet" for a day), "Duitsland niet" for a name."""
-    if answer.missing_kind in ("year", "day", "name"):
+    if answer.missing_kind == "name":  # "Tour de France niet", where the check found "France" missing
+        return " en ".join(whole_names(answer.question, answer.missing_what.split(" en "))) + " niet"
+    if answer.missing_kind in ("year", "day"):
         return f"{answer.missing_what} niet"
     if answer.missing_kind == "office":  # "Wie is de burgemeester …?": "niet wie de burgemeester is"
         office = answer.missing_what

@@ -53,6 +53,21 @@ def words(text: str) -> list[str]:
 CAPITALISED_NAME = re.compile(r"(?<!^)(?<![.?!] )\b[A-ZÀ-Ý][\wÀ-ÿ-]+")
 
 
+# A name of several words as written: capitalised words joined by the small words Dutch names have between them
+# ("Tour de France", "Raad van State", "Frans van der Berg", "Bergen op Zoom", "Alphen aan den Rijn").
+_WHOLE_NAME = re.compile(r"[A-ZÀ-Ý][\wÀ-ÿ-]*(?:\s+(?:(?:van|de|der|den|het|ter|ten|te|op|aan|'t)\s+)*"
+                         r"[A-ZÀ-Ý][\wÀ-ÿ-]*)*")
+
+
+def whole_names(text: str, parts: list[str]) -> list[str]:
+    """Each of `parts` (single capitalised words, CAPITALISED_NAME) as the whole name of the text it belongs to,
+    once: a notice says "Tour de France", not "Tour" and "France". A part the text does not hold stays as it is."""
+    spans = [m.group(0) for m in _WHOLE_NAME.finditer(text)]
+    whole = [next((span for span in spans if re.search(rf"(?<![\w-]){re.escape(part)}(?![\w-])", span)), part)
+             for part in parts]
+    return list(dict.fromkeys(whole))
+
+
 def question_words(question: str) -> list[str]:
     """The words of a question that say what it is about (BM25 terms, and the overlap of the answer stage)."""
     return [w for w in words(question) if w not in QUESTION_WORDS]
