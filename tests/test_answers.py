@@ -181,6 +181,10 @@ def test_pdf_title_that_page_one_prints_is_kept(tmp_path):
     ("Een zee-\negel in de haven.", "zee-egel"),
     ("De provincie Noord-\nHolland doet mee.", "Noord-Holland"),
     ("Een beperk-\ntere aanpak.", "beperktere"),
+    # a compound shortened before a conjunction: the kamerbrief on draagmoederschap read "weten regelgeving"
+    ("Volgens de huidige wet-\nen regelgeving is dat niet toegestaan.", "wet- en regelgeving"),
+    ("De volledige begin-\nen eindtags.", "begin- en eindtags"),
+    ("Zowel binnen-\nals buitenland.", "binnen- als buitenland"),
 ])
 def test_hyphen_repair_keeps_the_words_of_the_document(broken, kept):
     assert kept in repair_hyphenation(broken)
