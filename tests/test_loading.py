@@ -202,6 +202,24 @@ def test_a_pdf_heading_broken_over_two_lines_is_one_section_label_and_a_contents
     assert heading_of("3.2 Steekproef", False) == (2, "3.2 Steekproef")
 
 
+def test_agenda_items_of_a_besluitenlijst_are_sections_and_stay_in_the_text():
+    """The real besluitenlijst numbers its items "1. Opening." to "17. Sluiting."; only the two whose title broke
+    without a full stop were headings, so the vote on item 16 was cited under "§ 15. Onderzoeksvoorstel …"
+    (found by a helper's user test). A list inside an item starts again at 1 and is no section."""
+    from vraagbaak.web.sources import section_text
+
+    doc = load_file(FIXTURES / "gemeente-denhelder-besluitenlijst-raad-2015-06-29.pdf", FIXTURES)
+    chunks = chunk_document(doc)
+    vote = next(c for c in chunks if "De raad besluit in meerderheid (16 stemmen" in c.text)
+    assert vote.section == "16. Motie met betrekking tot de herverdeling van taken onder de wethouders"
+    assert vote.text.startswith("16. Motie met betrekking tot")  # the item's title is still quoted
+    items = [c.section for c in chunks if c.section and c.section[:3].rstrip(". ").isdigit()]
+    assert sorted({int(s.split(".")[0]) for s in items}) == list(range(1, 18))
+    assert not any(s.startswith(("1. De conclusies", "4. In het onder punt")) for s in items)
+    shown = section_text(doc.text, vote.section, is_markdown=False)
+    assert "16 stemmen" in shown and "17. Sluiting" not in shown
+
+
 def test_yaml_aliases_in_front_matter_are_one_refused_file_not_a_memory_bomb(tmp_path):
     """A 9^8-element alias bomb in front matter is refused before it expands (it took the indexer down with
     MemoryError); ordinary front matter still reads."""

@@ -11,16 +11,17 @@ from dataclasses import dataclass
 
 from vraagbaak.ingest.filetypes import is_markdown_path
 from vraagbaak.schema import Chunk, Document, SentenceSpan
-from vraagbaak.text.headings import CONTINUED, HeadingPath, headings
+from vraagbaak.text.headings import CONTINUED, HeadingPath, Item, headings
 from vraagbaak.text.sentences import LONG_SENTENCE_WORDS, split_sentences
 
 # Raised whenever the chunking rules change, so that unchanged files are chunked again instead of
 # keeping passages cut by the old rules (vectors are still reused where the text stayed the same).
+# 11: a numbered agenda item ("16. Motie … .") starts a section (headings.Item);
 # 10: a hyphen at a line end before "en" or "of" stays with its space ("Wet- en regelgeving");
 # 9: an abbreviation is read from the last word only (a long dotted code made the check backtrack for minutes);
 # 8: a lowercase piece after a full word ends a sentence (text without capitals), and no sentence is longer than
 # the quote limit; 7: a PDF records its kind and kenmerk, and a Kamerstuk its subject as title
-CHUNKER_VERSION = 10
+CHUNKER_VERSION = 11
 # A line that starts a list item: "2. om …", "b) Datum …", "(iii) …", "- …", "• …".
 _LIST_ITEM = re.compile(r"^(\d{1,2}[.)]|[a-z][.)]|\([a-z0-9]{1,4}\)|[-•*–▪●·])\s+\S")
 
@@ -45,6 +46,8 @@ def document_sentences(doc: Document, longest: int = LONG_SENTENCE_WORDS) -> lis
     is_markdown = is_markdown_path(doc.path)
     out: list[Sentence] = []
     block = 0
+    # the headings of the whole document at once: an agenda item continues the numbering of the page before
+    marks = iter(headings([line for page in doc.pages for line in page.text.split("\n")], is_markdown))
     for page in doc.pages:
         paragraph: list[str] = []
         is_item = False
@@ -60,13 +63,15 @@ def document_sentences(doc: Document, longest: int = LONG_SENTENCE_WORDS) -> lis
             paragraph.clear()
 
         lines = page.text.split("\n")
-        for line, heading in zip(lines, headings(lines, is_markdown)):
+        for line, heading in zip(lines, marks):
             if heading is CONTINUED:  # the heading's second line: part of its title, not of the text under it
                 continue
             if heading:
                 flush()
                 path.enter(*heading)
-            elif not line.strip():
+            if heading and not isinstance(heading, Item):
+                continue
+            if not line.strip():
                 flush()
             else:
                 if _LIST_ITEM.match(line.strip()):

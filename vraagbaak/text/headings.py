@@ -4,6 +4,7 @@ path of headings a line stands under. The one heading walk for chunking and for 
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 # "3.2 Aanpak en data": a numbered line, capitalised, short, no closing full stop.
@@ -47,10 +48,32 @@ def ends_open(title: str) -> bool:
     return bool(_OPEN_END.search(title.rstrip()))
 
 
+class Item(NamedTuple):
+    """A numbered item of the document's own numbering, whose title ends with a full stop ("16. Motie met
+    betrekking tot de herverdeling van taken onder de wethouders."): an agenda item of a besluitenlijst or notulen.
+    It starts a section as a heading does, and its line stays in the text, which the item's title is part of."""
+    level: int
+    title: str
+
+
+# "16. Motie …": a number with a full stop, a capitalised title
+_NUMBERED_LINE = re.compile(r"^(\d{1,2})\.\s+[A-ZÀ-Ý]")
+_LIST_LINE = re.compile(r"^(\d{1,2}[.)]|[a-z][.)]|[-•*–▪●·])\s")
+_MAX_ITEM_WORDS = 30  # an agenda item's title may be long: "8. Voorstel tot het indienen van wensen en …" has 28
+
+
 def headings(lines: list[str], is_markdown: bool) -> list[tuple[int, str] | None]:
     """Per line: the heading that starts there as (level, title), CONTINUED for the second line of a numbered
-    heading that a PDF broke after an open word (the title then holds both lines), or None."""
+    heading that a PDF broke after an open word (the title then holds both lines), an Item, or None. Called with
+    every line of a document: an Item continues the numbering of the headings and items above it."""
     out: list[tuple[int, str] | None] = [heading_of(line, is_markdown) for line in lines]
+    _join_broken_titles(out, lines, is_markdown)
+    if not is_markdown:
+        _numbered_items(out, lines)
+    return out
+
+
+def _join_broken_titles(out: list[tuple[int, str] | None], lines: list[str], is_markdown: bool) -> None:
     for i, heading in enumerate(out[:-1]):
         if heading is None or heading is CONTINUED or is_markdown or not _OPEN_END.search(heading[1]):
             continue
@@ -59,7 +82,35 @@ def headings(lines: list[str], is_markdown: bool) -> list[tuple[int, str] | None
                 and not re.match(r"^(\d{1,2}[.)]|[a-z][.)]|[-•*–▪●·])\s", following):
             out[i] = (heading[0], f"{heading[1]} {following.rstrip('.').rstrip()}")
             out[i + 1] = CONTINUED
-    return out
+
+
+def _numbered_items(out: list[tuple[int, str] | None], lines: list[str]) -> None:
+    """Mark the numbered lines that continue the top-level numbering (the number after the last heading's or
+    item's) as Items, where their title ends with a full stop on that line or the next and text follows. A
+    besluitenlijst numbers its agenda items "1. Opening." to "17. Sluiting."; only those that broke over two
+    lines without a full stop were headings, so item 16's decision was cited under § 15. A list inside an item
+    ("1. De conclusies … te onderschrijven." under item 9) starts again at 1, and its items follow each other."""
+    last = 0
+    for i, line in enumerate(lines):
+        heading = out[i]
+        if heading is CONTINUED:
+            continue
+        if heading is not None:
+            number = re.match(r"(\d{1,2})\b", heading[1])
+            if heading[0] == 1 and number:
+                last = int(number.group(1))
+            continue
+        text = line.strip()
+        numbered = _NUMBERED_LINE.match(text)
+        if not numbered or int(numbered.group(1)) != last + 1 or len(text.split()) > _MAX_ITEM_WORDS:
+            continue
+        title_lines = 1 if text.endswith(".") else 2
+        title = " ".join(part.strip() for part in lines[i:i + title_lines])
+        following = next((x.strip() for x in lines[i + title_lines:] if x.strip()), "")
+        if title.endswith(".") and len(title.split()) <= _MAX_ITEM_WORDS and following \
+                and not _LIST_LINE.match(following):
+            out[i] = Item(1, title.rstrip("."))
+            last += 1
 
 
 class HeadingPath:
