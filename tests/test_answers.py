@@ -208,6 +208,8 @@ def test_a_cost_question_whose_passages_name_no_sum_says_so(answers):
     assert not when.holds("het papier wordt opgehaald door de gemeente")
     assert wanted_kind("Wat kost een nieuwe vuilniswagen?").holds("ruim 300.000 euro")
     assert not wanted_kind("Wat kost een nieuwe vuilniswagen?").holds("panden van voor 1945")
+    # "Hoeveel kost …?" asks a sum as "Wat kost …?" does, not any number ("in acht landen")
+    assert not wanted_kind("Hoeveel kost een draagmoedertraject in het buitenland?").holds("in acht landen")
     none = answers.ask("Wat kost de subsidie voor de isolatie van oude huurwoningen een verhuurder?",
                        filters={"doc": ["subsidie.md"]})  # the regulation itself names no sum
     assert none.found and "\n\nDe gevonden passages noemen geen bedrag;" in none.answer  # after "Gezocht in"

@@ -40,7 +40,7 @@ _WANTS_AMOUNT = re.compile(r"\b(hoeveel|hoe ?veel|hoe groot|hoe hoog|wat kost|pe
 MONEY = re.compile(r"€|\beuro\b|\b(miljoen|miljard|ton|duizend)\b|\bEUR\b|\d,-"
                    # a table row or a sentence that names its sum without a currency: "Bedrag: 38000", "bedraagt 450"
                    r"|\b(?:\w*bedrag(?:en)?|bedraagt|bedroeg)\W{0,3}\d", re.I)
-_WANTS_MONEY = re.compile(r"\b(wat kost|wat kostte|kosten|kostte|kost het|gekost|uitgegeven|uitgeven|besteed|"
+_WANTS_MONEY = re.compile(r"\b(wat kost|wat kostte|hoeveel kost|kosten|kostte|kost het|gekost|uitgegeven|uitgeven|besteed|"
                           r"geïnvesteerd|investering|hoeveel geld|budget|hoe duur|prijs|how much does|"
                           r"cost|spent)\b"
                           # "Wat is het maximale bedrag …", "Bij welk spaarbedrag …": what the sum is, in any
