@@ -386,7 +386,8 @@ class AnswerBuilder:
                 citations.append(citation)
         if not citations:
             return self._nothing_found(question, hits)
-        citations = stating_first(fuller_first(citations), states_asked)
+        citations = fuller_first(citations)
+        citations = stating_first(citations, states_asked, on_the_subject(focus or question, citations))
         answer = Answer(question, True, "", citations, _nearest(hits), english=is_english(question))
         self._mark_not_stated(answer, focus or question)
         return answer
@@ -404,8 +405,9 @@ class AnswerBuilder:
             counted = None  # count of things beside the question's other words (numbers.counted_beside)
         # "Wanneer is de motie aangenomen?" wants a date and a decision: the date the motion was tabled answers
         # when, not that it passed
+        stating = on_the_subject(asked, citations)
         lacking = next((kind for kind in kinds if kind.missing and not any(
-            kind.states(c.quote, asked, counted, in_other_words) for c in citations)), None)
+            kind.states(c.quote, asked, counted, in_other_words) for c in stating)), None)
         if lacking:
             answer.found_as, answer.missing_kind = "not_stated", lacking.missing
             answer.missing_what = (counted or "") if lacking is COUNT else office_asked(asked) if lacking is OFFICE \
@@ -578,7 +580,8 @@ def fuller_first(citations: list[Citation]) -> list[Citation]:
     return citations if fuller is None else _to_front(citations, citations.index(fuller))
 
 
-def stating_first(citations: list[Citation], states_asked: Callable[[str], bool] | None) -> list[Citation]:
+def stating_first(citations: list[Citation], states_asked: Callable[[str], bool] | None,
+                  candidates: list[Citation] | None = None) -> list[Citation]:
     """The citations with the first that states what is asked (a sum, a count, a duration: kinds.number_asked; who
     holds an office or role: kinds.holder_asked) moved to the front, where the first does not state it; the rest
     keep their order and are numbered again. "Wat kost de consolidated tape?" was first quoted from the passage
@@ -586,7 +589,8 @@ def stating_first(citations: list[Citation], states_asked: Callable[[str], bool]
     miljoen euro"."""
     if states_asked is None:
         return citations
-    states = [states_asked(c.quote) for c in citations]
+    # candidates: those that may state it (on_the_subject); a figure in another document may be of another thing
+    states = [(candidates is None or c in candidates) and states_asked(c.quote) for c in citations]
     if states[0] or not any(states):
         return citations
     return _to_front(citations, states.index(True))
@@ -810,17 +814,10 @@ def names_not_quoted(question: str, citations: list[Citation],
     else does not answer. A compound is checked by its named part ("Bbz" of "Bbz-lening"); an adjective of a
     place ("Zaanse", "Europese") is left out: it describes, and its place is named otherwise ("Zaanstad", "EU").
     The documents' text is read only for a name the citations lack (most questions name nothing, or it is quoted)."""
-    if is_english(question) or question.isupper():  # English capitalises other words; all capitals name nothing
-        return []
-    names = {}  # as asked -> the part to look for, folded
-    for name in dict.fromkeys(n.strip("-") for n in CAPITALISED_NAME.findall(question)):
-        named = name.split("-")[0]
-        # a question word or verb glued on from a follow-up ("… Zaanstad Hoe lang duurde die?") names nothing
-        if fold(name) not in NOT_NAMES and question_words(named) and not _ADJECTIVE.search(named):
-            names[name] = fold(named)
+    names = _asked_names(question)
     if not names:
         return []
-    cited = fold(" ".join(f"{c.quote} {c.title} {c.section or ''} {metadata_text(c.metadata)}" for c in citations))
+    cited = _cited(citations)
     missing = [name for name, named in names.items() if not _holds(cited, named)]
     if not missing:
         return []
@@ -831,6 +828,34 @@ def names_not_quoted(question: str, citations: list[Citation],
     return [name for name in missing if name not in aliased
             and not any(_holds(t, names[name]) or _vocabulary(t).made_of_parts(names[name]) for t in texts)
             and not _vocabulary(cited).made_of_parts(names[name])]
+
+
+def _asked_names(question: str) -> dict[str, str]:
+    """The names a question gives (a capitalised word inside it), as asked -> the part to look for, folded."""
+    if is_english(question) or question.isupper():  # English capitalises other words; all capitals name nothing
+        return {}
+    names = {}
+    for name in dict.fromkeys(n.strip("-") for n in CAPITALISED_NAME.findall(question)):
+        named = name.split("-")[0]
+        # a question word or verb glued on from a follow-up ("… Zaanstad Hoe lang duurde die?") names nothing
+        if fold(name) not in NOT_NAMES and question_words(named) and not _ADJECTIVE.search(named):
+            names[name] = fold(named)
+    return names
+
+
+def _cited(citations: list[Citation]) -> str:
+    """What the citations show, folded: their quotes, titles, sections and metadata."""
+    return fold(" ".join(f"{c.quote} {c.title} {c.section or ''} {metadata_text(c.metadata)}" for c in citations))
+
+
+def on_the_subject(question: str, citations: list[Citation]) -> list[Citation]:
+    """The citations that can state a fact the question asks for: those of the first document, and those of
+    another document that show every name the question gives ("Wat kost het zwembad De Vennen?" from the
+    begroting that names De Vennen). A figure in another document that does not ("33 procent nauwkeuriger" of the
+    Wmo model under "Met hoeveel procent is het schoolverlaten in Zuid-Holland Zuid gedaald?") is of another
+    thing; it was put first and in bold (a helper's user test)."""
+    names = _asked_names(question).values()
+    return [c for c in citations if c.doc == citations[0].doc or all(_holds(_cited([c]), n) for n in names)]
 
 
 def _holds(folded: str, name: str, whole: bool = False) -> bool:

@@ -40,8 +40,8 @@ _WANTS_AMOUNT = re.compile(r"\b(hoeveel|hoe ?veel|hoe groot|hoe hoog|wat kost|pe
 MONEY = re.compile(r"€|\beuro\b|\b(miljoen|miljard|ton|duizend)\b|\bEUR\b|\d,-"
                    # a table row or a sentence that names its sum without a currency: "Bedrag: 38000", "bedraagt 450"
                    r"|\b(?:\w*bedrag(?:en)?|bedraagt|bedroeg)\W{0,3}\d", re.I)
-_WANTS_MONEY = re.compile(r"\b(wat kost|wat kostte|hoeveel kost|kosten|kostte|kost het|gekost|uitgegeven|uitgeven|besteed|"
-                          r"geïnvesteerd|investering|hoeveel geld|budget|hoe duur|prijs|how much does|"
+_WANTS_MONEY = re.compile(r"\b(wat kost|wat kostte|hoeveel kost|kosten|kostte|kost het|gekost|uitgegeven|uitgeven|"
+                          r"besteed|geïnvesteerd|investering|hoeveel geld|budget|hoe duur|prijs|how much does|"
                           r"cost|spent)\b"
                           # "Wat is het maximale bedrag …", "Bij welk spaarbedrag …": what the sum is, in any
                           # compound; not "Waarom is het bedrag verlaagd?"
@@ -52,6 +52,8 @@ _WANTS_MONEY = re.compile(r"\b(wat kost|wat kostte|hoeveel kost|kosten|kostte|ko
 _WANTS_PAYMENT = re.compile(r"\bhoeveel\b.{0,80}\b(betaal|betaald|betaalde|betaalden|betaalt|betalen)\b", re.I)
 _NAMES_RATE = re.compile(r"\w*(?:rente|procent|percentage|tarief|premie)\w*", re.I)
 _RATE = re.compile(r"\d\s?%|\bprocent\b", re.I)
+# "Hoeveel procent …?", "Welk percentage …?": a share, which a count of something else does not give ("tot 23 jaar")
+_WANTS_PERCENTAGE = re.compile(r"\bhoeveel\s+procent\b|\bpercentage\b", re.I)
 # "Is de motie … aangenomen?", "Werd het amendement verworpen?": whether something was decided, answered by a
 # sentence that states a decision or a vote, not by the text of the motion itself
 WANTS_DECISION = re.compile(r"\b(aangenomen|verworpen|aanvaard|afgewezen|goedgekeurd|ingestemd|ingetrokken|"
@@ -193,6 +195,7 @@ WHEN = Kind("date", _found(DATE), lambda text, question, *_: dated_beside(text, 
 SUM_OF_MONEY = Kind("money", _found(MONEY), _of_the_year_asked(_anywhere(_found(MONEY))))
 SUM_OR_RATE = Kind("money", _found(MONEY, _RATE), _of_the_year_asked(_anywhere(_found(MONEY, _RATE))))
 COUNT = Kind("amount", _found(AMOUNT), _of_the_year_asked(_states_count))
+PERCENTAGE = Kind("percentage", _found(_RATE), _of_the_year_asked(_anywhere(_found(_RATE))))
 # "Hoe lang …?": a count with its unit of time or length answers, not any count ("twintig verzoeken per jaar")
 DURATION = Kind("duration", holds_duration, _of_the_year_asked(_anywhere(holds_duration)))
 DECISION = Kind("decision", _found(_DECISION), lambda text, question, *_: _decided(text, question))
@@ -200,7 +203,7 @@ NAME = Kind("", _found(_NAME), _anywhere(_found(_NAME)))
 OFFICE = Kind("office", _found(_NAME), lambda text, question, *_: _names_office(text, question))
 # The kinds whose fact is a number: a quote that states it answers before one that does not. Not a date: "Wanneer
 # mag een land de euro invoeren?" asks in which case, and a table of dates put first answered nothing (dev sets)
-NUMBERS = (SUM_OF_MONEY, SUM_OR_RATE, COUNT, DURATION)
+NUMBERS = (SUM_OF_MONEY, SUM_OR_RATE, COUNT, PERCENTAGE, DURATION)
 
 
 def wanted_kinds(question: str) -> tuple[Kind, ...]:
@@ -215,6 +218,8 @@ def wanted_kinds(question: str) -> tuple[Kind, ...]:
         return (SUM_OR_RATE,) if _NAMES_RATE.search(question) else (SUM_OF_MONEY,)
     if ASKS_HOW_LONG.search(question):
         return (DURATION,)
+    if _WANTS_PERCENTAGE.search(question):
+        return (PERCENTAGE,)
     if _WANTS_AMOUNT.search(question):
         return (COUNT,)
     if WANTS_DECISION.search(question) and asks_yes_or_no(question):

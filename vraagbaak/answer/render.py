@@ -17,7 +17,8 @@ NEAREST_BOLD = "de zinnen die het dichtst bij uw vraag komen"  # the quotes are 
 SOURCES_IN_DUTCH = "The sources are in Dutch; the quotes below are verbatim."
 # what a not_stated answer says the passages lack, per kind of fact asked (answer/kinds.py, Kind.missing)
 MISSING = {"money": "geen bedrag", "date": "geen datum of jaartal", "amount": "geen aantal of getal",
-           "decision": "geen besluit of stemuitslag", "duration": "geen duur of termijn"}
+           "decision": "geen besluit of stemuitslag", "duration": "geen duur of termijn",
+           "percentage": "geen percentage"}
 
 
 def answer_text(answer: Answer, profile: CollectionProfile = CollectionProfile(),
