@@ -66,6 +66,10 @@ def test_bad_files_are_reported_per_file_and_the_good_ones_indexed(assistant, co
     assert status["healthy"] and status["up_to_date"] and set(status["failed"]) == {
         "geheim.md", "caf\\xe9.txt", "koppeling.txt"}
     assert assistant.ask("Hoe vaak wordt het afval opgehaald?").found
+    from vraagbaak.web.ui import collection_description  # the first screen says that not every file is searched
+    assert collection_description(assistant).endswith(
+        " Let op: 3 bestanden in de documentenmap konden niet gelezen worden en worden dus niet doorzocht; een "
+        "beheerder kan zien welke en waarom.")
 
 
 @pytest.mark.slow  # a child process builds an index

@@ -574,6 +574,12 @@ class Assistant:
                         "ocr": self.ocr_summary()})
         return out
 
+    def unread_files(self) -> list[str]:
+        """The files of the documents folder that the last indexing could not read (each with its reason in
+        status()["failed"]): they are not searched."""
+        manifest = read_manifest(self.settings.index_dir)
+        return sorted((manifest or {}).get("failed", {}))
+
     def ocr_summary(self) -> dict:
         """Which documents are OCR text, and the pages Tesseract was unsure about (mean word confidence
         below ocr_low_confidence): a maintainer checks those against the scan."""

@@ -106,7 +106,18 @@ def collection_description(assistant: Assistant) -> str:
     where = "titel, pagina en sectie" if pdfs == len(documents) else "titel en sectie (bij een PDF ook de pagina)" \
         if pdfs else "titel en sectie"
     return (line + f". Elk antwoord bestaat uit letterlijke citaten met {where}. "
-            "De Vraagbaak geeft geen advies en schrijft geen eigen tekst: alleen wat in de documenten staat.")
+            "De Vraagbaak geeft geen advies en schrijft geen eigen tekst: alleen wat in de documenten staat."
+            + _unread_line(len(assistant.unread_files())))
+
+
+def _unread_line(count: int) -> str:
+    """A reader must know that not every file was searched; which files and why, a maintainer sees in Beheer or
+    with `vraagbaak status` (file names are not for every user)."""
+    if not count:
+        return ""
+    files = "1 bestand" if count == 1 else f"{count} bestanden"
+    return (f" Let op: {files} in de documentenmap {'kon' if count == 1 else 'konden'} niet gelezen worden en "
+            f"{'wordt' if count == 1 else 'worden'} dus niet doorzocht; een beheerder kan zien welke en waarom.")
 
 
 def kinds_of(docs) -> str:
