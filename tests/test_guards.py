@@ -183,6 +183,10 @@ def test_document_text_renders_as_itself_and_as_no_link_image_or_html():
     for glued in ("Kop1https://aanvaller.example", "_https://aanvaller.example_", "1www.aanvaller.example",
                   "fraude@aanvaller.example"):
         assert "\\://" in inert(glued) or "\\." in inert(glued) or "\\@" in inert(glued), glued
+    # a footnote asterisk inside the answer's bold sentence set words in italics and moved (a helper's user test)
+    quote = "Bij **aerosolvormende handelingen*) waarvoor meer maatregelen gelden.** Dit _lijkt_ ~anders~."
+    assert _rendered(inert(quote)) == ("<p>Bij <strong>aerosolvormende handelingen*) waarvoor meer maatregelen "
+                                       "gelden.</strong> Dit _lijkt_ ~anders~.</p>\n")
 
 
 def test_the_markdown_memo_keeps_quotes_readable_and_only_checked_source_links():
