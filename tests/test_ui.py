@@ -978,3 +978,33 @@ def test_the_app_kept_an_audit_trail_of_this_module_that_verifies(app):
     assert question["origin"] == "127.0.0.1" and question["details"]["quoted"][0]["doc"]
     assert any(e["action"] == "beheer.inloggen" and e["result"] == "geweigerd" for e in events)  # a wrong password
     assert verify(folder, app["tmp"] / "ui-index" / "audit-sleutel").ok
+
+
+def test_sigterm_with_a_tab_open_stops_the_app_before_docker_would_kill_it(tmp_path, model_dir, browser):
+    """docker stop sends SIGTERM and kills after 10 s. Gradio's own shutdown left the heartbeat of an open tab
+    running, and the server waited for it: 21 s on 2 cores, so every restart ended in a kill (a helper's user
+    test). Now the app stops the heartbeats first."""
+    import signal
+
+    corpus = tmp_path / "docs"
+    corpus.mkdir()
+    (corpus / "afval.md").write_text("# Afval\n\nDe gemeente haalt het grofvuil elke eerste maandag van de "
+                                     "maand op.\n", encoding="utf-8")
+    proc, url = start_app(corpus, model_dir)
+    try:
+        context = browser.new_context(locale="nl-NL")
+        page = context.new_page()
+        page.goto(url, wait_until="domcontentloaded")
+        page.get_by_role("textbox", name="Uw vraag").fill("Wanneer wordt het grofvuil opgehaald?")
+        page.keyboard.press("Enter")
+        page.get_by_text("eerste maandag van de maand").first.wait_for(timeout=60_000)
+        asked = time.monotonic()
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=30)
+        stopped_after = time.monotonic() - asked
+        context.close()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert stopped_after < 10, stopped_after  # about 6 s: the server's own wait for its thread is 5 s
+    assert "De Vraagbaak stopt." in APP_LOGS[-1].read_text()

@@ -421,4 +421,18 @@ def launch(assistant: Assistant, **kwargs) -> None:
     # app.py has started this before importing Gradio; any other caller loads the model and index now, while
     # the browser renders the page. A question that comes earlier is told so.
     assistant.start_warm_up()
-    demo.block_thread()
+    _serve_until_stopped(demo)
+
+
+def _serve_until_stopped(demo) -> None:
+    """Serve until Ctrl-C or SIGTERM (app.py makes that a KeyboardInterrupt). Gradio's own block_thread closes the
+    server but leaves the heartbeats of open browser tabs running, and uvicorn waits for those: 21 s with one tab
+    open, past the 10 s a "docker stop" gives before it kills. demo.close() stops the heartbeats first."""
+    import time
+
+    try:
+        while demo.is_running:
+            time.sleep(0.1)
+    except KeyboardInterrupt:
+        log.info("De Vraagbaak stopt.")
+        demo.close(verbose=False)
