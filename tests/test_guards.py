@@ -115,6 +115,32 @@ def test_memo_reference_strips_html_and_cites_only_web_addresses():
     assert "![" not in cited and "](" not in cited and cited.endswith("%21%5Bpixel%5D%28http://tracker.example/p.png%29")
 
 
+def test_a_page_without_a_title_is_cited_by_its_first_words_cut_after_a_word(tmp_path):
+    """A Rijksoverheid answer page starts with a paragraph, no title: its first 160 characters stood in, cut
+    mid-word, with a full stop after ("… aanvraagt. Dit ka."), and a title that ended a sentence got a second
+    one ("… geen leeftijdsgrens..") (a helper's user test on those pages)."""
+    from vraagbaak.answer.citations import source_reference
+    from vraagbaak.ingest.loaders import load_file
+    from vraagbaak.schema import Citation
+
+    first = ("Wat u betaalt voor een paspoort of identiteitskaart (ID-kaart) is afhankelijk van uw leeftijd. En "
+             "afhankelijk van de plek waar u het reisdocument aanvraagt. Dit zijn de kosten in 2026.")
+    (tmp_path / "kosten.md").write_text(first + "\n\nReisdocumenten voor Nederlanders.\n", encoding="utf-8")
+    title = load_file(tmp_path / "kosten.md", tmp_path).title
+    assert title == first[:first.index(" Dit zijn")] and len(title) <= 160  # whole sentences here
+    long = "Wie een paspoort aanvraagt " + "en een identiteitskaart " * 8 + "betaalt twee keer."
+    cut = load_file(_written(tmp_path / "lang.md", long), tmp_path).title
+    assert cut.endswith("…") and len(cut) <= 160 and long.startswith(cut[:-1]) and long[len(cut) - 1] == " "
+    assert source_reference(Citation(1, "kosten.md", title, None, None, "Citaat.")) == title
+    short = "Voor het aanvragen van een uittreksel geldt geen leeftijdsgrens."
+    assert source_reference(Citation(1, "b.md", short, None, None, "Citaat.")) == short
+
+
+def _written(path, text: str):
+    path.write_text(text + "\n", encoding="utf-8")
+    return path
+
+
 def test_a_case_description_is_cited_as_such_with_all_its_sources():
     from vraagbaak.answer.citations import source_reference
     from vraagbaak.schema import Answer, Citation

@@ -63,7 +63,8 @@ def source_reference(c: Citation, with_url: bool = True, profile: CollectionProf
     section = section_without_title(c.section, title)
     if section:
         parts.append(f"§ {section}")
-    text = ", ".join(parts) + "."
+    text = ", ".join(parts)
+    text += "" if text.endswith((".", "…", "!", "?")) else "."  # a title that ends a sentence: no second full stop
     if not with_url:
         return text
     if sources:

@@ -443,7 +443,7 @@ def _first_line(texts: list[str], letterhead: str = "") -> str | None:
     for line in lines:
         subject = _SUBJECT.match(line)
         if subject:
-            return subject.group(2)[:120]
+            return _shortened(subject.group(2), 120)
     for text in texts:
         lines = [line.strip() for line in text.split("\n")]
         for i, line in enumerate(lines):
@@ -451,8 +451,17 @@ def _first_line(texts: list[str], letterhead: str = "") -> str | None:
                 following = lines[i + 1] if i + 1 < len(lines) else ""
                 if ends_open(line) and following:  # a title the page broke over two lines
                     line = f"{line} {following}"
-                return line[:160]
+                return _shortened(line, 160)
     return None
+
+
+def _shortened(line: str, limit: int) -> str:
+    """A first line as a title of at most `limit` characters, cut after a whole word (with "…" inside a sentence):
+    a page without a title starts with a paragraph, and "… aanvraagt. Dit ka" read as a title cut mid-word."""
+    if len(line) <= limit:
+        return line
+    cut = line[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:")
+    return cut if cut.endswith((".", "!", "?")) else f"{cut}…"
 
 
 # --- Markdown and text ----------------------------------------------------
