@@ -216,6 +216,10 @@ def test_agenda_items_of_a_besluitenlijst_are_sections_and_stay_in_the_text():
     items = [c.section for c in chunks if c.section and c.section[:3].rstrip(". ").isdigit()]
     assert sorted({int(s.split(".")[0]) for s in items}) == list(range(1, 18))
     assert not any(s.startswith(("1. De conclusies", "4. In het onder punt")) for s in items)
+    # item 13 broke after "Stichting Meerwerf": its last line was quoted as a loose "basisscholen Den Helder."
+    assert "13. Voorstel in te stemmen met de ontwerp statutenwijziging van de Stichting Meerwerf basisscholen Den " \
+           "Helder" in {c.section for c in chunks}
+    assert not any(c.text.startswith("basisscholen") for c in chunks)
     shown = section_text(doc.text, vote.section, is_markdown=False)
     assert "16 stemmen" in shown and "17. Sluiting" not in shown
 

@@ -74,10 +74,16 @@ def headings(lines: list[str], is_markdown: bool) -> list[tuple[int, str] | None
 
 
 def _join_broken_titles(out: list[tuple[int, str] | None], lines: list[str], is_markdown: bool) -> None:
+    """A numbered PDF heading goes on on the next line where it stops at an open word ("… als wethouder van de")
+    or where that line starts in lower case and ends the title ("… van de Stichting Meerwerf" over "basisscholen
+    Den Helder."): text under a heading does not start in lower case, and it was quoted as a loose fragment."""
     for i, heading in enumerate(out[:-1]):
-        if heading is None or heading is CONTINUED or is_markdown or not _OPEN_END.search(heading[1]):
+        if heading is None or heading is CONTINUED or is_markdown:
             continue
         following = lines[i + 1].strip()
+        tail = following[:1].islower() and following.endswith(".")
+        if not (_OPEN_END.search(heading[1]) or tail):
+            continue
         if following and out[i + 1] is None and len(following.split()) <= _MAX_HEADING_WORDS \
                 and not re.match(r"^(\d{1,2}[.)]|[a-z][.)]|[-•*–▪●·])\s", following):
             out[i] = (heading[0], f"{heading[1]} {following.rstrip('.').rstrip()}")
