@@ -44,7 +44,7 @@ def test_chunking_and_the_source_view_walk_the_same_headings():
     sections = {" > ".join(s.heading_path): s.text for s in sentences}
     assert sections["Rapport > Aanpak > Data"] == "De data."
     assert sections["Rapport > Resultaat"] == "Het resultaat."
-    shown = section_text(text, "Rapport > Aanpak", is_markdown=True)
+    shown = section_text([text], "Rapport > Aanpak", is_markdown=True)
     assert "De aanpak." in shown and "De data." in shown and "Het resultaat." not in shown
     path = HeadingPath()
     path.enter(1, "A"), path.enter(2, "B"), path.enter(3, "C"), path.enter(2, "D")

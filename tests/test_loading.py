@@ -220,8 +220,31 @@ def test_agenda_items_of_a_besluitenlijst_are_sections_and_stay_in_the_text():
     assert "13. Voorstel in te stemmen met de ontwerp statutenwijziging van de Stichting Meerwerf basisscholen Den " \
            "Helder" in {c.section for c in chunks}
     assert not any(c.text.startswith("basisscholen") for c in chunks)
-    shown = section_text(doc.text, vote.section, is_markdown=False)
-    assert "16 stemmen" in shown and "17. Sluiting" not in shown
+    # the source view shows the cited page (4) and reads pages 1-3 for the numbering it goes on with
+    assert vote.page_start == 4
+    shown = section_text([p.text for p in doc.pages[:4]], vote.section, is_markdown=False, shown_from=3)
+    assert "16 stemmen" in shown and "17. Sluiting" not in shown and "15. Onderzoeksvoorstel" not in shown
+
+
+def test_a_numbered_list_is_no_agenda_item_and_no_heading_goes_on_over_a_page():
+    """Review of the agenda items: a list in a chapter ("1." and "2." after "1 Inleiding") and the decisions in an
+    item ("1./2./3." in item 2) follow each other, where an agenda item stands apart; "3. Mededelingen." is then
+    still item 3. A heading that stops at an open word at the foot of a page does not take the next page's line."""
+    from vraagbaak.text.headings import Item, document_lines, headings
+
+    chapter = ["1 Inleiding", "Wij willen twee dingen:", "1. Het meten van de drukte.",
+               "2. Het verbeteren van de dienstverlening.", "Hieronder staat hoe."]
+    assert not any(isinstance(h, Item) for h in headings(chapter, False))
+    agenda = ["1. Opening.", "De voorzitter opent.", "", "2. Voorstel Meerwerf.", "De raad besluit:",
+              "1. Het amendement te verwerpen.", "2. Het voorstel aan te nemen.", "3. Het college te vragen.", "",
+              "3. Mededelingen.", "Er zijn geen mededelingen.", "", "4. Motie over de haven van Den Helder",
+              "5. Sluiting."]
+    marks = headings(agenda, False)
+    assert [h.title for h in marks if isinstance(h, Item)] == ["1. Opening", "2. Voorstel Meerwerf",
+                                                              "3. Mededelingen"]
+    pages = document_lines(["Tekst.\n2.1 Resultaten voor", "Het college besluit iets."])
+    marks = headings(pages, False)
+    assert marks[pages.index("Het college besluit iets.")] is None
 
 
 def test_yaml_aliases_in_front_matter_are_one_refused_file_not_a_memory_bomb(tmp_path):

@@ -85,7 +85,7 @@ meeste afval ligt. Een <script>alert(1)</script> hoort hier niet.
 
 
 def test_markdown_section_is_rendered_with_the_quote_marked_and_nothing_raw():
-    section = section_text(MARKDOWN, "Slim vegen (Utrecht) > Wat is het", is_markdown=True)
+    section = section_text([MARKDOWN], "Slim vegen (Utrecht) > Wat is het", is_markdown=True)
     assert section.startswith("## Wat is het") and "Bronnen" not in section
     html = section_view(section, ["Veegroutes worden aangepast aan de plekken waar het meeste afval ligt.",
                                   "tweede punt over meldingen"], heading="Wat is het")

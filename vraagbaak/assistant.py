@@ -508,6 +508,17 @@ class Assistant:
             return "\n".join(text for number, _, text in index.pages(doc)
                              if number is not None and first <= number <= last)
 
+    def pages_through(self, doc: str, first: int | None, last: int | None = None) -> tuple[list[str], int]:
+        """The texts of a document's pages up to `last`, and how many of them come before `first`: the source
+        view shows pages first..last and reads the ones before for the headings they go on with. A document
+        without pages is one page."""
+        with self.snapshot() as index:
+            if first is None:
+                return [self._document_text(index, doc)], 0
+            last = last or first
+            numbered = [(number, text) for number, _, text in index.pages(doc) if number is not None and number <= last]
+            return [text for _, text in numbered], sum(number < first for number, _ in numbered)
+
     def verify_quote(self, doc: str, quote: str) -> bool:
         """Is the quote, whitespace aside, literally in the document? Every citation is checked; a quote
         that leaves out sentences ("lead-in … item") is checked part by part."""

@@ -11,11 +11,12 @@ from dataclasses import dataclass
 
 from vraagbaak.ingest.filetypes import is_markdown_path
 from vraagbaak.schema import Chunk, Document, SentenceSpan
-from vraagbaak.text.headings import CONTINUED, HeadingPath, Item, headings
+from vraagbaak.text.headings import CONTINUED, HeadingPath, Item, document_lines, headings
 from vraagbaak.text.sentences import LONG_SENTENCE_WORDS, split_sentences
 
 # Raised whenever the chunking rules change, so that unchanged files are chunked again instead of
 # keeping passages cut by the old rules (vectors are still reused where the text stayed the same).
+# 14: an agenda item stands after a blank line or a page break, and no heading goes on over a page break;
 # 13: a heading's last line in lower case ("basisscholen Den Helder.") is part of its title;
 # 12: a title taken from a long first line is cut after a whole word, with "…";
 # 11: a numbered agenda item ("16. Motie … .") starts a section (headings.Item);
@@ -23,7 +24,7 @@ from vraagbaak.text.sentences import LONG_SENTENCE_WORDS, split_sentences
 # 9: an abbreviation is read from the last word only (a long dotted code made the check backtrack for minutes);
 # 8: a lowercase piece after a full word ends a sentence (text without capitals), and no sentence is longer than
 # the quote limit; 7: a PDF records its kind and kenmerk, and a Kamerstuk its subject as title
-CHUNKER_VERSION = 13
+CHUNKER_VERSION = 14
 # A line that starts a list item: "2. om …", "b) Datum …", "(iii) …", "- …", "• …".
 _LIST_ITEM = re.compile(r"^(\d{1,2}[.)]|[a-z][.)]|\([a-z0-9]{1,4}\)|[-•*–▪●·])\s+\S")
 
@@ -49,8 +50,10 @@ def document_sentences(doc: Document, longest: int = LONG_SENTENCE_WORDS) -> lis
     out: list[Sentence] = []
     block = 0
     # the headings of the whole document at once: an agenda item continues the numbering of the page before
-    marks = iter(headings([line for page in doc.pages for line in page.text.split("\n")], is_markdown))
-    for page in doc.pages:
+    marks = iter(headings(document_lines([page.text for page in doc.pages]), is_markdown))
+    for number, page in enumerate(doc.pages):
+        if number:
+            next(marks)  # the blank line between two pages
         paragraph: list[str] = []
         is_item = False
 

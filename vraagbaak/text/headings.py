@@ -62,6 +62,15 @@ _LIST_LINE = re.compile(r"^(\d{1,2}[.)]|[a-z][.)]|[-•*–▪●·])\s")
 _MAX_ITEM_WORDS = 30  # an agenda item's title may be long: "8. Voorstel tot het indienen van wensen en …" has 28
 
 
+def document_lines(pages: list[str]) -> list[str]:
+    """The lines of a document's pages as `headings` reads them: a blank line between two pages, so that no heading
+    goes on over a page break and an item at the top of a page stands apart."""
+    lines: list[str] = []
+    for i, page in enumerate(pages):
+        lines += ([""] if i else []) + page.split("\n")
+    return lines
+
+
 def headings(lines: list[str], is_markdown: bool) -> list[tuple[int, str] | None]:
     """Per line: the heading that starts there as (level, title), CONTINUED for the second line of a numbered
     heading that a PDF broke after an open word (the title then holds both lines), an Item, or None. Called with
@@ -92,7 +101,8 @@ def _join_broken_titles(out: list[tuple[int, str] | None], lines: list[str], is_
 
 def _numbered_items(out: list[tuple[int, str] | None], lines: list[str]) -> None:
     """Mark the numbered lines that continue the top-level numbering (the number after the last heading's or
-    item's) as Items, where their title ends with a full stop on that line or the next and text follows. A
+    item's) and stand apart (after a blank line, as pages are joined: `document_lines`) as Items, where their title
+    ends with a full stop on that line or the next and text follows. A
     besluitenlijst numbers its agenda items "1. Opening." to "17. Sluiting."; only those that broke over two
     lines without a full stop were headings, so item 16's decision was cited under § 15. A list inside an item
     ("1. De conclusies … te onderschrijven." under item 9) starts again at 1, and its items follow each other."""
@@ -108,9 +118,13 @@ def _numbered_items(out: list[tuple[int, str] | None], lines: list[str]) -> None
             continue
         text = line.strip()
         numbered = _NUMBERED_LINE.match(text)
-        if not numbered or int(numbered.group(1)) != last + 1 or len(text.split()) > _MAX_ITEM_WORDS:
+        # an agenda item stands apart (a blank line or a page before it); a list's items follow each other
+        apart = i == 0 or not lines[i - 1].strip()
+        if not numbered or not apart or int(numbered.group(1)) != last + 1 or len(text.split()) > _MAX_ITEM_WORDS:
             continue
         title_lines = 1 if text.endswith(".") else 2
+        if title_lines == 2 and (i + 1 >= len(lines) or _LIST_LINE.match(lines[i + 1].strip())):
+            continue  # "4. Motie … van Den Helder" over "5. Sluiting.": no title of two lines
         title = " ".join(part.strip() for part in lines[i:i + title_lines])
         following = next((x.strip() for x in lines[i + title_lines:] if x.strip()), "")
         if title.endswith(".") and len(title.split()) <= _MAX_ITEM_WORDS and following \

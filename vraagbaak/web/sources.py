@@ -16,7 +16,7 @@ from markdown_it import MarkdownIt
 from vraagbaak.answer.citations import UNKNOWN, plain, section_without_title
 from vraagbaak.ingest.filetypes import has_pages, is_markdown_path
 from vraagbaak.schema import Answer, Citation
-from vraagbaak.text.headings import CONTINUED, HeadingPath, headings
+from vraagbaak.text.headings import CONTINUED, HeadingPath, document_lines, headings
 from vraagbaak.web.page_images import find_sentences
 
 PAGE_IMAGE_PATH = "vraagbaak/pagina"  # relative: the page's <base> makes it work behind a proxy path too
@@ -115,18 +115,22 @@ def decode_sentences(value: str, max_bytes: int = 20_000) -> list[str]:
 
 
 # --- Markdown and text: the section, rendered ---------------------------------------------------------
-def section_text(text: str, section: str | None, is_markdown: bool) -> str:
-    """The lines under the heading path `section` (its subsections included), or the whole text."""
+def section_text(pages: list[str], section: str | None, is_markdown: bool, shown_from: int = 0) -> str:
+    """The lines under the heading path `section` (its subsections included) on pages[shown_from:], or those
+    pages whole. The pages before `shown_from` are read for the headings and the numbering the shown ones go on
+    with (a section that started a page earlier, agenda item 16 after 15), as chunking read them."""
+    text = "\n".join(pages[shown_from:])
     if not section:
         return text
     path = HeadingPath()
     kept: list[str] = []
-    lines = text.split("\n")
-    for line, heading in zip(lines, headings(lines, is_markdown)):
+    lines = document_lines(pages)
+    first_shown = len(document_lines(pages[:shown_from])) + 1 if shown_from else 0
+    for i, (line, heading) in enumerate(zip(lines, headings(lines, is_markdown))):
         if heading and heading is not CONTINUED:
             path.enter(*heading)
         current = str(path)
-        if current == section or current.startswith(section + " > "):
+        if i >= first_shown and (current == section or current.startswith(section + " > ")):
             kept.append(line)
     return "\n".join(kept) or text
 

@@ -75,7 +75,8 @@ COPY_JS = """(text) => {
 
 def sources_html(assistant: Assistant, answer: Answer | None) -> str:
     def section_of(c) -> str:
-        return section_text(assistant.pages_text(c.doc, c.page, c.page_end), c.section, is_markdown_path(c.doc))
+        pages, before = assistant.pages_through(c.doc, c.page, c.page_end)
+        return section_text(pages, c.section, is_markdown_path(c.doc), shown_from=before)
 
     return source_view.sources_html(answer, section_of)
 
