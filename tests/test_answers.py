@@ -185,6 +185,7 @@ def test_pdf_title_that_page_one_prints_is_kept(tmp_path):
     ("Volgens de huidige wet-\nen regelgeving is dat niet toegestaan.", "wet- en regelgeving"),
     ("De volledige begin-\nen eindtags.", "begin- en eindtags"),
     ("Zowel binnen-\nals buitenland.", "binnen- als buitenland"),
+    ("Wij draai-\nen door. Wij draaien altijd door.", "Wij draaien door."),  # after a vowel: a syllable
 ])
 def test_hyphen_repair_keeps_the_words_of_the_document(broken, kept):
     assert kept in repair_hyphenation(broken)
@@ -208,6 +209,11 @@ def test_a_cost_question_whose_passages_name_no_sum_says_so(answers):
     assert not when.holds("het papier wordt opgehaald door de gemeente")
     assert wanted_kind("Wat kost een nieuwe vuilniswagen?").holds("ruim 300.000 euro")
     assert not wanted_kind("Wat kost een nieuwe vuilniswagen?").holds("panden van voor 1945")
+    # a percentage, also where the question names costs or a price; not where it asks how many
+    for asked in ("Welk percentage van de kosten wordt vergoed?", "Met hoeveel procent stijgt de prijs?"):
+        assert wanted_kind(asked).holds("80 procent") and wanted_kind(asked).holds("0,5 procentpunt")
+        assert not wanted_kind(asked).holds("voor 2.000 euro")
+    assert wanted_kind("Hoeveel scholen zitten boven het landelijk percentage?").holds("twaalf scholen")
     # "Hoeveel kost …?" asks a sum as "Wat kost …?" does, not any number ("in acht landen")
     assert not wanted_kind("Hoeveel kost een draagmoedertraject in het buitenland?").holds("in acht landen")
     none = answers.ask("Wat kost de subsidie voor de isolatie van oude huurwoningen een verhuurder?",

@@ -1,7 +1,7 @@
-"""The kinds of fact a question asks for: a date, a sum of money (or a rate), a count, a duration, a decision, a
-name, the holder of an office. Owns how a question asks for each kind, whether a sentence holds one (a sentence
-that does weighs more), and whether a quote states one where the question asks it (a quote that does not is on
-the subject, but no answer: not_stated).
+"""The kinds of fact a question asks for: a date, a sum of money (or a rate), a count, a percentage, a duration, a
+decision, a name, the holder of an office. Owns how a question asks for each kind, whether a sentence holds one
+(a sentence that does weighs more), and whether a quote states one where the question asks it (a quote that does
+not is on the subject, but no answer: not_stated).
 
 A question may want two kinds: "Wanneer is de motie aangenomen?" wants a date and a decision; the date of the
 motion itself answers when, not that it passed. The first kind is what the sentences are scored by.
@@ -51,9 +51,11 @@ _WANTS_MONEY = re.compile(r"\b(wat kost|wat kostte|hoeveel kost|kosten|kostte|ko
 # for a rate, a percentage ("2%"). Not "… dat een draagmoeder betaald wordt?" nor "Hoeveel leningen zijn terugbetaald?"
 _WANTS_PAYMENT = re.compile(r"\bhoeveel\b.{0,80}\b(betaal|betaald|betaalde|betaalden|betaalt|betalen)\b", re.I)
 _NAMES_RATE = re.compile(r"\w*(?:rente|procent|percentage|tarief|premie)\w*", re.I)
-_RATE = re.compile(r"\d\s?%|\bprocent\b", re.I)
-# "Hoeveel procent …?", "Welk percentage …?": a share, which a count of something else does not give ("tot 23 jaar")
-_WANTS_PERCENTAGE = re.compile(r"\bhoeveel\s+procent\b|\bpercentage\b", re.I)
+_RATE = re.compile(r"\d\s?%|\bprocent(?:punt(?:en)?)?\b|\d\s?pct\b", re.I)
+# "Hoeveel procent …?", "Welk percentage …?": a share, which a count of something else does not give ("tot 23 jaar").
+# Not "… boven het landelijk percentage?": what is asked comes first.
+_WANTS_PERCENTAGE = re.compile(r"\b(?:hoeveel\s+procent|welke?\s+percentage|(?:wat|hoe\s+hoog|hoe\s+groot)\s+"
+                               r"(?:is|was|zijn|waren|wordt|werd)\s+het\s+percentage)\b", re.I)
 # "Is de motie … aangenomen?", "Werd het amendement verworpen?": whether something was decided, answered by a
 # sentence that states a decision or a vote, not by the text of the motion itself
 WANTS_DECISION = re.compile(r"\b(aangenomen|verworpen|aanvaard|afgewezen|goedgekeurd|ingestemd|ingetrokken|"
@@ -212,14 +214,14 @@ def wanted_kinds(question: str) -> tuple[Kind, ...]:
     if _WANTS_DATE.search(question):
         # "Wanneer is de motie aangenomen?": when, and that it was
         return (WHEN, DECISION) if WANTS_DECISION.search(question) else (WHEN,)
+    if _WANTS_PERCENTAGE.search(question):  # before money: "Welk percentage van de kosten wordt vergoed?"
+        return (PERCENTAGE,)
     if _WANTS_MONEY.search(question):
         return (SUM_OF_MONEY,)
     if _WANTS_PAYMENT.search(question):
         return (SUM_OR_RATE,) if _NAMES_RATE.search(question) else (SUM_OF_MONEY,)
     if ASKS_HOW_LONG.search(question):
         return (DURATION,)
-    if _WANTS_PERCENTAGE.search(question):
-        return (PERCENTAGE,)
     if _WANTS_AMOUNT.search(question):
         return (COUNT,)
     if WANTS_DECISION.search(question) and asks_yes_or_no(question):

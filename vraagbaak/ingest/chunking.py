@@ -20,7 +20,7 @@ from vraagbaak.text.sentences import LONG_SENTENCE_WORDS, split_sentences
 # 13: a heading's last line in lower case ("basisscholen Den Helder.") is part of its title;
 # 12: a title taken from a long first line is cut after a whole word, with "…";
 # 11: a numbered agenda item ("16. Motie … .") starts a section (headings.Item);
-# 10: a hyphen at a line end before "en" or "of" stays with its space ("Wet- en regelgeving");
+# 10: a hyphen at a line end before "en", "of", "als", "tot" or "noch" stays with its space ("Wet- en regelgeving");
 # 9: an abbreviation is read from the last word only (a long dotted code made the check backtrack for minutes);
 # 8: a lowercase piece after a full word ends a sentence (text without capitals), and no sentence is longer than
 # the quote limit; 7: a PDF records its kind and kenmerk, and a Kamerstuk its subject as title

@@ -14,8 +14,10 @@ _HYPHEN_BREAK = re.compile(r"(\w+)-[ \t]*\n[ \t]*([a-zà-ÿ][\w]*)")
 # "Noord-\nHolland": the next line starts with a capital, as real Dutch compounds with a hyphen do.
 _COMPOUND_BREAK = re.compile(r"(\w)-[ \t]*\n[ \t]*(?=[A-ZÀ-Ý])")
 # "Wet-\nen regelgeving", "in-\nof uitvoer", "zowel binnen-\nals buitenland": a compound shortened before a
-# conjunction, whose hyphen and space are the document's own (joined, it read "Weten regelgeving")
+# conjunction, whose hyphen and space are the document's own (joined, it read "Weten regelgeving"). Only after a
+# consonant: after a vowel "en" is also a syllable of its own ("draai-\nen", "groei-\nen", "zee-\nen")
 _CONJUNCTIONS = {"en", "of", "als", "tot", "noch"}
+_VOWELS = set("aeiouyàáâäèéêëìíîïòóôöùúûü")
 _VOCABULARY_WORD = re.compile(r"\w+(?:-\w+)*")
 _PAGE_NUMBER = re.compile(r"^\s*(pagina|page|blz\.?|p\.)?\s*\d+\s*((van|of|/)\s*\d+)?\s*$", re.I)
 _SPACES = re.compile(r"[ \t\r\f\v]+")
@@ -70,7 +72,7 @@ def repair_hyphenation(text: str, vocabulary: set[str] | None = None) -> str:
 
     def join(m: re.Match) -> str:
         left, right = m.group(1), m.group(2)
-        if right in _CONJUNCTIONS:
+        if right in _CONJUNCTIONS and left[-1].lower() not in _VOWELS:
             return f"{left}- {right}"
         joined, hyphenated = (left + right).lower(), f"{left}-{right}".lower()
         if joined in vocabulary or (hyphenated not in vocabulary and is_known_word(joined)):
