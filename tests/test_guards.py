@@ -134,6 +134,7 @@ def test_a_page_without_a_title_is_cited_by_its_first_words_cut_after_a_word(tmp
     assert source_reference(Citation(1, "kosten.md", title, None, None, "Citaat.")) == title
     short = "Voor het aanvragen van een uittreksel geldt geen leeftijdsgrens."
     assert source_reference(Citation(1, "b.md", short, None, None, "Citaat.")) == short
+    assert source_reference(Citation(1, "b.pdf", short, 2, None, "Citaat.")) == short[:-1] + ", p. 2."
 
 
 def _written(path, text: str):

@@ -587,9 +587,9 @@ class Assistant:
 
     def unread_files(self) -> list[str]:
         """The files of the documents folder that the last indexing could not read (each with its reason in
-        status()["failed"]): they are not searched."""
+        status()["failed"]) and that are not searched: not those whose previous version the index kept."""
         manifest = read_manifest(self.settings.index_dir)
-        return sorted((manifest or {}).get("failed", {}))
+        return sorted(name for name in (manifest or {}).get("failed", {}) if name not in self.index.documents)
 
     def ocr_summary(self) -> dict:
         """Which documents are OCR text, and the pages Tesseract was unsure about (mean word confidence

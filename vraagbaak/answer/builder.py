@@ -850,12 +850,15 @@ def _cited(citations: list[Citation]) -> str:
 
 def on_the_subject(question: str, citations: list[Citation]) -> list[Citation]:
     """The citations that can state a fact the question asks for: those of the first document, and those of
-    another document that show every name the question gives ("Wat kost het zwembad De Vennen?" from the
-    begroting that names De Vennen). A figure in another document that does not ("33 procent nauwkeuriger" of the
-    Wmo model under "Met hoeveel procent is het schoolverlaten in Zuid-Holland Zuid gedaald?") is of another
-    thing; it was put first and in bold (a helper's user test)."""
-    names = _asked_names(question).values()
-    return [c for c in citations if c.doc == citations[0].doc or all(_holds(_cited([c]), n) for n in names)]
+    another document that show every name the question gives, whole ("Zuid-Holland", not "zuiden"): "Wat kost het
+    zwembad De Vennen?" from the begroting that names De Vennen. A figure in another document that does not ("33
+    procent nauwkeuriger" of the Wmo model under "Met hoeveel procent is het schoolverlaten in Zuid-Holland Zuid
+    gedaald?") is of another thing; it was put first and in bold (a helper's user test). The first document's
+    quotes count without the names: they are often elsewhere in it (a letter about Schiphol whose answer sentence
+    says "per dag"); asking them of it too refused one answer and put another second (measured)."""
+    names = [fold(name) for name in _asked_names(question)]
+    return [c for c in citations if c.doc == citations[0].doc
+            or all(_holds(_cited([c]), name, whole=True) for name in names)]
 
 
 def _holds(folded: str, name: str, whole: bool = False) -> bool:

@@ -39,7 +39,9 @@ def source_reference(c: Citation, with_url: bool = True, profile: CollectionProf
     quoted text. A document with one `bron` is that source."""
     meta = c.metadata or {}
     sources = [u for u in map(web_address, _as_list(meta.get("bronnen"))) if u]
+    # a title that is a sentence ends in a full stop: the reference's own comma or full stop follows, not a second
     title = plain(c.title)
+    title = title[:-1] if title.endswith(".") and not title.endswith("..") else title
     kind = plain(meta.get("soort") or "")  # what a PDF prints itself to be: brief, motie, besluitenlijst, …
     if sources:
         parts = [f"Beschrijving „{title}” in de Vraagbaak-documenten"]
@@ -64,7 +66,7 @@ def source_reference(c: Citation, with_url: bool = True, profile: CollectionProf
     if section:
         parts.append(f"§ {section}")
     text = ", ".join(parts)
-    text += "" if text.endswith((".", "…", "!", "?")) else "."  # a title that ends a sentence: no second full stop
+    text += "" if text.endswith(("…", "!", "?")) else "."
     if not with_url:
         return text
     if sources:

@@ -1,7 +1,7 @@
 """The Dutch answer text, made in one place from what the pipeline decided (Answer: outcome, citations, the
 documents nearest, what was searched and where, the absent words). The builder and the Assistant decide and
 leave the text to `answer_text`; the chat, the CLI and the memo show what it makes. May import: kernel,
-answer.citations, answer.kinds."""
+text, answer.citations, answer.kinds."""
 from __future__ import annotations
 
 from vraagbaak.answer.citations import filters_line, source_reference

@@ -60,11 +60,27 @@ _WHOLE_NAME = re.compile(r"[A-ZÀ-Ý][\wÀ-ÿ-]*(?:\s+(?:(?:van|de|der|den|het|t
 
 
 def whole_names(text: str, parts: list[str]) -> list[str]:
-    """Each of `parts` (single capitalised words, CAPITALISED_NAME) as the whole name of the text it belongs to,
-    once: a notice says "Tour de France", not "Tour" and "France". A part the text does not hold stays as it is."""
-    spans = [m.group(0) for m in _WHOLE_NAME.finditer(text)]
-    whole = [next((span for span in spans if re.search(rf"(?<![\w-]){re.escape(part)}(?![\w-])", span)), part)
-             for part in parts]
+    """`parts` (single capitalised words, CAPITALISED_NAME) with those that stand together in the text as one name
+    joined, once: a notice says "Tour de France", not "Tour" and "France". Only listed parts are joined: in "Wat
+    vindt Utrecht van de Tour de France?" Utrecht is no part of the name when only "Tour" and "France" are
+    missing. A part the text does not hold stays as it is."""
+    listed = set(parts)
+    whole = []
+    for part in parts:
+        span = next((m.group(0) for m in _WHOLE_NAME.finditer(text)
+                     if re.search(rf"(?<![\w-]){re.escape(part)}(?![\w-])", m.group(0))), part)
+        words_ = span.split()
+        capitals = [i for i, w in enumerate(words_) if w[:1].isupper()]
+        at = next(i for i in capitals if words_[i] == part) if part in words_ else None
+        if at is None:
+            whole.append(part)
+            continue
+        first, last = at, at  # widen over listed capitalised words only, with the small words between them
+        while (earlier := [i for i in capitals if i < first]) and words_[earlier[-1]] in listed:
+            first = earlier[-1]
+        while (later := [i for i in capitals if i > last]) and words_[later[0]] in listed:
+            last = later[0]
+        whole.append(" ".join(words_[first:last + 1]))
     return list(dict.fromkeys(whole))
 
 

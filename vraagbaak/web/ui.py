@@ -429,11 +429,15 @@ def _serve_until_stopped(demo) -> None:
     """Serve until Ctrl-C or SIGTERM (app.py makes that a KeyboardInterrupt). Gradio's own block_thread closes the
     server but leaves the heartbeats of open browser tabs running, and uvicorn waits for those: 21 s with one tab
     open, past the 10 s a "docker stop" gives before it kills. demo.close() stops the heartbeats first."""
+    import signal
     import time
 
     try:
         while demo.is_running:
             time.sleep(0.1)
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, OSError):
+        # a second Ctrl-C or SIGTERM while closing (which may wait 5 s) would end in a traceback
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
         log.info("De Vraagbaak stopt.")
         demo.close(verbose=False)
