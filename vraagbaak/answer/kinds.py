@@ -252,8 +252,8 @@ def holder_asked(question: str) -> Callable[[str], bool] | None:
 
 
 def number_asked(question: str) -> Callable[[str], bool] | None:
-    """Where the question asks for a sum, a count, a percentage or a duration (NUMBERS): does a text state it where the question
-    asks it? None for any other question. The check that decides not_stated, so it is lenient ("1,2 miljoen
+    """Where the question asks for a sum, a count, a percentage or a duration (NUMBERS): does a text state it where the
+    question asks it? None for any other question. The check that decides not_stated, so it is lenient ("1,2 miljoen
     bezoekers" holds a sum); putting such a quote first or in bold was measured on every dev set (evaluation.md)."""
     kinds = wanted_kinds(question)
     if not kinds or not all(kind in NUMBERS for kind in kinds):
