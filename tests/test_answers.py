@@ -214,6 +214,9 @@ def test_a_cost_question_whose_passages_name_no_sum_says_so(answers):
         assert wanted_kind(asked).holds("80 procent") and wanted_kind(asked).holds("0,5 procentpunt")
         assert not wanted_kind(asked).holds("voor 2.000 euro")
     assert wanted_kind("Hoeveel scholen zitten boven het landelijk percentage?").holds("twaalf scholen")
+    # "Wat is de boete voor …?" asks a sum, as "Wat is het maximale bedrag …?" does; "Waarom …" does not
+    assert not wanted_kind("Wat is de boete voor het niet dragen van een mondkapje?").holds("een dringend advies")
+    assert wanted_kind("Waarom is de boete verhoogd?") is None
     # "Hoeveel kost …?" asks a sum as "Wat kost …?" does, not any number ("in acht landen")
     assert not wanted_kind("Hoeveel kost een draagmoedertraject in het buitenland?").holds("in acht landen")
     none = answers.ask("Wat kost de subsidie voor de isolatie van oude huurwoningen een verhuurder?",

@@ -43,10 +43,10 @@ MONEY = re.compile(r"€|\beuro\b|\b(miljoen|miljard|ton|duizend)\b|\bEUR\b|\d,-
 _WANTS_MONEY = re.compile(r"\b(wat kost|wat kostte|hoeveel kost|kosten|kostte|kost het|gekost|uitgegeven|uitgeven|"
                           r"besteed|geïnvesteerd|investering|hoeveel geld|budget|hoe duur|prijs|how much does|"
                           r"cost|spent)\b"
-                          # "Wat is het maximale bedrag …", "Bij welk spaarbedrag …": what the sum is, in any
-                          # compound; not "Waarom is het bedrag verlaagd?"
+                          # "Wat is het maximale bedrag …", "Bij welk spaarbedrag …", "Wat is de boete voor …": what
+                          # the sum is, in any compound; not "Waarom is het bedrag verlaagd?"
                           r"|\b(?:welke?|wat (?:is|was|zijn|waren) (?:het|de)|hoe (?:hoog|groot) (?:is|was|zijn|waren) "
-                          r"(?:het|de))\s+(?:\w+\s+){0,2}?\w*bedrag(?:en)?\b", re.I)
+                          r"(?:het|de))\s+(?:\w+\s+){0,2}?(?:\w*bedrag(?:en)?|\w*boetes?)\b", re.I)
 # "Hoeveel heeft Enschede betaald?", "Hoeveel betaal je …": a sum; "Hoeveel rente betaalt een ondernemer?": a sum or,
 # for a rate, a percentage ("2%"). Not "… dat een draagmoeder betaald wordt?" nor "Hoeveel leningen zijn terugbetaald?"
 _WANTS_PAYMENT = re.compile(r"\bhoeveel\b.{0,80}\b(betaal|betaald|betaalde|betaalden|betaalt|betalen)\b", re.I)
