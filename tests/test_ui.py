@@ -701,13 +701,12 @@ def test_sessions_beyond_the_cap_are_not_kept_in_memory(small_assistant, monkeyp
     max_sessions of them (the oldest go)."""
     import dataclasses
 
-    import gradio as gr
     import httpx
 
     from vraagbaak.web import ui
 
     served = []
-    monkeypatch.setattr(gr.Blocks, "block_thread", lambda self: served.append(self))
+    monkeypatch.setattr(ui, "_serve_until_stopped", served.append)  # return at once with the running app
     port = free_port()
     monkeypatch.setattr(small_assistant, "settings", dataclasses.replace(small_assistant.settings, max_sessions=3,
                                                                         port=port))
