@@ -501,12 +501,8 @@ class Assistant:
 
     def pages_text(self, doc: str, first: int | None, last: int | None = None) -> str:
         """The text of pages first..last of a document (the whole text for a document without pages)."""
-        with self.snapshot() as index:
-            if first is None:
-                return self._document_text(index, doc)
-            last = last or first
-            return "\n".join(text for number, _, text in index.pages(doc)
-                             if number is not None and first <= number <= last)
+        pages, before = self.pages_through(doc, first, last)
+        return "\n".join(pages[before:])
 
     def pages_through(self, doc: str, first: int | None, last: int | None = None) -> tuple[list[str], int]:
         """The texts of a document's pages up to `last`, and how many of them come before `first`: the source

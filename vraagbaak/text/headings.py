@@ -58,6 +58,7 @@ class Item(NamedTuple):
 
 # "16. Motie …": a number with a full stop, a capitalised title
 _NUMBERED_LINE = re.compile(r"^(\d{1,2})\.\s+[A-ZÀ-Ý]")
+# a line that starts a list item ("2. …", "b) …", "- …"): no title goes on onto it
 _LIST_LINE = re.compile(r"^(\d{1,2}[.)]|[a-z][.)]|[-•*–▪●·])\s")
 _MAX_ITEM_WORDS = 30  # an agenda item's title may be long: "8. Voorstel tot het indienen van wensen en …" has 28
 
@@ -94,7 +95,7 @@ def _join_broken_titles(out: list[tuple[int, str] | None], lines: list[str], is_
         if not (_OPEN_END.search(heading[1]) or tail):
             continue
         if following and out[i + 1] is None and len(following.split()) <= _MAX_HEADING_WORDS \
-                and not re.match(r"^(\d{1,2}[.)]|[a-z][.)]|[-•*–▪●·])\s", following):
+                and not _LIST_LINE.match(following):
             out[i] = (heading[0], f"{heading[1]} {following.rstrip('.').rstrip()}")
             out[i + 1] = CONTINUED
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 import html
 import logging
 import os
+import signal
+import time
 from contextlib import contextmanager
 
 from vraagbaak.web.gradio_loader import import_gradio
@@ -429,9 +431,6 @@ def _serve_until_stopped(demo) -> None:
     """Serve until Ctrl-C or SIGTERM (app.py makes that a KeyboardInterrupt). Gradio's own block_thread closes the
     server but leaves the heartbeats of open browser tabs running, and uvicorn waits for those: 21 s with one tab
     open, past the 10 s a "docker stop" gives before it kills. demo.close() stops the heartbeats first."""
-    import signal
-    import time
-
     try:
         while demo.is_running:
             time.sleep(0.1)
