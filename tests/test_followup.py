@@ -29,6 +29,32 @@ def test_a_new_place_replaces_the_earlier_place():
     assert "Assen" in searched and "Groningen" not in searched
 
 
+@pytest.mark.parametrize("earlier, follow_up, searched", [
+    ("Welke projecten komen uit Zwolle?", "En in Deventer?", "Welke projecten komen uit Deventer?"),
+    ("Hoe verdeelt Groningen de subsidie voor zonnepanelen?", "En in Alphen aan den Rijn?",
+     "Hoe verdeelt Alphen aan den Rijn de subsidie voor zonnepanelen?"),
+    # of several names, the one after the same preposition
+    ("Wat deed de GGD in Zwolle tegen hittestress?", "En in Deventer?", "Wat deed de GGD in Deventer tegen hittestress?"),
+    # a place as an adjective is not replaced ("Deventer projecten" says nothing): the earlier form
+    ("Welke Zwolse projecten gaan over afval?", "En uit Deventer?", "Welke projecten gaan over afval — uit Deventer?"),
+])
+def test_a_follow_up_that_moves_the_question_is_searched_and_shown_as_a_question(earlier, follow_up, searched):
+    """"En in Utrecht?" after "Welke cases komen uit Zaanstad?" was searched and shown as "Welke cases komen uit —
+    in Utrecht?" (browser test): now the new name takes the earlier one's place."""
+    from vraagbaak.search.followup import moved_to
+
+    assert searched_as(follow_up, [earlier]) == searched
+    assert moved_to(follow_up, [earlier]) == "Deventer" or "Alphen" in follow_up
+
+
+@pytest.mark.parametrize("follow_up", ["Sinds wanneer?", "En in de buurt?", "Wie?", "En wat kost dat in Assen?"])
+def test_only_a_follow_up_that_asks_another_name_moves_the_question(follow_up):
+    from vraagbaak.search.followup import moved_to
+
+    assert moved_to(follow_up, [EARLIER]) is None
+    assert "subsidie" in searched_as(follow_up, [EARLIER])
+
+
 def test_a_chain_of_follow_ups_keeps_the_first_subject():
     searched = searched_as("Sinds wanneer?", [EARLIER, "En in Assen?"])
     assert "subsidie voor zonnepanelen" in searched and "Assen" in searched and "Groningen" not in searched
@@ -96,3 +122,56 @@ def test_a_follow_up_is_answered_from_the_earlier_subject_with_its_own_question(
     assert moved.searched_in == [] and moved.citations[0].doc == "warmtepompen-assen.md"
     others = assistant.ask("Welke andere gemeenten doen dat?", previous=[EARLIER])  # an overview looks further
     assert others.searched_in == []
+
+
+def test_a_follow_up_to_another_place_answers_only_from_documents_that_name_it(tmp_path, embedder):
+    """"En in Utrecht?" after a question about Zaanstad's foundations quoted Zaanstad first (browser test): the
+    user asks the same of Utrecht, so a quote from a document that does not name Utrecht answers nothing. And an
+    overview moved to another place stays an overview."""
+    from vraagbaak.assistant import Assistant
+    from vraagbaak.settings import Settings
+
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "fundering-zaanstad.md").write_text(
+        "---\ntitle: Fundering Zaanstad\ngemeente: Zaanstad\n---\n\n# Fundering Zaanstad\n\n"
+        "Met meetboutjes houdt Zaanstad bij welke panden verzakken. Eigenaren zien hun meetgegevens online.\n",
+        encoding="utf-8")
+    for name, place, text in [("afval", "Utrecht", "Utrecht haalt het afval op met slimme containers."),
+                              ("monumenten", "Utrecht", "In Utrecht zijn veel oude panden een monument; eigenaren "
+                               "zien online welke panden dat zijn."),
+                              ("wijken", "Zaanstad", "Zaanstad bekijkt de leefbaarheid per wijk met een dashboard.")]:
+        (corpus / f"{name}-{place.lower()}.md").write_text(
+            f"---\ntitle: {name.title()} {place}\ngemeente: {place}\n---\n\n# {name.title()} {place}\n\n{text}\n",
+            encoding="utf-8")
+    assistant = Assistant(Settings(corpus_dir=corpus, index_dir=tmp_path / "i",
+                                   model_dir=embedder.settings.model_dir), embedder)
+    assistant.build_index()
+    earlier = "Hoe houdt Zaanstad bij welke panden verzakken?"
+    assert assistant.ask(earlier).citations[0].doc == "fundering-zaanstad.md"
+    moved = assistant.ask("En in Utrecht?", previous=[earlier])
+    assert moved.searched_as == "Hoe houdt Utrecht bij welke panden verzakken?"
+    # no document says how Utrecht does it: the Zaanstad quote stays, under a notice that it does not name Utrecht
+    assert moved.outcome == "not_stated" and "noemen Utrecht niet" in moved.answer, moved.answer
+    listed = assistant.ask("En in Utrecht?", previous=["Welke projecten komen uit Zaanstad?"])
+    assert listed.outcome == "overview", listed.answer
+    assert {c.doc for c in listed.citations} == {"afval-utrecht.md", "monumenten-utrecht.md"}
+
+
+def test_naming_keeps_the_quotes_from_documents_that_name_the_place():
+    """The selection behind "En in Utrecht?": a quote from a document about Zaanstad goes, one from a document that
+    names Utrecht (in its text, not necessarily in the quote) stays and is renumbered; none left: not_stated."""
+    from vraagbaak.answer.builder import naming
+    from vraagbaak.schema import Answer, Citation
+
+    texts = {"zaanstad.md": "Met meetboutjes houdt Zaanstad bij welke panden verzakken.",
+             "utrecht.md": "Utrecht. De gemeente meet welke panden verzakken met satellietbeelden."}
+
+    def answer_with(*docs):
+        return Answer("En in Utrecht?", True, "", [Citation(n, d, d, None, None, texts[d].split(". ")[-1], [], {})
+                                                   for n, d in enumerate(docs, start=1)], [])
+
+    kept = naming(answer_with("zaanstad.md", "utrecht.md"), "Utrecht", texts.get)
+    assert [(c.n, c.doc) for c in kept.citations] == [(1, "utrecht.md")] and kept.outcome == "answered"
+    none = naming(answer_with("zaanstad.md"), "Utrecht", texts.get)
+    assert none.outcome == "not_stated" and none.missing_what == "Utrecht" and none.citations

@@ -16,6 +16,7 @@ from vraagbaak.answer.builder import (
     alternatives,
     is_english,
     is_overview,
+    naming,
     nothing_found,
     overview_subject,
     quote_found_in,
@@ -39,7 +40,13 @@ from vraagbaak.ingest.indexer import Indexer, IndexReport, chunker_settings, sta
 from vraagbaak.ingest.loaders import corpus_files
 from vraagbaak.profile import CollectionProfile, ProfileError
 from vraagbaak.schema import Answer, AnswerRequest, Citation, Hit
-from vraagbaak.search.followup import asks_something_of_its_own, could_lean_on_previous, own_part, searched_as
+from vraagbaak.search.followup import (
+    asks_something_of_its_own,
+    could_lean_on_previous,
+    moved_to,
+    own_part,
+    searched_as,
+)
 from vraagbaak.search.fusion import search as run_search
 from vraagbaak.settings import Settings
 from vraagbaak.text.cleaning import asked_text, collapse_whitespace
@@ -303,12 +310,12 @@ class Assistant:
         question = request.question
         answer, query, subject = self._answer_in_conversation(index, request)
         names, words = self._absences(index, question, query)
-        every_list_absent = self._is_overview(question) and self._every_list_absent(index, question, query,
-                                                                                    names, words)
+        lists = self._lists(request, query)
+        every_list_absent = lists and self._every_list_absent(index, question, query, names, words)
         if answer.found and (names or words) and every_list_absent:
             # "Welke projecten heeft Eindhoven gedaan?": a list of every other gemeente's projects answers nothing
             answer = nothing_found(question, [])
-        elif answer.found and words and not self._is_overview(question):
+        elif answer.found and words and not lists:
             answer = nothing_found(question, [])  # what was found shares only words that most documents have
         answer.question, answer.searched_as, answer.filters = question, query, dict(request.filters)
         answer.index_version, answer.searched_in = index.version, subject
@@ -326,6 +333,9 @@ class Assistant:
         if subject:
             return self._answer_in_subject(index, request, query, subject), query, subject
         answer = self._answer(index, request, query)
+        moved = moved_to(question, previous)
+        if moved and answer.found and answer.found_as != "overview":  # "En in Utrecht?": about Utrecht, or none
+            answer = naming(answer, moved, self.answer_builder(index).document_text)
         if not answer.found and previous and query == question and could_lean_on_previous(question):
             # "Hoeveel wordt er voorgeschoten?" after a question about the Huishoudboekje: nothing on its own
             # words, so it is read as a follow-up after all. "Hoeveel trok Utrecht uit voor Slim vegen?" names
@@ -380,7 +390,7 @@ class Assistant:
         """Retrieve, then judge and select (the builder): an overview per fitting document, else quotes."""
         s, question, timings = self.settings, request.question, request.timings
         k = request.k or max(s.top_k, 5)
-        if self._is_overview(question):  # "Welke gemeenten …?": every fitting document, one quote each
+        if self._lists(request, query):  # "Welke gemeenten …?": every fitting document, one quote each
             citations: dict[str, Citation] = {}  # per document, over the alternatives ("… X of Y?")
             general: dict[str, Hit] = {}
             searched: dict[str, Hit] = {}
@@ -401,6 +411,12 @@ class Assistant:
             hits = self._search(index, query, k=k, filters=request.filters, mode=request.mode, timings=timings)
         with stage(timings, "answer"):
             return self.answer_builder(index).build(query, hits, focus)
+
+    def _lists(self, request: AnswerRequest, query: str) -> bool:
+        """An overview question: as asked, or as a follow-up that moves it to another name ("Welke cases komen
+        uit Zaanstad?", "En in Utrecht?")."""
+        moved = moved_to(request.question, request.previous)
+        return self._is_overview(query if moved else request.question)
 
     def _every_list_absent(self, index: IndexVersion, question: str, query: str, names: list[str],
                            words: list[str]) -> bool:

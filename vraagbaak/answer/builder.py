@@ -830,6 +830,21 @@ def names_not_quoted(question: str, citations: list[Citation],
             and not _vocabulary(cited).made_of_parts(names[name])]
 
 
+def naming(answer: Answer, name: str, document_text: Callable[[str], str]) -> Answer:
+    """The answer with only the citations whose document names `name` (in its quote, title, section, metadata or
+    text), renumbered: where a follow-up moves the question to another place ("En in Utrecht?"), a quote about
+    the earlier place answers nothing. Where none names it: `not_stated`, "noemen Utrecht niet"."""
+    named = fold(name)
+    keep = [c for c in answer.citations if _holds(_cited([c]), named) or _holds(_folded(document_text(c.doc)), named)]
+    if not keep:
+        answer.found_as, answer.missing_kind, answer.missing_what = "not_stated", "name", name
+        return answer
+    for n, c in enumerate(keep, start=1):
+        c.n = n
+    answer.citations = keep
+    return answer
+
+
 def _asked_names(question: str) -> dict[str, str]:
     """The names a question gives (a capitalised word inside it), as asked -> the part to look for, folded."""
     if is_english(question) or question.isupper():  # English capitalises other words; all capitals name nothing

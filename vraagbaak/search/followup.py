@@ -1,14 +1,16 @@
 """Follow-up questions without a language model: a question that leans on the one before it is searched
 together with the subject of that earlier question, and the user sees what was searched.
 
-"En in Rotterdam?" after "Hoe pakt Utrecht zwerfafval aan met data?" is searched as
-"Hoe pakt zwerfafval aan met data? — in Rotterdam": the earlier place makes room for the new one.
+"En in Rotterdam?" after "Hoe pakt Utrecht zwerfafval aan met data?" is searched, and shown, as
+"Hoe pakt Rotterdam zwerfafval aan met data?": the new place takes the earlier one's place. Where that cannot
+be done plainly (the earlier question names several things, or a place as an adjective: "Utrechtse"), as
+"Hoe pakt zwerfafval aan met data? — in Rotterdam".
 """
 from __future__ import annotations
 
 import re
 
-from vraagbaak.text.words import CAPITALISED_NAME
+from vraagbaak.text.words import CAPITALISED_NAME, WHOLE_NAME
 
 # How a follow-up starts: "En in Rotterdam?", "Maar hoe …", "Hoe zit het met …", "Wat dan met …", "Ook …"
 _CONNECTIVE = re.compile(r"^\s*(en|maar|ook|of|en wat|wat dan|hoe zit het met|en hoe|wat nu als|dus)\b[\s,]*",
@@ -56,11 +58,54 @@ def searched_as(question: str, previous: list[str] | tuple[str, ...] = (), force
         return question
     subject = searched_as(previous[-1], previous[:-1])  # the earlier question may itself be a follow-up
     names = set(CAPITALISED_NAME.findall(question))
+    rest = own_part(question)
+    in_place = _in_place_of_the_earlier_name(subject, rest) if names else None
+    if in_place:
+        return in_place
     if names:  # "En in Rotterdam?": the new place replaces the places of the earlier question
         subject = CAPITALISED_NAME.sub("", subject)
         subject = re.sub(r"\s+", " ", subject).strip()
-    rest = own_part(question)
     return f"{subject.rstrip('?. ')} — {rest}" if rest else subject
+
+
+# "in Rotterdam", "uit Alphen aan den Rijn", "Amsterdam": a follow-up that only moves the question to another name
+_PREPOSITION = r"(?:in|uit|bij|voor|van|over|met|te|op|naar|door)"
+_ONLY_A_NAME = re.compile(rf"^(?:((?i:{_PREPOSITION}))\s+)?({WHOLE_NAME.pattern})\s*[?.!]*$")
+
+
+def moved_to(question: str, previous: list[str] | tuple[str, ...] = ()) -> str | None:
+    """The name a follow-up moves the earlier question to ("En in Utrecht?" → "Utrecht"); None for any other
+    question. The user asks the same about that name: an answer about the earlier one is no answer."""
+    if not previous or not leans_on_previous(question):
+        return None
+    only = _ONLY_A_NAME.match(own_part(question))
+    # a name inside the question, not its first word ("Sinds wanneer?")
+    return only.group(2) if only and names_a_subject(question) else None
+
+
+def _in_place_of_the_earlier_name(subject: str, rest: str) -> str | None:
+    """The earlier question with its name replaced by the follow-up's ("Welke cases komen uit Zaanstad?",
+    "En in Utrecht?" → "Welke cases komen uit Utrecht?"): a question a user can read, and one an overview
+    question stays. Of several names, the one after the follow-up's preposition ("Wat deed de GGD in
+    Amsterdam?", "En in Rotterdam?"). None where the follow-up asks more than another name, where no single
+    name is meant, or where the earlier one is an adjective ("Utrechtse projecten"; "Rotterdam projecten"
+    says nothing)."""
+    new = _ONLY_A_NAME.match(rest)
+    if not new:
+        return None
+    earlier = [m for m in WHOLE_NAME.finditer(subject) if _is_a_name_at(subject, m.start())]
+    if len(earlier) > 1 and new.group(1):
+        earlier = [m for m in earlier if re.search(rf"\b{new.group(1)}\s+$", subject[:m.start()], re.I)]
+    if len(earlier) != 1 or re.search(r"(?:se|sche)$", earlier[0].group(0)):
+        return None
+    name = earlier[0]
+    return f"{subject[:name.start()]}{new.group(2)}{subject[name.end():]}"
+
+
+def _is_a_name_at(text: str, at: int) -> bool:
+    """A capitalised word at `at` that is no first word of the text or of a sentence in it."""
+    found = CAPITALISED_NAME.search(text, at)
+    return found is not None and found.start() == at
 
 
 def own_part(question: str) -> str:

@@ -55,7 +55,7 @@ CAPITALISED_NAME = re.compile(r"(?<!^)(?<![.?!] )\b[A-ZÀ-Ý][\wÀ-ÿ-]+")
 
 # A name of several words as written: capitalised words joined by the small words Dutch names have between them
 # ("Tour de France", "Raad van State", "Frans van der Berg", "Bergen op Zoom", "Alphen aan den Rijn").
-_WHOLE_NAME = re.compile(r"[A-ZÀ-Ý][\wÀ-ÿ-]*(?:\s+(?:(?:van|de|der|den|het|ter|ten|te|op|aan|'t)\s+)*"
+WHOLE_NAME = re.compile(r"[A-ZÀ-Ý][\wÀ-ÿ-]*(?:\s+(?:(?:van|de|der|den|het|ter|ten|te|op|aan|'t)\s+)*"
                          r"[A-ZÀ-Ý][\wÀ-ÿ-]*)*")
 
 
@@ -67,7 +67,7 @@ def whole_names(text: str, parts: list[str]) -> list[str]:
     listed = set(parts)
     whole = []
     for part in parts:
-        span = next((m.group(0) for m in _WHOLE_NAME.finditer(text)
+        span = next((m.group(0) for m in WHOLE_NAME.finditer(text)
                      if re.search(rf"(?<![\w-]){re.escape(part)}(?![\w-])", m.group(0))), part)
         words_ = span.split()
         capitals = [i for i, w in enumerate(words_) if w[:1].isupper()]
