@@ -4,6 +4,7 @@ import pytest
 
 from vraagbaak.assistant import Assistant
 from vraagbaak.ingest.loaders import load_file
+from vraagbaak.profile import CollectionProfile
 from vraagbaak.settings import PROJECT_ROOT, Settings
 
 CORPUS = PROJECT_ROOT / "corpus"
@@ -61,7 +62,7 @@ def test_ask_cites_the_right_document(corpus_assistant, question, doc):
 
 
 def test_example_questions_on_the_first_screen_are_answered(corpus_assistant):
-    for question in Settings().example_questions:
+    for question in CollectionProfile.read(CORPUS).examples:  # the first screen's examples (collectie.yaml)
         answer = corpus_assistant.ask(question)
         assert answer.found, question
         assert all(corpus_assistant.verify_quote(c.doc, c.quote) for c in answer.citations)

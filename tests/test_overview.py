@@ -320,3 +320,21 @@ def test_a_collectie_yaml_that_cannot_be_read_leaves_the_defaults(tmp_path, capl
     assert _profile(tmp_path) == CollectionProfile() and "collectie.yaml niet gebruikt" in caplog.text
     (tmp_path / "collectie.yaml").write_text("a: &a [*a]\n", encoding="utf-8")  # an alias to itself
     assert _profile(tmp_path) == CollectionProfile()
+
+
+def test_the_example_questions_belong_to_the_collection(tmp_path):
+    """The first screen of a folder of PDFs showed the shipped corpus's examples, which found nothing there
+    (browser test): examples come from the collection's collectie.yaml, or there are none."""
+    from vraagbaak.profile import CollectionProfile, ProfileError
+
+    assert Settings().example_questions == [] and CollectionProfile.read(tmp_path).examples == ()
+    from vraagbaak.settings import PROJECT_ROOT
+
+    shipped = CollectionProfile.read(PROJECT_ROOT / "corpus").examples
+    assert len(shipped) == 4 and "Hoe pakt Zaanstad ondermijning aan met data?" in shipped
+    (tmp_path / "collectie.yaml").write_text("voorbeeldvragen:\n  - Wie   tekende de brief?\n", encoding="utf-8")
+    assert CollectionProfile.read(tmp_path).examples == ("Wie tekende de brief?",)
+    (tmp_path / "collectie.yaml").write_text("voorbeeldvragen:\n" + "  - Wat staat er?\n" * 9,
+                                             encoding="utf-8")
+    with pytest.raises(ProfileError, match="hoogstens 8 vragen"):
+        CollectionProfile.read(tmp_path)

@@ -58,6 +58,9 @@ def start_app(corpus: Path, model_dir: Path, **env: str):
     return proc, url
 
 
+EXAMPLE = "Welke gemeenten gebruiken data om zwerfafval aan te pakken?"
+
+
 @pytest.fixture(scope="module")
 def app(tmp_path_factory, model_dir):
     corpus = tmp_path_factory.mktemp("ui-corpus")
@@ -66,6 +69,7 @@ def app(tmp_path_factory, model_dir):
         "---\ntitle: Slim schoonmaken\ngemeente: Utrecht\njaar: 2021\nbron: https://example.org/slim\n---\n\n"
         "# Aanpak\n\nDe gemeente Utrecht gebruikt meldingen van bewoners om zwerfafval gericht op te ruimen. "
         "Veegroutes worden aangepast aan de plekken waar het meeste afval ligt.\n", encoding="utf-8")
+    (corpus / "collectie.yaml").write_text(f"voorbeeldvragen:\n  - {EXAMPLE}\n", encoding="utf-8")
     proc, url = start_app(corpus, model_dir, VRAAGBAAK_ADMIN_PASSWORD="geheim", VRAAGBAAK_MAX_FILE_MB="2",
                           VRAAGBAAK_FEEDBACK_LOG=str(corpus.parent / "feedback.jsonl"))
     yield {"url": url, "corpus": corpus, "tmp": corpus.parent, "cache": corpus.parent / "gradio-cache"}
@@ -465,9 +469,7 @@ def test_first_screen_says_what_the_collection_is_and_what_the_assistant_does_no
 
 def test_clicking_an_example_question_asks_it(page):
     """A civil servant who clicks an example gets its answer, without pressing "Vraag stellen" as well."""
-    from vraagbaak.settings import Settings
-
-    example = Settings().example_questions[0]
+    example = EXAMPLE  # from the collection's collectie.yaml
     page.get_by_text(example).first.click()
     page.wait_for_function(ANSWERED_JS, arg=[example, 0], timeout=120_000)
     assert page.locator("#gesprek").inner_text().count(example) == 1  # asked once

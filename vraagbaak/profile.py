@@ -9,6 +9,8 @@ read by the same rules as the 18 cases of the default corpus.
 - theme_field: the field of the theme filter ("domein");
 - document_nouns: the words a list question counts documents by ("Welke brieven gaan over …?"): the Dutch words
   for documents, and what `collectie.yaml` adds ("cases", "dataprojecten").
+- examples: the example questions on the first screen, about these documents (none by default: questions about
+  another collection find nothing here).
 
 The defaults fit Dutch government documents. `collectie.yaml` in the documents folder (not indexed itself)
 changes them:
@@ -18,6 +20,8 @@ changes them:
     geen_eigenaar: [landelijk]
     onbekend: [onbekend]
     documenten_heten: [cases, dataprojecten]
+    voorbeeldvragen:
+      - Hoe pakt Zaanstad ondermijning aan met data?
 
 Kernel module: imports nothing from vraagbaak.
 """
@@ -28,6 +32,7 @@ from pathlib import Path
 
 PROFILE_FILE = "collectie.yaml"
 MAX_PROFILE_CHARS = 20_000
+MAX_EXAMPLES, MAX_EXAMPLE_CHARS = 8, 200  # what the first screen shows well
 
 # Words for documents in any Dutch government collection, and the English ones the app also understands.
 DOCUMENT_NOUNS = ("gemeenten", "gemeentes", "projecten", "initiatieven", "voorbeelden", "documenten", "stukken",
@@ -47,6 +52,7 @@ class CollectionProfile:
     no_owner: frozenset[str] = frozenset({"landelijk"})
     unknown: frozenset[str] = frozenset({"", "onbekend"})
     document_nouns: tuple[str, ...] = DOCUMENT_NOUNS
+    examples: tuple[str, ...] = ()
     source: str = field(default="standaard", compare=False)  # where it was read from, for status and docs
 
     def owner(self, metadata: dict | None) -> str:
@@ -94,7 +100,7 @@ class CollectionProfile:
                    unknown=frozenset({"", *_words(data, "onbekend", default.unknown, path)}),
                    document_nouns=tuple(dict.fromkeys([*default.document_nouns,
                                                        *_words(data, "documenten_heten", (), path)])),
-                   source=str(path))
+                   examples=_questions(data, "voorbeeldvragen", path), source=str(path))
 
 
 def _word(data: dict, key: str, default: str, path: Path) -> str:
@@ -111,3 +117,16 @@ def _words(data: dict, key: str, default, path: Path) -> list[str]:
     if not isinstance(value, list) or not all(isinstance(v, (str, int)) for v in value):
         raise ProfileError(f"{path}: '{key}' moet een lijst met woorden zijn")
     return [str(v).strip().lower() for v in value if str(v).strip()]
+
+
+def _questions(data: dict, key: str, path: Path) -> tuple[str, ...]:
+    value = data.get(key, [])
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ProfileError(f"{path}: '{key}' moet een lijst met vragen zijn")
+    questions = [" ".join(v.split()) for v in value if v.strip()]
+    if len(questions) > MAX_EXAMPLES or any(len(q) > MAX_EXAMPLE_CHARS for q in questions):
+        raise ProfileError(f"{path}: '{key}': hoogstens {MAX_EXAMPLES} vragen van elk hoogstens "
+                           f"{MAX_EXAMPLE_CHARS} tekens")
+    return tuple(questions)

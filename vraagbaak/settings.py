@@ -30,12 +30,10 @@ class Settings:
     # auto: ONNX Runtime (exported once from the model folder) for questions, no torch at question time;
     # torch/sentence-transformers where onnxruntime is missing or the model is a hub id (docs/performance.md).
     engine: str = "auto"  # auto | onnx | torch
-    # Example questions on the first screen, separated by "|": set them for your own documents
-    # (tests/test_corpus.py checks that the default ones are answered from the shipped corpus).
-    examples: str = ("Welke gemeenten gebruiken data om zwerfafval aan te pakken?|"
-                     "Wat zijn volgens het rapport de succesfactoren?|"
-                     "Hoe pakt Zaanstad ondermijning aan met data?|"
-                     "Hoe ver vooruit voorspelt het Wmo-model de zorgvraag?")
+    # Example questions on the first screen, separated by "|"; empty: those of the collection's collectie.yaml
+    # (`voorbeeldvragen`; the shipped corpus has four, tests/test_corpus.py checks they are answered), or none.
+    # They belong to the documents: the shipped corpus's examples found nothing in another folder (browser test).
+    examples: str = ""
     chunk_words: int = 180  # target words per chunk; sentences are never cut
     chunk_min_words: int = 40  # a section tail shorter than this joins the previous chunk
     chunk_overlap_sentences: int = 1

@@ -253,8 +253,8 @@ def build_ui(assistant: Assistant, upload_keys: UploadKeys | None = None, memos:
                     with gr.Row():
                         ask_button = gr.Button("Vraag stellen", variant="primary", elem_id="vraag-stellen")
                         clear = gr.Button("Nieuw gesprek")
-                    examples = (gr.Examples(s.example_questions, inputs=question, label="Voorbeeldvragen")
-                                if s.example_questions else None)
+                    shown = s.example_questions or list(assistant.profile.examples)
+                    examples = gr.Examples(shown, inputs=question, label="Voorbeeldvragen") if shown else None
                 with gr.Column(scale=2):
                     with gr.Accordion("Filters", open=False):
                         # a value the collection no longer holds is left out with a Dutch notice
