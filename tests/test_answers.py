@@ -186,6 +186,10 @@ def test_pdf_title_that_page_one_prints_is_kept(tmp_path):
     ("De volledige begin-\nen eindtags.", "begin- en eindtags"),
     ("Zowel binnen-\nals buitenland.", "binnen- als buitenland"),
     ("Wij draai-\nen door. Wij draaien altijd door.", "Wij draaien door."),  # after a vowel: a syllable
+    # broken inside the compound's last word, which is a word ("kredieten"): the Tozo answers read "kredie-ten"
+    ("Geen zakelijke bedrijfskredie-\nten met hoge risico's.", "bedrijfskredieten met"),
+    ("Het Wmo-\nmodel voorspelt.", "Wmo-model"),  # between two words: the document's own hyphen
+    ("een verbod voor beleggingsdiensten en -\nproducten en", "beleggingsdiensten en -producten en"),
 ])
 def test_hyphen_repair_keeps_the_words_of_the_document(broken, kept):
     assert kept in repair_hyphenation(broken)
@@ -226,6 +230,19 @@ def test_a_cost_question_whose_passages_name_no_sum_says_so(answers):
     named = answers.ask("Hoeveel geld betaalt de gemeente aan de isolatie van huurwoningen?")
     assert "4 miljoen euro" in named.citations[0].quote and "noemen geen bedrag" not in named.answer
 
+
+
+def test_a_question_asks_what_its_first_question_word_asks():
+    """"Hoe houdt Zaanstad bij hoeveel panden zakken?" got "noemen geen aantal panden" above the sentence that
+    answers it (browser test): it asks how, and its "hoeveel" begins a clause inside it."""
+    from vraagbaak.answer.kinds import wanted_kind
+
+    for asked in ("Hoe houdt Zaanstad bij hoeveel panden zakken?", "Wie telt hoeveel bezoekers er komen?",
+                  "Waarom weet niemand hoeveel fietsen er zijn?"):
+        assert wanted_kind(asked) is None or wanted_kind(asked).missing != "amount", asked  # "Wie …": a name
+    for asked in ("Hoeveel panden zakken er?", "In hoeveel gemeenten loopt het?", "Hoe groot is de groep?",
+                  "Weet u hoeveel mensen meedoen?", "hoe veel fietsen zijn er"):
+        assert wanted_kind(asked).missing == "amount", asked
 
 
 def test_a_how_many_question_is_not_answered_by_a_year_a_date_or_a_numbered_label():

@@ -222,7 +222,7 @@ def wanted_kinds(question: str) -> tuple[Kind, ...]:
         return (SUM_OR_RATE,) if _NAMES_RATE.search(question) else (SUM_OF_MONEY,)
     if ASKS_HOW_LONG.search(question):
         return (DURATION,)
-    if _WANTS_AMOUNT.search(question):
+    if _WANTS_AMOUNT.search(question) and not _embedded_amount(question):
         return (COUNT,)
     if WANTS_DECISION.search(question) and asks_yes_or_no(question):
         return (DECISION,)
@@ -233,6 +233,17 @@ def wanted_kinds(question: str) -> tuple[Kind, ...]:
     if _WANTS_NAME.search(question):
         return (NAME,)
     return ()
+
+
+# A question that starts with another question word asks that: "Hoe houdt Zaanstad bij hoeveel panden zakken?" asks
+# how, "Wie bepaalt hoeveel …?" who; its "hoeveel" begins a clause inside it
+_OTHER_QUESTION_WORD = re.compile(r"^\W*(?:wie|wat|waarom|waar|wanneer|welke?|hoe)\b", re.I)
+
+
+def _embedded_amount(question: str) -> bool:
+    first = _OTHER_QUESTION_WORD.match(question)
+    amount = _WANTS_AMOUNT.search(question)
+    return bool(first and amount and amount.start() > first.end() + 1)
 
 
 def wanted_kind(question: str) -> Kind | None:

@@ -17,6 +17,9 @@ _COMPOUND_BREAK = re.compile(r"(\w)-[ \t]*\n[ \t]*(?=[A-ZÀ-Ý])")
 # conjunction, whose hyphen and space are the document's own (joined, it read "Weten regelgeving"). Only after a
 # consonant: after a vowel "en" is also a syllable of its own ("draai-\nen", "groei-\nen", "zee-\nen")
 _CONJUNCTIONS = {"en", "of", "als", "tot", "noch"}
+# "beleggingsdiensten en -⏎producten": the second compound shortened after a conjunction; its hyphen begins the
+# next word ("en -producten"), where the line end had left "en - producten"
+_SHORTENED_AFTER = re.compile(rf"\b({'|'.join(_CONJUNCTIONS)}) -[ \t]*\n[ \t]*(?=[a-zà-ÿ])", re.I)
 _VOWELS = set("aeiouyàáâäèéêëìíîïòóôöùúûü")
 _VOCABULARY_WORD = re.compile(r"\w+(?:-\w+)*")
 _PAGE_NUMBER = re.compile(r"^\s*(pagina|page|blz\.?|p\.)?\s*\d+\s*((van|of|/)\s*\d+)?\s*$", re.I)
@@ -77,9 +80,22 @@ def repair_hyphenation(text: str, vocabulary: set[str] | None = None) -> str:
         joined, hyphenated = (left + right).lower(), f"{left}-{right}".lower()
         if joined in vocabulary or (hyphenated not in vocabulary and is_known_word(joined)):
             return left + right
+        if hyphenated not in vocabulary and _completes_a_word(left.lower(), right.lower(), vocabulary):
+            return left + right
         return f"{left}-{right}"
 
-    return _COMPOUND_BREAK.sub(r"\1-", _HYPHEN_BREAK.sub(join, text))
+    return _SHORTENED_AFTER.sub(r"\1 -", _COMPOUND_BREAK.sub(r"\1-", _HYPHEN_BREAK.sub(join, text)))
+
+
+def _completes_a_word(left: str, right: str, vocabulary: set[str]) -> bool:
+    """"bedrijfskredie-⏎ten": the line broke inside the compound's last word ("kredieten", a word of the document or
+    of Dutch), not between two words as a document's own hyphen does ("Wmo-model", "ICT-beleid")."""
+    return any((left[i:] + right) in vocabulary or is_known_word(left[i:] + right)
+               for i in range(max(1, len(left) - 8), len(left) - MIN_WORD_START + 1)
+               if len(left) - i + len(right) >= MIN_COMPLETED)
+
+
+MIN_WORD_START, MIN_COMPLETED = 3, 6  # "kre|dieten": a word begun at least 3 letters before the break, 6 letters long
 
 
 def normalise_whitespace(text: str) -> str:
