@@ -125,3 +125,26 @@ def test_a_quote_from_another_document_must_share_a_telling_word(corpus_assistan
         from vraagbaak.text.words import stem
 
         assert index.catalogue.held_by_most(stem("gemeente")) and not index.catalogue.held_by_most(stem("zwerfafval"))
+
+
+def test_a_figure_of_another_gemeente_is_no_answer(corpus_assistant):
+    """"Hoeveel geld trekt Rotterdam per jaar uit …?" was answered with "… trekt Utrecht ieder jaar 2 miljoen euro
+    uit" under "§ Achtergrond: Utrecht", from the report that names Rotterdam elsewhere (red-team test): a quote
+    that shows another gemeente of the collection and not the one asked states nothing about the one asked."""
+    other = corpus_assistant.ask("Hoeveel geld trekt Rotterdam per jaar uit voor datagedreven werken?")
+    assert other.outcome == "not_stated" and "noemen geen bedrag" in other.answer, other.answer
+    asked = corpus_assistant.ask("Hoeveel geld trekt Utrecht per jaar uit voor datagedreven werken?")
+    assert asked.outcome == "answered" and "2 miljoen euro" in asked.citations[0].highlights[0], asked.answer
+
+
+def test_other_gemeenten_than_the_one_named_are_listed(corpus_assistant):
+    """"Welke andere gemeenten hebben de datagedreven audit van Utrecht overgenomen?" listed Utrecht's four cases,
+    and "… dan Enschede …" only Enschede's (the name became a filter; red-team test). The named one is searched
+    without, and its documents leave the list."""
+    others = corpus_assistant.ask("Welke andere gemeenten dan Enschede hebben een monitor?")
+    assert others.outcome == "overview", others.answer
+    assert [c.doc for c in others.citations] == ["cases/05-monitor-sociaal-domein.md"], others.answer
+    audit = corpus_assistant.ask("Welke andere gemeenten hebben de datagedreven audit van Utrecht overgenomen?")
+    assert audit.outcome != "overview", audit.answer
+    datcan = corpus_assistant.ask("Welke andere gemeenten dan Zaanstad hebben de DatCan-methode gebruikt?")
+    assert "Alphen aan den Rijn" in datcan.citations[0].highlights[0], datcan.answer

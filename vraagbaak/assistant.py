@@ -20,6 +20,7 @@ from vraagbaak.answer.builder import (
     nothing_found,
     overview_subject,
     quote_found_in,
+    without_owners,
 )
 from vraagbaak.answer.judge import Collection
 from vraagbaak.answer.render import answer_text
@@ -85,6 +86,7 @@ class Assistant:
         self._warming: threading.Thread | None = None
         self.profile = _profile(self.settings.corpus_dir)
         self._scoped: dict[str, Assistant] = {}  # for_collections
+        self._owners_of: dict[str, frozenset[str]] = {}  # index version -> whose documents it holds
         self._shared: backends.SharedVersions | None | bool = False  # the store's versions; False: not asked yet
 
     @property
@@ -440,8 +442,10 @@ class Assistant:
         """(citations, overview documents, hits) of one overview question; "Welke cases komen uit Zaanstad?"
         names a gemeente of the metadata, and the metadata decides."""
         s = self.settings
-        named = self._named_facets(index, question)
-        hits = self._search(index, question, k=s.overview_candidates, filters={**request.filters, **named},
+        others_than = self.answer_builder(index).others_than(question)
+        named = self._named_facets(index, question, leave_out=others_than)
+        searched = without_owners(question, others_than)  # "dan Enschede" would find Enschede's documents
+        hits = self._search(index, searched, k=s.overview_candidates, filters={**request.filters, **named},
                             mode=request.mode, timings=request.timings)
         threshold, relative, share = ((0.0, 0.0, 0.0) if named else
                                       (s.overview_threshold, s.overview_relative, s.overview_subject_share))
@@ -449,8 +453,10 @@ class Assistant:
             citations, general = self.answer_builder(index).overview_entries(question, hits, threshold, relative, share)
         return citations, general, hits
 
-    def _named_facets(self, index: IndexVersion, question: str) -> dict[str, list[str]]:
-        """Metadata values that the question names ("Zaanstad", "sociaal domein"), as filters."""
+    def _named_facets(self, index: IndexVersion, question: str, leave_out: set[str] = frozenset()
+                      ) -> dict[str, list[str]]:
+        """Metadata values that the question names ("Zaanstad", "sociaal domein"), as filters; not the owners
+        (folded) it asks the others of ("Welke andere gemeenten dan Enschede …?")."""
         from vraagbaak.text.words import stem, words
 
         asked = {stem(w) for w in words(question)}
@@ -459,7 +465,7 @@ class Assistant:
         for field, values in _facets(index, (p.owner_field, p.theme_field), p).items():
             for value in values:
                 parts = {stem(w) for w in words(value)}
-                if not p.means_nobody(value) and parts and parts <= asked:  # facets() leaves out unknowns
+                if not p.means_nobody(value) and parts and parts <= asked and fold(value) not in leave_out:
                     named.setdefault(field, []).append(value)
         return named
 
@@ -474,7 +480,7 @@ class Assistant:
         return AnswerBuilder.from_settings(self.settings, lambda doc, quote: self._verify(index, doc, quote),
                                            lambda question, texts: self._sentence_similarity(index, question, texts),
                                            index.catalogue.held_by_most, _collection(index), self.profile,
-                                           lambda doc: self._document_text(index, doc))
+                                           lambda doc: self._document_text(index, doc), self._owners(index))
 
     def _sentence_similarity(self, index: IndexVersion, question: str, sentences: list[str]) -> list[float]:
         """Cosine of the question with each sentence. The version stores the vectors of its sentences
@@ -543,6 +549,19 @@ class Assistant:
     # --- what is indexed -------------------------------------------------
     def documents(self) -> list[dict]:
         return [dict(r.__dict__) for r in self.index.documents.values()]
+
+    def _owners(self, index: IndexVersion) -> frozenset[str]:
+        """Whose documents the collection holds (profile.owner: gemeente, else organisatie), folded; once per
+        index version."""
+        with self._lock:
+            cached = self._owners_of.get(index.version)
+        if cached is None:
+            p = self.profile
+            cached = frozenset(fold(owner) for record in index.documents.values()
+                               for owner in [p.owner(record.metadata)] if owner and not p.means_nobody(owner))
+            with self._lock:
+                self._owners_of = {index.version: cached}
+        return cached
 
     def facets(self, fields: tuple[str, ...] | None = None) -> dict[str, list[str]]:
         """The filter values of these metadata fields (default: the owner and theme fields of the profile, and
