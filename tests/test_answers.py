@@ -232,6 +232,21 @@ def test_a_cost_question_whose_passages_name_no_sum_says_so(answers):
 
 
 
+def test_a_decision_answers_when_it_is_about_the_thing_and_year_asked():
+    """"Heeft de gemeenteraad van Den Helder de jaarrekening 2015 vastgesteld?" was answered by a reappointment:
+    every decision in the minutes names Den Helder (and the meeting's year). What is decided is the thing asked,
+    of the year asked; "vastgesteld" asks whether, like "aangenomen"."""
+    from vraagbaak.answer.kinds import DECISION, wanted_kinds
+
+    asked = "Heeft de gemeenteraad van Den Helder de jaarrekening 2015 vastgesteld?"
+    assert wanted_kinds(asked) == (DECISION,)
+    for other in ("De raad besluit bij acclamatie: de heer Braas per 9 juli 2015 te herbenoemen als lid van de "
+                  "Rekenkamercommissie Den Helder.",
+                  "De raad besluit unaniem: in te stemmen met de jaarrekening 2013 van de Stichting Meerwerf."):
+        assert not DECISION.states(other, asked, None, ""), other
+    assert DECISION.states("De raad besluit unaniem: de jaarrekening 2015 vast te stellen.", asked, None, "")
+
+
 def test_a_question_asks_what_its_first_question_word_asks():
     """"Hoe houdt Zaanstad bij hoeveel panden zakken?" got "noemen geen aantal panden" above the sentence that
     answers it (browser test): it asks how, and its "hoeveel" begins a clause inside it."""

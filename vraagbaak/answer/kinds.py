@@ -26,7 +26,7 @@ from vraagbaak.answer.numbers import (
 )
 from vraagbaak.text.dates import MONTH_ABBREVIATIONS, MONTHS, WEEKDAYS, YEAR
 from vraagbaak.text.sentences import split_sentences
-from vraagbaak.text.words import content_words, has_stem, stem, words
+from vraagbaak.text.words import CAPITALISED_NAME, content_words, has_stem, stem, words
 
 # "wanneer" is answered by a year, a date, a month ("in maart") or a day ("elke tweede dinsdag", "op maandag")
 DATE = re.compile(rf"\b(1[89]\d\d|20\d\d)\b|\b({'|'.join(MONTHS + WEEKDAYS)})\b|"
@@ -58,7 +58,7 @@ _WANTS_PERCENTAGE = re.compile(r"\b(?:hoeveel\s+procent|welke?\s+percentage|(?:w
                                r"(?:is|was|zijn|waren|wordt|werd)\s+het\s+percentage)\b", re.I)
 # "Is de motie … aangenomen?", "Werd het amendement verworpen?": whether something was decided, answered by a
 # sentence that states a decision or a vote, not by the text of the motion itself
-WANTS_DECISION = re.compile(r"\b(aangenomen|verworpen|aanvaard|afgewezen|goedgekeurd|ingestemd|ingetrokken|"
+WANTS_DECISION = re.compile(r"\b(aangenomen|verworpen|aanvaard|afgewezen|goedgekeurd|ingestemd|ingetrokken|vastgesteld|"
                             r"aangehouden)\b", re.I)
 _DECISION = re.compile(r"\b(aangenomen|aanvaard\w*|verworpen|afgewezen|goedgekeurd|goed te keuren|ingestemd|"
                        r"instemming|in te stemmen|vastgesteld|vast te stellen|besluit|besluiten|besloot|besloten|"
@@ -108,12 +108,19 @@ def _states_count(text: str, question: str, counted: str | None, unnamed: str) -
 
 def _decided(text: str, question: str) -> bool:
     """Does the quote state a decision or a vote, and name what the question asks it of? "Kamerbrief over
-    aangenomen moties" about other moties names a decision but not the "spaarrente" of the question."""
+    aangenomen moties" about other moties names a decision but not the "spaarrente" of the question. What is
+    decided is a thing, not the place where: in the minutes of Den Helder every decision names Den Helder, and
+    "Heeft de gemeenteraad van Den Helder de jaarrekening 2015 vastgesteld?" was answered by a reappointment. A
+    decision of another year than the one asked ("jaarrekening 2013") is no answer either."""
     if not _DECISION.search(text):
         return False
-    which = {stem(w) for w in content_words(question) if w not in _DECIDED_THINGS
-             and not WANTS_DECISION.fullmatch(w)}
+    asked = [w for w in content_words(question) if w not in _DECIDED_THINGS and not WANTS_DECISION.fullmatch(w)]
+    names = {w.lower() for w in CAPITALISED_NAME.findall(question)}
+    which = {stem(w) for w in asked if w not in names and not w.isdigit()} or {stem(w) for w in asked}
     held = {stem(w) for w in words(text)}
+    years, named_years = set(years_asked(question)), set(YEAR.findall(text))
+    if years and named_years and not years & named_years:
+        return False
     return not which or any(has_stem(w, held) for w in which)
 
 
