@@ -232,6 +232,29 @@ def test_a_cost_question_whose_passages_name_no_sum_says_so(answers):
 
 
 
+def test_who_voted_is_answered_by_the_line_that_records_the_vote(tmp_path, embedder):
+    """"Wie stemden tegen het amendement over de GGD Support Centrum?" quoted the announcement of the amendement,
+    which names the same parties, and not "Tegen het amendement stemden de fracties van …" (own and browser test
+    on the real besluitenlijst)."""
+    from vraagbaak.answer.kinds import VOTE, vote_asked, wanted_kinds
+
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    shutil.copy(FIXTURES / "gemeente-denhelder-besluitenlijst-raad-2015-06-29.pdf", corpus)
+    assistant = Assistant(Settings(corpus_dir=corpus, index_dir=tmp_path / "i", model_dir=embedder.settings.model_dir),
+                          embedder)
+    assistant.build_index()
+    against = assistant.ask("Wie stemden tegen het amendement over de GGD Support Centrum?")
+    assert against.citations[0].highlights[0].startswith("Tegen het amendement stemden de fracties"), against.answer
+    assert against.citations[0].page == 2
+    parties = assistant.ask("Welke fracties waren tegen het onderzoeksvoorstel over het ontslag van Visser?")
+    assert "Tegen het voorstel stemden de fracties van Helder Onafhankelijk! en de PvdA." in \
+        parties.citations[0].highlights, parties.answer
+    assert wanted_kinds("Stemde het CDA voor de motie?") == (VOTE,) and wanted_kinds("Wie stemde er voor?") == (VOTE,)
+    cda = vote_asked("Stemde het CDA voor de motie?")
+    assert cda("Tegen de motie stemden: CDA: mevrouw Houtveen.") and not cda("Voor de motie stemden: D66.")
+
+
 def test_a_decision_answers_when_it_is_about_the_thing_and_year_asked():
     """"Heeft de gemeenteraad van Den Helder de jaarrekening 2015 vastgesteld?" was answered by a reappointment:
     every decision in the minutes names Den Helder (and the meeting's year). What is decided is the thing asked,

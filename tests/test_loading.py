@@ -108,6 +108,13 @@ def test_pdf_paragraphs_with_bullets_numbers_and_stray_quotes_are_split_verbatim
     assert all(sentence in text for sentence in expected)
 
 
+def test_an_exclamation_mark_inside_a_name_does_not_end_the_sentence():
+    """The vote on item 15 was bold up to "Helder Onafhankelijk!" and left "en de PvdA." out (sample PDFs)."""
+    text = "Tegen het voorstel stemden de fracties van Helder Onafhankelijk! en de PvdA. Wat een dag! Morgen weer."
+    assert split_sentences(text) == ["Tegen het voorstel stemden de fracties van Helder Onafhankelijk! en de PvdA.",
+                                     "Wat een dag!", "Morgen weer."]
+
+
 def test_text_without_capitals_is_split_at_full_stops_but_not_after_abbreviations():
     # an export or OCR without capitals: a full word with its full stop ends a sentence
     text = "uw verzekering stopt. ook als u een straf heeft. tijdens detentie bent u verzekerd via art. 5 van de wet."

@@ -31,6 +31,7 @@ from vraagbaak.answer.kinds import (
     holder_asked,
     number_asked,
     office_asked,
+    vote_asked,
     wanted_kind,
     wanted_kinds,
     years_asked,
@@ -375,7 +376,8 @@ class AnswerBuilder:
                          for i, group in enumerate(evidence) if group), key=lambda item: (-item[0], -item[1], item[2]))
         best = max(score for _, score, _ in ranked)
         # does a text state what is asked: a sum, count or duration, or who holds an office or role (None: neither)
-        states_asked = number_asked(focus or question) or holder_asked(focus or question)
+        asked = focus or question
+        states_asked = number_asked(asked) or holder_asked(asked) or vote_asked(asked)
         citations: list[Citation] = []
         for _, score, i in ranked:
             if len(citations) == self.max_quotes:

@@ -63,6 +63,12 @@ WANTS_DECISION = re.compile(r"\b(aangenomen|verworpen|aanvaard|afgewezen|goedgek
 _DECISION = re.compile(r"\b(aangenomen|aanvaard\w*|verworpen|afgewezen|goedgekeurd|goed te keuren|ingestemd|"
                        r"instemming|in te stemmen|vastgesteld|vast te stellen|besluit|besluiten|besloot|besloten|"
                        r"stemden|stemming|aangehouden|aan te houden|ingetrokken|in te trekken|unaniem)\b", re.I)
+# "Wie stemden tegen het amendement?", "Welke fracties waren tegen …?", "Stemde het CDA voor de motie?": how the vote
+# went, answered by the line that records it ("Tegen het amendement stemden de fracties van …"), not by the
+# announcement of the amendement, which names the same parties
+_WANTS_VOTE = re.compile(r"\b(?:stemde|stemden|gestemd)\b|\b(?:was|waren|is|zijn)\s+(?:er\s+)?(?:voor|tegen)\b", re.I)
+_VOTE = re.compile(r"\b(?:voor|tegen)\b[^.;]{0,40}\bstemden\b|\bstemden\b[^.;]{0,20}\b(?:voor|tegen)\b|\bgestemd\b|"
+                   r"\bstemmen\s+(?:voor|tegen)\b|\b(?:unaniem|zonder\s+stemming|bij\s+acclamatie)\b", re.I)
 _WANTS_NAME = re.compile(r"\b(wie|who|naam|welk bedrijf|welke organisatie|welke partij)\b", re.I)
 # An office that one person holds: "Wie is de burgemeester van …?", "Welke wethouder …", "Wie leidde als voorzitter …".
 # A quote that names no one in it names someone else (an adviser for "Welke wethouder was verantwoordelijk?")
@@ -208,6 +214,7 @@ PERCENTAGE = Kind("percentage", _found(_RATE), _of_the_year_asked(_anywhere(_fou
 # "Hoe lang …?": a count with its unit of time or length answers, not any count ("twintig verzoeken per jaar")
 DURATION = Kind("duration", holds_duration, _of_the_year_asked(_anywhere(holds_duration)))
 DECISION = Kind("decision", _found(_DECISION), lambda text, question, *_: _decided(text, question))
+VOTE = Kind("vote", _found(_VOTE), _anywhere(_found(_VOTE)))
 NAME = Kind("", _found(_NAME), _anywhere(_found(_NAME)))
 OFFICE = Kind("office", _found(_NAME), lambda text, question, *_: _names_office(text, question))
 # The kinds whose fact is a number: a quote that states it answers before one that does not. Not a date: "Wanneer
@@ -231,6 +238,8 @@ def wanted_kinds(question: str) -> tuple[Kind, ...]:
         return (DURATION,)
     if _WANTS_AMOUNT.search(question) and not _embedded_amount(question):
         return (COUNT,)
+    if _WANTS_VOTE.search(question):
+        return (VOTE,)
     if WANTS_DECISION.search(question) and asks_yes_or_no(question):
         return (DECISION,)
     # who holds an office: a name, and the office named. A role ("Wie is de bedenker van de DatCan-methode?") is
@@ -267,6 +276,19 @@ def holder_asked(question: str) -> Callable[[str], bool] | None:
         return None
     office, given = stem(office.split("-")[0]), _given(question)  # once per question, not per text
     return lambda text: _names_holder(text, office, given)
+
+
+def vote_asked(question: str) -> Callable[[str], bool] | None:
+    """Where the question asks how a vote went ("Wie stemden tegen …?"): does a text record a vote? None for any
+    other question."""
+    if wanted_kinds(question) != (VOTE,):
+        return None
+    voter = _VOTER.search(question)  # "Stemde het CDA voor …?": a vote line that names the CDA
+    return lambda text: VOTE.holds(text) and (voter is None or re.search(rf"\b{re.escape(voter.group(1))}\b", text))
+
+
+# Who a yes/no question about a vote asks of: the name right after the verb ("Stemde het CDA …", "Stemden D66 en …")
+_VOTER = re.compile(r"^\W*(?i:stemde|stemden|heeft|hebben)\s+(?:het\s+|de\s+)?([A-Z][\w!-]*)")
 
 
 def number_asked(question: str) -> Callable[[str], bool] | None:

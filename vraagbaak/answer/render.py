@@ -18,7 +18,7 @@ SOURCES_IN_DUTCH = "The sources are in Dutch; the quotes below are verbatim."
 # what a not_stated answer says the passages lack, per kind of fact asked (answer/kinds.py, Kind.missing)
 MISSING = {"money": "geen bedrag", "date": "geen datum of jaartal", "amount": "geen aantal of getal",
            "decision": "geen besluit of stemuitslag", "duration": "geen duur of termijn",
-           "percentage": "geen percentage"}
+           "percentage": "geen percentage", "vote": "geen stemuitslag"}
 
 
 def answer_text(answer: Answer, profile: CollectionProfile = CollectionProfile(),

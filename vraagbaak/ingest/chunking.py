@@ -16,6 +16,7 @@ from vraagbaak.text.sentences import LONG_SENTENCE_WORDS, split_sentences
 
 # Raised whenever the chunking rules change, so that unchanged files are chunked again instead of
 # keeping passages cut by the old rules (vectors are still reused where the text stayed the same).
+# 17: a sentence goes on after "!" before a lowercase word ("Helder Onafhankelijk! en de PvdA");
 # 16: a line that breaks inside a compound's last word is joined ("bedrijfskredie-⏎ten": "bedrijfskredieten");
 # 15: "en" after a vowel at a line end is a syllable again ("draai-⏎en": "draaien");
 # 14: an agenda item stands after a blank line or a page break, and no heading goes on over a page break;
@@ -26,7 +27,7 @@ from vraagbaak.text.sentences import LONG_SENTENCE_WORDS, split_sentences
 # 9: an abbreviation is read from the last word only (a long dotted code made the check backtrack for minutes);
 # 8: a lowercase piece after a full word ends a sentence (text without capitals), and no sentence is longer than
 # the quote limit; 7: a PDF records its kind and kenmerk, and a Kamerstuk its subject as title
-CHUNKER_VERSION = 16
+CHUNKER_VERSION = 17
 # A line that starts a list item: "2. om …", "b) Datum …", "(iii) …", "- …", "• …".
 _LIST_ITEM = re.compile(r"^(\d{1,2}[.)]|[a-z][.)]|\([a-z0-9]{1,4}\)|[-•*–▪●·])\s+\S")
 

@@ -104,8 +104,11 @@ def split_sentences(text: str, longest: int = LONG_SENTENCE_WORDS) -> list[str]:
     segments = _segments(text)
     pieces: list[str] = []
     for piece in segments:
-        after_abbreviation = bool(pieces) and _STARTS_LOWER.match(piece) and _ends_in_abbreviation(pieces[-1])
-        if pieces and (after_abbreviation or not pieces[-1].strip() or _ONLY_MARKER.match(pieces[-1])):
+        lower = bool(pieces) and _STARTS_LOWER.match(piece)
+        after_abbreviation = lower and _ends_in_abbreviation(pieces[-1])
+        # "de fracties van Helder Onafhankelijk! en de PvdA": an exclamation mark in a name, not a sentence's end
+        in_a_name = lower and pieces[-1].rstrip().endswith("!")
+        if pieces and (after_abbreviation or in_a_name or not pieces[-1].strip() or _ONLY_MARKER.match(pieces[-1])):
             pieces[-1] += piece
         else:
             pieces.append(piece)
