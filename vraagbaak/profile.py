@@ -27,8 +27,11 @@ Kernel module: imports nothing from vraagbaak.
 """
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from pathlib import Path
+
+log = logging.getLogger(__name__)
 
 PROFILE_FILE = "collectie.yaml"
 MAX_PROFILE_CHARS = 20_000
@@ -120,13 +123,16 @@ def _words(data: dict, key: str, default, path: Path) -> list[str]:
 
 
 def _questions(data: dict, key: str, path: Path) -> tuple[str, ...]:
+    """The example questions; one too long is left out and more than MAX_EXAMPLES are cut, with a line in the log:
+    the first screen's examples never cost the rest of collectie.yaml (which decides how lists are read)."""
     value = data.get(key, [])
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise ProfileError(f"{path}: '{key}' moet een lijst met vragen zijn")
     questions = [" ".join(v.split()) for v in value if v.strip()]
-    if len(questions) > MAX_EXAMPLES or any(len(q) > MAX_EXAMPLE_CHARS for q in questions):
-        raise ProfileError(f"{path}: '{key}': hoogstens {MAX_EXAMPLES} vragen van elk hoogstens "
-                           f"{MAX_EXAMPLE_CHARS} tekens")
-    return tuple(questions)
+    kept = [q for q in questions if len(q) <= MAX_EXAMPLE_CHARS][:MAX_EXAMPLES]
+    if len(kept) < len(questions):
+        log.warning("%s: %d voorbeeldvragen niet getoond (hoogstens %d, van elk hoogstens %d tekens)", path,
+                    len(questions) - len(kept), MAX_EXAMPLES, MAX_EXAMPLE_CHARS)
+    return tuple(kept)

@@ -43,6 +43,7 @@ from vraagbaak.schema import Answer, Chunk, Citation, Hit
 from vraagbaak.text.cleaning import collapse_whitespace, is_rare_word, without_addresses
 from vraagbaak.text.compounds import CompoundSplitter
 from vraagbaak.text.dates import days_named
+from vraagbaak.text.owners import named_in_question, named_in_text, others_asked, without_owners
 from vraagbaak.text.sentences import chunk_sentence_texts
 from vraagbaak.text.words import (
     CAPITALISED_NAME,
@@ -436,7 +437,7 @@ class AnswerBuilder:
         # "Welke documenten noemen het RIVM?"; an English question's capitals ("the Netherlands") name no Dutch text
         nouns = self.profile.document_nouns
         excluded = self.others_than(question)  # "Welke andere gemeenten dan Enschede …?": not Enschede's
-        question = without_owners(question, excluded)
+        question = without_owners(question, excluded, self.owners)
         names = set() if is_english(question) else specifics(overview_subject(question, nouns))
         best_per_doc: dict[str, Hit] = {}
         stated: set[str] = set()  # documents with a passage that names every name of the subject
@@ -473,11 +474,9 @@ class AnswerBuilder:
         return citations, general
 
     def others_than(self, question: str) -> set[str]:
-        """The owners (folded) a list question asks the others of: "Welke andere gemeenten hebben de audit van
-        Utrecht overgenomen?" listed Utrecht's four cases (red-team test); Utrecht is the one not to list."""
-        if not _OTHERS.search(question):
-            return set()
-        return {o for o in self.owners if _holds(fold(question), o, whole=True)}
+        """The owners (folded) a list question asks the others of (answer/owners.py): "Welke andere gemeenten
+        hebben de audit van Utrecht overgenomen?" listed Utrecht's four cases (red-team test)."""
+        return others_asked(question, self.owners, self.profile.owner_field)
 
     @staticmethod
     def overview_answer(question: str, citations: list[Citation], general: list[Hit], searched: int) -> Answer | None:
@@ -662,16 +661,6 @@ def nothing_found(question: str, nearest: list[dict[str, str]]) -> Answer:
     return Answer(question, False, "", [], nearest)
 
 
-_OTHERS = re.compile(r"\bandere\b", re.I)
-
-
-def without_owners(question: str, owners: set[str]) -> str:
-    """"Welke andere gemeenten dan Enschede hebben een monitor?" without "dan Enschede": what to search for the
-    others. owners are folded; the question keeps its other words."""
-    for owner in owners:
-        question = re.sub(rf"(?:\b(?:dan|behalve|naast|van|uit|in)\s+)?(?<!\w){re.escape(owner)}(?!\w)", " ",
-                          question, flags=re.I)
-    return " ".join(question.split())
 OVERVIEW_QUOTE_WORDS = 45  # an overview gives one short line per document
 OVERVIEW_COSINE_MARGIN = 0.015  # dev set: 0.01 and 0.015 give recall 0.924 / precision 0.881; 0.02: 0.951 / 0.847
 # At most three words between the frame and what it lists ("Welke andere grote gemeenten", "Welke van de cases"):
@@ -861,7 +850,8 @@ def naming(answer: Answer, name: str, document_text: Callable[[str], str]) -> An
     text), renumbered: where a follow-up moves the question to another place ("En in Utrecht?"), a quote about
     the earlier place answers nothing. Where none names it: `not_stated`, "noemen Utrecht niet"."""
     named = fold(name)
-    keep = [c for c in answer.citations if _holds(_cited([c]), named) or _holds(_folded(document_text(c.doc)), named)]
+    keep = [c for c in answer.citations
+            if _holds(_cited([c]), named, whole=True) or _holds(_folded(document_text(c.doc)), named, whole=True)]
     if not keep:
         answer.found_as, answer.missing_kind, answer.missing_what = "not_stated", "name", name
         return answer
@@ -903,13 +893,11 @@ def on_the_subject(question: str, citations: list[Citation], owners: frozenset[s
     uit …?" was answered by "… trekt Utrecht ieder jaar 2 miljoen euro uit" under "§ Achtergrond: Utrecht", from
     a report that names Rotterdam elsewhere (a helper's red-team test)."""
     names = [fold(name) for name in _asked_names(question)]
-    asked_owners = {o for o in owners if _holds(fold(question), o, whole=True)}
-    others = owners - asked_owners
+    asked_owners = {owner for _, _, owner in named_in_question(question, owners)}
 
     def of_another_owner(c: Citation) -> bool:
-        shown = _cited([c])
-        return not any(_holds(shown, o, whole=True) for o in asked_owners) \
-            and any(_holds(shown, o, whole=True) for o in others)
+        shown = named_in_text(_cited([c]), owners)
+        return not shown & asked_owners and bool(shown - asked_owners)
 
     return [c for c in citations if not (asked_owners and of_another_owner(c))
             and (c.doc == citations[0].doc or all(_holds(_cited([c]), name, whole=True) for name in names))]

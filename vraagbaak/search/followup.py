@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import re
 
-from vraagbaak.text.words import CAPITALISED_NAME, WHOLE_NAME
+from vraagbaak.text.owners import named_in_question
+from vraagbaak.text.words import CAPITALISED_NAME, WHOLE_NAME, fold
 
 # How a follow-up starts: "En in Rotterdam?", "Maar hoe …", "Hoe zit het met …", "Wat dan met …", "Ook …"
 _CONNECTIVE = re.compile(r"^\s*(en|maar|ook|of|en wat|wat dan|hoe zit het met|en hoe|wat nu als|dus)\b[\s,]*",
@@ -49,27 +50,29 @@ def could_lean_on_previous(question: str) -> bool:
     return not names_a_subject(question) and len(_WORD.findall(question)) <= RETRY_WORDS
 
 
-def searched_as(question: str, previous: list[str] | tuple[str, ...] = (), force: bool = False) -> str:
+def searched_as(question: str, previous: list[str] | tuple[str, ...] = (), force: bool = False,
+                places: frozenset[str] = frozenset()) -> str:
     """What to search for: the question itself, or, when it leans on the conversation, the question with the
     subject of the earlier question it continues (earlier questions oldest first). force: read it as a
-    follow-up even without the signs (used when the question alone finds nothing)."""
+    follow-up even without the signs (used when the question alone finds nothing). places: the collection's
+    owners (gemeenten), folded: only such a name of the earlier question makes room for the follow-up's."""
     question = question.strip()
     if not previous or not (force or leans_on_previous(question)):
         return question
-    subject = searched_as(previous[-1], previous[:-1])  # the earlier question may itself be a follow-up
+    subject = searched_as(previous[-1], previous[:-1], places=places)  # the earlier one may be a follow-up too
     names = set(CAPITALISED_NAME.findall(question))
     rest = own_part(question)
-    in_place = _in_place_of_the_earlier_name(subject, rest) if names else None
+    in_place = _in_place_of_the_earlier_name(subject, rest, places) if names else None
     if in_place:
         return in_place
     if names:  # "En in Rotterdam?": the new place replaces the places of the earlier question
-        subject = CAPITALISED_NAME.sub("", subject)
+        subject = _without_places(subject, places) if places else CAPITALISED_NAME.sub("", subject)
         subject = re.sub(r"\s+", " ", subject).strip()
     return f"{subject.rstrip('?. ')} — {rest}" if rest else subject
 
 
 # "in Rotterdam", "uit Alphen aan den Rijn", "Amsterdam": a follow-up that only moves the question to another name
-_PREPOSITION = r"(?:in|uit|bij|voor|van|over|met|te|op|naar|door)"
+_PREPOSITION = r"(?:in|uit|bij|voor|van|te|op)"  # of a place: "En over Tozo?" asks about something else
 _ONLY_A_NAME = re.compile(rf"^(?:((?i:{_PREPOSITION}))\s+)?({WHOLE_NAME.pattern})\s*[?.!]*$")
 
 
@@ -83,23 +86,36 @@ def moved_to(question: str, previous: list[str] | tuple[str, ...] = ()) -> str |
     return only.group(2) if only and names_a_subject(question) else None
 
 
-def _in_place_of_the_earlier_name(subject: str, rest: str) -> str | None:
+def _in_place_of_the_earlier_name(subject: str, rest: str, places: frozenset[str]) -> str | None:
     """The earlier question with its name replaced by the follow-up's ("Welke cases komen uit Zaanstad?",
     "En in Utrecht?" → "Welke cases komen uit Utrecht?"): a question a user can read, and one an overview
-    question stays. Of several names, the one after the follow-up's preposition ("Wat deed de GGD in
-    Amsterdam?", "En in Rotterdam?"). None where the follow-up asks more than another name, where no single
-    name is meant, or where the earlier one is an adjective ("Utrechtse projecten"; "Rotterdam projecten"
-    says nothing)."""
+    question stays. Only a place of the collection makes room ("Wat deed de GGD in Amsterdam?", "En in
+    Rotterdam?": not the GGD). None where the follow-up asks more than another name, or where the earlier question
+    names no single place ("Utrechtse projecten" names none: "Rotterdam projecten" would say nothing; of
+    "Zaanstad en Utrecht", which one would be a guess)."""
     new = _ONLY_A_NAME.match(rest)
     if not new:
         return None
-    earlier = [m for m in WHOLE_NAME.finditer(subject) if _is_a_name_at(subject, m.start())]
-    if len(earlier) > 1 and new.group(1):
-        earlier = [m for m in earlier if re.search(rf"\b{new.group(1)}\s+$", subject[:m.start()], re.I)]
-    if len(earlier) != 1 or re.search(r"(?:se|sche)$", earlier[0].group(0)):
+    # a place of the collection: "Hoe voorspelt het Wmo-model …?" and "En in Utrecht?" is no "Hoe voorspelt het
+    # Utrecht …?" (a helper's review); in "Wat doet Utrecht op Lage Weide?" only Utrecht is a place
+    earlier = [(start, end) for start, end, _ in named_in_question(subject, places) if _is_a_name_at(subject, start)]
+    if len(earlier) != 1:
         return None
-    name = earlier[0]
-    return f"{subject[:name.start()]}{new.group(2)}{subject[name.end():]}"
+    start, end = earlier[0]
+    return f"{subject[:start]}{new.group(2)}{subject[end:]}"
+
+
+def _without_places(subject: str, places: frozenset[str]) -> str:
+    """The earlier question without its places and their adjectives ("Utrechtse", "Zwolse", "Zaanse", "Haagse"),
+    keeping its other names ("Hoe voorspelt het Wmo-model …?" stays about the Wmo-model)."""
+    for start, end, _ in sorted(named_in_question(subject, places), reverse=True):
+        subject = subject[:start] + subject[end:]
+    starts = {place.split()[-1][:4] for place in places} | {place[:4] for place in places}
+    return CAPITALISED_NAME.sub(lambda m: "" if _PLACE_ADJECTIVE.search(m.group(0)) and fold(m.group(0))[:4] in starts
+                                else m.group(0), subject)
+
+
+_PLACE_ADJECTIVE = re.compile(r"(?:se|sche)$")
 
 
 def _is_a_name_at(text: str, at: int) -> bool:
