@@ -251,6 +251,7 @@ def test_who_voted_is_answered_by_the_line_that_records_the_vote(tmp_path, embed
     assert "Tegen het voorstel stemden de fracties van Helder Onafhankelijk! en de PvdA." in \
         parties.citations[0].highlights, parties.answer
     assert wanted_kinds("Stemde het CDA voor de motie?") == (VOTE,) and wanted_kinds("Wie stemde er voor?") == (VOTE,)
+    assert VOTE not in wanted_kinds("Welke maatregelen zijn voor reizigers uit risicogebieden?")  # no vote
     cda = vote_asked("Stemde het CDA voor de motie?")
     assert cda("Tegen de motie stemden: CDA: mevrouw Houtveen.") and not cda("Voor de motie stemden: D66.")
 

@@ -66,7 +66,8 @@ _DECISION = re.compile(r"\b(aangenomen|aanvaard\w*|verworpen|afgewezen|goedgekeu
 # "Wie stemden tegen het amendement?", "Welke fracties waren tegen …?", "Stemde het CDA voor de motie?": how the vote
 # went, answered by the line that records it ("Tegen het amendement stemden de fracties van …"), not by the
 # announcement of the amendement, which names the same parties
-_WANTS_VOTE = re.compile(r"\b(?:stemde|stemden|gestemd)\b|\b(?:was|waren|is|zijn)\s+(?:er\s+)?(?:voor|tegen)\b", re.I)
+# ("zijn voor" is no vote: "Welke maatregelen zijn voor reizigers …?")
+_WANTS_VOTE = re.compile(r"\b(?:stemde|stemden|gestemd)\b|\b(?:was|waren)\s+(?:er\s+)?tegen\b", re.I)
 _VOTE = re.compile(r"\b(?:voor|tegen)\b[^.;]{0,40}\bstemden\b|\bstemden\b[^.;]{0,20}\b(?:voor|tegen)\b|\bgestemd\b|"
                    r"\bstemmen\s+(?:voor|tegen)\b|\b(?:unaniem|zonder\s+stemming|bij\s+acclamatie)\b", re.I)
 _WANTS_NAME = re.compile(r"\b(wie|who|naam|welk bedrijf|welke organisatie|welke partij)\b", re.I)
