@@ -31,7 +31,7 @@ def test_a_drop_of_more_than_the_tolerance_is_a_regression_and_direction_counts(
 def test_the_baseline_covers_every_dev_set():
     baseline = json.loads(BASELINE.read_text(encoding="utf-8"))
     assert set(baseline) == {"corpus_dev", "followup_dev", "overview_dev", "pdf_dev", "samples_dev",
-                             "samples_fresh", "corpus_fresh", "rijksoverheid-vac", "policyqa"}
+                             "samples_fresh", "samples_holdout", "corpus_fresh", "rijksoverheid-vac", "policyqa"}
     assert "answer_in_first_quote" in baseline["samples_dev"] and "refused_unanswerable" in baseline["samples_dev"]
 
 
