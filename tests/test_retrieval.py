@@ -126,6 +126,9 @@ class ScriptedAssistant:
         self.rankings = rankings
         self.embedder = self._Embedder()
 
+    def searched_for(self, question, previous=()):  # no conversations in this set
+        return question
+
     def search(self, question, k, mode, filters=None):
         return [Hit(Chunk(id=f"{question}-{i}", doc=doc, title=doc, page_start=None, page_end=None, section=None, text=text,
                           ordinal=i), 1.0 / (i + 1), i + 1)
