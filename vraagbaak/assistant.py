@@ -337,7 +337,7 @@ class Assistant:
         answer = self._answer(index, request, query)
         moved = moved_to(question, previous)
         if moved and answer.found and answer.found_as != "overview":  # "En in Utrecht?": about Utrecht, or none
-            answer = naming(answer, moved, self.answer_builder(index).document_text)
+            answer = naming(answer, moved, lambda doc: self._document_text(index, doc))
         if not answer.found and previous and query == question and could_lean_on_previous(question):
             # "Hoeveel wordt er voorgeschoten?" after a question about the Huishoudboekje: nothing on its own
             # words, so it is read as a follow-up after all. "Hoeveel trok Utrecht uit voor Slim vegen?" names
@@ -445,16 +445,16 @@ class Assistant:
     def _overview_entries(self, index: IndexVersion, question: str, request: AnswerRequest):
         """(citations, overview documents, hits) of one overview question; "Welke cases komen uit Zaanstad?"
         names a gemeente of the metadata, and the metadata decides."""
-        s = self.settings
-        others_than = self.answer_builder(index).others_than(question)
+        s, builder = self.settings, self.answer_builder(index)
+        others_than = builder.others_than(question)
         named = self._named_facets(index, question, leave_out=others_than)
-        searched = without_owners(question, others_than, self._owners(index))  # "dan Enschede" finds Enschede's
+        searched = without_owners(question, others_than, builder.owners)  # "dan Enschede" finds Enschede's
         hits = self._search(index, searched, k=s.overview_candidates, filters={**request.filters, **named},
                             mode=request.mode, timings=request.timings)
         threshold, relative, share = ((0.0, 0.0, 0.0) if named else
                                       (s.overview_threshold, s.overview_relative, s.overview_subject_share))
         with stage(request.timings, "answer"):
-            citations, general = self.answer_builder(index).overview_entries(question, hits, threshold, relative, share)
+            citations, general = builder.overview_entries(question, hits, threshold, relative, share)
         return citations, general, hits
 
     def _named_facets(self, index: IndexVersion, question: str, leave_out: set[str] = frozenset()

@@ -87,6 +87,9 @@ def repair_hyphenation(text: str, vocabulary: set[str] | None = None) -> str:
     return _SHORTENED_AFTER.sub(r"\1 -", _COMPOUND_BREAK.sub(r"\1-", _HYPHEN_BREAK.sub(join, text)))
 
 
+MIN_WORD_START, MIN_COMPLETED = 3, 6  # "kre|dieten": a word begun at least 3 letters before the break, 6 letters long
+
+
 def _completes_a_word(left: str, right: str, vocabulary: set[str]) -> bool:
     """"bedrijfskredie-⏎ten": the line broke inside the compound's last word ("kredieten", a word of the document or
     of Dutch), not between two words as a document's own hyphen does ("Wmo-model", "ICT-beleid")."""
@@ -94,8 +97,6 @@ def _completes_a_word(left: str, right: str, vocabulary: set[str]) -> bool:
                for i in range(max(1, len(left) - 8), len(left) - MIN_WORD_START + 1)
                if len(left) - i + len(right) >= MIN_COMPLETED)
 
-
-MIN_WORD_START, MIN_COMPLETED = 3, 6  # "kre|dieten": a word begun at least 3 letters before the break, 6 letters long
 
 
 def normalise_whitespace(text: str) -> str:
