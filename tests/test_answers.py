@@ -284,6 +284,25 @@ def test_a_question_asks_what_its_first_question_word_asks():
         assert wanted_kind(asked).missing == "amount", asked
 
 
+def test_a_sentence_that_says_the_thing_asked_is_not_known_is_recognised():
+    """"Welke gemeente heeft de case … ingebracht?" was answered with "Het project gaat over …" while the case
+    says "Welke gemeente deze case draagt, staat niet in de beschikbare bronnen." (corpus_fresh). The thing asked
+    is the noun after the question word; the sentence must say that this is not known, and be no question."""
+    from vraagbaak.answer.kinds import asked_thing, unknown_told
+
+    assert asked_thing("Welke gemeente heeft de case ingebracht?") == "gemeente"
+    assert asked_thing("Wat zijn de zeven overige thema's van het rapport?") == "thema's"
+    assert asked_thing("In welke krant stond het bericht?") == "krant"
+    assert asked_thing("Hoeveel panden zakken er?") == "panden"
+    assert asked_thing("Wat leverde de audit op?") is None and unknown_told("Wat leverde de audit op?") is None
+    told = unknown_told("Welke gemeente draagt deze case?")
+    assert told("Welke gemeente deze case draagt, staat niet in de beschikbare bronnen.")
+    assert told("Het is niet bekend welke gemeenten meedoen.")
+    assert not told("Welke data de audit gebruikt, is niet bekend.")  # another thing is unknown
+    assert not told("Kunt u bevestigen dat de gemeente dat niet bekend heeft gemaakt?")  # a question in the document
+    assert not told("De gemeente Utrecht bracht de case in.")
+
+
 def test_a_how_many_question_is_not_answered_by_a_year_a_date_or_a_numbered_label():
     """"Hoeveel zelfstandigen …?" was answered by "(ontvangen 21 juni 2021). Vraag 1 …": any digit counted as the
     number asked. A count is a number of its own, in digits or words; else the answer says no number is named."""

@@ -137,6 +137,22 @@ def test_a_figure_of_another_gemeente_is_no_answer(corpus_assistant):
     assert asked.outcome == "answered" and "2 miljoen euro" in asked.citations[0].highlights[0], asked.answer
 
 
+def test_what_the_case_says_is_not_known_answers_which_gemeente(corpus_assistant):
+    """Several cases say which gemeente carries them is not known. A question about that got the case's
+    introduction in bold as if it answered; now the sentence that says it is not known comes first, alone in bold,
+    and the answer says the documents themselves do not know. A case that names its gemeente still answers."""
+    from vraagbaak.answer.render import SAID_UNKNOWN
+
+    unknown = corpus_assistant.ask("Welke gemeente draagt de case over verkeersveiligheid?")
+    first = unknown.citations[0]
+    assert unknown.outcome == "not_stated" and unknown.missing_kind == "unknown", unknown.answer
+    assert first.doc == "cases/14-verkeersveiligheid.md" and first.highlights == [
+        "Welke gemeente deze case draagt, staat niet in de beschikbare bronnen."], unknown.answer
+    assert unknown.answer.startswith(SAID_UNKNOWN)
+    known = corpus_assistant.ask("Welke gemeente bracht Slim vegen in?")
+    assert known.outcome == "answered" and "Utrecht" in known.citations[0].highlights[0], known.answer
+
+
 def test_other_gemeenten_than_the_one_named_are_listed(corpus_assistant):
     """"Welke andere gemeenten hebben de datagedreven audit van Utrecht overgenomen?" listed Utrecht's four cases,
     and "… dan Enschede …" only Enschede's (the name became a filter; red-team test). The named one is searched

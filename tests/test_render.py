@@ -6,8 +6,10 @@ from vraagbaak.answer.render import (
     ANSWERING_BOLD,
     NEAREST_BOLD,
     NOTHING_FOUND,
+    SAID_UNKNOWN,
     SOURCES_IN_DUTCH,
     answer_text,
+    memo_notice,
 )
 from vraagbaak.profile import CollectionProfile
 from vraagbaak.schema import Answer, Citation
@@ -44,6 +46,16 @@ def test_nearest_and_not_stated_say_the_bold_sentences_only_come_nearest():
     nowhere = answer_text(Answer("Wat kost het in Tilburg?", True, "", [citation()], found_as="not_stated",
                                  missing_kind="name", missing_what="Tilburg", absent_names=["Tilburg"]))
     assert nowhere.count("Tilburg") == 1 and "noemen Tilburg niet" not in nowhere
+
+
+def test_not_stated_because_the_documents_say_it_is_not_known():
+    """The documents say themselves that what is asked is not known: the chat and the memo say so, not that
+    the passages lack a kind of fact."""
+    answer = Answer("Welke gemeente draagt de case?", True, "", [citation()], found_as="not_stated",
+                    missing_kind="unknown")
+    text = answer_text(answer)
+    assert text.startswith(f"{SAID_UNKNOWN}\n\nIk vond 1 passage") and NEAREST_BOLD in text
+    assert memo_notice(answer) == f"Let op: {SAID_UNKNOWN}"
 
 
 def test_a_name_of_several_words_is_said_whole():

@@ -31,6 +31,7 @@ from vraagbaak.answer.kinds import (
     holder_asked,
     number_asked,
     office_asked,
+    unknown_told,
     vote_asked,
     wanted_kind,
     wanted_kinds,
@@ -392,11 +393,34 @@ class AnswerBuilder:
                 citations.append(citation)
         if not citations:
             return self._nothing_found(question, hits)
+        told = self._told_unknown(asked, hits, evidence)
+        if told is not None:  # the documents say themselves that they do not tell: that is the answer
+            citations = [told] + [c for c in citations if not _overlaps(c, told)][: self.max_quotes - 1]
+            citations = [replace(c, n=n) for n, c in enumerate(citations, start=1)]
+            return Answer(question, True, "", citations, _nearest(hits), found_as="not_stated",
+                          missing_kind="unknown", english=is_english(question))
         citations = fuller_first(citations)
         citations = stating_first(citations, states_asked, on_the_subject(focus or question, citations, self.owners))
         answer = Answer(question, True, "", citations, _nearest(hits), english=is_english(question))
         self._mark_not_stated(answer, focus or question)
         return answer
+
+    def _told_unknown(self, asked: str, hits: list[Hit], evidence: list[list[Evidence]]) -> Citation | None:
+        """The citation of a sentence that says the thing asked is not known (kinds.unknown_told), where it scores
+        as close to the best sentence as a further quote may (quote_margin); None where there is none. "Welke
+        gemeente heeft de case … ingebracht?" was answered with "Het project gaat over …" while the case says
+        "Welke gemeente deze case draagt, staat niet in de beschikbare bronnen." """
+        told = unknown_told(asked)
+        if told is None:
+            return None
+        top = max((self._order(s) for group in evidence for s in group), default=0.0)
+        found = [(self._order(s), i, j) for i, group in enumerate(evidence) for j, s in enumerate(group)
+                 if self._order(s) >= top - self.quote_margin and told(s.text)]
+        if not found:
+            return None
+        _, i, j = max(found)
+        citation = self._cite(hits[i], evidence[i], 1, best=j)
+        return replace(citation, highlights=[evidence[i][j].text]) if citation else None  # bold: what it says
 
     def _mark_not_stated(self, answer: Answer, asked: str) -> None:
         """On the subject but not an answer: the citations hold no fact of a kind asked beside what is asked (a
@@ -492,8 +516,10 @@ class AnswerBuilder:
 
     def _cite(self, hit: Hit, sentences: list[Evidence], n: int, max_words: int | None = None,
               min_words: int | None = None,
-              states_asked: Callable[[str], bool] | None = None) -> Citation | None:
-        best = max(range(len(sentences)), key=lambda i: (self._order(sentences[i]), sentences[i].score))
+              states_asked: Callable[[str], bool] | None = None, best: int | None = None) -> Citation | None:
+        """best: the sentence the quote is about (default: the one with the best _order)."""
+        if best is None:
+            best = max(range(len(sentences)), key=lambda i: (self._order(sentences[i]), sentences[i].score))
         limit = max_words or self.quote_max_words
         lo, hi, lead_in = quote_window(sentences, best, limit, self.quote_margin / 2,
                                        self.quote_min_words if min_words is None else min_words)

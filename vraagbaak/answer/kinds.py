@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable
 
-from vraagbaak.answer.judge import asks_yes_or_no
+from vraagbaak.answer.judge import SAYS_UNKNOWN, asks_yes_or_no
 from vraagbaak.answer.numbers import (
     AMOUNT,
     ASKS_HOW_LONG,
@@ -26,7 +26,7 @@ from vraagbaak.answer.numbers import (
 )
 from vraagbaak.text.dates import MONTH_ABBREVIATIONS, MONTHS, WEEKDAYS, YEAR
 from vraagbaak.text.sentences import split_sentences
-from vraagbaak.text.words import CAPITALISED_NAME, content_words, has_stem, stem, words
+from vraagbaak.text.words import CAPITALISED_NAME, content_words, fold, has_stem, stem, words
 
 # "wanneer" is answered by a year, a date, a month ("in maart") or a day ("elke tweede dinsdag", "op maandag")
 DATE = re.compile(rf"\b(1[89]\d\d|20\d\d)\b|\b({'|'.join(MONTHS + WEEKDAYS)})\b|"
@@ -286,6 +286,36 @@ def vote_asked(question: str) -> Callable[[str], bool] | None:
         return None
     voter = _VOTER.search(question)  # "Stemde het CDA voor …?": a vote line that names the CDA
     return lambda text: VOTE.holds(text) and (voter is None or re.search(rf"\b{re.escape(voter.group(1))}\b", text))
+
+
+# What "Welke gemeente …?" or "Wat zijn de zeven overige thema's …?" asks for: the noun after the question word,
+# past a number and the words that pick among its kind ("andere", "overige", "belangrijkste")
+_NUMBER_WORD = r"(?:een|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|\d+)"
+_ASKED_THING = re.compile(r"^\W*(?:(?:in|op|bij|van|voor|met|aan|door|uit|onder|naar|via|namens)\s+)?"
+                          r"(?:welke?|wat\s+(?:is|zijn|was|waren)\s+(?:de|het))\s+"
+                          rf"(?:(?:{_NUMBER_WORD}|andere|overige|eerste|laatste|nieuwe|\w+ste)\s+)*([\w'’-]+)", re.I)
+
+
+def asked_thing(question: str) -> str | None:
+    """The thing a question asks which or how many of ("gemeente" in "Welke gemeente heeft … ingebracht?",
+    "panden" in "Hoeveel panden …?"), as asked; None for a question that asks no such thing."""
+    if _WANTS_AMOUNT.search(question):
+        return counted_noun(question)
+    thing = _ASKED_THING.search(question)
+    return thing.group(1) if thing else None
+
+
+def unknown_told(question: str) -> Callable[[str], bool] | None:
+    """Where the question asks which or how many of a thing: does a sentence say that this is not known ("Welke
+    gemeente deze case draagt, staat niet in de beschikbare bronnen.")? Such a sentence answers honestly: the
+    documents themselves say they do not tell. Not a question in the document ("Kunt u bevestigen dat … niet …?").
+    None for any other question."""
+    thing = asked_thing(question)
+    if not thing:
+        return None
+    asked = stem(fold(thing))
+    return lambda text: bool(SAYS_UNKNOWN.search(text)) and not text.rstrip().endswith("?") \
+        and has_stem(asked, {stem(fold(w)) for w in words(text)})
 
 
 # Who a yes/no question about a vote asks of: the name right after the verb ("Stemde het CDA …", "Stemden D66 en …")

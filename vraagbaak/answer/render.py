@@ -15,6 +15,8 @@ NOTHING_FOUND_IN = "In {titles} heb ik niets gevonden dat uw vraag beantwoordt."
 ANSWERING_BOLD = "de zinnen die het antwoord geven"  # "… staan vet"
 NEAREST_BOLD = "de zinnen die het dichtst bij uw vraag komen"  # the quotes are about the subject, not the answer
 SOURCES_IN_DUTCH = "The sources are in Dutch; the quotes below are verbatim."
+# a not_stated answer whose documents say themselves that what is asked is not known (builder._told_unknown)
+SAID_UNKNOWN = "Volgens de documenten zelf is dit niet bekend; de vetgedrukte zin zegt het."
 # what a not_stated answer says the passages lack, per kind of fact asked (answer/kinds.py, Kind.missing)
 MISSING = {"money": "geen bedrag", "date": "geen datum of jaartal", "amount": "geen aantal of getal",
            "decision": "geen besluit of stemuitslag", "duration": "geen duur of termijn",
@@ -46,6 +48,8 @@ def absence_notice(absent: list[str], found: bool) -> str:
 def memo_notice(answer: Answer) -> str | None:
     """What a memo must say before its quotes when they do not answer the question: that the passages do not
     state the amount, date or number asked (the chat says so too). None for an answer."""
+    if answer.found and answer.found_as == "not_stated" and answer.missing_kind == "unknown":
+        return f"Let op: {SAID_UNKNOWN}"
     if answer.found and answer.found_as == "not_stated":
         return (f"Let op: de gevonden passages noemen {_missing(answer)}. De citaten gaan wel over het "
                 "onderwerp van de vraag, maar beantwoorden haar niet.")
@@ -83,7 +87,9 @@ def _body(answer: Answer, profile: CollectionProfile, named_subject: str) -> str
     lead = [SOURCES_IN_DUTCH] if answer.english else []
     if answer.found_as == "overview":
         return "\n\n".join(lead + _overview(answer, profile))
-    if answer.found_as == "not_stated" and not _said_absent(answer):
+    if answer.found_as == "not_stated" and answer.missing_kind == "unknown":
+        lead.append(SAID_UNKNOWN)
+    elif answer.found_as == "not_stated" and not _said_absent(answer):
         lead.append(f"De gevonden passages noemen {_missing(answer)}; ze gaan wel over het onderwerp "
                     "van uw vraag.")
     citations = answer.citations
