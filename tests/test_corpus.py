@@ -153,6 +153,14 @@ def test_what_the_case_says_is_not_known_answers_which_gemeente(corpus_assistant
     assert known.outcome == "answered" and "Utrecht" in known.citations[0].highlights[0], known.answer
 
 
+def test_who_holds_a_role_is_quoted_first_from_a_passage_below_the_margin(corpus_assistant):
+    """"Wie is de havenmeester in Utrecht?" quoted only the case's introduction ("Overheid360 noemt Havenmeester
+    van de Toekomst …"), which names no one, while "havenmeester Frank van Kleef" stood in a candidate passage
+    just below the quote margin. Where no quote names the holder asked for, that passage comes first."""
+    answer = corpus_assistant.ask("Wie is de havenmeester in Utrecht?")
+    assert answer.outcome == "answered" and "Frank van Kleef" in answer.citations[0].highlights[0], answer.answer
+
+
 def test_other_gemeenten_than_the_one_named_are_listed(corpus_assistant):
     """"Welke andere gemeenten hebben de datagedreven audit van Utrecht overgenomen?" listed Utrecht's four cases,
     and "… dan Enschede …" only Enschede's (the name became a filter; red-team test). The named one is searched

@@ -393,6 +393,8 @@ class AnswerBuilder:
                 citations.append(citation)
         if not citations:
             return self._nothing_found(question, hits)
+        if states_asked is not None and number_asked(asked) is None:  # who holds a role, who voted
+            citations = self._with_stating(citations, hits, evidence, states_asked)
         told = self._told_unknown(asked, hits, evidence)
         if told is not None:  # the documents say themselves that they do not tell: that is the answer
             citations = [told] + [c for c in citations if not _overlaps(c, told)][: self.max_quotes - 1]
@@ -404,6 +406,26 @@ class AnswerBuilder:
         answer = Answer(question, True, "", citations, _nearest(hits), english=is_english(question))
         self._mark_not_stated(answer, focus or question)
         return answer
+
+    def _with_stating(self, citations: list[Citation], hits: list[Hit], evidence: list[list[Evidence]],
+                      states_asked: Callable[[str], bool]) -> list[Citation]:
+        """Where no citation names who holds the role or how the vote went, the candidate passage whose sentence
+        does comes first: "Wie is de havenmeester in Utrecht?" quoted only the case's introduction ("Overheid360
+        noemt Havenmeester van de Toekomst …"), while "havenmeester Frank van Kleef" stood in a passage just below
+        the quote margin. Not for a number: a sum or count in another passage may be of something else, and its
+        absence is what says "noemen geen bedrag" (measured: two questions without an answer got one)."""
+        if any(states_asked(c.quote) for c in citations):
+            return citations
+        stating = [(self._order(s), i, j) for i, group in enumerate(evidence) for j, s in enumerate(group)
+                   if not _asks(s) and states_asked(s.text)]
+        if not stating:
+            return citations
+        _, i, j = max(stating)
+        first = self._cite(hits[i], evidence[i], 1, states_asked=states_asked, best=j)
+        if first is None or any(_overlaps(first, c) for c in citations):
+            return citations
+        ordered = [first] + citations[: self.max_quotes - 1]
+        return [replace(c, n=n) for n, c in enumerate(ordered, start=1)]
 
     def _told_unknown(self, asked: str, hits: list[Hit], evidence: list[list[Evidence]]) -> Citation | None:
         """The citation of a sentence that says the thing asked is not known (kinds.unknown_told), where it scores
