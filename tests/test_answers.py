@@ -420,6 +420,10 @@ def test_who_holds_an_office_is_not_answered_by_a_quote_that_names_no_one_in_it(
     ("Wie is de burgemeester van Zaanstad?", "burgemeester"), ("Wie was voorzitter van de commissie?", "voorzitter"),
     ("Wie leidde als voorzitter het overleg?", "voorzitter"), ("Welke secretaris-generaal tekende?", "secretaris-generaal"),
     ("Welke twee wethouders stemden tegen?", "wethouders"),
+    # a place or year between the verb and the office (user test); not an office after a preposition
+    ("Wie werd in Den Helder de nieuwe wethouder na het vertrek van Visser?", "wethouder"),
+    ("Wie was in 2015 de voorzitter van de raad?", "voorzitter"),
+    ("Wie is er verantwoordelijk voor de burgemeester?", ""), ("Wie is namens de minister aanwezig?", ""),
     # the office is the subject, or a condition, or another word: no one is asked for
     ("Wie moet wethouder Visser horen?", ""), ("Wat gebeurt er als de burgemeester een noodverordening afkondigt?", ""),
     ("Welke taken heeft de griffier als secretaris van de raad?", ""), ("Welk ministerie is verantwoordelijk?", ""),
@@ -443,6 +447,8 @@ def test_the_office_a_question_asks_the_holder_of(question, office):
     ("Wie is de burgemeester?", "De burgemeester van Zaanstad heeft besloten.", False),
     ("Wie is de burgemeester?", "Ook de burgemeester was aanwezig.", False),
     ("Wie volgde G.K. Visser op als wethouder?", "Het ontslag van de heer G.K. Visser als wethouder.", False),
+    # initials name no one alone: the question that gives "Visser" is not answered by "G.K. Visser"
+    ("Wie werd na Visser de nieuwe wethouder?", "De ontslagneming als wethouder door de heer G.K. Visser.", False),
     # "van de gemeente Utrecht" is a place, as "van Utrecht" is; the name after "van X en" is someone again
     ("Wie is de burgemeester?", "De burgemeester van de gemeente Utrecht opende de vergadering.", False),
     ("Wie is de burgemeester?", "De methode van Frans Feldberg en burgemeester Tom Pots werkt.", True),

@@ -39,6 +39,9 @@ def test_nearest_and_not_stated_say_the_bold_sentences_only_come_nearest():
                                 missing_kind="money"))
     assert stated.startswith("De gevonden passages noemen geen bedrag; ze gaan wel over het onderwerp van uw "
                              "vraag.\n\nIk vond 1 passage") and NEAREST_BOLD in stated
+    other = answer_text(Answer("Wat kost het in Amsterdam?", True, "", [citation()], found_as="not_stated",
+                               missing_kind="money", missing_for="Amsterdam"))
+    assert other.startswith("De gevonden passages noemen geen bedrag voor Amsterdam; ze gaan wel over")
     unnamed = Answer("Wat vindt Duitsland ervan?", True, "", [citation()], found_as="not_stated",
                      missing_kind="name", missing_what="Duitsland")
     assert answer_text(unnamed).startswith("De gevonden passages noemen Duitsland niet; ze gaan wel over")

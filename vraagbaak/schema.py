@@ -136,8 +136,9 @@ class Answer:
     # what answer_text (answer/render.py) needs beside the above to say it in Dutch
     english: bool = False  # asked in English: the quotes stay Dutch, and the answer says so
     # not_stated: the kind of fact the passages lack (money | date | amount | decision | duration | office | year |
-    # name)
+    # name | unknown: the documents say themselves it is not known)
     missing_kind: str = ""
+    missing_for: str = ""  # not_stated: the owner asked, where the quotes state it only of another ("Amsterdam")
     missing_what: str = ""  # not_stated: what a "Hoeveel …?" question counts ("reizigers"), the office, or the year(s)
     documents_searched: int = 0  # overview: how many documents the list was drawn from
     also_about: list[dict[str, str]] = field(default_factory=list)  # overview: documents on it without an owner

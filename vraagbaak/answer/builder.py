@@ -467,6 +467,10 @@ class AnswerBuilder:
             years = years_asked(asked)
             if lacking is COUNT and counted and years:  # "geen aantal honden in 2020": 2016's may be there
                 answer.missing_what += " in " + " en ".join(years)
+            if any(lacking.states(c.quote, asked, counted, in_other_words) for c in citations if c not in stating):
+                # "Hoeveel geld trekt Amsterdam uit …?" shows Utrecht's sum: "geen bedrag voor Amsterdam"
+                answer.missing_for = " en ".join(asked[start:end] for start, end, _ in
+                                                 named_in_question(asked, self.owners))
         elif unnamed := dates_not_quoted(asked, citations, self.document_text):
             # "… de jaarrekening 2014 …" quoted from the one of 2013: on the subject, not of the year asked
             which = "year" if all(date.isdigit() for date in unnamed) else "day"  # render says "13 juli niet"

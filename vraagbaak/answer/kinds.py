@@ -89,6 +89,9 @@ _TOKEN = re.compile(r"[\w'’.()-]+[,;:]?")
 # words beside an office that name no one: articles, prepositions, forms of address and titles
 _NOT_A_NAME = {"de", "het", "een", "van", "en", "in", "op", "bij", "voor", "namens", "heer", "mevrouw", "dhr", "mevr",
                "mr", "drs", "dr", "ir", "ing", "prof"}  # as compared: lower case, without a point
+# Initials ("G.K.", "K.") stand before a name, but name no one alone: "de heer G.K. Visser" names Visser, whom
+# "Wie werd de nieuwe wethouder na het vertrek van Visser?" gives itself
+_INITIALS = re.compile(r"(?:[A-Z]\.){1,4}")
 # Two capitalised words inside a sentence ("havenmeester Frank van Kleef"): a name.
 _NAME = re.compile(r"(?<=[a-zà-ÿ,] )[A-Z][a-zà-ÿ]+ (?:(?:van|de|der|den|ten|ter) )*[A-Z][a-zà-ÿ]+")
 # What is decided on: words of a decision question that say what kind of thing, not which one
@@ -131,10 +134,21 @@ def _decided(text: str, question: str) -> bool:
     return not which or any(has_stem(w, held) for w in which)
 
 
+# "Wie werd in Den Helder de nieuwe wethouder …?": a few words (a place, a year) between the verb and the office;
+# not where the office follows a preposition ("Wie is er verantwoordelijk voor de burgemeester?" asks someone else)
+_ASKS_OFFICE_AFTER = re.compile(rf"\bwie (?:is|was|wordt|werd|zijn|waren)\b((?:\s+[\w-]+){{1,4}}?)\s+de\s+"
+                                rf"(?:nieuwe\s+|volgende\s+|huidige\s+)?({_OFFICE})\b", re.I)
+_PREPOSITIONS = {"voor", "namens", "van", "met", "aan", "bij", "door", "over", "tegen", "naast", "na", "om", "op",
+                 "tot", "zonder", "volgens", "onder", "achter", "naar", "uit", "als", "dan"}
+
+
 def office_asked(question: str) -> str:
     """The office whose holder the question asks for ("burgemeester" of "Wie is de burgemeester van …?"), or ""."""
     asked = _ASKS_OFFICE.search(question)
-    return next(group for group in asked.groups() if group).lower() if asked else ""
+    if asked:
+        return next(group for group in asked.groups() if group).lower()
+    later = _ASKS_OFFICE_AFTER.search(question)
+    return later.group(2).lower() if later and later.group(1).split()[-1].lower() not in _PREPOSITIONS else ""
 
 
 def _names_office(text: str, question: str) -> bool:
@@ -174,7 +188,8 @@ def _names(tokens: list[str], given: set[str]) -> list[bool]:
         lower_after_van = 0 if word == "van" else -1 if capital or lower_after_van < 0 else lower_after_van + 1
         after_van = after_van and (capital or 0 < lower_after_van <= 2)
         out.append(capital and not sentence_start and not after_van and word not in _NOT_A_NAME | given
-                   and not any(word.startswith(office) for office in OFFICES))
+                   and not any(word.startswith(office) for office in OFFICES)
+                   and not _INITIALS.fullmatch(token.strip(",;:()")))
         after_van = (after_van or word == "van") and not token.endswith((",", ";", ":", "."))
         # an initial or a title ("K.", "mr.") ends no sentence; a point of a list ("1.", "b)") starts one
         sentence_start = (token.endswith((".", "!", "?", ":", ";")) and len(word) > 3 and word not in _NOT_A_NAME

@@ -67,7 +67,8 @@ def _missing(answer: Answer) -> str:
         office = answer.missing_what
         plural = office.split("-")[0] not in OFFICES and office.endswith(("s", "en"))  # "wethouders", "eigenaren"
         return f"niet wie de {office} {'zijn' if plural else 'is'}"
-    return f"geen aantal {answer.missing_what}" if answer.missing_what else MISSING[answer.missing_kind]
+    missing = f"geen aantal {answer.missing_what}" if answer.missing_what else MISSING[answer.missing_kind]
+    return f"{missing} voor {answer.missing_for}" if answer.missing_for else missing
 
 
 def _said_absent(answer: Answer) -> bool:
