@@ -232,18 +232,26 @@ def test_a_cost_question_whose_passages_name_no_sum_says_so(answers):
 
 
 
-def test_who_voted_is_answered_by_the_line_that_records_the_vote(tmp_path, embedder):
+@pytest.fixture(scope="module")
+def besluitenlijst(tmp_path_factory, embedder) -> Assistant:
+    """The real besluitenlijst of Den Helder (29 June 2015), indexed on its own."""
+    root = tmp_path_factory.mktemp("besluitenlijst")
+    corpus = root / "c"
+    corpus.mkdir()
+    shutil.copy(FIXTURES / "gemeente-denhelder-besluitenlijst-raad-2015-06-29.pdf", corpus)
+    assistant = Assistant(Settings(corpus_dir=corpus, index_dir=root / "i", model_dir=embedder.settings.model_dir),
+                          embedder)
+    assistant.build_index()
+    return assistant
+
+
+def test_who_voted_is_answered_by_the_line_that_records_the_vote(besluitenlijst):
     """"Wie stemden tegen het amendement over de GGD Support Centrum?" quoted the announcement of the amendement,
     which names the same parties, and not "Tegen het amendement stemden de fracties van …" (own and browser test
     on the real besluitenlijst)."""
     from vraagbaak.answer.kinds import VOTE, vote_asked, wanted_kinds
 
-    corpus = tmp_path / "c"
-    corpus.mkdir()
-    shutil.copy(FIXTURES / "gemeente-denhelder-besluitenlijst-raad-2015-06-29.pdf", corpus)
-    assistant = Assistant(Settings(corpus_dir=corpus, index_dir=tmp_path / "i", model_dir=embedder.settings.model_dir),
-                          embedder)
-    assistant.build_index()
+    assistant = besluitenlijst
     against = assistant.ask("Wie stemden tegen het amendement over de GGD Support Centrum?")
     assert against.citations[0].highlights[0].startswith("Tegen het amendement stemden de fracties"), against.answer
     assert against.citations[0].page == 2
@@ -254,6 +262,24 @@ def test_who_voted_is_answered_by_the_line_that_records_the_vote(tmp_path, embed
     assert VOTE not in wanted_kinds("Welke maatregelen zijn voor reizigers uit risicogebieden?")  # no vote
     cda = vote_asked("Stemde het CDA voor de motie?")
     assert cda("Tegen de motie stemden: CDA: mevrouw Houtveen.") and not cda("Voor de motie stemden: D66.")
+
+
+def test_a_passage_that_is_only_a_heading_is_no_further_citation(besluitenlijst):
+    """The agenda item "6. Voorstel tot herbenoeming lid van de Rekenkamercommissie Den Helder." is a passage of
+    its own; it came as a second citation, all bold, under the decision it heads, repeating the reference line
+    (a helper's user test)."""
+    answer = besluitenlijst.ask("Wie werd er herbenoemd in de rekenkamercommissie van Den Helder?")
+    assert "Braas" in answer.citations[0].quote, answer.answer
+    heading = "6. Voorstel tot herbenoeming lid van de Rekenkamercommissie Den Helder."
+    assert all(c.quote.strip() != heading for c in answer.citations), answer.answer
+
+
+def test_who_took_an_office_is_not_answered_by_the_one_who_left_it(besluitenlijst):
+    """"Wie werd in Den Helder de nieuwe wethouder na het vertrek van Visser?" got the agenda line about Visser's
+    resignation in bold as an answer (a helper's user test): the office past "in Den Helder" was not seen, and
+    the initials of "de heer G.K. Visser" counted as naming someone."""
+    answer = besluitenlijst.ask("Wie werd in Den Helder de nieuwe wethouder na het vertrek van Visser?")
+    assert answer.outcome == "not_stated" and "noemen niet wie de wethouder is" in answer.answer, answer.answer
 
 
 def test_a_decision_answers_when_it_is_about_the_thing_and_year_asked():

@@ -88,6 +88,7 @@ class Evidence:
     score: float = 0.0
     has_kind: bool = False  # holds the kind of fact the question asks for (a date, an amount, a name)
     answers: float = 0.0  # the judge's probability that this sentence answers the question
+    heading: bool = False  # the passage's section heading or the document's title, standing as a sentence
 
     @property
     def words(self) -> int:
@@ -116,8 +117,17 @@ def chunk_sentences(chunk: Chunk) -> list[Evidence]:
     """The chunk's sentences with their own pages; an index written before spans existed splits again."""
     texts = chunk_sentence_texts(chunk)
     if chunk.spans:
-        return [Evidence(t, s.page, s.block, s.item) for t, s in zip(texts, chunk.spans)]
-    return [Evidence(t, chunk.page_start, 0, False) for t in texts]
+        sentences = [Evidence(t, s.page, s.block, s.item) for t, s in zip(texts, chunk.spans)]
+    else:
+        sentences = [Evidence(t, chunk.page_start, 0, False) for t in texts]
+    headings = {_as_heading(chunk.section or ""), _as_heading(chunk.title or "")} - {""}
+    for sentence in sentences:
+        sentence.heading = _as_heading(sentence.text) in headings
+    return sentences
+
+
+def _as_heading(text: str) -> str:
+    return collapse_whitespace(text).strip(" .:").lower()
 
 
 def lexical_shares(question: str, sentences: list[str], headings: list[str] | None = None) -> list[float]:
@@ -386,6 +396,8 @@ class AnswerBuilder:
                 break
             if score < best - self.quote_margin:
                 continue  # never show a passage far below the best as part of the answer
+            if citations and all(s.heading for s in evidence[i]):
+                continue  # a passage that is only a heading ("6. Voorstel tot …") repeats its reference line
             citation = self._cite(hits[i], evidence[i], len(citations) + 1, states_asked=states_asked)
             if citation and not any(_overlaps(citation, c) for c in citations) \
                     and not (citations and citation.doc != citations[0].doc
@@ -412,12 +424,15 @@ class AnswerBuilder:
         """Where no citation names who holds the role or how the vote went, the candidate passage whose sentence
         does comes first: "Wie is de havenmeester in Utrecht?" quoted only the case's introduction ("Overheid360
         noemt Havenmeester van de Toekomst …"), while "havenmeester Frank van Kleef" stood in a passage just below
-        the quote margin. Not for a number: a sum or count in another passage may be of something else, and its
-        absence is what says "noemen geen bedrag" (measured: two questions without an answer got one)."""
+        the quote margin. Only within twice that margin: further down, a holder of the office is often another one
+        ("Wethouder Kos …" for "Wie werd de nieuwe wethouder …?"; on the dev sets twice the margin and no limit
+        change the same one answer). Not for a number: a sum or count in another passage may be of something else,
+        and its absence is what says "noemen geen bedrag" (measured: two questions without an answer got one)."""
         if any(states_asked(c.quote) for c in citations):
             return citations
+        top = max(self._order(s) for group in evidence for s in group)
         stating = [(self._order(s), i, j) for i, group in enumerate(evidence) for j, s in enumerate(group)
-                   if not _asks(s) and states_asked(s.text)]
+                   if not _asks(s) and states_asked(s.text) and self._order(s) >= top - 2 * self.quote_margin]
         if not stating:
             return citations
         _, i, j = max(stating)
