@@ -264,6 +264,21 @@ def test_who_voted_is_answered_by_the_line_that_records_the_vote(besluitenlijst)
     assert cda("Tegen de motie stemden: CDA: mevrouw Houtveen.") and not cda("Voor de motie stemden: D66.")
 
 
+def test_a_question_in_the_document_states_no_rate_so_the_sentence_that_does_is_bold():
+    """"Hoeveel rente moeten zelfstandigen betalen over een Bbz-krediet?" put in bold only the member's question
+    "Vraag 6 … met een TOZO-lening slechts 2% hadden kunnen betalen?", whose 2% counted as stating the rate; the
+    minister's "Een marktconforme rente van 8% …" beside it stayed plain (a helper's user test)."""
+    from vraagbaak.answer.builder import Evidence, _stating_sentence
+    from vraagbaak.answer.kinds import number_asked
+
+    states = number_asked("Hoeveel rente moeten zelfstandigen betalen over een Bbz-krediet?")
+    asked = Evidence("Vraag 6 Is het niet wrang dat zij met een TOZO-lening slechts 2% hadden kunnen betalen?", 2, 0,
+                     False)
+    said = Evidence("Een marktconforme rente van 8% acht ik niet disproportioneel.", 2, 0, False)
+    assert _stating_sentence(states, asked, [said, asked]) is said
+    assert _stating_sentence(states, said, [said, asked]) is None  # the best sentence states it itself
+
+
 def test_a_passage_that_is_only_a_heading_is_no_further_citation(besluitenlijst):
     """The agenda item "6. Voorstel tot herbenoeming lid van de Rekenkamercommissie Den Helder." is a passage of
     its own; it came as a second citation, all bold, under the decision it heads, repeating the reference line

@@ -690,7 +690,7 @@ def _stating_sentence(states_asked: Callable[[str], bool] | None, best: Evidence
     office or role), where the best one does not: "Hoeveel kost …?" with "… worden geschat op 2,2 tot 7,8 miljoen
     euro" beside the best sentence. A question in the document ("Klopt het dat het zwembad 2,4 miljoen euro
     kost?") states no answer."""
-    if states_asked is None or states_asked(best.text):
+    if states_asked is None or states_asked(best.text) and not _asks(best):
         return None
     return max((s for s in candidates if s is not best and not _asks(s) and states_asked(s.text)),
                key=lambda s: s.answers, default=None)
