@@ -279,6 +279,21 @@ def test_a_question_in_the_document_states_no_rate_so_the_sentence_that_does_is_
     assert _stating_sentence(states, said, [said, asked]) is None  # the best sentence states it itself
 
 
+def test_two_windows_around_one_answer_sentence_are_one_citation():
+    """Passages overlap: two citations of one document around the same bold sentence showed it twice."""
+    from vraagbaak.answer.builder import without_repeats
+    from vraagbaak.schema import Citation
+
+    said = "Dit document bevat adviezen naar aanleiding van een onderzoek."
+    first = Citation(1, "r.pdf", "Rapport", 5, None, f"{said} Het doel is …", [said], {})
+    again = Citation(2, "r.pdf", "Rapport", 5, None, f"Het probleem beperkt zich tot een pagina. {said}", [said], {})
+    other = Citation(3, "r.pdf", "Rapport", 7, None, "Alle pdf's blijken ontoegankelijk.",
+                     ["Alle pdf's blijken ontoegankelijk."], {})
+    elsewhere = Citation(4, "s.pdf", "Samenvatting", 1, None, said, [said], {})  # another document may say it too
+    kept = without_repeats([first, again, other, elsewhere])
+    assert [(c.n, c.page, c.doc) for c in kept] == [(1, 5, "r.pdf"), (2, 7, "r.pdf"), (3, 1, "s.pdf")]
+
+
 def test_a_passage_that_is_only_a_heading_is_no_further_citation(besluitenlijst):
     """The agenda item "6. Voorstel tot herbenoeming lid van de Rekenkamercommissie Den Helder." is a passage of
     its own; it came as a second citation, all bold, under the decision it heads, repeating the reference line
