@@ -292,6 +292,10 @@ def test_two_windows_around_one_answer_sentence_are_one_citation():
     elsewhere = Citation(4, "s.pdf", "Samenvatting", 1, None, said, [said], {})  # another document may say it too
     kept = without_repeats([first, again, other, elsewhere])
     assert [(c.n, c.page, c.doc) for c in kept] == [(1, 5, "r.pdf"), (2, 7, "r.pdf"), (3, 1, "s.pdf")]
+    # the one with more of the answer in bold stays, in the place of the first (a review)
+    fuller = dataclasses.replace(again, highlights=[said, "Het probleem beperkt zich tot een pagina."])
+    kept = without_repeats([other, first, fuller])
+    assert [(c.n, c.highlights) for c in kept] == [(1, other.highlights), (2, fuller.highlights)]
 
 
 def test_a_passage_that_is_only_a_heading_is_no_further_citation(besluitenlijst):
@@ -357,6 +361,11 @@ def test_a_sentence_that_says_the_thing_asked_is_not_known_is_recognised():
     assert not told("Welke data de audit gebruikt, is niet bekend.")  # another thing is unknown
     assert not told("Kunt u bevestigen dat de gemeente dat niet bekend heeft gemaakt?")  # a question in the document
     assert not told("De gemeente Utrecht bracht de case in.")
+    # the thing must be what is not known (a review): the gemeente is told here, the costs are not known
+    assert not told("De gemeente Utrecht heeft de case ingebracht; de kosten zijn nog niet bekend.")
+    assert not told("Of andere gemeenten het hebben overgenomen, staat niet in de beschikbare bronnen.")
+    assert asked_thing("Wat is het totale bedrag?") == "bedrag"  # past the words that pick among its kind
+    assert asked_thing("Welke van de gemeenten deed mee?") is None and asked_thing("Welke is de grootste?") is None
 
 
 def test_a_how_many_question_is_not_answered_by_a_year_a_date_or_a_numbered_label():
@@ -480,6 +489,10 @@ def test_who_holds_an_office_is_not_answered_by_a_quote_that_names_no_one_in_it(
     ("Wie werd in Den Helder de nieuwe wethouder na het vertrek van Visser?", "wethouder"),
     ("Wie was in 2015 de voorzitter van de raad?", "voorzitter"),
     ("Wie is er verantwoordelijk voor de burgemeester?", ""), ("Wie is namens de minister aanwezig?", ""),
+    ("Wie werd de nieuwe wethouder?", "wethouder"), ("Wie is de huidige burgemeester?", "burgemeester"),
+    # a clause of its own between them asks someone else (a review)
+    ("Wie was aanwezig toen de burgemeester sprak?", ""), ("Wie is bevoegd zolang de burgemeester afwezig is?", ""),
+    ("Wie werd ontslagen nadat de wethouder vertrok?", ""),
     # the office is the subject, or a condition, or another word: no one is asked for
     ("Wie moet wethouder Visser horen?", ""), ("Wat gebeurt er als de burgemeester een noodverordening afkondigt?", ""),
     ("Welke taken heeft de griffier als secretaris van de raad?", ""), ("Welk ministerie is verantwoordelijk?", ""),
@@ -505,6 +518,9 @@ def test_the_office_a_question_asks_the_holder_of(question, office):
     ("Wie volgde G.K. Visser op als wethouder?", "Het ontslag van de heer G.K. Visser als wethouder.", False),
     # initials name no one alone: the question that gives "Visser" is not answered by "G.K. Visser"
     ("Wie werd na Visser de nieuwe wethouder?", "De ontslagneming als wethouder door de heer G.K. Visser.", False),
+    # after initials, "van" starts the surname, not a place (a review)
+    ("Wie is de wethouder?", "Wethouder J.P. van der Berg is benoemd.", True),
+    ("Wie is de wethouder?", "Benoemd tot wethouder: de heer P. van Dijk.", True),
     # "van de gemeente Utrecht" is a place, as "van Utrecht" is; the name after "van X en" is someone again
     ("Wie is de burgemeester?", "De burgemeester van de gemeente Utrecht opende de vergadering.", False),
     ("Wie is de burgemeester?", "De methode van Frans Feldberg en burgemeester Tom Pots werkt.", True),

@@ -153,6 +153,10 @@ def test_what_the_case_says_is_not_known_answers_which_gemeente(corpus_assistant
     assert unknown.answer.startswith(SAID_UNKNOWN)
     known = corpus_assistant.ask("Welke gemeente bracht Slim vegen in?")
     assert known.outcome == "answered" and "Utrecht" in known.citations[0].highlights[0], known.answer
+    # "… of andere gemeenten het hebben overgenomen, staat niet in de beschikbare bronnen" says another thing is
+    # unknown (a review)
+    named = corpus_assistant.ask("Welke gemeente heeft Rotterdam Groeit ingebracht?")
+    assert named.outcome == "answered" and "gemeente Rotterdam" in named.citations[0].highlights[0], named.answer
 
 
 def test_who_holds_a_role_is_quoted_first_from_a_passage_below_the_margin(corpus_assistant):

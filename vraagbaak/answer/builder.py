@@ -127,6 +127,7 @@ def chunk_sentences(chunk: Chunk) -> list[Evidence]:
 
 
 def _as_heading(text: str) -> str:
+    """A heading as compared with a sentence: whitespace collapsed, end points and colons off, lower case."""
     return collapse_whitespace(text).strip(" .:").lower()
 
 
@@ -390,6 +391,15 @@ class AnswerBuilder:
         # does a text state what is asked: a sum, count or duration, or who holds an office or role (None: neither)
         asked = focus or question
         states_asked = number_asked(asked) or holder_asked(asked) or vote_asked(asked)
+        citations = self._select(asked, hits, evidence, ranked, best, states_asked)
+        if not citations:
+            return self._nothing_found(question, hits)
+        return self._decide(question, asked, hits, evidence, citations, states_asked)
+
+    def _select(self, asked: str, hits: list[Hit], evidence: list[list[Evidence]], ranked: list[tuple],
+                best: float, states_asked: Callable[[str], bool] | None) -> list[Citation]:
+        """The quotes, best passage first: passages within the quote margin of the best, not a bare heading after
+        the first, not one that repeats another, and from another document only where it tells (_tells)."""
         citations: list[Citation] = []
         for _, score, i in ranked:
             if len(citations) == self.max_quotes:
@@ -400,23 +410,27 @@ class AnswerBuilder:
                 continue  # a passage that is only a heading ("6. Voorstel tot …") repeats its reference line
             citation = self._cite(hits[i], evidence[i], len(citations) + 1, states_asked=states_asked)
             if citation and not any(_overlaps(citation, c) for c in citations) \
-                    and not (citations and citation.doc != citations[0].doc
-                             and not self._tells(focus or question, citation)):
+                    and not (citations and citation.doc != citations[0].doc and not self._tells(asked, citation)):
                 citations.append(citation)
-        if not citations:
-            return self._nothing_found(question, hits)
+        return citations
+
+    def _decide(self, question: str, asked: str, hits: list[Hit], evidence: list[list[Evidence]],
+                citations: list[Citation], states_asked: Callable[[str], bool] | None) -> Answer:
+        """The answer from the selected quotes: the documents' own "not known" where they say it, else the quotes
+        ordered so that the one that states what is asked comes first, and not_stated where none does."""
         if states_asked is not None and number_asked(asked) is None:  # who holds a role, who voted
             citations = self._with_stating(citations, hits, evidence, states_asked)
-        told = self._told_unknown(asked, hits, evidence)
+        told = None if states_asked is not None and any(states_asked(c.quote) for c in citations) \
+            else self._told_unknown(asked, hits, evidence, on_the_subject(asked, citations, self.owners))
         if told is not None:  # the documents say themselves that they do not tell: that is the answer
             citations = [told] + [c for c in citations if not _overlaps(c, told)][: self.max_quotes - 1]
             citations = [replace(c, n=n) for n, c in enumerate(citations, start=1)]
             return Answer(question, True, "", citations, _nearest(hits), found_as="not_stated",
                           missing_kind="unknown", english=is_english(question))
         citations = without_repeats(fuller_first(citations))
-        citations = stating_first(citations, states_asked, on_the_subject(focus or question, citations, self.owners))
+        citations = stating_first(citations, states_asked, on_the_subject(asked, citations, self.owners))
         answer = Answer(question, True, "", citations, _nearest(hits), english=is_english(question))
-        self._mark_not_stated(answer, focus or question)
+        self._mark_not_stated(answer, asked)
         return answer
 
     def _with_stating(self, citations: list[Citation], hits: list[Hit], evidence: list[list[Evidence]],
@@ -426,13 +440,15 @@ class AnswerBuilder:
         noemt Havenmeester van de Toekomst …"), while "havenmeester Frank van Kleef" stood in a passage just below
         the quote margin. Only within twice that margin: further down, a holder of the office is often another one
         ("Wethouder Kos …" for "Wie werd de nieuwe wethouder …?"; on the dev sets twice the margin and no limit
-        change the same one answer). Not for a number: a sum or count in another passage may be of something else,
+        change the same one answer), and only in the first quote's document: a vote line of another document is
+        about another motion. Not for a number: a sum or count in another passage may be of something else,
         and its absence is what says "noemen geen bedrag" (measured: two questions without an answer got one)."""
         if any(states_asked(c.quote) for c in citations):
             return citations
         top = max(self._order(s) for group in evidence for s in group)
         stating = [(self._order(s), i, j) for i, group in enumerate(evidence) for j, s in enumerate(group)
-                   if not _asks(s) and states_asked(s.text) and self._order(s) >= top - 2 * self.quote_margin]
+                   if hits[i].chunk.doc == citations[0].doc and not _asks(s) and states_asked(s.text)
+                   and self._order(s) >= top - 2 * self.quote_margin]
         if not stating:
             return citations
         _, i, j = max(stating)
@@ -442,17 +458,20 @@ class AnswerBuilder:
         ordered = [first] + citations[: self.max_quotes - 1]
         return [replace(c, n=n) for n, c in enumerate(ordered, start=1)]
 
-    def _told_unknown(self, asked: str, hits: list[Hit], evidence: list[list[Evidence]]) -> Citation | None:
+    def _told_unknown(self, asked: str, hits: list[Hit], evidence: list[list[Evidence]],
+                      on_subject: list[Citation]) -> Citation | None:
         """The citation of a sentence that says the thing asked is not known (kinds.unknown_told), where it scores
         as close to the best sentence as a further quote may (quote_margin); None where there is none. "Welke
         gemeente heeft de case … ingebracht?" was answered with "Het project gaat over …" while the case says
-        "Welke gemeente deze case draagt, staat niet in de beschikbare bronnen." """
+        "Welke gemeente deze case draagt, staat niet in de beschikbare bronnen." Only from a document the quotes
+        are on the subject of (on_subject): many cases say which gemeente carries them is not known."""
         told = unknown_told(asked)
         if told is None:
             return None
+        docs = {c.doc for c in on_subject}
         top = max((self._order(s) for group in evidence for s in group), default=0.0)
         found = [(self._order(s), i, j) for i, group in enumerate(evidence) for j, s in enumerate(group)
-                 if self._order(s) >= top - self.quote_margin and told(s.text)]
+                 if hits[i].chunk.doc in docs and self._order(s) >= top - self.quote_margin and told(s.text)]
         if not found:
             return None
         _, i, j = max(found)
@@ -668,9 +687,12 @@ def without_repeats(citations: list[Citation]) -> list[Citation]:
     12 of 379 answers on the dev sets)."""
     kept: list[Citation] = []
     for c in citations:
-        if not any(k.doc == c.doc and k.highlights[:1] == c.highlights[:1] for k in kept):
+        same = next((i for i, k in enumerate(kept) if k.doc == c.doc and k.highlights[:1] == c.highlights[:1]), None)
+        if same is None:
             kept.append(c)
-    return citations if len(kept) == len(citations) else [replace(c, n=n) for n, c in enumerate(kept, start=1)]
+        elif len(c.highlights) > len(kept[same].highlights):  # the one with more of the answer in bold, in place
+            kept[same] = c
+    return citations if kept == citations else [replace(c, n=n) for n, c in enumerate(kept, start=1)]
 
 
 def stating_first(citations: list[Citation], states_asked: Callable[[str], bool] | None,

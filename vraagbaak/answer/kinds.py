@@ -26,7 +26,7 @@ from vraagbaak.answer.numbers import (
 )
 from vraagbaak.text.dates import MONTH_ABBREVIATIONS, MONTHS, WEEKDAYS, YEAR
 from vraagbaak.text.sentences import split_sentences
-from vraagbaak.text.words import CAPITALISED_NAME, content_words, fold, has_stem, stem, words
+from vraagbaak.text.words import CAPITALISED_NAME, content_words, fold, has_stem, stem, stopwords, words
 
 # "wanneer" is answered by a year, a date, a month ("in maart") or a day ("elke tweede dinsdag", "op maandag")
 DATE = re.compile(rf"\b(1[89]\d\d|20\d\d)\b|\b({'|'.join(MONTHS + WEEKDAYS)})\b|"
@@ -136,10 +136,13 @@ def _decided(text: str, question: str) -> bool:
 
 # "Wie werd in Den Helder de nieuwe wethouder …?": a few words (a place, a year) between the verb and the office;
 # not where the office follows a preposition ("Wie is er verantwoordelijk voor de burgemeester?" asks someone else)
-_ASKS_OFFICE_AFTER = re.compile(rf"\bwie (?:is|was|wordt|werd|zijn|waren)\b((?:\s+[\w-]+){{1,4}}?)\s+de\s+"
+_ASKS_OFFICE_AFTER = re.compile(rf"\bwie (?:is|was|wordt|werd|zijn|waren)\b((?:\s+[\w-]+){{0,4}}?)\s+de\s+"
                                 rf"(?:nieuwe\s+|volgende\s+|huidige\s+)?({_OFFICE})\b", re.I)
 _PREPOSITIONS = {"voor", "namens", "van", "met", "aan", "bij", "door", "over", "tegen", "naast", "na", "om", "op",
-                 "tot", "zonder", "volgens", "onder", "achter", "naar", "uit", "als", "dan"}
+                 "zonder", "volgens", "onder", "achter", "naar", "uit", "dan"}
+# a clause of its own between them: "Wie was aanwezig toen de burgemeester sprak?" asks someone else
+_CLAUSE_WORDS = {"dat", "toen", "nadat", "omdat", "terwijl", "zolang", "indien", "wanneer", "nu", "voordat", "zodat",
+                 "en", "of", "maar", "die", "als", "waar", "doordat", "zodra", "hoewel"}
 
 
 def office_asked(question: str) -> str:
@@ -148,7 +151,10 @@ def office_asked(question: str) -> str:
     if asked:
         return next(group for group in asked.groups() if group).lower()
     later = _ASKS_OFFICE_AFTER.search(question)
-    return later.group(2).lower() if later and later.group(1).split()[-1].lower() not in _PREPOSITIONS else ""
+    between = later.group(1).lower().split() if later else []
+    if not later or between[-1:] and between[-1] in _PREPOSITIONS or set(between) & _CLAUSE_WORDS:
+        return ""
+    return later.group(2).lower()
 
 
 def _names_office(text: str, question: str) -> bool:
@@ -179,7 +185,7 @@ def _names(tokens: list[str], given: set[str]) -> list[bool]:
     """Per token: is it (part of) someone's name? A capitalised word that is no office, article or title, not the
     first of a sentence ("Ook de burgemeester …"), not of what follows "van" up to the next comma ("van Den Helder",
     "VAN SOCIALE ZAKEN EN WERKGELEGENHEID,"), and not a word the question gives."""
-    out, after_van, lower_after_van, sentence_start = [], False, 0, True
+    out, after_van, lower_after_van, sentence_start, initials = [], False, 0, True, False
     for token in tokens:
         word = token.lower().strip(",;:().")
         capital = token.strip("(")[:1].isupper()
@@ -190,7 +196,9 @@ def _names(tokens: list[str], given: set[str]) -> list[bool]:
         out.append(capital and not sentence_start and not after_van and word not in _NOT_A_NAME | given
                    and not any(word.startswith(office) for office in OFFICES)
                    and not _INITIALS.fullmatch(token.strip(",;:()")))
-        after_van = (after_van or word == "van") and not token.endswith((",", ";", ":", "."))
+        # "J.P. van der Berg": after initials, "van" starts the surname, not a place
+        after_van = (after_van or word == "van" and not initials) and not token.endswith((",", ";", ":", "."))
+        initials = bool(_INITIALS.fullmatch(token.strip(",;:()")))
         # an initial or a title ("K.", "mr.") ends no sentence; a point of a list ("1.", "b)") starts one
         sentence_start = (token.endswith((".", "!", "?", ":", ";")) and len(word) > 3 and word not in _NOT_A_NAME
                           or bool(_LIST_POINT.fullmatch(token)))
@@ -304,33 +312,57 @@ def vote_asked(question: str) -> Callable[[str], bool] | None:
 
 
 # What "Welke gemeente …?" or "Wat zijn de zeven overige thema's …?" asks for: the noun after the question word,
-# past a number and the words that pick among its kind ("andere", "overige", "belangrijkste")
+# past a number and the words that pick among its kind ("andere", "totale", "belangrijkste")
 _NUMBER_WORD = r"(?:een|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|\d+)"
+_PICKING = (r"(?:andere|overige|eerste|laatste|nieuwe|oude|huidige|vorige|volgende|totale|precieze|exacte|hele|"
+            r"gehele|gemiddelde|maximale|minimale|jaarlijkse|meest|minst|\w+ste)")
 _ASKED_THING = re.compile(r"^\W*(?:(?:in|op|bij|van|voor|met|aan|door|uit|onder|naar|via|namens)\s+)?"
                           r"(?:welke?|wat\s+(?:is|zijn|was|waren)\s+(?:de|het))\s+"
-                          rf"(?:(?:{_NUMBER_WORD}|andere|overige|eerste|laatste|nieuwe|\w+ste)\s+)*([\w'’-]+)", re.I)
+                          rf"(?:(?:{_NUMBER_WORD}|{_PICKING})\s+)*([\w'’-]+)", re.I)
+# what stands before the thing where a sentence says it is not known: an embedded question ("Welke gemeente deze
+# case draagt, …", "hoeveel panden …", "het aantal panden") or an article ("De andere zeven thema's zijn …")
+_INTRODUCES = {"welke", "welk", "hoeveel", "aantal", "de", "het"}
 
 
 def asked_thing(question: str) -> str | None:
     """The thing a question asks which or how many of ("gemeente" in "Welke gemeente heeft … ingebracht?",
-    "panden" in "Hoeveel panden …?"), as asked; None for a question that asks no such thing."""
+    "panden" in "Hoeveel panden …?"), as asked; None for a question that asks no such thing, or where the word after
+    the question word is no noun ("Welke van de …", "Welke is …")."""
     if _WANTS_AMOUNT.search(question):
         return counted_noun(question)
     thing = _ASKED_THING.search(question)
-    return thing.group(1) if thing else None
+    if not thing or fold(thing.group(1)) in stopwords():
+        return None
+    return thing.group(1)
 
 
 def unknown_told(question: str) -> Callable[[str], bool] | None:
     """Where the question asks which or how many of a thing: does a sentence say that this is not known ("Welke
     gemeente deze case draagt, staat niet in de beschikbare bronnen.")? Such a sentence answers honestly: the
-    documents themselves say they do not tell. Not a question in the document ("Kunt u bevestigen dat … niet …?").
-    None for any other question."""
+    documents themselves say they do not tell. The thing must be what is not known: named in the same part of the
+    sentence (up to a ";") as "niet bekend", after a question word or an article ("De gemeente Utrecht bracht de case
+    in; de kosten zijn niet bekend" tells the gemeente). Not a question in the document ("Kunt u bevestigen dat …
+    niet …?"). None for any other question."""
     thing = asked_thing(question)
     if not thing:
         return None
     asked = stem(fold(thing))
-    return lambda text: bool(SAYS_UNKNOWN.search(text)) and not text.rstrip().endswith("?") \
-        and has_stem(asked, {stem(fold(w)) for w in words(text)})
+    return lambda text: not text.rstrip().endswith("?") and any(
+        SAYS_UNKNOWN.search(part) and _introduced(part, asked) for part in text.split(";"))
+
+
+def _introduced(part: str, asked: str) -> bool:
+    """Does the thing (stem) stand in this part of a sentence after a question word or an article, past numbers and
+    the words that pick among its kind ("de andere zeven thema's")?"""
+    tokens = [fold(t) for t in re.findall(r"[\w'’-]+", part)]
+    for i, token in enumerate(tokens):
+        if has_stem(asked, {stem(token)}):
+            j = i - 1
+            while j >= 0 and re.fullmatch(rf"{_NUMBER_WORD}|{_PICKING}", tokens[j]):
+                j -= 1
+            if j >= 0 and tokens[j] in _INTRODUCES:
+                return True
+    return False
 
 
 # Who a yes/no question about a vote asks of: the name right after the verb ("Stemde het CDA …", "Stemden D66 en …")

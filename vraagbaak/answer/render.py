@@ -16,7 +16,7 @@ ANSWERING_BOLD = "de zinnen die het antwoord geven"  # "… staan vet"
 NEAREST_BOLD = "de zinnen die het dichtst bij uw vraag komen"  # the quotes are about the subject, not the answer
 SOURCES_IN_DUTCH = "The sources are in Dutch; the quotes below are verbatim."
 # a not_stated answer whose documents say themselves that what is asked is not known (builder._told_unknown)
-SAID_UNKNOWN = "Volgens de documenten zelf is dit niet bekend; de vetgedrukte zin zegt het."
+SAID_UNKNOWN = "Volgens de documenten zelf is dit niet bekend; het eerste citaat zegt dat."
 # what a not_stated answer says the passages lack, per kind of fact asked (answer/kinds.py, Kind.missing)
 MISSING = {"money": "geen bedrag", "date": "geen datum of jaartal", "amount": "geen aantal of getal",
            "decision": "geen besluit of stemuitslag", "duration": "geen duur of termijn",
