@@ -405,6 +405,12 @@ def test_a_how_many_question_needs_a_count_of_what_it_asks_about():
     team = ("Zaanstad heeft een eigen data-analyseteam met een BI-ontwikkelaar, onderzoekers en datascientists. Dat "
             "team werkt voor ongeveer vijftig thema's verspreid over de hele organisatie.")
     assert not counts_of(team, "datascientists") and counts_of("Het team telt vijf datascientists.", "datascientists")
+    # a percentage counts no things, and "acht ik" is a verb: "Hoeveel Tozo-leningen zijn terugbetaald?" was answered
+    # by "een rente van 2% op de Tozo-lening" and "Een marktconforme rente van 8% acht ik niet disproportioneel"
+    assert not counts_of("Het rentepercentage voor de Tozo-lening is op 2% gesteld.", "Tozo-leningen")
+    assert not counts_of("De rente op een lening is 8 procent.", "leningen")
+    assert not holds_count("Een marktconforme rente acht ik niet disproportioneel.")
+    assert counts_of("Het vermogen mag niet meer bedragen dan 197.687 euro.", "vermogen")  # a sum may count it
     # a quote that does not name it at all may say it in other words: a count of things beside the question's
     # other words; a measure or a duration counts no mondmaskers, and a count far from them no inwoners
     assert names_counted("een plafond voor het aantal te testen reizigers", "reizigers")

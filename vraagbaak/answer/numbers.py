@@ -26,7 +26,7 @@ _NUMBER = (rf"(?:(?:{UNITS}|{_TEENS_AND_TENS})?(?:honderd|duizend))?(?:(?:een|{U
            rf"(?:{UNITS}|{_TEENS_AND_TENS}|(?:{UNITS}|{_TEENS_AND_TENS})?(?:honderd|duizend)|miljoen|miljard|[eé]én)")
 # a number word counts before the word it counts: not "tussen die twee." or "Daarom acht het kabinet"
 # (achten), nor "in acht genomen"
-_COUNTING_WORD = (rf"\b{_NUMBER}\s+(?!(?:het|de|een|die|dat|deze|dit|er|zich|ze|zij|hij|we|wij|u|"
+_COUNTING_WORD = (rf"\b{_NUMBER}\s+(?!(?:het|de|een|die|dat|deze|dit|er|zich|ze|zij|hij|we|wij|u|ik|je|jij|men|"
                   rf"nemen|genomen|neemt|nam|namen|slaan|geslagen)\b)[a-zà-ÿ]")
 AMOUNT = re.compile(rf"\d|{_COUNTING_WORD}", re.I)
 # "Hoeveel …?" is not stated by a year, a date, a section or question number, a version or an address ("Vraag 1",
@@ -55,6 +55,9 @@ _COMPOUNDING_TIME_UNITS = r"dag|dagen|week|weken|maand|maanden|jaar|jaren|uur|ur
 _TIME_UNITS = rf"{_COMPOUNDING_TIME_UNITS}|minuut|minuten|seconden?"
 _MEASURE = re.compile(rf"\s*(?:%|(?:procent|{_LENGTH_UNITS}|m2|m3|{_TIME_UNITS}|kilo|kg|gram|liter|graden|euro|miljoen|"
                       r"miljard|keer|maal)\b)", re.I)
+
+
+_PERCENT = re.compile(r"\s*(?:%|procent\b)", re.I)
 
 
 def is_measure(word: str) -> bool:
@@ -162,9 +165,12 @@ def names_counted(text: str, noun: str) -> bool:
 
 
 def counts_of(text: str, noun: str) -> bool:
-    """Does the text put a count within WINDOW words of the counted noun?"""
+    """Does the text put a count within WINDOW words of the counted noun? A percentage counts no things ("een rente
+    van 2% op de Tozo-lening" does not say how many Tozo-leningen); a sum may ("Hoeveel vermogen …?": "197.687
+    euro")."""
     counted = _counted_stem(noun)
-    return any(any(_names(word, counted) for word in near) for near in _beside(text, _counts(text), WINDOW))
+    counts = [m for m in _counts(text) if not _PERCENT.match(text, _after_number(m))]
+    return any(any(_names(word, counted) for word in near) for near in _beside(text, counts, WINDOW))
 
 
 def counted_beside(text: str, question: str, noun: str) -> bool:
