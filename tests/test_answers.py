@@ -364,6 +364,9 @@ def test_a_sentence_that_says_the_thing_asked_is_not_known_is_recognised():
     # the thing must be what is not known (a review): the gemeente is told here, the costs are not known
     assert not told("De gemeente Utrecht heeft de case ingebracht; de kosten zijn nog niet bekend.")
     assert not told("Of andere gemeenten het hebben overgenomen, staat niet in de beschikbare bronnen.")
+    method = unknown_told("Welke methode gebruikt het project?")
+    assert method("Ook welke data en methode zijn gebruikt, is niet bekend.")  # past "data en"
+    assert not method("De methode is bekend, de data niet.")  # after an article: up to a comma
     assert asked_thing("Wat is het totale bedrag?") == "bedrag"  # past the words that pick among its kind
     assert asked_thing("Welke van de gemeenten deed mee?") is None and asked_thing("Welke is de grootste?") is None
 

@@ -155,6 +155,11 @@ def test_what_the_case_says_is_not_known_answers_which_gemeente(corpus_assistant
     assert known.outcome == "answered" and "Utrecht" in known.citations[0].highlights[0], known.answer
     # "… of andere gemeenten het hebben overgenomen, staat niet in de beschikbare bronnen" says another thing is
     # unknown (a review)
+    # in the case's own document at any score: its introduction scores far above "Welke data de audit gebruikt,
+    # … is in de beschikbare bronnen niet gevonden."
+    data = corpus_assistant.ask("Welke data gebruikt de datagedreven audit van Utrecht?")
+    assert data.outcome == "not_stated" and data.missing_kind == "unknown", data.answer
+    assert data.citations[0].highlights[0].startswith("Welke data de audit gebruikt"), data.answer
     named = corpus_assistant.ask("Welke gemeente heeft Rotterdam Groeit ingebracht?")
     assert named.outcome == "answered" and "gemeente Rotterdam" in named.citations[0].highlights[0], named.answer
 

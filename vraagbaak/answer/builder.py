@@ -464,14 +464,20 @@ class AnswerBuilder:
         as close to the best sentence as a further quote may (quote_margin); None where there is none. "Welke
         gemeente heeft de case … ingebracht?" was answered with "Het project gaat over …" while the case says
         "Welke gemeente deze case draagt, staat niet in de beschikbare bronnen." Only from a document the quotes
-        are on the subject of (on_subject): many cases say which gemeente carries them is not known."""
+        are on the subject of (on_subject): many cases say which gemeente carries them is not known. In the first
+        quote's document at any score, elsewhere within the quote margin."""
         told = unknown_told(asked)
         if told is None:
             return None
-        docs = {c.doc for c in on_subject}
+        if not on_subject:
+            return None
+        first, docs = on_subject[0].doc, {c.doc for c in on_subject}
         top = max((self._order(s) for group in evidence for s in group), default=0.0)
+        # in the first quote's document at any score: a case whose "Wat niet bekend is" says "Welke data de audit
+        # gebruikt, … niet gevonden" scores far below its introduction; elsewhere within the quote margin
         found = [(self._order(s), i, j) for i, group in enumerate(evidence) for j, s in enumerate(group)
-                 if hits[i].chunk.doc in docs and self._order(s) >= top - self.quote_margin and told(s.text)]
+                 if (hits[i].chunk.doc == first or hits[i].chunk.doc in docs
+                     and self._order(s) >= top - self.quote_margin) and told(s.text)]
         if not found:
             return None
         _, i, j = max(found)

@@ -319,9 +319,11 @@ _PICKING = (r"(?:andere|overige|eerste|laatste|nieuwe|oude|huidige|vorige|volgen
 _ASKED_THING = re.compile(r"^\W*(?:(?:in|op|bij|van|voor|met|aan|door|uit|onder|naar|via|namens)\s+)?"
                           r"(?:welke?|wat\s+(?:is|zijn|was|waren)\s+(?:de|het))\s+"
                           rf"(?:(?:{_NUMBER_WORD}|{_PICKING})\s+)*([\w'’-]+)", re.I)
-# what stands before the thing where a sentence says it is not known: an embedded question ("Welke gemeente deze
-# case draagt, …", "hoeveel panden …", "het aantal panden") or an article ("De andere zeven thema's zijn …")
-_INTRODUCES = {"welke", "welk", "hoeveel", "aantal", "de", "het"}
+# what stands before the thing where a sentence says it is not known: an embedded question, up to a ";" ("Welke
+# gemeente deze case draagt, staat niet …", "hoeveel panden …", "het aantal panden"), or an article, up to a comma
+# ("De andere zeven thema's zijn … niet te vinden"; not "De methode is bekend, de data niet")
+_ASKING = frozenset({"welke", "welk", "hoeveel", "aantal"})
+_ARTICLES = frozenset({"de", "het"})
 
 
 def asked_thing(question: str) -> str | None:
@@ -347,22 +349,30 @@ def unknown_told(question: str) -> Callable[[str], bool] | None:
     if not thing:
         return None
     asked = stem(fold(thing))
-    return lambda text: not text.rstrip().endswith("?") and any(
-        SAYS_UNKNOWN.search(part) and _introduced(part, asked) for part in text.split(";"))
+    return lambda text: not text.rstrip().endswith("?") and (
+        any(SAYS_UNKNOWN.search(part) and _introduced(part, asked, _ASKING) for part in text.split(";"))
+        or any(SAYS_UNKNOWN.search(part) and _introduced(part, asked, _ARTICLES) for part in re.split(r"[;,]", text)))
 
 
-def _introduced(part: str, asked: str) -> bool:
-    """Does the thing (stem) stand in this part of a sentence after a question word or an article, past numbers and
-    the words that pick among its kind ("de andere zeven thema's")?"""
+def _introduced(part: str, asked: str, introducing: frozenset[str]) -> bool:
+    """Does the thing (stem) stand in this part of a sentence after one of the introducing words, past numbers,
+    the words that pick among its kind and things before "en" ("welke data en methode", "de andere zeven thema's")?"""
     tokens = [fold(t) for t in re.findall(r"[\w'’-]+", part)]
     for i, token in enumerate(tokens):
         if has_stem(asked, {stem(token)}):
-            j = i - 1
-            while j >= 0 and re.fullmatch(rf"{_NUMBER_WORD}|{_PICKING}", tokens[j]):
-                j -= 1
-            if j >= 0 and tokens[j] in _INTRODUCES:
+            j = _before_its_words(tokens, i - 1)
+            while j >= 2 and tokens[j] in ("en", "of"):
+                j = _before_its_words(tokens, j - 2)
+            if j >= 0 and tokens[j] in introducing:
                 return True
     return False
+
+
+def _before_its_words(tokens: list[str], j: int) -> int:
+    """The index before the numbers and picking words that end at j ("de andere zeven" -> "de")."""
+    while j >= 0 and re.fullmatch(rf"{_NUMBER_WORD}|{_PICKING}", tokens[j]):
+        j -= 1
+    return j
 
 
 # Who a yes/no question about a vote asks of: the name right after the verb ("Stemde het CDA …", "Stemden D66 en …")
