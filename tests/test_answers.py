@@ -298,6 +298,22 @@ def test_two_windows_around_one_answer_sentence_are_one_citation():
     assert [(c.n, c.highlights) for c in kept] == [(1, other.highlights), (2, fuller.highlights)]
 
 
+def test_a_vote_line_of_another_motion_is_not_put_first(besluitenlijst):
+    """The minutes' vote lines name the parties of every vote: "Stemde D66 tegen het onderzoeksvoorstel over het
+    ontslag van wethouder Visser?" put first the vote on the motion about the wethouders' tasks, which lists D66
+    against (a red-team test). A vote line found below the quotes must be about the thing asked."""
+    from vraagbaak.answer.kinds import voted_on
+
+    answer = besluitenlijst.ask("Stemde D66 tegen het onderzoeksvoorstel over het ontslag van wethouder Visser?")
+    assert "Tegen de motie stemden" not in answer.citations[0].quote, answer.answer
+    question = "Stemde het CDA voor de motie om taken van de burgemeester naar de wethouders te verschuiven?"
+    assert voted_on("16. Motie met betrekking tot de herverdeling van taken onder de wethouders. Tegen de motie "
+                    "stemden: CDA: mevrouw Houtveen.", question)
+    assert not voted_on("16. Motie met betrekking tot de herverdeling van taken onder de wethouders. Tegen de motie "
+                        "stemden: D66: mevrouw Van Dooren.",
+                        "Stemde D66 tegen het onderzoeksvoorstel over het ontslag van wethouder Visser?")
+
+
 def test_a_passage_that_is_only_a_heading_is_no_further_citation(besluitenlijst):
     """The agenda item "6. Voorstel tot herbenoeming lid van de Rekenkamercommissie Den Helder." is a passage of
     its own; it came as a second citation, all bold, under the decision it heads, repeating the reference line
@@ -364,6 +380,10 @@ def test_a_sentence_that_says_the_thing_asked_is_not_known_is_recognised():
     # the thing must be what is not known (a review): the gemeente is told here, the costs are not known
     assert not told("De gemeente Utrecht heeft de case ingebracht; de kosten zijn nog niet bekend.")
     assert not told("Of andere gemeenten het hebben overgenomen, staat niet in de beschikbare bronnen.")
+    # and a word of the question beside the thing: the case's gemeente is not who handed the model over (red team)
+    handed = unknown_told("Welke gemeente heeft het Wmo-voorspelmodel aan de VNG overgedragen?")
+    assert not handed("Welke gemeente deze case draagt, wordt in de beschikbare bronnen niet bevestigd.")
+    assert unknown_told("Welke gemeente draagt de case?")("Welke gemeente deze case draagt, is niet bekend.")
     method = unknown_told("Welke methode gebruikt het project?")
     assert method("Ook welke data en methode zijn gebruikt, is niet bekend.")  # past "data en"
     assert not method("De methode is bekend, de data niet.")  # after an article: up to a comma

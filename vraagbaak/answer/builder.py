@@ -33,6 +33,7 @@ from vraagbaak.answer.kinds import (
     office_asked,
     unknown_told,
     vote_asked,
+    voted_on,
     wanted_kind,
     wanted_kinds,
     years_asked,
@@ -419,7 +420,7 @@ class AnswerBuilder:
         """The answer from the selected quotes: the documents' own "not known" where they say it, else the quotes
         ordered so that the one that states what is asked comes first, and not_stated where none does."""
         if states_asked is not None and number_asked(asked) is None:  # who holds a role, who voted
-            citations = self._with_stating(citations, hits, evidence, states_asked)
+            citations = self._with_stating(asked, citations, hits, evidence, states_asked)
         told = None if states_asked is not None and any(states_asked(c.quote) for c in citations) \
             else self._told_unknown(asked, hits, evidence, on_the_subject(asked, citations, self.owners))
         if told is not None:  # the documents say themselves that they do not tell: that is the answer
@@ -433,7 +434,7 @@ class AnswerBuilder:
         self._mark_not_stated(answer, asked)
         return answer
 
-    def _with_stating(self, citations: list[Citation], hits: list[Hit], evidence: list[list[Evidence]],
+    def _with_stating(self, asked: str, citations: list[Citation], hits: list[Hit], evidence: list[list[Evidence]],
                       states_asked: Callable[[str], bool]) -> list[Citation]:
         """Where no citation names who holds the role or how the vote went, the candidate passage whose sentence
         does comes first: "Wie is de havenmeester in Utrecht?" quoted only the case's introduction ("Overheid360
@@ -445,10 +446,13 @@ class AnswerBuilder:
         and its absence is what says "noemen geen bedrag" (measured: two questions without an answer got one)."""
         if any(states_asked(c.quote) for c in citations):
             return citations
+        # a vote line of the same minutes may be about another motion: its passage must be about the one asked
+        about = (lambda hit: voted_on(f"{hit.chunk.section or ''} {hit.chunk.text}", asked)) if vote_asked(asked) \
+            else (lambda hit: True)
         top = max(self._order(s) for group in evidence for s in group)
         stating = [(self._order(s), i, j) for i, group in enumerate(evidence) for j, s in enumerate(group)
                    if hits[i].chunk.doc == citations[0].doc and not _asks(s) and states_asked(s.text)
-                   and self._order(s) >= top - 2 * self.quote_margin]
+                   and self._order(s) >= top - 2 * self.quote_margin and about(hits[i])]
         if not stating:
             return citations
         _, i, j = max(stating)

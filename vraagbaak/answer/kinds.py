@@ -349,9 +349,17 @@ def unknown_told(question: str) -> Callable[[str], bool] | None:
     if not thing:
         return None
     asked = stem(fold(thing))
-    return lambda text: not text.rstrip().endswith("?") and (
+    # and a word of the question beside the thing: "Welke gemeente deze case draagt, … niet bevestigd" does not
+    # answer "Welke gemeente heeft het Wmo-voorspelmodel aan de VNG overgedragen?" (a red-team test)
+    others = {stem(fold(w)) for w in content_words(question)} - {asked}
+    return lambda text: not text.rstrip().endswith("?") and _shares(text, others) and (
         any(SAYS_UNKNOWN.search(part) and _introduced(part, asked, _ASKING) for part in text.split(";"))
         or any(SAYS_UNKNOWN.search(part) and _introduced(part, asked, _ARTICLES) for part in re.split(r"[;,]", text)))
+
+
+def _shares(text: str, asked: set[str]) -> bool:
+    held = {stem(fold(w)) for w in words(text)}
+    return not asked or any(has_stem(w, held) for w in asked)
 
 
 def _introduced(part: str, asked: str, introducing: frozenset[str]) -> bool:
@@ -373,6 +381,18 @@ def _before_its_words(tokens: list[str], j: int) -> int:
     while j >= 0 and re.fullmatch(rf"{_NUMBER_WORD}|{_PICKING}", tokens[j]):
         j -= 1
     return j
+
+
+def voted_on(text: str, question: str) -> bool:
+    """Is a passage (with its heading) about the thing a vote question asks of: does it hold at least half of the
+    question's words that say which thing (not "motie" or "amendement", the words of voting, or a party's name)?
+    A minutes' vote line names the parties of every vote: "Stemde D66 tegen het onderzoeksvoorstel over het ontslag
+    van wethouder Visser?" was answered with the vote on a motion about the wethouders' tasks (a red-team test)."""
+    names = {name.lower() for name in CAPITALISED_NAME.findall(question)}
+    which = {stem(w) for w in content_words(question)
+             if w not in _DECIDED_THINGS | names | {"voor", "tegen"} and not _WANTS_VOTE.fullmatch(w)}
+    held = {stem(w) for w in words(text)}
+    return 2 * sum(has_stem(w, held) for w in which) >= len(which)
 
 
 # Who a yes/no question about a vote asks of: the name right after the verb ("Stemde het CDA …", "Stemden D66 en …")
