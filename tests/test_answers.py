@@ -373,7 +373,7 @@ def test_a_sentence_that_says_the_thing_asked_is_not_known_is_recognised():
     assert asked_thing("Wat leverde de audit op?") is None and unknown_told("Wat leverde de audit op?") is None
     told = unknown_told("Welke gemeente draagt deze case?")
     assert told("Welke gemeente deze case draagt, staat niet in de beschikbare bronnen.")
-    assert told("Het is niet bekend welke gemeenten meedoen.")
+    assert told("Het is niet bekend welke gemeenten deze case draagt.")
     assert not told("Welke data de audit gebruikt, is niet bekend.")  # another thing is unknown
     assert not told("Kunt u bevestigen dat de gemeente dat niet bekend heeft gemaakt?")  # a question in the document
     assert not told("De gemeente Utrecht bracht de case in.")
