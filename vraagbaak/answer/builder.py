@@ -89,7 +89,6 @@ class Evidence:
     score: float = 0.0
     has_kind: bool = False  # holds the kind of fact the question asks for (a date, an amount, a name)
     answers: float = 0.0  # the judge's probability that this sentence answers the question
-    heading: bool = False  # the passage's section heading or the document's title, standing as a sentence
 
     @property
     def words(self) -> int:
@@ -118,13 +117,14 @@ def chunk_sentences(chunk: Chunk) -> list[Evidence]:
     """The chunk's sentences with their own pages; an index written before spans existed splits again."""
     texts = chunk_sentence_texts(chunk)
     if chunk.spans:
-        sentences = [Evidence(t, s.page, s.block, s.item) for t, s in zip(texts, chunk.spans)]
-    else:
-        sentences = [Evidence(t, chunk.page_start, 0, False) for t in texts]
+        return [Evidence(t, s.page, s.block, s.item) for t, s in zip(texts, chunk.spans)]
+    return [Evidence(t, chunk.page_start, 0, False) for t in texts]
+
+
+def only_heading(chunk: Chunk, sentences: list[Evidence]) -> bool:
+    """Is the passage no more than its section heading or the document's title, standing as sentences?"""
     headings = {_as_heading(chunk.section or ""), _as_heading(chunk.title or "")} - {""}
-    for sentence in sentences:
-        sentence.heading = _as_heading(sentence.text) in headings
-    return sentences
+    return all(_as_heading(s.text) in headings for s in sentences)
 
 
 def _as_heading(text: str) -> str:
@@ -395,7 +395,7 @@ class AnswerBuilder:
         citations = self._select(asked, hits, evidence, ranked, best, states_asked)
         if not citations:
             return self._nothing_found(question, hits)
-        return self._decide(question, asked, hits, evidence, citations, states_asked)
+        return self._decide(question, asked, hits, evidence, citations, states_asked, ranked[0][0])
 
     def _select(self, asked: str, hits: list[Hit], evidence: list[list[Evidence]], ranked: list[tuple],
                 best: float, states_asked: Callable[[str], bool] | None) -> list[Citation]:
@@ -407,7 +407,7 @@ class AnswerBuilder:
                 break
             if score < best - self.quote_margin:
                 continue  # never show a passage far below the best as part of the answer
-            if citations and all(s.heading for s in evidence[i]):
+            if citations and only_heading(hits[i].chunk, evidence[i]):
                 continue  # a passage that is only a heading ("6. Voorstel tot …") repeats its reference line
             citation = self._cite(hits[i], evidence[i], len(citations) + 1, states_asked=states_asked)
             if citation and not any(_overlaps(citation, c) for c in citations) \
@@ -416,16 +416,16 @@ class AnswerBuilder:
         return citations
 
     def _decide(self, question: str, asked: str, hits: list[Hit], evidence: list[list[Evidence]],
-                citations: list[Citation], states_asked: Callable[[str], bool] | None) -> Answer:
+                citations: list[Citation], states_asked: Callable[[str], bool] | None, top: float) -> Answer:
         """The answer from the selected quotes: the documents' own "not known" where they say it, else the quotes
-        ordered so that the one that states what is asked comes first, and not_stated where none does."""
+        ordered so that the one that states what is asked comes first, and not_stated where none does. top: the
+        best _order of any candidate sentence."""
         if states_asked is not None and number_asked(asked) is None:  # who holds a role, who voted
-            citations = self._with_stating(asked, citations, hits, evidence, states_asked)
+            citations = self._with_stating(asked, citations, hits, evidence, states_asked, top)
         told = None if states_asked is not None and any(states_asked(c.quote) for c in citations) \
-            else self._told_unknown(asked, hits, evidence, on_the_subject(asked, citations, self.owners))
+            else self._told_unknown(asked, hits, evidence, on_the_subject(asked, citations, self.owners), top)
         if told is not None:  # the documents say themselves that they do not tell: that is the answer
-            citations = [told] + [c for c in citations if not _overlaps(c, told)][: self.max_quotes - 1]
-            citations = [replace(c, n=n) for n, c in enumerate(citations, start=1)]
+            citations = _numbered([told] + [c for c in citations if not _overlaps(c, told)][: self.max_quotes - 1])
             return Answer(question, True, "", citations, _nearest(hits), found_as="not_stated",
                           missing_kind="unknown", english=is_english(question))
         citations = without_repeats(fuller_first(citations))
@@ -435,7 +435,7 @@ class AnswerBuilder:
         return answer
 
     def _with_stating(self, asked: str, citations: list[Citation], hits: list[Hit], evidence: list[list[Evidence]],
-                      states_asked: Callable[[str], bool]) -> list[Citation]:
+                      states_asked: Callable[[str], bool], top: float) -> list[Citation]:
         """Where no citation names who holds the role or how the vote went, the candidate passage whose sentence
         does comes first: "Wie is de havenmeester in Utrecht?" quoted only the case's introduction ("Overheid360
         noemt Havenmeester van de Toekomst …"), while "havenmeester Frank van Kleef" stood in a passage just below
@@ -449,21 +449,19 @@ class AnswerBuilder:
         # a vote line of the same minutes may be about another motion: its passage must be about the one asked
         about = (lambda hit: voted_on(f"{hit.chunk.section or ''} {hit.chunk.text}", asked)) if vote_asked(asked) \
             else (lambda hit: True)
-        top = max(self._order(s) for group in evidence for s in group)
-        stating = [(self._order(s), i, j) for i, group in enumerate(evidence) for j, s in enumerate(group)
-                   if hits[i].chunk.doc == citations[0].doc and not _asks(s) and states_asked(s.text)
-                   and self._order(s) >= top - 2 * self.quote_margin and about(hits[i])]
-        if not stating:
+        stating = self._best_where(evidence, lambda i, s: hits[i].chunk.doc == citations[0].doc and not _asks(s)
+                                   and states_asked(s.text) and self._order(s) >= top - 2 * self.quote_margin
+                                   and about(hits[i]))
+        if stating is None:
             return citations
-        _, i, j = max(stating)
+        i, j = stating
         first = self._cite(hits[i], evidence[i], 1, states_asked=states_asked, best=j)
         if first is None or any(_overlaps(first, c) for c in citations):
             return citations
-        ordered = [first] + citations[: self.max_quotes - 1]
-        return [replace(c, n=n) for n, c in enumerate(ordered, start=1)]
+        return _numbered([first] + citations[: self.max_quotes - 1])
 
     def _told_unknown(self, asked: str, hits: list[Hit], evidence: list[list[Evidence]],
-                      on_subject: list[Citation]) -> Citation | None:
+                      on_subject: list[Citation], top: float) -> Citation | None:
         """The citation of a sentence that says the thing asked is not known (kinds.unknown_told), where it scores
         as close to the best sentence as a further quote may (quote_margin); None where there is none. "Welke
         gemeente heeft de case … ingebracht?" was answered with "Het project gaat over …" while the case says
@@ -471,22 +469,26 @@ class AnswerBuilder:
         are on the subject of (on_subject): many cases say which gemeente carries them is not known. In the first
         quote's document at any score, elsewhere within the quote margin."""
         told = unknown_told(asked)
-        if told is None:
-            return None
-        if not on_subject:
+        if told is None or not on_subject:
             return None
         first, docs = on_subject[0].doc, {c.doc for c in on_subject}
-        top = max((self._order(s) for group in evidence for s in group), default=0.0)
         # in the first quote's document at any score: a case whose "Wat niet bekend is" says "Welke data de audit
         # gebruikt, … niet gevonden" scores far below its introduction; elsewhere within the quote margin
-        found = [(self._order(s), i, j) for i, group in enumerate(evidence) for j, s in enumerate(group)
-                 if (hits[i].chunk.doc == first or hits[i].chunk.doc in docs
-                     and self._order(s) >= top - self.quote_margin) and told(s.text)]
-        if not found:
+        found = self._best_where(evidence, lambda i, s: (hits[i].chunk.doc == first or hits[i].chunk.doc in docs
+                                                         and self._order(s) >= top - self.quote_margin)
+                                 and told(s.text))
+        if found is None:
             return None
-        _, i, j = max(found)
+        i, j = found
         citation = self._cite(hits[i], evidence[i], 1, best=j)
         return replace(citation, highlights=[evidence[i][j].text]) if citation else None  # bold: what it says
+
+    def _best_where(self, evidence: list[list[Evidence]], keep: Callable[[int, Evidence], bool]
+                    ) -> tuple[int, int] | None:
+        """(passage, sentence) of the candidate sentence with the best _order among those `keep` takes (given the
+        passage's index and the sentence), or None."""
+        found = [(self._order(s), i, j) for i, group in enumerate(evidence) for j, s in enumerate(group) if keep(i, s)]
+        return max(found)[1:] if found else None
 
     def _mark_not_stated(self, answer: Answer, asked: str) -> None:
         """On the subject but not an answer: the citations hold no fact of a kind asked beside what is asked (a
@@ -702,7 +704,7 @@ def without_repeats(citations: list[Citation]) -> list[Citation]:
             kept.append(c)
         elif len(c.highlights) > len(kept[same].highlights):  # the one with more of the answer in bold, in place
             kept[same] = c
-    return citations if kept == citations else [replace(c, n=n) for n, c in enumerate(kept, start=1)]
+    return citations if kept == citations else _numbered(kept)
 
 
 def stating_first(citations: list[Citation], states_asked: Callable[[str], bool] | None,
@@ -723,8 +725,12 @@ def stating_first(citations: list[Citation], states_asked: Callable[[str], bool]
 
 def _to_front(citations: list[Citation], i: int) -> list[Citation]:
     """The citations with the i-th first, the rest in their order, numbered again."""
-    ordered = [citations[i]] + citations[:i] + citations[i + 1:]
-    return [replace(c, n=n) for n, c in enumerate(ordered, start=1)]
+    return _numbered([citations[i]] + citations[:i] + citations[i + 1:])
+
+
+def _numbered(citations: list[Citation]) -> list[Citation]:
+    """The citations in this order, numbered again from 1."""
+    return [replace(c, n=n) for n, c in enumerate(citations, start=1)]
 
 
 def _stating_sentence(states_asked: Callable[[str], bool] | None, best: Evidence,

@@ -193,12 +193,12 @@ def _names(tokens: list[str], given: set[str]) -> list[bool]:
         # name ends at the first word in lower case after it ("van Frans Feldberg en Tom Pots")
         lower_after_van = 0 if word == "van" else -1 if capital or lower_after_van < 0 else lower_after_van + 1
         after_van = after_van and (capital or 0 < lower_after_van <= 2)
+        is_initials = bool(_INITIALS.fullmatch(token.strip(",;:()")))
         out.append(capital and not sentence_start and not after_van and word not in _NOT_A_NAME | given
-                   and not any(word.startswith(office) for office in OFFICES)
-                   and not _INITIALS.fullmatch(token.strip(",;:()")))
+                   and not any(word.startswith(office) for office in OFFICES) and not is_initials)
         # "J.P. van der Berg": after initials, "van" starts the surname, not a place
         after_van = (after_van or word == "van" and not initials) and not token.endswith((",", ";", ":", "."))
-        initials = bool(_INITIALS.fullmatch(token.strip(",;:()")))
+        initials = is_initials
         # an initial or a title ("K.", "mr.") ends no sentence; a point of a list ("1.", "b)") starts one
         sentence_start = (token.endswith((".", "!", "?", ":", ";")) and len(word) > 3 and word not in _NOT_A_NAME
                           or bool(_LIST_POINT.fullmatch(token)))
