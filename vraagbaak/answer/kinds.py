@@ -127,11 +127,10 @@ def _decided(text: str, question: str) -> bool:
     asked = [w for w in content_words(question) if w not in _DECIDED_THINGS and not WANTS_DECISION.fullmatch(w)]
     names = {w.lower() for w in CAPITALISED_NAME.findall(question)}
     which = {stem(w) for w in asked if w not in names and not w.isdigit()} or {stem(w) for w in asked}
-    held = {stem(w) for w in words(text)}
     years, named_years = set(years_asked(question)), set(YEAR.findall(text))
     if years and named_years and not years & named_years:
         return False
-    return not which or any(has_stem(w, held) for w in which)
+    return _shares(text, which)
 
 
 # "Wie werd in Den Helder de nieuwe wethouder …?": a few words (a place, a year) between the verb and the office;
@@ -324,6 +323,8 @@ _ASKED_THING = re.compile(r"^\W*(?:(?:in|op|bij|van|voor|met|aan|door|uit|onder|
 # ("De andere zeven thema's zijn … niet te vinden"; not "De methode is bekend, de data niet")
 _ASKING = frozenset({"welke", "welk", "hoeveel", "aantal"})
 _ARTICLES = frozenset({"de", "het"})
+# (where a part of the sentence ends, the words that may introduce the thing in it)
+_UNKNOWN_PARTS = ((re.compile(";"), _ASKING), (re.compile("[;,]"), _ARTICLES))
 
 
 def asked_thing(question: str) -> str | None:
@@ -351,14 +352,15 @@ def unknown_told(question: str) -> Callable[[str], bool] | None:
     asked = stem(fold(thing))
     # and a word of the question beside the thing: "Welke gemeente deze case draagt, … niet bevestigd" does not
     # answer "Welke gemeente heeft het Wmo-voorspelmodel aan de VNG overgedragen?" (a red-team test)
-    others = {stem(fold(w)) for w in content_words(question)} - {asked}
-    return lambda text: not text.rstrip().endswith("?") and _shares(text, others) and (
-        any(SAYS_UNKNOWN.search(part) and _introduced(part, asked, _ASKING) for part in text.split(";"))
-        or any(SAYS_UNKNOWN.search(part) and _introduced(part, asked, _ARTICLES) for part in re.split(r"[;,]", text)))
+    others = {stem(w) for w in content_words(question)} - {asked}
+    return lambda text: not text.rstrip().endswith("?") and _shares(text, others) and any(
+        SAYS_UNKNOWN.search(part) and _introduced(part, asked, introducing)
+        for ends, introducing in _UNKNOWN_PARTS for part in ends.split(text))
 
 
 def _shares(text: str, asked: set[str]) -> bool:
-    held = {stem(fold(w)) for w in words(text)}
+    """Does the text hold any of the `asked` stems (has_stem)? True where none are asked."""
+    held = {stem(w) for w in words(text)}
     return not asked or any(has_stem(w, held) for w in asked)
 
 
