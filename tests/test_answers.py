@@ -983,3 +983,39 @@ def test_of_two_overlapping_passages_the_one_with_the_reply_to_the_question_come
     answer = builder.build("Welke rente betalen ondernemers over een Tozo-lening?", hits)
     assert answer.found_as == "answered"
     assert answer.citations[0].highlights == [asked, reply] and answer.citations[0].n == 1
+
+
+@pytest.fixture(scope="module")
+def woo_minutes(tmp_path_factory, embedder) -> Assistant:
+    """A real Woo release (minutes of an RIVM meeting, 27 July 2020) whose names are blacked out as "5.1.2e"."""
+    root = tmp_path_factory.mktemp("woo")
+    corpus = root / "c"
+    corpus.mkdir()
+    shutil.copy(FIXTURES / "vws-woo-182968-notulen-beschermingsmiddelen-ocr.pdf", corpus)
+    assistant = Assistant(Settings(corpus_dir=corpus, index_dir=root / "i", model_dir=embedder.settings.model_dir),
+                          embedder)
+    assistant.build_index()
+    return assistant
+
+
+def test_a_name_blacked_out_in_a_woo_release_is_not_given_as_the_answer(woo_minutes):
+    """"Wie zaten er namens het RIVM bij het overleg …?" was answered with the list of those present, in bold, where
+    every name reads "5.1.2e": the ground on which the Woo release blacked it out. The quote stays (it is on the
+    subject), and the answer says that the name was blacked out."""
+    from vraagbaak.answer.render import answer_text
+
+    answer = woo_minutes.ask("Wie waren er namens het RIVM aanwezig bij het overleg over adembescherming?")
+    assert answer.outcome == "not_stated" and answer.missing_kind == "redacted", answer.answer
+    assert "noemen geen naam: die is weggelakt (Woo-code 5.1.2e)" in answer_text(answer)
+    assert "5.1.2e" in answer.citations[0].quote
+    why = woo_minutes.ask("Waarom werd het overleg over adembescherming voor werkenden gehouden?")
+    assert why.outcome == "answered", why.answer  # not a who-question: the blacked-out names do not matter
+
+
+def test_only_a_lettered_woo_code_standing_alone_is_a_redaction():
+    from vraagbaak.text.cleaning import redaction_codes
+
+    assert redaction_codes("Aanwezig: ° 5.1.2e LCI, RIVM . 5.1.2e NVVK") == ["5.1.2e"]
+    assert redaction_codes("Groet, 5.1.2¢ 2020717241; CC: < 10.2.e @minezk.nl>") == ["5.1.2¢", "10.2.e"]
+    for text in ("artikel 5.1 lid 2", "versie 5.1.2 van het plan", "paragraaf 5.1.2.e.", "criterium 2.5.8", "stap 5.2a"):
+        assert redaction_codes(text) == [], text

@@ -27,6 +27,7 @@ from vraagbaak.answer.judge import (
 )
 from vraagbaak.answer.kinds import (
     COUNT,
+    NAME,
     OFFICE,
     holder_asked,
     number_asked,
@@ -42,7 +43,7 @@ from vraagbaak.answer.numbers import UNITS as _UNITS
 from vraagbaak.answer.numbers import counted_noun, is_measure, names_counted
 from vraagbaak.profile import DOCUMENT_NOUNS, CollectionProfile
 from vraagbaak.schema import Answer, Chunk, Citation, Hit
-from vraagbaak.text.cleaning import collapse_whitespace, is_rare_word, without_addresses
+from vraagbaak.text.cleaning import collapse_whitespace, is_rare_word, redaction_codes, without_addresses
 from vraagbaak.text.compounds import CompoundSplitter
 from vraagbaak.text.dates import days_named
 from vraagbaak.text.owners import named_in_question, named_in_text, others_asked, without_owners
@@ -504,6 +505,10 @@ class AnswerBuilder:
         # "Wanneer is de motie aangenomen?" wants a date and a decision: the date the motion was tabled answers
         # when, not that it passed
         stating = on_the_subject(asked, citations, self.owners)
+        if NAME in kinds and (codes := redacted_names(citations)):
+            # "Wie heeft de brief ondertekend?" over a Woo release: where the name stood, it says "5.1.2e"
+            answer.found_as, answer.missing_kind, answer.missing_what = "not_stated", "redacted", " en ".join(codes)
+            return
         lacking = next((kind for kind in kinds if kind.missing and not any(
             kind.states(c.quote, asked, counted, in_other_words) for c in stating)), None)
         if lacking:
@@ -912,6 +917,13 @@ def _about_one_each(doc_hits: list[Hit], profile: CollectionProfile) -> tuple[li
     if not own:
         return doc_hits, []
     return own, [h for h in doc_hits if not profile.has_own_owner(h.chunk.metadata)]
+
+
+def redacted_names(citations: list[Citation]) -> list[str]:
+    """The Woo codes ("5.1.2e") in the bold sentences of the first citation, where those sentences name no one:
+    the name asked for was blacked out. [] where they name someone or hold no code."""
+    bold = " ".join(citations[0].highlights) if citations else ""
+    return [] if NAME.holds(bold) else redaction_codes(bold)
 
 
 def dates_not_quoted(question: str, citations: list[Citation],

@@ -63,6 +63,8 @@ def _missing(answer: Answer) -> str:
         return " en ".join(whole_names(answer.question, answer.missing_what.split(" en "))) + " niet"
     if answer.missing_kind in ("year", "day"):
         return f"{answer.missing_what} niet"
+    if answer.missing_kind == "redacted":  # a Woo release blacked the name out and printed its ground instead
+        return f"geen naam: die is weggelakt (Woo-code {answer.missing_what})"
     if answer.missing_kind == "office":  # "Wie is de burgemeester …?": "niet wie de burgemeester is"
         office = answer.missing_what
         plural = office.split("-")[0] not in OFFICES and office.endswith(("s", "en"))  # "wethouders", "eigenaren"

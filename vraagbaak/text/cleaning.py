@@ -206,3 +206,13 @@ def without_addresses(text: str) -> str:
         return text
     return _ADDRESS.sub(" ", text)
 
+
+# The codes a Woo (or earlier Wob) release prints where it blacked out what it may not make public: the article and
+# letter of the ground for refusal, "5.1.2e" (personal privacy) above all; OCR reads the "e" of a scan as "¢" or "€"
+# too. Only lettered codes that stand alone: "artikel 5.1 lid 2" or "versie 5.1.2" are no redaction.
+_REDACTION = re.compile(r"(?<![\w.])(?:5\.1\.[12]|10\.[12])\.?\s?[a-i¢€](?![\w.])")
+
+
+def redaction_codes(text: str) -> list[str]:
+    """The Woo/Wob codes in the text that stand where something was blacked out ("5.1.2e"), in order, once each."""
+    return list(dict.fromkeys(m.group().replace(" ", "") for m in _REDACTION.finditer(text)))
