@@ -1019,3 +1019,15 @@ def test_only_a_lettered_woo_code_standing_alone_is_a_redaction():
     assert redaction_codes("Groet, 5.1.2¢ 2020717241; CC: < 10.2.e @minezk.nl>") == ["5.1.2¢", "10.2.e"]
     for text in ("artikel 5.1 lid 2", "versie 5.1.2 van het plan", "paragraaf 5.1.2.e.", "criterium 2.5.8", "stap 5.2a"):
         assert redaction_codes(text) == [], text
+
+
+def test_one_word_twice_is_no_name():
+    """A letter's heading runs into its first sentence ("Onderwerp Draagmoederschap Draagmoederschap is …"): the
+    word twice counted as someone's name, and that sentence won "Wie heeft het onderzoek … uitgevoerd?" over the
+    one naming the institute three sentences on."""
+    from vraagbaak.answer.kinds import wanted_kind
+
+    who = wanted_kind("Wie heeft het onderzoek naar draagmoederschap uitgevoerd?")
+    assert not who.holds("Datum 1 maart 2011 Onderwerp Draagmoederschap Draagmoederschap is een complex onderwerp.")
+    assert who.holds("Bij het project was onder anderen havenmeester Frank van Kleef betrokken.")
+    assert who.holds("Het onderzoek is gedaan door het Utrecht Centre for European Research.")

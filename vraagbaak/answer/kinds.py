@@ -92,8 +92,9 @@ _NOT_A_NAME = {"de", "het", "een", "van", "en", "in", "op", "bij", "voor", "name
 # Initials ("G.K.", "K.") stand before a name, but name no one alone: "de heer G.K. Visser" names Visser, whom
 # "Wie werd de nieuwe wethouder na het vertrek van Visser?" gives itself
 _INITIALS = re.compile(r"(?:[A-Z]\.){1,4}")
-# Two capitalised words inside a sentence ("havenmeester Frank van Kleef"): a name.
-_NAME = re.compile(r"(?<=[a-zà-ÿ,] )[A-Z][a-zà-ÿ]+ (?:(?:van|de|der|den|ten|ter) )*[A-Z][a-zà-ÿ]+")
+# Two capitalised words inside a sentence ("havenmeester Frank van Kleef"): a name. Not one word twice: a heading
+# that runs into the text's first sentence ("Onderwerp Draagmoederschap Draagmoederschap is een complex …").
+_NAME = re.compile(r"(?<=[a-zà-ÿ,] )([A-Z][a-zà-ÿ]+) (?:(?:van|de|der|den|ten|ter) )*(?!\1\b)[A-Z][a-zà-ÿ]+")
 # What is decided on: words of a decision question that say what kind of thing, not which one
 _DECIDED_THINGS = {"motie", "moties", "amendement", "amendementen", "voorstel", "voorstellen", "wetsvoorstel",
                    "raadsvoorstel", "besluit", "verordening", "initiatiefvoorstel", "raad", "kamer", "gemeenteraad"}
