@@ -1006,7 +1006,7 @@ def test_a_name_blacked_out_in_a_woo_release_is_not_given_as_the_answer(woo_minu
 
     answer = woo_minutes.ask("Wie waren er namens het RIVM aanwezig bij het overleg over adembescherming?")
     assert answer.outcome == "not_stated" and answer.missing_kind == "redacted", answer.answer
-    assert "noemen geen naam: die is weggelakt (Woo-code 5.1.2e)" in answer_text(answer)
+    assert "noemen geen namen: die zijn weggelakt op grond van de Woo (5.1.2e)" in answer_text(answer)
     assert "5.1.2e" in answer.citations[0].quote
     why = woo_minutes.ask("Waarom werd het overleg over adembescherming voor werkenden gehouden?")
     assert why.outcome == "answered", why.answer  # not a who-question: the blacked-out names do not matter
@@ -1031,3 +1031,31 @@ def test_one_word_twice_is_no_name():
     assert not who.holds("Datum 1 maart 2011 Onderwerp Draagmoederschap Draagmoederschap is een complex onderwerp.")
     assert who.holds("Bij het project was onder anderen havenmeester Frank van Kleef betrokken.")
     assert who.holds("Het onderzoek is gedaan door het Utrecht Centre for European Research.")
+
+
+def test_when_a_letter_was_sent_is_answered_by_the_date_it_prints_above_itself():
+    """"Wanneer is de kamerbrief over draagmoederschap verstuurd?" was not_stated ("noemen geen datum"): the
+    letterhead's "Datum 1 maart 2011" stands far from the question's words, and the quoted sentence named an older
+    letter's date. Where the question names the document by what it prints itself to be (a brief) and its first
+    page prints a date, that date answers, and the sentence that holds it comes first, bold."""
+    from vraagbaak.answer.builder import dated_as_asked
+    from vraagbaak.schema import Chunk, Hit
+
+    head = ("Retouradres Postbus 20301 2500 EH Den Haag Aan de Voorzitter van de Tweede Kamer der Staten-Generaal "
+            "Postbus 20018 2500 EA DEN HAAG Datum 1 maart 2011 Onderwerp Adoptie Adoptie is een complex onderwerp.")
+    older = ("De minister heeft in zijn brief van 4 november 2009 (Kamerstukken II 2009/10, 32 123 XVI, nr. 30) een "
+             "onderzoek aangekondigd naar de aard en omvang van commercieel draagmoederschap.")
+    body = "Dit onderzoek naar draagmoederschap is gedaan door een universiteit."
+    cosine = {head: 0.86, older: 0.95, body: 0.90}
+    builder = _builder_scoring(cosine)
+    letter = {"soort": "brief", "datum": "1 maart 2011"}
+    hit = Hit(Chunk("c0", "brief.pdf", "Draagmoederschap", 1, 1, None, f"{head} {older} {body}", letter),
+              0.5, 1, 0.9, 3.0)
+    answer = builder.build("Wanneer is de kamerbrief over draagmoederschap verstuurd?", [hit])
+    assert answer.outcome == "answered", answer.missing_kind
+    assert any("Datum 1 maart 2011" in sentence for sentence in answer.citations[0].highlights), answer.citations
+    unprinted = dataclasses.replace(hit, chunk=dataclasses.replace(hit.chunk, metadata={"soort": "brief"}))
+    assert builder.build("Wanneer is de kamerbrief over draagmoederschap verstuurd?", [unprinted]).outcome \
+        == "not_stated"  # no date of its own: the older letter's date is no answer
+    assert dated_as_asked("Van welke datum is de brief over draagmoederschap?", letter) == "1 maart 2011"
+    assert dated_as_asked("Wanneer is het onderzoek naar draagmoederschap gedaan?", letter) == ""

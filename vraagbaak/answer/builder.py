@@ -29,6 +29,7 @@ from vraagbaak.answer.kinds import (
     COUNT,
     NAME,
     OFFICE,
+    WHEN,
     holder_asked,
     number_asked,
     office_asked,
@@ -390,9 +391,11 @@ class AnswerBuilder:
         ranked = sorted(((max(self._order(s) for s in group), max(s.score for s in group), i)
                          for i, group in enumerate(evidence) if group), key=lambda item: (-item[0], -item[1], item[2]))
         best = max(score for _, score, _ in ranked)
-        # does a text state what is asked: a sum, count or duration, or who holds an office or role (None: neither)
+        # does a text state what is asked: a sum, count or duration, who holds an office or role, how a vote went
         asked = focus or question
-        states_asked = number_asked(asked) or holder_asked(asked) or vote_asked(asked)
+        # or when a letter was sent: the date it prints above itself ("Datum 1 maart 2011")
+        states_asked = number_asked(asked) or holder_asked(asked) or vote_asked(asked) \
+            or own_date_asked(asked, hits[: self.candidates])
         citations = self._select(asked, hits, evidence, ranked, best, states_asked)
         if not citations:
             return self._nothing_found(question, hits)
@@ -510,7 +513,8 @@ class AnswerBuilder:
             answer.found_as, answer.missing_kind, answer.missing_what = "not_stated", "redacted", " en ".join(codes)
             return
         lacking = next((kind for kind in kinds if kind.missing and not any(
-            kind.states(c.quote, asked, counted, in_other_words) for c in stating)), None)
+            kind.states(c.quote, asked, counted, in_other_words)
+            or kind is WHEN and bool(dated_as_asked(asked, c.metadata)) for c in stating)), None)
         if lacking:
             answer.found_as, answer.missing_kind = "not_stated", lacking.missing
             answer.missing_what = (counted or "") if lacking is COUNT else office_asked(asked) if lacking is OFFICE \
@@ -917,6 +921,23 @@ def _about_one_each(doc_hits: list[Hit], profile: CollectionProfile) -> tuple[li
     if not own:
         return doc_hits, []
     return own, [h for h in doc_hits if not profile.has_own_owner(h.chunk.metadata)]
+
+
+def dated_as_asked(question: str, metadata: dict | None) -> str:
+    """The date a document prints for itself, where a "when" question asks when that document is dated: where it
+    names the document by what the document prints itself to be ("Wanneer is de kamerbrief … verstuurd?" of a
+    "brief"; metadata "soort" and "datum": ingest/identity.py). "" otherwise. The date stands above the letter, far
+    from the question's words in the quote."""
+    kind, date = str((metadata or {}).get("soort") or "").lower(), str((metadata or {}).get("datum") or "")
+    if not (kind and date) or WHEN not in wanted_kinds(question):
+        return ""
+    return date if any(fold(w).endswith(kind) for w in words(question)) else ""
+
+
+def own_date_asked(question: str, hits: list[Hit]) -> Callable[[str], bool] | None:
+    """Where the question asks when a candidate document is dated (dated_as_asked): does a text hold that date?"""
+    dates = {date for h in hits if (date := dated_as_asked(question, h.chunk.metadata))}
+    return (lambda text: any(date in text for date in dates)) if dates else None
 
 
 def redacted_names(citations: list[Citation]) -> list[str]:

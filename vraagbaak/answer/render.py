@@ -8,6 +8,7 @@ from vraagbaak.answer.citations import filters_line, source_reference
 from vraagbaak.answer.kinds import OFFICES
 from vraagbaak.profile import CollectionProfile
 from vraagbaak.schema import Answer, Citation
+from vraagbaak.text.cleaning import redaction_spots
 from vraagbaak.text.words import whole_names
 
 NOTHING_FOUND = "In de documenten heb ik niets gevonden dat uw vraag beantwoordt."
@@ -63,8 +64,10 @@ def _missing(answer: Answer) -> str:
         return " en ".join(whole_names(answer.question, answer.missing_what.split(" en "))) + " niet"
     if answer.missing_kind in ("year", "day"):
         return f"{answer.missing_what} niet"
-    if answer.missing_kind == "redacted":  # a Woo release blacked the name out and printed its ground instead
-        return f"geen naam: die is weggelakt (Woo-code {answer.missing_what})"
+    if answer.missing_kind == "redacted":  # a Woo release blacked the names out and printed the ground instead
+        several = len(redaction_spots(answer.citations[0].quote)) > 1 if answer.citations else False
+        said = "geen namen: die zijn" if several else "geen naam: die is"
+        return f"{said} weggelakt op grond van de Woo ({answer.missing_what})"
     if answer.missing_kind == "office":  # "Wie is de burgemeester …?": "niet wie de burgemeester is"
         office = answer.missing_what
         plural = office.split("-")[0] not in OFFICES and office.endswith(("s", "en"))  # "wethouders", "eigenaren"

@@ -213,6 +213,11 @@ def without_addresses(text: str) -> str:
 _REDACTION = re.compile(r"(?<![\w.])(?:5\.1\.[12]|10\.[12])\.?\s?[a-i¢€](?![\w.])")
 
 
+def redaction_spots(text: str) -> list[str]:
+    """The Woo/Wob codes in the text that stand where something was blacked out ("5.1.2e"), one per spot."""
+    return [m.group().replace(" ", "") for m in _REDACTION.finditer(text)]
+
+
 def redaction_codes(text: str) -> list[str]:
-    """The Woo/Wob codes in the text that stand where something was blacked out ("5.1.2e"), in order, once each."""
-    return list(dict.fromkeys(m.group().replace(" ", "") for m in _REDACTION.finditer(text)))
+    """redaction_spots, each code once, in order."""
+    return list(dict.fromkeys(redaction_spots(text)))
