@@ -1059,3 +1059,20 @@ def test_when_a_letter_was_sent_is_answered_by_the_date_it_prints_above_itself()
         == "not_stated"  # no date of its own: the older letter's date is no answer
     assert dated_as_asked("Van welke datum is de brief over draagmoederschap?", letter) == "1 maart 2011"
     assert dated_as_asked("Wanneer is het onderzoek naar draagmoederschap gedaan?", letter) == ""
+
+
+def test_an_assignment_is_no_outcome(besluitenlijst):
+    """"Wat kwam er uit het onderzoek naar het ontslag van wethouder Visser?" put the research assignment first, in
+    bold ("1. Reconstrueer en analyseer het proces …"), as if it were the outcome (a helper's user test): the
+    minutes only order the research."""
+    from vraagbaak.answer.kinds import result_asked
+
+    answer = besluitenlijst.ask("Wat kwam er uit het onderzoek naar het ontslag van wethouder Visser?")
+    assert answer.outcome == "not_stated" and answer.missing_kind == "result", answer.answer
+    assert "noemen geen uitkomst of conclusie;" in answer_text(answer)
+    states = result_asked("Wat bleek uit de evaluatie?")
+    assert states("Uit een evaluatie door DSP-groep bleek dat het overleg helpt.")
+    assert states("Het levert deelnemers vooral rust op.")
+    assert not states("Onderzoek de effecten van het besluit en rapporteer daarover aan de raad.")
+    assert not states("Elke week levert de politie cijfers per buurt aan.")
+    assert result_asked("Wat kost het onderzoek?") is None

@@ -183,3 +183,22 @@ def test_other_gemeenten_than_the_one_named_are_listed(corpus_assistant):
     assert audit.outcome != "overview", audit.answer
     datcan = corpus_assistant.ask("Welke andere gemeenten dan Zaanstad hebben de DatCan-methode gebruikt?")
     assert "Alphen aan den Rijn" in datcan.citations[0].highlights[0], datcan.answer
+
+
+def test_a_place_named_only_by_a_document_about_something_else_does_not_answer(corpus_assistant):
+    """"Doet Amsterdam ook mee aan het huishoudboekje?" was answered, bold, with Utrecht's and Rotterdam's plans
+    for the Huishoudboekje: a third quote, from Amsterdam's case on handhaving, held "Amsterdam", so the name counted
+    as quoted (a helper's user test). The name must be in a cited document that holds the question's subject too."""
+    amsterdam = corpus_assistant.ask("Doet Amsterdam ook mee aan het huishoudboekje?")
+    assert amsterdam.outcome == "not_stated" and amsterdam.missing_kind == "name", amsterdam.answer
+    rotterdam = corpus_assistant.ask("Heeft Rotterdam het huishoudboekje overgenomen?")
+    assert rotterdam.outcome == "answered" and "Rotterdam" in rotterdam.citations[0].quote, rotterdam.answer
+
+
+def test_what_something_came_to_is_quoted_from_its_results_section(corpus_assistant):
+    """"Wat heeft de Monitor Veiligheid Enschede opgeleverd?" quoted what the monitor is; the case's section
+    "Resultaat en publieke waarde" stood 0.3 below it. Its heading names an outcome: it comes first."""
+    answer = corpus_assistant.ask("Wat heeft de Monitor Veiligheid Enschede opgeleverd?")
+    assert answer.outcome == "answered" and "eerder aankomen" in answer.citations[0].quote, answer.answer
+    rust = corpus_assistant.ask("Wat heeft het Huishoudboekje opgeleverd?")  # "Het levert deelnemers vooral rust op."
+    assert rust.outcome == "answered", rust.answer

@@ -136,7 +136,8 @@ class Answer:
     # what answer_text (answer/render.py) needs beside the above to say it in Dutch
     english: bool = False  # asked in English: the quotes stay Dutch, and the answer says so
     # not_stated: the kind of fact the passages lack (money | date | amount | decision | duration | office | year |
-    # name | unknown: the documents say themselves it is not known | redacted: a Woo release blacked the name out)
+    # name | result | unknown: the documents say themselves it is not known | redacted: a Woo release blacked the
+    # name out)
     missing_kind: str = ""
     missing_for: str = ""  # not_stated: the owner asked, where the quotes state it only of another ("Amsterdam")
     missing_what: str = ""  # not_stated: what a "Hoeveel …?" question counts ("reizigers"), the office, or the year(s)

@@ -33,6 +33,7 @@ from vraagbaak.answer.kinds import (
     holder_asked,
     number_asked,
     office_asked,
+    result_asked,
     unknown_told,
     vote_asked,
     voted_on,
@@ -426,6 +427,8 @@ class AnswerBuilder:
         best _order of any candidate sentence."""
         if states_asked is not None and number_asked(asked) is None:  # who holds a role, who voted
             citations = self._with_stating(asked, citations, hits, evidence, states_asked, top)
+        if (result := result_asked(asked)) is not None:
+            citations = self._with_result(citations, hits, evidence, result)
         told = None if states_asked is not None and any(states_asked(c.quote) for c in citations) \
             else self._told_unknown(asked, hits, evidence, on_the_subject(asked, citations, self.owners), top)
         if told is not None:  # the documents say themselves that they do not tell: that is the answer
@@ -460,6 +463,25 @@ class AnswerBuilder:
             return citations
         i, j = stating
         first = self._cite(hits[i], evidence[i], 1, states_asked=states_asked, best=j)
+        if first is None or any(_overlaps(first, c) for c in citations):
+            return citations
+        return _numbered([first] + citations[: self.max_quotes - 1])
+
+    def _with_result(self, citations: list[Citation], hits: list[Hit], evidence: list[list[Evidence]],
+                     result: Callable[[str], bool]) -> list[Citation]:
+        """Where no citation states an outcome (kinds.result_asked), the best sentence of a candidate passage of the
+        first quote's document whose heading names one comes first, at any score: "Wat heeft de Monitor Veiligheid
+        opgeleverd?" quoted what the monitor is, while the case's "Resultaat en publieke waarde" stood 0.3 below
+        it. Not a passage for a word in its text: "de uitkomsten moeten uitwijzen …" or another study's
+        "concludeert" brought forward answered two questions that no document answers (measured)."""
+        if not citations or any(result(f"{c.section or ''} {c.quote}") for c in citations):
+            return citations
+        found = self._best_where(evidence, lambda i, s: hits[i].chunk.doc == citations[0].doc and not _asks(s)
+                                 and result(own_heading(hits[i].chunk)))
+        if found is None:
+            return citations
+        i, j = found
+        first = self._cite(hits[i], evidence[i], 1, best=j)
         if first is None or any(_overlaps(first, c) for c in citations):
             return citations
         return _numbered([first] + citations[: self.max_quotes - 1])
@@ -526,13 +548,33 @@ class AnswerBuilder:
                 # "Hoeveel geld trekt Amsterdam uit …?" shows Utrecht's sum: "geen bedrag voor Amsterdam"
                 answer.missing_for = " en ".join(asked[start:end] for start, end, _ in
                                                  named_in_question(asked, self.owners))
+        elif (result := result_asked(asked)) and not any(result(f"{c.section or ''} {c.quote}") for c in stating):
+            # "Wat kwam er uit het onderzoek …?" quoted its assignment; a section "Resultaat …" holds the outcome
+            answer.found_as, answer.missing_kind, answer.missing_what = "not_stated", "result", ""
         elif unnamed := dates_not_quoted(asked, citations, self.document_text):
             # "… de jaarrekening 2014 …" quoted from the one of 2013: on the subject, not of the year asked
             which = "year" if all(date.isdigit() for date in unnamed) else "day"  # render says "13 juli niet"
             answer.found_as, answer.missing_kind, answer.missing_what = "not_stated", which, " en ".join(unnamed)
-        elif unnamed := names_not_quoted(asked, citations, self.document_text):
+        elif unnamed := names_not_quoted(asked, self._sharing_subject(asked, citations), self.document_text):
             # "Wat vindt Duitsland van …?" quoted from what the kabinet thinks: on the subject, not of the one asked
             answer.found_as, answer.missing_kind, answer.missing_what = "not_stated", "name", " en ".join(unnamed)
+
+    def _sharing_subject(self, question: str, citations: list[Citation]) -> list[Citation]:
+        """The citations whose document holds a word of the question, besides its names, that most documents do not
+        hold and that is rare in Dutch (the subject: "huishoudboekje" of "Doet Amsterdam ook mee aan het
+        huishoudboekje?"); all of them where the question has no such word or no cited document holds one. A name
+        that only a cited document about something else holds (Amsterdam's case on handhaving, quoted third) does
+        not answer (a helper's user test)."""
+        names = {fold(n) for n in _asked_names(question)}
+        # rare in this collection and in Dutch: "doet" of "Wat doet de Kinderombudsman?" is in few Q&A pages
+        rare = {stem(w) for w in content_words(question)
+                if fold(w) not in names and is_rare_word(w) and not self.held_by_most(stem(w))}
+        if not rare:
+            return citations
+        held = {doc: {stem(w) for w in words(f"{self.document_text(doc)} {title}")}
+                for doc, title in dict.fromkeys((c.doc, c.title) for c in citations)}
+        keep = [c for c in citations if any(has_stem(r, held[c.doc]) for r in rare)]
+        return keep or citations
 
     def overview_entries(self, question: str, hits: list[Hit], threshold: float, relative: float,
                          subject_share: float = 0.0) -> tuple[list[Citation], list[Hit]]:

@@ -292,6 +292,24 @@ def wanted_kind(question: str) -> Kind | None:
     return kinds[0] if kinds else None
 
 
+# "Wat kwam er uit het onderzoek …?", "Wat bleek uit de evaluatie …?", "Wat heeft het opgeleverd?": the outcome of
+# something, which a text that only announces, plans or orders it does not give ("1. Reconstrueer en analyseer het
+# proces …" of a research assignment, a helper's user test)
+_WANTS_RESULT = re.compile(r"\bwat\s+(?:kwam|komt|kwamen)\s+er\s+(?:uit|naar\s+voren)\b|"
+                           r"\bwat\s+(?:bleek|blijkt|bleken)\b|\bwat\s+leverde\b|\bopgeleverd\b|"
+                           r"\b(?:uitkomsten?|conclusies?|resultaten|resultaat|bevindingen)\s+van\b", re.I)
+# a text that states an outcome ("Het levert deelnemers vooral rust op"); not "effecten": an assignment asks to study
+# the effects
+_RESULT = re.compile(r"\b(?:bleek|bleken|blijkt|blijken|concludeer\w*|conclusies?|uitkomst\w*|resulta\w*|opgeleverd|"
+                     r"opleveren|naar\s+voren|toon\w*\s+aan|bevinding\w*)\b|"
+                     r"\blever(?:t|de|den|en)\b[^.;:]{0,60}\bop\b", re.I)
+
+
+def result_asked(question: str) -> Callable[[str], bool] | None:
+    """Where the question asks what something came to: does a text state an outcome? None for any other question."""
+    return (lambda text: bool(_RESULT.search(text))) if _WANTS_RESULT.search(question) else None
+
+
 def holder_asked(question: str) -> Callable[[str], bool] | None:
     """Where the question asks who holds an office or role ("Wie is de auteur van het rapport?"): does a text name
     them? None for any other question."""
