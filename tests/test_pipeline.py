@@ -131,7 +131,8 @@ def test_cli_ask_json_contract(cli_paths):
     data = json.loads(out.stdout)
     # the fields of the first contract, plus the ones added since (README): none lost or renamed
     assert set(data) == {"question", "found", "answer", "citations", "nearest_documents", "searched_as",
-                         "index_version", "absent_names", "searched_in", "absent_words", "outcome"} and data["found"] \
+                         "index_version", "absent_names", "searched_in", "absent_words", "outcome", "confident"} \
+        and data["found"] and isinstance(data["confident"], bool) \
         and data["absent_names"] == [] and data["absent_words"] == [] and data["outcome"] == "answered"
     assert data["index_version"] == (Path(cli_paths[3]) / "CURRENT").read_text()
     c = data["citations"][0]

@@ -27,6 +27,9 @@ def test_an_answer_names_its_passages_and_marks_the_answering_sentence():
     assert text.startswith(f"Ik vond 1 passage in 1 document over uw vraag; {ANSWERING_BOLD} staan vet.")
     assert "[1] „Utrecht ruimt zwerfafval op waar bewoners het melden. **Veegroutes volgen de meldingen.**”" in text
     assert "— Slim schoonmaken, Utrecht, 2021, p. 3." in text
+    # where the judge does not take the bold sentence as the answer, the text does not promise one
+    unsure = answer_text(Answer("Hoe ruimt Utrecht afval op?", True, "", [citation()], confident=False))
+    assert "de zinnen die het best bij uw vraag passen staan vet." in unsure and ANSWERING_BOLD not in unsure
 
 
 def test_nearest_and_not_stated_say_the_bold_sentences_only_come_nearest():

@@ -139,6 +139,9 @@ class Answer:
     # name | result | unknown: the documents say themselves it is not known | redacted: a Woo release blacked the
     # name out)
     missing_kind: str = ""
+    # answered: the judge takes a bold sentence of the first quote as the answer (answer.builder._takes_as_answer);
+    # where it does not, the bold sentences are said to fit the question best, not to give its answer
+    confident: bool = True
     missing_for: str = ""  # not_stated: the owner asked, where the quotes state it only of another ("Amsterdam")
     missing_what: str = ""  # not_stated: what a "Hoeveel …?" question counts ("reizigers"), the office, or the year(s)
     documents_searched: int = 0  # overview: how many documents the list was drawn from
@@ -156,7 +159,7 @@ class Answer:
                 "nearest_documents": list(self.nearest_documents), "searched_as": self.searched_as or self.question,
                 "index_version": self.index_version, "absent_names": list(self.absent_names),
                 "searched_in": list(self.searched_in), "absent_words": list(self.absent_words),
-                "outcome": self.outcome}
+                "outcome": self.outcome, "confident": self.confident}
 
 
 def hit_to_json(hit: Hit) -> dict:

@@ -14,6 +14,7 @@ from vraagbaak.text.words import whole_names
 NOTHING_FOUND = "In de documenten heb ik niets gevonden dat uw vraag beantwoordt."
 NOTHING_FOUND_IN = "In {titles} heb ik niets gevonden dat uw vraag beantwoordt."
 ANSWERING_BOLD = "de zinnen die het antwoord geven"  # "… staan vet"
+FITTING_BOLD = "de zinnen die het best bij uw vraag passen"  # answered, but the judge is not sure of the bold sentence
 NEAREST_BOLD = "de zinnen die het dichtst bij uw vraag komen"  # the quotes are about the subject, not the answer
 SOURCES_IN_DUTCH = "The sources are in Dutch; the quotes below are verbatim."
 # a not_stated answer whose documents say themselves that what is asked is not known (builder._told_unknown)
@@ -100,7 +101,7 @@ def _body(answer: Answer, profile: CollectionProfile, named_subject: str) -> str
                     "van uw vraag.")
     citations = answer.citations
     docs = len({c.doc for c in citations})
-    bold = ANSWERING_BOLD if answer.found_as == "answered" else NEAREST_BOLD
+    bold = NEAREST_BOLD if answer.found_as != "answered" else ANSWERING_BOLD if answer.confident else FITTING_BOLD
     intro = (f"Ik vond {len(citations)} {'passage' if len(citations) == 1 else 'passages'} in {docs} "
              f"{'document' if docs == 1 else 'documenten'} over uw vraag; {bold} staan vet.")
     return "\n\n".join(lead + [intro] + [f"[{c.n}] „{marked_quote(c)}”\n— {source_reference(c, with_url=False)}"
