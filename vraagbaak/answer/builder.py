@@ -575,12 +575,14 @@ class AnswerBuilder:
         that only a cited document about something else holds (Amsterdam's case on handhaving, quoted third) does
         not answer (a helper's user test)."""
         names = {fold(n) for n in _asked_names(question)}
+        if not names:  # nothing to look for: the documents' text is not read
+            return citations
         # rare in this collection and in Dutch: "doet" of "Wat doet de Kinderombudsman?" is in few Q&A pages
         rare = {stem(w) for w in content_words(question)
                 if fold(w) not in names and is_rare_word(w) and not self.held_by_most(stem(w))}
         if not rare:
             return citations
-        held = {doc: {stem(w) for w in words(f"{self.document_text(doc)} {title}")}
+        held = {doc: _stems(self.document_text(doc)) | _stems(title)
                 for doc, title in dict.fromkeys((c.doc, c.title) for c in citations)}
         keep = [c for c in citations if any(has_stem(r, held[c.doc]) for r in rare)]
         return keep or citations
@@ -1110,6 +1112,11 @@ def _holds(folded: str, name: str, whole: bool = False) -> bool:
 @lru_cache(maxsize=16)  # whole documents: a few MB each at most
 def _folded(text: str) -> str:
     return fold(text)
+
+
+@lru_cache(maxsize=16)  # a whole document's stems, once per document and not per question
+def _stems(text: str) -> frozenset[str]:
+    return frozenset(stem(w) for w in words(text))
 
 
 @lru_cache(maxsize=16)
