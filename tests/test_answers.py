@@ -232,17 +232,22 @@ def test_a_cost_question_whose_passages_name_no_sum_says_so(answers):
 
 
 
-@pytest.fixture(scope="module")
-def besluitenlijst(tmp_path_factory, embedder) -> Assistant:
-    """The real besluitenlijst of Den Helder (29 June 2015), indexed on its own."""
-    root = tmp_path_factory.mktemp("besluitenlijst")
+def _indexed_alone(fixture: str, tmp_path_factory, embedder) -> Assistant:
+    """An assistant over one real fixture file, indexed on its own."""
+    root = tmp_path_factory.mktemp(fixture.split("-")[0])
     corpus = root / "c"
     corpus.mkdir()
-    shutil.copy(FIXTURES / "gemeente-denhelder-besluitenlijst-raad-2015-06-29.pdf", corpus)
+    shutil.copy(FIXTURES / fixture, corpus)
     assistant = Assistant(Settings(corpus_dir=corpus, index_dir=root / "i", model_dir=embedder.settings.model_dir),
                           embedder)
     assistant.build_index()
     return assistant
+
+
+@pytest.fixture(scope="module")
+def besluitenlijst(tmp_path_factory, embedder) -> Assistant:
+    """The real besluitenlijst of Den Helder (29 June 2015), indexed on its own."""
+    return _indexed_alone("gemeente-denhelder-besluitenlijst-raad-2015-06-29.pdf", tmp_path_factory, embedder)
 
 
 def test_who_voted_is_answered_by_the_line_that_records_the_vote(besluitenlijst):
@@ -988,14 +993,7 @@ def test_of_two_overlapping_passages_the_one_with_the_reply_to_the_question_come
 @pytest.fixture(scope="module")
 def woo_minutes(tmp_path_factory, embedder) -> Assistant:
     """A real Woo release (minutes of an RIVM meeting, 27 July 2020) whose names are blacked out as "5.1.2e"."""
-    root = tmp_path_factory.mktemp("woo")
-    corpus = root / "c"
-    corpus.mkdir()
-    shutil.copy(FIXTURES / "vws-woo-182968-notulen-beschermingsmiddelen-ocr.pdf", corpus)
-    assistant = Assistant(Settings(corpus_dir=corpus, index_dir=root / "i", model_dir=embedder.settings.model_dir),
-                          embedder)
-    assistant.build_index()
-    return assistant
+    return _indexed_alone("vws-woo-182968-notulen-beschermingsmiddelen-ocr.pdf", tmp_path_factory, embedder)
 
 
 def test_a_name_blacked_out_in_a_woo_release_is_not_given_as_the_answer(woo_minutes):

@@ -468,13 +468,7 @@ class AnswerBuilder:
         stating = self._best_where(evidence, lambda i, s: hits[i].chunk.doc == citations[0].doc and not _asks(s)
                                    and states_asked(s.text) and self._order(s) >= top - 2 * self.quote_margin
                                    and about(hits[i]))
-        if stating is None:
-            return citations
-        i, j = stating
-        first = self._cite(hits[i], evidence[i], 1, states_asked=states_asked, best=j)
-        if first is None or any(_overlaps(first, c) for c in citations):
-            return citations
-        return _numbered([first] + citations[: self.max_quotes - 1])
+        return self._first_quoting(stating, citations, hits, evidence, states_asked)
 
     def _with_result(self, citations: list[Citation], hits: list[Hit], evidence: list[list[Evidence]],
                      result: Callable[[str], bool]) -> list[Citation]:
@@ -483,14 +477,21 @@ class AnswerBuilder:
         opgeleverd?" quoted what the monitor is, while the case's "Resultaat en publieke waarde" stood 0.3 below
         it. Not a passage for a word in its text: "de uitkomsten moeten uitwijzen …" or another study's
         "concludeert" brought forward answered two questions that no document answers (measured)."""
-        if not citations or any(result(f"{c.section or ''} {c.quote}") for c in citations):
+        if not citations or states_outcome(result, citations):
             return citations
         found = self._best_where(evidence, lambda i, s: hits[i].chunk.doc == citations[0].doc and not _asks(s)
                                  and result(own_heading(hits[i].chunk)))
+        return self._first_quoting(found, citations, hits, evidence)
+
+    def _first_quoting(self, found: tuple[int, int] | None, citations: list[Citation], hits: list[Hit],
+                       evidence: list[list[Evidence]], states_asked: Callable[[str], bool] | None = None
+                       ) -> list[Citation]:
+        """The citations with a quote around `found` (passage, sentence: _best_where) first, renumbered; unchanged
+        where there is none, or where that quote overlaps one already given."""
         if found is None:
             return citations
         i, j = found
-        first = self._cite(hits[i], evidence[i], 1, best=j)
+        first = self._cite(hits[i], evidence[i], 1, states_asked=states_asked, best=j)
         if first is None or any(_overlaps(first, c) for c in citations):
             return citations
         return _numbered([first] + citations[: self.max_quotes - 1])
@@ -557,7 +558,7 @@ class AnswerBuilder:
                 # "Hoeveel geld trekt Amsterdam uit …?" shows Utrecht's sum: "geen bedrag voor Amsterdam"
                 answer.missing_for = " en ".join(asked[start:end] for start, end, _ in
                                                  named_in_question(asked, self.owners))
-        elif (result := result_asked(asked)) and not any(result(f"{c.section or ''} {c.quote}") for c in stating):
+        elif (result := result_asked(asked)) and not states_outcome(result, stating):
             # "Wat kwam er uit het onderzoek …?" quoted its assignment; a section "Resultaat …" holds the outcome
             answer.found_as, answer.missing_kind, answer.missing_what = "not_stated", "result", ""
         elif unnamed := dates_not_quoted(asked, citations, self.document_text):
@@ -991,6 +992,11 @@ def own_date_asked(question: str, hits: list[Hit]) -> Callable[[str], bool] | No
     """Where the question asks when a candidate document is dated (dated_as_asked): does a text hold that date?"""
     dates = {date for h in hits if (date := dated_as_asked(question, h.chunk.metadata))}
     return (lambda text: any(date in text for date in dates)) if dates else None
+
+
+def states_outcome(result: Callable[[str], bool], citations: list[Citation]) -> bool:
+    """Does a citation state an outcome (kinds.result_asked) in its quote or in the section it stands under?"""
+    return any(result(f"{c.section or ''} {c.quote}") for c in citations)
 
 
 def redacted_names(citations: list[Citation]) -> list[str]:
