@@ -269,6 +269,24 @@ def test_who_voted_is_answered_by_the_line_that_records_the_vote(besluitenlijst)
     assert cda("Tegen de motie stemden: CDA: mevrouw Houtveen.") and not cda("Voor de motie stemden: D66.")
 
 
+def test_what_a_motion_asks_is_answered_by_its_operative_clause(besluitenlijst):
+    """"Wat vraagt de motie …?" quoted where the motion was tabled ("De fracties … dienen een motie in over …") or,
+    over a Kamer motion, its heading and its "constaterende dat …", while the answer is the clause every Dutch
+    motion has: "verzoekt de regering …", or in minutes "besluit … er bij het college op aan te dringen …"."""
+    from vraagbaak.answer.kinds import request_asked
+
+    answer = besluitenlijst.ask("Wat vraagt de motie over het herverdelen van de taken van de burgemeester?")
+    assert "op aan te dringen dat de niet wettelijke taken" in answer.citations[0].quote, answer.answer
+    assert answer.citations[0].page == 4
+    asks = request_asked("Wat moet de regering volgens de motie-Inge van Dijk/Grinwis als eerste vastleggen?")
+    assert asks("verzoekt de regering, om een grensspaarsaldo te definiëren …;")
+    assert not asks("constaterende dat veel financiële instellingen een negatieve spaarrente hanteren;")
+    assert not asks("Het VUmc krijgt gemiddeld twintig verzoeken per jaar.")
+    # who or what its considerations name is not what it asks
+    assert request_asked("Wie wil de motie beschermen tegen negatieve spaarrente?") is None
+    assert request_asked("Wat doen sommige banken volgens de motie?") is None
+
+
 def test_a_question_in_the_document_states_no_rate_so_the_sentence_that_does_is_bold():
     """"Hoeveel rente moeten zelfstandigen betalen over een Bbz-krediet?" put in bold only the member's question
     "Vraag 6 … met een TOZO-lening slechts 2% hadden kunnen betalen?", whose 2% counted as stating the rate; the

@@ -33,6 +33,7 @@ from vraagbaak.answer.kinds import (
     holder_asked,
     number_asked,
     office_asked,
+    request_asked,
     result_asked,
     unknown_told,
     vote_asked,
@@ -395,7 +396,7 @@ class AnswerBuilder:
         # does a text state what is asked: a sum, count or duration, who holds an office or role, how a vote went
         asked = focus or question
         # or when a letter was sent: the date it prints above itself ("Datum 1 maart 2011")
-        states_asked = number_asked(asked) or holder_asked(asked) or vote_asked(asked) \
+        states_asked = number_asked(asked) or holder_asked(asked) or vote_asked(asked) or request_asked(asked) \
             or own_date_asked(asked, hits[: self.candidates])
         citations = self._select(asked, hits, evidence, ranked, best, states_asked)
         if not citations:
@@ -468,6 +469,11 @@ class AnswerBuilder:
         stating = self._best_where(evidence, lambda i, s: hits[i].chunk.doc == citations[0].doc and not _asks(s)
                                    and states_asked(s.text) and self._order(s) >= top - 2 * self.quote_margin
                                    and about(hits[i]))
+        if stating is not None:  # a run of such sentences is quoted from its start: a motion's first "verzoekt …"
+            i, j = stating       # before its "verzoekt de regering tevens …"
+            while j > 0 and states_asked(evidence[i][j - 1].text) and not _asks(evidence[i][j - 1]):
+                j -= 1
+            stating = i, j
         return self._first_quoting(stating, citations, hits, evidence, states_asked)
 
     def _with_result(self, citations: list[Citation], hits: list[Hit], evidence: list[list[Evidence]],

@@ -329,6 +329,24 @@ def vote_asked(question: str) -> Callable[[str], bool] | None:
     return lambda text: VOTE.holds(text) and (voter is None or re.search(rf"\b{re.escape(voter.group(1))}\b", text))
 
 
+# "Wat vraagt de motie …?", "Wat moet de regering volgens de motie …?": what a motion or amendment asks. Its answer is
+# the operative clause every Dutch motion has ("verzoekt de regering …", "draagt het college op …"; in minutes "besluit
+# … er bij het college op aan te dringen …"), not its heading or its "constaterende dat …" (seen reading answers over a
+# Kamer motion). Not "Wie wil de motie …?" or "Wat doen … volgens de motie?": they ask what its considerations name.
+_WANTS_REQUEST = re.compile(r"^\W*(?:wat|waartoe|welke?)\b(?=.*\b(?:moties?|motie-[\w/-]+|amendement(?:en)?)\b)"
+                            r"(?=.*\b(?:vraagt|vragen|verzoekt|verzoeken|wil|willen|moet|moeten|roept|roepen|eist|"
+                            r"eisen|draagt|dragen|dictum)\b)", re.I)
+_REQUEST = re.compile(r"\b(?:verzoekt|verzoeken\s+(?:de|het)\b|(?:draagt|dragen|roept|roepen)\b[^.;]{0,80}\bop\b|"
+                      r"(?:dringt|dringen)\b[^.;]{0,80}\baan\b|op\s+aan\s+te\s+dringen|spreekt\s+uit|spreken\s+uit)",
+                      re.I)
+
+
+def request_asked(question: str) -> Callable[[str], bool] | None:
+    """Where the question asks what a motion or amendment asks for: does a text hold its operative clause? None for
+    any other question."""
+    return (lambda text: bool(_REQUEST.search(text))) if _WANTS_REQUEST.search(question) else None
+
+
 # What "Welke gemeente …?" or "Wat zijn de zeven overige thema's …?" asks for: the noun after the question word,
 # past a number and the words that pick among its kind ("andere", "totale", "belangrijkste")
 _NUMBER_WORD = r"(?:een|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|\d+)"
