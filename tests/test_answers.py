@@ -483,7 +483,7 @@ def test_passages_that_count_other_things_do_not_answer_how_many(answers):
 def test_a_year_that_no_quote_holds_is_not_answered(answers):
     """"Heeft de raad ingestemd met de jaarrekening 2014?" was answered from the passages on another year: on the
     subject, not of the year asked. The answer says first that the passages do not name that year."""
-    from vraagbaak.answer.builder import dates_not_quoted
+    from vraagbaak.answer.stated import dates_not_quoted
 
     other_year = answers.ask("Hoeveel geld betaalde de gemeente in 2021 aan de isolatie van huurwoningen?")
     assert other_year.citations and dates_not_quoted("… in 2021 …", other_year.citations) == ["2021"]
@@ -496,7 +496,7 @@ def test_a_year_that_no_quote_holds_is_not_answered(answers):
 def test_a_day_that_no_cited_document_holds_is_not_answered(answers):
     """"Welke besluiten nam de raad op 13 juli 2015?" was answered from the besluitenlijst of 29 juni 2015: a day
     names one meeting or letter. The day may stand anywhere in the document (its header), not only in the quote."""
-    from vraagbaak.answer.builder import dates_not_quoted
+    from vraagbaak.answer.stated import dates_not_quoted
     from vraagbaak.schema import Citation
 
     other_day = answers.ask("Waarom heeft het college op 13 juli het verzoek met kenmerk AU15.05274 afgewezen?")
@@ -648,7 +648,7 @@ def test_a_name_that_no_cited_document_holds_is_not_answered():
     one asked. A name that finds the document ("staatssecretaris Teeven", who signs on the last page) may stand
     anywhere in it; a compound of two words the document holds ("Kamerbrief") and an adjective of a place are no
     names to look for."""
-    from vraagbaak.answer.builder import names_not_quoted
+    from vraagbaak.answer.stated import names_not_quoted
     from vraagbaak.schema import Citation
 
     quote = Citation(1, "fiche.pdf", "Fiche: herziening MiFID", 3, None,
@@ -1054,7 +1054,7 @@ def test_when_a_letter_was_sent_is_answered_by_the_date_it_prints_above_itself()
     letterhead's "Datum 1 maart 2011" stands far from the question's words, and the quoted sentence named an older
     letter's date. Where the question names the document by what it prints itself to be (a brief) and its first
     page prints a date, that date answers, and the sentence that holds it comes first, bold."""
-    from vraagbaak.answer.builder import dated_as_asked
+    from vraagbaak.answer.stated import dated_as_asked
     from vraagbaak.schema import Chunk, Hit
 
     head = ("Retouradres Postbus 20301 2500 EH Den Haag Aan de Voorzitter van de Tweede Kamer der Staten-Generaal "

@@ -175,7 +175,7 @@ def test_a_follow_up_to_another_place_answers_only_from_documents_that_name_it(t
 def test_naming_keeps_the_quotes_from_documents_that_name_the_place():
     """The selection behind "En in Utrecht?": a quote from a document about Zaanstad goes, one from a document that
     names Utrecht (in its text, not necessarily in the quote) stays and is renumbered; none left: not_stated."""
-    from vraagbaak.answer.builder import naming
+    from vraagbaak.answer.stated import naming
     from vraagbaak.schema import Answer, Citation
 
     texts = {"zaanstad.md": "Met meetboutjes houdt Zaanstad bij welke panden verzakken.",

@@ -14,15 +14,14 @@ from vraagbaak.answer.absent_names import absent_names, absent_subject, absent_w
 from vraagbaak.answer.builder import (
     AnswerBuilder,
     alternatives,
-    is_english,
     is_overview,
-    naming,
     nothing_found,
     overview_subject,
     quote_found_in,
 )
 from vraagbaak.answer.judge import Collection
 from vraagbaak.answer.render import answer_text
+from vraagbaak.answer.stated import naming
 from vraagbaak.embed.embedder import Embedder
 from vraagbaak.index import backends
 from vraagbaak.index.backends import DEFAULT as DEFAULT_STORE
@@ -50,6 +49,7 @@ from vraagbaak.search.followup import (
 from vraagbaak.search.fusion import search as run_search
 from vraagbaak.settings import Settings
 from vraagbaak.text.cleaning import asked_text, collapse_whitespace
+from vraagbaak.text.language import is_english
 from vraagbaak.text.owners import without_owners
 from vraagbaak.text.words import fold
 from vraagbaak.text.words import words as words_of

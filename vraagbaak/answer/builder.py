@@ -17,7 +17,6 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Callable
 
 from vraagbaak.answer.judge import (
-    NOT_NAMES,
     Collection,
     Judge,
     SentenceEvidence,
@@ -44,15 +43,24 @@ from vraagbaak.answer.kinds import (
 )
 from vraagbaak.answer.numbers import UNITS as _UNITS
 from vraagbaak.answer.numbers import counted_noun, is_measure, names_counted
+from vraagbaak.answer.stated import (
+    asked_names,
+    dated_as_asked,
+    dates_not_quoted,
+    names_not_quoted,
+    on_the_subject,
+    own_date_asked,
+    redacted_names,
+    states_outcome,
+    stems_of,
+)
 from vraagbaak.profile import DOCUMENT_NOUNS, CollectionProfile
 from vraagbaak.schema import Answer, Chunk, Citation, Hit
-from vraagbaak.text.cleaning import collapse_whitespace, is_rare_word, redaction_codes, without_addresses
-from vraagbaak.text.compounds import CompoundSplitter
-from vraagbaak.text.dates import days_named
-from vraagbaak.text.owners import named_in_question, named_in_text, others_asked, without_owners
+from vraagbaak.text.cleaning import collapse_whitespace, is_rare_word, without_addresses
+from vraagbaak.text.language import is_english
+from vraagbaak.text.owners import named_in_question, others_asked, without_owners
 from vraagbaak.text.sentences import chunk_sentence_texts
 from vraagbaak.text.words import (
-    CAPITALISED_NAME,
     content_words,
     fold,
     has_stem,
@@ -74,12 +82,6 @@ _LEANING_START = {"dit", "deze", "dat", "die", "dergelijke", "zij", "ze", "hij",
                   "vervolgens", "wel", "en", "of", "want", "hiermee", "daarmee", "daarom", "daardoor", "zodoende"}
 _PRONOMINAL_ADVERB = re.compile(r"^(daar|hier)(aan|bij|door|in|mee|na|naar|om|onder|op|over|toe|uit|van|voor)$")
 _FIRST_WORDS = re.compile(r"[a-zà-ÿ]+")
-_ENGLISH = {"the", "what", "which", "who", "how", "is", "are", "does", "do", "did", "of", "to", "for", "and", "a",
-            "an", "when", "where", "why", "many", "much", "was", "were", "with", "about", "there", "in", "on",
-            "can", "should", "has", "have", "their", "this", "that", "by", "it", "any"}
-_DUTCH = {"de", "het", "een", "en", "van", "wat", "welke", "wie", "hoe", "is", "zijn", "wordt", "worden", "in",
-          "op", "voor", "met", "waarom", "wanneer", "hoeveel", "er", "te", "bij", "die", "dat", "om", "aan"}
-
 
 @dataclass
 class Evidence:
@@ -171,12 +173,6 @@ def question_coverage(question: str, hits: list[Hit]) -> float:
         return 0.0
     found = sum(len(q) for q in asked if has_stem(q, have))
     return found / total
-
-
-def is_english(question: str) -> bool:
-    tokens = re.findall(r"[a-z]+", question.lower())
-    english, dutch = sum(t in _ENGLISH for t in tokens), sum(t in _DUTCH for t in tokens)
-    return english >= 2 and english > dutch
 
 
 def leans_back(sentence: Evidence, previous: Evidence) -> bool:
@@ -581,7 +577,7 @@ class AnswerBuilder:
         huishoudboekje?"); all of them where the question has no such word or no cited document holds one. A name
         that only a cited document about something else holds (Amsterdam's case on handhaving, quoted third) does
         not answer (a helper's user test)."""
-        names = {fold(n) for n in _asked_names(question)}
+        names = {fold(n) for n in asked_names(question)}
         if not names:  # nothing to look for: the documents' text is not read
             return citations
         # rare in this collection and in Dutch: "doet" of "Wat doet de Kinderombudsman?" is in few Q&A pages
@@ -589,7 +585,7 @@ class AnswerBuilder:
                 if fold(w) not in names and is_rare_word(w) and not self.held_by_most(stem(w))}
         if not rare:
             return citations
-        held = {doc: _stems(self.document_text(doc)) | _stems(title)
+        held = {doc: stems_of(self.document_text(doc)) | stems_of(title)
                 for doc, title in dict.fromkeys((c.doc, c.title) for c in citations)}
         keep = [c for c in citations if any(has_stem(r, held[c.doc]) for r in rare)]
         return keep or citations
@@ -981,166 +977,6 @@ def _about_one_each(doc_hits: list[Hit], profile: CollectionProfile) -> tuple[li
     if not own:
         return doc_hits, []
     return own, [h for h in doc_hits if not profile.has_own_owner(h.chunk.metadata)]
-
-
-def dated_as_asked(question: str, metadata: dict | None) -> str:
-    """The date a document prints for itself, where a "when" question asks when that document is dated: where it
-    names the document by what the document prints itself to be ("Wanneer is de kamerbrief … verstuurd?" of a
-    "brief"; metadata "soort" and "datum": ingest/identity.py). "" otherwise. The date stands above the letter, far
-    from the question's words in the quote."""
-    kind, date = str((metadata or {}).get("soort") or "").lower(), str((metadata or {}).get("datum") or "")
-    if not (kind and date) or WHEN not in wanted_kinds(question):
-        return ""
-    return date if any(fold(w).endswith(kind) for w in words(question)) else ""
-
-
-def own_date_asked(question: str, hits: list[Hit]) -> Callable[[str], bool] | None:
-    """Where the question asks when a candidate document is dated (dated_as_asked): does a text hold that date?"""
-    dates = {date for h in hits if (date := dated_as_asked(question, h.chunk.metadata))}
-    return (lambda text: any(date in text for date in dates)) if dates else None
-
-
-def states_outcome(result: Callable[[str], bool], citations: list[Citation]) -> bool:
-    """Does a citation state an outcome (kinds.result_asked) in its quote or in the section it stands under?"""
-    return any(result(f"{c.section or ''} {c.quote}") for c in citations)
-
-
-def redacted_names(citations: list[Citation]) -> list[str]:
-    """The Woo codes ("5.1.2e") in the bold sentences of the first citation, where those sentences name no one:
-    the name asked for was blacked out. [] where they name someone or hold no code."""
-    bold = " ".join(citations[0].highlights) if citations else ""
-    return [] if NAME.holds(bold) else redaction_codes(bold)
-
-
-def dates_not_quoted(question: str, citations: list[Citation],
-                     document_text: Callable[[str], str] = lambda doc: "") -> list[str]:
-    """The years the question names that no citation holds, in its quote, title or metadata; and the days
-    ("13 juli", "13-07-2015") that no cited document holds anywhere, written in any way: a day names one meeting
-    or letter, and a document of another day is about something else, but the day may stand in its header, far
-    from the quote. The year of a named day ("13 juli 2015") is looked for with that day."""
-    held = " ".join(f"{c.quote} {c.title} {metadata_text(c.metadata)}" for c in citations)
-    days = days_named(question)
-    of_days = {year for *_, year in days if year}
-    years = [y for y in years_asked(question) if y not in of_days and not _holds_year(held, y)]
-    if not days:
-        return years
-    # the documents' text is read only for a question that names a day
-    text = " ".join([held, *(document_text(doc) for doc in dict.fromkeys(c.doc for c in citations))])
-    have = {(day, month) for _, day, month, _ in days_named(text)}
-    return years + [collapse_whitespace(written) for written, day, month, year in days
-                    if (day, month) not in have or (year and not _holds_year(text, year))]
-
-
-def _holds_year(text: str, year: str) -> bool:
-    return bool(re.search(rf"(?<!\d){year}(?!\d)", text))
-
-
-def names_not_quoted(question: str, citations: list[Citation],
-                     document_text: Callable[[str], str] = lambda doc: "") -> list[str]:
-    """The names the question names (a capitalised word inside it) that no cited document holds: not in a quote,
-    title, section or metadata, nor anywhere in the document's text (a name may find the document, "de Kamerbrief
-    van staatssecretaris Teeven", signed on its last page). A name has no synonyms, so a document about someone
-    else does not answer. A compound is checked by its named part ("Bbz" of "Bbz-lening"); an adjective of a
-    place ("Zaanse", "Europese") is left out: it describes, and its place is named otherwise ("Zaanstad", "EU").
-    The documents' text is read only for a name the citations lack (most questions name nothing, or it is quoted)."""
-    names = _asked_names(question)
-    if not names:
-        return []
-    cited = _cited(citations)
-    missing = [name for name, named in names.items() if not _holds(cited, named)]
-    if not missing:
-        return []
-    texts = [_folded(document_text(doc)) for doc in dict.fromkeys(c.doc for c in citations)]
-    # "de Basisregistratie Personen (BRP)": the question gives the name's abbreviation, which may be all a text says
-    aliased = {word for words_before, alias in _ALIAS.findall(question)
-               if any(_holds(t, fold(alias), whole=True) for t in [cited, *texts]) for word in words_before.split()}
-    return [name for name in missing if name not in aliased
-            and not any(_holds(t, names[name]) or _vocabulary(t).made_of_parts(names[name]) for t in texts)
-            and not _vocabulary(cited).made_of_parts(names[name])]
-
-
-def naming(answer: Answer, name: str, document_text: Callable[[str], str]) -> Answer:
-    """The answer with only the citations whose document names `name` (in its quote, title, section, metadata or
-    text), renumbered: where a follow-up moves the question to another place ("En in Utrecht?"), a quote about
-    the earlier place answers nothing. Where none names it: `not_stated`, "noemen Utrecht niet"."""
-    named = fold(name)
-    keep = [c for c in answer.citations
-            if _holds(_cited([c]), named, whole=True) or _holds(_folded(document_text(c.doc)), named, whole=True)]
-    if not keep:
-        answer.found_as, answer.missing_kind, answer.missing_what = "not_stated", "name", name
-        return answer
-    for n, c in enumerate(keep, start=1):
-        c.n = n
-    answer.citations = keep
-    return answer
-
-
-def _asked_names(question: str) -> dict[str, str]:
-    """The names a question gives (a capitalised word inside it), as asked -> the part to look for, folded."""
-    if is_english(question) or question.isupper():  # English capitalises other words; all capitals name nothing
-        return {}
-    names = {}
-    for name in dict.fromkeys(n.strip("-") for n in CAPITALISED_NAME.findall(question)):
-        named = name.split("-")[0]
-        # a question word or verb glued on from a follow-up ("… Zaanstad Hoe lang duurde die?") names nothing
-        if fold(name) not in NOT_NAMES and question_words(named) and not _ADJECTIVE.search(named):
-            names[name] = fold(named)
-    return names
-
-
-def _cited(citations: list[Citation]) -> str:
-    """What the citations show, folded: their quotes, titles, sections and metadata."""
-    return fold(" ".join(f"{c.quote} {c.title} {c.section or ''} {metadata_text(c.metadata)}" for c in citations))
-
-
-def on_the_subject(question: str, citations: list[Citation], owners: frozenset[str] = frozenset()) -> list[Citation]:
-    """The citations that can state a fact the question asks for: those of the first document, and those of
-    another document that show every name the question gives, whole ("Zuid-Holland", not "zuiden"): "Wat kost het
-    zwembad De Vennen?" from the begroting that names De Vennen. A figure in another document that does not ("33
-    procent nauwkeuriger" of the Wmo model under "Met hoeveel procent is het schoolverlaten in Zuid-Holland Zuid
-    gedaald?") is of another thing; it was put first and in bold (a helper's user test). The first document's
-    quotes count without the names: they are often elsewhere in it (a letter about Schiphol whose answer sentence
-    says "per dag"); asking them of it too refused one answer and put another second (measured).
-
-    Of any document, a citation that shows another owner of the collection (a gemeente: in its quote, section or
-    metadata) and not the one the question names is about that other one: "Hoeveel geld trekt Rotterdam per jaar
-    uit …?" was answered by "… trekt Utrecht ieder jaar 2 miljoen euro uit" under "§ Achtergrond: Utrecht", from
-    a report that names Rotterdam elsewhere (a helper's red-team test)."""
-    names = [fold(name) for name in _asked_names(question)]
-    asked_owners = {owner for _, _, owner in named_in_question(question, owners)}
-
-    def of_another_owner(c: Citation) -> bool:
-        shown = named_in_text(_cited([c]), owners)
-        return not shown & asked_owners and bool(shown - asked_owners)
-
-    return [c for c in citations if not (asked_owners and of_another_owner(c))
-            and (c.doc == citations[0].doc or all(_holds(_cited([c]), name, whole=True) for name in names))]
-
-
-def _holds(folded: str, name: str, whole: bool = False) -> bool:
-    return bool(re.search(rf"(?<!\w){re.escape(name)}" + (r"(?!\w)" if whole else ""), folded))
-
-
-@lru_cache(maxsize=16)  # whole documents: a few MB each at most
-def _folded(text: str) -> str:
-    return fold(text)
-
-
-@lru_cache(maxsize=16)  # a whole document's stems, once per document and not per question
-def _stems(text: str) -> frozenset[str]:
-    return frozenset(stem(w) for w in words(text))
-
-
-@lru_cache(maxsize=16)
-def _vocabulary(folded: str) -> CompoundSplitter:
-    """The words of a text as compound parts: "Kamerbrief" in a letter to the Tweede Kamer (a brief) is made of two
-    words it holds; a name is no such compound ("Duitsland": no "duits" in a text about others)."""
-    return CompoundSplitter(set(words(folded)))
-
-
-_ADJECTIVE = re.compile(r"(?:se|sche)$")
-# a name and its abbreviation: "Basisregistratie Personen (BRP)", "Wet open overheid (Woo)"
-_ALIAS = re.compile(r"([A-ZÀ-Ý][\wÀ-ÿ-]*(?:\s+[\wÀ-ÿ-]+){0,4}\s*)\(([A-Za-z][\w-]{1,12})\)")
 
 
 def _overlaps(a: Citation, b: Citation) -> bool:

@@ -151,7 +151,7 @@ def specifics(question: str) -> set[str]:
     return names | set(_SPECIFIC_NUMBER.findall(question))
 
 
-# Capitalised in a question without naming anything specific (also builder.names_not_quoted).
+# Capitalised in a question without naming anything specific (also stated.names_not_quoted).
 NOT_NAMES = {"ik", "u", "nederland", "nederlandse", "nl", "de", "het", "een"}
 
 
