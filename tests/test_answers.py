@@ -285,6 +285,9 @@ def test_what_a_motion_asks_is_answered_by_its_operative_clause(besluitenlijst):
     # who or what its considerations name is not what it asks
     assert request_asked("Wie wil de motie beschermen tegen negatieve spaarrente?") is None
     assert request_asked("Wat doen sommige banken volgens de motie?") is None
+    # naming the makers, not the motion: where a candidate document prints itself a motion (a helper's user test)
+    makers = "Wat vragen Inge van Dijk en Grinwis het kabinet te doen tegen negatieve spaarrente?"
+    assert request_asked(makers, {"motie", "brief"}) is not None and request_asked(makers, {"brief"}) is None
 
 
 def test_a_question_in_the_document_states_no_rate_so_the_sentence_that_does_is_bold():
@@ -1092,3 +1095,5 @@ def test_an_assignment_is_no_outcome(besluitenlijst):
     assert not states("Onderzoek de effecten van het besluit en rapporteer daarover aan de raad.")
     assert not states("Elke week levert de politie cijfers per buurt aan.")
     assert result_asked("Wat kost het onderzoek?") is None
+    # "uitkomst" in the singular (a helper's user test: it was read as "uitkomste(n)" and the assignment came bold)
+    assert result_asked("Wat was de uitkomst van het onderzoek naar het ontslag?") is not None

@@ -389,10 +389,12 @@ class AnswerBuilder:
         ranked = sorted(((max(self._order(s) for s in group), max(s.score for s in group), i)
                          for i, group in enumerate(evidence) if group), key=lambda item: (-item[0], -item[1], item[2]))
         best = max(score for _, score, _ in ranked)
-        # does a text state what is asked: a sum, count or duration, who holds an office or role, how a vote went
+        # does a text state what is asked: a sum, count or duration, who holds an office or role, how a vote went,
+        # what a motion asks (its "verzoekt …")
         asked = focus or question
         # or when a letter was sent: the date it prints above itself ("Datum 1 maart 2011")
-        states_asked = number_asked(asked) or holder_asked(asked) or vote_asked(asked) or request_asked(asked) \
+        states_asked = number_asked(asked) or holder_asked(asked) or vote_asked(asked) \
+            or request_asked(asked, {str(h.chunk.metadata.get("soort") or "") for h in hits[: self.candidates]}) \
             or own_date_asked(asked, hits[: self.candidates])
         citations = self._select(asked, hits, evidence, ranked, best, states_asked)
         if not citations:

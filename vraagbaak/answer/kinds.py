@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, Iterable
 
 from vraagbaak.answer.judge import SAYS_UNKNOWN, asks_yes_or_no
 from vraagbaak.answer.numbers import (
@@ -297,7 +297,7 @@ def wanted_kind(question: str) -> Kind | None:
 # proces …" of a research assignment, a helper's user test)
 _WANTS_RESULT = re.compile(r"\bwat\s+(?:kwam|komt|kwamen)\s+er\s+(?:uit|naar\s+voren)\b|"
                            r"\bwat\s+(?:bleek|blijkt|bleken)\b|\bwat\s+leverde\b|\bopgeleverd\b|"
-                           r"\b(?:uitkomsten?|conclusies?|resultaten|resultaat|bevindingen)\s+van\b", re.I)
+                           r"\b(?:uitkomst(?:en)?|conclusies?|resultaten|resultaat|bevindingen)\s+van\b", re.I)
 # a text that states an outcome ("Het levert deelnemers vooral rust op"); not "effecten": an assignment asks to study
 # the effects
 _RESULT = re.compile(r"\b(?:bleek|bleken|blijkt|blijken|concludeer\w*|conclusies?|uitkomst\w*|resulta\w*|opgeleverd|"
@@ -341,10 +341,18 @@ _REQUEST = re.compile(r"\b(?:verzoekt|verzoeken\s+(?:de|het)\b|(?:draagt|dragen|
                       re.I)
 
 
-def request_asked(question: str) -> Callable[[str], bool] | None:
+# "Wat vragen Van Dijk en Grinwis het kabinet te doen …?" names no motion, but asks what its makers ask: so where a
+# candidate document is a motion or amendment by what its first page prints (metadata "soort": ingest/identity.py)
+_ASKS_FOR = re.compile(r"^\W*(?:wat|waartoe)\b(?=.*\b(?:vraagt|vragen|verzoekt|verzoeken|wil|willen|eist|eisen)\b)",
+                       re.I)
+MOTIONS = frozenset({"motie", "amendement"})
+
+
+def request_asked(question: str, kinds_of_documents: Iterable[str] = ()) -> Callable[[str], bool] | None:
     """Where the question asks what a motion or amendment asks for: does a text hold its operative clause? None for
-    any other question."""
-    return (lambda text: bool(_REQUEST.search(text))) if _WANTS_REQUEST.search(question) else None
+    any other question. kinds_of_documents: the "soort" of the candidate documents."""
+    asks = _WANTS_REQUEST.search(question) or _ASKS_FOR.search(question) and MOTIONS & set(kinds_of_documents)
+    return (lambda text: bool(_REQUEST.search(text))) if asks else None
 
 
 # What "Welke gemeente …?" or "Wat zijn de zeven overige thema's …?" asks for: the noun after the question word,
