@@ -974,6 +974,44 @@ def test_a_figure_from_another_document_answers_no_question_about_this_one():
     assert stated.found_as == "answered" and stated.citations[0].doc == "zhz.md"
 
 
+def test_a_number_is_of_what_the_question_names():
+    """"Hoeveel Nederlandse kinderen zijn in 2010 via een draagmoeder in India geboren?" got in bold "Op 31 mei 2010
+    waren er drie kinderen via het VUmc geboren", from a letter that names India once, in a list of countries (a
+    helper's user test). A number answers only from a citation that shows the names the question gives, or from a
+    document that names them often enough to be about them (Schiphol, in the letter to Royal Schiphol Group)."""
+    from vraagbaak.answer.stated import SUBJECT_MENTIONS, names_not_shown
+    from vraagbaak.schema import Citation
+
+    letter = Citation(1, "brief.pdf", "Draagmoederschap", 2, None,
+                      "Op 31 mei 2010 waren er drie kinderen via het VUmc geboren.")
+    texts = {"brief.pdf": "… vooral gaan naar Griekenland, India, de Oekraïne en de Verenigde Staten … " + "VUmc " * 3,
+             "schiphol.pdf": "ROYAL SCHIPHOL GROUP … " + "Schiphol " * SUBJECT_MENTIONS}
+    question = "Hoeveel Nederlandse kinderen zijn in 2010 via een draagmoeder in India geboren?"
+    assert names_not_shown(question, letter, texts.get) == ["India"]
+    assert names_not_shown("Hoeveel kinderen zijn via het VUmc geboren?", letter, texts.get) == []
+    per_day = Citation(1, "schiphol.pdf", "Veilig en verantwoord reizen", 2, None, "Dat zijn 10.000 testen per dag.")
+    assert names_not_shown("Hoeveel reizigers konden er per dag getest worden op Schiphol?", per_day, texts.get) == []
+
+
+def test_how_much_interest_asks_a_rate(tozo_questions):
+    """"Hoeveel rente rekent Qredits voor het Corona Overbruggingskrediet?" was refused with "noemen geen aantal
+    rente" beside "… de rente van 2% … aangesloten bij het rentepercentage dat Qredits … hanteert" (own question):
+    the amount of interest is a rate or a sum, not a count."""
+    from vraagbaak.answer.kinds import SUM_OR_RATE, wanted_kinds
+
+    answer = tozo_questions.ask("Hoeveel rente rekent Qredits voor het Corona Overbruggingskrediet?")
+    assert answer.outcome == "answered", answer.answer
+    assert "2%" in answer.citations[0].quote and "Qredits" in answer.citations[0].quote
+    assert wanted_kinds("Hoe hoog is de rente op een Bbz-krediet?") == (SUM_OR_RATE,)
+    assert wanted_kinds("Welk rentepercentage geldt voor de Tozo?") == (SUM_OR_RATE,)
+
+
+@pytest.fixture(scope="module")
+def tozo_questions(tmp_path_factory, embedder) -> Assistant:
+    """The real Kamervragen about the Tozo, indexed on their own."""
+    return _indexed_alone("tk-aanhangsel-kamervragen-tozo-2021.pdf", tmp_path_factory, embedder)
+
+
 def test_the_quote_that_names_who_holds_the_role_asked_for_comes_first():
     """"Wie is de auteur van …?" asks who holds a role, as "Wie is de burgemeester …?" does: the quote that names
     someone beside "auteur" comes before the title page that only names the report."""

@@ -27,6 +27,7 @@ from vraagbaak.answer.judge import (
 from vraagbaak.answer.kinds import (
     COUNT,
     NAME,
+    NUMBERS,
     OFFICE,
     WHEN,
     holder_asked,
@@ -48,6 +49,7 @@ from vraagbaak.answer.stated import (
     dated_as_asked,
     dates_not_quoted,
     names_not_quoted,
+    names_not_shown,
     on_the_subject,
     own_date_asked,
     redacted_names,
@@ -548,9 +550,13 @@ class AnswerBuilder:
             # "Wie heeft de brief ondertekend?" over a Woo release: where the name stood, it says "5.1.2e"
             answer.found_as, answer.missing_kind, answer.missing_what = "not_stated", "redacted", " en ".join(codes)
             return
+        # a number is of what the question names: "Hoeveel kinderen zijn in 2010 via een draagmoeder in India
+        # geboren?" is not answered by the three born via the VUmc, in a letter that names India elsewhere
+        of_names = [c for c in stating if not names_not_shown(asked, c, self.document_text)]
         lacking = next((kind for kind in kinds if kind.missing and not any(
             kind.states(c.quote, asked, counted, in_other_words)
-            or kind is WHEN and bool(dated_as_asked(asked, c.metadata)) for c in stating)), None)
+            or kind is WHEN and bool(dated_as_asked(asked, c.metadata))
+            for c in (of_names if kind in NUMBERS else stating))), None)
         if lacking:
             answer.found_as, answer.missing_kind = "not_stated", lacking.missing
             answer.missing_what = (counted or "") if lacking is COUNT else office_asked(asked) if lacking is OFFICE \
@@ -562,6 +568,9 @@ class AnswerBuilder:
                 # "Hoeveel geld trekt Amsterdam uit …?" shows Utrecht's sum: "geen bedrag voor Amsterdam"
                 answer.missing_for = " en ".join(asked[start:end] for start, end, _ in
                                                  named_in_question(asked, self.owners))
+            elif unshown := next((names_not_shown(asked, c, self.document_text) for c in stating
+                                  if lacking.states(c.quote, asked, counted, in_other_words)), None):
+                answer.missing_for = " en ".join(unshown)  # "geen aantal kinderen in 2010 voor India"
         elif (result := result_asked(asked)) and not states_outcome(result, stating):
             # "Wat kwam er uit het onderzoek …?" quoted its assignment; a section "Resultaat …" holds the outcome
             answer.found_as, answer.missing_kind, answer.missing_what = "not_stated", "result", ""

@@ -52,6 +52,10 @@ _WANTS_MONEY = re.compile(r"\b(wat kost|wat kostte|hoeveel kost|kosten|kostte|ko
 _WANTS_PAYMENT = re.compile(r"\bhoeveel\b.{0,80}\b(betaal|betaald|betaalde|betaalden|betaalt|betalen)\b", re.I)
 _NAMES_RATE = re.compile(r"\w*(?:rente|procent|percentage|tarief|premie)\w*", re.I)
 _RATE = re.compile(r"\d\s?%|\bprocent(?:punt(?:en)?)?\b|\d\s?pct\b", re.I)
+# "Hoeveel rente rekent Qredits …?", "Hoe hoog is de rente op …?", "Welk rentepercentage …?": a rate (or a sum), not a
+# count of interest ("noemen geen aantal rente" refused the 2% beside it)
+_WANTS_RATE = re.compile(r"\b(?:hoeveel|hoe\s+hoog|hoe\s+groot|welke?)\s+(?:(?:is|was|zijn|waren|wordt|werd)\s+)?"
+                         r"(?:de\s+|het\s+)?rente\w*", re.I)
 # "Hoeveel procent …?", "Welk percentage …?": a share, which a count of something else does not give ("tot 23 jaar").
 # Not "… boven het landelijk percentage?": what is asked comes first.
 _WANTS_PERCENTAGE = re.compile(r"\b(?:hoeveel\s+procent|welke?\s+percentage|(?:wat|hoe\s+hoog|hoe\s+groot)\s+"
@@ -254,6 +258,8 @@ def wanted_kinds(question: str) -> tuple[Kind, ...]:
         return (WHEN, DECISION) if WANTS_DECISION.search(question) else (WHEN,)
     if _WANTS_PERCENTAGE.search(question):  # before money: "Welk percentage van de kosten wordt vergoed?"
         return (PERCENTAGE,)
+    if _WANTS_RATE.search(question):
+        return (SUM_OR_RATE,)
     if _WANTS_MONEY.search(question):
         return (SUM_OF_MONEY,)
     if _WANTS_PAYMENT.search(question):

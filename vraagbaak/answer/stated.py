@@ -155,6 +155,24 @@ def on_the_subject(question: str, citations: list[Citation], owners: frozenset[s
             and (c.doc == citations[0].doc or all(_holds(_cited([c]), name, whole=True) for name in names))]
 
 
+# A name that a document repeats this often is one of its subjects, wherever a quote stands in it: "Schiphol" four
+# times in the letter to Royal Schiphol Group, whose answer says "per dag"; "India" once, in a list of countries
+SUBJECT_MENTIONS = 3
+
+
+def names_not_shown(question: str, citation: Citation,
+                    document_text: Callable[[str], str] = lambda doc: "") -> list[str]:
+    """The names the question gives (asked_names) that the citation does not show in its quote, title, section or
+    metadata, and that its document does not name often enough to be about them (SUBJECT_MENTIONS)."""
+    shown, names = _cited([citation]), asked_names(question)
+    missing = [name for name, named in names.items() if not _holds(shown, named)]
+    if not missing:
+        return []
+    text = _folded(document_text(citation.doc))
+    return [name for name in missing
+            if len(re.findall(rf"(?<!\w){re.escape(names[name])}", text)) < SUBJECT_MENTIONS]
+
+
 def _holds(folded: str, name: str, whole: bool = False) -> bool:
     return bool(re.search(rf"(?<!\w){re.escape(name)}" + (r"(?!\w)" if whole else ""), folded))
 
