@@ -579,7 +579,11 @@ def test_the_office_a_question_asks_the_holder_of(question, office):
     # "van de gemeente Utrecht" is a place, as "van Utrecht" is; the name after "van X en" is someone again
     ("Wie is de burgemeester?", "De burgemeester van de gemeente Utrecht opende de vergadering.", False),
     ("Wie is de burgemeester?", "De methode van Frans Feldberg en burgemeester Tom Pots werkt.", True),
-    ("Wie is de burgemeester?", "Een van de sprekers was burgemeester Eelco de Winter.", True)])
+    ("Wie is de burgemeester?", "Een van de sprekers was burgemeester Eelco de Winter.", True),
+    # an office's department names no one, nor does a party; the minister's name after it does (a helper's user test)
+    ("Welke minister?", "Vragen van de leden Kat (allen D66) aan de Minister van Sociale Zaken en Werkgelegenheid over "
+                        "de TOZO.", False),
+    ("Welke minister?", "Antwoord van Minister Koolmees (Sociale Zaken en Werkgelegenheid).", True)])
 def test_a_quote_names_the_holder_of_an_office(question, text, named):
     from vraagbaak.answer.kinds import OFFICE
 

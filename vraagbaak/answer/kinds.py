@@ -185,21 +185,36 @@ def _names_holder(text: str, office: str, given: set[str]) -> bool:
                and any(named[max(0, i - 3):i + 9]) for i, token in enumerate(tokens))
 
 
+def _is_office(word: str) -> bool:
+    return any(word.startswith(office) for office in OFFICES) or word.startswith("ministerie")
+
+
 def _names(tokens: list[str], given: set[str]) -> list[bool]:
     """Per token: is it (part of) someone's name? A capitalised word that is no office, article or title, not the
     first of a sentence ("Ook de burgemeester …"), not of what follows "van" up to the next comma ("van Den Helder",
     "VAN SOCIALE ZAKEN EN WERKGELEGENHEID,"), and not a word the question gives."""
     out, after_van, lower_after_van, sentence_start, initials = [], False, 0, True, False
+    department, previous, previous_token = False, "", ""
+    # in running text a word in capitals is an abbreviation ("de TOZO"), in a heading in capitals it may be a name
+    shouting = sum(t.isupper() for t in tokens) > len(tokens) / 2
     for token in tokens:
         word = token.lower().strip(",;:().")
         capital = token.strip("(")[:1].isupper()
+        # "de Minister van Sociale Zaken en Werkgelegenheid": an office's department, "en" and all, names no one; it
+        # ends at a comma ("DE MINISTER VAN FINANCIËN, W.B. Hoekstra")
+        department = word == "van" and _is_office(previous) \
+            or department and not previous_token.endswith(",") and (capital or word == "en")
+        previous, previous_token = word, token
         # "van de gemeente Utrecht": an article and one noun may stand between "van" and the place, but the place's
         # name ends at the first word in lower case after it ("van Frans Feldberg en Tom Pots")
         lower_after_van = 0 if word == "van" else -1 if capital or lower_after_van < 0 else lower_after_van + 1
         after_van = after_van and (capital or 0 < lower_after_van <= 2)
         is_initials = bool(_INITIALS.fullmatch(token.strip(",;:()")))
-        out.append(capital and not sentence_start and not after_van and word not in _NOT_A_NAME | given
-                   and not any(word.startswith(office) for office in OFFICES) and not is_initials)
+        # a party ("D66") or a number holds digits; a person's name does not
+        out.append(capital and not sentence_start and not after_van and not department
+                   and word not in _NOT_A_NAME | given and not _is_office(word) and not is_initials
+                   and not any(ch.isdigit() for ch in word)
+                   and (shouting or not (len(word) > 1 and token.strip(",;:().").isupper())))
         # "J.P. van der Berg": after initials, "van" starts the surname, not a place
         after_van = (after_van or word == "van" and not initials) and not token.endswith((",", ";", ":", "."))
         initials = is_initials
