@@ -691,8 +691,13 @@ class AnswerBuilder:
         runner_up = max((s for s in bold_candidates if s is not sentences[best] and not _asks(s)),
                         key=lambda s: s.answers, default=None)
         # where the best sentence does not state the number or holder asked for, the one that does is bold too
-        stating = _stating_sentence(states_asked, sentences[best], bold_candidates)
         reply = _reply(sentences, best, hi, states_asked) if _asks(sentences[best]) else None
+        # the reply to a question in the document, where it states what is asked, before another sentence that does
+        # ("Antwoord 6 … 2%" after "Vraag 6 …?", not "Antwoord 5 … 8%" before it)
+        # and never one before such a question: that answers the question before it
+        after = {id(x) for x in sentences[best + 1:]} if _asks(sentences[best]) else {id(x) for x in sentences}
+        stating = reply if reply is not None and states_asked is not None \
+            else _stating_sentence(states_asked, sentences[best], [x for x in bold_candidates if id(x) in after])
         if stating is not None:
             highlights.append(stating.text)
         elif runner_up is not None and runner_up.answers >= self.judge.bold_threshold:

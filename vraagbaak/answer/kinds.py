@@ -414,7 +414,7 @@ def unknown_told(question: str) -> Callable[[str], bool] | None:
     niet …?"). None for any other question."""
     thing = asked_thing(question)
     if not thing:
-        return None
+        return _unknown_told_of_kind(question)
     asked = stem(fold(thing))
     # and a word of the question beside the thing: "Welke gemeente deze case draagt, … niet bevestigd" does not
     # answer "Welke gemeente heeft het Wmo-voorspelmodel aan de VNG overgedragen?" (a red-team test)
@@ -422,6 +422,31 @@ def unknown_told(question: str) -> Callable[[str], bool] | None:
     return lambda text: not text.rstrip().endswith("?") and _shares(text, others) and any(
         SAYS_UNKNOWN.search(part) and _introduced(part, asked, introducing)
         for ends, introducing in _UNKNOWN_PARTS for part in ends.split(text))
+
+
+# What a sentence calls the fact a "when" or an outcome question asks, where it says that fact is not known: "De
+# precieze publicatiedatum van het rapport is … niet gevonden", "wat die heeft opgeleverd …, is … niet gevonden"
+# (own questions: the report's title came bold under "Wanneer verscheen het rapport?")
+_UNKNOWN_DATE = ("datum", "jaar", "jaartal", "periode", "tijdstip", "moment", "wanneer")
+_UNKNOWN_RESULT = ("opgeleverd", "oplevert", "resultaat", "resultaten", "uitkomst", "uitkomsten", "opbrengst")
+_EMBEDDING = frozenset({"de", "het", "wat", "wanneer", "welke", "welk"})
+
+
+def _unknown_told_of_kind(question: str) -> Callable[[str], bool] | None:
+    """unknown_told for a question that asks when, or what something came to: a sentence that says the date or the
+    outcome is not known, with another word of the question in it. None for any other question."""
+    endings = _UNKNOWN_DATE if WHEN in wanted_kinds(question) else _UNKNOWN_RESULT if result_asked(question) else ()
+    if not endings:
+        return None
+    others = {stem(w) for w in content_words(question) if not fold(w).endswith(endings)}
+
+    def names_it(part: str) -> bool:
+        tokens = [fold(t) for t in re.findall(r"[\w'’-]+", part)]
+        return any(token.endswith(endings) and (token == "wanneer" or _EMBEDDING & set(tokens[max(0, i - 3):i]))
+                   for i, token in enumerate(tokens))
+
+    return lambda text: not text.rstrip().endswith("?") and _shares(text, others) and any(
+        SAYS_UNKNOWN.search(part) and names_it(part) for part in re.split(";", text))
 
 
 def _shares(text: str, asked: set[str]) -> bool:
