@@ -1007,6 +1007,9 @@ def test_a_number_is_of_what_the_question_names():
     assert names_not_shown("Hoeveel kinderen zijn via het VUmc geboren?", letter, texts.get) == []
     per_day = Citation(1, "schiphol.pdf", "Veilig en verantwoord reizen", 2, None, "Dat zijn 10.000 testen per dag.")
     assert names_not_shown("Hoeveel reizigers konden er per dag getest worden op Schiphol?", per_day, texts.get) == []
+    # after an article an institution, which a text may call otherwise (own question: "het Rijk" refused the 2%)
+    rate = Citation(1, "kamervragen.pdf", "Kamervragen over de TOZO", 1, None, "De rente is bepaald op 2%.")
+    assert names_not_shown("Welke rente rekent het Rijk voor de Tozo-lening?", rate, texts.get) == []
 
 
 def test_how_much_interest_asks_a_rate(tozo_questions):
