@@ -288,6 +288,12 @@ def test_what_a_motion_asks_is_answered_by_its_operative_clause(besluitenlijst):
     # naming the makers, not the motion: where a candidate document prints itself a motion (a helper's user test)
     makers = "Wat vragen Inge van Dijk en Grinwis het kabinet te doen tegen negatieve spaarrente?"
     assert request_asked(makers, {"motie", "brief"}) is not None and request_asked(makers, {"brief"}) is None
+    # which parties support a motion, or an infinitive, is no request; nor is "draagt bij" or "roept vragen op"
+    assert request_asked("Welke partijen willen de motie steunen?") is None  # a review
+    assert request_asked("Wat moet ik doen om bijstand aan te vragen?", {"motie"}) is None
+    assert not asks("Dit draagt bij aan de opvang van daklozen op straat.")
+    assert not asks("De motie roept veel vragen op.") and not asks("De heer Jansen spreekt uit eigen ervaring.")
+    assert asks("draagt het college op een voorstel te doen") and asks("spreekt uit dat de raad het betreurt")
 
 
 def test_a_question_in_the_document_states_no_rate_so_the_sentence_that_does_is_bold():
@@ -390,7 +396,7 @@ def test_a_sentence_that_says_the_thing_asked_is_not_known_is_recognised():
     """"Welke gemeente heeft de case … ingebracht?" was answered with "Het project gaat over …" while the case
     says "Welke gemeente deze case draagt, staat niet in de beschikbare bronnen." (corpus_fresh). The thing asked
     is the noun after the question word; the sentence must say that this is not known, and be no question."""
-    from vraagbaak.answer.kinds import asked_thing, unknown_told
+    from vraagbaak.answer.kinds import asked_thing, result_asked, unknown_told
 
     assert asked_thing("Welke gemeente heeft de case ingebracht?") == "gemeente"
     assert asked_thing("Wat zijn de zeven overige thema's van het rapport?") == "thema's"
@@ -409,6 +415,11 @@ def test_a_sentence_that_says_the_thing_asked_is_not_known_is_recognised():
                 "Executive publiceerde er op 1 december 2021 een samenvatting van.")
     assert not when("Het rapport kijkt terug op de jaren 2015 tot en met 2020.")
     assert unknown_told("Waarom stopte het project?") is None
+    # a date after a preposition is not what is unknown, and a follow-up without other words could take any (review)
+    assert not unknown_told("Wanneer wordt de jaarrekening vastgesteld?")(
+        "Op de datum van ondertekening van de jaarrekening was de omvang van de claim niet bekend.")
+    assert unknown_told("Wanneer was dat?") is None
+    assert result_asked("Wat was de uitkomst van de stemming over de motie?") is None  # a vote, asked otherwise
     told = unknown_told("Welke gemeente draagt deze case?")
     assert told("Welke gemeente deze case draagt, staat niet in de beschikbare bronnen.")
     assert told("Het is niet bekend welke gemeenten deze case draagt.")
@@ -595,7 +606,10 @@ def test_the_office_a_question_asks_the_holder_of(question, office):
     # an office's department names no one, nor does a party; the minister's name after it does (a helper's user test)
     ("Welke minister?", "Vragen van de leden Kat (allen D66) aan de Minister van Sociale Zaken en Werkgelegenheid over "
                         "de TOZO.", False),
-    ("Welke minister?", "Antwoord van Minister Koolmees (Sociale Zaken en Werkgelegenheid).", True)])
+    ("Welke minister?", "Antwoord van Minister Koolmees (Sociale Zaken en Werkgelegenheid).", True),
+    # the department ends before a name that follows it, and a name in capitals is still a name (a review)
+    ("Welke minister?", "De minister van Justitie en Veiligheid Ferd Grapperhaus stuurt een brief.", True),
+    ("Wie is de burgemeester?", "Het stuk is ondertekend door burgemeester FEMKE HALSEMA.", True)])
 def test_a_quote_names_the_holder_of_an_office(question, text, named):
     from vraagbaak.answer.kinds import OFFICE
 
@@ -1010,6 +1024,10 @@ def test_a_number_is_of_what_the_question_names():
     # after an article an institution, which a text may call otherwise (own question: "het Rijk" refused the 2%)
     rate = Citation(1, "kamervragen.pdf", "Kamervragen over de TOZO", 1, None, "De rente is bepaald op 2%.")
     assert names_not_shown("Welke rente rekent het Rijk voor de Tozo-lening?", rate, texts.get) == []
+    # every word of a name after an article, and a name whose abbreviation the citation shows (a review)
+    brp = Citation(1, "brp.md", "Aangifte", None, None, "De BRP kost 5 miljoen euro per jaar.")
+    assert names_not_shown("Hoeveel kost de Basisregistratie Personen (BRP) per jaar?", brp, texts.get) == []
+    assert names_not_shown("Hoeveel kost een visum voor de Verenigde Staten?", brp, texts.get) == []
 
 
 def test_how_much_interest_asks_a_rate(tozo_questions):
@@ -1023,6 +1041,9 @@ def test_how_much_interest_asks_a_rate(tozo_questions):
     assert "2%" in answer.citations[0].quote and "Qredits" in answer.citations[0].quote
     assert wanted_kinds("Hoe hoog is de rente op een Bbz-krediet?") == (SUM_OR_RATE,)
     assert wanted_kinds("Welk rentepercentage geldt voor de Tozo?") == (SUM_OR_RATE,)
+    # a compound of "rente" is something else (a review): agreements, or loans counted
+    assert wanted_kinds("Welke renteafspraken zijn gemaakt met de bank?") == ()
+    assert SUM_OR_RATE not in wanted_kinds("Hoeveel rentedragende leningen heeft de gemeente?")
 
 
 @pytest.fixture(scope="module")

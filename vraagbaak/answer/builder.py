@@ -453,14 +453,15 @@ class AnswerBuilder:
 
     def _with_stating(self, asked: str, citations: list[Citation], hits: list[Hit], evidence: list[list[Evidence]],
                       states_asked: Callable[[str], bool], top: float) -> list[Citation]:
-        """Where no citation names who holds the role or how the vote went, the candidate passage whose sentence
-        does comes first: "Wie is de havenmeester in Utrecht?" quoted only the case's introduction ("Overheid360
-        noemt Havenmeester van de Toekomst …"), while "havenmeester Frank van Kleef" stood in a passage just below
-        the quote margin. Only within twice that margin: further down, a holder of the office is often another one
-        ("Wethouder Kos …" for "Wie werd de nieuwe wethouder …?"; on the dev sets twice the margin and no limit
-        change the same one answer), and only in the first quote's document: a vote line of another document is
-        about another motion. Not for a number: a sum or count in another passage may be of something else,
-        and its absence is what says "noemen geen bedrag" (measured: two questions without an answer got one)."""
+        """Where no citation names who holds the role, how the vote went or what a motion asks, the candidate
+        passage whose sentence does comes first: "Wie is de havenmeester in Utrecht?" quoted only the case's
+        introduction ("Overheid360 noemt Havenmeester van de Toekomst …"), while "havenmeester Frank van Kleef"
+        stood in a passage just below the quote margin. Only within twice that margin: further down, a holder of
+        the office is often another one ("Wethouder Kos …" for "Wie werd de nieuwe wethouder …?"; on the dev sets
+        twice the margin and no limit change the same one answer), and only in the first quote's document: a vote
+        line of another document is about another motion. Not for a number: a sum or count in another passage may
+        be of something else, and its absence is what says "noemen geen bedrag" (measured: two questions without
+        an answer got one)."""
         if any(states_asked(c.quote) for c in citations):
             return citations
         # a vote line of the same minutes may be about another motion: its passage must be about the one asked
@@ -469,8 +470,9 @@ class AnswerBuilder:
         stating = self._best_where(evidence, lambda i, s: hits[i].chunk.doc == citations[0].doc and not _asks(s)
                                    and states_asked(s.text) and self._order(s) >= top - 2 * self.quote_margin
                                    and about(hits[i]))
-        if stating is not None:  # a run of such sentences is quoted from its start: a motion's first "verzoekt …"
-            i, j = stating       # before its "verzoekt de regering tevens …"
+        soort = str(hits[stating[0]].chunk.metadata.get("soort") or "") if stating is not None else ""
+        if stating is not None and request_asked(asked, {soort}):
+            i, j = stating  # a motion's dictum is quoted from its first "verzoekt …", before "verzoekt … tevens"
             while j > 0 and states_asked(evidence[i][j - 1].text) and not _asks(evidence[i][j - 1]):
                 j -= 1
             stating = i, j

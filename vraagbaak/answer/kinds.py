@@ -55,7 +55,7 @@ _RATE = re.compile(r"\d\s?%|\bprocent(?:punt(?:en)?)?\b|\d\s?pct\b", re.I)
 # "Hoeveel rente rekent Qredits …?", "Hoe hoog is de rente op …?", "Welk rentepercentage …?": a rate (or a sum), not a
 # count of interest ("noemen geen aantal rente" refused the 2% beside it)
 _WANTS_RATE = re.compile(r"\b(?:hoeveel|hoe\s+hoog|hoe\s+groot|welke?)\s+(?:(?:is|was|zijn|waren|wordt|werd)\s+)?"
-                         r"(?:de\s+|het\s+)?rente\w*", re.I)
+                         r"(?:de\s+|het\s+)?rente(?:s|percentages?|tarief|tarieven|voet)?\b", re.I)
 # "Hoeveel procent …?", "Welk percentage …?": a share, which a count of something else does not give ("tot 23 jaar").
 # Not "… boven het landelijk percentage?": what is asked comes first.
 _WANTS_PERCENTAGE = re.compile(r"\b(?:hoeveel\s+procent|welke?\s+percentage|(?:wat|hoe\s+hoog|hoe\s+groot)\s+"
@@ -194,16 +194,23 @@ def _names(tokens: list[str], given: set[str]) -> list[bool]:
     first of a sentence ("Ook de burgemeester …"), not of what follows "van" up to the next comma ("van Den Helder",
     "VAN SOCIALE ZAKEN EN WERKGELEGENHEID,"), and not a word the question gives."""
     out, after_van, lower_after_van, sentence_start, initials = [], False, 0, True, False
-    department, previous, previous_token = False, "", ""
-    # in running text a word in capitals is an abbreviation ("de TOZO"), in a heading in capitals it may be a name
+    department, department_words, after_en, previous, previous_token = False, 0, False, "", ""
+    # in running text a short word in capitals is an abbreviation ("de TOZO"; not "burgemeester FEMKE HALSEMA")
     shouting = sum(t.isupper() for t in tokens) > len(tokens) / 2
     for token in tokens:
         word = token.lower().strip(",;:().")
         capital = token.strip("(")[:1].isupper()
-        # "de Minister van Sociale Zaken en Werkgelegenheid": an office's department, "en" and all, names no one; it
-        # ends at a comma ("DE MINISTER VAN FINANCIËN, W.B. Hoekstra")
-        department = word == "van" and _is_office(previous) \
-            or department and not previous_token.endswith(",") and (capital or word == "en")
+        # "de Minister van Sociale Zaken en Werkgelegenheid": an office's department names no one: up to two
+        # capitalised words, and one after "en"; it ends at a comma ("DE MINISTER VAN FINANCIËN, W.B. Hoekstra") and
+        # before a name that follows it ("Minister van Justitie en Veiligheid Ferd Grapperhaus")
+        if word == "van" and _is_office(previous):
+            department, department_words, after_en = True, 0, False
+        elif department and (previous_token.endswith(",") or not (capital or word == "en")
+                             or capital and (department_words >= (1 if after_en else 2))):
+            department = False
+        elif department:
+            after_en = after_en or word == "en"
+            department_words = 0 if word == "en" else department_words + 1
         previous, previous_token = word, token
         # "van de gemeente Utrecht": an article and one noun may stand between "van" and the place, but the place's
         # name ends at the first word in lower case after it ("van Frans Feldberg en Tom Pots")
@@ -214,7 +221,7 @@ def _names(tokens: list[str], given: set[str]) -> list[bool]:
         out.append(capital and not sentence_start and not after_van and not department
                    and word not in _NOT_A_NAME | given and not _is_office(word) and not is_initials
                    and not any(ch.isdigit() for ch in word)
-                   and (shouting or not (len(word) > 1 and token.strip(",;:().").isupper())))
+                   and (shouting or not (1 < len(word) <= 4 and token.strip(",;:().").isupper())))
         # "J.P. van der Berg": after initials, "van" starts the surname, not a place
         after_van = (after_van or word == "van" and not initials) and not token.endswith((",", ";", ":", "."))
         initials = is_initials
@@ -318,7 +325,9 @@ def wanted_kind(question: str) -> Kind | None:
 # proces …" of a research assignment, a helper's user test)
 _WANTS_RESULT = re.compile(r"\bwat\s+(?:kwam|komt|kwamen)\s+er\s+(?:uit|naar\s+voren)\b|"
                            r"\bwat\s+(?:bleek|blijkt|bleken)\b|\bwat\s+leverde\b|\bopgeleverd\b|"
-                           r"\b(?:uitkomst(?:en)?|conclusies?|resultaten|resultaat|bevindingen)\s+van\b", re.I)
+                           # "de uitkomst van de stemming" asks how a vote went
+                           r"\b(?:uitkomst(?:en)?|conclusies?|resultaten|resultaat|bevindingen)\s+van\b"
+                           r"(?!\s+(?:de\s+)?stemming)", re.I)
 # a text that states an outcome ("Het levert deelnemers vooral rust op"); not "effecten": an assignment asks to study
 # the effects
 _RESULT = re.compile(r"\b(?:bleek|bleken|blijkt|blijken|concludeer\w*|conclusies?|uitkomst\w*|resulta\w*|opgeleverd|"
@@ -354,18 +363,21 @@ def vote_asked(question: str) -> Callable[[str], bool] | None:
 # the operative clause every Dutch motion has ("verzoekt de regering …", "draagt het college op …"; in minutes "besluit
 # … er bij het college op aan te dringen …"), not its heading or its "constaterende dat …" (seen reading answers over a
 # Kamer motion). Not "Wie wil de motie …?" or "Wat doen … volgens de motie?": they ask what its considerations name.
-_WANTS_REQUEST = re.compile(r"^\W*(?:wat|waartoe|welke?)\b(?=.*\b(?:moties?|motie-[\w/-]+|amendement(?:en)?)\b)"
+_WANTS_REQUEST = re.compile(r"^\W*(?:wat|waartoe)\b(?=.*\b(?:moties?|motie-[\w/-]+|amendement(?:en)?)\b)"
                             r"(?=.*\b(?:vraagt|vragen|verzoekt|verzoeken|wil|willen|moet|moeten|roept|roepen|eist|"
                             r"eisen|draagt|dragen|dictum)\b)", re.I)
-_REQUEST = re.compile(r"\b(?:verzoekt|verzoeken\s+(?:de|het)\b|(?:draagt|dragen|roept|roepen)\b[^.;]{0,80}\bop\b|"
-                      r"(?:dringt|dringen)\b[^.;]{0,80}\baan\b|op\s+aan\s+te\s+dringen|spreekt\s+uit|spreken\s+uit)",
-                      re.I)
+# whom a dictum addresses: "draagt het college op", not "draagt bij aan … op straat" or "roept veel vragen op"
+_ADDRESSED = (r"(?:de|het)\s+(?:regering|kabinet|college|minister|staatssecretaris|burgemeester|raad|gemeente|"
+              r"bestuur)\w*")
+_REQUEST = re.compile(rf"\b(?:verzoekt|verzoeken\s+(?:de|het)\b|"
+                      rf"(?:draagt|dragen|roept|roepen)\s+{_ADDRESSED}\b[^.;]{{0,60}}\bop\b|(?:dringt|dringen)\b[^.;]{{0,80}}\baan\b|op\s+aan\s+te\s+dringen|"
+                      rf"(?:spreekt|spreken)\s+(?:uit\s+dat|als\s+(?:haar|zijn)\s+(?:oordeel|mening)\s+uit))", re.I)
 
 
 # "Wat vragen Van Dijk en Grinwis het kabinet te doen …?" names no motion, but asks what its makers ask: so where a
 # candidate document is a motion or amendment by what its first page prints (metadata "soort": ingest/identity.py)
-_ASKS_FOR = re.compile(r"^\W*(?:wat|waartoe)\b(?=.*\b(?:vraagt|vragen|verzoekt|verzoeken|wil|willen|eist|eisen)\b)",
-                       re.I)
+_ASKS_FOR = re.compile(r"^\W*(?:wat|waartoe)\b"  # not "… om bijstand aan te vragen"
+                       r"(?=.*(?<!\bte )\b(?:vraagt|vragen|verzoekt|verzoeken|wil|willen|eist|eisen)\b)", re.I)
 MOTIONS = frozenset({"motie", "amendement"})
 
 
@@ -430,6 +442,8 @@ def unknown_told(question: str) -> Callable[[str], bool] | None:
 _UNKNOWN_DATE = ("datum", "jaar", "jaartal", "periode", "tijdstip", "moment", "wanneer")
 _UNKNOWN_RESULT = ("opgeleverd", "oplevert", "resultaat", "resultaten", "uitkomst", "uitkomsten", "opbrengst")
 _EMBEDDING = frozenset({"de", "het", "wat", "wanneer", "welke", "welk"})
+_BEFORE_A_PHRASE = frozenset({"op", "in", "bij", "na", "voor", "tot", "sinds", "vanaf", "met", "om", "aan", "van",
+                              "over", "door", "uit", "tijdens", "rond", "per"})
 
 
 def _unknown_told_of_kind(question: str) -> Callable[[str], bool] | None:
@@ -439,11 +453,19 @@ def _unknown_told_of_kind(question: str) -> Callable[[str], bool] | None:
     if not endings:
         return None
     others = {stem(w) for w in content_words(question) if not fold(w).endswith(endings)}
+    if not others:  # "Wanneer was dat?" of a follow-up: any date said to be unknown would do
+        return None
 
     def names_it(part: str) -> bool:
+        """The date or outcome opens what is unknown ("De precieze publicatiedatum …", "wat die heeft opgeleverd"),
+        not a phrase after a preposition ("Op de datum van ondertekening was de claim niet bekend")."""
         tokens = [fold(t) for t in re.findall(r"[\w'’-]+", part)]
-        return any(token.endswith(endings) and (token == "wanneer" or _EMBEDDING & set(tokens[max(0, i - 3):i]))
-                   for i, token in enumerate(tokens))
+        for i, token in enumerate(tokens):
+            opening = [j for j in range(max(0, i - 3), i) if tokens[j] in _EMBEDDING]
+            if token.endswith(endings) and (token == "wanneer" or opening and (
+                    opening[0] == 0 or tokens[opening[0] - 1] not in _BEFORE_A_PHRASE)):
+                return True
+        return False
 
     return lambda text: not text.rstrip().endswith("?") and _shares(text, others) and any(
         SAYS_UNKNOWN.search(part) and names_it(part) for part in re.split(";", text))

@@ -165,10 +165,14 @@ def names_not_shown(question: str, citation: Citation,
     """The names the question gives (asked_names) that the citation does not show in its quote, title, section or
     metadata, and that its document does not name often enough to be about them (SUBJECT_MENTIONS)."""
     shown, names = _cited([citation]), asked_names(question)
-    # "het Rijk", "de Kamer", "het RIVM": after an article, an institution that a text may call otherwise
-    # ("Welke rente rekent het Rijk …?" is answered by the minister's 2%); a place or person takes none
+    # "het Rijk", "de Verenigde Staten", "het RIVM": after an article, an institution that a text may call otherwise
+    # ("Welke rente rekent het Rijk …?" is answered by the minister's 2%); a place or person takes none. And the
+    # words of a name whose abbreviation the citation shows ("Basisregistratie Personen (BRP)")
+    after_article = {w for phrase in _AFTER_ARTICLE.findall(question) for w in phrase.split()}
+    aliased = {w for words_before, alias in _ALIAS.findall(question) if _holds(shown, fold(alias), whole=True)
+               for w in words_before.split()}
     missing = [name for name, named in names.items() if not _holds(shown, named)
-               and not re.search(rf"\b(?:de|het)\s+{re.escape(name)}\b", question, re.I)]
+               and name not in after_article | aliased]
     if not missing:
         return []
     text = _folded(document_text(citation.doc))
@@ -199,4 +203,6 @@ def _vocabulary(folded: str) -> CompoundSplitter:
 
 _ADJECTIVE = re.compile(r"(?:se|sche)$")
 # a name and its abbreviation: "Basisregistratie Personen (BRP)", "Wet open overheid (Woo)"
+# the capitalised words after "de" or "het": "de Verenigde Staten"
+_AFTER_ARTICLE = re.compile(r"\b(?:[Dd]e|[Hh]et)\s+((?:[A-ZÀ-Ý][\wÀ-ÿ-]*\s*)+)")
 _ALIAS = re.compile(r"([A-ZÀ-Ý][\wÀ-ÿ-]*(?:\s+[\wÀ-ÿ-]+){0,4}\s*)\(([A-Za-z][\w-]{1,12})\)")
