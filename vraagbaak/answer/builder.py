@@ -553,8 +553,11 @@ class AnswerBuilder:
             answer.found_as, answer.missing_kind, answer.missing_what = "not_stated", "redacted", " en ".join(codes)
             return
         # a number is of what the question names: "Hoeveel kinderen zijn in 2010 via een draagmoeder in India
-        # geboren?" is not answered by the three born via the VUmc, in a letter that names India elsewhere
-        of_names = [c for c in stating if not names_not_shown(asked, c, self.document_text)]
+        # geboren?" is not answered by the three born via the VUmc, in a letter that names India elsewhere. Worked
+        # out once per citation, and only for a question that asks a number (it may read a document's text)
+        asks_number = any(kind in NUMBERS for kind in kinds)
+        unshown = [names_not_shown(asked, c, self.document_text) if asks_number else [] for c in stating]
+        of_names = [c for c, names in zip(stating, unshown) if not names]
         lacking = next((kind for kind in kinds if kind.missing and not any(
             kind.states(c.quote, asked, counted, in_other_words)
             or kind is WHEN and bool(dated_as_asked(asked, c.metadata))
@@ -570,9 +573,9 @@ class AnswerBuilder:
                 # "Hoeveel geld trekt Amsterdam uit …?" shows Utrecht's sum: "geen bedrag voor Amsterdam"
                 answer.missing_for = " en ".join(asked[start:end] for start, end, _ in
                                                  named_in_question(asked, self.owners))
-            elif unshown := next((names_not_shown(asked, c, self.document_text) for c in stating
-                                  if lacking.states(c.quote, asked, counted, in_other_words)), None):
-                answer.missing_for = " en ".join(unshown)  # "geen aantal kinderen in 2010 voor India"
+            elif not_shown := next((names for c, names in zip(stating, unshown)
+                                    if lacking.states(c.quote, asked, counted, in_other_words)), None):
+                answer.missing_for = " en ".join(not_shown)  # "geen aantal kinderen in 2010 voor India"
         elif (result := result_asked(asked)) and not states_outcome(result, stating):
             # "Wat kwam er uit het onderzoek …?" quoted its assignment; a section "Resultaat …" holds the outcome
             answer.found_as, answer.missing_kind, answer.missing_what = "not_stated", "result", ""

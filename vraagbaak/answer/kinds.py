@@ -370,7 +370,8 @@ _WANTS_REQUEST = re.compile(r"^\W*(?:wat|waartoe)\b(?=.*\b(?:moties?|motie-[\w/-
 _ADDRESSED = (r"(?:de|het)\s+(?:regering|kabinet|college|minister|staatssecretaris|burgemeester|raad|gemeente|"
               r"bestuur)\w*")
 _REQUEST = re.compile(rf"\b(?:verzoekt|verzoeken\s+(?:de|het)\b|"
-                      rf"(?:draagt|dragen|roept|roepen)\s+{_ADDRESSED}\b[^.;]{{0,60}}\bop\b|(?:dringt|dringen)\b[^.;]{{0,80}}\baan\b|op\s+aan\s+te\s+dringen|"
+                      rf"(?:draagt|dragen|roept|roepen)\s+{_ADDRESSED}\b[^.;]{{0,60}}\bop\b|"
+                      rf"(?:dringt|dringen)\b[^.;]{{0,80}}\baan\b|op\s+aan\s+te\s+dringen|"
                       rf"(?:spreekt|spreken)\s+(?:uit\s+dat|als\s+(?:haar|zijn)\s+(?:oordeel|mening)\s+uit))", re.I)
 
 

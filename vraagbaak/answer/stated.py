@@ -89,9 +89,7 @@ def names_not_quoted(question: str, citations: list[Citation],
     if not missing:
         return []
     texts = [_folded(document_text(doc)) for doc in dict.fromkeys(c.doc for c in citations)]
-    # "de Basisregistratie Personen (BRP)": the question gives the name's abbreviation, which may be all a text says
-    aliased = {word for words_before, alias in _ALIAS.findall(question)
-               if any(_holds(t, fold(alias), whole=True) for t in [cited, *texts]) for word in words_before.split()}
+    aliased = _aliased(question, [cited, *texts])
     return [name for name in missing if name not in aliased
             and not any(_holds(t, names[name]) or _vocabulary(t).made_of_parts(names[name]) for t in texts)
             and not _vocabulary(cited).made_of_parts(names[name])]
@@ -166,18 +164,22 @@ def names_not_shown(question: str, citation: Citation,
     metadata, and that its document does not name often enough to be about them (SUBJECT_MENTIONS)."""
     shown, names = _cited([citation]), asked_names(question)
     # "het Rijk", "de Verenigde Staten", "het RIVM": after an article, an institution that a text may call otherwise
-    # ("Welke rente rekent het Rijk …?" is answered by the minister's 2%); a place or person takes none. And the
-    # words of a name whose abbreviation the citation shows ("Basisregistratie Personen (BRP)")
+    # ("Welke rente rekent het Rijk …?" is answered by the minister's 2%); a place or person takes none
     after_article = {w for phrase in _AFTER_ARTICLE.findall(question) for w in phrase.split()}
-    aliased = {w for words_before, alias in _ALIAS.findall(question) if _holds(shown, fold(alias), whole=True)
-               for w in words_before.split()}
     missing = [name for name, named in names.items() if not _holds(shown, named)
-               and name not in after_article | aliased]
+               and name not in after_article | _aliased(question, [shown])]
     if not missing:
         return []
     text = _folded(document_text(citation.doc))
     return [name for name in missing
             if len(re.findall(rf"(?<!\w){re.escape(names[name])}", text)) < SUBJECT_MENTIONS]
+
+
+def _aliased(question: str, folded_texts: list[str]) -> set[str]:
+    """The words of a name that the question gives with its abbreviation ("de Basisregistratie Personen (BRP)"),
+    where one of the texts holds the abbreviation: it may be all a text says."""
+    return {word for words_before, alias in _ALIAS.findall(question)
+            if any(_holds(t, fold(alias), whole=True) for t in folded_texts) for word in words_before.split()}
 
 
 def _holds(folded: str, name: str, whole: bool = False) -> bool:
