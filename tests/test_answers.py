@@ -1175,3 +1175,24 @@ def test_an_assignment_is_no_outcome(besluitenlijst):
     assert result_asked("Wat kost het onderzoek?") is None
     # "uitkomst" in the singular (a helper's user test: it was read as "uitkomste(n)" and the assignment came bold)
     assert result_asked("Wat was de uitkomst van het onderzoek naar het ontslag?") is not None
+
+
+def test_a_sentence_the_judge_is_sure_of_is_found_where_the_model_sees_little_likeness():
+    """A table read by OCR ("Gemeente Heemskerk, heemskerk.nl: mail gestuurd.") is far from any question in
+    meaning, so the model's cosine stays below the thresholds of the hand rules; the judge, which also weighs
+    the question's rare words and the kind of fact asked, is sure of it, and that finds it. Where the judge is
+    not sure, the refusal stands."""
+    from vraagbaak.schema import Chunk, Hit
+
+    rows = ["Ronde 1 categorieën wijk stad bedrijf.", "Gemeente Heemskerk, heemskerk.nl: mail gestuurd.",
+            "Tips voor de interviews: inzoomen op cruciale momenten."]
+    builder = _builder_scoring({rows[0]: 0.79, rows[1]: 0.82, rows[2]: 0.81})
+    hit = Hit(Chunk("c0", "opties.pdf", "Opties voor de focus", 1, 1, None, " ".join(rows)), 0.5, 1, 0.79, 4.0)
+    question = "Welke gemeente is gemaild voor de interviews?"
+    assert not builder.is_found(question, [hit], builder.score(question, [hit]))  # the hand rules refuse
+    answer = builder.build(question, [hit])
+    assert answer.outcome == "answered" and answer.citations[0].highlights == [rows[1]]
+    builder.judge = dataclasses.replace(builder.judge, sure_threshold=2.0)
+    assert builder.build(question, [hit]).outcome == "nothing"
+    builder.judge = dataclasses.replace(builder.judge, sure_threshold=0.85)
+    assert builder.build("Welke theaters staan in het overzicht?", [hit]).outcome == "nothing"

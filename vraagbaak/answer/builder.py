@@ -383,7 +383,8 @@ class AnswerBuilder:
         evidence = self.score(question, hits)
         # the judge was fitted on questions asked on their own: a follow-up glued to its earlier subject
         # ("Wie waren daarbij betrokken?" after a question about Zaanstad's application) is no such question
-        if not self.is_found(question, hits, evidence) or (focus is None and self.vetoed(hits, evidence)):
+        sure = self.answered(evidence) >= self.judge.sure_threshold
+        if not (sure or self.is_found(question, hits, evidence)) or (focus is None and self.vetoed(hits, evidence)):
             return self._nothing_found(question, hits)
         if focus:  # the same candidate passages; their rank still counts a little (scoring them all, without
             evidence = self.score(focus, hits)  # it, quoted less often what the dev follow-ups ask: evaluation.md)

@@ -7,8 +7,9 @@ words in the sentence (rare by how few documents of *this* collection hold them)
 numbers and years of the question are in the sentence or its passage, whether the sentence holds the kind of
 fact asked (an amount, a date, a name), and the question's words in the document's title.
 
-The judge vetoes an answer whose best sentence stays below `found_threshold` (the hand rules of the builder
-decide first; the judge does not yet replace them), and it helps choose the answer: the first passage and
+The judge vetoes an answer whose best sentence stays below `found_threshold`, and it finds one whose best
+sentence reaches `sure_threshold` where the hand rules of the builder (cosine and word thresholds) see too little
+likeness (a table read by OCR, an English question); and it helps choose the answer: the first passage and
 bold sentence are those with the best score + `order_weight` x probability; a further sentence of a quote is
 bold at `bold_threshold`. The fitted weights, their scaling and thresholds
 are data with provenance in `judge.json` beside this module; this module computes the features and applies
@@ -120,6 +121,8 @@ class Judge:
     found_threshold: float  # below this for its best sentence, a question is not answered
     bold_threshold: float  # a further quoted sentence with at least this probability is bold too
     order_weight: float = 1.0  # the answer is the sentence with the best score + order_weight x probability
+    sure_threshold: float = 2.0  # at or above this for its best sentence, found even where the hand rules see
+    # too little likeness (2.0: never)
     provenance: dict = field(default_factory=dict)
 
     @classmethod
@@ -136,7 +139,8 @@ def _load(path: str) -> Judge:
     if tuple(data["features"]) != FEATURES:
         raise ValueError(f"{path}: the fitted features differ from judge.FEATURES; run scripts/fit_judge.py")
     return Judge(Stage.from_json(data["sentence"]), float(data["found_threshold"]), float(data["bold_threshold"]),
-                 float(data.get("order_weight", 1.0)), data.get("provenance", {}))
+                 float(data.get("order_weight", 1.0)), float(data.get("sure_threshold", 2.0)),
+                 data.get("provenance", {}))
 
 
 def asks_yes_or_no(question: str) -> bool:
