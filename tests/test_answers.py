@@ -1196,3 +1196,18 @@ def test_a_sentence_the_judge_is_sure_of_is_found_where_the_model_sees_little_li
     assert builder.build(question, [hit]).outcome == "nothing"
     builder.judge = dataclasses.replace(builder.judge, sure_threshold=0.85)
     assert builder.build("Welke theaters staan in het overzicht?", [hit]).outcome == "nothing"
+
+
+def test_the_capitalised_noun_a_which_question_asks_for_is_no_name_it_gives(answers):
+    """"Welk Raadslid diende de motie … in?" asks for a council member; "Raadslid" is capitalised as a kind of
+    person, not a name the question gives, so that no document holds the word does not refuse the motion's
+    "Motie van het lid Jansen". A name after "welke" stays a name: an abbreviation, a compound on a name."""
+    from vraagbaak.answer.absent_names import names
+    from vraagbaak.answer.stated import asked_names
+
+    answer = answers.ask("Welk Raadslid diende de motie over de tarieven van zwembad De Vennen in?")
+    assert answer.outcome == "answered" and answer.absent_names == []
+    assert "lid Jansen" in answer.citations[0].quote
+    assert "Raadslid" not in asked_names("Welk Raadslid diende de motie in?")
+    assert names("Welke GGD test reizigers?") == ["GGD"] and "Tozo-regels" in names("Welke Tozo-regels gelden?")
+    assert asked_names("Welke Zaanse projecten gebruiken data?") == {}  # a place's adjective: not the place

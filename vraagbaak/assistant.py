@@ -392,7 +392,8 @@ class Assistant:
         """Retrieve, then judge and select (the builder): an overview per fitting document, else quotes."""
         s, question, timings = self.settings, request.question, request.timings
         k = request.k or max(s.top_k, 5)
-        if self._lists(request, query):  # "Welke gemeenten …?": every fitting document, one quote each
+        lists = self._lists(request, query)
+        if lists:  # "Welke gemeenten …?": every fitting document, one quote each
             citations: dict[str, Citation] = {}  # per document, over the alternatives ("… X of Y?")
             general: dict[str, Hit] = {}
             searched: dict[str, Hit] = {}
@@ -412,7 +413,7 @@ class Assistant:
         else:
             hits = self._search(index, query, k=k, filters=request.filters, mode=request.mode, timings=timings)
         with stage(timings, "answer"):
-            return self.answer_builder(index).build(query, hits, focus)
+            return self.answer_builder(index).build(query, hits, focus, judge_finds=not lists)
 
     def searched_for(self, question: str, previous: list[str] | tuple[str, ...] = ()) -> str:
         """What `ask` searches for this question in this conversation (search/followup.py), on the live index."""

@@ -377,13 +377,15 @@ class AnswerBuilder:
         bold = {stem(w) for w in words(" ".join(citation.highlights))}
         return any(has_stem(q, bold) and not self.held_by_most(q) for q in asked)
 
-    def build(self, question: str, hits: list[Hit], focus: str | None = None) -> Answer:
+    def build(self, question: str, hits: list[Hit], focus: str | None = None, judge_finds: bool = True) -> Answer:
         """focus: what a follow-up asks itself ("wat heeft dat opgeleverd?"). Whether anything is found is
-        judged on `question` (with the earlier subject); which sentences answer, on the focus alone."""
+        judged on `question` (with the earlier subject); which sentences answer, on the focus alone.
+        judge_finds: the judge, where it is sure of a sentence, finds what the hand rules do not; not after an
+        overview that listed no document ("Welke gemeenten gebruiken drones?"): that judged every document."""
         evidence = self.score(question, hits)
         # the judge was fitted on questions asked on their own: a follow-up glued to its earlier subject
         # ("Wie waren daarbij betrokken?" after a question about Zaanstad's application) is no such question
-        sure = self.answered(evidence) >= self.judge.sure_threshold
+        sure = judge_finds and self.answered(evidence) >= self.judge.sure_threshold
         if not (sure or self.is_found(question, hits, evidence)) or (focus is None and self.vetoed(hits, evidence)):
             return self._nothing_found(question, hits)
         if focus:  # the same candidate passages; their rank still counts a little (scoring them all, without
@@ -1011,3 +1013,4 @@ def _nearest(hits: list[Hit], n: int = 3) -> list[dict[str, str]]:
     for hit in hits:
         seen.setdefault(hit.chunk.doc, {"doc": hit.chunk.doc, "title": hit.chunk.title})
     return list(seen.values())[:n]
+

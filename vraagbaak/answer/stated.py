@@ -18,7 +18,7 @@ from vraagbaak.text.compounds import CompoundSplitter
 from vraagbaak.text.dates import days_named
 from vraagbaak.text.language import is_english
 from vraagbaak.text.owners import named_in_question, named_in_text
-from vraagbaak.text.words import CAPITALISED_NAME, fold, question_words, stem, words
+from vraagbaak.text.words import CAPITALISED_NAME, asked_kind_of_thing, fold, question_words, stem, words
 
 
 def dated_as_asked(question: str, metadata: dict | None) -> str:
@@ -116,7 +116,8 @@ def asked_names(question: str) -> dict[str, str]:
     if is_english(question) or question.isupper():  # English capitalises other words; all capitals name nothing
         return {}
     names = {}
-    for name in dict.fromkeys(n.strip("-") for n in CAPITALISED_NAME.findall(question)):
+    kind_of_thing = asked_kind_of_thing(question)
+    for name in dict.fromkeys(n.strip("-") for n in CAPITALISED_NAME.findall(question) if n != kind_of_thing):
         named = name.split("-")[0]
         # a question word or verb glued on from a follow-up ("… Zaanstad Hoe lang duurde die?") names nothing
         if fold(name) not in NOT_NAMES and question_words(named) and not _ADJECTIVE.search(named):

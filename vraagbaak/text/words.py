@@ -53,6 +53,18 @@ def words(text: str) -> list[str]:
 CAPITALISED_NAME = re.compile(r"(?<!^)(?<![.?!] )\b[A-ZÀ-Ý][\wÀ-ÿ-]+")
 
 
+# "Welk Kamerlid …?", "In welke Raadsformatie …?": the capitalised noun after "welk(e)" is what the question asks
+# for, a kind of thing, not a name it gives. Not an abbreviation ("Welke GGD …?"), a compound built on a name
+# ("Welke Tozo-regels …?") or an adjective of a place ("Welke Zaanse projecten …?")
+_ASKED_KIND_OF_THING = re.compile(r"\b(?:[Ww]elke?|[Ww]at\s+voor)\s+([A-ZÀ-Ý][a-zà-ÿ]+)\b(?![-'’])")
+
+
+def asked_kind_of_thing(question: str) -> str:
+    """The capitalised noun a which-question asks for ("Kamerlid" in "Welk Kamerlid stelde …?"), or ""."""
+    match = _ASKED_KIND_OF_THING.search(question)
+    return match[1] if match and not re.search(r"(?:se|sche)$", match[1]) else ""
+
+
 # A name of several words as written: capitalised words joined by the small words Dutch names have between them
 # ("Tour de France", "Raad van State", "Frans van der Berg", "Bergen op Zoom", "Alphen aan den Rijn").
 WHOLE_NAME = re.compile(r"[A-ZÀ-Ý][\wÀ-ÿ-]*(?:\s+(?:(?:van|de|der|den|het|ter|ten|te|op|aan|'t)\s+)*"
