@@ -258,14 +258,14 @@ def test_question_that_spans_a_version_switch_reads_one_version(backend, monkeyp
     build = AnswerBuilder.build
     seen = []
 
-    def switch_then_build(self, query, hits, focus=None):
+    def switch_then_build(self, query, hits, focus=None, **options):
         if not seen:
             seen.append(backend.index)
             afval.write_text("# Afvalinzameling\n\nHet huishoudelijk afval wordt voortaan elke vier weken "
                              "opgehaald, op maandag.\n", encoding="utf-8")
             indexer.build_index()
             assert backend.index is not seen[0] and not seen[0].closed  # a new question gets the new version
-        return build(self, query, hits, focus)
+        return build(self, query, hits, focus, **options)
 
     monkeypatch.setattr(AnswerBuilder, "build", switch_then_build)
     answer = backend.ask("Hoe vaak wordt het huishoudelijk afval opgehaald?")
