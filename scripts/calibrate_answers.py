@@ -3,7 +3,7 @@
     python scripts/calibrate_answers.py [--shared ../shared] [--quick]
 
 Every combination of the thresholds in GRID is set on the Assistant (Settings) and every dev set is asked in
-full (Assistant.ask: follow-ups, overviews, the absence checks and the judge's veto included, as in
+full (Assistant.ask: follow-ups, overviews, the absence checks and the judge's veto and finding included, as in
 production), so what is chosen here is what the app does. Unanswerable questions: those marked so in the
 sets, and another collection's questions (the VAC questions asked of the default corpus and the reverse).
 samples_fresh is measured, never chosen on: it shows whether a choice holds on questions nobody tuned on.

@@ -1192,6 +1192,7 @@ def test_a_sentence_the_judge_is_sure_of_is_found_where_the_model_sees_little_li
     assert not builder.is_found(question, [hit], builder.score(question, [hit]))  # the hand rules refuse
     answer = builder.build(question, [hit])
     assert answer.outcome == "answered" and answer.citations[0].highlights == [rows[1]]
+    assert builder.build(question, [hit], judge_finds=False).outcome == "nothing"
     builder.judge = dataclasses.replace(builder.judge, sure_threshold=2.0)
     assert builder.build(question, [hit]).outcome == "nothing"
     builder.judge = dataclasses.replace(builder.judge, sure_threshold=0.85)
@@ -1210,4 +1211,6 @@ def test_the_capitalised_noun_a_which_question_asks_for_is_no_name_it_gives(answ
     assert "lid Jansen" in answer.citations[0].quote
     assert "Raadslid" not in asked_names("Welk Raadslid diende de motie in?")
     assert names("Welke GGD test reizigers?") == ["GGD"] and "Tozo-regels" in names("Welke Tozo-regels gelden?")
-    assert asked_names("Welke Zaanse projecten gebruiken data?") == {}  # a place's adjective: not the place
+    assert names("Welke Zaanse projecten gebruiken data?") == ["Zaanse"]  # a place's adjective stays a name
+    assert asked_names("Welke Tweede Kamerleden stelden vragen?") == {} and names("Welke Wmo taken …?") == ["Wmo"]
+    assert asked_names("Welke Utrecht projecten deed Utrecht?") == {"Utrecht": "utrecht"}  # named again: a name

@@ -334,19 +334,22 @@ class Assistant:
         subject = self._follow_up_subject(index, request, query)
         if subject:
             return self._answer_in_subject(index, request, query, subject), query, subject
-        answer = self._answer(index, request, query)
-        moved = moved_to(question, previous)
-        if moved and answer.found and answer.found_as != "overview":  # "En in Utrecht?": about Utrecht, or none
-            answer = naming(answer, moved, lambda doc: self._document_text(index, doc))
-        if not answer.found and previous and query == question and could_lean_on_previous(question):
-            # "Hoeveel wordt er voorgeschoten?" after a question about the Huishoudboekje: nothing on its own
-            # words, so it is read as a follow-up after all. "Hoeveel trok Utrecht uit voor Slim vegen?" names
-            # its own subject, and "Welke drie projecten kwamen er het beste uit?" says enough on its own:
-            # glued to an earlier question they found the earlier question's answer.
+        # "Hoeveel wordt er voorgeschoten?" after a question about the Huishoudboekje: nothing on its own words
+        # (the judge's certainty aside: that is about whichever document it likes best), so it is read as a
+        # follow-up after all. "Hoeveel trok Utrecht uit voor Slim vegen?" names its own subject, and "Welke drie
+        # projecten kwamen er het beste uit?" says enough on its own: glued to an earlier question they found the
+        # earlier question's answer.
+        leans = bool(previous) and query == question and could_lean_on_previous(question)
+        answer = self._answer(index, request, query, judge_finds=not leans)
+        if not answer.found and leans:
             glued = searched_as(question, previous, force=True, places=self._owners(index))
             retry = self._answer(index, request, glued)
             if retry.found:
                 return retry, glued, []
+            answer = self._answer(index, request, query)  # on its own after all, as a question without a past
+        moved = moved_to(question, previous)
+        if moved and answer.found and answer.found_as != "overview":  # "En in Utrecht?": about Utrecht, or none
+            answer = naming(answer, moved, lambda doc: self._document_text(index, doc))
         return answer, query, []
 
     def _absences(self, index: IndexVersion, question: str, searched: str) -> tuple[list[str], list[str]]:
@@ -388,8 +391,10 @@ class Assistant:
             answer.refused_in_subject, answer.nearest_documents = True, []
         return answer
 
-    def _answer(self, index: IndexVersion, request: AnswerRequest, query: str, focus: str | None = None) -> Answer:
-        """Retrieve, then judge and select (the builder): an overview per fitting document, else quotes."""
+    def _answer(self, index: IndexVersion, request: AnswerRequest, query: str, focus: str | None = None,
+                judge_finds: bool = True) -> Answer:
+        """Retrieve, then judge and select (the builder): an overview per fitting document, else quotes.
+        judge_finds: AnswerBuilder.build's."""
         s, question, timings = self.settings, request.question, request.timings
         k = request.k or max(s.top_k, 5)
         lists = self._lists(request, query)
@@ -413,7 +418,7 @@ class Assistant:
         else:
             hits = self._search(index, query, k=k, filters=request.filters, mode=request.mode, timings=timings)
         with stage(timings, "answer"):
-            return self.answer_builder(index).build(query, hits, focus, judge_finds=not lists)
+            return self.answer_builder(index).build(query, hits, focus, judge_finds=judge_finds and not lists)
 
     def searched_for(self, question: str, previous: list[str] | tuple[str, ...] = ()) -> str:
         """What `ask` searches for this question in this conversation (search/followup.py), on the live index."""

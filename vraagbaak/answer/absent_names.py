@@ -40,7 +40,7 @@ COMMON_ZIPF = 5.5  # wordfreq's Zipf scale: "doet" 5.7, "gaat" 6.2; "leeftijd" 5
 def names(question: str) -> list[str]:
     """Capitalised words inside the question, and abbreviations that are not part of one ("WOZ-WAARDE")."""
     kind_of_thing = asked_kind_of_thing(question)  # "Welk Kamerlid …?" asks for a Kamerlid: no name
-    found = [name.strip("-") for name in CAPITALISED_NAME.findall(question) if name != kind_of_thing]
+    found = [m[0].strip("-") for m in CAPITALISED_NAME.finditer(question) if m.start() not in kind_of_thing]
     inside = {part for name in found for part in _PARTS.split(name)}
     return list(dict.fromkeys(found + [a for a in _ABBREVIATION.findall(question) if a not in inside]))
 

@@ -347,9 +347,7 @@ class AnswerBuilder:
         de vuilniswagen langs?" for "Het huishoudelijk afval wordt elke twee weken opgehaald") gives it no
         evidence either way; the model's cosine decides that one."""
         shares_words = any(s.lexical > 0 for group in evidence for s in group)
-        # the judge was fitted on hybrid search: with dense or BM25 alone a feature it leans on is missing
-        hybrid = any(h.lexical_score is not None for h in hits) and any(h.dense_score is not None for h in hits)
-        return shares_words and hybrid and self.answered(evidence) < self.judge.found_threshold
+        return shares_words and _hybrid(hits) and self.answered(evidence) < self.judge.found_threshold
 
     def is_found(self, question: str, hits: list[Hit], evidence: list[list[Evidence]]) -> bool:
         c = self.calibration
@@ -383,10 +381,12 @@ class AnswerBuilder:
         judge_finds: the judge, where it is sure of a sentence, finds what the hand rules do not; not after an
         overview that listed no document ("Welke gemeenten gebruiken drones?"): that judged every document."""
         evidence = self.score(question, hits)
+        sure = judge_finds and _hybrid(hits) and self.answered(evidence) >= self.judge.sure_threshold
         # the judge was fitted on questions asked on their own: a follow-up glued to its earlier subject
         # ("Wie waren daarbij betrokken?" after a question about Zaanstad's application) is no such question
-        sure = judge_finds and self.answered(evidence) >= self.judge.sure_threshold
-        if not (sure or self.is_found(question, hits, evidence)) or (focus is None and self.vetoed(hits, evidence)):
+        # to veto; where the judge is sure of a sentence, it finds for a follow-up as well
+        vetoed = focus is None and self.vetoed(hits, evidence)
+        if not (sure or self.is_found(question, hits, evidence)) or vetoed:
             return self._nothing_found(question, hits)
         if focus:  # the same candidate passages; their rank still counts a little (scoring them all, without
             evidence = self.score(focus, hits)  # it, quoted less often what the dev follow-ups ask: evaluation.md)
@@ -1014,3 +1014,8 @@ def _nearest(hits: list[Hit], n: int = 3) -> list[dict[str, str]]:
         seen.setdefault(hit.chunk.doc, {"doc": hit.chunk.doc, "title": hit.chunk.title})
     return list(seen.values())[:n]
 
+
+def _hybrid(hits: list[Hit]) -> bool:
+    """Were these found by hybrid search? The judge was fitted on it: with dense or BM25 alone a feature it
+    leans on is missing, and it neither vetoes nor finds."""
+    return any(h.lexical_score is not None for h in hits) and any(h.dense_score is not None for h in hits)

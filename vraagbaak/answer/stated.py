@@ -18,7 +18,15 @@ from vraagbaak.text.compounds import CompoundSplitter
 from vraagbaak.text.dates import days_named
 from vraagbaak.text.language import is_english
 from vraagbaak.text.owners import named_in_question, named_in_text
-from vraagbaak.text.words import CAPITALISED_NAME, asked_kind_of_thing, fold, question_words, stem, words
+from vraagbaak.text.words import (
+    CAPITALISED_NAME,
+    PLACE_ADJECTIVE,
+    asked_kind_of_thing,
+    fold,
+    question_words,
+    stem,
+    words,
+)
 
 
 def dated_as_asked(question: str, metadata: dict | None) -> str:
@@ -117,10 +125,11 @@ def asked_names(question: str) -> dict[str, str]:
         return {}
     names = {}
     kind_of_thing = asked_kind_of_thing(question)
-    for name in dict.fromkeys(n.strip("-") for n in CAPITALISED_NAME.findall(question) if n != kind_of_thing):
+    found = (m[0] for m in CAPITALISED_NAME.finditer(question) if m.start() not in kind_of_thing)
+    for name in dict.fromkeys(n.strip("-") for n in found):
         named = name.split("-")[0]
         # a question word or verb glued on from a follow-up ("… Zaanstad Hoe lang duurde die?") names nothing
-        if fold(name) not in NOT_NAMES and question_words(named) and not _ADJECTIVE.search(named):
+        if fold(name) not in NOT_NAMES and question_words(named) and not PLACE_ADJECTIVE.search(named):
             names[name] = fold(named)
     return names
 
@@ -204,7 +213,6 @@ def _vocabulary(folded: str) -> CompoundSplitter:
     return CompoundSplitter(set(words(folded)))
 
 
-_ADJECTIVE = re.compile(r"(?:se|sche)$")
 # a name and its abbreviation: "Basisregistratie Personen (BRP)", "Wet open overheid (Woo)"
 # the capitalised words after "de" or "het": "de Verenigde Staten"
 _AFTER_ARTICLE = re.compile(r"\b(?:[Dd]e|[Hh]et)\s+((?:[A-ZÀ-Ý][\wÀ-ÿ-]*\s*)+)")

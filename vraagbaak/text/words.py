@@ -53,16 +53,22 @@ def words(text: str) -> list[str]:
 CAPITALISED_NAME = re.compile(r"(?<!^)(?<![.?!] )\b[A-ZÀ-Ý][\wÀ-ÿ-]+")
 
 
-# "Welk Kamerlid …?", "In welke Raadsformatie …?": the capitalised noun after "welk(e)" is what the question asks
-# for, a kind of thing, not a name it gives. Not an abbreviation ("Welke GGD …?"), a compound built on a name
-# ("Welke Tozo-regels …?") or an adjective of a place ("Welke Zaanse projecten …?")
-_ASKED_KIND_OF_THING = re.compile(r"\b(?:[Ww]elke?|[Ww]at\s+voor)\s+([A-ZÀ-Ý][a-zà-ÿ]+)\b(?![-'’])")
+# "Welk Kamerlid …?", "In welke Raadsformatie …?", "Welke Tweede Kamerleden …?": the capitalised noun after "welk(e)"
+# is what the question asks for, a kind of thing, not a name it gives. Not a short name ("Welke Wmo taken …?"), a
+# compound built on a name ("Welke Tozo-regels …?") or an adjective of a place ("Welke Zaanse projecten …?")
+_ASKED_KIND_OF_THING = re.compile(r"\b(?:[Ww]elke?|[Ww]at\s+voor)\s+((?:Eerste|Tweede|Derde)\s+)?"
+                                  r"([A-ZÀ-Ý][a-zà-ÿ]{5,})\b(?![-'’])")
+PLACE_ADJECTIVE = re.compile(r"(?:se|sche)$")  # "Zaanse", "Utrechtse", "Haagsche"
 
 
-def asked_kind_of_thing(question: str) -> str:
-    """The capitalised noun a which-question asks for ("Kamerlid" in "Welk Kamerlid stelde …?"), or ""."""
+def asked_kind_of_thing(question: str) -> frozenset[int]:
+    """Where the capitalised words of the noun a which-question asks for start ("Kamerlid" in "Welk Kamerlid
+    stelde …?", "Tweede" and "Kamerleden" in "Welke Tweede Kamerleden …?"): a name found there is no name the
+    question gives; the same word elsewhere in it still is."""
     match = _ASKED_KIND_OF_THING.search(question)
-    return match[1] if match and not re.search(r"(?:se|sche)$", match[1]) else ""
+    if not match or PLACE_ADJECTIVE.search(match[2]):
+        return frozenset()
+    return frozenset(match.start(group) for group in (1, 2) if match[group])
 
 
 # A name of several words as written: capitalised words joined by the small words Dutch names have between them
