@@ -32,6 +32,7 @@ from vraagbaak.text.cleaning import without_addresses
 from vraagbaak.text.dates import YEAR
 from vraagbaak.text.words import (
     CAPITALISED_NAME,
+    asked_kind_of_thing,
     content_words,
     fold,
     has_stem,
@@ -150,8 +151,11 @@ def asks_yes_or_no(question: str) -> bool:
 
 
 def specifics(question: str) -> set[str]:
-    """The folded names and numbers of a question: what an answer about something else would not hold."""
-    names = {fold(m) for m in CAPITALISED_NAME.findall(question) if fold(m) not in NOT_NAMES}
+    """The folded names and numbers of a question: what an answer about something else would not hold. Not the
+    noun a which-question asks for ("Welke Kamerleden …?"): an answer names them, not that word."""
+    kind_of_thing = asked_kind_of_thing(question)
+    names = {fold(m[0]) for m in CAPITALISED_NAME.finditer(question)
+             if fold(m[0]) not in NOT_NAMES and m.start() not in kind_of_thing}
     return names | set(_SPECIFIC_NUMBER.findall(question))
 
 
