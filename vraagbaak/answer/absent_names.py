@@ -21,15 +21,7 @@ import re
 from typing import Callable
 
 from vraagbaak.text.cleaning import RARE_ZIPF
-from vraagbaak.text.words import (
-    CAPITALISED_NAME,
-    asked_kind_of_thing,
-    content_words,
-    fold,
-    held_by_most,
-    question_words,
-    stem,
-)
+from vraagbaak.text.words import content_words, fold, given_names, held_by_most, question_words, stem
 
 _ABBREVIATION = re.compile(r"\b[A-Z]{2,}\b")
 _PARTS = re.compile(r"[-'’]")
@@ -39,8 +31,7 @@ COMMON_ZIPF = 5.5  # wordfreq's Zipf scale: "doet" 5.7, "gaat" 6.2; "leeftijd" 5
 
 def names(question: str) -> list[str]:
     """Capitalised words inside the question, and abbreviations that are not part of one ("WOZ-WAARDE")."""
-    kind_of_thing = asked_kind_of_thing(question)  # "Welk Kamerlid …?" asks for a Kamerlid: no name
-    found = [m[0].strip("-") for m in CAPITALISED_NAME.finditer(question) if m.start() not in kind_of_thing]
+    found = [name.strip("-") for name in given_names(question)]  # "Welk Kamerlid …?" asks for one: no name
     inside = {part for name in found for part in _PARTS.split(name)}
     return list(dict.fromkeys(found + [a for a in _ABBREVIATION.findall(question) if a not in inside]))
 

@@ -31,10 +31,9 @@ from vraagbaak.schema import Hit
 from vraagbaak.text.cleaning import without_addresses
 from vraagbaak.text.dates import YEAR
 from vraagbaak.text.words import (
-    CAPITALISED_NAME,
-    asked_kind_of_thing,
     content_words,
     fold,
+    given_names,
     has_stem,
     question_words,
     stem,
@@ -44,7 +43,7 @@ from vraagbaak.text.words import (
 
 WEIGHTS = Path(__file__).with_name("judge.json")
 
-# Numbers of the question (years: text.dates.YEAR); its names are CAPITALISED_NAME ("… in Den Helder", "… van OpenVWS").
+# Numbers of the question (years: text.dates.YEAR); its names are text.words.given_names ("… in Den Helder").
 _SPECIFIC_NUMBER = re.compile(r"\b\d[\d.,]*\b")
 # A question that starts with one of these asks for something; one that starts with a verb asks yes or no.
 _ASKING_START = {"wat", "wie", "wiens", "welke", "welk", "hoe", "hoeveel", "hoelang", "waar", "wanneer", "waarom",
@@ -153,9 +152,7 @@ def asks_yes_or_no(question: str) -> bool:
 def specifics(question: str) -> set[str]:
     """The folded names and numbers of a question: what an answer about something else would not hold. Not the
     noun a which-question asks for ("Welke Kamerleden …?"): an answer names them, not that word."""
-    kind_of_thing = asked_kind_of_thing(question)
-    names = {fold(m[0]) for m in CAPITALISED_NAME.finditer(question)
-             if fold(m[0]) not in NOT_NAMES and m.start() not in kind_of_thing}
+    names = {fold(m) for m in given_names(question) if fold(m) not in NOT_NAMES}
     return names | set(_SPECIFIC_NUMBER.findall(question))
 
 

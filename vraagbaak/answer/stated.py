@@ -19,10 +19,9 @@ from vraagbaak.text.dates import days_named
 from vraagbaak.text.language import is_english
 from vraagbaak.text.owners import named_in_question, named_in_text
 from vraagbaak.text.words import (
-    CAPITALISED_NAME,
     PLACE_ADJECTIVE,
-    asked_kind_of_thing,
     fold,
+    given_names,
     question_words,
     stem,
     words,
@@ -124,9 +123,7 @@ def asked_names(question: str) -> dict[str, str]:
     if is_english(question) or question.isupper():  # English capitalises other words; all capitals name nothing
         return {}
     names = {}
-    kind_of_thing = asked_kind_of_thing(question)
-    found = (m[0] for m in CAPITALISED_NAME.finditer(question) if m.start() not in kind_of_thing)
-    for name in dict.fromkeys(n.strip("-") for n in found):
+    for name in dict.fromkeys(n.strip("-") for n in given_names(question)):
         named = name.split("-")[0]
         # a question word or verb glued on from a follow-up ("… Zaanstad Hoe lang duurde die?") names nothing
         if fold(name) not in NOT_NAMES and question_words(named) and not PLACE_ADJECTIVE.search(named):

@@ -61,14 +61,15 @@ _ASKED_KIND_OF_THING = re.compile(r"\b(?:[Ww]elke?|[Ww]at\s+voor)\s+((?:Eerste|T
 PLACE_ADJECTIVE = re.compile(r"(?:se|sche)$")  # "Zaanse", "Utrechtse", "Haagsche"
 
 
-def asked_kind_of_thing(question: str) -> frozenset[int]:
-    """Where the capitalised words of the noun a which-question asks for start ("Kamerlid" in "Welk Kamerlid
-    stelde …?", "Tweede" and "Kamerleden" in "Welke Tweede Kamerleden …?"): a name found there is no name the
-    question gives; the same word elsewhere in it still is."""
-    match = _ASKED_KIND_OF_THING.search(question)
-    if not match or PLACE_ADJECTIVE.search(match[2]):
-        return frozenset()
-    return frozenset(match.start(group) for group in (1, 2) if match[group])
+def given_names(question: str) -> list[str]:
+    """The capitalised words inside a question (CAPITALISED_NAME), less the noun a which-question asks for
+    ("Kamerlid" in "Welk Kamerlid stelde …?", "Tweede" and "Kamerleden" in "Welke Tweede Kamerleden …?"): that is
+    no name the question gives; the same word elsewhere in it still is."""
+    asked = _ASKED_KIND_OF_THING.search(question)
+    if not asked or PLACE_ADJECTIVE.search(asked[2]):
+        return CAPITALISED_NAME.findall(question)
+    at = {asked.start(group) for group in (1, 2) if asked[group]}
+    return [m[0] for m in CAPITALISED_NAME.finditer(question) if m.start() not in at]
 
 
 # A name of several words as written: capitalised words joined by the small words Dutch names have between them
