@@ -41,6 +41,19 @@ def test_a_name_no_document_holds_a_year_that_differs_and_a_missing_yes_no_verb_
     assert _row("Wat kostte het onderzoek?", "Het onderzoek duurde een jaar.", wants_kind=True)["kind_missing"] == 1.0
 
 
+def test_a_place_adjective_of_the_question_is_found_by_its_place():
+    # "de Amsterdamse aanpak" is about a passage of Amsterdam's case; "Zaanse" names Zaanstad
+    question = "Welk bureau heeft de Amsterdamse aanpak geëvalueerd?"
+    sentence = "Uit een evaluatie door DSP-groep bleek dat het overleg helpt."
+    evidence = [SentenceEvidence(sentence, _hit(sentence, "Handhaving openbare ruimte, Amsterdam"), 1, 0.8, 0.2,
+                                 False, False)]
+    row = dict(zip(FEATURES, features(question, evidence, Collection(holds=lambda word: word == "amsterdam"), False,
+                                      False)[0]))
+    assert row["specifics_passage"] == 1.0 and row["specifics_sentence"] == 0.0
+    assert row["specifics_in_collection"] == 1.0
+    assert _row("Hoe ging het Zaanse project?", "Zaanstad bouwde een prototype.")["specifics_sentence"] == 1.0
+
+
 def test_the_fitted_judge_belongs_to_these_features_and_prefers_the_sentence_that_answers():
     judge = Judge.load()
     assert len(judge.sentence.weights) == len(FEATURES) and 0 < judge.found_threshold < 1

@@ -35,6 +35,7 @@ from vraagbaak.text.words import (
     fold,
     given_names,
     has_stem,
+    name_forms,
     question_words,
     stem,
     with_negations,
@@ -169,7 +170,8 @@ def _share_in(wanted: set[str], folded: str) -> float:
     """The share of `wanted` (folded) that the folded text holds as words or word starts."""
     if not wanted:
         return 1.0
-    return sum(1 for w in wanted if re.search(rf"(?<!\w){re.escape(w)}", folded)) / len(wanted)
+    return sum(1 for w in wanted if any(re.search(rf"(?<!\w){re.escape(f)}", folded) for f in name_forms(w))) \
+        / len(wanted)
 
 
 def _idf_share(asked: dict[str, float], stems: set[str]) -> float:
@@ -185,7 +187,7 @@ def features(question: str, sentences: list[SentenceEvidence], collection: Colle
     asked_stems = {stem(w) for w in question_words(without_addresses(question)) if len(w) >= 2}
     idf = {q: math.log(1.0 + 1.0 / (collection.document_share(q) + 0.05)) for q in asked_stems}
     wanted = specifics(question)
-    in_collection = sum(collection.holds(w) for w in wanted) / len(wanted) if wanted else 1.0
+    in_collection = sum(any(map(collection.holds, name_forms(w))) for w in wanted) / len(wanted) if wanted else 1.0
     content = content_words(question)
     words_held = sum(collection.holds(w) for w in content) / len(content) if content else 1.0
     last = stem(content[-1]) if content else ""

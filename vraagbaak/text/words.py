@@ -61,6 +61,13 @@ _ASKED_KIND_OF_THING = re.compile(r"\b(?:[Ww]elke?|[Ww]at\s+voor)\s+((?:Eerste|T
 PLACE_ADJECTIVE = re.compile(r"(?:se|sche)$")  # "Zaanse", "Utrechtse", "Haagsche"
 
 
+def name_forms(folded_name: str) -> tuple[str, ...]:
+    """The forms a text may name a folded name in: a place adjective also by its place ("amsterdamse" ->
+    "amsterdam", "zaanse" -> "zaan" as in "Zaanstad", "haagse" -> "haag")."""
+    place = PLACE_ADJECTIVE.sub("", folded_name)
+    return (folded_name, place) if place != folded_name and len(place) >= 4 else (folded_name,)
+
+
 def given_names(question: str) -> list[str]:
     """The capitalised words inside a question (CAPITALISED_NAME), less the noun a which-question asks for
     ("Kamerlid" in "Welk Kamerlid stelde …?", "Tweede" and "Kamerleden" in "Welke Tweede Kamerleden …?"): that is
