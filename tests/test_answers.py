@@ -1073,6 +1073,32 @@ def test_the_quote_that_names_who_holds_the_role_asked_for_comes_first():
                                       "Wie is de doelgroep van de regeling?")] == ["opdrachtgever", "partners", ""]
 
 
+def test_the_quote_of_the_same_document_that_names_someone_comes_first_for_a_who_question():
+    """"Wie hebben het rapport geschreven?" quoted the report's closing words ("Het rapport sluit af met …") before
+    the passage that names a researcher: the quote that names someone the question does not give comes first, but
+    only from the first quote's document (a name elsewhere is of another thing). An organisation asked for is often
+    named by its abbreviation."""
+    from vraagbaak.answer.kinds import name_asked
+    from vraagbaak.schema import Chunk, Hit
+
+    closing = "Het rapport over datagedreven innovatie sluit af met drie perspectieven voor gemeenten."
+    writer = "Een van de onderzoekers was Eelco de Winter; hij blogde over het onderzoek."
+    elsewhere = "Het rapport over datagedreven innovatie werd besproken door Anna de Boer en Piet Smit."
+    builder = _builder_scoring({closing: 0.95, writer: 0.86, elsewhere: 0.86})
+    question = "Wie hebben het rapport over datagedreven innovatie geschreven?"
+
+    def hit(i: int, doc: str, text: str, score: float) -> Hit:
+        return Hit(Chunk(f"c{i}", doc, "Datagedreven innovatie", None, None, None, text), score, i + 1, 0.9, 3.0)
+
+    answer = builder.build(question, [hit(0, "rapport.md", closing, 0.5), hit(1, "rapport.md", writer, 0.47)])
+    assert answer.found_as == "answered" and answer.citations[0].quote == writer
+    other = builder.build(question, [hit(0, "rapport.md", closing, 0.5), hit(1, "verslag.md", elsewhere, 0.47)])
+    assert other.citations[0].quote == closing
+    assert name_asked("Welke organisatie onderzocht het testen?")("Het RIVM onderzocht deze testsetting.")
+    assert not name_asked("Wie heeft het onderzoek gedaan?")("Het RIVM onderzocht deze testsetting.")
+    assert name_asked("Wie is de burgemeester?") is None  # an office: holder_asked
+
+
 def test_of_two_overlapping_passages_the_one_with_the_reply_to_the_question_comes_first():
     """Passages overlap. "Vraag 6 …?" ends the first passage and opens the second, which holds "Antwoord 6 …" after
     it: the quote with the reply in bold comes first, not the one that stops at the question."""

@@ -31,6 +31,7 @@ from vraagbaak.answer.kinds import (
     OFFICE,
     WHEN,
     holder_asked,
+    name_asked,
     number_asked,
     office_asked,
     request_asked,
@@ -400,7 +401,7 @@ class AnswerBuilder:
         # or when a letter was sent: the date it prints above itself ("Datum 1 maart 2011")
         states_asked = number_asked(asked) or holder_asked(asked) or vote_asked(asked) \
             or request_asked(asked, {str(h.chunk.metadata.get("soort") or "") for h in hits[: self.candidates]}) \
-            or own_date_asked(asked, hits[: self.candidates])
+            or own_date_asked(asked, hits[: self.candidates]) or name_asked(asked)
         citations = self._select(asked, hits, evidence, ranked, best, states_asked)
         if not citations:
             return self._nothing_found(question, hits)
@@ -440,7 +441,10 @@ class AnswerBuilder:
             return Answer(question, True, "", citations, _nearest(hits), found_as="not_stated",
                           missing_kind="unknown", english=is_english(question))
         citations = without_repeats(fuller_first(citations))
-        citations = stating_first(citations, states_asked, on_the_subject(asked, citations, self.owners))
+        candidates = on_the_subject(asked, citations, self.owners)
+        if name_asked(asked) is not None:  # a name in another document is of another thing
+            candidates = [c for c in candidates if c.doc == citations[0].doc]
+        citations = stating_first(citations, states_asked, candidates)
         answer = Answer(question, True, "", citations, _nearest(hits), english=is_english(question))
         answer.confident = self._takes_as_answer(evidence, citations[0])
         self._mark_not_stated(answer, asked)

@@ -74,7 +74,8 @@ _DECISION = re.compile(r"\b(aangenomen|aanvaard\w*|verworpen|afgewezen|goedgekeu
 _WANTS_VOTE = re.compile(r"\b(?:stemde|stemden|gestemd)\b|\b(?:was|waren)\s+(?:er\s+)?tegen\b", re.I)
 _VOTE = re.compile(r"\b(?:voor|tegen)\b[^.;]{0,40}\bstemden\b|\bstemden\b[^.;]{0,20}\b(?:voor|tegen)\b|\bgestemd\b|"
                    r"\bstemmen\s+(?:voor|tegen)\b|\b(?:unaniem|zonder\s+stemming|bij\s+acclamatie)\b", re.I)
-_WANTS_NAME = re.compile(r"\b(wie|who|naam|welk bedrijf|welke organisatie|welke partij)\b", re.I)
+_ASKS_ORGANISATION = re.compile(r"\b(welk bedrijf|welke organisatie|welke partij)\b", re.I)
+_WANTS_NAME = re.compile(rf"\b(wie|who|naam)\b|{_ASKS_ORGANISATION.pattern}", re.I)
 # An office that one person holds: "Wie is de burgemeester van …?", "Welke wethouder …", "Wie leidde als voorzitter …".
 # A quote that names no one in it names someone else (an adviser for "Welke wethouder was verantwoordelijk?")
 OFFICES = ("burgemeester", "wethouder", "voorzitter", "griffier", "secretaris", "minister", "staatssecretaris",
@@ -189,7 +190,7 @@ def _is_office(word: str) -> bool:
     return any(word.startswith(office) for office in OFFICES) or word.startswith("ministerie")
 
 
-def _names(tokens: list[str], given: set[str]) -> list[bool]:
+def _names(tokens: list[str], given: set[str], abbreviations: bool = False) -> list[bool]:
     """Per token: is it (part of) someone's name? A capitalised word that is no office, article or title, not the
     first of a sentence ("Ook de burgemeester …"), not of what follows "van" up to the next comma ("van Den Helder",
     "VAN SOCIALE ZAKEN EN WERKGELEGENHEID,"), and not a word the question gives."""
@@ -221,7 +222,7 @@ def _names(tokens: list[str], given: set[str]) -> list[bool]:
         out.append(capital and not sentence_start and not after_van and not department
                    and word not in _NOT_A_NAME | given and not _is_office(word) and not is_initials
                    and not any(ch.isdigit() for ch in word)
-                   and (shouting or not (1 < len(word) <= 4 and token.strip(",;:().").isupper())))
+                   and (shouting or abbreviations or not (1 < len(word) <= 4 and token.strip(",;:().").isupper())))
         # "J.P. van der Berg": after initials, "van" starts the surname, not a place
         after_van = (after_van or word == "van" and not initials) and not token.endswith((",", ";", ":", "."))
         initials = is_initials
@@ -348,6 +349,18 @@ def holder_asked(question: str) -> Callable[[str], bool] | None:
         return None
     office, given = stem(office.split("-")[0]), _given(question)  # once per question, not per text
     return lambda text: _names_holder(text, office, given)
+
+
+def name_asked(question: str) -> Callable[[str], bool] | None:
+    """Where the question asks who or which organisation, and no office (holder_asked): does a text name someone or
+    something the question does not give ("Een van de onderzoekers was Eelco de Winter …" for "Wie hebben het
+    rapport geschreven?", not "Het rapport sluit af met …")? None for any other question."""
+    if wanted_kinds(question) != (NAME,):
+        return None
+    given = _given(question)
+    # an organisation is often named by its abbreviation ("Het RIVM onderzocht …"); a person is not
+    organisation = bool(_ASKS_ORGANISATION.search(question))
+    return lambda text: any(_names(_TOKEN.findall(text), given, organisation))
 
 
 def vote_asked(question: str) -> Callable[[str], bool] | None:
