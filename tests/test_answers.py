@@ -1099,6 +1099,26 @@ def test_the_quote_of_the_same_document_that_names_someone_comes_first_for_a_who
     assert name_asked("Wie is de burgemeester?") is None  # an office: holder_asked
 
 
+def test_a_date_is_of_the_one_the_question_names():
+    """"Per welke datum is burgemeester Schuiling herbenoemd?" was answered with the date Braas was reappointed, in
+    minutes that name Schuiling elsewhere: a date, like a number, is of what the question names. An abbreviation
+    the quote writes out ("VWS") still counts as shown."""
+    from vraagbaak.schema import Chunk, Hit
+
+    braas = "De raad besluit de heer Braas per 9 juli 2015 te herbenoemen als lid van de rekenkamercommissie."
+    letter = "Schiphol schreef op 2 september 2020 aan het Ministerie van Volksgezondheid, Welzijn en Sport."
+    builder = _builder_scoring({braas: 0.9, letter: 0.9})
+
+    def hits(text: str) -> list[Hit]:
+        return [Hit(Chunk("c0", "besluiten.pdf", "Besluitenlijst", 2, 2, None, text), 0.5, 1, 0.9, 3.0)]
+
+    other = builder.build("Per welke datum is burgemeester Schuiling herbenoemd?", hits(braas))
+    assert other.found_as == "not_stated" and other.missing_kind == "date"
+    assert builder.build("Per welke datum is Braas herbenoemd?", hits(braas)).found_as == "answered"
+    builder.document_text = lambda doc: f"Brief van de minister van VWS. {letter}"  # VWS once, on another page
+    assert builder.build("Op welke datum schreef Schiphol aan VWS?", hits(letter)).found_as == "answered"
+
+
 def test_of_two_overlapping_passages_the_one_with_the_reply_to_the_question_comes_first():
     """Passages overlap. "Vraag 6 …?" ends the first passage and opens the second, which holds "Antwoord 6 …" after
     it: the quote with the reply in bold comes first, not the one that stops at the question."""

@@ -559,16 +559,18 @@ class AnswerBuilder:
             # "Wie heeft de brief ondertekend?" over a Woo release: where the name stood, it says "5.1.2e"
             answer.found_as, answer.missing_kind, answer.missing_what = "not_stated", "redacted", " en ".join(codes)
             return
-        # a number is of what the question names: "Hoeveel kinderen zijn in 2010 via een draagmoeder in India
-        # geboren?" is not answered by the three born via the VUmc, in a letter that names India elsewhere. Worked
-        # out once per citation, and only for a question that asks a number (it may read a document's text)
-        asks_number = any(kind in NUMBERS for kind in kinds)
-        unshown = [names_not_shown(asked, c, self.document_text) if asks_number else [] for c in stating]
+        # a number or date is of what the question names: "Hoeveel kinderen zijn in 2010 via een draagmoeder in
+        # India geboren?" is not answered by the three born via the VUmc, in a letter that names India elsewhere,
+        # nor "Per welke datum is burgemeester Schuiling herbenoemd?" by the date Braas was. Worked out once per
+        # citation, and only for a question that asks one (it may read a document's text)
+        of_what_is_named = NUMBERS + (WHEN,)
+        asks_one = any(kind in of_what_is_named for kind in kinds)
+        unshown = [names_not_shown(asked, c, self.document_text) if asks_one else [] for c in stating]
         of_names = [c for c, names in zip(stating, unshown) if not names]
         lacking = next((kind for kind in kinds if kind.missing and not any(
             kind.states(c.quote, asked, counted, in_other_words)
             or kind is WHEN and bool(dated_as_asked(asked, c.metadata))
-            for c in (of_names if kind in NUMBERS else stating))), None)
+            for c in (of_names if kind in of_what_is_named else stating))), None)
         if lacking:
             answer.found_as, answer.missing_kind = "not_stated", lacking.missing
             answer.missing_what = (counted or "") if lacking is COUNT else office_asked(asked) if lacking is OFFICE \

@@ -165,6 +165,9 @@ def on_the_subject(question: str, citations: list[Citation], owners: frozenset[s
 SUBJECT_MENTIONS = 3
 
 
+_ABBREVIATION = re.compile(r"[A-Z]{2,6}")
+
+
 def names_not_shown(question: str, citation: Citation,
                     document_text: Callable[[str], str] = lambda doc: "") -> list[str]:
     """The names the question gives (asked_names) that the citation does not show in its quote, title, section or
@@ -173,8 +176,9 @@ def names_not_shown(question: str, citation: Citation,
     # "het Rijk", "de Verenigde Staten", "het RIVM": after an article, an institution that a text may call otherwise
     # ("Welke rente rekent het Rijk …?" is answered by the minister's 2%); a place or person takes none
     after_article = {w for phrase in _AFTER_ARTICLE.findall(question) for w in phrase.split()}
+    # an abbreviation ("VWS") is often written out in a text ("Ministerie van Volksgezondheid, Welzijn en Sport")
     missing = [name for name, named in names.items() if not _holds(shown, named)
-               and name not in after_article | _aliased(question, [shown])]
+               and name not in after_article | _aliased(question, [shown]) and not _ABBREVIATION.fullmatch(name)]
     if not missing:
         return []
     text = _folded(document_text(citation.doc))
