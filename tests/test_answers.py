@@ -1119,6 +1119,23 @@ def test_a_date_is_of_the_one_the_question_names():
     assert builder.build("Op welke datum schreef Schiphol aan VWS?", hits(letter)).found_as == "answered"
 
 
+def test_a_web_address_the_question_names_is_a_name_the_quotes_must_hold():
+    """"Hoe scoorde rijksoverheid.nl in het toegankelijkheidsonderzoek?" was answered from the report on
+    open.minvws.nl: a site, like an organisation, has no synonyms."""
+    from vraagbaak.answer.stated import asked_names
+    from vraagbaak.schema import Chunk, Hit
+
+    report = "De website open.minvws.nl voldoet aan 36 van de 50 succescriteria van het toegankelijkheidsonderzoek."
+    builder = _builder_scoring({report: 0.9})
+    hits = [Hit(Chunk("c0", "rapport.pdf", "Toegankelijkheidsonderzoek", 4, 4, None, report), 0.5, 1, 0.9, 3.0)]
+    other = builder.build("Hoe scoorde rijksoverheid.nl in het toegankelijkheidsonderzoek?", hits)
+    assert other.found_as == "not_stated" and other.missing_what == "rijksoverheid.nl"
+    assert "noemen rijksoverheid.nl niet" in answer_text(other)
+    assert builder.build("Hoe scoorde open.minvws.nl in het toegankelijkheidsonderzoek?", hits).found_as == "answered"
+    assert asked_names("Staat het op www.overheid.nl?") == {"www.overheid.nl": "www.overheid.nl"}
+    assert asked_names("Wat staat er in het e-mailadres info@overheid.nl?") == {}
+
+
 def test_of_two_overlapping_passages_the_one_with_the_reply_to_the_question_comes_first():
     """Passages overlap. "Vraag 6 …?" ends the first passage and opens the second, which holds "Antwoord 6 …" after
     it: the quote with the reply in bold comes first, not the one that stops at the question."""

@@ -128,7 +128,12 @@ def asked_names(question: str) -> dict[str, str]:
         # a question word or verb glued on from a follow-up ("… Zaanstad Hoe lang duurde die?") names nothing
         if fold(name) not in NOT_NAMES and question_words(named) and not PLACE_ADJECTIVE.search(named):
             names[name] = fold(named)
+    # a web address names one site as a name does one organisation ("Hoe scoorde rijksoverheid.nl …?")
+    names.update({site: fold(site) for site in _WEB_ADDRESS.findall(question)})
     return names
+
+
+_WEB_ADDRESS = re.compile(r"(?<![\w.@/-])(?:www\.)?[a-z0-9][\w-]*(?:\.[\w-]+)*\.(?:nl|eu|com|org|net|be|info)\b", re.I)
 
 
 def _cited(citations: list[Citation]) -> str:

@@ -97,7 +97,7 @@ def whole_names(text: str, parts: list[str]) -> list[str]:
                      if re.search(rf"(?<![\w-]){re.escape(part)}(?![\w-])", m.group(0))), part)
         words_ = span.split()
         capitals = [i for i, w in enumerate(words_) if w[:1].isupper()]
-        at = next(i for i in capitals if words_[i] == part) if part in words_ else None
+        at = next((i for i in capitals if words_[i] == part), None)
         if at is None:
             whole.append(part)
             continue
