@@ -141,7 +141,7 @@ def _decided(text: str, question: str) -> bool:
 
 # "Wie werd in Den Helder de nieuwe wethouder …?": a few words (a place, a year) between the verb and the office;
 # not where the office follows a preposition ("Wie is er verantwoordelijk voor de burgemeester?" asks someone else)
-_ASKS_OFFICE_AFTER = re.compile(rf"\bwie (?:is|was|wordt|werd|zijn|waren)\b((?:\s+[\w-]+){{0,4}}?)\s+de\s+"
+_ASKS_OFFICE_AFTER = re.compile(rf"\bwie (?:is|was|wordt|werd|zijn|waren)\b((?:\s+[\w-]+){{0,4}}?)\s+(?:de\s+)?"
                                 rf"(?:nieuwe\s+|volgende\s+|huidige\s+)?({_OFFICE})\b", re.I)
 _PREPOSITIONS = {"voor", "namens", "van", "met", "aan", "bij", "door", "over", "tegen", "naast", "na", "om", "op",
                  "zonder", "volgens", "onder", "achter", "naar", "uit", "dan"}
