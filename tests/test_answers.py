@@ -567,7 +567,7 @@ def test_who_holds_an_office_is_not_answered_by_a_quote_that_names_no_one_in_it(
     ("Wie werd in Den Helder de nieuwe wethouder na het vertrek van Visser?", "wethouder"),
     ("Wie was in 2015 de voorzitter van de raad?", "voorzitter"),
     # without an article too (a helper's user test: "… directeur van de GGD" got a decision on the GGD, confidently)
-    ("Wie was in 2015 directeur van de GGD Hollands Noorden?", "directeur"), ("Wie is nu burgemeester?", "burgemeester"),
+    ("Wie was in 2015 directeur van de GGD Hollands Noorden?", "directeur"), ("Wie is in Den Helder burgemeester?", "burgemeester"),
     ("Wie is er verantwoordelijk voor de burgemeester?", ""), ("Wie is namens de minister aanwezig?", ""),
     ("Wie werd de nieuwe wethouder?", "wethouder"), ("Wie is de huidige burgemeester?", "burgemeester"),
     # a clause of its own between them asks someone else (a review)
