@@ -1101,6 +1101,21 @@ def test_the_quote_of_the_same_document_that_names_someone_comes_first_for_a_who
     assert name_asked("Wie is de burgemeester?") is None  # an office: holder_asked
 
 
+def test_of_the_sentences_that_name_someone_the_one_that_names_who_did_it_is_bold():
+    """"Welke organisatie heeft het onderzoek uitgevoerd?": the passive's doer ("gedaan door het Utrecht Centre …")
+    is bold, not the sentence that names the minister who announced it (a helper's user test)."""
+    from vraagbaak.schema import Chunk, Hit
+
+    attached = "Het rapport over het onderzoek naar draagmoederschap is als bijlage bij deze brief gevoegd."
+    announced = "De minister van Justitie heeft in Kamerstukken II een onderzoek naar draagmoederschap aangekondigd."
+    done = "Dit onderzoek is gedaan door het Utrecht Centre for European Research into Family Law (UCERF)."
+    builder = _builder_scoring({attached: 0.95, announced: 0.93, done: 0.85})
+    text = f"{announced} {done} {attached}"
+    hits = [Hit(Chunk("c0", "brief.pdf", "Draagmoederschap", 1, 1, None, text), 0.5, 1, 0.9, 3.0)]
+    answer = builder.build("Welke organisatie heeft het onderzoek naar draagmoederschap uitgevoerd?", hits)
+    assert done in answer.citations[0].highlights and announced not in answer.citations[0].highlights
+
+
 def test_a_date_is_of_the_one_the_question_names():
     """"Per welke datum is burgemeester Schuiling herbenoemd?" was answered with the date Braas was reappointed, in
     minutes that name Schuiling elsewhere: a date, like a number, is of what the question names. An abbreviation

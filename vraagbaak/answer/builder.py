@@ -30,6 +30,7 @@ from vraagbaak.answer.kinds import (
     NUMBERS,
     OFFICE,
     WHEN,
+    NameAsked,
     holder_asked,
     name_asked,
     number_asked,
@@ -836,8 +837,10 @@ def _stating_sentence(states_asked: Callable[[str], bool] | None, best: Evidence
     kost?") states no answer."""
     if states_asked is None or states_asked(best.text) and not _asks(best):
         return None
+    # of the sentences that name someone, the one that names who did it ("… is gedaan door het UCERF")
+    as_agent = states_asked.as_agent if isinstance(states_asked, NameAsked) else lambda text: False
     return max((s for s in candidates if s is not best and not _asks(s) and states_asked(s.text)),
-               key=lambda s: s.answers, default=None)
+               key=lambda s: (as_agent(s.text), s.answers), default=None)
 
 
 def _reply(sentences: list[Evidence], question: int, last: int,

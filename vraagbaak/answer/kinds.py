@@ -351,16 +351,30 @@ def holder_asked(question: str) -> Callable[[str], bool] | None:
     return lambda text: _names_holder(text, office, given)
 
 
-def name_asked(question: str) -> Callable[[str], bool] | None:
+@dataclass(frozen=True)
+class NameAsked:
+    """Does a text name someone or something the question does not give (kinds.name_asked)?"""
+    given: frozenset[str]
+    abbreviations: bool  # an organisation is often named by its abbreviation ("Het RIVM onderzocht …"); a person not
+
+    def __call__(self, text: str) -> bool:
+        return any(_names(_TOKEN.findall(text), set(self.given), self.abbreviations))
+
+    def as_agent(self, text: str) -> bool:
+        """Is the one named the doer of a passive ("Dit onderzoek is gedaan door het UCERF", "uitgevoerd door Firm
+        Ground", "een evaluatie door DSP-groep"): the Dutch answer to "Wie heeft … gedaan?"."""
+        tokens = _TOKEN.findall(text)
+        named = _names(tokens, set(self.given), self.abbreviations)
+        return any(any(named[i + 1:i + 4]) for i, token in enumerate(tokens) if token.lower() == "door")
+
+
+def name_asked(question: str) -> NameAsked | None:
     """Where the question asks who or which organisation, and no office (holder_asked): does a text name someone or
     something the question does not give ("Een van de onderzoekers was Eelco de Winter …" for "Wie hebben het
     rapport geschreven?", not "Het rapport sluit af met …")? None for any other question."""
     if wanted_kinds(question) != (NAME,):
         return None
-    given = _given(question)
-    # an organisation is often named by its abbreviation ("Het RIVM onderzocht …"); a person is not
-    organisation = bool(_ASKS_ORGANISATION.search(question))
-    return lambda text: any(_names(_TOKEN.findall(text), given, organisation))
+    return NameAsked(frozenset(_given(question)), bool(_ASKS_ORGANISATION.search(question)))
 
 
 def vote_asked(question: str) -> Callable[[str], bool] | None:
