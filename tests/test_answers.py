@@ -267,6 +267,9 @@ def test_who_voted_is_answered_by_the_line_that_records_the_vote(besluitenlijst)
     assert VOTE not in wanted_kinds("Welke maatregelen zijn voor reizigers uit risicogebieden?")  # no vote
     cda = vote_asked("Stemde het CDA voor de motie?")
     assert cda("Tegen de motie stemden: CDA: mevrouw Houtveen.") and not cda("Voor de motie stemden: D66.")
+    # a vote line on another motion of the same minutes does not tell how the one asked went (a helper's user test)
+    savings = assistant.ask("Welke fracties stemden tegen de motie over negatieve spaarrente?")
+    assert savings.outcome == "not_stated" and savings.missing_kind == "vote", savings.answer
 
 
 def test_what_a_motion_asks_is_answered_by_its_operative_clause(besluitenlijst):

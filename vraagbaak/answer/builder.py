@@ -29,6 +29,7 @@ from vraagbaak.answer.kinds import (
     NAME,
     NUMBERS,
     OFFICE,
+    VOTE,
     WHEN,
     NameAsked,
     holder_asked,
@@ -569,7 +570,7 @@ class AnswerBuilder:
         unshown = [names_not_shown(asked, c, self.document_text) if asks_one else [] for c in stating]
         of_names = [c for c, names in zip(stating, unshown) if not names]
         lacking = next((kind for kind in kinds if kind.missing and not any(
-            kind.states(c.quote, asked, counted, in_other_words)
+            kind.states(f"{c.section or ''} {c.quote}" if kind is VOTE else c.quote, asked, counted, in_other_words)
             or kind is WHEN and bool(dated_as_asked(asked, c.metadata))
             for c in (of_names if kind in of_what_is_named else stating))), None)
         if lacking:

@@ -265,7 +265,9 @@ PERCENTAGE = Kind("percentage", _found(_RATE), _of_the_year_asked(_anywhere(_fou
 # "Hoe lang …?": a count with its unit of time or length answers, not any count ("twintig verzoeken per jaar")
 DURATION = Kind("duration", holds_duration, _of_the_year_asked(_anywhere(holds_duration)))
 DECISION = Kind("decision", _found(_DECISION), lambda text, question, *_: _decided(text, question))
-VOTE = Kind("vote", _found(_VOTE), _anywhere(_found(_VOTE)))
+# a vote line of minutes is about the thing asked only where it or its heading names it ("Voor de motie stemden: …"
+# under "16. Motie met betrekking tot de herverdeling van taken" does not tell how a motion on savings went)
+VOTE = Kind("vote", _found(_VOTE), lambda text, question, *_: bool(_VOTE.search(text)) and voted_on(text, question))
 NAME = Kind("", _found(_NAME), _anywhere(_found(_NAME)))
 OFFICE = Kind("office", _found(_NAME), lambda text, question, *_: _names_office(text, question))
 # The kinds whose fact is a number: a quote that states it answers before one that does not. Not a date: "Wanneer
