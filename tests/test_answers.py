@@ -1119,6 +1119,21 @@ def test_of_the_sentences_that_name_someone_the_one_that_names_who_did_it_is_bol
     assert done in answer.citations[0].highlights and announced not in answer.citations[0].highlights
 
 
+def test_of_the_sentences_that_name_someone_the_one_with_the_question_s_words_is_bold():
+    """"Wie gaf opdracht voor het onderzoek?" had the researcher beside the answer in bold (a helper's user test):
+    of the quoted sentences that name someone, the one that holds more of the question's words is bold."""
+    from vraagbaak.schema import Chunk, Hit
+
+    title = "Het rapport heet voluit Datagedreven innovatie in gemeenten en gaat over achttien dataprojecten."
+    client = "Opdrachtgever van het onderzoek was het A&O fonds Gemeenten."
+    researcher = "Een van de onderzoekers was Eelco de Winter van het adviesbureau Parell."
+    builder = _builder_scoring({title: 0.95, client: 0.80, researcher: 0.86})
+    hits = [Hit(Chunk("c0", "rapport.md", "Het onderzoek", None, None, None, f"{title} {client} {researcher}"), 0.5,
+                1, 0.9, 3.0)]
+    bold = builder.build("Wie gaf opdracht voor het onderzoek naar datagedreven innovatie?", hits).citations[0].highlights
+    assert client in bold and researcher not in bold
+
+
 def test_a_date_is_of_the_one_the_question_names():
     """"Per welke datum is burgemeester Schuiling herbenoemd?" was answered with the date Braas was reappointed, in
     minutes that name Schuiling elsewhere: a date, like a number, is of what the question names. An abbreviation

@@ -838,10 +838,13 @@ def _stating_sentence(states_asked: Callable[[str], bool] | None, best: Evidence
     kost?") states no answer."""
     if states_asked is None or states_asked(best.text) and not _asks(best):
         return None
-    # of the sentences that name someone, the one that names who did it ("… is gedaan door het UCERF")
-    as_agent = states_asked.as_agent if isinstance(states_asked, NameAsked) else lambda text: False
-    return max((s for s in candidates if s is not best and not _asks(s) and states_asked(s.text)),
-               key=lambda s: (as_agent(s.text), s.answers), default=None)
+    stating = [s for s in candidates if s is not best and not _asks(s) and states_asked(s.text)]
+    if isinstance(states_asked, NameAsked):
+        # of the sentences that name someone, the one that names who did it ("… is gedaan door het UCERF"), then
+        # the one with more of the question's words ("Opdrachtgever van het onderzoek was …" for "Wie gaf opdracht
+        # voor het onderzoek?", not the researcher beside it)
+        return max(stating, key=lambda s: (states_asked.as_agent(s.text), s.lexical, s.answers), default=None)
+    return max(stating, key=lambda s: s.answers, default=None)
 
 
 def _reply(sentences: list[Evidence], question: int, last: int,
