@@ -1134,6 +1134,30 @@ def test_of_the_sentences_that_name_someone_the_one_with_the_question_s_words_is
     assert client in bold and researcher not in bold
 
 
+def test_how_often_is_answered_by_a_frequency():
+    """"Hoe vaak controleert de NVWA op reptielenbeurzen?" was answered with the Kamervraag that asks it: a
+    frequency ("elke maand", "1x per week", "jaarlijks") answers how often, and a passage on the subject without one
+    says so."""
+    from vraagbaak.answer.kinds import FREQUENCY, wanted_kinds
+    from vraagbaak.schema import Chunk, Hit
+
+    unsaid = "De inspectie controleert de beurs op dierenwelzijn en op de herkomst van de dieren."
+    said = "De inspectie controleert de beurs elke maand op dierenwelzijn."
+    builder = _builder_scoring({unsaid: 0.9, said: 0.9})
+
+    def hits(text: str) -> list[Hit]:
+        return [Hit(Chunk("c0", "brief.pdf", "Beurzen", 1, 1, None, text), 0.5, 1, 0.9, 3.0)]
+
+    question = "Hoe vaak controleert de inspectie de beurs?"
+    assert wanted_kinds(question) == (FREQUENCY,)
+    missing = builder.build(question, hits(unsaid))
+    assert missing.found_as == "not_stated" and "noemen niet hoe vaak;" in answer_text(missing)
+    assert builder.build(question, hits(said)).found_as == "answered"
+    assert all(FREQUENCY.holds(t) for t in ("CoronIT wordt 1x per week gedownload", "jaarlijks in ongeveer tien "
+                                            "gevallen", "Deelnemers krijgen iedere week leefgeld"))
+    assert not FREQUENCY.holds("dieren die nooit het land van herkomst hadden mogen verlaten")
+
+
 def test_a_date_is_of_the_one_the_question_names():
     """"Per welke datum is burgemeester Schuiling herbenoemd?" was answered with the date Braas was reappointed, in
     minutes that name Schuiling elsewhere: a date, like a number, is of what the question names. An abbreviation

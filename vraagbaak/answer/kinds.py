@@ -34,6 +34,13 @@ DATE = re.compile(rf"\b(1[89]\d\d|20\d\d)\b|\b({'|'.join(MONTHS + WEEKDAYS)})\b|
                   r"\b\d{1,2}[-/]\d{1,2}[-/]\d{2,4}\b", re.I)
 _WANTS_DATE = re.compile(r"\b(wanneer|welk jaar|welke datum|sinds|vanaf wanneer|tot wanneer|when|what year|"
                          r"which year|since)\b", re.I)
+# "Hoe vaak …?" asks how often: "elke week", "1x per week", "jaarlijks", "in ongeveer tien gevallen", not a number
+_WANTS_FREQUENCY = re.compile(r"\bhoe\s+(?:vaak|dikwijls)\b|\bhow\s+often\b", re.I)
+_FREQUENCY = re.compile(r"\b(?:elke|iedere?|per|om\s+de)\s+(?:\w+\s+)?(?:dag|week|weken|maand|maanden|kwartaal|jaar|"
+                        r"jaren|uur)\b|\b\d+\s*(?:x|keer|maal)\b|\b\w+\s+(?:keer|maal)\b|"
+                        r"\b(?:dagelijks|wekelijks|tweewekelijks|maandelijks|jaarlijks|halfjaarlijks|driemaandelijks)\b|"
+                        r"\bin\s+(?:ongeveer\s+|circa\s+)?\w+\s+gevallen\b",
+                        re.I)
 _WANTS_AMOUNT = re.compile(r"\b(hoeveel|hoe ?veel|hoe groot|hoe hoog|wat kost|percentage|"
                            r"how many|how much)\b", re.I)
 # "Wat kost …?" is answered by a sum of money, not by any number ("panden van voor 1945")
@@ -269,6 +276,7 @@ DECISION = Kind("decision", _found(_DECISION), lambda text, question, *_: _decid
 # under "16. Motie met betrekking tot de herverdeling van taken" does not tell how a motion on savings went)
 VOTE = Kind("vote", _found(_VOTE), lambda text, question, *_: bool(_VOTE.search(text)) and voted_on(text, question))
 NAME = Kind("", _found(_NAME), _anywhere(_found(_NAME)))
+FREQUENCY = Kind("frequency", _found(_FREQUENCY), _anywhere(_found(_FREQUENCY)))
 OFFICE = Kind("office", _found(_NAME), lambda text, question, *_: _names_office(text, question))
 # The kinds whose fact is a number: a quote that states it answers before one that does not. Not a date: "Wanneer
 # mag een land de euro invoeren?" asks in which case, and a table of dates put first answered nothing (dev sets)
@@ -289,6 +297,8 @@ def wanted_kinds(question: str) -> tuple[Kind, ...]:
         return (SUM_OF_MONEY,)
     if _WANTS_PAYMENT.search(question):
         return (SUM_OR_RATE,) if _NAMES_RATE.search(question) else (SUM_OF_MONEY,)
+    if _WANTS_FREQUENCY.search(question):
+        return (FREQUENCY,)
     if ASKS_HOW_LONG.search(question):
         return (DURATION,)
     if _WANTS_AMOUNT.search(question) and not _embedded_amount(question):

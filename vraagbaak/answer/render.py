@@ -22,7 +22,8 @@ SAID_UNKNOWN = "Volgens de documenten zelf is dit niet bekend; het eerste citaat
 # what a not_stated answer says the passages lack, per kind of fact asked (answer/kinds.py, Kind.missing)
 MISSING = {"money": "geen bedrag", "date": "geen datum of jaartal", "amount": "geen aantal of getal",
            "decision": "geen besluit of stemuitslag", "duration": "geen duur of termijn",
-           "percentage": "geen percentage", "vote": "geen stemuitslag", "result": "geen uitkomst of conclusie"}
+           "percentage": "geen percentage", "vote": "geen stemuitslag", "result": "geen uitkomst of conclusie",
+           "frequency": "niet hoe vaak"}
 
 
 def answer_text(answer: Answer, profile: CollectionProfile = CollectionProfile(),
