@@ -51,7 +51,9 @@ def test_a_place_adjective_of_the_question_is_found_by_its_place():
                                       False)[0]))
     assert row["specifics_passage"] == 1.0 and row["specifics_sentence"] == 0.0
     assert row["specifics_in_collection"] == 1.0
-    assert _row("Hoe ging het Zaanse project?", "Zaanstad bouwde een prototype.")["specifics_sentence"] == 1.0
+    assert _row("Hoe ging het Utrechtse project?", "Utrecht bouwde een prototype.")["specifics_sentence"] == 1.0
+    # not a place of four letters: "Leidse" is not found in "leiding"
+    assert _row("Hoe ging het Leidse project?", "De leiding bouwde een prototype.")["specifics_sentence"] == 0.0
 
 
 def test_the_fitted_judge_belongs_to_these_features_and_prefers_the_sentence_that_answers():

@@ -436,7 +436,11 @@ class AnswerBuilder:
             citations = self._with_stating(asked, citations, hits, evidence, states_asked, top)
         if (result := result_asked(asked)) is not None:
             citations = self._with_result(citations, hits, evidence, result)
-        told = None if states_asked is not None and any(states_asked(c.quote) for c in citations) \
+        # any capitalised word names someone: that does not outweigh "Welke gemeente deze case draagt, wordt … niet
+        # bevestigd", which a who-question is answered by
+        states = states_asked is not None and not isinstance(states_asked, NameAsked) \
+            and any(states_asked(c.quote) for c in citations)
+        told = None if states \
             else self._told_unknown(asked, hits, evidence, on_the_subject(asked, citations, self.owners), top)
         if told is not None:  # the documents say themselves that they do not tell: that is the answer
             citations = _numbered([told] + [c for c in citations if not _overlaps(c, told)][: self.max_quotes - 1])
@@ -444,7 +448,7 @@ class AnswerBuilder:
                           missing_kind="unknown", english=is_english(question))
         citations = without_repeats(fuller_first(citations))
         candidates = on_the_subject(asked, citations, self.owners)
-        if name_asked(asked) is not None:  # a name in another document is of another thing
+        if isinstance(states_asked, NameAsked):  # a name in another document is of another thing
             candidates = [c for c in candidates if c.doc == citations[0].doc]
         citations = stating_first(citations, states_asked, candidates)
         answer = Answer(question, True, "", citations, _nearest(hits), english=is_english(question))
@@ -570,7 +574,7 @@ class AnswerBuilder:
         unshown = [names_not_shown(asked, c, self.document_text) if asks_one else [] for c in stating]
         of_names = [c for c, names in zip(stating, unshown) if not names]
         lacking = next((kind for kind in kinds if kind.missing and not any(
-            kind.states(f"{c.section or ''} {c.quote}" if kind is VOTE else c.quote, asked, counted, in_other_words)
+            kind.states(_stating_text(c, kind), asked, counted, in_other_words)
             or kind is WHEN and bool(dated_as_asked(asked, c.metadata))
             for c in (of_names if kind in of_what_is_named else stating))), None)
         if lacking:
@@ -580,12 +584,14 @@ class AnswerBuilder:
             years = years_asked(asked)
             if lacking is COUNT and counted and years:  # "geen aantal honden in 2020": 2016's may be there
                 answer.missing_what += " in " + " en ".join(years)
-            if any(lacking.states(c.quote, asked, counted, in_other_words) for c in citations if c not in stating):
+            if any(lacking.states(_stating_text(c, lacking), asked, counted, in_other_words)
+                   for c in citations if c not in stating):
                 # "Hoeveel geld trekt Amsterdam uit …?" shows Utrecht's sum: "geen bedrag voor Amsterdam"
                 answer.missing_for = " en ".join(asked[start:end] for start, end, _ in
                                                  named_in_question(asked, self.owners))
             elif not_shown := next((names for c, names in zip(stating, unshown)
-                                    if lacking.states(c.quote, asked, counted, in_other_words)), None):
+                                    if lacking.states(_stating_text(c, lacking), asked, counted, in_other_words)),
+                                   None):
                 answer.missing_for = " en ".join(not_shown)  # "geen aantal kinderen in 2010 voor India"
         elif (result := result_asked(asked)) and not states_outcome(result, stating):
             # "Wat kwam er uit het onderzoek …?" quoted its assignment; a section "Resultaat …" holds the outcome
@@ -802,6 +808,12 @@ def without_repeats(citations: list[Citation]) -> list[Citation]:
         elif len(c.highlights) > len(kept[same].highlights):  # the one with more of the answer in bold, in place
             kept[same] = c
     return citations if kept == citations else _numbered(kept)
+
+
+def _stating_text(citation: Citation, kind) -> str:
+    """What a citation states a fact of this kind in: its quote; for a vote also its heading, which names what the
+    minutes' vote line is about ("16. Motie met betrekking tot …" above "Tegen de motie stemden: …")."""
+    return f"{citation.section or ''} {citation.quote}" if kind is VOTE else citation.quote
 
 
 def stating_first(citations: list[Citation], states_asked: Callable[[str], bool] | None,

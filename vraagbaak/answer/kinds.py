@@ -37,10 +37,11 @@ _WANTS_DATE = re.compile(r"\b(wanneer|welk jaar|welke datum|sinds|vanaf wanneer|
 # "Hoe vaak …?" asks how often: "elke week", "1x per week", "jaarlijks", "in ongeveer tien gevallen", not a number
 _WANTS_FREQUENCY = re.compile(r"\bhoe\s+(?:vaak|dikwijls)\b|\bhow\s+often\b", re.I)
 _FREQUENCY = re.compile(r"\b(?:elke|iedere?|per|om\s+de)\s+(?:\w+\s+)?(?:dag|week|weken|maand|maanden|kwartaal|jaar|"
-                        r"jaren|uur)\b|\b\d+\s*(?:x|keer|maal)\b|\b\w+\s+(?:keer|maal)\b|"
-                        r"\b(?:dagelijks|wekelijks|tweewekelijks|maandelijks|jaarlijks|halfjaarlijks|driemaandelijks)\b|"
-                        r"\bin\s+(?:ongeveer\s+|circa\s+)?\w+\s+gevallen\b",
-                        re.I)
+                        r"jaren|uur)\b|\b\d+\s*x\s+per\b|\b(?:\d+|een|twee|drie|vier|vijf|zes|zeven|acht|negen|tien)\s*"
+                        r"(?:keer|maal)\b|\b(?:(?:twee|drie|vier|half)?(?:dage|weke|maande|jaar)lijkse?|"
+                        r"(?:twee|drie)wekelijkse?|regelmatig|steekproefsgewijs)\b|"
+                        r"\bin\s+(?:ongeveer\s+|circa\s+)?(?:\d+|een|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|"
+                        r"twintig|dertig|veertig|vijftig|honderd)\s+gevallen\b", re.I)
 _WANTS_AMOUNT = re.compile(r"\b(hoeveel|hoe ?veel|hoe groot|hoe hoog|wat kost|percentage|"
                            r"how many|how much)\b", re.I)
 # "Wat kost …?" is answered by a sum of money, not by any number ("panden van voor 1945")
@@ -274,7 +275,7 @@ DURATION = Kind("duration", holds_duration, _of_the_year_asked(_anywhere(holds_d
 DECISION = Kind("decision", _found(_DECISION), lambda text, question, *_: _decided(text, question))
 # a vote line of minutes is about the thing asked only where it or its heading names it ("Voor de motie stemden: …"
 # under "16. Motie met betrekking tot de herverdeling van taken" does not tell how a motion on savings went)
-VOTE = Kind("vote", _found(_VOTE), lambda text, question, *_: bool(_VOTE.search(text)) and voted_on(text, question))
+VOTE = Kind("vote", _found(_VOTE), lambda text, question, *_: _found(_VOTE)(text) and voted_on(text, question))
 NAME = Kind("", _found(_NAME), _anywhere(_found(_NAME)))
 FREQUENCY = Kind("frequency", _found(_FREQUENCY), _anywhere(_found(_FREQUENCY)))
 OFFICE = Kind("office", _found(_NAME), lambda text, question, *_: _names_office(text, question))
@@ -297,7 +298,7 @@ def wanted_kinds(question: str) -> tuple[Kind, ...]:
         return (SUM_OF_MONEY,)
     if _WANTS_PAYMENT.search(question):
         return (SUM_OR_RATE,) if _NAMES_RATE.search(question) else (SUM_OF_MONEY,)
-    if _WANTS_FREQUENCY.search(question):
+    if _WANTS_FREQUENCY.search(question) and not _embedded(question, _WANTS_FREQUENCY):
         return (FREQUENCY,)
     if ASKS_HOW_LONG.search(question):
         return (DURATION,)
@@ -322,9 +323,14 @@ _OTHER_QUESTION_WORD = re.compile(r"^\W*(?:wie|wat|waarom|waar|wanneer|welke?|ho
 
 
 def _embedded_amount(question: str) -> bool:
+    return _embedded(question, _WANTS_AMOUNT)
+
+
+def _embedded(question: str, asking: re.Pattern) -> bool:
+    """The question asks something else first and this inside a clause ("Wie bepaalt hoeveel / hoe vaak …?")."""
     first = _OTHER_QUESTION_WORD.match(question)
-    amount = _WANTS_AMOUNT.search(question)
-    return bool(first and amount and amount.start() > first.end() + 1)
+    asked = asking.search(question)
+    return bool(first and asked and asked.start() > first.end() + 1)
 
 
 def wanted_kind(question: str) -> Kind | None:

@@ -129,11 +129,11 @@ def asked_names(question: str) -> dict[str, str]:
         if fold(name) not in NOT_NAMES and question_words(named) and not PLACE_ADJECTIVE.search(named):
             names[name] = fold(named)
     # a web address names one site as a name does one organisation ("Hoe scoorde rijksoverheid.nl …?")
-    names.update({site: fold(site) for site in _WEB_ADDRESS.findall(question)})
+    names.update({site: fold(site).removeprefix("www.") for site in _WEB_ADDRESS.findall(question)})
     return names
 
 
-_WEB_ADDRESS = re.compile(r"(?<![\w.@/-])(?:www\.)?[a-z0-9][\w-]*(?:\.[\w-]+)*\.(?:nl|eu|com|org|net|be|info)\b", re.I)
+_WEB_ADDRESS = re.compile(r"(?<![\w.@-])(?:www\.)?[a-z0-9][\w-]*(?:\.[\w-]+)*\.(?:nl|eu|com|org|net|be|info)\b", re.I)
 
 
 def _cited(citations: list[Citation]) -> str:
@@ -181,14 +181,15 @@ def names_not_shown(question: str, citation: Citation,
     # "het Rijk", "de Verenigde Staten", "het RIVM": after an article, an institution that a text may call otherwise
     # ("Welke rente rekent het Rijk …?" is answered by the minister's 2%); a place or person takes none
     after_article = {w for phrase in _AFTER_ARTICLE.findall(question) for w in phrase.split()}
-    # an abbreviation ("VWS") is often written out in a text ("Ministerie van Volksgezondheid, Welzijn en Sport")
     missing = [name for name, named in names.items() if not _holds(shown, named)
-               and name not in after_article | _aliased(question, [shown]) and not _ABBREVIATION.fullmatch(name)]
+               and name not in after_article | _aliased(question, [shown])]
     if not missing:
         return []
     text = _folded(document_text(citation.doc))
-    return [name for name in missing
-            if len(re.findall(rf"(?<!\w){re.escape(names[name])}", text)) < SUBJECT_MENTIONS]
+    # an abbreviation ("VWS") that the document uses is often written out where it is quoted ("Ministerie van
+    # Volksgezondheid, Welzijn en Sport"): once in the document will do
+    return [name for name in missing if len(re.findall(rf"(?<!\w){re.escape(names[name])}", text))
+            < (1 if _ABBREVIATION.fullmatch(name.split("-")[0]) else SUBJECT_MENTIONS)]
 
 
 def _aliased(question: str, folded_texts: list[str]) -> set[str]:

@@ -63,9 +63,10 @@ PLACE_ADJECTIVE = re.compile(r"(?:se|sche)$")  # "Zaanse", "Utrechtse", "Haagsch
 
 def name_forms(folded_name: str) -> tuple[str, ...]:
     """The forms a text may name a folded name in: a place adjective also by its place ("amsterdamse" ->
-    "amsterdam", "zaanse" -> "zaan" as in "Zaanstad", "haagse" -> "haag")."""
+    "amsterdam", "utrechtse" -> "utrecht"). Not a place of four letters: "leidse" -> "leid" would be found in
+    "leiding", "goudse" -> "goud" in "goud"."""
     place = PLACE_ADJECTIVE.sub("", folded_name)
-    return (folded_name, place) if place != folded_name and len(place) >= 4 else (folded_name,)
+    return (folded_name, place) if place != folded_name and len(place) >= 5 else (folded_name,)
 
 
 def given_names(question: str) -> list[str]:
