@@ -31,6 +31,7 @@ from vraagbaak.answer.kinds import (
     OFFICE,
     VOTE,
     WHEN,
+    Kind,
     NameAsked,
     holder_asked,
     name_asked,
@@ -810,7 +811,7 @@ def without_repeats(citations: list[Citation]) -> list[Citation]:
     return citations if kept == citations else _numbered(kept)
 
 
-def _stating_text(citation: Citation, kind) -> str:
+def _stating_text(citation: Citation, kind: Kind) -> str:
     """What a citation states a fact of this kind in: its quote; for a vote also its heading, which names what the
     minutes' vote line is about ("16. Motie met betrekking tot …" above "Tegen de motie stemden: …")."""
     return f"{citation.section or ''} {citation.quote}" if kind is VOTE else citation.quote

@@ -36,12 +36,14 @@ _WANTS_DATE = re.compile(r"\b(wanneer|welk jaar|welke datum|sinds|vanaf wanneer|
                          r"which year|since)\b", re.I)
 # "Hoe vaak …?" asks how often: "elke week", "1x per week", "jaarlijks", "in ongeveer tien gevallen", not a number
 _WANTS_FREQUENCY = re.compile(r"\bhoe\s+(?:vaak|dikwijls)\b|\bhow\s+often\b", re.I)
-_FREQUENCY = re.compile(r"\b(?:elke|iedere?|per|om\s+de)\s+(?:\w+\s+)?(?:dag|week|weken|maand|maanden|kwartaal|jaar|"
-                        r"jaren|uur)\b|\b\d+\s*x\s+per\b|\b(?:\d+|een|twee|drie|vier|vijf|zes|zeven|acht|negen|tien)\s*"
-                        r"(?:keer|maal)\b|\b(?:(?:twee|drie|vier|half)?(?:dage|weke|maande|jaar)lijkse?|"
-                        r"(?:twee|drie)wekelijkse?|regelmatig|steekproefsgewijs)\b|"
-                        r"\bin\s+(?:ongeveer\s+|circa\s+)?(?:\d+|een|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|"
-                        r"twintig|dertig|veertig|vijftig|honderd)\s+gevallen\b", re.I)
+# a number in digits or a small number word ("twee keer", "in tien gevallen"; also before a counted noun below)
+_NUMBER_WORD = r"(?:een|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|\d+)"
+_FREQUENCY = re.compile(rf"\b(?:elke|iedere?|per|om\s+de)\s+(?:\w+\s+)?(?:dag|week|weken|maand|maanden|kwartaal|jaar|"
+                        rf"jaren|uur)\b|\b\d+\s*x\s+per\b|\b{_NUMBER_WORD}\s*(?:keer|maal)\b|"
+                        r"\b(?:(?:twee|drie|vier|half)?(?:dage|weke|maande|jaar)lijkse?|(?:twee|drie)wekelijkse?|"
+                        r"regelmatig|steekproefsgewijs)\b|"
+                        rf"\bin\s+(?:ongeveer\s+|circa\s+)?(?:{_NUMBER_WORD}|twintig|dertig|veertig|vijftig|honderd)"
+                        r"\s+gevallen\b", re.I)
 _WANTS_AMOUNT = re.compile(r"\b(hoeveel|hoe ?veel|hoe groot|hoe hoog|wat kost|percentage|"
                            r"how many|how much)\b", re.I)
 # "Wat kost …?" is answered by a sum of money, not by any number ("panden van voor 1945")
@@ -436,7 +438,6 @@ def request_asked(question: str, kinds_of_documents: Iterable[str] = ()) -> Call
 
 # What "Welke gemeente …?" or "Wat zijn de zeven overige thema's …?" asks for: the noun after the question word,
 # past a number and the words that pick among its kind ("andere", "totale", "belangrijkste")
-_NUMBER_WORD = r"(?:een|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|\d+)"
 _PICKING = (r"(?:andere|overige|eerste|laatste|nieuwe|oude|huidige|vorige|volgende|totale|precieze|exacte|hele|"
             r"gehele|gemiddelde|maximale|minimale|jaarlijkse|meest|minst|\w+ste)")
 _ASKED_THING = re.compile(r"^\W*(?:(?:in|op|bij|van|voor|met|aan|door|uit|onder|naar|via|namens)\s+)?"

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from vraagbaak.text.owners import named_in_question
-from vraagbaak.text.words import CAPITALISED_NAME, WHOLE_NAME, fold
+from vraagbaak.text.words import CAPITALISED_NAME, PLACE_ADJECTIVE, WHOLE_NAME, fold
 
 # How a follow-up starts: "En in Rotterdam?", "Maar hoe …", "Hoe zit het met …", "Wat dan met …", "Ook …"
 _CONNECTIVE = re.compile(r"^\s*(en|maar|ook|of|en wat|wat dan|hoe zit het met|en hoe|wat nu als|dus)\b[\s,]*",
@@ -111,11 +111,8 @@ def _without_places(subject: str, places: frozenset[str]) -> str:
     for start, end, _ in sorted(named_in_question(subject, places), reverse=True):
         subject = subject[:start] + subject[end:]
     starts = {place.split()[-1][:4] for place in places} | {place[:4] for place in places}
-    return CAPITALISED_NAME.sub(lambda m: "" if _PLACE_ADJECTIVE.search(m.group(0)) and fold(m.group(0))[:4] in starts
+    return CAPITALISED_NAME.sub(lambda m: "" if PLACE_ADJECTIVE.search(m.group(0)) and fold(m.group(0))[:4] in starts
                                 else m.group(0), subject)
-
-
-_PLACE_ADJECTIVE = re.compile(r"(?:se|sche)$")
 
 
 def _is_a_name_at(text: str, at: int) -> bool:
