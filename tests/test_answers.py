@@ -1340,3 +1340,61 @@ def test_the_capitalised_noun_a_which_question_asks_for_is_no_name_it_gives(answ
     assert names("Welke Zaanse projecten gebruiken data?") == ["Zaanse"]  # a place's adjective stays a name
     assert asked_names("Welke Tweede Kamerleden stelden vragen?") == {} and names("Welke Wmo taken …?") == ["Wmo"]
     assert asked_names("Welke Utrecht projecten deed Utrecht?") == {"Utrecht": "utrecht"}  # named again: a name
+
+
+def _one_passage(text: str, title: str = "Rapport") -> list:
+    from vraagbaak.schema import Chunk, Hit
+
+    return [Hit(Chunk("c0", "rapport.pdf", title, 1, 1, None, text), 0.5, 1, 0.9, 3.0)]
+
+
+def test_what_a_colon_announces_is_bold_beside_it():
+    """"Welke drie perspectieven geven de onderzoekers mee?" had "De onderzoekers geven tot slot drie perspectieven
+    …:" in bold and not the list it announces: the sentence after a colon is bold too."""
+    announces = "De onderzoekers geven tot slot drie perspectieven voor publieke innovatie:"
+    listed = "missiegedreven innovatie, verantwoorde innovatie en open innovatie."
+    other = "Het onderzoek werd uitgevoerd door professionals van gemeenten."
+    builder = _builder_scoring({announces: 0.95, f"• {listed}": 0.60, other: 0.80, announces.rstrip(":") + ".": 0.95})
+    answer = builder.build("Welke perspectieven geven de onderzoekers mee?", _one_passage(f"{other} {announces}\n• {listed}"))
+    assert answer.citations[0].highlights == [announces, f"• {listed}"]
+    plain = builder.build("Welke perspectieven geven de onderzoekers mee?",
+                          _one_passage(f"{other} {announces.rstrip(':')}.\n• {listed}"))
+    assert f"• {listed}" not in plain.citations[0].highlights
+
+
+def test_a_why_question_has_the_sentence_that_gives_a_reason_in_bold():
+    """"Waarom kwam er in Dordrecht een monitor …?" had "Voor Dordrecht kwam er een eigen variant van de monitor."
+    alone in bold; the sentence with the reason ("De aanleiding was …", "… omdat …") is bold beside it. A reason is
+    never "not stated": a passage without one is still the answer."""
+    from vraagbaak.answer.kinds import reason_asked
+
+    restates = "Voor Dordrecht kwam er een eigen variant van de monitor."
+    reason = "De aanleiding was een oordeel van de rekenkamercommissie over te weinig informatie."
+    aside = "De monitor telt veertig indicatoren over zorg en werk."
+    builder = _builder_scoring({restates: 0.95, reason: 0.60, aside: 0.80})
+    question = "Waarom kwam er in Dordrecht een monitor?"
+    answer = builder.build(question, _one_passage(f"{restates} {aside} {reason}"))
+    assert answer.citations[0].highlights == [restates, reason]
+    without = builder.build(question, _one_passage(f"{restates} {aside}"))
+    assert without.found_as != "not_stated" and reason not in without.citations[0].highlights
+    assert reason_asked("Om welke reden stopt Duitsland met testen?")("Dit stopt omdat het te veel capaciteit kost.")
+    assert not reason_asked("Waarom stopt Duitsland?")("Ik acht het daarom goed uitlegbaar.")  # points back
+    assert reason_asked("Wat kost de monitor?") is None
+
+
+def test_a_question_what_is_wrong_has_the_sentence_that_states_the_shortcoming_in_bold():
+    """"Wat is het probleem met het externe-link-icoon …?" had only the finding's first sentence in bold, which
+    restates the question; the sentence that says what lacks ("Dit icoon heeft geen tekstalternatief") is bold
+    beside it. "Geen fout gevonden" says nothing is wrong."""
+    from vraagbaak.answer.kinds import problem_asked
+
+    restates = "Bevinding 73: onder de kop Een Woo-verzoek indienen staan links met een icoon voor een externe link."
+    lacks = "Dit icoon heeft geen tekstalternatief."
+    aside = "De links openen in hetzelfde venster van de browser."
+    builder = _builder_scoring({restates: 0.95, lacks: 0.55, aside: 0.80})
+    answer = builder.build("Wat is het probleem met het icoon voor een externe link?",
+                           _one_passage(f"{restates} {aside} {lacks}"))
+    assert answer.citations[0].highlights == [restates, lacks]
+    wrong = problem_asked("Welke fout vond men bij de paginatitel?")
+    assert wrong("Het document heeft geen documenttitel.") and not wrong("Resultaat: geen fout gevonden.")
+    assert problem_asked("Wat is het doel van de monitor?") is None

@@ -37,6 +37,8 @@ from vraagbaak.answer.kinds import (
     name_asked,
     number_asked,
     office_asked,
+    problem_asked,
+    reason_asked,
     request_asked,
     result_asked,
     unknown_told,
@@ -405,7 +407,10 @@ class AnswerBuilder:
         states_asked = number_asked(asked) or holder_asked(asked) or vote_asked(asked) \
             or request_asked(asked, {str(h.chunk.metadata.get("soort") or "") for h in hits[: self.candidates]}) \
             or own_date_asked(asked, hits[: self.candidates]) or name_asked(asked)
-        citations = self._select(asked, hits, evidence, ranked, best, states_asked)
+        # a reason or shortcoming is bold where the best sentence gives none; never "not stated": they have many
+        # wordings
+        citations = self._select(asked, hits, evidence, ranked, best,
+                                 states_asked or reason_asked(asked) or problem_asked(asked))
         if not citations:
             return self._nothing_found(question, hits)
         return self._decide(question, asked, hits, evidence, citations, states_asked, ranked[0][0])
@@ -721,8 +726,11 @@ class AnswerBuilder:
         after = {id(x) for x in sentences[best + 1:]} if _asks(sentences[best]) else {id(x) for x in sentences}
         stating = reply if reply is not None and states_asked is not None \
             else _stating_sentence(states_asked, sentences[best], [x for x in bold_candidates if id(x) in after])
+        announced = _announced(sentences, best, hi)
         if stating is not None:
             highlights.append(stating.text)
+        elif announced is not None:
+            highlights.append(announced.text)
         elif runner_up is not None and runner_up.answers >= self.judge.bold_threshold:
             highlights.append(runner_up.text)
         elif reply is not None:
@@ -858,6 +866,16 @@ def _stating_sentence(states_asked: Callable[[str], bool] | None, best: Evidence
         # voor het onderzoek?", not the researcher beside it)
         return max(stating, key=lambda s: (states_asked.as_agent(s.text), s.lexical, s.answers), default=None)
     return max(stating, key=lambda s: s.answers, default=None)
+
+
+def _announced(sentences: list[Evidence], best: int, last: int) -> Evidence | None:
+    """Where the best sentence ends with a colon, the quoted sentence after it: the colon announces what it says
+    ("De onderzoekers geven tot slot drie perspectieven …:" before "1. missiegedreven innovatie …"). Not one on
+    another page."""
+    if best + 1 > last or not sentences[best].text.rstrip().endswith(":"):
+        return None
+    said = sentences[best + 1]
+    return said if said.page == sentences[best].page and not _asks(said) else None
 
 
 def _reply(sentences: list[Evidence], question: int, last: int,

@@ -361,6 +361,36 @@ def result_asked(question: str) -> Callable[[str], bool] | None:
     return (lambda text: bool(_RESULT.search(text))) if _WANTS_RESULT.search(question) else None
 
 
+# "Waarom …?", "Om welke reden …?", "Wat was de aanleiding …?": a reason, which a sentence gives with its own words
+# for it ("De aanleiding was een oordeel van de rekenkamercommissie", "… afgeschaft omdat het teveel testcapaciteit
+# kost"); "daarom" and "daardoor" point back to a reason in the sentence before them, they do not give it
+_WANTS_REASON = re.compile(r"^\W*(?:waarom|waardoor|om\s+welke\s+reden|wat\s+(?:is|was|zijn|waren)\s+de\s+"
+                           r"(?:reden|redenen|aanleiding|oorzaak)|hoe\s+komt\s+het|why)\b", re.I)
+_REASON = re.compile(r"\b(?:omdat|doordat|want|vanwege|wegens|dankzij|zodat|teneinde|aanleiding|redenen?|"
+                     r"oorzaak|veroorzaakt|because|due\s+to)\b|\bom\s+(?:[\w-]+\s+){1,8}?te\s+\w+", re.I)
+
+
+def reason_asked(question: str) -> Callable[[str], bool] | None:
+    """Where the question asks why: does a text give a reason? None for any other question."""
+    return (lambda text: bool(_REASON.search(text))) if _WANTS_REASON.search(question) else None
+
+
+# "Wat is het probleem met …?", "Wat is er mis met …?", "Welke fout …?": a shortcoming, which a sentence states with
+# a negation or a word for what lacks ("Dit icoon heeft geen tekstalternatief", "… komt alleen niet overeen")
+_WANTS_PROBLEM = re.compile(r"^\W*(?:wat|welke?)\s+(?:(?:is|was|zijn|waren|gaat|ging)\s+)?(?:er\s+)?(?:het\s+|de\s+)?"
+                            r"(?:probleem|problemen|mis|fout|fouten|knelpunt(?:en)?|tekortkoming(?:en)?|gebrek(?:en)?)"
+                            r"\b", re.I)
+# not "geen fout gevonden", "geen afwijkingen": that says nothing is wrong
+_SHORTCOMING = re.compile(r"\b(?:geen(?!\s+(?:fout|afwijking|probleem|problemen|bezwaar|bezwaren)\w*)|niet|"
+                          r"ontbre\w*|onvoldoende|onjuist\w*|ontoegankelijk\w*|mist|missen|zonder|"
+                          r"te\s+(?:weinig|laag|klein|kort))\b", re.I)
+
+
+def problem_asked(question: str) -> Callable[[str], bool] | None:
+    """Where the question asks what is wrong: does a text state a shortcoming? None for any other question."""
+    return (lambda text: bool(_SHORTCOMING.search(text))) if _WANTS_PROBLEM.search(question) else None
+
+
 def holder_asked(question: str) -> Callable[[str], bool] | None:
     """Where the question asks who holds an office or role ("Wie is de auteur van het rapport?"): does a text name
     them? None for any other question."""
