@@ -41,6 +41,19 @@ def test_a_name_no_document_holds_a_year_that_differs_and_a_missing_yes_no_verb_
     assert _row("Wat kostte het onderzoek?", "Het onderzoek duurde een jaar.", wants_kind=True)["kind_missing"] == 1.0
 
 
+def test_a_question_word_behind_a_preposition_asks_for_something_not_yes_or_no():
+    """"Onder welk Kamerstukdossier is de motie ingediend?" was read as a yes/no question (it starts with no question
+    word), so the sentence that answers lacked its "last verb" and lost to one that repeats the question."""
+    from vraagbaak.answer.judge import asks_yes_or_no
+
+    assert asks_yes_or_no("Is de motie aangenomen?") and asks_yes_or_no("Heeft de raad het besluit genomen?")
+    for question in ("Onder welk Kamerstukdossier is de motie ingediend?", "Volgens welke methode is getest?",
+                     "Namens wie sprak de wethouder?", "Welke partij diende de motie in?"):
+        assert not asks_yes_or_no(question), question
+    row = _row("Onder welk Kamerstukdossier is de motie ingediend?", "Kamerstuk 35 570 XV, nr. 12.")
+    assert row["yes_no_verb_missing"] == 0.0
+
+
 def test_a_place_adjective_of_the_question_is_found_by_its_place():
     # "de Amsterdamse aanpak" is about a passage of Amsterdam's case; "Zaanse" names Zaanstad
     question = "Welk bureau heeft de Amsterdamse aanpak geëvalueerd?"

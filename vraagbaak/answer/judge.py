@@ -46,6 +46,8 @@ WEIGHTS = Path(__file__).with_name("judge.json")
 
 # Numbers of the question (years: text.dates.YEAR); its names are text.words.given_names ("… in Den Helder").
 _SPECIFIC_NUMBER = re.compile(r"\b\d[\d.,]*\b")
+_QUESTION_WORDS = {"wat", "wie", "wiens", "welke", "welk", "hoe", "hoeveel", "hoelang", "waar", "wanneer", "waarom",
+                   "what", "who", "which", "how", "where", "when", "why"}
 # A question that starts with one of these asks for something; one that starts with a verb asks yes or no.
 _ASKING_START = {"wat", "wie", "wiens", "welke", "welk", "hoe", "hoeveel", "hoelang", "waar", "wanneer", "waarom",
                  "waarmee", "waardoor", "waarvoor", "waarover", "waarin", "waaraan", "waarop", "noem", "geef",
@@ -145,9 +147,10 @@ def _load(path: str) -> Judge:
 
 
 def asks_yes_or_no(question: str) -> bool:
-    """A question that starts with a verb ("Is de motie aangenomen?"), not with what it asks for ("Welke …")."""
-    first = (question.split() or [""])[0].lower().strip("¿¡\"'(")
-    return bool(first) and first not in _ASKING_START
+    """A question that starts with a verb ("Is de motie aangenomen?"), not with what it asks for ("Welke …"), also
+    behind a preposition ("Volgens welke methode …?", "Namens wie …?")."""
+    first, second = ([w.lower().strip("¿¡\"'(") for w in question.split()[:2]] + ["", ""])[:2]
+    return bool(first) and first not in _ASKING_START and second not in _QUESTION_WORDS
 
 
 def specifics(question: str) -> set[str]:
