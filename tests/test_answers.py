@@ -1398,3 +1398,32 @@ def test_a_question_what_is_wrong_has_the_sentence_that_states_the_shortcoming_i
     wrong = problem_asked("Welke fout vond men bij de paginatitel?")
     assert wrong("Het document heeft geen documenttitel.") and not wrong("Resultaat: geen fout gevonden.")
     assert problem_asked("Wat is het doel van de monitor?") is None
+
+
+def test_whether_something_was_decided_is_answered_by_the_decision_under_its_heading():
+    """"Is het amendement van de ChristenUnie over het GGD Support Centrum aangenomen?" quoted the announcement of
+    the amendment and the vote line alone, not "De raad besluit in meerderheid: het amendement te aanvaarden" just
+    before that vote line: the decision of the item the question names (its heading) comes first, in place of the
+    quote it holds."""
+    from vraagbaak.schema import Chunk, Hit
+
+    heading = "8. Voorstel over de oprichting van het GGD Support Centrum"
+    announced = "De fractie van de ChristenUnie kondigt een amendement aan bij agendapunt 8 over het GGD Support Centrum."
+    decided = "De raad besluit in meerderheid: het amendement te aanvaarden."
+    voted = "Tegen het amendement stemden de fracties van het CDA en de VVD."
+    wishes = ("De raad besluit unaniem het bestuur van de GGD te berichten dat de raad de volgende wensen en "
+              "bedenkingen meegeeft over de algemene reserve, de begroting, de risico's en de weerstandscapaciteit.")
+    other = "De raad besluit unaniem: de jaarrekening 2014 vast te stellen."
+    builder = _builder_scoring({announced: 0.95, decided: 0.70, voted: 0.93, wishes: 0.90, other: 0.80})
+    title = "Besluitenlijst raad"
+
+    def hit(i: int, section: str, text: str, score: float) -> Hit:
+        return Hit(Chunk(f"c{i}", "besluiten.pdf", title, 1, 1, section, text), score, i + 1, 0.9, 3.0)
+
+    hits = [hit(0, "5. Vaststelling agenda", announced, 0.6), hit(1, heading, f"{decided} {voted} {wishes}", 0.5),
+            hit(2, "9. Jaarrekening", other, 0.4)]
+    question = "Is het amendement van de ChristenUnie over het GGD Support Centrum aangenomen?"
+    answer = builder.build(question, hits)
+    assert decided in answer.citations[0].highlights and voted in answer.citations[0].quote
+    assert not any(c.quote == voted for c in answer.citations)  # the quote it holds is not given twice
+    assert [c.n for c in answer.citations] == list(range(1, len(answer.citations) + 1))

@@ -33,6 +33,8 @@ from vraagbaak.answer.kinds import (
     WHEN,
     Kind,
     NameAsked,
+    decided_on,
+    decision_asked,
     holder_asked,
     name_asked,
     number_asked,
@@ -404,7 +406,7 @@ class AnswerBuilder:
         # what a motion asks (its "verzoekt …")
         asked = focus or question
         # or when a letter was sent: the date it prints above itself ("Datum 1 maart 2011")
-        states_asked = number_asked(asked) or holder_asked(asked) or vote_asked(asked) \
+        states_asked = number_asked(asked) or holder_asked(asked) or vote_asked(asked) or decision_asked(asked) \
             or request_asked(asked, {str(h.chunk.metadata.get("soort") or "") for h in hits[: self.candidates]}) \
             or own_date_asked(asked, hits[: self.candidates]) or name_asked(asked)
         # a reason or shortcoming is bold where the best sentence gives none; never "not stated": they have many
@@ -485,10 +487,12 @@ class AnswerBuilder:
             return citations
         # a vote line of the same minutes may be about another motion: its passage must be about the one asked
         about = (lambda hit: voted_on(f"{hit.chunk.section or ''} {hit.chunk.text}", asked)) if vote_asked(asked) \
-            else (lambda hit: True)
+            else (lambda hit: decided_on(f"{hit.chunk.section or ''} {hit.chunk.text}", asked)) \
+            if decision_asked(asked) else (lambda hit: True)
+        quoted = {c.chunk_id for c in citations}  # a passage already quoted is near enough at any score
         stating = self._best_where(evidence, lambda i, s: hits[i].chunk.doc == citations[0].doc and not _asks(s)
-                                   and states_asked(s.text) and self._order(s) >= top - 2 * self.quote_margin
-                                   and about(hits[i]))
+                                   and states_asked(s.text) and about(hits[i])
+                                   and (self._order(s) >= top - 2 * self.quote_margin or hits[i].chunk.id in quoted))
         soort = str(hits[stating[0]].chunk.metadata.get("soort") or "") if stating is not None else ""
         if stating is not None and request_asked(asked, {soort}):
             i, j = stating  # a motion's dictum is quoted from its first "verzoekt …", before "verzoekt … tevens"
@@ -513,15 +517,17 @@ class AnswerBuilder:
     def _first_quoting(self, found: tuple[int, int] | None, citations: list[Citation], hits: list[Hit],
                        evidence: list[list[Evidence]], states_asked: Callable[[str], bool] | None = None
                        ) -> list[Citation]:
-        """The citations with a quote around `found` (passage, sentence: _best_where) first, renumbered; unchanged
-        where there is none, or where that quote overlaps one already given."""
+        """The citations with a quote around `found` (passage, sentence: _best_where) first, renumbered, in place of
+        a quote it holds ("Tegen het amendement stemden …" within "De raad besluit …: het amendement te aanvaarden.
+        Tegen het amendement stemden …"); unchanged where there is none, or where a quote already given holds it."""
         if found is None:
             return citations
         i, j = found
         first = self._cite(hits[i], evidence[i], 1, states_asked=states_asked, best=j)
-        if first is None or any(_overlaps(first, c) for c in citations):
+        if first is None or any(_within(first, c) for c in citations):
             return citations
-        return _numbered([first] + citations[: self.max_quotes - 1])
+        rest = [c for c in citations if not _within(c, first)]
+        return _numbered([first] + rest[: self.max_quotes - 1])
 
     def _told_unknown(self, asked: str, hits: list[Hit], evidence: list[list[Evidence]],
                       on_subject: list[Citation], top: float) -> Citation | None:
@@ -1048,8 +1054,12 @@ def _about_one_each(doc_hits: list[Hit], profile: CollectionProfile) -> tuple[li
 
 
 def _overlaps(a: Citation, b: Citation) -> bool:
-    x, y = collapse_whitespace(a.quote), collapse_whitespace(b.quote)
-    return a.doc == b.doc and (x in y or y in x)
+    return _within(a, b) or _within(b, a)
+
+
+def _within(a: Citation, b: Citation) -> bool:
+    """Does b's quote hold all of a's?"""
+    return a.doc == b.doc and collapse_whitespace(a.quote) in collapse_whitespace(b.quote)
 
 
 def _nearest(hits: list[Hit], n: int = 3) -> list[dict[str, str]]:

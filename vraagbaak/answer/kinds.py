@@ -436,6 +436,27 @@ def vote_asked(question: str) -> Callable[[str], bool] | None:
     return lambda text: VOTE.holds(text) and (voter is None or re.search(rf"\b{re.escape(voter.group(1))}\b", text))
 
 
+# The outcome of a decision, not the word "besluit" alone ("De raad besluit in meerderheid: het amendement te
+# aanvaarden"; not "besluit de fractie het amendement aan te passen")
+_OUTCOME = re.compile(r"\b(aangenomen|aanvaard\w*|verworpen|afgewezen|goedgekeurd|goed te keuren|ingestemd|"
+                      r"in te stemmen|vastgesteld|vast te stellen|aangehouden|aan te houden|ingetrokken|"
+                      r"in te trekken)\b", re.I)
+
+
+def decision_asked(question: str) -> Callable[[str], bool] | None:
+    """Where a yes/no question asks whether something was decided ("Is het amendement … aangenomen?"): does a text
+    record the outcome of a decision? Which decision it is, the passage's heading says (decided_on). None for any
+    other question."""
+    if wanted_kinds(question) != (DECISION,):
+        return None
+    return lambda text: bool(_OUTCOME.search(text))
+
+
+def decided_on(text: str, question: str) -> bool:
+    """Is a passage (with its heading) about the decision the question asks of (_decided)?"""
+    return _decided(text, question)
+
+
 # "Wat vraagt de motie …?", "Wat moet de regering volgens de motie …?": what a motion or amendment asks. Its answer is
 # the operative clause every Dutch motion has ("verzoekt de regering …", "draagt het college op …"; in minutes "besluit
 # … er bij het college op aan te dringen …"), not its heading or its "constaterende dat …" (seen reading answers over a
