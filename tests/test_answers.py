@@ -1427,3 +1427,22 @@ def test_whether_something_was_decided_is_answered_by_the_decision_under_its_hea
     assert decided in answer.citations[0].highlights and voted in answer.citations[0].quote
     assert not any(c.quote == voted for c in answer.citations)  # the quote it holds is not given twice
     assert [c.n for c in answer.citations] == list(range(1, len(answer.citations) + 1))
+
+
+def test_what_became_of_a_motion_is_answered_by_its_outcome():
+    """"Wat is er gebeurd met het amendement van D66 over een begrotingsapp?" quoted the amendment's text first and
+    only second "… besluit de fractie van D66 het amendement aan te houden": what became of a motion or amendment is
+    its outcome (kinds.decision_asked), as for "Is het amendement aangenomen?"."""
+    from vraagbaak.answer.kinds import decision_asked
+    from vraagbaak.schema import Chunk, Hit
+
+    tabled = "De fracties van D66 en het CDA dienen een amendement in om een begrotingsapp te laten ontwikkelen."
+    held = "Naar aanleiding van de toezegging van de wethouder besluit de fractie van D66 het amendement aan te houden."
+    builder = _builder_scoring({tabled: 0.95, held: 0.88})
+    section = "9. Voorstel over de begroting en een begrotingsapp"
+    hits = [Hit(Chunk(f"c{i}", "besluiten.pdf", "Besluitenlijst raad", 2, 2, section, text), 0.6 - i / 10, i + 1,
+                0.9, 3.0) for i, text in enumerate([tabled, held])]
+    answer = builder.build("Wat is er gebeurd met het amendement van D66 over een begrotingsapp?", hits)
+    assert answer.citations[0].quote == held
+    assert decision_asked("Hoe is het met de motie over de spaarrente afgelopen?") is not None
+    assert decision_asked("Wat is er gebeurd met het geld voor de app?") is None

@@ -443,11 +443,18 @@ _OUTCOME = re.compile(r"\b(aangenomen|aanvaard\w*|verworpen|afgewezen|goedgekeur
                       r"in te trekken)\b", re.I)
 
 
+# "Wat is er gebeurd met het amendement …?", "Hoe is het met de motie … afgelopen?": what became of a motion or
+# proposal, which the minutes record as its outcome ("besluit de fractie het amendement aan te houden")
+_WANTS_FATE = re.compile(r"^(?=.*\b(?:moties?|amendement(?:en)?|(?:raads|wets)?voorstel(?:len)?)\b)\W*"
+                         r"(?:wat\s+(?:is|was)\s+er\s+(?:gebeurd|gedaan)\s+met|hoe\s+(?:is|was)\b.*\bafgelopen\b|"
+                         r"hoe\s+(?:liep|verliep)\b)", re.I)
+
+
 def decision_asked(question: str) -> Callable[[str], bool] | None:
     """Where a yes/no question asks whether something was decided ("Is het amendement … aangenomen?"): does a text
     record the outcome of a decision? Which decision it is, the passage's heading says (decided_on). None for any
     other question."""
-    if wanted_kinds(question) != (DECISION,):
+    if wanted_kinds(question) != (DECISION,) and not _WANTS_FATE.search(question):
         return None
     return lambda text: bool(_OUTCOME.search(text))
 
