@@ -130,6 +130,42 @@ def test_a_long_dotted_code_inside_a_sentence_does_not_hang_the_splitter():
     assert split_sentences(f"{code} daarna volgt de rest.") == [code, "daarna volgt de rest."]
 
 
+NOTES = ("e Bij aerosol vormende handelingen FFP2 met gezichtsbescherming (gelaatscherm/bril) eo Bij gebruik van "
+         "chirurgisch mondneusmasker wel IIR gebruiken eo Triage en 1,5 meter zoveel als mogelijk naleven Bezwaren "
+         "vanuit de NVVK: eo De adviezen van het RIVM zijn gebaseerd op publieke veiligheid eo Uit het Arbobesluit "
+         "volgt de keuze voor adembescherming altijd uit de RI&E.")
+
+
+def test_a_list_in_running_text_is_cut_into_its_items():
+    """OCR minutes kept a bullet list of 66 words as one sentence ("… (gelaatscherm/bril) eo Bij gebruik van …"),
+    too long to quote beside the item that answered "Wat vindt de NVVK van het chirurgisch mondneusmasker?": a long
+    sentence is cut before its list markers ("•", and OCR's "eo", "°"; "o", "e" and "-" after punctuation)."""
+    assert split_sentences(NOTES) == [
+        "e Bij aerosol vormende handelingen FFP2 met gezichtsbescherming (gelaatscherm/bril)",
+        "eo Bij gebruik van chirurgisch mondneusmasker wel IIR gebruiken",
+        "eo Triage en 1,5 meter zoveel als mogelijk naleven Bezwaren vanuit de NVVK:",
+        "eo De adviezen van het RIVM zijn gebaseerd op publieke veiligheid",
+        "eo Uit het Arbobesluit volgt de keuze voor adembescherming altijd uit de RI&E."]
+    short = "Het advies: o Bij zorg een bril o Anders niet."  # up to LIST_WORDS words a sentence stays whole
+    assert split_sentences(short) == [short]
+    words = "De raad vergaderde lang over de begroting en over de plannen van het college voor de wijken " * 2
+    assert split_sentences(words + "e Bij dit punt.") == [words + "e Bij dit punt."]  # "e" needs punctuation before
+
+
+def test_a_list_s_items_are_spans_of_their_own_in_the_same_passages():
+    """The items become sentences of their own (spans) while the passages keep their text and boundaries: a new
+    chunking would move every passage's vector and its search rank."""
+    from vraagbaak.schema import Document, Page
+
+    doc = Document("notulen.pdf", "Notulen", [Page(1, f"Overleg over maskers.\n\n{NOTES}")])
+    chunk = chunk_document(doc)[0]
+    assert chunk.text == f"Overleg over maskers. {NOTES}"
+    spans = [chunk.text[s.start:s.end] for s in chunk.spans]
+    assert spans[0] == "Overleg over maskers."
+    assert spans[2] == "eo Bij gebruik van chirurgisch mondneusmasker wel IIR gebruiken"
+    assert len(spans) == 6 and all(span in NOTES for span in spans[1:])
+
+
 def test_a_sentence_longer_than_the_quote_limit_is_cut_at_its_own_structure():
     claims = ["constaterende dat " + "spaarders betalen " * 12 + "voor hun geld;",
               "overwegende dat " + "sparen belangrijk is " * 8 + "voor huishoudens;",

@@ -12,10 +12,12 @@ from dataclasses import dataclass
 from vraagbaak.ingest.filetypes import is_markdown_path
 from vraagbaak.schema import Chunk, Document, SentenceSpan
 from vraagbaak.text.headings import CONTINUED, HeadingPath, Item, document_lines, headings
-from vraagbaak.text.sentences import LONG_SENTENCE_WORDS, split_sentences
+from vraagbaak.text.sentences import LONG_SENTENCE_WORDS, list_items, split_sentences
 
 # Raised whenever the chunking rules change, so that unchanged files are chunked again instead of
 # keeping passages cut by the old rules (vectors are still reused where the text stayed the same).
+# 18: a sentence of more than 30 words is cut before the list markers inside it (text.sentences.list_items):
+# its items are spans of their own, the passages stay as they were;
 # 17: a sentence goes on after "!" before a lowercase word ("Helder Onafhankelijk! en de PvdA");
 # 16: a line that breaks inside a compound's last word is joined ("bedrijfskredie-⏎ten": "bedrijfskredieten");
 # 15: "en" after a vowel at a line end is a syllable again ("draai-⏎en": "draaien");
@@ -27,7 +29,7 @@ from vraagbaak.text.sentences import LONG_SENTENCE_WORDS, split_sentences
 # 9: an abbreviation is read from the last word only (a long dotted code made the check backtrack for minutes);
 # 8: a lowercase piece after a full word ends a sentence (text without capitals), and no sentence is longer than
 # the quote limit; 7: a PDF records its kind and kenmerk, and a Kamerstuk its subject as title
-CHUNKER_VERSION = 17
+CHUNKER_VERSION = 18
 # A line that starts a list item: "2. om …", "b) Datum …", "(iii) …", "- …", "• …".
 _LIST_ITEM = re.compile(r"^(\d{1,2}[.)]|[a-z][.)]|\([a-z0-9]{1,4}\)|[-•*–▪●·])\s+\S")
 
@@ -66,7 +68,9 @@ def document_sentences(doc: Document, longest: int = LONG_SENTENCE_WORDS) -> lis
             if paragraph and (not _mostly_links(paragraph) or (is_item and ": " in paragraph[0])):
                 text = " ".join(paragraph)
                 heading = path.titles
-                out.extend(Sentence(s, page.number, heading, block, is_item) for s in split_sentences(text, longest))
+                # passages are packed from whole sentences; a list's items become spans (_make_chunk)
+                out.extend(Sentence(s, page.number, heading, block, is_item)
+                           for s in split_sentences(text, longest, lists=False))
                 block += 1
             paragraph.clear()
 
@@ -179,7 +183,11 @@ def _make_chunk(doc: Document, ordinal: int, group: list[Sentence]) -> Chunk:
     heading = group[0].heading_path
     spans, offset = [], 0
     for s in group:
-        spans.append(SentenceSpan(offset, offset + len(s.text), s.page, s.block, s.item))
+        at = 0
+        for item in list_items(s.text):  # the items of a list in running text are sentences of their own
+            at = s.text.index(item, at)
+            spans.append(SentenceSpan(offset + at, offset + at + len(item), s.page, s.block, s.item))
+            at += len(item)
         offset += len(s.text) + 1  # the " " that joins sentences in the chunk text
     return Chunk(
         id=hashlib.sha1(f"{doc.path}#{ordinal}".encode()).hexdigest()[:16],

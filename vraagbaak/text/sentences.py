@@ -72,6 +72,25 @@ _STRUCTURE_CUT = re.compile(r"(?<=;)\s+(?=\S)"
                             r"|(?<=\.{3})\s*\d{1,3}\s+(?=\S)")
 
 
+# A list in running text: PDF text and OCR leave a bullet list as one "sentence" ("… (gelaatscherm/bril) eo Bij
+# gebruik van chirurgisch mondneusmasker wel IIR gebruiken eo Triage …", where OCR reads "•" as "eo", "o", "e" or
+# "°"). One of more than LIST_WORDS words is cut before each marker: each item is a sentence of its own, which a
+# quote can hold, leave out or have in bold. "o" and "e" count only after punctuation (they are letters too).
+LIST_WORDS = 30
+_LIST_CUT = re.compile(r"\s+(?=[•◦○▪●]\s)"
+                       r"|(?<=[:;,.)])\s+(?=(?:o|e|eo|-|°)\s+[A-ZÀ-Ý])"
+                       r"|(?<=\w)\s+(?=(?:eo|°)\s+[A-ZÀ-Ý])")
+
+
+def list_items(sentence: str) -> list[str]:
+    """A sentence of more than LIST_WORDS words with list markers inside, cut before each marker (verbatim
+    slices; the sentence whole where it has none)."""
+    if len(sentence.split()) <= LIST_WORDS:
+        return [sentence]
+    bounds = [0, *[m.end() for m in _LIST_CUT.finditer(sentence) if 0 < m.end() < len(sentence)], len(sentence)]
+    return [part for a, b in zip(bounds, bounds[1:]) if (part := sentence[a:b].strip())]
+
+
 def _cut_long(sentence: str, limit: int = LONG_SENTENCE_WORDS) -> list[str]:
     """A sentence of more than `limit` words as verbatim parts of at most `limit` words each."""
     if len(sentence.split()) <= limit:
@@ -93,13 +112,14 @@ def _ends_in_abbreviation(piece: str) -> bool:
     return bool(words) and bool(_ABBREVIATION_END.fullmatch(words[-1]))
 
 
-def split_sentences(text: str, longest: int = LONG_SENTENCE_WORDS) -> list[str]:
+def split_sentences(text: str, longest: int = LONG_SENTENCE_WORDS, lists: bool = True) -> list[str]:
     """Split a paragraph into sentences; every sentence is a verbatim substring.
 
     sentencex breaks after abbreviations such as "o.a." or "bijv."; a Dutch
     sentence does not start with a lowercase letter, so a piece that does, after
     an abbreviation, is joined back onto the sentence before it. A sentence of more
-    than `longest` words is cut into parts (_cut_long).
+    than `longest` words is cut into parts (_cut_long); with `lists`, a long one with list markers inside is
+    cut into its items first (list_items).
     """
     segments = _segments(text)
     pieces: list[str] = []
@@ -112,7 +132,8 @@ def split_sentences(text: str, longest: int = LONG_SENTENCE_WORDS) -> list[str]:
             pieces[-1] += piece
         else:
             pieces.append(piece)
-    return [part for p in pieces if p.strip() for part in _cut_long(p.strip(), longest)]
+    items = [item for p in pieces if p.strip() for item in (list_items(p.strip()) if lists else [p.strip()])]
+    return [part for item in items for part in _cut_long(item, longest)]
 
 
 def chunk_sentence_texts(chunk: Chunk) -> list[str]:
