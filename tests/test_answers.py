@@ -779,6 +779,34 @@ def test_a_web_address_is_no_word_and_a_negation_holds_the_word_it_negates():
         assert lexical_shares(question, [sentence])[0] == 0, sentence
 
 
+def test_a_separable_verb_split_in_the_sentence_matches_the_question_s_verb():
+    """"Wie moet het onderzoek … uitvoeren?" is answered by "… het onderzoek uit te laten voeren door een
+    onafhankelijk onderzoeker": Dutch splits "uitvoeren" ("voert … uit", "uit te laten voeren"); the sentence
+    holds the question's verb all the same."""
+    from vraagbaak.answer.builder import lexical_shares
+    from vraagbaak.text.words import split_verbs, stem
+
+    question = "Wie moet het onderzoek uitvoeren?"
+    split, other = ("Het college moet het onderzoek uit laten voeren door een onderzoeker.",
+                    "Het college moet het onderzoek bespreken met de raad.")
+    with_verb, without = lexical_shares(question, [split, other])
+    assert with_verb > without
+    assert stem("uitvoert") in {stem(w) for w in split_verbs("Het bureau voert het onderzoek dit jaar uit.")}
+    assert "in2025" not in split_verbs("Het onderzoek begint in 2025.")  # a number is no verb
+
+
+def test_when_one_may_or_can_asks_for_conditions_not_a_date():
+    """"Wanneer mag ik het Fries gebruiken?", "Wanneer kom ik in aanmerking voor kwijtschelding?": the answer is a
+    rule, which names no date; such a question was refused as "noemen geen datum"."""
+    from vraagbaak.answer.kinds import WHEN, wanted_kinds
+
+    for question in ("Wanneer mag een land de euro invoeren?", "Wanneer kan ik kwijtschelding krijgen?",
+                     "Wanneer kom ik in aanmerking voor huurtoeslag?", "Wanneer heb ik recht op bijstand?"):
+        assert WHEN not in wanted_kinds(question), question
+    for question in ("Wanneer is de motie aangenomen?", "Wanneer moet de rapportage klaar zijn?"):
+        assert WHEN in wanted_kinds(question), question
+
+
 def test_the_heading_a_sentence_stands_under_counts_as_its_words():
     """"Hoe is de regeling opgeschaald?" is answered by the sentences under "Opschaling", which do not repeat
     the word. With the model's cosines equal, the heading decides which sentence answers."""

@@ -34,6 +34,10 @@ DATE = re.compile(rf"\b(1[89]\d\d|20\d\d)\b|\b({'|'.join(MONTHS + WEEKDAYS)})\b|
                   r"\b\d{1,2}[-/]\d{1,2}[-/]\d{2,4}\b", re.I)
 _WANTS_DATE = re.compile(r"\b(wanneer|welk jaar|welke datum|sinds|vanaf wanneer|tot wanneer|when|what year|"
                          r"which year|since)\b", re.I)
+# "Wanneer mag ik het Fries gebruiken?", "Wanneer kom ik in aanmerking voor kwijtschelding?": under which conditions,
+# answered by rules, not by a date (Rijksoverheid's questions and answers)
+_ASKS_CONDITION = re.compile(r"\bwanneer\s+(?:mag|mogen|kan|kunnen|heb\s+ik\s+recht|hebben\s+\w+\s+recht|"
+                             r"kom\s+ik\s+in\s+aanmerking|komt\s+\w+\s+in\s+aanmerking)\b", re.I)
 # "Hoe vaak …?" asks how often: "elke week", "1x per week", "jaarlijks", "in ongeveer tien gevallen", not a number
 _WANTS_FREQUENCY = re.compile(r"\bhoe\s+(?:vaak|dikwijls)\b|\bhow\s+often\b", re.I)
 # a number in digits or a small number word ("twee keer", "in tien gevallen"; also before a counted noun below)
@@ -289,7 +293,7 @@ NUMBERS = (SUM_OF_MONEY, SUM_OR_RATE, COUNT, PERCENTAGE, DURATION)
 def wanted_kinds(question: str) -> tuple[Kind, ...]:
     """What a question that asks when, how much, how many, how long, whether it was decided, or who, wants to be
     told; the first is what the sentences are scored by. () for any other question."""
-    if _WANTS_DATE.search(question):
+    if _WANTS_DATE.search(question) and not _ASKS_CONDITION.search(question):
         # "Wanneer is de motie aangenomen?": when, and that it was
         return (WHEN, DECISION) if WANTS_DECISION.search(question) else (WHEN,)
     if _WANTS_PERCENTAGE.search(question):  # before money: "Welk percentage van de kosten wordt vergoed?"

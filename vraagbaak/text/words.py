@@ -154,6 +154,24 @@ def with_negations(tokens: list[str]) -> list[str]:
     return tokens + negated
 
 
+# Dutch splits a separable verb: "uitvoeren" stands as "voert het onderzoek uit" or "uit te laten voeren"; its
+# particle comes after the verb in a main clause and before it with "te" and in a verb cluster
+SEPARABLE_PARTICLES = frozenset({"aan", "af", "bij", "door", "in", "los", "mee", "na", "neer", "om", "op", "over",
+                                 "samen", "terug", "toe", "uit", "vast", "voor", "weg"})
+_PARTICLE_REACH = (8, 3)  # how many words before and after the particle its verb may stand
+
+
+def split_verbs(text: str) -> list[str]:
+    """The separable verbs a text splits, joined (folded): "uit te laten voeren" gives "uitvoeren", "voert het
+    onderzoek uit" gives "uitvoert" (each particle joined to the words within its reach). `words` drops the
+    particles as stopwords; these go beside them."""
+    tokens = _WORD.findall(fold(text))
+    before, after = _PARTICLE_REACH
+    return [tokens[i] + tokens[j] for i in range(len(tokens)) if tokens[i] in SEPARABLE_PARTICLES
+            for j in range(max(0, i - before), min(len(tokens), i + after + 1))
+            if j != i and len(tokens[j]) >= 4 and not tokens[j].isdigit() and tokens[j] not in SEPARABLE_PARTICLES]
+
+
 def has_stem(asked: str, have: set[str]) -> bool:
     """The stem itself, or a compound that starts with it ("schuldhulp" in "schuldhulpverlening", "sensoor"
     of "sensoren" in "sensordata")."""
