@@ -1388,6 +1388,12 @@ def test_what_a_colon_announces_is_bold_beside_it():
     plain = builder.build("Welke perspectieven geven de onderzoekers mee?",
                           _one_passage(f"{other} {announces.rstrip(':')}.\n• {listed}"))
     assert f"• {listed}" not in plain.citations[0].highlights
+    # a list of items: the items are the answer, the first two bold
+    tested = "Bij het testen zijn de volgende browsers gebruikt:"
+    chrome, firefox = "• Windows 11, Chrome 121", "• Windows 11, Mozilla Firefox 122"
+    builder = _builder_scoring({tested: 0.95, chrome: 0.70, firefox: 0.72, other: 0.80})
+    items = builder.build("Welke browsers zijn gebruikt?", _one_passage(f"{other} {tested}\n{chrome}\n{firefox}"))
+    assert items.citations[0].highlights == [chrome, firefox]
 
 
 def test_a_why_question_has_the_sentence_that_gives_a_reason_in_bold():

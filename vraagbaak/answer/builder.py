@@ -14,6 +14,7 @@ import math
 import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from itertools import takewhile
 from typing import TYPE_CHECKING, Callable
 
 from vraagbaak.answer.judge import (
@@ -737,8 +738,10 @@ class AnswerBuilder:
         announced = _announced(sentences, best, hi)
         if stating is not None:
             highlights.append(stating.text)
-        elif announced is not None:
-            highlights.append(announced.text)
+        elif len(announced) == 2:  # the list it announces is the answer: its first two items are bold
+            highlights = [x.text for x in announced]
+        elif announced:
+            highlights.append(announced[0].text)
         elif runner_up is not None and runner_up.answers >= self.judge.bold_threshold:
             highlights.append(runner_up.text)
         elif reply is not None:
@@ -876,14 +879,22 @@ def _stating_sentence(states_asked: Callable[[str], bool] | None, best: Evidence
     return max(stating, key=lambda s: s.answers, default=None)
 
 
-def _announced(sentences: list[Evidence], best: int, last: int) -> Evidence | None:
+def _announced(sentences: list[Evidence], best: int, last: int) -> list[Evidence]:
     """Where the best sentence ends with a colon, the quoted sentence after it: the colon announces what it says
-    ("De onderzoekers geven tot slot drie perspectieven …:" before "1. missiegedreven innovatie …"). Not one on
-    another page."""
-    if best + 1 > last or not sentences[best].text.rstrip().endswith(":"):
-        return None
-    said = sentences[best + 1]
-    return said if said.page == sentences[best].page and not _asks(said) else None
+    ("De onderzoekers geven tot slot drie perspectieven …:" before "1. missiegedreven innovatie …"); where that
+    is a list item followed by another, both ("• Windows 11, Chrome 121", "• Windows 11, Mozilla Firefox 122"
+    after "… de volgende besturingssystemen, browsers en hulpsoftware gebruikt:"). Not one on another page."""
+    if not sentences[best].text.rstrip().endswith(":"):
+        return []
+    said = list(takewhile(lambda s: s.page == sentences[best].page and not _asks(s),
+                          sentences[best + 1:min(last, best + 2) + 1]))
+    if len(said) == 2 and all(_LIST_ITEM_START.match(s.text) for s in said):
+        return said
+    return said[:1]
+
+
+# a list item's marker: "•", "-", "1.", "a)", and OCR's "eo", "o", "e" and "°"
+_LIST_ITEM_START = re.compile(r"\s*(?:[•◦○▪●*°–-]|eo|o|e|\d{1,2}[.)]|[a-z][.)])\s")
 
 
 def _reply(sentences: list[Evidence], question: int, last: int,
