@@ -795,6 +795,18 @@ def test_a_separable_verb_split_in_the_sentence_matches_the_question_s_verb():
     assert "in2025" not in split_verbs("Het onderzoek begint in 2025.")  # a number is no verb
 
 
+def test_a_verb_form_on_dt_has_the_stem_of_its_infinitive():
+    """"In welke vorm verspreidt GGD Rotterdam zijn dashboard?" did not find "verspreid in PDF": Snowball keeps the
+    "t" of "verspreidt". A noun on "-t" keeps its stem."""
+    from vraagbaak.answer.builder import lexical_shares
+    from vraagbaak.text.words import stem
+
+    for form, infinitive in (("verspreidt", "verspreiden"), ("vindt", "vinden"), ("beantwoordt", "beantwoorden")):
+        assert stem(form) == stem(infinitive), form
+    assert stem("rapport") == stem("rapporten")
+    assert lexical_shares("In welke vorm verspreidt de GGD het dashboard?", ["Het wordt verspreid in PDF."])[0] > 0
+
+
 def test_when_one_may_or_can_asks_for_conditions_not_a_date():
     """"Wanneer mag ik het Fries gebruiken?", "Wanneer kom ik in aanmerking voor kwijtschelding?": the answer is a
     rule, which names no date; such a question was refused as "noemen geen datum"."""

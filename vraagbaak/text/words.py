@@ -125,6 +125,11 @@ def content_words(question: str) -> list[str]:
 
 
 def stem(word: str) -> str:
+    """The Dutch Snowball stem; a verb form on "-dt" ("verspreidt", "vindt", "beantwoordt") is stemmed as its
+    infinitive ("verspreiden"): Snowball leaves the "t", so "In welke vorm verspreidt GGD Rotterdam …?" missed
+    "verspreid in PDF". Only "-dt": a Dutch noun does not end in it, while "-t" ends "rapport" and "kaart"."""
+    if len(word) > 3 and word.endswith("dt"):
+        word = word[:-1] + "en"
     return _stemmer().stemWord(word)
 
 
