@@ -791,8 +791,8 @@ def test_a_separable_verb_split_in_the_sentence_matches_the_question_s_verb():
                     "Het college moet het onderzoek bespreken met de raad.")
     with_verb, without = lexical_shares(question, [split, other])
     assert with_verb > without
-    assert stem("uitvoert") in {stem(w) for w in split_verbs("Het bureau voert het onderzoek dit jaar uit.")}
-    assert "in2025" not in split_verbs("Het onderzoek begint in 2025.")  # a number is no verb
+    assert split_verbs("Het bureau voert het onderzoek dit jaar uit.", {stem("uitvoeren")}) == {stem("uitvoeren")}
+    assert not split_verbs("Het bureau voert het onderzoek dit jaar uit.", {stem("uitgaven")})
 
 
 def test_a_verb_form_on_dt_has_the_stem_of_its_infinitive():

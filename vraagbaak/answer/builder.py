@@ -161,8 +161,8 @@ def lexical_shares(question: str, sentences: list[str], headings: list[str] | No
     if not asked:
         return [0.0] * len(sentences)
     headings = headings or [""] * len(sentences)
-    stems = [{stem(w) for w in with_negations(words(f"{heading} {without_addresses(sentence)}"))
-              + split_verbs(without_addresses(sentence))}
+    stems = [{stem(w) for w in with_negations(words(f"{heading} {without_addresses(sentence)}"))}
+             | split_verbs(without_addresses(sentence), asked)
              for sentence, heading in zip(sentences, headings)]
     weight = {q: math.log(1 + len(sentences) / (1 + sum(has_stem(q, h) for h in stems))) for q in asked}
     total = sum(weight.values()) or 1.0
