@@ -223,6 +223,8 @@ def test_a_cost_question_whose_passages_name_no_sum_says_so(answers):
     assert wanted_kind("Waarom is de boete verhoogd?") is None
     # "Hoeveel kost …?" asks a sum as "Wat kost …?" does, not any number ("in acht landen")
     assert not wanted_kind("Hoeveel kost een draagmoedertraject in het buitenland?").holds("in acht landen")
+    # "Hoeveel euro …?" asks a sum: "een van de drie cases" answered "Hoeveel euro heeft Slim Vegen bespaard?"
+    assert not wanted_kind("Hoeveel euro heeft het project bespaard?").holds("een van de drie cases")
     none = answers.ask("Wat kost de subsidie voor de isolatie van oude huurwoningen een verhuurder?",
                        filters={"doc": ["subsidie.md"]})  # the regulation itself names no sum
     assert none.found and "\n\nDe gevonden passages noemen geen bedrag;" in none.answer  # after "Gezocht in"

@@ -55,8 +55,8 @@ MONEY = re.compile(r"€|\beuro\b|\b(miljoen|miljard|ton|duizend)\b|\bEUR\b|\d,-
                    # a table row or a sentence that names its sum without a currency: "Bedrag: 38000", "bedraagt 450"
                    r"|\b(?:\w*bedrag(?:en)?|bedraagt|bedroeg)\W{0,3}\d", re.I)
 _WANTS_MONEY = re.compile(r"\b(wat kost|wat kostte|hoeveel kost|kosten|kostte|kost het|gekost|uitgegeven|uitgeven|"
-                          r"besteed|geïnvesteerd|investering|hoeveel geld|budget|hoe duur|prijs|how much does|"
-                          r"cost|spent)\b"
+                          r"besteed|geïnvesteerd|investering|hoeveel geld|hoeveel euro|budget|hoe duur|prijs|"
+                          r"how much does|cost|spent)\b"
                           # "Wat is het maximale bedrag …", "Bij welk spaarbedrag …", "Wat is de boete voor …": what
                           # the sum is, in any compound; not "Waarom is het bedrag verlaagd?"
                           r"|\b(?:welke?|wat (?:is|was|zijn|waren) (?:het|de)|hoe (?:hoog|groot) (?:is|was|zijn|waren) "
