@@ -1494,3 +1494,20 @@ def test_what_became_of_a_motion_is_answered_by_its_outcome():
     assert answer.citations[0].quote == held
     assert decision_asked("Hoe is het met de motie over de spaarrente afgelopen?") is not None
     assert decision_asked("Wat is er gebeurd met het geld voor de app?") is None
+
+
+def test_the_quote_under_a_results_heading_comes_first_for_what_something_brought():
+    """"wat heeft dat de gemeente opgeleverd" (after "Hoe werkt de veiligheidsmonitor van Enschede?") had the
+    quote under "Resultaat en publieke waarde" third, after how the monitor works: where a quote under a heading
+    that names an outcome is given, it comes first."""
+    from vraagbaak.schema import Chunk, Hit
+
+    works = "Elke week levert de politie cijfers per buurt aan voor de monitor van de gemeente."
+    result = "Met de monitor ziet de gemeente problemen eerder aankomen en werkt ze gerichter."
+    builder = _builder_scoring({works: 0.92, result: 0.90})
+    hits = [Hit(Chunk(f"c{i}", "monitor.md", "Monitor", None, None, f"Monitor > {section}", text), 0.6 - i / 10,
+                i + 1, 0.9, 3.0) for i, (section, text) in enumerate([("Aanpak en data", works),
+                                                                       ("Resultaat en publieke waarde", result)])]
+    answer = builder.build("Wat heeft de monitor de gemeente opgeleverd?", hits)
+    assert answer.citations[0].quote == result
+    assert [c.n for c in answer.citations] == list(range(1, len(answer.citations) + 1))

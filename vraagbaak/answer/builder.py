@@ -511,7 +511,12 @@ class AnswerBuilder:
         opgeleverd?" quoted what the monitor is, while the case's "Resultaat en publieke waarde" stood 0.3 below
         it. Not a passage for a word in its text: "de uitkomsten moeten uitwijzen …" or another study's
         "concludeert" brought forward answered two questions that no document answers (measured)."""
-        if not citations or states_outcome(result, citations):
+        if not citations:
+            return citations
+        headed = [i for i, c in enumerate(citations) if result((c.section or "").split(" > ")[-1])]
+        if headed and headed[0] > 0 and not result(f"{citations[0].section or ''} {citations[0].quote}"):
+            return _to_front(citations, headed[0])  # the quote under "Resultaat …" before one that states none
+        if states_outcome(result, citations):
             return citations
         found = self._best_where(evidence, lambda i, s: hits[i].chunk.doc == citations[0].doc and not _asks(s)
                                  and result(own_heading(hits[i].chunk)))
