@@ -1511,3 +1511,24 @@ def test_the_quote_under_a_results_heading_comes_first_for_what_something_brough
     answer = builder.build("Wat heeft de monitor de gemeente opgeleverd?", hits)
     assert answer.citations[0].quote == result
     assert [c.n for c in answer.citations] == list(range(1, len(answer.citations) + 1))
+
+
+def test_who_signed_a_letter_is_answered_by_its_signature():
+    """"Wie heeft de Kamerbrief over draagmoederschap ondertekend?" quoted the minister of 2009 who announced the
+    research; the letter is signed in its last lines ("De Staatssecretaris van Veiligheid en Justitie, F. Teeven"),
+    far in meaning from the question and below the quote margin. A signature of the first quote's document comes
+    first at any score."""
+    from vraagbaak.answer.kinds import signer_asked
+    from vraagbaak.schema import Chunk, Hit
+
+    announced = "De toenmalige minister van Justitie heeft in 2009 een onderzoek naar draagmoederschap aangekondigd."
+    closing = "Ik wil graag met uw Kamer over dit onderwerp van gedachten wisselen."
+    signed = "De Staatssecretaris van Veiligheid en Justitie, F. Teeven"
+    builder = _builder_scoring({announced: 0.95, closing: 0.70, signed: 0.60})
+    hits = [Hit(Chunk(f"c{i}", "brief.pdf", "Kamerbrief draagmoederschap", i + 1, i + 1, None, text), 0.6 - i / 10,
+                i + 1, 0.9, 3.0) for i, text in enumerate([announced, f"{closing} {signed}"])]
+    answer = builder.build("Wie heeft de Kamerbrief over draagmoederschap ondertekend?", hits)
+    assert answer.citations[0].doc == "brief.pdf" and "F. Teeven" in answer.citations[0].quote
+    assert signer_asked("Wie heeft de brief getekend?")("Hoogachtend, J.M. de Vries")
+    assert not signer_asked("Wie heeft de brief getekend?")("Geachte voorzitter, hierbij ontvangt u de brief.")
+    assert signer_asked("Wie schreef de brief?") is None

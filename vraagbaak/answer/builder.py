@@ -44,6 +44,7 @@ from vraagbaak.answer.kinds import (
     reason_asked,
     request_asked,
     result_asked,
+    signer_asked,
     unknown_told,
     vote_asked,
     voted_on,
@@ -411,7 +412,7 @@ class AnswerBuilder:
         # or when a letter was sent: the date it prints above itself ("Datum 1 maart 2011")
         states_asked = number_asked(asked) or holder_asked(asked) or vote_asked(asked) or decision_asked(asked) \
             or request_asked(asked, {str(h.chunk.metadata.get("soort") or "") for h in hits[: self.candidates]}) \
-            or own_date_asked(asked, hits[: self.candidates]) or name_asked(asked)
+            or own_date_asked(asked, hits[: self.candidates]) or signer_asked(asked) or name_asked(asked)
         # a reason or shortcoming is bold where the best sentence gives none; never "not stated": they have many
         # wordings
         citations = self._select(asked, hits, evidence, ranked, best,
@@ -495,7 +496,8 @@ class AnswerBuilder:
         quoted = {c.chunk_id for c in citations}  # a passage already quoted is near enough at any score
         stating = self._best_where(evidence, lambda i, s: hits[i].chunk.doc == citations[0].doc and not _asks(s)
                                    and states_asked(s.text) and about(hits[i])
-                                   and (self._order(s) >= top - 2 * self.quote_margin or hits[i].chunk.id in quoted))
+                                   and (self._order(s) >= top - 2 * self.quote_margin or hits[i].chunk.id in quoted
+                                        or getattr(states_asked, "at_any_score", False)))
         soort = str(hits[stating[0]].chunk.metadata.get("soort") or "") if stating is not None else ""
         if stating is not None and request_asked(asked, {soort}):
             i, j = stating  # a motion's dictum is quoted from its first "verzoekt …", before "verzoekt … tevens"

@@ -431,6 +431,28 @@ def name_asked(question: str) -> NameAsked | None:
     return NameAsked(frozenset(_given(question)), bool(_ASKS_ORGANISATION.search(question)))
 
 
+# "Wie heeft de Kamerbrief … ondertekend?": who signed, which a letter says in its signature block at the end ("De
+# Staatssecretaris van Veiligheid en Justitie, F. Teeven"), far in meaning from any question about the letter
+_ASKS_SIGNER = re.compile(r"^\W*wie\b.*\b(?:ondertekend|ondertekende|getekend|tekende|ondertekenaar|afzender)\b", re.I)
+# a signature: initials and a surname ("F. Teeven", "G.J. Braas", "J.M. de Vries")
+_SIGNATURE = re.compile(r"(?<![\w.])(?:[A-Z]\.\s?){1,4}\s?(?:(?:van|de|der|den|ter|ten)\s)*[A-Z][a-zà-ÿ]+")
+
+
+@dataclass(frozen=True)
+class SignerAsked:
+    """Does a text hold a signature (kinds.signer_asked)? The signature of the letter asked about stands in its last
+    lines, at any score: the letter's subject does not stand beside it."""
+    at_any_score = True
+
+    def __call__(self, text: str) -> bool:
+        return bool(_SIGNATURE.search(text))
+
+
+def signer_asked(question: str) -> SignerAsked | None:
+    """Where the question asks who signed: does a text hold a signature? None for any other question."""
+    return SignerAsked() if _ASKS_SIGNER.search(question) else None
+
+
 def vote_asked(question: str) -> Callable[[str], bool] | None:
     """Where the question asks how a vote went ("Wie stemden tegen …?"): does a text record a vote? None for any
     other question."""
