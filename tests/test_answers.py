@@ -1524,7 +1524,8 @@ def test_who_signed_a_letter_is_answered_by_its_signature():
     announced = "De toenmalige minister van Justitie heeft in 2009 een onderzoek naar draagmoederschap aangekondigd."
     closing = "Ik wil graag met uw Kamer over dit onderwerp van gedachten wisselen."
     signed = "De Staatssecretaris van Veiligheid en Justitie, F. Teeven"
-    builder = _builder_scoring({announced: 0.95, closing: 0.70, signed: 0.60})
+    blacked_out = "Hoogachtend, de minister van Volksgezondheid, 5.1.2e"
+    builder = _builder_scoring({announced: 0.95, closing: 0.70, signed: 0.60, blacked_out: 0.60})
     hits = [Hit(Chunk(f"c{i}", "brief.pdf", "Kamerbrief draagmoederschap", i + 1, i + 1, None, text), 0.6 - i / 10,
                 i + 1, 0.9, 3.0) for i, text in enumerate([announced, f"{closing} {signed}"])]
     answer = builder.build("Wie heeft de Kamerbrief over draagmoederschap ondertekend?", hits)
@@ -1532,3 +1533,10 @@ def test_who_signed_a_letter_is_answered_by_its_signature():
     assert signer_asked("Wie heeft de brief getekend?")("Hoogachtend, J.M. de Vries")
     assert not signer_asked("Wie heeft de brief getekend?")("Geachte voorzitter, hierbij ontvangt u de brief.")
     assert signer_asked("Wie schreef de brief?") is None
+    # a letter whose signature is blacked out names no one who signed: said so, not the letter's first lines
+    blacked = f"{closing} {blacked_out}"
+    hits = [Hit(Chunk(f"c{i}", "brief.pdf", "Brief aan Schiphol", i + 1, i + 1, None, text), 0.6 - i / 10, i + 1,
+                0.9, 3.0) for i, text in enumerate([announced, blacked])]
+    unsigned = builder.build("Wie heeft de brief over draagmoederschap ondertekend?", hits)
+    assert unsigned.found_as == "not_stated" and unsigned.missing_kind == "signer"
+    assert "noemen niet wie ondertekende" in answer_text(unsigned)

@@ -111,6 +111,11 @@ _NOT_A_NAME = {"de", "het", "een", "van", "en", "in", "op", "bij", "voor", "name
 # Initials ("G.K.", "K.") stand before a name, but name no one alone: "de heer G.K. Visser" names Visser, whom
 # "Wie werd de nieuwe wethouder na het vertrek van Visser?" gives itself
 _INITIALS = re.compile(r"(?:[A-Z]\.){1,4}")
+# "Wie heeft de Kamerbrief … ondertekend?": who signed, which a letter says in its signature block at the end ("De
+# Staatssecretaris van Veiligheid en Justitie, F. Teeven"), far in meaning from any question about the letter
+_ASKS_SIGNER = re.compile(r"^\W*wie\b.*\b(?:ondertekend|ondertekende|getekend|tekende|ondertekenaar|afzender)\b", re.I)
+# a signature: initials and a surname ("F. Teeven", "G.J. Braas", "J.M. de Vries")
+_SIGNATURE = re.compile(r"(?<![\w.])(?:[A-Z]\.\s?){1,4}\s?(?:(?:van|de|der|den|ter|ten)\s)*[A-Z][a-zà-ÿ]+")
 # Two capitalised words inside a sentence ("havenmeester Frank van Kleef"): a name. Not one word twice: a heading
 # that runs into the text's first sentence ("Onderwerp Draagmoederschap Draagmoederschap is een complex …").
 _NAME = re.compile(r"(?<=[a-zà-ÿ,] )([A-Z][a-zà-ÿ]+) (?:(?:van|de|der|den|ten|ter) )*(?!\1\b)[A-Z][a-zà-ÿ]+")
@@ -285,6 +290,7 @@ VOTE = Kind("vote", _found(_VOTE), lambda text, question, *_: _found(_VOTE)(text
 NAME = Kind("", _found(_NAME), _anywhere(_found(_NAME)))
 FREQUENCY = Kind("frequency", _found(_FREQUENCY), _anywhere(_found(_FREQUENCY)))
 OFFICE = Kind("office", _found(_NAME), lambda text, question, *_: _names_office(text, question))
+SIGNER = Kind("signer", lambda text: bool(_SIGNATURE.search(text)), lambda text, *_: bool(_SIGNATURE.search(text)))
 # The kinds whose fact is a number: a quote that states it answers before one that does not. Not a date: "Wanneer
 # mag een land de euro invoeren?" asks in which case, and a table of dates put first answered nothing (dev sets)
 NUMBERS = (SUM_OF_MONEY, SUM_OR_RATE, COUNT, PERCENTAGE, DURATION)
@@ -318,6 +324,8 @@ def wanted_kinds(question: str) -> tuple[Kind, ...]:
     # often stated in other words ("De DatCan-methode van Frans Feldberg"): its quote is put first, never declined
     if re.fullmatch(_OFFICE, office_asked(question), re.I):
         return (NAME, OFFICE)
+    if _ASKS_SIGNER.search(question):  # who signed: a name, in a signature ("F. Teeven")
+        return (NAME, SIGNER)
     if _WANTS_NAME.search(question):
         return (NAME,)
     return ()
@@ -429,13 +437,6 @@ def name_asked(question: str) -> NameAsked | None:
     if wanted_kinds(question) != (NAME,):
         return None
     return NameAsked(frozenset(_given(question)), bool(_ASKS_ORGANISATION.search(question)))
-
-
-# "Wie heeft de Kamerbrief … ondertekend?": who signed, which a letter says in its signature block at the end ("De
-# Staatssecretaris van Veiligheid en Justitie, F. Teeven"), far in meaning from any question about the letter
-_ASKS_SIGNER = re.compile(r"^\W*wie\b.*\b(?:ondertekend|ondertekende|getekend|tekende|ondertekenaar|afzender)\b", re.I)
-# a signature: initials and a surname ("F. Teeven", "G.J. Braas", "J.M. de Vries")
-_SIGNATURE = re.compile(r"(?<![\w.])(?:[A-Z]\.\s?){1,4}\s?(?:(?:van|de|der|den|ter|ten)\s)*[A-Z][a-zà-ÿ]+")
 
 
 @dataclass(frozen=True)

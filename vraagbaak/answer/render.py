@@ -23,7 +23,7 @@ SAID_UNKNOWN = "Volgens de documenten zelf is dit niet bekend; het eerste citaat
 MISSING = {"money": "geen bedrag", "date": "geen datum of jaartal", "amount": "geen aantal of getal",
            "decision": "geen besluit of stemuitslag", "duration": "geen duur of termijn",
            "percentage": "geen percentage", "vote": "geen stemuitslag", "result": "geen uitkomst of conclusie",
-           "frequency": "niet hoe vaak"}
+           "frequency": "niet hoe vaak", "signer": "niet wie ondertekende"}
 
 
 def answer_text(answer: Answer, profile: CollectionProfile = CollectionProfile(),
