@@ -486,13 +486,11 @@ class AnswerBuilder:
         twice the margin and no limit change the same one answer), and only in the first quote's document: a vote
         line of another document is about another motion. Not for a number: a sum or count in another passage may
         be of something else, and its absence is what says "noemen geen bedrag" (measured: two questions without
-        an answer got one)."""
+        an answer got one). At any score from a passage already quoted (the decision just before a quoted vote
+        line), and for a signature (kinds.SignerAsked: a letter is signed in its last lines)."""
         if any(states_asked(c.quote) for c in citations):
             return citations
-        # a vote line of the same minutes may be about another motion: its passage must be about the one asked
-        about = (lambda hit: voted_on(f"{hit.chunk.section or ''} {hit.chunk.text}", asked)) if vote_asked(asked) \
-            else (lambda hit: decided_on(f"{hit.chunk.section or ''} {hit.chunk.text}", asked)) \
-            if decision_asked(asked) else (lambda hit: True)
+        about = _about_asked(asked)
         quoted = {c.chunk_id for c in citations}  # a passage already quoted is near enough at any score
         stating = self._best_where(evidence, lambda i, s: hits[i].chunk.doc == citations[0].doc and not _asks(s)
                                    and states_asked(s.text) and about(hits[i])
@@ -857,6 +855,16 @@ def stating_first(citations: list[Citation], states_asked: Callable[[str], bool]
     if states[0] or not any(states):
         return citations
     return _to_front(citations, states.index(True))
+
+
+def _about_asked(asked: str) -> Callable[[Hit], bool]:
+    """Which candidate passages may state a vote or decision: a vote line or decision of the same minutes may be
+    about another motion, so its passage (with its heading) must name the thing asked. Any passage for the rest."""
+    if vote_asked(asked):
+        return lambda hit: voted_on(f"{hit.chunk.section or ''} {hit.chunk.text}", asked)
+    if decision_asked(asked):
+        return lambda hit: decided_on(f"{hit.chunk.section or ''} {hit.chunk.text}", asked)
+    return lambda hit: True
 
 
 def _to_front(citations: list[Citation], i: int) -> list[Citation]:
