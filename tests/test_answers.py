@@ -817,7 +817,9 @@ def test_when_one_may_or_can_asks_for_conditions_not_a_date():
     for question in ("Wanneer mag een land de euro invoeren?", "Wanneer kan ik kwijtschelding krijgen?",
                      "Wanneer kom ik in aanmerking voor huurtoeslag?", "Wanneer heb ik recht op bijstand?"):
         assert WHEN not in wanted_kinds(question), question
-    for question in ("Wanneer is de motie aangenomen?", "Wanneer moet de rapportage klaar zijn?"):
+    for question in ("Wanneer is de motie aangenomen?", "Wanneer moet de rapportage klaar zijn?",
+                     "Tot wanneer kan ik bezwaar maken?", "Wanneer kan ik de uitslag verwachten?",
+                     "Sinds wanneer kunnen inwoners online een afspraak maken?"):
         assert WHEN in wanted_kinds(question), question
 
 
@@ -1428,6 +1430,13 @@ def test_a_why_question_has_the_sentence_that_gives_a_reason_in_bold():
     assert reason_asked("Om welke reden stopt Duitsland met testen?")("Dit stopt omdat het te veel capaciteit kost.")
     assert not reason_asked("Waarom stopt Duitsland?")("Ik acht het daarom goed uitlegbaar.")  # points back
     assert reason_asked("Wat kost de monitor?") is None
+    # the reply a document gives to its own question stays bold, with or without a reason word
+    asked = "Vraag 3 Waarom is de brug in Voorbeeldstad gesloten?"
+    replied = "Antwoord 3 De brug wordt dit jaar vernieuwd."
+    later = "Vraag 4 Hoe lang duurt het, omdat bewoners omrijden?"
+    builder = _builder_scoring({asked: 0.95, replied: 0.70, later: 0.75})
+    bridge = builder.build("Waarom is de brug in Voorbeeldstad gesloten?", _one_passage(f"{asked} {replied} {later}"))
+    assert bridge.citations[0].highlights == [asked, replied]
 
 
 def test_a_question_what_is_wrong_has_the_sentence_that_states_the_shortcoming_in_bold():
@@ -1445,6 +1454,7 @@ def test_a_question_what_is_wrong_has_the_sentence_that_states_the_shortcoming_i
     assert answer.citations[0].highlights == [restates, lacks]
     wrong = problem_asked("Welke fout vond men bij de paginatitel?")
     assert wrong("Het document heeft geen documenttitel.") and not wrong("Resultaat: geen fout gevonden.")
+    assert not wrong("Er zijn geen grote problemen.")
     assert problem_asked("Wat is het doel van de monitor?") is None
 
 
@@ -1494,6 +1504,7 @@ def test_what_became_of_a_motion_is_answered_by_its_outcome():
     assert answer.citations[0].quote == held
     assert decision_asked("Hoe is het met de motie over de spaarrente afgelopen?") is not None
     assert decision_asked("Wat is er gebeurd met het geld voor de app?") is None
+    assert decision_asked("Wat is er met de motie over de spaarrente gebeurd?") is not None
 
 
 def test_the_quote_under_a_results_heading_comes_first_for_what_something_brought():
@@ -1532,6 +1543,9 @@ def test_who_signed_a_letter_is_answered_by_its_signature():
     assert answer.citations[0].doc == "brief.pdf" and "F. Teeven" in answer.citations[0].quote
     assert signer_asked("Wie heeft de brief getekend?")("Hoogachtend, J.M. de Vries")
     assert not signer_asked("Wie heeft de brief getekend?")("Geachte voorzitter, hierbij ontvangt u de brief.")
+    assert not signer_asked("Wie heeft de brief getekend?")("De heer G.K. Visser opent de vergadering.")
+    assert signer_asked("Door wie is de brief ondertekend?")("De minister van Volksgezondheid, Welzijn en Sport, "
+                                                             "Hugo de Jonge")
     assert signer_asked("Wie schreef de brief?") is None
     # a letter whose signature is blacked out names no one who signed: said so, not the letter's first lines
     blacked = f"{closing} {blacked_out}"

@@ -47,6 +47,7 @@ def test_a_question_word_behind_a_preposition_asks_for_something_not_yes_or_no()
     from vraagbaak.answer.judge import asks_yes_or_no
 
     assert asks_yes_or_no("Is de motie aangenomen?") and asks_yes_or_no("Heeft de raad het besluit genomen?")
+    assert asks_yes_or_no("Klopt wat de wethouder zegt over de motie?")  # a verb first, then a question word
     for question in ("Onder welk Kamerstukdossier is de motie ingediend?", "Volgens welke methode is getest?",
                      "Namens wie sprak de wethouder?", "Welke partij diende de motie in?"):
         assert not asks_yes_or_no(question), question

@@ -32,6 +32,7 @@ from vraagbaak.answer.kinds import (
     OFFICE,
     VOTE,
     WHEN,
+    BoldHint,
     Kind,
     NameAsked,
     decided_on,
@@ -486,12 +487,14 @@ class AnswerBuilder:
         twice the margin and no limit change the same one answer), and only in the first quote's document: a vote
         line of another document is about another motion. Not for a number: a sum or count in another passage may
         be of something else, and its absence is what says "noemen geen bedrag" (measured: two questions without
-        an answer got one). At any score from a passage already quoted (the decision just before a quoted vote
-        line), and for a signature (kinds.SignerAsked: a letter is signed in its last lines)."""
+        an answer got one). At any score for a decision from a passage already quoted (the decision just before a
+        quoted vote line), and for a signature (kinds.SignerAsked: a letter is signed in its last lines)."""
         if any(states_asked(c.quote) for c in citations):
             return citations
         about = _about_asked(asked)
-        quoted = {c.chunk_id for c in citations}  # a passage already quoted is near enough at any score
+        # the decision just before a quoted vote line is near enough at any score; a holder of an office further
+        # down is often another one
+        quoted = {c.chunk_id for c in citations} if decision_asked(asked) else set()
         stating = self._best_where(evidence, lambda i, s: hits[i].chunk.doc == citations[0].doc and not _asks(s)
                                    and states_asked(s.text) and about(hits[i])
                                    and (self._order(s) >= top - 2 * self.quote_margin or hits[i].chunk.id in quoted
@@ -513,9 +516,12 @@ class AnswerBuilder:
         "concludeert" brought forward answered two questions that no document answers (measured)."""
         if not citations:
             return citations
-        headed = [i for i, c in enumerate(citations) if result((c.section or "").split(" > ")[-1])]
+        headed = [i for i, c in enumerate(citations)
+                  if c.doc == citations[0].doc and result((c.section or "").split(" > ")[-1])]
+        # a quote given under a heading that names an outcome ("Resultaat en publieke waarde") before a first one
+        # of the same document that states none ("wat heeft dat de gemeente opgeleverd" had it third)
         if headed and headed[0] > 0 and not result(f"{citations[0].section or ''} {citations[0].quote}"):
-            return _to_front(citations, headed[0])  # the quote under "Resultaat …" before one that states none
+            return _to_front(citations, headed[0])
         if states_outcome(result, citations):
             return citations
         found = self._best_where(evidence, lambda i, s: hits[i].chunk.doc == citations[0].doc and not _asks(s)
@@ -733,7 +739,9 @@ class AnswerBuilder:
         runner_up = max((s for s in bold_candidates if s is not sentences[best] and not _asks(s)),
                         key=lambda s: s.answers, default=None)
         # where the best sentence does not state the number or holder asked for, the one that does is bold too
-        reply = _reply(sentences, best, hi, states_asked) if _asks(sentences[best]) else None
+        # the document's own reply is never judged by a hint (kinds.BoldHint: a reason or shortcoming)
+        reply = _reply(sentences, best, hi, None if isinstance(states_asked, BoldHint) else states_asked) \
+            if _asks(sentences[best]) else None
         # the reply to a question in the document, where it states what is asked, before another sentence that does
         # ("Antwoord 6 … 2%" after "Vraag 6 …?", not "Antwoord 5 … 8%" before it)
         # and never one before such a question: that answers the question before it
@@ -743,7 +751,8 @@ class AnswerBuilder:
         announced = _announced(sentences, best, hi)
         if stating is not None:
             highlights.append(stating.text)
-        elif len(announced) == 2:  # the list it announces is the answer: its first two items are bold
+        elif len(announced) == 2:  # the list it announces is the answer: its first two items are bold, not the
+            # announcement (which also decides whether the answer says "het antwoord geven": _takes_as_answer)
             highlights = [x.text for x in announced]
         elif announced:
             highlights.append(announced[0].text)

@@ -49,10 +49,12 @@ _SPECIFIC_NUMBER = re.compile(r"\b\d[\d.,]*\b")
 _QUESTION_WORDS = {"wat", "wie", "wiens", "welke", "welk", "hoe", "hoeveel", "hoelang", "waar", "wanneer", "waarom",
                    "what", "who", "which", "how", "where", "when", "why"}
 # A question that starts with one of these asks for something; one that starts with a verb asks yes or no.
-_ASKING_START = {"wat", "wie", "wiens", "welke", "welk", "hoe", "hoeveel", "hoelang", "waar", "wanneer", "waarom",
-                 "waarmee", "waardoor", "waarvoor", "waarover", "waarin", "waaraan", "waarop", "noem", "geef",
-                 "what", "who", "which", "how", "where", "when", "why", "in", "op", "bij", "van", "voor", "met",
-                 "tot", "vanaf", "sinds", "om", "aan", "over", "naar", "uit"}
+_ASKING_START = _QUESTION_WORDS | {"waarmee", "waardoor", "waarvoor", "waarover", "waarin", "waaraan", "waarop", "noem",
+                                   "geef", "in", "op", "bij", "van", "voor", "met", "tot", "vanaf", "sinds", "om",
+                                   "aan", "over", "naar", "uit"}
+# ... and one that starts with another preposition before a question word ("Onder welk dossier …?", "Namens wie …?")
+_PREPOSITIONS = {"onder", "volgens", "namens", "door", "via", "tegen", "tijdens", "binnen", "na", "per", "zonder",
+                 "buiten", "boven", "naast", "achter", "rond", "omtrent", "betreffende"}
 
 FEATURES = (
     "sentence_cosine",  # model cosine of question and sentence
@@ -150,7 +152,8 @@ def asks_yes_or_no(question: str) -> bool:
     """A question that starts with a verb ("Is de motie aangenomen?"), not with what it asks for ("Welke …"), also
     behind a preposition ("Volgens welke methode …?", "Namens wie …?")."""
     first, second = ([w.lower().strip("¿¡\"'(") for w in question.split()[:2]] + ["", ""])[:2]
-    return bool(first) and first not in _ASKING_START and second not in _QUESTION_WORDS
+    behind_preposition = first in _PREPOSITIONS and second in _QUESTION_WORDS
+    return bool(first) and first not in _ASKING_START and not behind_preposition
 
 
 def specifics(question: str) -> set[str]:

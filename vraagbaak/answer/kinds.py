@@ -36,8 +36,11 @@ _WANTS_DATE = re.compile(r"\b(wanneer|welk jaar|welke datum|sinds|vanaf wanneer|
                          r"which year|since)\b", re.I)
 # "Wanneer mag ik het Fries gebruiken?", "Wanneer kom ik in aanmerking voor kwijtschelding?": under which conditions,
 # answered by rules, not by a date (Rijksoverheid's questions and answers)
-_ASKS_CONDITION = re.compile(r"\bwanneer\s+(?:mag|mogen|kan|kunnen|heb\s+ik\s+recht|hebben\s+\w+\s+recht|"
-                             r"kom\s+ik\s+in\s+aanmerking|komt\s+\w+\s+in\s+aanmerking)\b", re.I)
+_ASKS_CONDITION = re.compile(r"^\W*wanneer\s+(?:mag|mogen|heb\s+ik\s+recht|hebben\s+\w+\s+recht|"
+                             r"kom\s+ik\s+in\s+aanmerking|komt\s+\w+\s+in\s+aanmerking|"
+                             r"kan\s+(?:ik|je|u|men|iemand)|kunnen\s+(?:we|wij|ze|zij|mensen|inwoners|burgers))\b"
+                             # "Wanneer kan ik de uitslag verwachten?" asks when
+                             r"(?!.*\b(?:verwacht\w*|begin\w*|start\w*|klaar|open\w*)\b)", re.I)
 # "Hoe vaak …?" asks how often: "elke week", "1x per week", "jaarlijks", "in ongeveer tien gevallen", not a number
 _WANTS_FREQUENCY = re.compile(r"\bhoe\s+(?:vaak|dikwijls)\b|\bhow\s+often\b", re.I)
 # a number in digits or a small number word ("twee keer", "in tien gevallen"; also before a counted noun below)
@@ -113,15 +116,26 @@ _NOT_A_NAME = {"de", "het", "een", "van", "en", "in", "op", "bij", "voor", "name
 _INITIALS = re.compile(r"(?:[A-Z]\.){1,4}")
 # "Wie heeft de Kamerbrief … ondertekend?": who signed, which a letter says in its signature block at the end ("De
 # Staatssecretaris van Veiligheid en Justitie, F. Teeven"), far in meaning from any question about the letter
-_ASKS_SIGNER = re.compile(r"^\W*wie\b.*\b(?:ondertekend|ondertekende|getekend|tekende|ondertekenaar|afzender)\b", re.I)
-# a signature: initials and a surname ("F. Teeven", "G.J. Braas", "J.M. de Vries")
-_SIGNATURE = re.compile(r"(?<![\w.])(?:[A-Z]\.\s?){1,4}\s?(?:(?:van|de|der|den|ter|ten)\s)*[A-Z][a-zà-ÿ]+")
+_ASKS_SIGNER = re.compile(r"^\W*(?:(?:door|namens)\s+)?wie\b.*\b(?:ondertekend\w*|ondertekenaar|getekend)\b", re.I)
+# a signature, where one stands: at the start or after a comma, to the end ("De Staatssecretaris van Veiligheid en
+# Justitie, F. Teeven", "Hoogachtend, J.M. de Vries"; an office and a full name: "De minister van Volksgezondheid,
+# Welzijn en Sport, Hugo de Jonge"); not "De heer G.K. Visser opent de vergadering"
+_SURNAME = r"(?:(?:van|de|der|den|ter|ten|'t)\s)*[A-ZÀ-Ý][^\W\d_]+(?:[-'][^\W\d_]+)*"
+_TITLES = r"(?:(?:mr|drs|dr|prof|ir|ing|w\.g)\.\s?)*"
+_SIGNATURE = re.compile(rf"(?:^|,)\s*{_TITLES}(?:[A-ZÀ-Ý][a-z]?\.\s?){{1,4}}\s?{_SURNAME}\s*$|"
+                        rf"\b(?i:{'|'.join(OFFICES)})\b[^.;]{{0,80}},\s*[A-ZÀ-Ý][^\W\d_]+\s+{_SURNAME}\s*$")
 # Two capitalised words inside a sentence ("havenmeester Frank van Kleef"): a name. Not one word twice: a heading
 # that runs into the text's first sentence ("Onderwerp Draagmoederschap Draagmoederschap is een complex …").
 _NAME = re.compile(r"(?<=[a-zà-ÿ,] )([A-Z][a-zà-ÿ]+) (?:(?:van|de|der|den|ten|ter) )*(?!\1\b)[A-Z][a-zà-ÿ]+")
 # What is decided on: words of a decision question that say what kind of thing, not which one
 _DECIDED_THINGS = {"motie", "moties", "amendement", "amendementen", "voorstel", "voorstellen", "wetsvoorstel",
                    "raadsvoorstel", "besluit", "verordening", "initiatiefvoorstel", "raad", "kamer", "gemeenteraad"}
+
+
+def signed(text: str) -> bool:
+    """Does a sentence of the text end in a signature (_SIGNATURE)? A quote may go on after it (a page footer)."""
+    return any(_SIGNATURE.search(sentence) for sentence in split_sentences(text))
+
 
 
 @dataclass(frozen=True)
@@ -141,7 +155,7 @@ def _states_count(text: str, question: str, counted: str | None, unnamed: str) -
     return counts_of(text, counted) if counted else holds_count(text)
 
 
-def _decided(text: str, question: str) -> bool:
+def decided_on(text: str, question: str) -> bool:
     """Does the quote state a decision or a vote, and name what the question asks it of? "Kamerbrief over
     aangenomen moties" about other moties names a decision but not the "spaarrente" of the question. What is
     decided is a thing, not the place where: in the minutes of Den Helder every decision names Den Helder, and
@@ -283,14 +297,14 @@ COUNT = Kind("amount", _found(AMOUNT), _of_the_year_asked(_states_count))
 PERCENTAGE = Kind("percentage", _found(_RATE), _of_the_year_asked(_anywhere(_found(_RATE))))
 # "Hoe lang …?": a count with its unit of time or length answers, not any count ("twintig verzoeken per jaar")
 DURATION = Kind("duration", holds_duration, _of_the_year_asked(_anywhere(holds_duration)))
-DECISION = Kind("decision", _found(_DECISION), lambda text, question, *_: _decided(text, question))
+DECISION = Kind("decision", _found(_DECISION), lambda text, question, *_: decided_on(text, question))
 # a vote line of minutes is about the thing asked only where it or its heading names it ("Voor de motie stemden: …"
 # under "16. Motie met betrekking tot de herverdeling van taken" does not tell how a motion on savings went)
 VOTE = Kind("vote", _found(_VOTE), lambda text, question, *_: _found(_VOTE)(text) and voted_on(text, question))
 NAME = Kind("", _found(_NAME), _anywhere(_found(_NAME)))
 FREQUENCY = Kind("frequency", _found(_FREQUENCY), _anywhere(_found(_FREQUENCY)))
 OFFICE = Kind("office", _found(_NAME), lambda text, question, *_: _names_office(text, question))
-SIGNER = Kind("signer", lambda text: bool(_SIGNATURE.search(text)), lambda text, *_: bool(_SIGNATURE.search(text)))
+SIGNER = Kind("signer", signed, _anywhere(signed))
 # The kinds whose fact is a number: a quote that states it answers before one that does not. Not a date: "Wanneer
 # mag een land de euro invoeren?" asks in which case, and a table of dates put first answered nothing (dev sets)
 NUMBERS = (SUM_OF_MONEY, SUM_OR_RATE, COUNT, PERCENTAGE, DURATION)
@@ -377,14 +391,25 @@ def result_asked(question: str) -> Callable[[str], bool] | None:
 # for it ("De aanleiding was een oordeel van de rekenkamercommissie", "… afgeschaft omdat het teveel testcapaciteit
 # kost"); "daarom" and "daardoor" point back to a reason in the sentence before them, they do not give it
 _WANTS_REASON = re.compile(r"^\W*(?:waarom|waardoor|om\s+welke\s+reden|wat\s+(?:is|was|zijn|waren)\s+de\s+"
-                           r"(?:reden|redenen|aanleiding|oorzaak)|hoe\s+komt\s+het|why)\b", re.I)
+                           r"(?:reden|redenen|aanleiding|oorzaak|oorzaken)|hoe\s+komt\s+het|why)\b", re.I)
 _REASON = re.compile(r"\b(?:omdat|doordat|want|vanwege|wegens|dankzij|zodat|teneinde|aanleiding|redenen?|"
                      r"oorzaak|veroorzaakt|because|due\s+to)\b|\bom\s+(?:[\w-]+\s+){1,8}?te\s+\w+", re.I)
 
 
-def reason_asked(question: str) -> Callable[[str], bool] | None:
+@dataclass(frozen=True)
+class BoldHint:
+    """What a sentence holds that answers a why or what-is-wrong question (reason_asked, problem_asked). It only
+    picks the sentence in bold beside the best one: it never judges a quote (not_stated; a reason or shortcoming has
+    too many wordings) nor the reply a document gives to its own question."""
+    pattern: re.Pattern
+
+    def __call__(self, text: str) -> bool:
+        return bool(self.pattern.search(text))
+
+
+def reason_asked(question: str) -> BoldHint | None:
     """Where the question asks why: does a text give a reason? None for any other question."""
-    return (lambda text: bool(_REASON.search(text))) if _WANTS_REASON.search(question) else None
+    return BoldHint(_REASON) if _WANTS_REASON.search(question) else None
 
 
 # "Wat is het probleem met …?", "Wat is er mis met …?", "Welke fout …?": a shortcoming, which a sentence states with
@@ -393,14 +418,14 @@ _WANTS_PROBLEM = re.compile(r"^\W*(?:wat|welke?)\s+(?:(?:is|was|zijn|waren|gaat|
                             r"(?:probleem|problemen|mis|fout|fouten|knelpunt(?:en)?|tekortkoming(?:en)?|gebrek(?:en)?)"
                             r"\b", re.I)
 # not "geen fout gevonden", "geen afwijkingen": that says nothing is wrong
-_SHORTCOMING = re.compile(r"\b(?:geen(?!\s+(?:fout|afwijking|probleem|problemen|bezwaar|bezwaren)\w*)|niet|"
+_SHORTCOMING = re.compile(r"\b(?:geen(?!\s+(?:\w+\s+)?(?:fout|afwijking|probleem|problemen|knelpunt|bezwa)\w*)|niet|"
                           r"ontbre\w*|onvoldoende|onjuist\w*|ontoegankelijk\w*|mist|missen|zonder|"
                           r"te\s+(?:weinig|laag|klein|kort))\b", re.I)
 
 
-def problem_asked(question: str) -> Callable[[str], bool] | None:
+def problem_asked(question: str) -> BoldHint | None:
     """Where the question asks what is wrong: does a text state a shortcoming? None for any other question."""
-    return (lambda text: bool(_SHORTCOMING.search(text))) if _WANTS_PROBLEM.search(question) else None
+    return BoldHint(_SHORTCOMING) if _WANTS_PROBLEM.search(question) else None
 
 
 def holder_asked(question: str) -> Callable[[str], bool] | None:
@@ -446,7 +471,7 @@ class SignerAsked:
     at_any_score = True
 
     def __call__(self, text: str) -> bool:
-        return bool(_SIGNATURE.search(text))
+        return signed(text)
 
 
 def signer_asked(question: str) -> SignerAsked | None:
@@ -473,22 +498,17 @@ _OUTCOME = re.compile(r"\b(aangenomen|aanvaard\w*|verworpen|afgewezen|goedgekeur
 # "Wat is er gebeurd met het amendement …?", "Hoe is het met de motie … afgelopen?": what became of a motion or
 # proposal, which the minutes record as its outcome ("besluit de fractie het amendement aan te houden")
 _WANTS_FATE = re.compile(r"^(?=.*\b(?:moties?|amendement(?:en)?|(?:raads|wets)?voorstel(?:len)?)\b)\W*"
-                         r"(?:wat\s+(?:is|was)\s+er\s+(?:gebeurd|gedaan)\s+met|hoe\s+(?:is|was)\b.*\bafgelopen\b|"
-                         r"hoe\s+(?:liep|verliep)\b)", re.I)
+                         r"(?:wat\s+(?:is|was)\s+er\b.*?\b(?:gebeurd|gedaan)\b|wat\s+gebeurde\s+er\s+met|"
+                         r"hoe\s+(?:is|was)\b.*\bafgelopen\b|hoe\s+(?:liep|verliep)\b)", re.I)
 
 
 def decision_asked(question: str) -> Callable[[str], bool] | None:
-    """Where a yes/no question asks whether something was decided ("Is het amendement … aangenomen?"): does a text
-    record the outcome of a decision? Which decision it is, the passage's heading says (decided_on). None for any
-    other question."""
+    """Where the question asks whether something was decided ("Is het amendement … aangenomen?") or what became of
+    a motion or proposal (_WANTS_FATE): does a text record the outcome of a decision? Which decision it is, the
+    passage's heading says (decided_on). None for any other question."""
     if wanted_kinds(question) != (DECISION,) and not _WANTS_FATE.search(question):
         return None
     return lambda text: bool(_OUTCOME.search(text))
-
-
-def decided_on(text: str, question: str) -> bool:
-    """Is a passage (with its heading) about the decision the question asks of (_decided)?"""
-    return _decided(text, question)
 
 
 # "Wat vraagt de motie …?", "Wat moet de regering volgens de motie …?": what a motion or amendment asks. Its answer is

@@ -79,7 +79,7 @@ _STRUCTURE_CUT = re.compile(r"(?<=;)\s+(?=\S)"
 LIST_WORDS = 30
 _LIST_CUT = re.compile(r"\s+(?=[•◦○▪●]\s)"
                        r"|(?<=[:;,.)])\s+(?=(?:o|e|eo|-|°)\s+[A-ZÀ-Ý])"
-                       r"|(?<=\w)\s+(?=(?:eo|°)\s+[A-ZÀ-Ý])")
+                       r"|(?<=[^\W\d])\s+(?=(?:eo|°)\s+[A-ZÀ-Ý])")  # not "12 ° Celsius"
 
 
 def list_items(sentence: str) -> list[str]:
@@ -132,8 +132,9 @@ def split_sentences(text: str, longest: int = LONG_SENTENCE_WORDS, lists: bool =
             pieces[-1] += piece
         else:
             pieces.append(piece)
-    items = [item for p in pieces if p.strip() for item in (list_items(p.strip()) if lists else [p.strip()])]
-    return [part for item in items for part in _cut_long(item, longest)]
+    # cut to the quote limit first and into items second, as indexing does (chunking._make_chunk)
+    parts = [part for p in pieces if p.strip() for part in _cut_long(p.strip(), longest)]
+    return [item for part in parts for item in (list_items(part) if lists else [part])]
 
 
 def chunk_sentence_texts(chunk: Chunk) -> list[str]:
