@@ -35,6 +35,7 @@ from vraagbaak.answer.kinds import (
     BoldHint,
     Kind,
     NameAsked,
+    SignerAsked,
     decided_on,
     decision_asked,
     holder_asked,
@@ -498,7 +499,7 @@ class AnswerBuilder:
         stating = self._best_where(evidence, lambda i, s: hits[i].chunk.doc == citations[0].doc and not _asks(s)
                                    and states_asked(s.text) and about(hits[i])
                                    and (self._order(s) >= top - 2 * self.quote_margin or hits[i].chunk.id in quoted
-                                        or getattr(states_asked, "at_any_score", False)))
+                                        or isinstance(states_asked, SignerAsked)))
         soort = str(hits[stating[0]].chunk.metadata.get("soort") or "") if stating is not None else ""
         if stating is not None and request_asked(asked, {soort}):
             i, j = stating  # a motion's dictum is quoted from its first "verzoekt …", before "verzoekt … tevens"

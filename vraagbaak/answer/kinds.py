@@ -137,7 +137,6 @@ def signed(text: str) -> bool:
     return any(_SIGNATURE.search(sentence) for sentence in split_sentences(text))
 
 
-
 @dataclass(frozen=True)
 class Kind:
     """One kind of fact. missing: what a not_stated answer says the quotes lack (render.MISSING); "" where a
@@ -384,7 +383,7 @@ _RESULT = re.compile(r"\b(?:bleek|bleken|blijkt|blijken|concludeer\w*|conclusies
 
 def result_asked(question: str) -> Callable[[str], bool] | None:
     """Where the question asks what something came to: does a text state an outcome? None for any other question."""
-    return (lambda text: bool(_RESULT.search(text))) if _WANTS_RESULT.search(question) else None
+    return _found(_RESULT) if _WANTS_RESULT.search(question) else None
 
 
 # "Waarom …?", "Om welke reden …?", "Wat was de aanleiding …?": a reason, which a sentence gives with its own words
@@ -467,8 +466,7 @@ def name_asked(question: str) -> NameAsked | None:
 @dataclass(frozen=True)
 class SignerAsked:
     """Does a text hold a signature (kinds.signer_asked)? The signature of the letter asked about stands in its last
-    lines, at any score: the letter's subject does not stand beside it."""
-    at_any_score = True
+    lines, at any score: the letter's subject does not stand beside it (builder._with_stating)."""
 
     def __call__(self, text: str) -> bool:
         return signed(text)
@@ -508,7 +506,7 @@ def decision_asked(question: str) -> Callable[[str], bool] | None:
     passage's heading says (decided_on). None for any other question."""
     if wanted_kinds(question) != (DECISION,) and not _WANTS_FATE.search(question):
         return None
-    return lambda text: bool(_OUTCOME.search(text))
+    return _found(_OUTCOME)
 
 
 # "Wat vraagt de motie …?", "Wat moet de regering volgens de motie …?": what a motion or amendment asks. Its answer is
