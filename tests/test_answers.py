@@ -445,6 +445,37 @@ def test_a_sentence_that_says_the_thing_asked_is_not_known_is_recognised():
     assert asked_thing("Welke van de gemeenten deed mee?") is None and asked_thing("Welke is de grootste?") is None
 
 
+
+
+def test_a_document_that_says_its_outcome_is_not_known_answers_without_naming_itself():
+    """"Wat leverde de kwaliteitsslag in het jeugdbeleid op?" was answered with the case's introduction ("Het
+    project gaat over een kwaliteitsslag in het jeugdbeleid.") while the case says under "Wat niet bekend is":
+    "Ook welke data en methode zijn gebruikt en welke resultaten zijn behaald, is niet bekend." (own questions).
+    That sentence names no word of the question: its document's title does. "Welke resultaten …?" asks an outcome
+    as well as a thing."""
+    from vraagbaak.answer.kinds import result_asked, unknown_told
+    from vraagbaak.schema import Chunk, Hit
+
+    unknown = "Ook welke data en methode zijn gebruikt en welke resultaten zijn behaald, is niet bekend."
+    result = unknown_told("Wat leverde de kwaliteitsslag in het jeugdbeleid op?")
+    assert result(unknown, "Kwaliteitsslag jeugdbeleid")
+    assert not result(unknown, "Verkeersveiligheid")  # another project's outcome
+    assert result_asked("Welke resultaten haalde de aanpak van hondenoverlast?") is not None
+    results = unknown_told("Welke resultaten haalde de aanpak van hondenoverlast?")
+    assert results("Met welke data en methode de aanpak werkte en wat die heeft opgeleverd, staat niet in de "
+                   "beschikbare bronnen.", "Datagedreven aanpak hondenoverlast")
+
+    intro = ("Het rapport deelt deze case in bij het sociale domein. Het project gaat over een kwaliteitsslag in het "
+             "jeugdbeleid.")
+    builder = _builder_scoring({"Het rapport deelt deze case in bij het sociale domein.": 0.84,
+                                "Het project gaat over een kwaliteitsslag in het jeugdbeleid.": 0.9, unknown: 0.82})
+    hits = [Hit(Chunk("c0", "cases/18.md", "Kwaliteitsslag jeugdbeleid", None, None, "Wat is het", intro),
+                0.5, 1, 0.9, 3.0),
+            Hit(Chunk("c1", "cases/18.md", "Kwaliteitsslag jeugdbeleid", None, None, "Wat niet bekend is", unknown),
+                0.45, 2, 0.85, 2.5)]
+    answer = builder.build("Wat leverde de kwaliteitsslag in het jeugdbeleid op?", hits)
+    assert answer.found_as == "not_stated" and answer.missing_kind == "unknown"
+    assert answer.citations[0].highlights == [unknown]
 def test_a_how_many_question_is_not_answered_by_a_year_a_date_or_a_numbered_label():
     """"Hoeveel zelfstandigen …?" was answered by "(ontvangen 21 juni 2021). Vraag 1 …": any digit counted as the
     number asked. A count is a number of its own, in digits or words; else the answer says no number is named."""

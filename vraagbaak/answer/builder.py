@@ -560,7 +560,7 @@ class AnswerBuilder:
         # gebruikt, … niet gevonden" scores far below its introduction; elsewhere within the quote margin
         found = self._best_where(evidence, lambda i, s: (hits[i].chunk.doc == first or hits[i].chunk.doc in docs
                                                          and self._order(s) >= top - self.quote_margin)
-                                 and told(s.text))
+                                 and told(s.text, hits[i].chunk.title or ""))
         if found is None:
             return None
         i, j = found

@@ -371,6 +371,7 @@ def wanted_kind(question: str) -> Kind | None:
 # proces …" of a research assignment, a helper's user test)
 _WANTS_RESULT = re.compile(r"\bwat\s+(?:kwam|komt|kwamen)\s+er\s+(?:uit|naar\s+voren)\b|"
                            r"\bwat\s+(?:bleek|blijkt|bleken)\b|\bwat\s+leverde\b|\bopgeleverd\b|"
+                           r"\bwelke\s+(?:resultaten|uitkomsten|opbrengsten)\b|"
                            # "de uitkomst van de stemming" asks how a vote went
                            r"\b(?:uitkomst(?:en)?|conclusies?|resultaten|resultaat|bevindingen)\s+van\b"
                            r"(?!\s+(?:de\s+)?stemming)", re.I)
@@ -567,23 +568,31 @@ def asked_thing(question: str) -> str | None:
     return thing.group(1)
 
 
-def unknown_told(question: str) -> Callable[[str], bool] | None:
+def unknown_told(question: str) -> Callable[..., bool] | None:
     """Where the question asks which or how many of a thing: does a sentence say that this is not known ("Welke
     gemeente deze case draagt, staat niet in de beschikbare bronnen.")? Such a sentence answers honestly: the
     documents themselves say they do not tell. The thing must be what is not known: named in the same part of the
     sentence (up to a ";") as "niet bekend", after a question word or an article ("De gemeente Utrecht bracht de case
     in; de kosten zijn niet bekend" tells the gemeente). Not a question in the document ("Kunt u bevestigen dat …
-    niet …?"). None for any other question."""
-    thing = asked_thing(question)
+    niet …?"). None for any other question.
+
+    The predicate takes the sentence and what it is about (its document's title): the sentence must share another
+    word of the question with them. "Ook welke resultaten zijn behaald, is niet bekend." in the document
+    "Kwaliteitsslag jeugdbeleid" answers "Wat leverde de kwaliteitsslag in het jeugdbeleid op?" without naming it."""
+    thing, of_kind = asked_thing(question), _unknown_told_of_kind(question)
     if not thing:
-        return _unknown_told_of_kind(question)
+        return of_kind
     asked = stem(fold(thing))
     # and a word of the question beside the thing: "Welke gemeente deze case draagt, … niet bevestigd" does not
     # answer "Welke gemeente heeft het Wmo-voorspelmodel aan de VNG overgedragen?" (a red-team test)
     others = {stem(w) for w in content_words(question)} - {asked}
-    return lambda text: not text.rstrip().endswith("?") and _shares(text, others) and any(
-        SAYS_UNKNOWN.search(part) and _introduced(part, asked, introducing)
-        for ends, introducing in _UNKNOWN_PARTS for part in ends.split(text))
+
+    def of_thing(text: str, about: str = "") -> bool:
+        return not text.rstrip().endswith("?") and _shares(f"{about} {text}", others) and any(
+            SAYS_UNKNOWN.search(part) and _introduced(part, asked, introducing)
+            for ends, introducing in _UNKNOWN_PARTS for part in ends.split(text))
+    # "Welke resultaten …?" asks a thing and an outcome: "wat die heeft opgeleverd, staat niet …" tells it as well
+    return of_thing if of_kind is None else lambda text, about="": of_thing(text, about) or of_kind(text, about)
 
 
 # What a sentence calls the fact a "when" or an outcome question asks, where it says that fact is not known: "De
@@ -596,7 +605,7 @@ _BEFORE_A_PHRASE = frozenset({"op", "in", "bij", "na", "voor", "tot", "sinds", "
                               "over", "door", "uit", "tijdens", "rond", "per"})
 
 
-def _unknown_told_of_kind(question: str) -> Callable[[str], bool] | None:
+def _unknown_told_of_kind(question: str) -> Callable[..., bool] | None:
     """unknown_told for a question that asks when, or what something came to: a sentence that says the date or the
     outcome is not known, with another word of the question in it. None for any other question."""
     endings = _UNKNOWN_DATE if WHEN in wanted_kinds(question) else _UNKNOWN_RESULT if result_asked(question) else ()
@@ -617,7 +626,7 @@ def _unknown_told_of_kind(question: str) -> Callable[[str], bool] | None:
                 return True
         return False
 
-    return lambda text: not text.rstrip().endswith("?") and _shares(text, others) and any(
+    return lambda text, about="": not text.rstrip().endswith("?") and _shares(f"{about} {text}", others) and any(
         SAYS_UNKNOWN.search(part) and names_it(part) for part in re.split(";", text))
 
 
