@@ -1022,6 +1022,24 @@ def test_the_quoted_sentence_that_states_the_number_asked_for_is_bold():
     assert builder.build("Wat kost het zwembad De Vennen?", [hit]).citations[0].highlights == [proposal]
 
 
+def test_a_why_question_without_a_reason_in_bold_is_not_answered_confidently():
+    """"Waarom stopte het project rond verkeersveiligheid?" showed "Het project gaat over verkeersveiligheid." under
+    "de zinnen die het antwoord geven" (own questions): the judge was sure of the sentence, which gives no reason.
+    Without a reason in bold, the quote only fits the question best; with one, it answers."""
+    from vraagbaak.schema import Chunk, Hit
+
+    about = "Het project gaat over verkeersveiligheid."
+    stopped = "Het project stopte omdat de data van de politie niet beschikbaar kwam."
+    builder = _builder_scoring({about: 0.95, stopped: 0.8})
+    alone = Hit(Chunk("c0", "verkeer.md", "Verkeersveiligheid", None, None, None, about), 0.5, 1, 0.9, 3.0)
+    why = builder.build("Waarom stopte het project rond verkeersveiligheid?", [alone])
+    assert why.found_as == "answered" and not why.confident
+    both = Hit(Chunk("c0", "verkeer.md", "Verkeersveiligheid", None, None, None, f"{about} {stopped}"),
+               0.5, 1, 0.9, 3.0)
+    why = builder.build("Waarom stopte het project rond verkeersveiligheid?", [both])
+    assert stopped in why.citations[0].highlights
+
+
 def test_the_reply_to_a_question_in_the_document_is_bold_beside_it():
     """Where the sentence nearest the question is a question in the document ("Vraag 9 Bent u bereid …?"), the
     quoted sentence after it is bold too: in Kamervragen and minutes that is what was said back."""

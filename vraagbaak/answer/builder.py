@@ -466,7 +466,11 @@ class AnswerBuilder:
             candidates = [c for c in candidates if c.doc == citations[0].doc]
         citations = stating_first(citations, states_asked, candidates)
         answer = Answer(question, True, "", citations, _nearest(hits), english=is_english(question))
-        answer.confident = self._takes_as_answer(evidence, citations[0])
+        # a why or what-is-wrong question is answered by a reason or a shortcoming: without one in bold the quote
+        # fits the question at best ("Waarom stopte het project?" under "Het project gaat over verkeersveiligheid.")
+        hint = reason_asked(asked) or problem_asked(asked)
+        answer.confident = self._takes_as_answer(evidence, citations[0]) \
+            and (hint is None or any(hint(bold) for bold in citations[0].highlights))
         self._mark_not_stated(answer, asked)
         return answer
 
