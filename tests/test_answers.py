@@ -1603,3 +1603,35 @@ def test_who_signed_a_letter_is_answered_by_its_signature():
     unsigned = builder.build("Wie heeft de brief over draagmoederschap ondertekend?", hits)
     assert unsigned.found_as == "not_stated" and unsigned.missing_kind == "signer"
     assert "noemen niet wie ondertekende" in answer_text(unsigned)
+
+
+def test_a_fact_of_another_place_in_the_place_the_question_names_is_not_stated():
+    """"Wanneer werd de testplicht bij aankomst in Nederland ingevoerd?" was answered with "Alleen in Duitsland
+    geldt sinds 8 augustus een testplicht bij aankomst …", and "… via een buitenlandse draagmoeder …?" with "drie
+    kinderen via het VUmc geboren" (a helper's user test). The fact stands of another name after the same
+    preposition; a common word there may say the same in other words or be no place ("de handel in aandelen"), and
+    a time, a question word or a fixed expression ("in plaats van") is no place."""
+    from vraagbaak.answer.stated import swapped_place
+    from vraagbaak.schema import Chunk, Hit
+
+    germany = "Alleen in Duitsland geldt sinds 8 augustus een testplicht bij aankomst uit een risicogebied."
+    assert swapped_place("Wanneer werd de testplicht bij aankomst in Nederland ingevoerd?", germany) == "Nederland"
+    assert swapped_place("Wanneer werd de testplicht bij aankomst in Duitsland ingevoerd?", germany) == ""
+    vumc = "Op 31 mei 2010 waren er drie kinderen via het VUmc geboren."
+    assert swapped_place("Hoeveel kinderen zijn in 2010 via een buitenlandse draagmoeder naar Nederland gekomen?",
+                         vumc) == "buitenlandse draagmoeder"
+    assert swapped_place("Hoeveel kinderen zijn in 2011 via het VUmc geboren?", vumc) == ""  # a year is no place
+    costs = "De kosten worden geschat op 2,2 miljoen euro voor de equity-CT's."
+    assert swapped_place("Wat kost de tape voor een gewone particuliere belegger?", costs) == ""  # no name
+    assert swapped_place("Hoeveel handelsplatformen zijn er in de EU?", "Een CT voor de handel in aandelen.") == ""
+    assert swapped_place("Voor hoe lang selecteert ESMA een verstrekker?",
+                         "ESMA selecteert een verstrekker voor de Unie voor vijf jaar.") == ""  # a question word
+    assert swapped_place("Hoeveel derivaten werden in Nederland verhandeld?",
+                         "85% werd bilateraal verhandeld in plaats van op een handelsplatform.") == ""
+
+    builder = _builder_scoring({germany: 0.9})
+    hit = Hit(Chunk("c0", "brief.pdf", "Brief", 2, 2, None, germany), 0.5, 1, 0.9, 3.0)
+    answer = builder.build("Wanneer werd de testplicht bij aankomst in Nederland ingevoerd?", [hit])
+    assert answer.found_as == "not_stated" and answer.missing_kind == "date" and answer.missing_for == "Nederland"
+    assert builder.build("Wanneer werd de testplicht bij aankomst in Duitsland ingevoerd?", [hit]).found_as \
+        == "answered"

@@ -67,6 +67,7 @@ from vraagbaak.answer.stated import (
     redacted_names,
     states_outcome,
     stems_of,
+    swapped_place,
 )
 from vraagbaak.profile import DOCUMENT_NOUNS, CollectionProfile
 from vraagbaak.schema import Answer, Chunk, Citation, Hit
@@ -624,6 +625,12 @@ class AnswerBuilder:
                                     if lacking.states(_stating_text(c, lacking), asked, counted, in_other_words)),
                                    None):
                 answer.missing_for = " en ".join(not_shown)  # "geen aantal kinderen in 2010 voor India"
+        elif asks_one and (swapped := _swapped_place(asked, answer.citations[0], kinds)):
+            # "Wanneer werd de testplicht in Nederland ingevoerd?" under "Alleen in Duitsland geldt sinds 8 augustus
+            # een testplicht": the fact stands of something else in the place the question names
+            answer.found_as, answer.missing_for = "not_stated", swapped
+            answer.missing_kind = next(kind for kind in kinds if kind in of_what_is_named).missing
+            answer.missing_what = counted or ""
         elif (result := result_asked(asked)) and not states_outcome(result, stating):
             # "Wat kwam er uit het onderzoek …?" quoted its assignment; a section "Resultaat …" holds the outcome
             answer.found_as, answer.missing_kind, answer.missing_what = "not_stated", "result", ""
@@ -1093,6 +1100,14 @@ def _about_one_each(doc_hits: list[Hit], profile: CollectionProfile) -> tuple[li
     if not own:
         return doc_hits, []
     return own, [h for h in doc_hits if not profile.has_own_owner(h.chunk.metadata)]
+
+
+def _swapped_place(question: str, first: Citation, kinds: tuple[Kind, ...]) -> str:
+    """What the question's fact is of (stated.swapped_place), where every bold sentence of the first quote that
+    holds a fact of the kinds asked states it of something else in that place; "" otherwise."""
+    stating = [bold for bold in first.highlights if any(kind.holds(bold) for kind in kinds)]
+    places = [swapped_place(question, bold) for bold in stating]
+    return places[0] if stating and all(places) else ""
 
 
 def _overlaps(a: Citation, b: Citation) -> bool:

@@ -24,6 +24,7 @@ from vraagbaak.text.words import (
     given_names,
     question_words,
     stem,
+    stopwords,
     words,
 )
 
@@ -224,3 +225,91 @@ def _vocabulary(folded: str) -> CompoundSplitter:
 # the capitalised words after "de" or "het": "de Verenigde Staten"
 _AFTER_ARTICLE = re.compile(r"\b(?:[Dd]e|[Hh]et)\s+((?:[A-ZÀ-Ý][\wÀ-ÿ-]*\s*)+)")
 _ALIAS = re.compile(r"([A-ZÀ-Ý][\wÀ-ÿ-]*(?:\s+[\wÀ-ÿ-]+){0,4}\s*)\(([A-Za-z][\w-]{1,12})\)")
+
+
+# A question puts what its fact is of after a preposition ("… in Nederland", "… voor huishoudelijke hulp", "… via
+# een buitenlandse draagmoeder"). A sentence that states such a fact of something else puts that in the same place:
+# "Alleen in Duitsland geldt sinds 8 augustus een testplicht", "Het deelmodel voor vervoersdiensten werd 33 procent
+# nauwkeuriger", "drie kinderen via het VUmc geboren" (a helper's user test: each was given as the answer).
+_SLOT_PREPOSITIONS = frozenset({"in", "voor", "via", "bij", "tijdens", "uit", "naar"})
+_DETERMINERS = frozenset({"de", "het", "een", "die", "dat", "deze", "dit", "zijn", "haar", "hun", "ons", "onze",
+                          "uw", "elk", "elke", "ieder", "iedere", "alle"})
+_SLOT_WORDS = 3  # words of what fills the place, past its determiners
+# fixed expressions, no place: "in plaats van", "in het kader van", "in aanmerking komen", "voor zover"
+_NO_PLACE = frozenset({"plaats", "kader", "verband", "aanmerking", "staat", "feite", "principe", "totaal", "geval",
+                       "algemeen", "bijzonder", "beginsel", "afwachting", "opdracht", "samenwerking", "strijd",
+                       "tegenstelling", "vergelijking", "zover", "zoverre", "voorbeeld", "behandeling", "gebruik",
+                       "werking", "orde", "ieder", "elk", "andere", "meer", "minder", "dat", "wat", "hoe", "welke",
+                       "welk", "wie", "wanneer", "hoeveel", "waarom", "waar"})
+_TOKEN = re.compile(r"[\w'’-]+|[^\w\s]")
+
+
+def _slots(text: str) -> list[tuple[str, list[str]]]:
+    """(preposition, the words that fill its place) for each preposition of _SLOT_PREPOSITIONS in the text: up to
+    _SLOT_WORDS words past its determiners, ending before a punctuation mark, a determiner, another preposition or
+    a number; a name ends where its capitals do ("in Nederland ingevoerd"). The last word of a question is its verb
+    ("… via een draagmoeder gekomen?"), not part of a place."""
+    tokens = _TOKEN.findall(text)
+    if text.rstrip().endswith("?") and len(tokens) > 2 and tokens[-2][0].islower() \
+            and tokens[-2].endswith(("en", "d", "t")):
+        tokens = tokens[:-2] + tokens[-1:]
+    slots = []
+    for i, token in enumerate(tokens):
+        if token.lower() not in _SLOT_PREPOSITIONS:
+            continue
+        j, filler = i + 1, []
+        while j < len(tokens) and tokens[j].lower() in _DETERMINERS:
+            j += 1
+        while j < len(tokens) and len(filler) < _SLOT_WORDS and tokens[j][0].isalnum() \
+                and tokens[j].lower() not in _DETERMINERS | _SLOT_PREPOSITIONS \
+                and not (filler and (any(ch.isdigit() for ch in tokens[j])
+                                     or filler[0][0].isupper() and not tokens[j][0].isupper())):
+            filler.append(tokens[j])
+            j += 1
+        slots.append((token.lower(), filler))
+    return slots
+
+
+def _is_time(filler: list[str]) -> bool:
+    """Does the place hold a time or a number ("in 2010", "in juni", "voor 1 oktober")? That is a year or date
+    check's (dates_not_quoted), and a sentence may give the time in another way."""
+    return any(any(ch.isdigit() for ch in w) or days_named(w) or fold(w) in _MONTH_WORDS for w in filler)
+
+
+_MONTH_WORDS = frozenset({"januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
+                          "oktober", "november", "december", "jaar", "maand", "week", "dag", "periode"})
+
+
+def swapped_place(question: str, sentence: str) -> str:
+    """What the question's fact is of, where the sentence states it of something else in the same place: the words
+    after one of the question's prepositions ("Nederland" after "in"), of which the sentence holds none, while it
+    has the same preposition before other words ("in Duitsland"). "" where there is none. A time is not checked
+    here, nor a stopword-only place."""
+    held = stems_of(sentence)
+    theirs = [(p, filler) for p, filler in _slots(sentence) if _a_place(filler)]
+    for preposition, filler in _slots(question):
+        asked = [w for w in filler if fold(w) not in stopwords()]
+        if not asked or not _a_place(filler) or any(stem(fold(w)) in held or _holds_part(held, w) for w in asked):
+            continue
+        # another name in the sentence's place: "in Duitsland" for "in Nederland", "via het VUmc" for "via een
+        # buitenlandse draagmoeder"; a common word there may say the same in other words ("voor niet-professionele
+        # beleggers") or be no place at all ("de handel in aandelen" for "in de EU")
+        if any(p == preposition and _a_name(other) for p, other in theirs):
+            return " ".join(filler)
+    return ""
+
+
+def _a_name(filler: list[str]) -> bool:
+    return filler[0][0].isupper()
+
+
+def _a_place(filler: list[str]) -> bool:
+    """Does the filler name what a fact is of: words, no time and no fixed expression ("in plaats van")?"""
+    return bool(filler) and not _is_time(filler) and fold(filler[0]) not in _NO_PLACE
+
+
+def _holds_part(held: frozenset[str], word: str) -> bool:
+    """Does a stem of the sentence start or end with the word's stem ("draagmoederschapstraject" holds
+    "draagmoederschap"), for words of five letters or more?"""
+    asked = stem(fold(word))
+    return len(asked) >= 5 and any(h.startswith(asked) or h.endswith(asked) for h in held)
