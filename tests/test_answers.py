@@ -1635,3 +1635,22 @@ def test_a_fact_of_another_place_in_the_place_the_question_names_is_not_stated()
     assert answer.found_as == "not_stated" and answer.missing_kind == "date" and answer.missing_for == "Nederland"
     assert builder.build("Wanneer werd de testplicht bij aankomst in Duitsland ingevoerd?", [hit]).found_as \
         == "answered"
+
+
+def test_the_reason_right_after_the_claim_is_bold_beside_it():
+    """"Waarom zijn de pdf's op open.minvws.nl ontoegankelijk?" bolded the claim and a later sentence with "om … te",
+    not the one right after the claim: "Dit komt onder andere door het ontbreken van een codelaag." (a helper's
+    user test). "Dit komt … door" gives a reason, and a reason right after the best sentence is its reason."""
+    from vraagbaak.answer.kinds import reason_asked
+    from vraagbaak.schema import Chunk, Hit
+
+    assert reason_asked("Waarom?")("Dit komt onder andere door het ontbreken van een codelaag.")
+    assert not reason_asked("Waarom?")("Dit komt het concurrentievermogen ten goede.")
+    claim = "Alle pdf's op deze site blijken ontoegankelijk, zelfs met gebruik van hulpsoftware."
+    cause = "Dit komt onder andere door het ontbreken van een codelaag."
+    aim = "Het hoofddoel van de website is om documenten te publiceren in het kader van de Woo."
+    builder = _builder_scoring({claim: 0.95, cause: 0.8, aim: 0.85})
+    hit = Hit(Chunk("c0", "rapport.pdf", "Onderzoeksrapport", 5, 5, None, f"{claim} {cause} {aim}"),
+              0.5, 1, 0.9, 3.0)
+    why = builder.build("Waarom zijn de pdf's op de website ontoegankelijk?", [hit])
+    assert why.citations[0].highlights == [claim, cause]

@@ -759,7 +759,8 @@ class AnswerBuilder:
         # and never one before such a question: that answers the question before it
         after = {id(x) for x in sentences[best + 1:]} if _asks(sentences[best]) else {id(x) for x in sentences}
         stating = reply if reply is not None and states_asked is not None \
-            else _stating_sentence(states_asked, sentences[best], [x for x in bold_candidates if id(x) in after])
+            else _stating_sentence(states_asked, sentences[best], [x for x in bold_candidates if id(x) in after],
+                                   sentences[best + 1] if best + 1 < len(sentences) else None)
         announced = _announced(sentences, best, hi)
         if stating is not None:
             highlights.append(stating.text)
@@ -899,14 +900,17 @@ def _numbered(citations: list[Citation]) -> list[Citation]:
 
 
 def _stating_sentence(states_asked: Callable[[str], bool] | None, best: Evidence,
-                      candidates: list[Evidence]) -> Evidence | None:
+                      candidates: list[Evidence], after_best: Evidence | None = None) -> Evidence | None:
     """The quoted sentence (other than the best) that states what is asked (a sum, count or duration, who holds an
     office or role), where the best one does not: "Hoeveel kost …?" with "… worden geschat op 2,2 tot 7,8 miljoen
     euro" beside the best sentence. A question in the document ("Klopt het dat het zwembad 2,4 miljoen euro
-    kost?") states no answer."""
+    kost?") states no answer. A reason right after the best sentence is the reason of what it says ("Alle pdf's …
+    blijken ontoegankelijk. Dit komt onder andere door het ontbreken van een codelaag.": a helper's user test)."""
     if states_asked is None or states_asked(best.text) and not _asks(best):
         return None
     stating = [s for s in candidates if s is not best and not _asks(s) and states_asked(s.text)]
+    if isinstance(states_asked, BoldHint) and any(s is after_best for s in stating):
+        return after_best
     if isinstance(states_asked, NameAsked):
         # of the sentences that name someone, the one that names who did it ("… is gedaan door het UCERF"), then
         # the one with more of the question's words ("Opdrachtgever van het onderzoek was …" for "Wie gaf opdracht

@@ -393,7 +393,9 @@ def result_asked(question: str) -> Callable[[str], bool] | None:
 _WANTS_REASON = re.compile(r"^\W*(?:waarom|waardoor|om\s+welke\s+reden|wat\s+(?:is|was|zijn|waren)\s+de\s+"
                            r"(?:reden|redenen|aanleiding|oorzaak|oorzaken)|hoe\s+komt\s+het|why)\b", re.I)
 _REASON = re.compile(r"\b(?:omdat|doordat|want|vanwege|wegens|dankzij|zodat|teneinde|aanleiding|redenen?|"
-                     r"oorzaak|veroorzaakt|because|due\s+to)\b|\bom\s+(?:[\w-]+\s+){1,8}?te\s+\w+", re.I)
+                     r"oorzaak|veroorzaakt|because|due\s+to)\b|\bom\s+(?:[\w-]+\s+){1,8}?te\s+\w+"
+                     # "Dit komt onder andere door het ontbreken van een codelaag"
+                     r"|\b(?:komt|kwam|komen|kwamen)\s+(?:[\w-]+\s+){0,3}?door\b", re.I)
 
 
 @dataclass(frozen=True)
