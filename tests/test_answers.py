@@ -1654,3 +1654,23 @@ def test_the_reason_right_after_the_claim_is_bold_beside_it():
               0.5, 1, 0.9, 3.0)
     why = builder.build("Waarom zijn de pdf's op de website ontoegankelijk?", [hit])
     assert why.citations[0].highlights == [claim, cause]
+
+
+def test_a_fact_of_the_opposite_is_not_stated():
+    """"Hoeveel paren per jaar neemt het VUmc in behandeling voor laagtechnologisch draagmoederschap?" was answered
+    with the ten pairs a year for "hoogtechnologisch draagmoederschap" (a helper's user test)."""
+    from vraagbaak.answer.stated import opposite_of
+    from vraagbaak.schema import Chunk, Hit
+
+    high = ("Het VUmc is bevoegd inzake hoogtechnologisch draagmoederschap; ongeveer tien paren per jaar worden in "
+            "behandeling genomen.")
+    assert opposite_of("Hoeveel paren voor laagtechnologisch draagmoederschap?", high) == "laagtechnologisch"
+    assert opposite_of("Hoeveel paren voor hoogtechnologisch draagmoederschap?", high) == ""
+    assert opposite_of("Hoeveel binnenlandse draagmoeders?", "Er waren drie buitenlandse draagmoeders.") \
+        == "binnenlandse"
+    assert opposite_of("Hoeveel inwoners heeft Noord-Holland?", "Noord-Holland en Zuid-Holland groeien.") == ""
+    builder = _builder_scoring({high: 0.9})
+    hit = Hit(Chunk("c0", "brief.pdf", "Draagmoederschap", 2, 2, None, high), 0.5, 1, 0.9, 3.0)
+    low = builder.build("Hoeveel paren per jaar neemt het VUmc in behandeling voor laagtechnologisch "
+                        "draagmoederschap?", [hit])
+    assert low.found_as == "not_stated" and low.missing_for == "laagtechnologisch"

@@ -63,6 +63,7 @@ from vraagbaak.answer.stated import (
     names_not_quoted,
     names_not_shown,
     on_the_subject,
+    opposite_of,
     own_date_asked,
     redacted_names,
     states_outcome,
@@ -1108,9 +1109,10 @@ def _about_one_each(doc_hits: list[Hit], profile: CollectionProfile) -> tuple[li
 
 def _swapped_place(question: str, first: Citation, kinds: tuple[Kind, ...]) -> str:
     """What the question's fact is of (stated.swapped_place), where every bold sentence of the first quote that
-    holds a fact of the kinds asked states it of something else in that place; "" otherwise."""
+    holds a fact of the kinds asked states it of something else in that place, or of its opposite
+    (stated.opposite_of: "hoogtechnologisch" for "laagtechnologisch"); "" otherwise."""
     stating = [bold for bold in first.highlights if any(kind.holds(bold) for kind in kinds)]
-    places = [swapped_place(question, bold) for bold in stating]
+    places = [swapped_place(question, bold) or opposite_of(question, bold) for bold in stating]
     return places[0] if stating and all(places) else ""
 
 

@@ -299,6 +299,26 @@ def swapped_place(question: str, sentence: str) -> str:
     return ""
 
 
+# word starts that make a word's opposite: "laagtechnologisch" and "hoogtechnologisch", "binnenlandse" and
+# "buitenlandse", "Noord-Holland" and "Zuid-Holland"
+_OPPOSITE_STARTS = (("laag", "hoog"), ("binnen", "buiten"), ("groot", "klein"), ("boven", "onder"),
+                    ("noord", "zuid"), ("oost", "west"), ("minimum", "maximum"), ("minimaal", "maximaal"))
+
+
+def opposite_of(question: str, sentence: str) -> str:
+    """The question's word whose opposite the sentence holds instead ("laagtechnologisch" where the sentence says
+    "hoogtechnologisch"; the same rest of at least four letters after one of _OPPOSITE_STARTS); "" where none."""
+    held = {fold(w) for w in re.findall(r"[\w'’-]+", sentence)}
+    for word in re.findall(r"[\w'’-]+", question):
+        folded = fold(word)
+        for a, b in _OPPOSITE_STARTS + tuple((b, a) for a, b in _OPPOSITE_STARTS):
+            rest = folded[len(a):]
+            if folded.startswith(a) and len(rest) >= 4 and not any(h.startswith(folded) for h in held) \
+                    and any(h.startswith(b + rest) for h in held):
+                return word
+    return ""
+
+
 def _a_name(filler: list[str]) -> bool:
     return filler[0][0].isupper()
 
