@@ -1674,3 +1674,25 @@ def test_a_fact_of_the_opposite_is_not_stated():
     low = builder.build("Hoeveel paren per jaar neemt het VUmc in behandeling voor laagtechnologisch "
                         "draagmoederschap?", [hit])
     assert low.found_as == "not_stated" and low.missing_for == "laagtechnologisch"
+
+
+def test_a_fact_of_a_thing_the_document_never_names_is_not_stated():
+    """"Hoeveel procent nauwkeuriger werd het Wmo-voorspelmodel voor huishoudelijke hulp?" was answered with "Het
+    deelmodel voor vervoersdiensten werd 33 procent nauwkeuriger" from a case that never names huishoudelijke hulp
+    (a helper's user test). Two or more words after the preposition, none in the document (nor the head of a
+    compound: "vliegreizigers" of "reizigers"); one word may be said in other words ("bij een tekort")."""
+    from vraagbaak.answer.stated import place_not_held
+    from vraagbaak.schema import Chunk, Hit
+
+    case = "Het deelmodel voor vervoersdiensten werd 33 procent nauwkeuriger door onder meer ov-haltes mee te nemen."
+    asked = "Hoeveel procent nauwkeuriger werd het Wmo-voorspelmodel voor huishoudelijke hulp?"
+    assert place_not_held(asked, case) == "huishoudelijke hulp"
+    assert place_not_held("Hoeveel procent nauwkeuriger werd het deelmodel voor vervoersdiensten?", case) == ""
+    assert place_not_held("Hoeveel geld schiet de gemeente voor bij een tekort?", case) == ""  # one word
+    assert place_not_held("Wanneer komt er een verklaring voor buitenlandse vliegreizigers?",
+                          "Buitenlandse reizigers krijgen in oktober een digitale verklaring.") == ""
+    builder = _builder_scoring({case: 0.9})
+    builder.document_text = lambda doc: case
+    hit = Hit(Chunk("c0", "wmo.md", "Voorspelmodel Wmo", None, None, None, case), 0.5, 1, 0.9, 3.0)
+    answer = builder.build(asked, [hit])
+    assert answer.found_as == "not_stated" and answer.missing_for == "huishoudelijke hulp"

@@ -65,6 +65,7 @@ from vraagbaak.answer.stated import (
     on_the_subject,
     opposite_of,
     own_date_asked,
+    place_not_held,
     redacted_names,
     states_outcome,
     stems_of,
@@ -626,7 +627,8 @@ class AnswerBuilder:
                                     if lacking.states(_stating_text(c, lacking), asked, counted, in_other_words)),
                                    None):
                 answer.missing_for = " en ".join(not_shown)  # "geen aantal kinderen in 2010 voor India"
-        elif asks_one and (swapped := _swapped_place(asked, answer.citations[0], kinds)):
+        elif asks_one and (swapped := _swapped_place(asked, answer.citations[0], kinds)
+                           or place_not_held(asked, self.document_text(answer.citations[0].doc))):
             # "Wanneer werd de testplicht in Nederland ingevoerd?" under "Alleen in Duitsland geldt sinds 8 augustus
             # een testplicht": the fact stands of something else in the place the question names
             answer.found_as, answer.missing_for = "not_stated", swapped

@@ -299,6 +299,30 @@ def swapped_place(question: str, sentence: str) -> str:
     return ""
 
 
+def place_not_held(question: str, document: str) -> str:
+    """The words after one of the question's prepositions (_slots) of which the document holds none, not even as
+    part of a compound: "voor huishoudelijke hulp" of a case on a Wmo model that only speaks of "vervoersdiensten"
+    (a helper's user test). "" where the document holds a word of each, or its text is not at hand."""
+    if not document.strip():
+        return ""
+    held = stems_of(document)
+    for _, filler in _slots(question):
+        asked = [w for w in words(" ".join(filler)) if w not in stopwords()]
+        # one word may be said in other words ("bij een tekort" of "te weinig geld"); two that are both missing
+        # name another thing
+        if len(asked) >= 2 and _a_place(filler) and not any(
+                stem(w) in held or _holds_part(held, w) or _holds_head(held, w) for w in asked):
+            return " ".join(filler)
+    return ""
+
+
+def _holds_head(held: frozenset[str], word: str) -> bool:
+    """Does the text hold the last part of the compound word ("reizigers" of "vliegreizigers"), of five letters or
+    more?"""
+    asked = stem(fold(word))
+    return any(len(h) >= 5 and asked.endswith(h) for h in held)
+
+
 # word starts that make a word's opposite: "laagtechnologisch" and "hoogtechnologisch", "binnenlandse" and
 # "buitenlandse", "Noord-Holland" and "Zuid-Holland"
 _OPPOSITE_STARTS = (("laag", "hoog"), ("binnen", "buiten"), ("groot", "klein"), ("boven", "onder"),
