@@ -1696,3 +1696,24 @@ def test_a_fact_of_a_thing_the_document_never_names_is_not_stated():
     hit = Hit(Chunk("c0", "wmo.md", "Voorspelmodel Wmo", None, None, None, case), 0.5, 1, 0.9, 3.0)
     answer = builder.build(asked, [hit])
     assert answer.found_as == "not_stated" and answer.missing_for == "huishoudelijke hulp"
+
+
+def test_the_date_something_began_does_not_say_when_it_stopped():
+    """"Wanneer is Enschede gestopt met de Monitor Veiligheid?" was answered with "Enschede startte in 2015 met
+    datagedreven werken", in the second quote under the case's introduction (a helper's user test). The first
+    quote that holds a date is the one judged."""
+    from vraagbaak.answer.stated import opposite_of
+    from vraagbaak.schema import Chunk, Hit
+
+    started = "Enschede startte in 2015 met datagedreven werken, eerst klein met twee pilots."
+    assert opposite_of("Wanneer is Enschede gestopt met de monitor?", started) == "gestopt"
+    assert opposite_of("Wanneer begon Enschede met de monitor?", started) == ""
+    assert opposite_of("Wanneer werd de regeling afgeschaft?", "De regeling werd in 2019 ingevoerd en in 2021 "
+                       "afgeschaft.") == ""
+    intro = "De Monitor Veiligheid van de gemeente Enschede is een dashboard met veiligheidscijfers per buurt."
+    builder = _builder_scoring({intro: 0.95, started: 0.9})
+    hits = [Hit(Chunk("c0", "monitor.md", "Monitor Veiligheid", None, None, "Wat is het", intro), 0.5, 1, 0.9, 3.0),
+            Hit(Chunk("c1", "monitor.md", "Monitor Veiligheid", None, None, "Aanpak", started), 0.45, 2, 0.88, 2.5)]
+    stopped = builder.build("Wanneer is Enschede gestopt met de Monitor Veiligheid?", hits)
+    assert stopped.found_as == "not_stated" and stopped.missing_kind == "date" and stopped.missing_for == ""
+    assert builder.build("Wanneer is Enschede begonnen met de Monitor Veiligheid?", hits).found_as == "answered"

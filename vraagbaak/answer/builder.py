@@ -57,6 +57,8 @@ from vraagbaak.answer.kinds import (
 from vraagbaak.answer.numbers import UNITS as _UNITS
 from vraagbaak.answer.numbers import counted_noun, is_measure, names_counted
 from vraagbaak.answer.stated import (
+    BEGINNING,
+    ENDING,
     asked_names,
     dated_as_asked,
     dates_not_quoted,
@@ -627,11 +629,11 @@ class AnswerBuilder:
                                     if lacking.states(_stating_text(c, lacking), asked, counted, in_other_words)),
                                    None):
                 answer.missing_for = " en ".join(not_shown)  # "geen aantal kinderen in 2010 voor India"
-        elif asks_one and (swapped := _swapped_place(asked, answer.citations[0], kinds)
-                           or place_not_held(asked, self.document_text(answer.citations[0].doc))):
+        elif asks_one and ((swapped := _swapped_place(asked, answer.citations, kinds))[0]
+                           or (unheld := place_not_held(asked, self.document_text(answer.citations[0].doc)))):
             # "Wanneer werd de testplicht in Nederland ingevoerd?" under "Alleen in Duitsland geldt sinds 8 augustus
             # een testplicht": the fact stands of something else in the place the question names
-            answer.found_as, answer.missing_for = "not_stated", swapped
+            answer.found_as, answer.missing_for = "not_stated", swapped[1] if swapped[0] else unheld
             answer.missing_kind = next(kind for kind in kinds if kind in of_what_is_named).missing
             answer.missing_what = counted or ""
         elif (result := result_asked(asked)) and not states_outcome(result, stating):
@@ -1109,13 +1111,19 @@ def _about_one_each(doc_hits: list[Hit], profile: CollectionProfile) -> tuple[li
     return own, [h for h in doc_hits if not profile.has_own_owner(h.chunk.metadata)]
 
 
-def _swapped_place(question: str, first: Citation, kinds: tuple[Kind, ...]) -> str:
-    """What the question's fact is of (stated.swapped_place), where every bold sentence of the first quote that
-    holds a fact of the kinds asked states it of something else in that place, or of its opposite
-    (stated.opposite_of: "hoogtechnologisch" for "laagtechnologisch"); "" otherwise."""
-    stating = [bold for bold in first.highlights if any(kind.holds(bold) for kind in kinds)]
-    places = [swapped_place(question, bold) or opposite_of(question, bold) for bold in stating]
-    return places[0] if stating and all(places) else ""
+def _swapped_place(question: str, citations: list[Citation], kinds: tuple[Kind, ...]) -> tuple[bool, str]:
+    """Whether the first quote with a bold sentence that holds a fact of the kinds asked states it, in each such
+    sentence, of something else in the place the question names (stated.swapped_place) or of its opposite
+    (stated.opposite_of: "hoogtechnologisch" for "laagtechnologisch", "startte" for "gestopt"); with what the
+    question's fact is of, "" for an opposite verb."""
+    for citation in citations:
+        stating = [bold for bold in citation.highlights if any(kind.holds(bold) for kind in kinds)]
+        if stating:
+            places = [swapped_place(question, bold) or opposite_of(question, bold) for bold in stating]
+            if not all(places):
+                return False, ""
+            return True, "" if fold(places[0]).startswith(BEGINNING + ENDING) else places[0]
+    return False, ""
 
 
 def _overlaps(a: Citation, b: Citation) -> bool:

@@ -329,12 +329,23 @@ _OPPOSITE_STARTS = (("laag", "hoog"), ("binnen", "buiten"), ("groot", "klein"), 
                     ("noord", "zuid"), ("oost", "west"), ("minimum", "maximum"), ("minimaal", "maximaal"))
 
 
+# beginning and ending: "Wanneer is Enschede gestopt met de monitor?" is not answered by "Enschede startte in 2015"
+# (a helper's user test)
+BEGINNING = ("start", "gestart", "opgestart", "begin", "begon", "opgericht", "oprichting", "ingevoerd", "invoer")
+ENDING = ("stop", "gestopt", "beeindig", "eindig", "opgeheven", "opheffing", "afgeschaft", "afschaf")
+
+
 def opposite_of(question: str, sentence: str) -> str:
     """The question's word whose opposite the sentence holds instead ("laagtechnologisch" where the sentence says
-    "hoogtechnologisch"; the same rest of at least four letters after one of _OPPOSITE_STARTS); "" where none."""
+    "hoogtechnologisch"; the same rest of at least four letters after one of _OPPOSITE_STARTS; "gestopt" where it
+    says "startte", BEGINNING and ENDING); "" where none."""
     held = {fold(w) for w in re.findall(r"[\w'’-]+", sentence)}
     for word in re.findall(r"[\w'’-]+", question):
         folded = fold(word)
+        for one, other in ((BEGINNING, ENDING), (ENDING, BEGINNING)):
+            if folded.startswith(one) and not any(h.startswith(one) for h in held) \
+                    and any(h.startswith(other) for h in held):
+                return word
         for a, b in _OPPOSITE_STARTS + tuple((b, a) for a, b in _OPPOSITE_STARTS):
             rest = folded[len(a):]
             if folded.startswith(a) and len(rest) >= 4 and not any(h.startswith(folded) for h in held) \
