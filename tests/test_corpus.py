@@ -193,6 +193,10 @@ def test_a_place_named_only_by_a_document_about_something_else_does_not_answer(c
     assert amsterdam.outcome == "not_stated" and amsterdam.missing_kind == "name", amsterdam.answer
     rotterdam = corpus_assistant.ask("Heeft Rotterdam het huishoudboekje overgenomen?")
     assert rotterdam.outcome == "answered" and "Rotterdam" in rotterdam.citations[0].quote, rotterdam.answer
+    # the subject written with a capital is a name as well, but one the first quote's document holds: it is the
+    # subject, not what is checked (a helper's user test)
+    capital = corpus_assistant.ask("Is het Huishoudboekje ook in Amsterdam ingevoerd?")
+    assert capital.outcome == "not_stated" and capital.missing_what == "Amsterdam", capital.answer
 
 
 def test_what_something_came_to_is_quoted_from_its_results_section(corpus_assistant):

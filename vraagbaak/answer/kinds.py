@@ -394,8 +394,8 @@ _WANTS_REASON = re.compile(r"^\W*(?:waarom|waardoor|om\s+welke\s+reden|wat\s+(?:
                            r"(?:reden|redenen|aanleiding|oorzaak|oorzaken)|hoe\s+komt\s+het|why)\b", re.I)
 _REASON = re.compile(r"\b(?:omdat|doordat|want|vanwege|wegens|dankzij|zodat|teneinde|aanleiding|redenen?|"
                      r"oorzaak|veroorzaakt|because|due\s+to)\b|\bom\s+(?:[\w-]+\s+){1,8}?te\s+\w+"
-                     # "Dit komt onder andere door het ontbreken van een codelaag"
-                     r"|\b(?:komt|kwam|komen|kwamen)\s+(?:[\w-]+\s+){0,3}?door\b", re.I)
+                     # "Dit komt onder andere door het ontbreken van een codelaag"; not "De buslijn komt door de wijk"
+                     r"|\b(?:dit|dat|het)\s+(?:komt|kwam)\s+(?:[\w-]+\s+){0,3}?door\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -578,9 +578,11 @@ def unknown_told(question: str) -> Callable[..., bool] | None:
     in; de kosten zijn niet bekend" tells the gemeente). Not a question in the document ("Kunt u bevestigen dat …
     niet …?"). None for any other question.
 
-    The predicate takes the sentence and what it is about (its document's title): the sentence must share another
-    word of the question with them. "Ook welke resultaten zijn behaald, is niet bekend." in the document
-    "Kwaliteitsslag jeugdbeleid" answers "Wat leverde de kwaliteitsslag in het jeugdbeleid op?" without naming it."""
+    The predicate takes the sentence and what it is about (its document's title). For an outcome or a date the
+    sentence must share another word of the question with them: "Ook welke resultaten zijn behaald, is niet
+    bekend." in the document "Kwaliteitsslag jeugdbeleid" answers "Wat leverde de kwaliteitsslag in het jeugdbeleid
+    op?" without naming it. For a thing, with the sentence itself (a red-team test: every case's "Welke gemeente
+    deze case draagt" is not about who handed a model over)."""
     thing, of_kind = asked_thing(question), _unknown_told_of_kind(question)
     if not thing:
         return of_kind
@@ -589,8 +591,9 @@ def unknown_told(question: str) -> Callable[..., bool] | None:
     # answer "Welke gemeente heeft het Wmo-voorspelmodel aan de VNG overgedragen?" (a red-team test)
     others = {stem(w) for w in content_words(question)} - {asked}
 
-    def of_thing(text: str, about: str = "") -> bool:
-        return not text.rstrip().endswith("?") and _shares(f"{about} {text}", others) and any(
+    def of_thing(text: str, about: str = "") -> bool:  # the sentence's own words: a case's title is its subject,
+        # which any question about it shares ("Welke gemeente heeft het Wmo-voorspelmodel … overgedragen?")
+        return not text.rstrip().endswith("?") and _shares(text, others) and any(
             SAYS_UNKNOWN.search(part) and _introduced(part, asked, introducing)
             for ends, introducing in _UNKNOWN_PARTS for part in ends.split(text))
     # "Welke resultaten …?" asks a thing and an outcome: "wat die heeft opgeleverd, staat niet …" tells it as well

@@ -13,7 +13,7 @@ from typing import Callable
 from vraagbaak.answer.judge import NOT_NAMES, metadata_text
 from vraagbaak.answer.kinds import NAME, WHEN, wanted_kinds, years_asked
 from vraagbaak.schema import Answer, Citation, Hit
-from vraagbaak.text.cleaning import collapse_whitespace, redaction_codes
+from vraagbaak.text.cleaning import collapse_whitespace, is_rare_word, redaction_codes
 from vraagbaak.text.compounds import CompoundSplitter
 from vraagbaak.text.dates import days_named
 from vraagbaak.text.language import is_english
@@ -235,136 +235,157 @@ _SLOT_PREPOSITIONS = frozenset({"in", "voor", "via", "bij", "tijdens", "uit", "n
 _DETERMINERS = frozenset({"de", "het", "een", "die", "dat", "deze", "dit", "zijn", "haar", "hun", "ons", "onze",
                           "uw", "elk", "elke", "ieder", "iedere", "alle"})
 _SLOT_WORDS = 3  # words of what fills the place, past its determiners
-# fixed expressions, no place: "in plaats van", "in het kader van", "in aanmerking komen", "voor zover"
+# fixed expressions and question words, no place: "in plaats van", "in het kader van", "voor zover", "voor hoe lang"
 _NO_PLACE = frozenset({"plaats", "kader", "verband", "aanmerking", "staat", "feite", "principe", "totaal", "geval",
                        "algemeen", "bijzonder", "beginsel", "afwachting", "opdracht", "samenwerking", "strijd",
-                       "tegenstelling", "vergelijking", "zover", "zoverre", "voorbeeld", "behandeling", "gebruik",
-                       "werking", "orde", "ieder", "elk", "andere", "meer", "minder", "dat", "wat", "hoe", "welke",
-                       "welk", "wie", "wanneer", "hoeveel", "waarom", "waar"})
-_TOKEN = re.compile(r"[\w'’-]+|[^\w\s]")
+                       "tegenstelling", "vergelijking", "zover", "zoverre", "hoeverre", "eerst", "voorbeeld",
+                       "behandeling", "gebruik", "werking", "orde", "andere", "meer", "minder", "dat", "wat", "hoe",
+                       "welke", "welk", "wie", "wanneer", "hoeveel", "waarom", "waar"})
+# a time, which the year and date checks judge (dates_not_quoted) and a sentence may give in another way
+_TIME_WORDS = frozenset(stem(w) for w in (
+    "januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober", "november",
+    "december", "jaar", "jaren", "maand", "maanden", "week", "weken", "dag", "dagen", "periode", "tijd", "loop",
+    "afgelopen", "komende", "vorige", "begin", "eind", "einde", "zomer", "winter", "lente", "herfst", "voorjaar",
+    "najaar", "zomervakantie", "kwartaal"))
+# a reference inside a document, capitalised but no name: "in Bijlage 2", "in Tabel 3"
+_REFERENCES = frozenset({"bijlage", "tabel", "hoofdstuk", "paragraaf", "figuur", "artikel", "pagina", "deel"})
+_TOKEN = re.compile(r"[\w'-]+|[^\w\s]")
+_PART_LETTERS = 5  # a compound's part or head counts from this many letters ("corona" of "coronacrisis")
+_UNHELD_WORDS = 2  # words of a place that the whole document must lack: one may be said otherwise ("bij een tekort")
+
+
+def _tokens(text: str) -> list[str]:
+    """Words and marks; a curly apostrophe as a straight one ("CT’s" is "CT's", which the stemmer knows)."""
+    return _TOKEN.findall(text.replace("’", "'"))
 
 
 def _slots(text: str) -> list[tuple[str, list[str]]]:
     """(preposition, the words that fill its place) for each preposition of _SLOT_PREPOSITIONS in the text: up to
-    _SLOT_WORDS words past its determiners, ending before a punctuation mark, a determiner, another preposition or
-    a number; a name ends where its capitals do ("in Nederland ingevoerd"). The last word of a question is its verb
-    ("… via een draagmoeder gekomen?"), not part of a place."""
-    tokens = _TOKEN.findall(text)
-    if text.rstrip().endswith("?") and len(tokens) > 2 and tokens[-2][0].islower() \
-            and tokens[-2].endswith(("en", "d", "t")):
+    _SLOT_WORDS words past its determiners (_filler). The last word of a question that is a participle is its verb
+    ("… via een draagmoeder gekomen?", "… in Nederland ingevoerd?"), not part of a place."""
+    tokens = _tokens(text)
+    if text.rstrip().endswith("?") and len(tokens) >= 2 and (
+            _PARTICIPLE.fullmatch(tokens[-2]) or tokens[-2].endswith("en") and _AUXILIARY.search(text)):
         tokens = tokens[:-2] + tokens[-1:]
-    slots = []
-    for i, token in enumerate(tokens):
-        if token.lower() not in _SLOT_PREPOSITIONS:
-            continue
-        j, filler = i + 1, []
-        while j < len(tokens) and tokens[j].lower() in _DETERMINERS:
-            j += 1
-        while j < len(tokens) and len(filler) < _SLOT_WORDS and tokens[j][0].isalnum() \
-                and tokens[j].lower() not in _DETERMINERS | _SLOT_PREPOSITIONS \
-                and not (filler and (any(ch.isdigit() for ch in tokens[j])
-                                     or filler[0][0].isupper() and not tokens[j][0].isupper())):
-            filler.append(tokens[j])
-            j += 1
-        slots.append((token.lower(), filler))
-    return slots
+    return [(token.lower(), _filler(tokens, i + 1)) for i, token in enumerate(tokens)
+            if token.lower() in _SLOT_PREPOSITIONS]
+
+
+# a past participle at the end of a question ("gekomen", "ingevoerd", "afgeschaft", "verhandeld"), or an infinitive
+# after a verb that takes one ("Hoeveel leerlingen mogen er in een klaslokaal zitten?"; not "… voor jongeren?")
+_PARTICIPLE = re.compile(r"(?:(?:aan|af|bij|door|in|mee|na|om|op|over|toe|uit|voor|weg|terug)?ge\w+|"
+                         r"(?:be|ver|ont|her)\w+)(?:d|t|en)")
+_AUXILIARY = re.compile(r"\b(?:mag|mogen|kan|kun|kunnen|moet|moeten|zal|zullen|wil|willen|gaat|gaan|ga|laat|laten|"
+                        r"hoef|hoeft|hoeven)\b", re.I)
+
+
+def _filler(tokens: list[str], start: int) -> list[str]:
+    """The words after a preposition: past its determiners, up to a mark, a determiner, another preposition or a
+    number; a name ends where its capitals do ("in Nederland ingevoerd")."""
+    j = start
+    while j < len(tokens) and tokens[j].lower() in _DETERMINERS:
+        j += 1
+    filler: list[str] = []
+    for token in tokens[j:]:
+        ends = not token[0].isalnum() or token.lower() in _DETERMINERS | _SLOT_PREPOSITIONS
+        if filler:
+            ends = ends or any(ch.isdigit() for ch in token) or filler[0][0].isupper() and not token[0].isupper()
+        if ends or len(filler) == _SLOT_WORDS:
+            break
+        filler.append(token)
+    return filler
 
 
 def _is_time(filler: list[str]) -> bool:
-    """Does the place hold a time or a number ("in 2010", "in juni", "voor 1 oktober")? That is a year or date
-    check's (dates_not_quoted), and a sentence may give the time in another way."""
-    return any(any(ch.isdigit() for ch in w) or days_named(w) or fold(w) in _MONTH_WORDS for w in filler)
-
-
-_MONTH_WORDS = frozenset({"januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
-                          "oktober", "november", "december", "jaar", "maand", "week", "dag", "periode"})
+    """Does the place hold a time or a number ("in 2010", "in juni", "in de afgelopen jaren")?"""
+    return any(any(ch.isdigit() for ch in w) or days_named(w) or stem(fold(w)) in _TIME_WORDS for w in filler)
 
 
 def swapped_place(question: str, sentence: str) -> str:
-    """What the question's fact is of, where the sentence states it of something else in the same place: the words
+    """What the question's fact is of, where the sentence states it of another name in the same place: the words
     after one of the question's prepositions ("Nederland" after "in"), of which the sentence holds none, while it
-    has the same preposition before other words ("in Duitsland"). "" where there is none. A time is not checked
-    here, nor a stopword-only place."""
-    held = stems_of(sentence)
-    theirs = [(p, filler) for p, filler in _slots(sentence) if _a_place(filler)]
+    has the same preposition before a name ("in Duitsland"). The question's place is a name too, or a rare word
+    ("via een buitenlandse draagmoeder" and "via het VUmc"): "in de gemeente" is answered by "In Enschede". ""
+    where there is none; a time is not checked here."""
+    if is_english(question):  # English prepositions and words against Dutch text
+        return ""
+    held = stems_of(sentence.replace("’", "'"))
+    theirs = {p for p, filler in _slots(sentence) if _a_place(filler) and _a_name(filler)}
     for preposition, filler in _slots(question):
         asked = [w for w in filler if fold(w) not in stopwords()]
-        if not asked or not _a_place(filler) or any(stem(fold(w)) in held or _holds_part(held, w) for w in asked):
+        if preposition not in theirs or not asked or not _a_place(filler) or _held(held, asked):
             continue
-        # another name in the sentence's place: "in Duitsland" for "in Nederland", "via het VUmc" for "via een
-        # buitenlandse draagmoeder"; a common word there may say the same in other words ("voor niet-professionele
-        # beleggers") or be no place at all ("de handel in aandelen" for "in de EU")
-        if any(p == preposition and _a_name(other) for p, other in theirs):
+        if _a_name(filler) or any(is_rare_word(w) for w in asked):
             return " ".join(filler)
     return ""
 
 
 def place_not_held(question: str, document: str) -> str:
     """The words after one of the question's prepositions (_slots) of which the document holds none, not even as
-    part of a compound: "voor huishoudelijke hulp" of a case on a Wmo model that only speaks of "vervoersdiensten"
-    (a helper's user test). "" where the document holds a word of each, or its text is not at hand."""
-    if not document.strip():
+    part or head of a compound: "voor huishoudelijke hulp" of a case on a Wmo model that only speaks of
+    "vervoersdiensten" (a helper's user test). "" where the document holds a word of each, or its text is not at
+    hand."""
+    if not document.strip() or is_english(question):
         return ""
-    held = stems_of(document)
+    held = stems_of(document.replace("’", "'"))
     for _, filler in _slots(question):
         asked = [w for w in words(" ".join(filler)) if w not in stopwords()]
-        # one word may be said in other words ("bij een tekort" of "te weinig geld"); two that are both missing
-        # name another thing
-        if len(asked) >= 2 and _a_place(filler) and not any(
-                stem(w) in held or _holds_part(held, w) or _holds_head(held, w) for w in asked):
+        if len(asked) >= _UNHELD_WORDS and _a_place(filler) and not _held(held, asked):
             return " ".join(filler)
     return ""
 
 
-def _holds_head(held: frozenset[str], word: str) -> bool:
-    """Does the text hold the last part of the compound word ("reizigers" of "vliegreizigers"), of five letters or
-    more?"""
-    asked = stem(fold(word))
-    return any(len(h) >= 5 and asked.endswith(h) for h in held)
+def _held(held: frozenset[str], asked: list[str]) -> bool:
+    """Does the text (its stems) hold one of the asked words, whole or as a compound's part ("draagmoederschap" in
+    "draagmoederschapstraject", "corona" of "coronacrisis") or head ("reizigers" of "vliegreizigers")?"""
+    for word in asked:
+        wanted = stem(fold(word))
+        if wanted in held or len(wanted) >= _PART_LETTERS and any(h.startswith(wanted) or h.endswith(wanted)
+                                                                  for h in held):
+            return True
+        if any(len(h) >= _PART_LETTERS and (wanted.startswith(h) or wanted.endswith(h)) for h in held):
+            return True
+    return False
 
 
 # word starts that make a word's opposite: "laagtechnologisch" and "hoogtechnologisch", "binnenlandse" and
 # "buitenlandse", "Noord-Holland" and "Zuid-Holland"
 _OPPOSITE_STARTS = (("laag", "hoog"), ("binnen", "buiten"), ("groot", "klein"), ("boven", "onder"),
                     ("noord", "zuid"), ("oost", "west"), ("minimum", "maximum"), ("minimaal", "maximaal"))
-
-
-# beginning and ending: "Wanneer is Enschede gestopt met de monitor?" is not answered by "Enschede startte in 2015"
-# (a helper's user test)
-BEGINNING = ("start", "gestart", "opgestart", "begin", "begon", "opgericht", "oprichting", "ingevoerd", "invoer")
-ENDING = ("stop", "gestopt", "beeindig", "eindig", "opgeheven", "opheffing", "afgeschaft", "afschaf")
+_REST_LETTERS = 4  # what follows the opposite start: "technologisch", "landse", "-holland"
+# beginning and ending, as verbs and nouns: "Wanneer is Enschede gestopt met de monitor?" is not answered by
+# "Enschede startte in 2015" (a helper's user test); not "begin", a time ("begin 2024")
+BEGINNING = frozenset({"start", "starten", "startte", "startten", "gestart", "opgestart", "begon", "begonnen",
+                       "beginnen", "opgericht", "oprichting", "ingevoerd", "invoering"})
+ENDING = frozenset({"stop", "stopt", "stoppen", "stopte", "stopten", "gestopt", "beeindigd", "beeindiging",
+                    "geeindigd", "opgeheven", "opheffing", "afgeschaft", "afschaffing"})
 
 
 def opposite_of(question: str, sentence: str) -> str:
     """The question's word whose opposite the sentence holds instead ("laagtechnologisch" where the sentence says
-    "hoogtechnologisch"; the same rest of at least four letters after one of _OPPOSITE_STARTS; "gestopt" where it
-    says "startte", BEGINNING and ENDING); "" where none."""
-    held = {fold(w) for w in re.findall(r"[\w'’-]+", sentence)}
-    for word in re.findall(r"[\w'’-]+", question):
+    "hoogtechnologisch": the same rest after one of _OPPOSITE_STARTS; "gestopt" where it says "startte":
+    BEGINNING and ENDING); "" where none. "laag- en hoogtechnologisch" holds both."""
+    if is_english(question):
+        return ""
+    held = {fold(w) for w in _tokens(sentence) if w[0].isalnum()}
+    for word in _tokens(question):
         folded = fold(word)
         for one, other in ((BEGINNING, ENDING), (ENDING, BEGINNING)):
-            if folded.startswith(one) and not any(h.startswith(one) for h in held) \
-                    and any(h.startswith(other) for h in held):
+            if folded in one and not held & one and held & other:
                 return word
         for a, b in _OPPOSITE_STARTS + tuple((b, a) for a, b in _OPPOSITE_STARTS):
             rest = folded[len(a):]
-            if folded.startswith(a) and len(rest) >= 4 and not any(h.startswith(folded) for h in held) \
-                    and any(h.startswith(b + rest) for h in held):
+            if folded.startswith(a) and len(rest) >= _REST_LETTERS and f"{a}-" not in held \
+                    and not any(h.startswith(folded) for h in held) and any(h.startswith(b + rest) for h in held):
                 return word
     return ""
 
 
 def _a_name(filler: list[str]) -> bool:
-    return filler[0][0].isupper()
+    """Does the place start with a capital, and not with a reference inside a document ("Bijlage 2")?"""
+    return filler[0][0].isupper() and fold(filler[0]) not in _REFERENCES
 
 
 def _a_place(filler: list[str]) -> bool:
     """Does the filler name what a fact is of: words, no time and no fixed expression ("in plaats van")?"""
     return bool(filler) and not _is_time(filler) and fold(filler[0]) not in _NO_PLACE
-
-
-def _holds_part(held: frozenset[str], word: str) -> bool:
-    """Does a stem of the sentence start or end with the word's stem ("draagmoederschapstraject" holds
-    "draagmoederschap"), for words of five letters or more?"""
-    asked = stem(fold(word))
-    return len(asked) >= 5 and any(h.startswith(asked) or h.endswith(asked) for h in held)
