@@ -490,8 +490,12 @@ def test_a_how_many_question_is_not_answered_by_a_year_a_date_or_a_numbered_labe
     # nor by an address: a letter head counted as "how many passagiers" beside the word Schiphol
     for unstated in ("Antwoord van Minister Koolmees (ontvangen 21 juni 2021). Vraag 1 Klopt het dat", "in 2027",
                      "WCAG 2.1, niveau AA", "Nr. 143 MOTIE", "punt 4.", "op 9 juli 2015", "in acht genomen",
-                     "ROYAL SCHIPHOL GROUP Postbus 7501 1118 ZG SCHIPHOL", "Retouradres 2500EJ Den Haag"):
+                     "ROYAL SCHIPHOL GROUP Postbus 7501 1118 ZG SCHIPHOL", "Retouradres 2500EJ Den Haag",
+                     # a document number: "Hoeveel Kamervragen stelde De Groot?" was answered with the mail's header
+                     # (own question)
+                     "Voor wie zijn deze kamervragen? Groet, 5.1.2e 2020717241 (ingezonden 25 september 2020)"):
         assert not holds_count(unstated), unstated
+    assert holds_count("Er wonen 17.000.000 mensen in Nederland.")  # a count with thousands points
 
 
 def test_a_how_many_question_needs_a_count_of_what_it_asks_about():

@@ -33,9 +33,13 @@ AMOUNT = re.compile(rf"\d|{_COUNTING_WORD}", re.I)
 # "Nr. 143", "WCAG 2.1", "op 9 juli 2015", "Postbus 20350 2500 EJ Den Haag"): a count is a number of its own, in
 # digits or in words; a range ("1.200-1.400") is one
 _DIGITS = r"(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?"
+# a run of this many digits or more, without thousands points, is a number that names something (a kenmerk, zaak- or
+# documentnummer: "2020717241" above a Kamervraag), not a count; Dutch writes large counts as "17.000.000"
+_IDENTIFIER_DIGITS = 7
 # "2500 EJ", "1118ZG": in capitals, whatever the case of the rest; not "1500 EU-burgers"
 _POSTCODE_LETTERS = r"(?-i:\s?[A-Z]{2}\b)(?![-'’])"
-_COUNT = re.compile(rf"(?<![\w.,/-])(?!(?:1[89]|20)\d\d(?![\d.,]\d)){_DIGITS}(?:\s?[-–]\s?{_DIGITS})?"
+_COUNT = re.compile(rf"(?<![\w.,/-])(?!(?:1[89]|20)\d\d(?![\d.,]\d))(?!\d{{{_IDENTIFIER_DIGITS},}})"
+                    rf"{_DIGITS}(?:\s?[-–]\s?{_DIGITS})?"
                     rf"(?![\w/-]|[.,]\d)(?!\s+(?:{'|'.join(MONTHS)})\b)(?!(?<=\b\d{{4}}){_POSTCODE_LETTERS})"
                     rf"|{_COUNTING_WORD}", re.I)
 _NUMBER_LABEL = re.compile(r"\b(vraag|antwoord|nr|nummer|no|punt|agendapunt|artikel|art|hoofdstuk|paragraaf|"
