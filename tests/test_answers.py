@@ -1662,6 +1662,12 @@ def test_the_reason_right_after_the_claim_is_bold_beside_it():
     assert reason_asked("Waarom?")("Dit komt onder andere door het ontbreken van een codelaag.")
     assert not reason_asked("Waarom?")("Dit komt het concurrentievermogen ten goede.")
     assert not reason_asked("Waarom?")("De nieuwe buslijn komt straks door de wijk.")  # a review
+    # a purpose is asked like a reason: "Wat was het doel van de datagedreven audit?" showed the case's introduction
+    # under "het antwoord geven" (own question)
+    purpose = reason_asked("Wat was het doel van de datagedreven audit?")
+    assert purpose is not None and purpose("Het doel was minder te reageren op losse incidenten.")
+    assert not purpose("De datagedreven audit is een van de cases van de gemeente Utrecht.")
+    assert reason_asked("Waarvoor dient het Huishoudboekje?") is not None
     claim = "Alle pdf's op deze site blijken ontoegankelijk, zelfs met gebruik van hulpsoftware."
     cause = "Dit komt onder andere door het ontbreken van een codelaag."
     aim = "Het hoofddoel van de website is om documenten te publiceren in het kader van de Woo."

@@ -391,9 +391,11 @@ def result_asked(question: str) -> Callable[[str], bool] | None:
 # for it ("De aanleiding was een oordeel van de rekenkamercommissie", "… afgeschaft omdat het teveel testcapaciteit
 # kost"); "daarom" and "daardoor" point back to a reason in the sentence before them, they do not give it
 _WANTS_REASON = re.compile(r"^\W*(?:waarom|waardoor|om\s+welke\s+reden|wat\s+(?:is|was|zijn|waren)\s+de\s+"
-                           r"(?:reden|redenen|aanleiding|oorzaak|oorzaken)|hoe\s+komt\s+het|why)\b", re.I)
+                           r"(?:reden|redenen|aanleiding|oorzaak|oorzaken|doelen)|hoe\s+komt\s+het|why|waarvoor|"
+                           # a purpose: "Wat was het doel van de audit?", "Met welk doel …?"
+                           r"wat\s+(?:is|was)\s+het\s+doel|met\s+welk\s+doel)\b", re.I)
 _REASON = re.compile(r"\b(?:omdat|doordat|want|vanwege|wegens|dankzij|zodat|teneinde|aanleiding|redenen?|"
-                     r"oorzaak|veroorzaakt|because|due\s+to)\b|\bom\s+(?:[\w-]+\s+){1,8}?te\s+\w+"
+                     r"oorzaak|veroorzaakt|doel|doelen|bedoeld|because|due\s+to)\b|\bom\s+(?:[\w-]+\s+){1,8}?te\s+\w+"
                      # "Dit komt onder andere door het ontbreken van een codelaag"; not "De buslijn komt door de wijk"
                      r"|\b(?:dit|dat|het)\s+(?:komt|kwam)\s+(?:[\w-]+\s+){0,3}?door\b", re.I)
 
