@@ -36,14 +36,13 @@ from vraagbaak.answer.kinds import (
     Kind,
     NameAsked,
     SignerAsked,
+    bold_hint,
     decided_on,
     decision_asked,
     holder_asked,
     name_asked,
     number_asked,
     office_asked,
-    problem_asked,
-    reason_asked,
     request_asked,
     result_asked,
     signer_asked,
@@ -423,7 +422,7 @@ class AnswerBuilder:
         # a reason or shortcoming is bold where the best sentence gives none; never "not stated": they have many
         # wordings
         citations = self._select(asked, hits, evidence, ranked, best,
-                                 states_asked or reason_asked(asked) or problem_asked(asked))
+                                 states_asked or bold_hint(asked))
         if not citations:
             return self._nothing_found(question, hits)
         return self._decide(question, asked, hits, evidence, citations, states_asked, ranked[0][0])
@@ -473,7 +472,7 @@ class AnswerBuilder:
         answer = Answer(question, True, "", citations, _nearest(hits), english=is_english(question))
         # a why or what-is-wrong question is answered by a reason or a shortcoming: without one in bold the quote
         # fits the question at best ("Waarom stopte het project?" under "Het project gaat over verkeersveiligheid.")
-        hint = reason_asked(asked) or problem_asked(asked)
+        hint = bold_hint(asked)
         answer.confident = self._takes_as_answer(evidence, citations[0]) \
             and (hint is None or any(hint(bold) for bold in citations[0].highlights))
         self._mark_not_stated(answer, asked)
@@ -629,11 +628,11 @@ class AnswerBuilder:
                                     if lacking.states(_stating_text(c, lacking), asked, counted, in_other_words)),
                                    None):
                 answer.missing_for = " en ".join(not_shown)  # "geen aantal kinderen in 2010 voor India"
-        elif asks_one and ((swapped := _swapped_place(asked, answer.citations, kinds))[0]
-                           or (unheld := place_not_held(asked, self.document_text(answer.citations[0].doc)))):
+        elif asks_one and ((of_other := _swapped_place(asked, answer.citations, kinds)) is not None
+                           or (of_other := place_not_held(asked, self.document_text(answer.citations[0].doc)))):
             # "Wanneer werd de testplicht in Nederland ingevoerd?" under "Alleen in Duitsland geldt sinds 8 augustus
             # een testplicht": the fact stands of something else in the place the question names
-            answer.found_as, answer.missing_for = "not_stated", swapped[1] if swapped[0] else unheld
+            answer.found_as, answer.missing_for = "not_stated", of_other
             answer.missing_kind = next(kind for kind in kinds if kind in of_what_is_named).missing
             answer.missing_what = counted or ""
         elif (result := result_asked(asked)) and not states_outcome(result, stating):
@@ -1114,19 +1113,20 @@ def _about_one_each(doc_hits: list[Hit], profile: CollectionProfile) -> tuple[li
     return own, [h for h in doc_hits if not profile.has_own_owner(h.chunk.metadata)]
 
 
-def _swapped_place(question: str, citations: list[Citation], kinds: tuple[Kind, ...]) -> tuple[bool, str]:
-    """Whether the first quote with a bold sentence that holds a fact of the kinds asked states it, in each such
-    sentence, of something else in the place the question names (stated.swapped_place) or of its opposite
-    (stated.opposite_of: "hoogtechnologisch" for "laagtechnologisch", "startte" for "gestopt"); with what the
-    question's fact is of, "" for an opposite verb."""
+def _swapped_place(question: str, citations: list[Citation], kinds: tuple[Kind, ...]) -> str | None:
+    """What the question's fact is of, where the first quote with a bold sentence that holds a fact of the kinds
+    asked states it, in each such sentence, of something else in the place the question names
+    (stated.swapped_place) or of its opposite (stated.opposite_of: "hoogtechnologisch" for "laagtechnologisch");
+    "" for an opposite verb ("startte" for "gestopt"), which names no place; None where the fact is stated of what
+    is asked."""
     for citation in citations:
         stating = [bold for bold in citation.highlights if any(kind.holds(bold) for kind in kinds)]
         if stating:
             places = [swapped_place(question, bold) or opposite_of(question, bold) for bold in stating]
             if not all(places):
-                return False, ""
-            return True, "" if fold(places[0]) in BEGINNING | ENDING else places[0]
-    return False, ""
+                return None
+            return "" if fold(places[0]) in BEGINNING | ENDING else places[0]
+    return None
 
 
 def _overlaps(a: Citation, b: Citation) -> bool:

@@ -432,6 +432,12 @@ def problem_asked(question: str) -> BoldHint | None:
     return BoldHint(_SHORTCOMING) if _WANTS_PROBLEM.search(question) else None
 
 
+def bold_hint(question: str) -> BoldHint | None:
+    """What a sentence that answers a why or what-is-wrong question holds (reason_asked, problem_asked); None for
+    any other question."""
+    return reason_asked(question) or problem_asked(question)
+
+
 def holder_asked(question: str) -> Callable[[str], bool] | None:
     """Where the question asks who holds an office or role ("Wie is de auteur van het rapport?"): does a text name
     them? None for any other question."""

@@ -15,7 +15,7 @@ from vraagbaak.answer.kinds import NAME, WHEN, wanted_kinds, years_asked
 from vraagbaak.schema import Answer, Citation, Hit
 from vraagbaak.text.cleaning import collapse_whitespace, is_rare_word, redaction_codes
 from vraagbaak.text.compounds import CompoundSplitter
-from vraagbaak.text.dates import days_named
+from vraagbaak.text.dates import MONTHS, days_named
 from vraagbaak.text.language import is_english
 from vraagbaak.text.owners import named_in_question, named_in_text
 from vraagbaak.text.words import (
@@ -243,8 +243,7 @@ _NO_PLACE = frozenset({"plaats", "kader", "verband", "aanmerking", "staat", "fei
                        "welke", "welk", "wie", "wanneer", "hoeveel", "waarom", "waar"})
 # a time, which the year and date checks judge (dates_not_quoted) and a sentence may give in another way
 _TIME_WORDS = frozenset(stem(w) for w in (
-    "januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober", "november",
-    "december", "jaar", "jaren", "maand", "maanden", "week", "weken", "dag", "dagen", "periode", "tijd", "loop",
+    *MONTHS, "jaar", "jaren", "maand", "maanden", "week", "weken", "dag", "dagen", "periode", "tijd", "loop",
     "afgelopen", "komende", "vorige", "begin", "eind", "einde", "zomer", "winter", "lente", "herfst", "voorjaar",
     "najaar", "zomervakantie", "kwartaal"))
 # a reference inside a document, capitalised but no name: "in Bijlage 2", "in Tabel 3"
@@ -309,7 +308,7 @@ def swapped_place(question: str, sentence: str) -> str:
     where there is none; a time is not checked here."""
     if is_english(question):  # English prepositions and words against Dutch text
         return ""
-    held = stems_of(sentence.replace("’", "'"))
+    held = frozenset(stem(w) for w in words(sentence.replace("’", "'")))  # not stems_of: that caches documents
     theirs = {p for p, filler in _slots(sentence) if _a_place(filler) and _a_name(filler)}
     for preposition, filler in _slots(question):
         asked = [w for w in filler if fold(w) not in stopwords()]
@@ -352,6 +351,7 @@ def _held(held: frozenset[str], asked: list[str]) -> bool:
 # "buitenlandse", "Noord-Holland" and "Zuid-Holland"
 _OPPOSITE_STARTS = (("laag", "hoog"), ("binnen", "buiten"), ("groot", "klein"), ("boven", "onder"),
                     ("noord", "zuid"), ("oost", "west"), ("minimum", "maximum"), ("minimaal", "maximaal"))
+_OPPOSITES = _OPPOSITE_STARTS + tuple((b, a) for a, b in _OPPOSITE_STARTS)  # either way round
 _REST_LETTERS = 4  # what follows the opposite start: "technologisch", "landse", "-holland"
 # beginning and ending, as verbs and nouns: "Wanneer is Enschede gestopt met de monitor?" is not answered by
 # "Enschede startte in 2015" (a helper's user test); not "begin", a time ("begin 2024")
@@ -373,7 +373,7 @@ def opposite_of(question: str, sentence: str) -> str:
         for one, other in ((BEGINNING, ENDING), (ENDING, BEGINNING)):
             if folded in one and not held & one and held & other:
                 return word
-        for a, b in _OPPOSITE_STARTS + tuple((b, a) for a, b in _OPPOSITE_STARTS):
+        for a, b in _OPPOSITES:
             rest = folded[len(a):]
             if folded.startswith(a) and len(rest) >= _REST_LETTERS and f"{a}-" not in held \
                     and not any(h.startswith(folded) for h in held) and any(h.startswith(b + rest) for h in held):
