@@ -1628,6 +1628,11 @@ def test_a_fact_of_another_place_in_the_place_the_question_names_is_not_stated()
     assert swapped_place("Hoeveel kinderen zijn in 2010 via een buitenlandse draagmoeder naar Nederland gekomen?",
                          vumc) == "buitenlandse draagmoeder"
     assert swapped_place("Hoeveel kinderen zijn in 2011 via het VUmc geboren?", vumc) == ""  # a year is no place
+    # what the whole document is about, as its title says, is no other thing ("Draagmoederschap": own question)
+    assert swapped_place("Hoeveel kinderen werden via draagmoederschap geboren?", vumc, "Draagmoederschap") == ""
+    assert swapped_place("Hoeveel kinderen werden via draagmoederschap geboren?", vumc) == "draagmoederschap"
+    assert swapped_place("Hoeveel kinderen zijn in 2010 via een buitenlandse draagmoeder naar Nederland gekomen?",
+                         vumc, "Draagmoederschap") == "buitenlandse draagmoeder"
     costs = "De kosten worden geschat op 2,2 miljoen euro voor de equity-CT's."
     assert swapped_place("Wat kost de tape voor een gewone particuliere belegger?", costs) == ""  # no name
     assert swapped_place("Hoeveel handelsplatformen zijn er in de EU?", "Een CT voor de handel in aandelen.") == ""

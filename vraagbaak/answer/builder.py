@@ -1122,7 +1122,7 @@ def _swapped_place(question: str, citations: list[Citation], kinds: tuple[Kind, 
     for citation in citations:
         stating = [bold for bold in citation.highlights if any(kind.holds(bold) for kind in kinds)]
         if stating:
-            places = [swapped_place(question, bold) or opposite_of(question, bold) for bold in stating]
+            places = [swapped_place(question, bold, citation.title) or opposite_of(question, bold) for bold in stating]
             if not all(places):
                 return None
             return "" if fold(places[0]) in BEGINNING | ENDING else places[0]

@@ -300,19 +300,23 @@ def _is_time(filler: list[str]) -> bool:
     return any(any(ch.isdigit() for ch in w) or days_named(w) or stem(fold(w)) in _TIME_WORDS for w in filler)
 
 
-def swapped_place(question: str, sentence: str) -> str:
+def swapped_place(question: str, sentence: str, subject: str = "") -> str:
     """What the question's fact is of, where the sentence states it of another name in the same place: the words
     after one of the question's prepositions ("Nederland" after "in"), of which the sentence holds none, while it
     has the same preposition before a name ("in Duitsland"). The question's place is a name too, or a rare word
     ("via een buitenlandse draagmoeder" and "via het VUmc"): "in de gemeente" is answered by "In Enschede". ""
-    where there is none; a time is not checked here."""
+    where there is none; a time is not checked here. subject: the document's title; a place all of whose words
+    it holds is what the whole document is about, not something else than the sentence's ("via draagmoederschap"
+    in the letter "Draagmoederschap" is answered by "drie kinderen via het VUmc": own question)."""
     if is_english(question):  # English prepositions and words against Dutch text
         return ""
     held = frozenset(stem(w) for w in words(sentence.replace("’", "'")))  # not stems_of: that caches documents
+    titled = frozenset(stem(w) for w in words(subject.replace("’", "'")))
     theirs = {p for p, filler in _slots(sentence) if _a_place(filler) and _a_name(filler)}
     for preposition, filler in _slots(question):
         asked = [w for w in filler if fold(w) not in stopwords()]
-        if preposition not in theirs or not asked or not _a_place(filler) or _held(held, asked):
+        if preposition not in theirs or not asked or not _a_place(filler) or _held(held, asked) \
+                or all(_held(titled, [w]) for w in asked):
             continue
         if _a_name(filler) or any(is_rare_word(w) for w in asked):
             return " ".join(filler)
