@@ -392,6 +392,15 @@ def test_a_question_asks_what_its_first_question_word_asks():
     for asked in ("Hoe houdt Zaanstad bij hoeveel panden zakken?", "Wie telt hoeveel bezoekers er komen?",
                   "Waarom weet niemand hoeveel fietsen er zijn?"):
         assert wanted_kind(asked) is None or wanted_kind(asked).missing != "amount", asked  # "Wie …": a name
+    # "Waar …?" asks where, not how long (a helper's user test: "noemen geen duur" above the Funderingsloket)
+    for asked in ("Waar kunnen Zaanse huiseigenaren terecht met vragen over hoe lang hun fundering nog meegaat?",
+                  "Waar kan ik zien wanneer het afval wordt opgehaald?"):
+        assert wanted_kind(asked) is None, asked
+    for asked, kind in (("Hoe lang duurde het onderzoek?", "duration"),
+                        ("Welk bedrijf deed de designsprint voor Zaanstad — Hoe lang duurde die?", "duration"), ("Wat is de looptijd van de lening?",
+                        "duration"), ("Voor hoe lang selecteert ESMA een verstrekker?", "duration"),
+                        ("Wanneer begon het project?", "date"), ("In welk jaar startte het?", "date")):
+        assert wanted_kind(asked).missing == kind, asked
     for asked in ("Hoeveel panden zakken er?", "In hoeveel gemeenten loopt het?", "Hoe groot is de groep?",
                   "Weet u hoeveel mensen meedoen?", "hoe veel fietsen zijn er"):
         assert wanted_kind(asked).missing == "amount", asked
@@ -675,6 +684,9 @@ def test_a_sum_asked_as_a_bedrag_is_not_answered_by_a_text_without_one(answers):
 
     assert wanted_kind("Waarom is het bedrag verlaagd?") is None  # asks why, not how much
     assert wanted_kind("Hoeveel moet ik betalen?").missing == "money"
+    # "Wat moet … betalen?" asks a sum as "Wat kost …?" does (a helper's user test: the test lane at Schiphol)
+    assert wanted_kind("Wat moet een reiziger betalen voor een coronatest op Schiphol?").missing == "money"
+    assert wanted_kind("Wat betaalt de gemeente van het inkomen?") is None  # what: "de vaste lasten"
     assert wanted_kind("Hoeveel leningen zijn terugbetaald?").missing != "money"
     assert MONEY.search("Rij 3: Aanvrager: VV Noorderlicht; Bedrag: 38000") and MONEY.search("bedraagt 450,-")
 
@@ -1750,3 +1762,27 @@ def test_the_date_something_began_does_not_say_when_it_stopped():
     stopped = builder.build("Wanneer is Enschede gestopt met de Monitor Veiligheid?", hits)
     assert stopped.found_as == "not_stated" and stopped.missing_kind == "date" and stopped.missing_for == ""
     assert builder.build("Wanneer is Enschede begonnen met de Monitor Veiligheid?", hits).found_as == "answered"
+
+
+def test_a_count_of_the_collections_documents_counts_nothing_asked():
+    """"Hoeveel inwoners hebben zich via digitaal luisteren bij de schuldhulp gemeld?" was answered, "de zinnen die
+    het antwoord geven", by "… een van de twee cases over schuldhulpverlening" (a helper's user test): no quote
+    names inwoners, so a count in other words was looked for, and "twee cases" stood beside "schuldhulpverlening".
+    Where the collection calls its documents cases (collectie.yaml), such a count counts documents."""
+    import dataclasses
+
+    from vraagbaak.answer.numbers import without_counts_of
+    from vraagbaak.schema import Chunk, Hit
+
+    assert without_counts_of("een van de twee cases; bij zes van de achttien cases; 450 inwoners", ["cases"]) \
+        == "een van de  cases; bij  van de  cases; 450 inwoners"
+    case = "'Digitaal luisteren' is in het rapport een van de twee cases over schuldhulpverlening."
+    builder = _builder_scoring({case: 0.9})
+    hit = Hit(Chunk("c0", "cases/16.md", "Digitaal luisteren", None, None, None, case), 0.5, 1, 0.9, 3.0)
+    asked = "Hoeveel inwoners hebben zich via digitaal luisteren bij de schuldhulp gemeld?"
+    assert builder.build(asked, [hit]).outcome == "answered"  # "cases" are no documents of this collection
+    builder.profile = dataclasses.replace(builder.profile, document_nouns=builder.profile.document_nouns + ("cases",))
+    answer = builder.build(asked, [hit])
+    assert answer.outcome == "not_stated" and answer.missing_what == "inwoners", answer
+    assert "noemen geen aantal inwoners;" in answer_text(answer)
+    assert builder.build("Hoeveel cases gaan over schuldhulpverlening?", [hit]).outcome == "answered"

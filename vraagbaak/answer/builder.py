@@ -54,7 +54,7 @@ from vraagbaak.answer.kinds import (
     years_asked,
 )
 from vraagbaak.answer.numbers import UNITS as _UNITS
-from vraagbaak.answer.numbers import counted_noun, is_measure, names_counted
+from vraagbaak.answer.numbers import counted_noun, is_measure, names_counted, without_counts_of
 from vraagbaak.answer.stated import (
     BEGINNING,
     ENDING,
@@ -593,6 +593,13 @@ class AnswerBuilder:
             names_counted(c.quote, counted) for c in citations) else ""
         if in_other_words:  # the quotes may say it in other words ("veertig laadpalen" for "oplaadpunten"): a
             counted = None  # count of things beside the question's other words (numbers.counted_beside)
+        # but not a count of the collection's documents ("twee cases"), unless those are what is counted
+        documents = () if not in_other_words or fold(in_other_words) in self.profile.document_nouns \
+            else self.profile.document_nouns
+
+        def states(kind: Kind, c: Citation) -> bool:
+            return kind.states(_stating_text(c, kind, documents), asked, counted, in_other_words)
+
         # "Wanneer is de motie aangenomen?" wants a date and a decision: the date the motion was tabled answers
         # when, not that it passed
         stating = on_the_subject(asked, citations, self.owners)
@@ -609,24 +616,21 @@ class AnswerBuilder:
         unshown = [names_not_shown(asked, c, self.document_text) if asks_one else [] for c in stating]
         of_names = [c for c, names in zip(stating, unshown) if not names]
         lacking = next((kind for kind in kinds if kind.missing and not any(
-            kind.states(_stating_text(c, kind), asked, counted, in_other_words)
+            states(kind, c)
             or kind is WHEN and bool(dated_as_asked(asked, c.metadata))
             for c in (of_names if kind in of_what_is_named else stating))), None)
         if lacking:
             answer.found_as, answer.missing_kind = "not_stated", lacking.missing
-            answer.missing_what = (counted or "") if lacking is COUNT else office_asked(asked) if lacking is OFFICE \
-                else ""
+            answer.missing_what = (counted or in_other_words) if lacking is COUNT \
+                else office_asked(asked) if lacking is OFFICE else ""
             years = years_asked(asked)
             if lacking is COUNT and counted and years:  # "geen aantal honden in 2020": 2016's may be there
                 answer.missing_what += " in " + " en ".join(years)
-            if any(lacking.states(_stating_text(c, lacking), asked, counted, in_other_words)
-                   for c in citations if c not in stating):
+            if any(states(lacking, c) for c in citations if c not in stating):
                 # "Hoeveel geld trekt Amsterdam uit …?" shows Utrecht's sum: "geen bedrag voor Amsterdam"
                 answer.missing_for = " en ".join(asked[start:end] for start, end, _ in
                                                  named_in_question(asked, self.owners))
-            elif not_shown := next((names for c, names in zip(stating, unshown)
-                                    if lacking.states(_stating_text(c, lacking), asked, counted, in_other_words)),
-                                   None):
+            elif not_shown := next((names for c, names in zip(stating, unshown) if states(lacking, c)), None):
                 answer.missing_for = " en ".join(not_shown)  # "geen aantal kinderen in 2010 voor India"
         elif asks_one and ((of_other := _swapped_place(asked, answer.citations, kinds)) is not None
                            or (of_other := place_not_held(asked, self.document_text(answer.citations[0].doc)))):
@@ -864,10 +868,13 @@ def without_repeats(citations: list[Citation]) -> list[Citation]:
     return citations if kept == citations else _numbered(kept)
 
 
-def _stating_text(citation: Citation, kind: Kind) -> str:
+def _stating_text(citation: Citation, kind: Kind, documents: tuple[str, ...] = ()) -> str:
     """What a citation states a fact of this kind in: its quote; for a vote also its heading, which names what the
-    minutes' vote line is about ("16. Motie met betrekking tot …" above "Tegen de motie stemden: …")."""
-    return f"{citation.section or ''} {citation.quote}" if kind is VOTE else citation.quote
+    minutes' vote line is about ("16. Motie met betrekking tot …" above "Tegen de motie stemden: …"); for a count,
+    without its counts of `documents` (numbers.without_counts_of)."""
+    if kind is VOTE:
+        return f"{citation.section or ''} {citation.quote}"
+    return without_counts_of(citation.quote, documents) if kind is COUNT and documents else citation.quote
 
 
 def stating_first(citations: list[Citation], states_asked: Callable[[str], bool] | None,

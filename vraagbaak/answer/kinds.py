@@ -64,9 +64,11 @@ _WANTS_MONEY = re.compile(r"\b(wat kost|wat kostte|hoeveel kost|kosten|kostte|ko
                           # the sum is, in any compound; not "Waarom is het bedrag verlaagd?"
                           r"|\b(?:welke?|wat (?:is|was|zijn|waren) (?:het|de)|hoe (?:hoog|groot) (?:is|was|zijn|waren) "
                           r"(?:het|de))\s+(?:\w+\s+){0,2}?(?:\w*bedrag(?:en)?|\w*boetes?)\b", re.I)
-# "Hoeveel heeft Enschede betaald?", "Hoeveel betaal je …": a sum; "Hoeveel rente betaalt een ondernemer?": a sum or,
-# for a rate, a percentage ("2%"). Not "… dat een draagmoeder betaald wordt?" nor "Hoeveel leningen zijn terugbetaald?"
-_WANTS_PAYMENT = re.compile(r"\bhoeveel\b.{0,80}\b(betaal|betaald|betaalde|betaalden|betaalt|betalen)\b", re.I)
+# "Hoeveel heeft Enschede betaald?", "Hoeveel betaal je …", "Wat moet een reiziger betalen voor …?": a sum; "Hoeveel
+# rente betaalt een ondernemer?": a sum or, for a rate, a percentage ("2%"). Not "… dat een draagmoeder betaald wordt?"
+# nor "Hoeveel leningen zijn terugbetaald?", nor "Wat betaalt de gemeente …?" (what: "de vaste lasten")
+_WANTS_PAYMENT = re.compile(r"\bhoeveel\b.{0,80}\b(betaal|betaald|betaalde|betaalden|betaalt|betalen)\b"
+                            r"|^\W*wat\s+(?:moet|moeten|moest|moesten)\b.{0,80}\bbetalen\b", re.I)
 _NAMES_RATE = re.compile(r"\w*(?:rente|procent|percentage|tarief|premie)\w*", re.I)
 _RATE = re.compile(r"\d\s?%|\bprocent(?:punt(?:en)?)?\b|\d\s?pct\b", re.I)
 # "Hoeveel rente rekent Qredits …?", "Hoe hoog is de rente op …?", "Welk rentepercentage …?": a rate (or a sum), not a
@@ -312,7 +314,7 @@ NUMBERS = (SUM_OF_MONEY, SUM_OR_RATE, COUNT, PERCENTAGE, DURATION)
 def wanted_kinds(question: str) -> tuple[Kind, ...]:
     """What a question that asks when, how much, how many, how long, whether it was decided, or who, wants to be
     told; the first is what the sentences are scored by. () for any other question."""
-    if _WANTS_DATE.search(question) and not _ASKS_CONDITION.search(question):
+    if _WANTS_DATE.search(question) and not _ASKS_CONDITION.search(question) and not _embedded(question, _WANTS_DATE):
         # "Wanneer is de motie aangenomen?": when, and that it was
         return (WHEN, DECISION) if WANTS_DECISION.search(question) else (WHEN,)
     if _WANTS_PERCENTAGE.search(question):  # before money: "Welk percentage van de kosten wordt vergoed?"
@@ -325,7 +327,7 @@ def wanted_kinds(question: str) -> tuple[Kind, ...]:
         return (SUM_OR_RATE,) if _NAMES_RATE.search(question) else (SUM_OF_MONEY,)
     if _WANTS_FREQUENCY.search(question) and not _embedded(question, _WANTS_FREQUENCY):
         return (FREQUENCY,)
-    if ASKS_HOW_LONG.search(question):
+    if ASKS_HOW_LONG.search(question) and not _embedded(question, ASKS_HOW_LONG):
         return (DURATION,)
     if _WANTS_AMOUNT.search(question) and not _embedded_amount(question):
         return (COUNT,)
@@ -345,7 +347,8 @@ def wanted_kinds(question: str) -> tuple[Kind, ...]:
 
 
 # A question that starts with another question word asks that: "Hoe houdt Zaanstad bij hoeveel panden zakken?" asks
-# how, "Wie bepaalt hoeveel …?" who; its "hoeveel" begins a clause inside it
+# how, "Wie bepaalt hoeveel …?" who, "Waar kunnen eigenaren terecht met vragen over hoe lang hun fundering meegaat?"
+# where; its "hoeveel", "hoe lang" or "wanneer" begins a clause inside it
 _OTHER_QUESTION_WORD = re.compile(r"^\W*(?:wie|wat|waarom|waar|wanneer|welke?|hoe)\b", re.I)
 
 
@@ -354,10 +357,13 @@ def _embedded_amount(question: str) -> bool:
 
 
 def _embedded(question: str, asking: re.Pattern) -> bool:
-    """The question asks something else first and this inside a clause ("Wie bepaalt hoeveel / hoe vaak …?")."""
+    """The question asks something else first and this inside a clause ("Wie bepaalt hoeveel / hoe vaak …?"); not
+    a second question after it (a follow-up glued to the subject of the one before, search/followup.py: "Welk
+    bedrijf deed de designsprint — Hoe lang duurde die?")."""
     first = _OTHER_QUESTION_WORD.match(question)
     asked = asking.search(question)
-    return bool(first and asked and asked.start() > first.end() + 1)
+    return bool(first and asked and asked.start() > first.end() + 1
+                and not any(mark in question[:asked.start()] for mark in "?—"))
 
 
 def wanted_kind(question: str) -> Kind | None:

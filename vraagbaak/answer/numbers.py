@@ -189,6 +189,25 @@ def counted_beside(text: str, question: str, noun: str) -> bool:
     return any(any(has_stem(a, held) for a in asked) for held in nearby)
 
 
+def without_counts_of(text: str, nouns: Iterable[str]) -> str:
+    """The text without its counts of these nouns, within DOCUMENT_COUNT_WORDS words before one ("twee cases",
+    "zes van de achttien cases"): where a collection calls its documents so (profile.document_nouns), such a count
+    counts documents, not what a question counts in other words ("Hoeveel inwoners hebben zich … gemeld?" was
+    answered by "een van de twee cases over schuldhulpverlening": a helper's user test)."""
+    named = {stem(fold(n)) for n in nouns}
+    kept, last = [], 0
+    for m in _counts(text):  # a count in words matches the first letter of the next word too
+        number, *after = _WORD.findall(text[m.start():m.start() + 80])[:1 + DOCUMENT_COUNT_WORDS]
+        if any(stem(fold(w)) in named for w in after):
+            kept.append(text[last:m.start()])
+            last = m.start() + len(number)
+    return "".join(kept) + text[last:]
+
+
+# "zes van de achttien cases": the noun a count counts may stand three words after it
+DOCUMENT_COUNT_WORDS = 4
+
+
 def _counted_stem(noun: str) -> str:
     return stem(fold(re.split(r"[-–]", noun)[-1]))  # "Tozo-leningen" counts leningen
 
