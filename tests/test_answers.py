@@ -1786,3 +1786,25 @@ def test_a_count_of_the_collections_documents_counts_nothing_asked():
     assert answer.outcome == "not_stated" and answer.missing_what == "inwoners", answer
     assert "noemen geen aantal inwoners;" in answer_text(answer)
     assert builder.build("Hoeveel cases gaan over schuldhulpverlening?", [hit]).outcome == "answered"
+
+
+def test_a_sentence_that_points_back_is_read_with_the_one_it_points_to():
+    """"Wie hadden in Enschede de regie bij de start van het datagedreven werken?" bolded "Enschede startte in 2015
+    met datagedreven werken", which repeats the question, not the next sentence, which answers it with "daarbij"
+    (a helper's user test). A sentence that points back with "daarbij", "daarin", … holds the words of the one
+    before it; how rare a word is among the candidates stays that of the sentences themselves."""
+    from vraagbaak.answer.builder import lexical_shares
+    from vraagbaak.schema import Chunk, Hit
+
+    start = "Enschede startte in 2015 met datagedreven werken, eerst klein met twee pilots."
+    regie = "De CIO en de gemeentesecretaris hadden daarbij de regie."
+    goal = "Het doel was minder te reageren op losse incidenten."
+    builder = _builder_scoring({start: 0.90, regie: 0.87, goal: 0.85})
+    hit = Hit(Chunk("c0", "cases/06.md", "Monitor Veiligheid", None, None, None, f"{start} {regie} {goal}"),
+              0.5, 1, 0.9, 3.0)
+    answer = builder.build("Wie hadden in Enschede de regie bij de start van het datagedreven werken?", [hit])
+    assert answer.citations[0].highlights[0] == regie, answer.citations[0].highlights
+    question = "Wie hadden de regie bij de start?"
+    alone, pointing = lexical_shares(question, [goal, regie]), lexical_shares(question, [goal, regie],
+                                                                              before=["", start])
+    assert pointing[1] > alone[1] and pointing[0] == alone[0]

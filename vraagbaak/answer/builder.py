@@ -157,13 +157,16 @@ def _as_heading(text: str) -> str:
     return collapse_whitespace(text).strip(" .:").lower()
 
 
-def lexical_shares(question: str, sentences: list[str], headings: list[str] | None = None) -> list[float]:
+def lexical_shares(question: str, sentences: list[str], headings: list[str] | None = None,
+                   before: list[str] | None = None) -> list[float]:
     """Share of the question's word stems that each sentence has, each stem weighted by how rare it is among
     these sentences (a word that every candidate sentence has says nothing about which one answers). A
     question word also matches the compounds it starts ("schuldhulp" in "schuldhulpverlening") and its negation
     ("ontoegankelijk"); a web address is no word (text.cleaning.without_addresses). headings: the
     heading each sentence stands under, whose words count as the sentence's own ("Hoe is het opgeschaald?"
-    is answered by the sentences under "Opschaling", which need not repeat the word)."""
+    is answered by the sentences under "Opschaling", which need not repeat the word). before: per sentence, the
+    sentence it points back to (_points_back), whose words count as its own too, but not in how rare a word is
+    among the sentences: the rarity stays that of what the sentences say themselves."""
     asked = {stem(w) for w in question_words(without_addresses(question))}
     if not asked:
         return [0.0] * len(sentences)
@@ -173,7 +176,22 @@ def lexical_shares(question: str, sentences: list[str], headings: list[str] | No
              for sentence, heading in zip(sentences, headings)]
     weight = {q: math.log(1 + len(sentences) / (1 + sum(has_stem(q, h) for h in stems))) for q in asked}
     total = sum(weight.values()) or 1.0
+    if before:
+        stems = [h | {stem(w) for w in words(earlier)} if earlier else h for h, earlier in zip(stems, before)]
     return [sum(weight[q] for q in asked if has_stem(q, h)) / total for h in stems]
+
+
+def _pointed_to(per_hit: list[list[Evidence]]) -> list[str]:
+    """Per sentence, flattened, the sentence before it in its passage where it points back to that one with
+    "daarbij", "daarin", …; "" elsewhere. "De CIO en de gemeentesecretaris hadden daarbij de regie." is read with
+    "Enschede startte in 2015 met datagedreven werken.", "Daarin werden tribunes … geplaatst." with the 3D-model
+    before it: a helper's user test found the bold on that sentence before, which repeats the question's words."""
+    return [sentences[j - 1].text if j and _points_back(s) else ""
+            for sentences in per_hit for j, s in enumerate(sentences)]
+
+
+def _points_back(sentence: Evidence) -> bool:
+    return any(_PRONOMINAL_ADVERB.match(w) for w in _FIRST_WORDS.findall(sentence.text.lower())[:8])
 
 
 def own_heading(chunk: Chunk) -> str:
@@ -328,7 +346,7 @@ class AnswerBuilder:
             return per_hit
         dense = self.embed_sentences(question, [s.text for s in flat])
         headings = [own_heading(h.chunk) for h, sentences in zip(hits, per_hit) for _ in sentences]
-        lexical = lexical_shares(question, [s.text for s in flat], headings)
+        lexical = lexical_shares(question, [s.text for s in flat], headings, _pointed_to(per_hit))
         kind = wanted_kind(question)
         retrieval = [h.score for h in hits[: len(per_hit)]]
         low, span = min(retrieval), max(retrieval) - min(retrieval)
