@@ -1808,3 +1808,25 @@ def test_a_sentence_that_points_back_is_read_with_the_one_it_points_to():
     alone, pointing = lexical_shares(question, [goal, regie]), lexical_shares(question, [goal, regie],
                                                                               before=["", start])
     assert pointing[1] > alone[1] and pointing[0] == alone[0]
+
+
+def test_how_high_a_thing_is_is_answered_by_a_number_beside_that_thing():
+    """"Hoe hoog is het wekelijkse leefgeld voor deelnemers aan het Huishoudboekje?" was answered, hedged, by "Als
+    er tijdelijk te weinig geld is, schiet Utrecht tot 1.500 euro voor." (corpus_fresh, no document states it): a
+    "Hoe hoog / groot is de …?" question asks the size of that thing, and a number of something else is none."""
+    from vraagbaak.answer.numbers import measured_beside, measured_noun
+    from vraagbaak.schema import Chunk, Hit
+
+    assert measured_noun("Hoe hoog is het wekelijkse leefgeld voor deelnemers?") == "leefgeld"
+    assert measured_noun("Hoe groot was het tekort?") == "tekort" and measured_noun("Hoeveel kost het?") is None
+    assert measured_beside("De opkomst was 55 procent.", "opkomst")  # a percentage measures it too
+    assert measured_beside("Het begrotingstekort was 3 miljoen.", "tekort")  # and a compound that ends in it
+    advance = "Als er tijdelijk te weinig geld is, schiet Utrecht tot 1.500 euro voor."
+    weekly = "Deelnemers krijgen iedere week leefgeld."
+    builder = _builder_scoring({advance: 0.9, weekly: 0.88, "Deelnemers krijgen iedere week 50 euro leefgeld.": 0.9})
+    hit = Hit(Chunk("c0", "cases/17.md", "Huishoudboekje", None, None, None, f"{advance} {weekly}"), 0.5, 1, 0.9, 3.0)
+    asked = "Hoe hoog is het wekelijkse leefgeld voor deelnemers aan het Huishoudboekje?"
+    assert builder.build(asked, [hit]).outcome == "not_stated"
+    stated = Hit(Chunk("c1", "cases/17.md", "Huishoudboekje", None, None, None,
+                       "Deelnemers krijgen iedere week 50 euro leefgeld."), 0.5, 1, 0.9, 3.0)
+    assert builder.build(asked, [stated]).outcome == "answered"

@@ -23,6 +23,8 @@ from vraagbaak.answer.numbers import (
     dated_beside,
     holds_count,
     holds_duration,
+    measured_beside,
+    measured_noun,
 )
 from vraagbaak.text.dates import MONTH_ABBREVIATIONS, MONTHS, WEEKDAYS, YEAR
 from vraagbaak.text.sentences import split_sentences
@@ -153,7 +155,10 @@ class Kind:
 def _states_count(text: str, question: str, counted: str | None, unnamed: str) -> bool:
     if unnamed:  # the counted thing in other words: a count beside the question's other words
         return counted_beside(text, question, unnamed)
-    return counts_of(text, counted) if counted else holds_count(text)
+    if counted:
+        return counts_of(text, counted)
+    measured = measured_noun(question)  # "Hoe hoog is het leefgeld?": a number beside "leefgeld"
+    return measured_beside(text, measured) if measured else holds_count(text)
 
 
 def decided_on(text: str, question: str) -> bool:

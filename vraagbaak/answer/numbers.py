@@ -189,6 +189,28 @@ def counted_beside(text: str, question: str, noun: str) -> bool:
     return any(any(has_stem(a, held) for a in asked) for held in nearby)
 
 
+# "Hoe hoog is het wekelijkse leefgeld voor deelnemers?", "Hoe groot was het tekort?": how much of a thing; an
+# adjective before it ends in -e
+_HOW_HIGH = re.compile(r"\bhoe\s+(?:hoog|groot|laag|klein)\s+(?:is|was|zijn|waren|wordt|werd)\s+(?:de|het|dat|die)\s+"
+                       r"((?:[\w'’-]+e\s+){0,2})([\w'’-]+)", re.I)
+
+
+def measured_noun(question: str) -> str | None:
+    """What a "Hoe hoog / groot is de …?" question asks the size of ("leefgeld"); None for any other question."""
+    m = _HOW_HIGH.search(question)
+    return m.group(2) if m else None
+
+
+def measured_beside(text: str, noun: str) -> bool:
+    """Does the text put a number (a count, a sum or a percentage) within WINDOW words of the noun, in its sentence?
+    "Hoe hoog is het wekelijkse leefgeld …?" is not answered by "… schiet Utrecht tot 1.500 euro voor. Deelnemers
+    krijgen iedere week leefgeld." (corpus_fresh): the sum is of something else, and "weinig geld" beside it is no
+    leefgeld."""
+    measured = _counted_stem(noun)  # the word itself or a compound that ends in it: "geld" is not "leefgeld"
+    return any(any(stem(fold(word)).endswith(measured) for word in near)
+               for near in _beside(text, _counts(text), WINDOW))
+
+
 def without_counts_of(text: str, nouns: Iterable[str]) -> str:
     """The text without its counts of these nouns, within DOCUMENT_COUNT_WORDS words before one ("twee cases",
     "zes van de achttien cases"): where a collection calls its documents so (profile.document_nouns), such a count
