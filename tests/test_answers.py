@@ -399,8 +399,18 @@ def test_a_question_asks_what_its_first_question_word_asks():
     for asked, kind in (("Hoe lang duurde het onderzoek?", "duration"),
                         ("Welk bedrijf deed de designsprint voor Zaanstad — Hoe lang duurde die?", "duration"), ("Wat is de looptijd van de lening?",
                         "duration"), ("Voor hoe lang selecteert ESMA een verstrekker?", "duration"),
-                        ("Wanneer begon het project?", "date"), ("In welk jaar startte het?", "date")):
+                        ("Wanneer begon het project?", "date"), ("In welk jaar startte het?", "date"),
+                        # a second question joined to the first (a red-team review)
+                        ("Waar en wanneer is de informatieavond?", "date"),
+                        ("Wat is het tijdpad: wanneer wordt het besluit genomen?", "date"),
+                        ("Hoeveel meldingen zijn er sinds 2021 binnengekomen?", "amount")):
         assert wanted_kind(asked).missing == kind, asked
+    # and a count of a year in the period it asks about states it; one of a year before does not
+    from vraagbaak.answer.kinds import COUNT
+
+    since = "Hoeveel meldingen zijn er sinds 2021 binnengekomen?"
+    assert COUNT.states("In 2023 ontving de gemeente 412 meldingen.", since, "meldingen", "")
+    assert not COUNT.states("In 2019 ontving de gemeente 412 meldingen.", since, "meldingen", "")
     for asked in ("Hoeveel panden zakken er?", "In hoeveel gemeenten loopt het?", "Hoe groot is de groep?",
                   "Weet u hoeveel mensen meedoen?", "hoe veel fietsen zijn er"):
         assert wanted_kind(asked).missing == "amount", asked
@@ -687,6 +697,9 @@ def test_a_sum_asked_as_a_bedrag_is_not_answered_by_a_text_without_one(answers):
     # "Wat moet … betalen?" asks a sum as "Wat kost …?" does (a helper's user test: the test lane at Schiphol)
     assert wanted_kind("Wat moet een reiziger betalen voor een coronatest op Schiphol?").missing == "money"
     assert wanted_kind("Wat betaalt de gemeente van het inkomen?") is None  # what: "de vaste lasten"
+    # a red-team review: what to do, and which things
+    assert wanted_kind("Wat moet je doen als je de naheffingsaanslag niet kunt betalen?") is None
+    assert wanted_kind("Wat moeten huurders zelf betalen?") is None
     assert wanted_kind("Hoeveel leningen zijn terugbetaald?").missing != "money"
     assert MONEY.search("Rij 3: Aanvrager: VV Noorderlicht; Bedrag: 38000") and MONEY.search("bedraagt 450,-")
 
@@ -1645,6 +1658,9 @@ def test_a_fact_of_another_place_in_the_place_the_question_names_is_not_stated()
     assert swapped_place("Hoeveel kinderen werden via draagmoederschap geboren?", vumc) == "draagmoederschap"
     assert swapped_place("Hoeveel kinderen zijn in 2010 via een buitenlandse draagmoeder naar Nederland gekomen?",
                          vumc, "Draagmoederschap") == "buitenlandse draagmoeder"
+    # a name that the title lists among others may still be swapped (a red-team review)
+    assert swapped_place("Wanneer werd de testplicht voor reizigers in Nederland ingevoerd?", germany,
+                         "Testplicht voor inkomende reizigers in Nederland en Duitsland") == "Nederland"
     costs = "De kosten worden geschat op 2,2 miljoen euro voor de equity-CT's."
     assert swapped_place("Wat kost de tape voor een gewone particuliere belegger?", costs) == ""  # no name
     assert swapped_place("Hoeveel handelsplatformen zijn er in de EU?", "Een CT voor de handel in aandelen.") == ""
@@ -1776,12 +1792,18 @@ def test_a_count_of_the_collections_documents_counts_nothing_asked():
 
     assert without_counts_of("een van de twee cases; bij zes van de achttien cases; 450 inwoners", ["cases"]) \
         == "een van de  cases; bij  van de  cases; 450 inwoners"
+    # a red-team review: what a count counts is the first word after it, and "drie gemeenten" counts gemeenten
+    assert without_counts_of("320 huishoudens uit drie cases", ["cases"]) == "320 huishoudens uit  cases"
+    from vraagbaak.profile import CollectionProfile
+
+    assert "gemeenten" not in CollectionProfile().paper_nouns and "brieven" in CollectionProfile().paper_nouns
     case = "'Digitaal luisteren' is in het rapport een van de twee cases over schuldhulpverlening."
     builder = _builder_scoring({case: 0.9})
     hit = Hit(Chunk("c0", "cases/16.md", "Digitaal luisteren", None, None, None, case), 0.5, 1, 0.9, 3.0)
     asked = "Hoeveel inwoners hebben zich via digitaal luisteren bij de schuldhulp gemeld?"
     assert builder.build(asked, [hit]).outcome == "answered"  # "cases" are no documents of this collection
     builder.profile = dataclasses.replace(builder.profile, document_nouns=builder.profile.document_nouns + ("cases",))
+    assert "cases" in builder.profile.paper_nouns  # what collectie.yaml adds names documents
     answer = builder.build(asked, [hit])
     assert answer.outcome == "not_stated" and answer.missing_what == "inwoners", answer
     assert "noemen geen aantal inwoners;" in answer_text(answer)
@@ -1808,19 +1830,31 @@ def test_a_sentence_that_points_back_is_read_with_the_one_it_points_to():
     alone, pointing = lexical_shares(question, [goal, regie]), lexical_shares(question, [goal, regie],
                                                                               before=["", start])
     assert pointing[1] > alone[1] and pointing[0] == alone[0]
+    # a sentence without a word of the question borrows nothing: it is no answer (a red-team review)
+    built = "Een 3D-model van de stad werd opgebouwd uit gegevens van de gemeente."
+    placed = "Daarin werden tribunes en hekken geplaatst."
+    assert lexical_shares("Hoe werd het 3D-model opgebouwd?", [built, placed], before=["", built])[1] == 0
 
 
 def test_how_high_a_thing_is_is_answered_by_a_number_beside_that_thing():
     """"Hoe hoog is het wekelijkse leefgeld voor deelnemers aan het Huishoudboekje?" was answered, hedged, by "Als
     er tijdelijk te weinig geld is, schiet Utrecht tot 1.500 euro voor." (corpus_fresh, no document states it): a
     "Hoe hoog / groot is de …?" question asks the size of that thing, and a number of something else is none."""
-    from vraagbaak.answer.numbers import measured_beside, measured_noun
+    from vraagbaak.answer.numbers import measured_noun, unmeasured
     from vraagbaak.schema import Chunk, Hit
 
     assert measured_noun("Hoe hoog is het wekelijkse leefgeld voor deelnemers?") == "leefgeld"
     assert measured_noun("Hoe groot was het tekort?") == "tekort" and measured_noun("Hoeveel kost het?") is None
-    assert measured_beside("De opkomst was 55 procent.", "opkomst")  # a percentage measures it too
-    assert measured_beside("Het begrotingstekort was 3 miljoen.", "tekort")  # and a compound that ends in it
+    # a red-team review: a noun on -e, an adjective without, a group of things
+    assert measured_noun("Hoe hoog is de premie voor de collectieve zorgverzekering?") == "premie"
+    assert measured_noun("Hoe hoog is de eigen bijdrage voor de Wmo?") == "bijdrage"
+    assert measured_noun("Hoe groot is de groep jongeren zonder startkwalificatie?") == "jongeren"
+    assert not unmeasured(["De opkomst was 55 procent."], "opkomst")  # a percentage measures it too
+    assert not unmeasured(["Het begrotingstekort was 3 miljoen."], "tekort")  # a compound that ends in it
+    assert not unmeasured(["Het opkomstpercentage was 47,6."], "opkomst")  # or starts with it
+    assert not unmeasured(["Het leefgeld dat deelnemers iedere week van de gemeente ontvangen, bedraagt 60 euro."],
+                          "leefgeld")  # anywhere in its sentence
+    assert not unmeasured(["De gemeente gaf 40 miljoen euro uit aan jeugdzorg."], "uitgaven")  # in other words
     advance = "Als er tijdelijk te weinig geld is, schiet Utrecht tot 1.500 euro voor."
     weekly = "Deelnemers krijgen iedere week leefgeld."
     builder = _builder_scoring({advance: 0.9, weekly: 0.88, "Deelnemers krijgen iedere week 50 euro leefgeld.": 0.9})

@@ -41,6 +41,9 @@ MAX_EXAMPLES, MAX_EXAMPLE_CHARS = 8, 200  # what the first screen shows well
 DOCUMENT_NOUNS = ("gemeenten", "gemeentes", "projecten", "initiatieven", "voorbeelden", "documenten", "stukken",
                   "bestanden", "brieven", "kamerbrieven", "rapporten", "publicaties", "municipalities", "projects",
                   "documents")
+# ... of which these name nothing but documents: "drie gemeenten" or "dertig projecten" count things in the world
+PAPER_NOUNS = ("documenten", "stukken", "bestanden", "brieven", "kamerbrieven", "rapporten", "publicaties",
+               "documents")
 
 
 class ProfileError(ValueError):
@@ -57,6 +60,12 @@ class CollectionProfile:
     document_nouns: tuple[str, ...] = DOCUMENT_NOUNS
     examples: tuple[str, ...] = ()
     source: str = field(default="standaard", compare=False)  # where it was read from, for status and docs
+
+    @property
+    def paper_nouns(self) -> tuple[str, ...]:
+        """The words that name this collection's documents and nothing else: PAPER_NOUNS and those its
+        collectie.yaml adds ("cases", "dataprojecten")."""
+        return PAPER_NOUNS + tuple(n for n in self.document_nouns if n not in DOCUMENT_NOUNS)
 
     def owner(self, metadata: dict | None) -> str:
         """Whose document this is, as the metadata says; "" where it says nothing."""

@@ -54,7 +54,14 @@ from vraagbaak.answer.kinds import (
     years_asked,
 )
 from vraagbaak.answer.numbers import UNITS as _UNITS
-from vraagbaak.answer.numbers import counted_noun, is_measure, names_counted, without_counts_of
+from vraagbaak.answer.numbers import (
+    counted_noun,
+    is_measure,
+    measured_noun,
+    names_counted,
+    unmeasured,
+    without_counts_of,
+)
 from vraagbaak.answer.stated import (
     BEGINNING,
     ENDING,
@@ -176,9 +183,14 @@ def lexical_shares(question: str, sentences: list[str], headings: list[str] | No
              for sentence, heading in zip(sentences, headings)]
     weight = {q: math.log(1 + len(sentences) / (1 + sum(has_stem(q, h) for h in stems))) for q in asked}
     total = sum(weight.values()) or 1.0
-    if before:
-        stems = [h | {stem(w) for w in words(earlier)} if earlier else h for h, earlier in zip(stems, before)]
-    return [sum(weight[q] for q in asked if has_stem(q, h)) / total for h in stems]
+    own = [sum(weight[q] for q in asked if has_stem(q, h)) / total for h in stems]
+    if not before:
+        return own
+    # only for a sentence that holds a word of the question itself: one that only borrows is no answer ("Daarin
+    # werden tribunes … geplaatst" to how the 3D-model was built: a red-team review)
+    borrowed = [{stem(w) for w in words(earlier)} if earlier else set() for earlier in before]
+    return [share + sum(weight[q] for q in asked if has_stem(q, b) and not has_stem(q, h)) / total if share else share
+            for share, h, b in zip(own, stems, borrowed)]
 
 
 def _pointed_to(per_hit: list[list[Evidence]]) -> list[str]:
@@ -612,8 +624,8 @@ class AnswerBuilder:
         if in_other_words:  # the quotes may say it in other words ("veertig laadpalen" for "oplaadpunten"): a
             counted = None  # count of things beside the question's other words (numbers.counted_beside)
         # but not a count of the collection's documents ("twee cases"), unless those are what is counted
-        documents = () if not in_other_words or fold(in_other_words) in self.profile.document_nouns \
-            else self.profile.document_nouns
+        documents = () if not in_other_words or fold(in_other_words) in self.profile.paper_nouns \
+            else self.profile.paper_nouns
 
         def states(kind: Kind, c: Citation) -> bool:
             return kind.states(_stating_text(c, kind, documents), asked, counted, in_other_words)
@@ -637,6 +649,9 @@ class AnswerBuilder:
             states(kind, c)
             or kind is WHEN and bool(dated_as_asked(asked, c.metadata))
             for c in (of_names if kind in of_what_is_named else stating))), None)
+        measured = measured_noun(asked) if COUNT in kinds and not counted and not in_other_words else None
+        if lacking is None and measured and unmeasured((c.quote for c in stating), measured):
+            lacking = COUNT  # "Hoe hoog is het leefgeld?": "leefgeld" stands in a quote, without a number
         if lacking:
             answer.found_as, answer.missing_kind = "not_stated", lacking.missing
             answer.missing_what = (counted or in_other_words) if lacking is COUNT \

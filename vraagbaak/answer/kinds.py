@@ -23,8 +23,6 @@ from vraagbaak.answer.numbers import (
     dated_beside,
     holds_count,
     holds_duration,
-    measured_beside,
-    measured_noun,
 )
 from vraagbaak.text.dates import MONTH_ABBREVIATIONS, MONTHS, WEEKDAYS, YEAR
 from vraagbaak.text.sentences import split_sentences
@@ -70,7 +68,10 @@ _WANTS_MONEY = re.compile(r"\b(wat kost|wat kostte|hoeveel kost|kosten|kostte|ko
 # rente betaalt een ondernemer?": a sum or, for a rate, a percentage ("2%"). Not "… dat een draagmoeder betaald wordt?"
 # nor "Hoeveel leningen zijn terugbetaald?", nor "Wat betaalt de gemeente …?" (what: "de vaste lasten")
 _WANTS_PAYMENT = re.compile(r"\bhoeveel\b.{0,80}\b(betaal|betaald|betaalde|betaalden|betaalt|betalen)\b"
-                            r"|^\W*wat\s+(?:moet|moeten|moest|moesten)\b.{0,80}\bbetalen\b", re.I)
+                            # not "Wat moet je doen als je … niet kunt betalen?" nor "Wat moeten huurders zelf
+                            # betalen?" (which things: "kleine reparaties"): a red-team review
+                            r"|^\W*wat\s+(?:moet|moeten|moest|moesten)\s+(?:(?!(?:doen|als|om|dat|die|te|indien|"
+                            r"wanneer|zodat|zelf)\b)[\w'’-]+\s+){0,8}betalen\b", re.I)
 _NAMES_RATE = re.compile(r"\w*(?:rente|procent|percentage|tarief|premie)\w*", re.I)
 _RATE = re.compile(r"\d\s?%|\bprocent(?:punt(?:en)?)?\b|\d\s?pct\b", re.I)
 # "Hoeveel rente rekent Qredits …?", "Hoe hoog is de rente op …?", "Welk rentepercentage …?": a rate (or a sum), not a
@@ -155,10 +156,7 @@ class Kind:
 def _states_count(text: str, question: str, counted: str | None, unnamed: str) -> bool:
     if unnamed:  # the counted thing in other words: a count beside the question's other words
         return counted_beside(text, question, unnamed)
-    if counted:
-        return counts_of(text, counted)
-    measured = measured_noun(question)  # "Hoe hoog is het leefgeld?": a number beside "leefgeld"
-    return measured_beside(text, measured) if measured else holds_count(text)
+    return counts_of(text, counted) if counted else holds_count(text)
 
 
 def decided_on(text: str, question: str) -> bool:
@@ -282,9 +280,20 @@ def _of_the_year_asked(states: Callable[..., bool]) -> Callable[..., bool]:
     def of_the_year(text: str, question: str, *rest) -> bool:
         asked = set(years_asked(question))
         if asked and YEAR.search(text):  # keep the sentences that name no year, or the year asked
-            text = " ".join(s for s in split_sentences(text) if not (years := set(YEAR.findall(s))) or years & asked)
+            text = " ".join(s for s in split_sentences(text)
+                            if not (years := set(YEAR.findall(s))) or years & asked or _within(years, question))
         return states(text, question, *rest)
     return of_the_year
+
+
+def _within(years: set[str], question: str) -> bool:
+    """Does one of the years fall in a period the question starts at a year ("Hoeveel meldingen zijn er sinds 2021
+    binnengekomen?" and "In 2023 ontving de gemeente 412 meldingen": a red-team review)?"""
+    since = [int(m.group(1)) for m in _SINCE_YEAR.finditer(question)]
+    return any(int(year) >= start for year in years for start in since)
+
+
+_SINCE_YEAR = re.compile(rf"\b(?:sinds|vanaf|na)\s+({YEAR.pattern})", re.I)
 
 
 def _found(*patterns: re.Pattern) -> Callable[[str], bool]:
@@ -354,7 +363,10 @@ def wanted_kinds(question: str) -> tuple[Kind, ...]:
 # A question that starts with another question word asks that: "Hoe houdt Zaanstad bij hoeveel panden zakken?" asks
 # how, "Wie bepaalt hoeveel …?" who, "Waar kunnen eigenaren terecht met vragen over hoe lang hun fundering meegaat?"
 # where; its "hoeveel", "hoe lang" or "wanneer" begins a clause inside it
-_OTHER_QUESTION_WORD = re.compile(r"^\W*(?:wie|wat|waarom|waar|wanneer|welke?|hoe)\b", re.I)
+_OTHER_QUESTION_WORD = re.compile(r"^\W*(?:wie|wat|waarom|waar|wanneer|welke?|hoe|hoeveel)\b", re.I)
+# ... but a second question begins after a question mark, a glued follow-up's dash (search/followup.py), a colon or
+# semicolon, or "en", "of" or a comma right before its question word: "Waar en wanneer is de informatieavond?"
+_SECOND_QUESTION = re.compile(r"[?—:;]|(?:\ben|\bof|,)\s*$", re.I)
 
 
 def _embedded_amount(question: str) -> bool:
@@ -368,7 +380,7 @@ def _embedded(question: str, asking: re.Pattern) -> bool:
     first = _OTHER_QUESTION_WORD.match(question)
     asked = asking.search(question)
     return bool(first and asked and asked.start() > first.end() + 1
-                and not any(mark in question[:asked.start()] for mark in "?—"))
+                and not _SECOND_QUESTION.search(question[first.end():asked.start()]))
 
 
 def wanted_kind(question: str) -> Kind | None:

@@ -11,11 +11,12 @@ May import: text.
 from __future__ import annotations
 
 import re
+from itertools import takewhile
 from typing import Iterable, Iterator
 
 from vraagbaak.text.dates import MONTHS, days_named
 from vraagbaak.text.sentences import split_sentences
-from vraagbaak.text.words import content_words, fold, has_stem, stem
+from vraagbaak.text.words import content_words, fold, has_stem, stem, stopwords
 
 # A number in digits or in words ("De achttien innovaties komen van acht gemeenten", "vijfentwintig",
 # "tienduizend", "Eén"); not "een", which is mostly the article.
@@ -189,45 +190,59 @@ def counted_beside(text: str, question: str, noun: str) -> bool:
     return any(any(has_stem(a, held) for a in asked) for held in nearby)
 
 
-# "Hoe hoog is het wekelijkse leefgeld voor deelnemers?", "Hoe groot was het tekort?": how much of a thing; an
-# adjective before it ends in -e
+# "Hoe hoog is het wekelijkse leefgeld voor deelnemers?", "Hoe groot was de schade aan de woningen?": the size of a
+# thing, named by the words after the article up to the first small word ("voor", "aan", "van")
 _HOW_HIGH = re.compile(r"\bhoe\s+(?:hoog|groot|laag|klein)\s+(?:is|was|zijn|waren|wordt|werd)\s+(?:de|het|dat|die)\s+"
-                       r"((?:[\w'’-]+e\s+){0,2})([\w'’-]+)", re.I)
+                       r"([\w'’-]+(?:\s+[\w'’-]+){0,3})", re.I)
 
 
 def measured_noun(question: str) -> str | None:
-    """What a "Hoe hoog / groot is de …?" question asks the size of ("leefgeld"); None for any other question."""
+    """What a "Hoe hoog / groot is de …?" question asks the size of: the last word before the first small word
+    ("leefgeld" of "het wekelijkse leefgeld voor …", "bijdrage" of "de eigen bijdrage voor …", "jongeren" of "de
+    groep jongeren zonder …"); None for any other question."""
     m = _HOW_HIGH.search(question)
-    return m.group(2) if m else None
+    if not m:
+        return None
+    named = list(takewhile(lambda w: fold(w) not in stopwords(), m.group(1).split()))
+    return named[-1] if named else None
 
 
-def measured_beside(text: str, noun: str) -> bool:
-    """Does the text put a number (a count, a sum or a percentage) within WINDOW words of the noun, in its sentence?
-    "Hoe hoog is het wekelijkse leefgeld …?" is not answered by "… schiet Utrecht tot 1.500 euro voor. Deelnemers
-    krijgen iedere week leefgeld." (corpus_fresh): the sum is of something else, and "weinig geld" beside it is no
-    leefgeld."""
-    measured = _counted_stem(noun)  # the word itself or a compound that ends in it: "geld" is not "leefgeld"
-    return any(any(stem(fold(word)).endswith(measured) for word in near)
-               for near in _beside(text, _counts(text), WINDOW))
+def unmeasured(texts: Iterable[str], noun: str) -> bool:
+    """Do the texts name the measured thing (the noun, or a compound that starts or ends with it: "opkomstpercentage"
+    for "opkomst") without a number (a count, a sum or a percentage) in any sentence that names it? "Hoe hoog is
+    het wekelijkse leefgeld …?" is not answered by "… schiet Utrecht tot 1.500 euro voor. Deelnemers krijgen iedere
+    week leefgeld." (corpus_fresh). False where no text names it: it may be said in other words ("Hoe hoog zijn de
+    uitgaven?" and "gaf 40 miljoen euro uit")."""
+    measured = _counted_stem(noun)
+    sentences = [s for text in texts for s in split_sentences(text)]
+    naming = [s for s in sentences if any(_measures(w, measured) for w in _WORD.findall(s))]
+    return bool(naming) and not any(_counts(s) for s in naming)
+
+
+def _measures(word: str, measured: str) -> bool:
+    have = stem(fold(word))
+    return have.endswith(measured) or len(measured) >= 4 and have.startswith(measured)
+
+
+_A_NUMBER = re.compile(rf"[\d.,]+|{_NUMBER}", re.I)
 
 
 def without_counts_of(text: str, nouns: Iterable[str]) -> str:
-    """The text without its counts of these nouns, within DOCUMENT_COUNT_WORDS words before one ("twee cases",
-    "zes van de achttien cases"): where a collection calls its documents so (profile.document_nouns), such a count
+    """The text without its counts of these nouns ("twee cases", "zes van de achttien cases"): where a collection
+    calls its documents so (profile.CollectionProfile.paper_nouns), such a count
     counts documents, not what a question counts in other words ("Hoeveel inwoners hebben zich … gemeld?" was
     answered by "een van de twee cases over schuldhulpverlening": a helper's user test)."""
     named = {stem(fold(n)) for n in nouns}
     kept, last = [], 0
     for m in _counts(text):  # a count in words matches the first letter of the next word too
-        number, *after = _WORD.findall(text[m.start():m.start() + 80])[:1 + DOCUMENT_COUNT_WORDS]
-        if any(stem(fold(w)) in named for w in after):
+        number, *after = _WORD.findall(text[m.start():m.start() + 80])
+        # what it counts: the first word after it that is no small word or number ("zes van de achttien cases"),
+        # not a later one ("320 huishoudens uit drie gemeenten")
+        noun = next((w for w in after if fold(w) not in stopwords() and not _A_NUMBER.fullmatch(w)), "")
+        if stem(fold(noun)) in named:
             kept.append(text[last:m.start()])
             last = m.start() + len(number)
     return "".join(kept) + text[last:]
-
-
-# "zes van de achttien cases": the noun a count counts may stand three words after it
-DOCUMENT_COUNT_WORDS = 4
 
 
 def _counted_stem(noun: str) -> str:

@@ -315,8 +315,9 @@ def swapped_place(question: str, sentence: str, subject: str = "") -> str:
     theirs = {p for p, filler in _slots(sentence) if _a_place(filler) and _a_name(filler)}
     for preposition, filler in _slots(question):
         asked = [w for w in filler if fold(w) not in stopwords()]
+        # a name the title lists ("… in Nederland en Duitsland") may still be swapped: only a thing is exempt
         if preposition not in theirs or not asked or not _a_place(filler) or _held(held, asked) \
-                or all(_held(titled, [w]) for w in asked):
+                or not _a_name(filler) and all(_held(titled, [w]) for w in asked):
             continue
         if _a_name(filler) or any(is_rare_word(w) for w in asked):
             return " ".join(filler)
