@@ -108,6 +108,8 @@ _LEANING_START = {"dit", "deze", "dat", "die", "dergelijke", "zij", "ze", "hij",
                   "vervolgens", "wel", "en", "of", "want", "hiermee", "daarmee", "daarom", "daardoor", "zodoende"}
 _PRONOMINAL_ADVERB = re.compile(r"^(daar|hier)(aan|bij|door|in|mee|na|naar|om|onder|op|over|toe|uit|van|voor)$")
 _FIRST_WORDS = re.compile(r"[a-zà-ÿ]+")
+# where a sentence says it leans on the one before: "De CIO en de gemeentesecretaris hadden daarbij …" (6th word)
+LEANING_WORDS = 8
 
 @dataclass
 class Evidence:
@@ -203,7 +205,7 @@ def _pointed_to(per_hit: list[list[Evidence]]) -> list[str]:
 
 
 def _points_back(sentence: Evidence) -> bool:
-    return any(_PRONOMINAL_ADVERB.match(w) for w in _FIRST_WORDS.findall(sentence.text.lower())[:8])
+    return any(_PRONOMINAL_ADVERB.match(w) for w in _FIRST_WORDS.findall(sentence.text.lower())[:LEANING_WORDS])
 
 
 def own_heading(chunk: Chunk) -> str:
@@ -229,7 +231,7 @@ def leans_back(sentence: Evidence, previous: Evidence) -> bool:
     """Does this sentence need the one before it to be understood?"""
     if previous.text.rstrip().endswith(":"):
         return True
-    first = _FIRST_WORDS.findall(sentence.text.lower())[:8]
+    first = _FIRST_WORDS.findall(sentence.text.lower())[:LEANING_WORDS]
     return bool(first) and (first[0] in _LEANING_START or any(_PRONOMINAL_ADVERB.match(w) for w in first))
 
 

@@ -130,6 +130,8 @@ _SUBJECT_START = {"de", "het", "een", "ik", "je", "jij", "jullie", "u", "we", "w
 _WORD = re.compile(r"[\w'’]+")
 _HOEVEEL = re.compile(r"\bhoeveel\s+([\w'’-]+)(?:\s+([\w'’-]+))?", re.I)
 WINDOW = 6  # words on either side of a number in which what it counts stands ("het aantal te testen reizigers")
+HEAD_LETTERS = 4  # a compound's head or start names the thing from this many letters ("paren" of "wensouderparen")
+NOUN_REACH = 80  # characters after a number in which the noun it counts stands ("zes van de achttien cases")
 
 
 def counted_noun(question: str) -> str | None:
@@ -158,7 +160,7 @@ def _names(token: str, counted: str) -> bool:
     have = stem(fold(token))
     # the head of a compound leaves a word before it ("wensouder", "bus"), not a verb's particle: "aanvragen" is
     # no kind of "vragen"
-    return have == counted or have.endswith(counted) or (len(have) >= 4 and counted.endswith(have)
+    return have == counted or have.endswith(counted) or (len(have) >= HEAD_LETTERS and counted.endswith(have)
                                                          and counted[: -len(have)] not in _PARTICLES)
 
 
@@ -221,7 +223,7 @@ def unmeasured(texts: Iterable[str], noun: str) -> bool:
 
 def _measures(word: str, measured: str) -> bool:
     have = stem(fold(word))
-    return have.endswith(measured) or len(measured) >= 4 and have.startswith(measured)
+    return have.endswith(measured) or len(measured) >= HEAD_LETTERS and have.startswith(measured)
 
 
 _A_NUMBER = re.compile(rf"[\d.,]+|{_NUMBER}", re.I)
@@ -235,7 +237,7 @@ def without_counts_of(text: str, nouns: Iterable[str]) -> str:
     named = {stem(fold(n)) for n in nouns}
     kept, last = [], 0
     for m in _counts(text):  # a count in words matches the first letter of the next word too
-        number, *after = _WORD.findall(text[m.start():m.start() + 80])
+        number, *after = _WORD.findall(text[m.start():m.start() + NOUN_REACH])
         # what it counts: the first word after it that is no small word or number ("zes van de achttien cases"),
         # not a later one ("320 huishoudens uit drie gemeenten")
         noun = next((w for w in after if fold(w) not in stopwords() and not _A_NUMBER.fullmatch(w)), "")
