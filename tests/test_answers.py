@@ -1864,3 +1864,26 @@ def test_how_high_a_thing_is_is_answered_by_a_number_beside_that_thing():
     stated = Hit(Chunk("c1", "cases/17.md", "Huishoudboekje", None, None, None,
                        "Deelnemers krijgen iedere week 50 euro leefgeld."), 0.5, 1, 0.9, 3.0)
     assert builder.build(asked, [stated]).outcome == "answered"
+
+
+def test_who_put_the_questions_is_answered_by_the_papers_head():
+    """"Wie hebben de Kamervragen over de rente op de Tozo-lening en het Bbz-krediet gesteld?" quoted a sentence on
+    the rate first (it names Qredits), and the head "Vragen van de leden Van Weyenberg, Romke de Jong en Kat (allen
+    D66)" second (a helper's user test). Who a paper is from, it says in its head, far from what it is about; that
+    quote comes first, but only from the first quote's document: another paper's members put another motion."""
+    from vraagbaak.answer.kinds import members_asked
+    from vraagbaak.schema import Chunk, Hit
+
+    rate = ("Bij de keuze voor de rente van 2% voor de Tozo is aangesloten bij het rentepercentage dat Qredits "
+            "Microfinanciering Nederland hanteert.")
+    head = ("Vragen van de leden Van Weyenberg, Romke de Jong en Kat (allen D66) aan de Minister van Sociale Zaken "
+            "over de rente op de Tozo-lening en het Bbz-krediet.")
+    builder = _builder_scoring({rate: 0.92, head: 0.90})
+    hits = [Hit(Chunk("c0", "kv.pdf", "Kamervragen Tozo", 2, 2, None, rate), 0.6, 1, 0.92, 3.0),
+            Hit(Chunk("c1", "kv.pdf", "Kamervragen Tozo", 1, 1, None, head), 0.55, 2, 0.90, 2.8)]
+    answer = builder.build("Wie hebben de Kamervragen over de rente op de Tozo-lening en het Bbz-krediet gesteld?",
+                           hits)
+    assert answer.citations[0].quote == head, [c.quote for c in answer.citations]
+    states = members_asked("Wie diende de motie over de spaarrente in?")
+    assert states("MOTIE VAN DE LEDEN INGE VAN DIJK EN GRINWIS") and states("Vragen van het lid De Groot (D66)")
+    assert not states("Vragen gesteld door de leden der Kamer") and members_asked("Wie is de minister?") is None

@@ -40,6 +40,7 @@ from vraagbaak.answer.kinds import (
     decided_on,
     decision_asked,
     holder_asked,
+    members_asked,
     name_asked,
     number_asked,
     office_asked,
@@ -501,6 +502,10 @@ class AnswerBuilder:
         if isinstance(states_asked, NameAsked):  # a name in another document is of another thing
             candidates = [c for c in candidates if c.doc == citations[0].doc]
         citations = stating_first(citations, states_asked, candidates)
+        if (members := members_asked(asked)) is not None:  # who a paper is from stands in its head ("Vragen van de
+            # leden …"), far from what it is about; only in the first quote's document: another paper's members put
+            # another motion
+            citations = stating_first(citations, members, [c for c in candidates if c.doc == citations[0].doc])
         answer = Answer(question, True, "", citations, _nearest(hits), english=is_english(question))
         # a why or what-is-wrong question is answered by a reason or a shortcoming: without one in bold the quote
         # fits the question at best ("Waarom stopte het project?" under "Het project gaat over verkeersveiligheid.")

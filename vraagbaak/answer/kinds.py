@@ -511,6 +511,20 @@ def signer_asked(question: str) -> SignerAsked | None:
     return SignerAsked() if _ASKS_SIGNER.search(question) else None
 
 
+# "Wie hebben de Kamervragen over … gesteld?", "Wie diende de motie in?": who a parliamentary paper is from, which it
+# says itself in its head ("Vragen van de leden Van Weyenberg, Romke de Jong en Kat", "MOTIE VAN DE LEDEN INGE VAN
+# DIJK EN GRINWIS", "Vragen van het lid De Groot"), far from what it is about (a helper's user test)
+_ASKS_MEMBERS = re.compile(r"^\W*(?:door\s+)?wie\b(?=.*\b(?:\w*vragen|moties?|amendementen|amendement)\b)"
+                           r"(?=.*\b(?:gesteld|ingediend|stelde|stelden|diende|dienden|ingedient)\b)", re.I)
+_BY_MEMBERS = re.compile(r"(?i:\b(?:van|door)\s+(?:het\s+lid|de\s+leden))\s+[A-ZÀ-Ý]")  # not "de leden der Kamer"
+
+
+def members_asked(question: str) -> Callable[[str], bool] | None:
+    """Where the question asks who put the questions, motion or amendment: does a text name members as the ones
+    the paper is from ("van de leden …", "van het lid …")? None for any other question."""
+    return (lambda text: bool(_BY_MEMBERS.search(text))) if _ASKS_MEMBERS.search(question) else None
+
+
 def vote_asked(question: str) -> Callable[[str], bool] | None:
     """Where the question asks how a vote went ("Wie stemden tegen …?"): does a text record a vote? None for any
     other question."""
