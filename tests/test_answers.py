@@ -1887,3 +1887,24 @@ def test_who_put_the_questions_is_answered_by_the_papers_head():
     states = members_asked("Wie diende de motie over de spaarrente in?")
     assert states("MOTIE VAN DE LEDEN INGE VAN DIJK EN GRINWIS") and states("Vragen van het lid De Groot (D66)")
     assert not states("Vragen gesteld door de leden der Kamer") and members_asked("Wie is de minister?") is None
+
+
+def test_a_question_the_document_only_asks_is_not_vouched_for_as_its_answer():
+    """"Welke bevoegdheden hebben gemeenten om een reptielenbeurs te verbieden?" bolded the Kamervraag that asks it,
+    in a mail that has no answer to it, under "de zinnen die het antwoord geven" (a helper's user test). Where every
+    bold sentence of the first quote is a question in the document, the answer says "best bij uw vraag passen";
+    not where the user asks about the questions themselves."""
+    from vraagbaak.answer.builder import only_asked
+    from vraagbaak.schema import Chunk, Citation, Hit
+
+    asked = "Welke bevoegdheden of instrumenten hebben gemeenten om dergelijke beurzen niet door te laten gaan?"
+    other = "Hoe beoordeelt u dat een ruime meerderheid dit onacceptabel vindt?"
+    builder = _builder_scoring({asked: 0.92, other: 0.85})
+    hit = Hit(Chunk("c0", "mail.pdf", "Kamervraag", 3, 3, None, f"{asked} {other}"), 0.6, 1, 0.92, 3.0)
+    answer = builder.build("Welke bevoegdheden hebben gemeenten om een reptielenbeurs te verbieden?", [hit])
+    assert answer.outcome == "answered" and not answer.confident, answer
+    assert "de zinnen die het best bij uw vraag passen" in answer_text(answer)
+    quoted = [Citation(1, "mail.pdf", "Kamervraag", 3, None, f"{asked} {other}", [asked])]
+    assert not only_asked("Welke vragen stelde De Groot over de reptielenbeurs?", quoted)
+    assert not only_asked("Welke bevoegdheden hebben gemeenten?", [dataclasses.replace(
+        quoted[0], highlights=[asked, "Antwoord 3 Gemeenten kunnen een vergunning weigeren."])])
