@@ -1864,6 +1864,15 @@ def test_how_high_a_thing_is_is_answered_by_a_number_beside_that_thing():
     stated = Hit(Chunk("c1", "cases/17.md", "Huishoudboekje", None, None, None,
                        "Deelnemers krijgen iedere week 50 euro leefgeld."), 0.5, 1, 0.9, 3.0)
     assert builder.build(asked, [stated]).outcome == "answered"
+    # "Welk percentage van de obligaties …?" under "85% van de derivaten" (a helper's user test): a share of them
+    markets = "Waar de transparantie is verbeterd, zijn de obligatie- en derivatenmarkten nog veelal niet-transparant."
+    otc = "Volgens ESMA werd 85% van de derivaten afgelopen jaar bilateraal verhandeld."
+    builder = _builder_scoring({markets: 0.9, otc: 0.89})
+    hit = Hit(Chunk("c2", "fiche.pdf", "Fiche 5", 3, 3, None, f"{markets} {otc}"), 0.5, 1, 0.9, 3.0)
+    bonds = builder.build("Welk percentage van de obligaties wordt buiten een handelsplatform om verhandeld?", [hit])
+    assert bonds.outcome == "not_stated" and bonds.missing_for == "obligaties", bonds
+    assert "noemen geen percentage voor obligaties;" in answer_text(bonds)
+    assert builder.build("Welk percentage van de derivaten werd bilateraal verhandeld?", [hit]).outcome == "answered"
 
 
 def test_who_put_the_questions_is_answered_by_the_papers_head():

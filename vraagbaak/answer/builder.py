@@ -30,6 +30,7 @@ from vraagbaak.answer.kinds import (
     NAME,
     NUMBERS,
     OFFICE,
+    PERCENTAGE,
     VOTE,
     WHEN,
     BoldHint,
@@ -657,9 +658,11 @@ class AnswerBuilder:
             states(kind, c)
             or kind is WHEN and bool(dated_as_asked(asked, c.metadata))
             for c in (of_names if kind in of_what_is_named else stating))), None)
-        measured = measured_noun(asked) if COUNT in kinds and not counted and not in_other_words else None
-        if lacking is None and measured and unmeasured((c.quote for c in stating), measured):
-            lacking = COUNT  # "Hoe hoog is het leefgeld?": "leefgeld" stands in a quote, without a number
+        sized = next((kind for kind in kinds if kind in (COUNT, PERCENTAGE)), None)
+        measured = measured_noun(asked) if sized and not counted and not in_other_words else None
+        unsized = lacking is None and bool(measured) and unmeasured((c.quote for c in stating), measured)
+        if unsized:
+            lacking = sized  # "Hoe hoog is het leefgeld?": "leefgeld" stands in a quote, without a number
         if lacking:
             answer.found_as, answer.missing_kind = "not_stated", lacking.missing
             answer.missing_what = (counted or in_other_words) if lacking is COUNT \
@@ -673,6 +676,8 @@ class AnswerBuilder:
                                                  named_in_question(asked, self.owners))
             elif not_shown := next((names for c, names in zip(stating, unshown) if states(lacking, c)), None):
                 answer.missing_for = " en ".join(not_shown)  # "geen aantal kinderen in 2010 voor India"
+            elif unsized:  # "geen percentage voor obligaties": the 85% beside it is of derivaten
+                answer.missing_for = measured
         elif asks_one and ((of_other := _swapped_place(asked, answer.citations, kinds)) is not None
                            or (of_other := place_not_held(asked, self.document_text(answer.citations[0].doc)))):
             # "Wanneer werd de testplicht in Nederland ingevoerd?" under "Alleen in Duitsland geldt sinds 8 augustus

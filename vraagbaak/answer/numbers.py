@@ -194,12 +194,15 @@ def counted_beside(text: str, question: str, noun: str) -> bool:
 
 # "Hoe hoog is het wekelijkse leefgeld voor deelnemers?", "Hoe groot was de schade aan de woningen?": the size of a
 # thing, named by the words after the article up to the first small word ("voor", "aan", "van")
-_HOW_HIGH = re.compile(r"\bhoe\s+(?:hoog|groot|laag|klein)\s+(?:is|was|zijn|waren|wordt|werd)\s+(?:de|het|dat|die)\s+"
+_HOW_HIGH = re.compile(r"(?:\bhoe\s+(?:hoog|groot|laag|klein)\s+(?:is|was|zijn|waren|wordt|werd)\s+(?:de|het|dat|die)"
+                       # "Welk percentage van de obligaties …?", "Hoeveel procent van de woningen …?": a share of them
+                       r"|\b(?:welke?\s+(?:percentage|aandeel|deel)|hoeveel\s+procent)\s+van\s+(?:de|het|alle))\s+"
                        r"([\w'’-]+(?:\s+[\w'’-]+){0,3})", re.I)
 
 
 def measured_noun(question: str) -> str | None:
-    """What a "Hoe hoog / groot is de …?" question asks the size of: the last word before the first small word
+    """What a "Hoe hoog / groot is de …?" or "Welk percentage van de …?" question asks the size or share of: the last
+    word before the first small word
     ("leefgeld" of "het wekelijkse leefgeld voor …", "bijdrage" of "de eigen bijdrage voor …", "jongeren" of "de
     groep jongeren zonder …"); None for any other question."""
     m = _HOW_HIGH.search(question)
