@@ -193,7 +193,8 @@ def lexical_shares(question: str, sentences: list[str], headings: list[str] | No
     # only for a sentence that holds a word of the question itself: one that only borrows is no answer ("Daarin
     # werden tribunes … geplaatst" to how the 3D-model was built: a red-team review)
     borrowed = [{stem(w) for w in words(earlier)} if earlier else set() for earlier in before]
-    return [share + sum(weight[q] for q in asked if has_stem(q, b) and not has_stem(q, h)) / total if share else share
+    return [share + sum(weight[q] for q in asked if has_stem(q, b) and not has_stem(q, h)) / total if share and b
+            else share
             for share, h, b in zip(own, stems, borrowed)]
 
 
