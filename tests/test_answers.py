@@ -1917,3 +1917,17 @@ def test_a_question_the_document_only_asks_is_not_vouched_for_as_its_answer():
     assert not only_asked("Welke vragen stelde De Groot over de reptielenbeurs?", quoted)
     assert not only_asked("Welke bevoegdheden hebben gemeenten?", [dataclasses.replace(
         quoted[0], highlights=[asked, "Antwoord 3 Gemeenten kunnen een vergunning weigeren."])])
+
+
+def test_an_expected_number_does_not_say_what_really_happened():
+    """"Hoeveel toeschouwers zijn er uiteindelijk echt gekomen …?" was answered with "Er werden 600.000 tot 800.000
+    toeschouwers verwacht." (a helper's user test): a question about what really happened is not answered by a
+    number that was expected or estimated; a question about the expectation still is."""
+    from vraagbaak.answer.kinds import COUNT, SUM_OF_MONEY
+
+    expected = "Er werden 600.000 tot 800.000 toeschouwers verwacht."
+    came = "Hoeveel toeschouwers zijn er uiteindelijk echt gekomen?"
+    assert not COUNT.states(expected, came, "toeschouwers", "")
+    assert COUNT.states(expected, "Hoeveel toeschouwers verwachtte Utrecht?", "toeschouwers", "")
+    assert COUNT.states("Er kwamen 450.000 toeschouwers.", came, "toeschouwers", "")
+    assert not SUM_OF_MONEY.states("De kosten worden geschat op 2 miljoen euro.", "Wat kostte het werkelijk?", None, "")

@@ -296,6 +296,22 @@ def _within(years: set[str], question: str) -> bool:
 _SINCE_YEAR = re.compile(rf"\b(?:sinds|vanaf|na)\s+({YEAR.pattern})", re.I)
 
 
+def _of_what_happened(states: Callable[..., bool]) -> Callable[..., bool]:
+    """A number states what a question about what really happened asks ("Hoeveel toeschouwers zijn er uiteindelijk
+    echt gekomen?") only in a sentence that does not expect or estimate it: "Er werden 600.000 tot 800.000
+    toeschouwers verwacht" does not say how many came (a helper's user test)."""
+    def happened(text: str, question: str, *rest) -> bool:
+        if _ASKS_WHAT_HAPPENED.search(question) and _EXPECTED.search(text):
+            text = " ".join(s for s in split_sentences(text) if not _EXPECTED.search(s))
+        return states(text, question, *rest)
+    return happened
+
+
+_ASKS_WHAT_HAPPENED = re.compile(r"\b(?:echt|werkelijk|daadwerkelijk|uiteindelijk)\b", re.I)
+_EXPECTED = re.compile(r"\b(?:verwacht\w*|geschat\w*|naar\s+schatting|ramingen|raming|prognoses?|begroot|"
+                       r"voorzien)\b", re.I)
+
+
 def _found(*patterns: re.Pattern) -> Callable[[str], bool]:
     return lambda text: any(p.search(text) for p in patterns)
 
@@ -306,10 +322,11 @@ def _anywhere(holds: Callable[[str], bool]) -> Callable[..., bool]:
 
 
 WHEN = Kind("date", _found(DATE), lambda text, question, *_: dated_beside(text, DATE, question))
-SUM_OF_MONEY = Kind("money", _found(MONEY), _of_the_year_asked(_anywhere(_found(MONEY))))
-SUM_OR_RATE = Kind("money", _found(MONEY, _RATE), _of_the_year_asked(_anywhere(_found(MONEY, _RATE))))
-COUNT = Kind("amount", _found(AMOUNT), _of_the_year_asked(_states_count))
-PERCENTAGE = Kind("percentage", _found(_RATE), _of_the_year_asked(_anywhere(_found(_RATE))))
+SUM_OF_MONEY = Kind("money", _found(MONEY), _of_the_year_asked(_of_what_happened(_anywhere(_found(MONEY)))))
+SUM_OR_RATE = Kind("money", _found(MONEY, _RATE),
+                   _of_the_year_asked(_of_what_happened(_anywhere(_found(MONEY, _RATE)))))
+COUNT = Kind("amount", _found(AMOUNT), _of_the_year_asked(_of_what_happened(_states_count)))
+PERCENTAGE = Kind("percentage", _found(_RATE), _of_the_year_asked(_of_what_happened(_anywhere(_found(_RATE)))))
 # "Hoe lang …?": a count with its unit of time or length answers, not any count ("twintig verzoeken per jaar")
 DURATION = Kind("duration", holds_duration, _of_the_year_asked(_anywhere(holds_duration)))
 DECISION = Kind("decision", _found(_DECISION), lambda text, question, *_: decided_on(text, question))
