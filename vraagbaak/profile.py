@@ -41,9 +41,10 @@ MAX_EXAMPLES, MAX_EXAMPLE_CHARS = 8, 200  # what the first screen shows well
 DOCUMENT_NOUNS = ("gemeenten", "gemeentes", "projecten", "initiatieven", "voorbeelden", "documenten", "stukken",
                   "bestanden", "brieven", "kamerbrieven", "rapporten", "publicaties", "municipalities", "projects",
                   "documents")
-# ... of which these name nothing but documents: "drie gemeenten" or "dertig projecten" count things in the world
-PAPER_NOUNS = ("documenten", "stukken", "bestanden", "brieven", "kamerbrieven", "rapporten", "publicaties",
-               "documents")
+# ... of which these also name things in the world: "drie gemeenten" or "dertig projecten" count those, not documents
+THING_NOUNS = frozenset({"gemeenten", "gemeentes", "projecten", "initiatieven", "voorbeelden", "municipalities",
+                         "projects"})
+PAPER_NOUNS = tuple(n for n in DOCUMENT_NOUNS if n not in THING_NOUNS)  # the words that name only documents
 
 
 class ProfileError(ValueError):

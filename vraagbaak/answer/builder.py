@@ -234,8 +234,8 @@ def leans_back(sentence: Evidence, previous: Evidence) -> bool:
     """Does this sentence need the one before it to be understood?"""
     if previous.text.rstrip().endswith(":"):
         return True
-    first = _FIRST_WORDS.findall(sentence.text.lower())[:LEANING_WORDS]
-    return bool(first) and (first[0] in _LEANING_START or any(_PRONOMINAL_ADVERB.match(w) for w in first))
+    first = _FIRST_WORDS.findall(sentence.text.lower())
+    return bool(first) and (first[0] in _LEANING_START or _points_back(sentence))
 
 
 # "- Rij 3: Aanvrager: VV Noorderlicht; Bedrag: 38000": a table row written with its header (ingest/structured.py)
@@ -1028,7 +1028,7 @@ def only_asked(question: str, citations: list[Citation]) -> bool:
     user test). Not not_stated: the reply often stands unbolded or in a later quote (measured: answerable questions
     declined on samples_dev, samples_fresh, samples_holdout, VAC and policyqa, 0.011 -> 0.075 there)."""
     bold = citations[0].highlights if citations else []
-    return bool(bold) and all(b.rstrip().endswith("?") for b in bold) and not _ABOUT_QUESTIONS.search(question)
+    return bool(bold) and all(map(_is_question, bold)) and not _ABOUT_QUESTIONS.search(question)
 
 
 # "Welke Kamervragen …", "Wat vroeg …", "Wie heeft gevraagd …": a question about the questions a document asks
@@ -1037,7 +1037,11 @@ _ABOUT_QUESTIONS = re.compile(r"vra(?:ag|gen)|vroeg|gevraagd", re.I)
 
 def _asks(sentence: Evidence) -> bool:
     """A question in the document ("Vraag 2 Kunt u toelichten …?"): like the user's, but it answers nothing."""
-    return sentence.text.rstrip().endswith("?")
+    return _is_question(sentence.text)
+
+
+def _is_question(text: str) -> bool:
+    return text.rstrip().endswith("?")
 
 
 def nothing_found(question: str, nearest: list[dict[str, str]]) -> Answer:

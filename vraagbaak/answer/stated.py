@@ -310,8 +310,7 @@ def swapped_place(question: str, sentence: str, subject: str = "") -> str:
     in the letter "Draagmoederschap" is answered by "drie kinderen via het VUmc": own question)."""
     if is_english(question):  # English prepositions and words against Dutch text
         return ""
-    held = frozenset(stem(w) for w in words(sentence.replace("’", "'")))  # not stems_of: that caches documents
-    titled = frozenset(stem(w) for w in words(subject.replace("’", "'")))
+    held, titled = _short_stems(sentence), _short_stems(subject)
     theirs = {p for p, filler in _slots(sentence) if _a_place(filler) and _a_name(filler)}
     for preposition, filler in _slots(question):
         asked = [w for w in filler if fold(w) not in stopwords()]
@@ -322,6 +321,12 @@ def swapped_place(question: str, sentence: str, subject: str = "") -> str:
         if _a_name(filler) or any(is_rare_word(w) for w in asked):
             return " ".join(filler)
     return ""
+
+
+def _short_stems(text: str) -> frozenset[str]:
+    """The stems of a sentence or title, a curly apostrophe as a straight one; not stems_of, whose small cache is
+    meant for whole documents."""
+    return frozenset(stem(w) for w in words(text.replace("’", "'")))
 
 
 def place_not_held(question: str, document: str) -> str:
