@@ -554,6 +554,10 @@ def test_a_how_many_question_needs_a_count_of_what_it_asks_about():
     assert not counted_beside("Houd 1,5 meter afstand van gedeelde elektrische auto's.", asked, "oplaadpunten")
     assert not counted_beside("Enschede startte in 2015 met datagedreven werken, eerst klein met twee pilots.",
                               "Hoeveel inwoners heeft Enschede?", "inwoners")
+    # a name or a year beside a count says whose or when, not what it counts (a helper's user test)
+    assert not counted_beside("In 2016 had Dordrecht ruim 5.000 hondenbezitters en stonden er 5.231 honden "
+                              "geregistreerd.", "hoeveel meldingen van hondenoverlast kreeg dordrecht in 2016",
+                              "meldingen")
     assert holds_count("houd 1,5 meter afstand")  # "Hoeveel meter …" names what it counts; this check is the plain one
     assert is_measure("weken") and not is_measure("laadpalen")  # "Hoeveel weken …?" may be answered in months
 

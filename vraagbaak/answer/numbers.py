@@ -186,9 +186,11 @@ def counted_beside(text: str, question: str, noun: str) -> bool:
     extra laadpalen voor gedeelde elektrische auto's" for "Hoeveel oplaadpunten voor gedeelde elektrische auto's
     …?"); "… eerst klein met twee pilots", ten words from "Enschede", does not say how many inwoners it has."""
     counted = _counted_stem(noun)
-    asked = {stem(fold(w)) for w in content_words(question)} - {counted}
+    asked = {stem(fold(w)) for w in content_words(question) if not _A_NUMBER.fullmatch(w)} - {counted}
     things = [m for m in _counts(text) if not _MEASURE.match(text, _after_number(m))]
-    nearby = ({stem(fold(w)) for w in near} for near in _beside(text, things, WINDOW))
+    # a name or a year beside the count says whose or when, not what it counts: "In 2016 had Dordrecht ruim 5.000
+    # hondenbezitters" counts no meldingen of Dordrecht in 2016 (a helper's user test)
+    nearby = ({stem(fold(w)) for w in near} for near in _beside(text, things, WINDOW, names=False))
     return any(any(has_stem(a, held) for a in asked) for held in nearby)
 
 
@@ -254,10 +256,11 @@ def _counted_stem(noun: str) -> str:
     return stem(fold(re.split(r"[-–]", noun)[-1]))  # "Tozo-leningen" counts leningen
 
 
-def _beside(text: str, matches: Iterable[re.Match], window: int) -> Iterator[list[str]]:
+def _beside(text: str, matches: Iterable[re.Match], window: int, names: bool = True) -> Iterator[list[str]]:
     """Per match, the words of its sentence within `window` words on either side of where it starts: what a
     number counts or a date dates stands in the same sentence ("… onderzoekers en datascientists. Dat team werkt
-    voor ongeveer vijftig thema's" counts themes, not datascientists)."""
+    voor ongeveer vijftig thema's" counts themes, not datascientists). names=False: without numbers and without
+    capitalised words other than the sentence's first."""
     matches = list(matches)
     if not matches:  # splitting the text into sentences is the costly part
         return
@@ -268,7 +271,8 @@ def _beside(text: str, matches: Iterable[re.Match], window: int) -> Iterator[lis
         first = next((start for start in reversed(starts) if start <= m.start()), 0)
         last = next((start for start in starts if start > m.start()), len(text))
         near = tokens[max(0, at - window): at + window + 1]
-        yield [word for start, word in near if first <= start < last]
+        yield [word for start, word in near if first <= start < last
+               and (names or not (_A_NUMBER.fullmatch(word) or word[0].isupper() and start != first))]
 
 
 def _sentence_starts(text: str) -> list[int]:
