@@ -316,6 +316,22 @@ def test_a_question_in_the_document_states_no_rate_so_the_sentence_that_does_is_
     assert _stating_sentence(states, said, [said, asked]) is None  # the best sentence states it itself
 
 
+def test_a_numbered_question_in_the_document_is_quoted_with_its_reply():
+    """"Wat zijn de verschillen tussen een Tozo-lening en een Bbz-krediet?" quoted "Vraag 1 Klopt het dat …?" in
+    bold and stopped before "Antwoord 1 Ja.": the reader got the member's question, not the minister's reply (a
+    helper's user test). A question in running text is not carried on so: an FAQ's answer may stand before it."""
+    from vraagbaak.answer.builder import Evidence, quote_window
+
+    def passage(first: str) -> list:
+        return [Evidence("Antwoord van de minister (ontvangen 21 juni 2021).", 1, 0, False, score=0.5),
+                Evidence(first, 1, 1, False, score=0.9),
+                Evidence("Antwoord 1 Ja.", 1, 2, False, score=0.4),
+                Evidence("Volledigheidshalve merk ik op dat beide ook verschillen kennen.", 1, 3, False, score=0.3)]
+
+    assert quote_window(passage("Vraag 1 Klopt het dat beide een lening zijn?"), 1, 80, 0.05)[:2] == (1, 2)
+    assert quote_window(passage("Klopt het dat beide een lening zijn?"), 1, 80, 0.05)[:2] == (1, 1)
+
+
 def test_two_windows_around_one_answer_sentence_are_one_citation():
     """Passages overlap: two citations of one document around the same bold sentence showed it twice."""
     from vraagbaak.answer.builder import without_repeats

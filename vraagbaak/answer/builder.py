@@ -262,7 +262,11 @@ def quote_window(sentences: list[Evidence], best: int, max_words: int, margin: f
         nxt = sentences[hi + 1]
         # a table row is a record of its own: the next row only where it answers as well
         alike = nxt.score >= sentences[best].score - margin and not (is_row(nxt) and is_row(sentences[best]))
-        carries = sentences[hi].text.rstrip().endswith(":") or leans_back(nxt, sentences[hi]) and not nxt.item or alike
+        # a numbered question of Kamervragen is carried on by its reply ("Vraag 1 Klopt het …?" by "Antwoord 1
+        # Ja."); not a question in running text, whose answer may stand before it (an FAQ's "Staat in uw cao …?")
+        replies = _asks(sentences[hi]) and bool(_NUMBERED.match(sentences[hi].text)) and not _asks(nxt)
+        carries = sentences[hi].text.rstrip().endswith(":") or leans_back(nxt, sentences[hi]) and not nxt.item \
+            or alike or replies
         _, new_hi = _whole_block(sentences, hi + 1, hi + 1)
         if not carries or budget(lo, new_hi) > max_words:
             break
