@@ -1715,6 +1715,11 @@ def test_the_reason_right_after_the_claim_is_bold_beside_it():
     assert reason_asked("Waarom?")("Dit komt onder andere door het ontbreken van een codelaag.")
     assert not reason_asked("Waarom?")("Dit komt het concurrentievermogen ten goede.")
     assert not reason_asked("Waarom?")("De nieuwe buslijn komt straks door de wijk.")  # a review
+    # "Gezien alle andere dringende zaken …, is deze informatie nog niet breed gedeeld" stayed plain under "Waarom is
+    # het onderzoek … nog niet breed gedeeld?" (a helper's user test); "gezien als" is no reason
+    assert reason_asked("Waarom?")("Gezien alle andere dringende zaken is deze informatie nog niet breed gedeeld.")
+    assert reason_asked("Waarom?")("Aangezien de termijn verstreken is, vervalt het verzoek.")
+    assert not reason_asked("Waarom?")("De maskers worden niet gezien als beschermingsmiddel.")
     # a purpose is asked like a reason: "Wat was het doel van de datagedreven audit?" showed the case's introduction
     # under "het antwoord geven" (own question)
     purpose = reason_asked("Wat was het doel van de datagedreven audit?")

@@ -435,7 +435,11 @@ _WANTS_REASON = re.compile(r"^\W*(?:waarom|waardoor|om\s+welke\s+reden|wat\s+(?:
                            # a purpose: "Wat was het doel van de audit?", "Met welk doel …?"
                            r"wat\s+(?:is|was)\s+het\s+doel|met\s+welk\s+doel)\b", re.I)
 _REASON = re.compile(r"\b(?:omdat|doordat|want|vanwege|wegens|dankzij|zodat|teneinde|aanleiding|redenen?|"
-                     r"oorzaak|veroorzaakt|doel|doelen|bedoeld|because|due\s+to)\b|\bom\s+(?:[\w-]+\s+){1,8}?te\s+\w+"
+                     r"oorzaak|veroorzaakt|doel|doelen|bedoeld|aangezien|immers|because|due\s+to)\b"
+                     r"|\bom\s+(?:[\w-]+\s+){1,8}?te\s+\w+"
+                     # "Gezien alle andere dringende zaken …, is deze informatie nog niet breed gedeeld"; not "worden
+                     # niet gezien als middel"
+                     r"|\bgezien\s+(?:de|het|alle|deze|die|dit|dat|zijn|haar|hun|onze)\b"
                      # "Dit komt onder andere door het ontbreken van een codelaag"; not "De buslijn komt door de wijk"
                      r"|\b(?:dit|dat|het)\s+(?:komt|kwam)\s+(?:[\w-]+\s+){0,3}?door\b", re.I)
 
