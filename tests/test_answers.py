@@ -892,6 +892,23 @@ def test_a_verb_form_on_dt_has_the_stem_of_its_infinitive():
     assert lexical_shares("In welke vorm verspreidt de GGD het dashboard?", ["Het wordt verspreid in PDF."])[0] > 0
 
 
+def test_a_when_question_is_answered_by_a_time_from_an_event():
+    """"Wanneer moet de Commissie het Europees Parlement informeren over … de consolidated tape?" was not_stated
+    ("noemen geen datum of jaartal") above the very sentence that says when: "drie jaren na de verlening van de
+    vergunning" (a helper's user test). Legal and policy texts give deadlines from an event; a bare duration
+    ("geldt drie jaar") says how long, not when."""
+    from vraagbaak.answer.kinds import WHEN, wanted_kind
+
+    question = "Wanneer moet de Commissie het Europees Parlement informeren over de consolidated tape?"
+    assert wanted_kind(question) is WHEN
+    said = ("Op grond van artikel 52 zal de Commissie drie jaren na de verlening van de vergunning aan de CT het "
+            "Europees Parlement informeren over het functioneren van de consolidated tape.")
+    assert WHEN.holds(said) and WHEN.states(said, question, None, "")
+    assert WHEN.states("U ontvangt het besluit binnen zes weken na ontvangst van de aanvraag.",
+                       "Wanneer ontvang ik het besluit op mijn aanvraag?", None, "")
+    assert not WHEN.holds("De vergunning voor de consolidated tape geldt drie jaar.")
+
+
 def test_when_one_may_or_can_asks_for_conditions_not_a_date():
     """"Wanneer mag ik het Fries gebruiken?", "Wanneer kom ik in aanmerking voor kwijtschelding?": the answer is a
     rule, which names no date; such a question was refused as "noemen geen datum"."""
@@ -1859,6 +1876,27 @@ def test_a_sentence_that_points_back_is_read_with_the_one_it_points_to():
     built = "Een 3D-model van de stad werd opgebouwd uit gegevens van de gemeente."
     placed = "Daarin werden tribunes en hekken geplaatst."
     assert lexical_shares("Hoe werd het 3D-model opgebouwd?", [built, placed], before=["", built])[1] == 0
+
+
+def test_what_follows_in_that_case_is_read_with_the_case():
+    """"Wat is er nodig als medewerkers … aan andere biologische agentia worden blootgesteld?" bolded only the
+    sentence that restates the case, not "In dat geval is een verdiepende risico-inventarisatie nodig" after it (a
+    helper's user test): that sentence holds the words of the case it names."""
+    from vraagbaak.answer.builder import Evidence, _pointed_to
+
+    case = Evidence("Het kan zijn dat medewerkers worden blootgesteld aan andere biologische agentia.", 3, 0, False)
+    then = Evidence("In dat geval is een verdiepende risico-inventarisatie nodig.", 3, 1, False)
+    plain = Evidence("Dat geval is bekend bij de arbeidshygiënisten.", 3, 2, False)
+    assert _pointed_to([[case, then, plain]]) == ["", case.text, ""]
+
+
+def test_hours_spent_are_no_sum_of_money():
+    """"Hoeveel uur heeft Firm Ground aan het heronderzoek besteed?" said "noemen geen bedrag" ("besteed" asks for
+    money elsewhere; a helper's user test): time spent is counted."""
+    from vraagbaak.answer.kinds import COUNT, SUM_OF_MONEY, wanted_kinds
+
+    assert wanted_kinds("Hoeveel uur heeft Firm Ground aan het heronderzoek besteed?") == (COUNT,)
+    assert wanted_kinds("Hoeveel geld is er aan het heronderzoek besteed?") == (SUM_OF_MONEY,)
 
 
 def test_how_high_a_thing_is_is_answered_by_a_number_beside_that_thing():

@@ -208,7 +208,12 @@ def _pointed_to(per_hit: list[list[Evidence]]) -> list[str]:
 
 
 def _points_back(sentence: Evidence) -> bool:
-    return any(_PRONOMINAL_ADVERB.match(w) for w in _FIRST_WORDS.findall(sentence.text.lower())[:LEANING_WORDS])
+    return any(_PRONOMINAL_ADVERB.match(w) for w in _FIRST_WORDS.findall(sentence.text.lower())[:LEANING_WORDS]) \
+        or bool(_IN_THAT_CASE.match(sentence.text))
+
+
+# "In dat geval is een verdiepende risico-inventarisatie nodig" after the case it is of: what follows from a condition
+_IN_THAT_CASE = re.compile(r"\W*(?:in|voor)\s+(?:dat|dit|die|deze|zo['’]n|zulke?)\s+gevall?(?:en)?\b", re.I)
 
 
 def own_heading(chunk: Chunk) -> str:

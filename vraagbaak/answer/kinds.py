@@ -32,6 +32,12 @@ from vraagbaak.text.words import CAPITALISED_NAME, content_words, fold, has_stem
 DATE = re.compile(rf"\b(1[89]\d\d|20\d\d)\b|\b({'|'.join(MONTHS + WEEKDAYS)})\b|"
                   rf"\b\d{{1,2}}\s+(?:{'|'.join(MONTH_ABBREVIATIONS)})\b\.?|"
                   r"\b\d{1,2}[-/]\d{1,2}[-/]\d{2,4}\b", re.I)
+# ... or by a time from an event: "drie jaren na de verlening van de vergunning", "binnen zes weken na ontvangst",
+# "twee maanden voor de verkiezingen" (the deadlines of legal and policy texts)
+_FROM_AN_EVENT = (r"\b(?:\d+|een|één|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf|anderhalf|anderhalve|"
+                  r"enkele)\s+(?:werk|kalender)?(?:dagen|dag|weken|week|maanden|maand|jaren|jaar|kwartalen|kwartaal)"
+                  r"\s+(?:na|nadat|voor|vóór|voordat)\b")
+WHEN_ANSWER = re.compile(rf"{DATE.pattern}|{_FROM_AN_EVENT}", re.I)
 _WANTS_DATE = re.compile(r"\b(wanneer|welk jaar|welke datum|sinds|vanaf wanneer|tot wanneer|when|what year|"
                          r"which year|since)\b", re.I)
 # "Wanneer mag ik het Fries gebruiken?", "Wanneer kom ik in aanmerking voor kwijtschelding?": under which conditions,
@@ -53,6 +59,8 @@ _FREQUENCY = re.compile(rf"\b(?:elke|iedere?|per|om\s+de)\s+(?:\w+\s+)?(?:dag|we
                         r"\s+gevallen\b", re.I)
 _WANTS_AMOUNT = re.compile(r"\b(hoeveel|hoe ?veel|hoe groot|hoe hoog|wat kost|percentage|"
                            r"how many|how much)\b", re.I)
+# "Hoeveel uur heeft het bureau aan het onderzoek besteed?" asks for time spent, not money
+_TIME_SPENT = re.compile(r"\bhoeveel\s+(?:uur|uren|tijd|minuten|dagen|werkdagen|weken|maanden|jaren)\b", re.I)
 # "Wat kost …?" is answered by a sum of money, not by any number ("panden van voor 1945")
 MONEY = re.compile(r"€|\beuro\b|\b(miljoen|miljard|ton|duizend)\b|\bEUR\b|\d,-"
                    # a table row or a sentence that names its sum without a currency: "Bedrag: 38000", "bedraagt 450"
@@ -321,7 +329,7 @@ def _anywhere(holds: Callable[[str], bool]) -> Callable[..., bool]:
     return lambda text, *_: holds(text)
 
 
-WHEN = Kind("date", _found(DATE), lambda text, question, *_: dated_beside(text, DATE, question))
+WHEN = Kind("date", _found(WHEN_ANSWER), lambda text, question, *_: dated_beside(text, WHEN_ANSWER, question))
 SUM_OF_MONEY = Kind("money", _found(MONEY), _of_the_year_asked(_of_what_happened(_anywhere(_found(MONEY)))))
 SUM_OR_RATE = Kind("money", _found(MONEY, _RATE),
                    _of_the_year_asked(_of_what_happened(_anywhere(_found(MONEY, _RATE)))))
@@ -352,7 +360,7 @@ def wanted_kinds(question: str) -> tuple[Kind, ...]:
         return (PERCENTAGE,)
     if _WANTS_RATE.search(question):
         return (SUM_OR_RATE,)
-    if _WANTS_MONEY.search(question):
+    if _WANTS_MONEY.search(question) and not _TIME_SPENT.search(question):
         return (SUM_OF_MONEY,)
     if _WANTS_PAYMENT.search(question):
         return (SUM_OR_RATE,) if _NAMES_RATE.search(question) else (SUM_OF_MONEY,)
