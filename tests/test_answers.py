@@ -1890,6 +1890,18 @@ def test_what_follows_in_that_case_is_read_with_the_case():
     assert _pointed_to([[case, then, plain]]) == ["", case.text, ""]
 
 
+def test_for_whom_something_is_meant_asks_for_a_group_not_a_name():
+    """"Voor wie is het Bbz eigenlijk bedoeld volgens de minister?" found nothing: it asked for a name, and the
+    judge took no sentence without one as the answer, not even "Het Bbz is een structurele regeling voor
+    zelfstandigen die … geen krediet bij banken kunnen krijgen" (a helper's user test)."""
+    from vraagbaak.answer.kinds import NAME, wanted_kinds
+
+    assert wanted_kinds("Voor wie is het Bbz eigenlijk bedoeld volgens de minister?") == ()
+    assert wanted_kinds("Wie komen in aanmerking voor een Tozo-lening?") == ()
+    assert wanted_kinds("Voor wie werkt de projectleider?") == (NAME,)
+    assert wanted_kinds("Wie is de opdrachtgever van het onderzoek?") == (NAME,)
+
+
 def test_hours_spent_are_no_sum_of_money():
     """"Hoeveel uur heeft Firm Ground aan het heronderzoek besteed?" said "noemen geen bedrag" ("besteed" asks for
     money elsewhere; a helper's user test): time spent is counted."""

@@ -106,6 +106,10 @@ _VOTE = re.compile(r"\b(?:voor|tegen)\b[^.;]{0,40}\bstemden\b|\bstemden\b[^.;]{0
                    r"\bstemmen\s+(?:voor|tegen)\b|\b(?:unaniem|zonder\s+stemming|bij\s+acclamatie)\b", re.I)
 _ASKS_ORGANISATION = re.compile(r"\b(welk bedrijf|welke organisatie|welke partij)\b", re.I)
 _WANTS_NAME = re.compile(rf"\b(wie|who|naam)\b|{_ASKS_ORGANISATION.pattern}", re.I)
+# "Voor wie is het Bbz bedoeld?", "Wie komen in aanmerking voor …?": a group of people answers ("zelfstandigen die
+# … geen krediet bij banken kunnen krijgen"), not a name
+_FOR_WHOM = re.compile(r"\bvoor\s+wie\s+(?:is|zijn|was|waren|geldt|gelden|gold|golden)\b"
+                       r"|\bwie\s+(?:komt|komen|kwam|kwamen)\s+(?:er\s+)?in\s+aanmerking\b", re.I)
 # An office that one person holds: "Wie is de burgemeester van …?", "Welke wethouder …", "Wie leidde als voorzitter …".
 # A quote that names no one in it names someone else (an adviser for "Welke wethouder was verantwoordelijk?")
 OFFICES = ("burgemeester", "wethouder", "voorzitter", "griffier", "secretaris", "minister", "staatssecretaris",
@@ -380,7 +384,7 @@ def wanted_kinds(question: str) -> tuple[Kind, ...]:
         return (NAME, OFFICE)
     if _ASKS_SIGNER.search(question):  # who signed: a name, in a signature ("F. Teeven")
         return (NAME, SIGNER)
-    if _WANTS_NAME.search(question):
+    if _WANTS_NAME.search(question) and not _FOR_WHOM.search(question):
         return (NAME,)
     return ()
 
