@@ -1898,6 +1898,9 @@ def test_for_whom_something_is_meant_asks_for_a_group_not_a_name():
 
     assert wanted_kinds("Voor wie is het Bbz eigenlijk bedoeld volgens de minister?") == ()
     assert wanted_kinds("Wie komen in aanmerking voor een Tozo-lening?") == ()
+    # to or with whom: a role or a body answers as well ("Wordt aangeleverd bij RBT en wethouder" for "aan wie levert
+    # de ggd amsterdam haar bestuurlijke rapportages", which found nothing: a helper's user test)
+    assert wanted_kinds("aan wie levert de ggd amsterdam haar bestuurlijke rapportages") == ()
     assert wanted_kinds("Voor wie werkt de projectleider?") == (NAME,)
     assert wanted_kinds("Wie is de opdrachtgever van het onderzoek?") == (NAME,)
 

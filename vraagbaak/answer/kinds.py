@@ -107,8 +107,9 @@ _VOTE = re.compile(r"\b(?:voor|tegen)\b[^.;]{0,40}\bstemden\b|\bstemden\b[^.;]{0
 _ASKS_ORGANISATION = re.compile(r"\b(welk bedrijf|welke organisatie|welke partij)\b", re.I)
 _WANTS_NAME = re.compile(rf"\b(wie|who|naam)\b|{_ASKS_ORGANISATION.pattern}", re.I)
 # "Voor wie is het Bbz bedoeld?", "Wie komen in aanmerking voor …?": a group of people answers ("zelfstandigen die
-# … geen krediet bij banken kunnen krijgen"), not a name
+# … geen krediet bij banken kunnen krijgen"), not a name; to or with whom, a role or a body ("bij RBT en wethouder")
 _FOR_WHOM = re.compile(r"\bvoor\s+wie\s+(?:is|zijn|was|waren|geldt|gelden|gold|golden)\b"
+                       r"|\b(?:aan|met|bij|naar|tot)\s+wie\b"
                        r"|\bwie\s+(?:komt|komen|kwam|kwamen)\s+(?:er\s+)?in\s+aanmerking\b", re.I)
 # An office that one person holds: "Wie is de burgemeester van …?", "Welke wethouder …", "Wie leidde als voorzitter …".
 # A quote that names no one in it names someone else (an adviser for "Welke wethouder was verantwoordelijk?")
