@@ -152,6 +152,29 @@ def test_a_list_in_running_text_is_cut_into_its_items():
     assert split_sentences(words + "e Bij dit punt.") == [words + "e Bij dit punt."]  # "e" needs punctuation before
 
 
+def test_a_block_of_fields_is_cut_before_each_label():
+    """An e-mail's header and a report's cover sheet stayed one "sentence" ("Van: … Verzonden: maandag 28 september
+    2020 19:26 … Onderwerp: …"), quoted and bolded whole under "Wat liet de Tweede Kamer op 28 september 2020
+    weten?" (a helper's user test). From FIELD_LABELS labels on, each field is a sentence; not a vote of the minutes,
+    whose parties are no fields, nor "RE:" or a place before a quoted title."""
+    header = ("Hartelijke groet, Ministerie van Landbouw Van: Jansen <j@minvws.nl> Verzonden: maandag 28 september "
+              "2020 19:26 cc: Pietersen Onderwerp: RE: Kamervraag over \"Het bericht ‘Verbod op reptielenbeurs in "
+              "Houten: ‘Kan niet door de beugel’\"")
+    assert split_sentences(header) == [
+        "Hartelijke groet, Ministerie van Landbouw", "Van: Jansen <j@minvws.nl>",
+        "Verzonden: maandag 28 september 2020 19:26", "cc: Pietersen",
+        "Onderwerp: RE: Kamervraag over \"Het bericht ‘Verbod op reptielenbeurs in Houten: ‘Kan niet door de beugel’\""]
+    cover = "Opdrachtgever: Ministerie van VWS Soort onderzoek: WCAG 2.1 Website: OpenVWS Scope: versie v1.4.31"
+    assert split_sentences(cover) == ["Opdrachtgever: Ministerie van VWS", "Soort onderzoek: WCAG 2.1",
+                                      "Website: OpenVWS", "Scope: versie v1.4.31"]
+    two = "Datum: 13 februari 2024 Versie: 2.1"  # two labels are no block
+    assert split_sentences(two) == [two]
+    votes = "Voor de motie stemden: Stadspartij Den Helder: de heer Wouters; CDA: de heer Krijns; D66: mevrouw Klut."
+    assert split_sentences(votes) == [votes]
+    row = "- Rij 2: Aanvrager: Bakkerij Van Dam; Soort: terrasvergunning; Besluit: verleend"  # a record of its own
+    assert split_sentences(row) == [row]
+
+
 def test_a_list_s_items_are_spans_of_their_own_in_the_same_passages():
     """The items become sentences of their own (spans) while the passages keep their text and boundaries: a new
     chunking would move every passage's vector and its search rank."""

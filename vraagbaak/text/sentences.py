@@ -82,13 +82,38 @@ _LIST_CUT = re.compile(r"\s+(?=[•◦○▪●]\s)"
                        r"|(?<=[^\W\d])\s+(?=(?:eo|°)\s+[A-ZÀ-Ý])")  # not "12 ° Celsius"
 
 
+# A block of fields: an e-mail's header, a report's cover sheet or an attendance list ("Van: … Verzonden: maandag 28
+# september 2020 19:26 Aan: … Onderwerp: RE: …", "Opdrachtgever: … Soort onderzoek: … Scope: …"), which PDF text
+# and OCR leave as one "sentence". With at least FIELD_LABELS labels, each field is a sentence of its own: a quote
+# about the subject line need not carry the sender and the date in bold, nor a date answer the whole header. A label
+# is a capitalised word and at most two more in lower case before ": "; "cc" and "bcc" as mail writes them; not the
+# "RE:" or "FW:" of a subject line, nor a place before a quoted title ("reptielenbeurs in Houten: ‘Kan in …’").
+FIELD_LABELS = 3
+_LABEL = (r"(?!(?:RE|Re|FW|Fw|Fwd|AW|WG)\s?:)"
+          r"(?:[A-ZÀ-Ý][\w’'&/-]*(?:\s+[a-zà-ÿ][\w’'-]*){0,2}|[Bb]?[Cc][Cc])\s?:\s(?!\s*[‘’“”\"'])")
+_FIELD_CUT = re.compile(rf"\s+(?={_LABEL})")
+_LABEL_START = re.compile(_LABEL)
+# a table row as the spreadsheet loaders write it ("Rij 2: Aanvrager: Bakkerij Van Dam; Soort: …") is one record
+_ROW_FIELD = re.compile(rf";\s+{_LABEL}")
+# a vote of the minutes ("Voor de motie stemden: Stadspartij Den Helder: …; CDA: …") is one answer, its parties no
+# fields
+_VOTES = re.compile(r"\bstemden\b", re.I)
+
+
 def list_items(sentence: str) -> list[str]:
-    """A sentence of more than LIST_WORDS words with list markers inside, cut before each marker (verbatim
-    slices; the sentence whole where it has none)."""
-    if len(sentence.split()) <= LIST_WORDS:
+    """A sentence of more than LIST_WORDS words with list markers inside, cut before each marker, and a block of
+    fields cut before each label (verbatim slices; the sentence whole where it has neither)."""
+    fields = [m.end() for m in _FIELD_CUT.finditer(sentence) if 0 < m.end() < len(sentence)]
+    items = [m.end() for m in _LIST_CUT.finditer(sentence) if 0 < m.end() < len(sentence)] \
+        if len(sentence.split()) > LIST_WORDS else []
+    labels = len(fields) + bool(_LABEL_START.match(sentence))
+    is_block = labels >= FIELD_LABELS and not _VOTES.search(sentence) and not _ROW_FIELD.search(sentence)
+    cuts = sorted(set(items + (fields if is_block else [])))
+    if not cuts:
         return [sentence]
-    bounds = [0, *[m.end() for m in _LIST_CUT.finditer(sentence) if 0 < m.end() < len(sentence)], len(sentence)]
+    bounds = [0, *cuts, len(sentence)]
     return [part for a, b in zip(bounds, bounds[1:]) if (part := sentence[a:b].strip())]
+
 
 
 def _cut_long(sentence: str, limit: int = LONG_SENTENCE_WORDS) -> list[str]:
