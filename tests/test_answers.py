@@ -1905,6 +1905,24 @@ def test_for_whom_something_is_meant_asks_for_a_group_not_a_name():
     assert wanted_kinds("Wie is de opdrachtgever van het onderzoek?") == (NAME,)
 
 
+def test_which_score_asks_for_a_number_and_a_count_of_documents_is_none():
+    """"Welk cijfer of welke score kreeg Slim Vegen in het onderzoek?" bolded "een van de drie cases die … het best
+    scoorden" under "het antwoord geven" (a helper's user test): "welk cijfer / welke score" asks for a number, and
+    a count of the collection's own documents ("drie cases") is none, unless documents are what is counted."""
+    from vraagbaak.answer.kinds import COUNT, wanted_kinds
+    from vraagbaak.profile import DOCUMENT_NOUNS, CollectionProfile
+    from vraagbaak.schema import Chunk, Hit
+
+    assert wanted_kinds("Welk cijfer of welke score kreeg Slim Vegen in het onderzoek?") == (COUNT,)
+    said = "Slim vegen is een van de drie cases die in het onderzoek het best scoorden."
+    builder = _builder_scoring({said: 0.9})
+    builder.profile = CollectionProfile(document_nouns=DOCUMENT_NOUNS + ("cases",))  # as its collectie.yaml says
+    hit = Hit(Chunk("c0", "cases/01.md", "Slim vegen", None, None, None, said), 0.9, 1, 0.9, 3.0)
+    assert builder.build("Welk cijfer of welke score kreeg Slim vegen in het onderzoek?", [hit]).outcome \
+        == "not_stated"
+    assert builder.build("Hoeveel cases scoorden in het onderzoek het best?", [hit]).outcome == "answered"
+
+
 def test_hours_spent_are_no_sum_of_money():
     """"Hoeveel uur heeft Firm Ground aan het heronderzoek besteed?" said "noemen geen bedrag" ("besteed" asks for
     money elsewhere; a helper's user test): time spent is counted."""

@@ -643,8 +643,8 @@ class AnswerBuilder:
         if in_other_words:  # the quotes may say it in other words ("veertig laadpalen" for "oplaadpunten"): a
             counted = None  # count of things beside the question's other words (numbers.counted_beside)
         # but not a count of the collection's documents ("twee cases"), unless those are what is counted
-        documents = () if not in_other_words or fold(in_other_words) in self.profile.paper_nouns \
-            else self.profile.paper_nouns
+        asked_noun = in_other_words or counted_noun(asked) if COUNT in kinds else None
+        documents = () if asked_noun and fold(asked_noun) in self.profile.paper_nouns else self.profile.paper_nouns
 
         def states(kind: Kind, c: Citation) -> bool:
             return kind.states(_stating_text(c, kind, documents), asked, counted, in_other_words)

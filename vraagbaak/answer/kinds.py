@@ -58,6 +58,8 @@ _FREQUENCY = re.compile(rf"\b(?:elke|iedere?|per|om\s+de)\s+(?:\w+\s+)?(?:dag|we
                         rf"\bin\s+(?:ongeveer\s+|circa\s+)?(?:{_NUMBER_WORD}|twintig|dertig|veertig|vijftig|honderd)"
                         r"\s+gevallen\b", re.I)
 _WANTS_AMOUNT = re.compile(r"\b(hoeveel|hoe ?veel|hoe groot|hoe hoog|wat kost|percentage|"
+                           # "Welk cijfer of welke score kreeg het project?": a number
+                           r"welk (?:cijfer|getal|aantal)|welke score|"
                            r"how many|how much)\b", re.I)
 # "Hoeveel uur heeft het bureau aan het onderzoek besteed?" asks for time spent, not money
 _TIME_SPENT = re.compile(r"\bhoeveel\s+(?:uur|uren|tijd|minuten|dagen|werkdagen|weken|maanden|jaren)\b", re.I)
