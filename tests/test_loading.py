@@ -173,6 +173,12 @@ def test_a_block_of_fields_is_cut_before_each_label():
     assert split_sentences(votes) == [votes]
     row = "- Rij 2: Aanvrager: Bakkerij Van Dam; Soort: terrasvergunning; Besluit: verleend"  # a record of its own
     assert split_sentences(row) == [row]
+    # a decision with its fields is one record, and a label that comes back starts another record (a red-team review:
+    # the decision and portefeuillehouder of the next agenda item were bolded)
+    decided = "Bestemmingsplan Centrum-Noord Toelichting: zie bijlage Uitslag: vastgesteld Portefeuillehouder: Van Dijk"
+    assert split_sentences(decided) == [decided]
+    thread = "Van: Jansen Aan: Pietersen Onderwerp: maskers Van: Pietersen Aan: Jansen Onderwerp: maskers"
+    assert split_sentences(thread) == [thread]
 
 
 def test_a_list_s_items_are_spans_of_their_own_in_the_same_passages():

@@ -213,7 +213,9 @@ def _points_back(sentence: Evidence) -> bool:
 
 
 # "In dat geval is een verdiepende risico-inventarisatie nodig" after the case it is of: what follows from a condition
-_IN_THAT_CASE = re.compile(r"\W*(?:in|voor)\s+(?:dat|dit|die|deze|zo['’]n|zulke?)\s+gevall?(?:en)?\b", re.I)
+# Not "In dit geval gaat het om …" (the case at hand) nor "In die gevallen waarin …" (a case it names itself)
+_IN_THAT_CASE = re.compile(r"\W*(?:in|voor)\s+(?:dat|die|zo['’]n|zulke?)\s+gevall?(?:en)?\b"
+                           r"(?!\s+(?:waarin|waar|waarbij|dat|die)\b)", re.I)
 
 
 def own_heading(chunk: Chunk) -> str:
@@ -269,7 +271,7 @@ def quote_window(sentences: list[Evidence], best: int, max_words: int, margin: f
         alike = nxt.score >= sentences[best].score - margin and not (is_row(nxt) and is_row(sentences[best]))
         # a numbered question of Kamervragen is carried on by its reply ("Vraag 1 Klopt het …?" by "Antwoord 1
         # Ja."); not a question in running text, whose answer may stand before it (an FAQ's "Staat in uw cao …?")
-        replies = _asks(sentences[hi]) and bool(_NUMBERED.match(sentences[hi].text)) and not _asks(nxt)
+        replies = _asks(sentences[hi]) and _answers_numbered(sentences[hi], nxt)
         carries = sentences[hi].text.rstrip().endswith(":") or leans_back(nxt, sentences[hi]) and not nxt.item \
             or alike or replies
         _, new_hi = _whole_block(sentences, hi + 1, hi + 1)
@@ -306,6 +308,14 @@ def quote_window(sentences: list[Evidence], best: int, max_words: int, margin: f
             elif budget(lo, hi) + sentences[j].words <= max_words:
                 lead_in = j
     return lo, hi, lead_in
+
+
+def _answers_numbered(question: Evidence, said: Evidence) -> bool:
+    """Is `said` the reply with the number of this numbered question ("Antwoord 1 Ja." after "Vraag 1 …?"), not a
+    page footer or heading between them (a red-team review: "ah-tk-20202021-3235 ISSN 0921 - 7398" was bolded)?"""
+    number, answered = _NUMBERED.match(question.text), _NUMBERED.match(said.text)
+    return bool(number and answered) and number.group(1) == answered.group(1) \
+        and said.text.lstrip().lower().startswith("antwoord")
 
 
 def _whole_block(sentences: list[Evidence], lo: int, hi: int) -> tuple[int, int]:

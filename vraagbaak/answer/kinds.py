@@ -17,6 +17,7 @@ from vraagbaak.answer.judge import SAYS_UNKNOWN, asks_yes_or_no
 from vraagbaak.answer.numbers import (
     AMOUNT,
     ASKS_HOW_LONG,
+    NUMBER_IN_WORDS,
     counted_beside,
     counted_noun,
     counts_of,
@@ -34,9 +35,13 @@ DATE = re.compile(rf"\b(1[89]\d\d|20\d\d)\b|\b({'|'.join(MONTHS + WEEKDAYS)})\b|
                   r"\b\d{1,2}[-/]\d{1,2}[-/]\d{2,4}\b", re.I)
 # ... or by a time from an event: "drie jaren na de verlening van de vergunning", "binnen zes weken na ontvangst",
 # "twee maanden voor de verkiezingen" (the deadlines of legal and policy texts)
-_FROM_AN_EVENT = (r"\b(?:\d+|een|één|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf|anderhalf|anderhalve|"
-                  r"enkele)\s+(?:werk|kalender)?(?:dagen|dag|weken|week|maanden|maand|jaren|jaar|kwartalen|kwartaal)"
-                  r"\s+(?:na|nadat|voor|vóór|voordat)\b")
+_FROM_AN_EVENT = (rf"\b(?:(?:binnen|uiterlijk)\s+)?(?:\d+|{NUMBER_IN_WORDS}|een|één|anderhalf|anderhalve|enkele)\s+"
+                  r"(?:werk|kalender)?(?:dagen|dag|weken|week|maanden|maand|jaren|jaar|kwartalen|kwartaal|uur|uren)"
+                  # "anderhalf jaar voor de bouw nodig" is how long; "vóór" with its accent is when
+                  r"\s+(?:na|nadat|vóór|voordat)\b"
+                  # "binnen zes weken", "uiterlijk drie maanden": a deadline from what the sentence is about
+                  rf"|\b(?:binnen|uiterlijk)\s+(?:\d+|{NUMBER_IN_WORDS}|een|één|anderhalf|anderhalve)\s+"
+                  r"(?:werk|kalender)?(?:dagen|dag|weken|week|maanden|maand|jaren|jaar|uur|uren)\b")
 WHEN_ANSWER = re.compile(rf"{DATE.pattern}|{_FROM_AN_EVENT}", re.I)
 _WANTS_DATE = re.compile(r"\b(wanneer|welk jaar|welke datum|sinds|vanaf wanneer|tot wanneer|when|what year|"
                          r"which year|since)\b", re.I)
@@ -109,9 +114,9 @@ _VOTE = re.compile(r"\b(?:voor|tegen)\b[^.;]{0,40}\bstemden\b|\bstemden\b[^.;]{0
 _ASKS_ORGANISATION = re.compile(r"\b(welk bedrijf|welke organisatie|welke partij)\b", re.I)
 _WANTS_NAME = re.compile(rf"\b(wie|who|naam)\b|{_ASKS_ORGANISATION.pattern}", re.I)
 # "Voor wie is het Bbz bedoeld?", "Wie komen in aanmerking voor …?": a group of people answers ("zelfstandigen die
-# … geen krediet bij banken kunnen krijgen"), not a name; to or with whom, a role or a body ("bij RBT en wethouder")
+# … geen krediet bij banken kunnen krijgen"), not a name. Not "aan / met wie": "Met wie is het model geanalyseerd?"
+# and "Aan wie is de opdracht gegund?" ask for names (a red-team review)
 _FOR_WHOM = re.compile(r"\bvoor\s+wie\s+(?:is|zijn|was|waren|geldt|gelden|gold|golden)\b"
-                       r"|\b(?:aan|met|bij|naar|tot)\s+wie\b"
                        r"|\bwie\s+(?:komt|komen|kwam|kwamen)\s+(?:er\s+)?in\s+aanmerking\b", re.I)
 # An office that one person holds: "Wie is de burgemeester van …?", "Welke wethouder …", "Wie leidde als voorzitter …".
 # A quote that names no one in it names someone else (an adviser for "Welke wethouder was verantwoordelijk?")
@@ -454,7 +459,7 @@ _REASON = re.compile(r"\b(?:omdat|doordat|want|vanwege|wegens|dankzij|zodat|tene
                      r"|\bom\s+(?:[\w-]+\s+){1,8}?te\s+\w+"
                      # "Gezien alle andere dringende zaken …, is deze informatie nog niet breed gedeeld"; not "worden
                      # niet gezien als middel"
-                     r"|\bgezien\s+(?:de|het|alle|deze|die|dit|dat|zijn|haar|hun|onze)\b"
+                     r"|\bgezien\s+(?:de|het|alle|deze|zijn|haar|hun|onze)\b"
                      # "Dit komt onder andere door het ontbreken van een codelaag"; not "De buslijn komt door de wijk"
                      r"|\b(?:dit|dat|het)\s+(?:komt|kwam)\s+(?:[\w-]+\s+){0,3}?door\b", re.I)
 

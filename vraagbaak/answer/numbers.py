@@ -25,6 +25,7 @@ _TEENS_AND_TENS = ("tien|elf|twaalf|dertien|veertien|vijftien|zestien|zeventien|
                    "veertig|vijftig|zestig|zeventig|tachtig|negentig")
 _NUMBER = (rf"(?:(?:{UNITS}|{_TEENS_AND_TENS})?(?:honderd|duizend))?(?:(?:een|{UNITS})(?:ën|en))?"
            rf"(?:{UNITS}|{_TEENS_AND_TENS}|(?:{UNITS}|{_TEENS_AND_TENS})?(?:honderd|duizend)|miljoen|miljard|[eé]én)")
+NUMBER_IN_WORDS = _NUMBER  # the pattern of a number in Dutch words, for the other modules
 # a number word counts before the word it counts: not "tussen die twee." or "Daarom acht het kabinet"
 # (achten), nor "in acht genomen"
 _COUNTING_WORD = (rf"\b{_NUMBER}\s+(?!(?:het|de|een|die|dat|deze|dit|er|zich|ze|zij|hij|we|wij|u|ik|je|jij|men|"
@@ -186,12 +187,23 @@ def counted_beside(text: str, question: str, noun: str) -> bool:
     extra laadpalen voor gedeelde elektrische auto's" for "Hoeveel oplaadpunten voor gedeelde elektrische auto's
     …?"); "… eerst klein met twee pilots", ten words from "Enschede", does not say how many inwoners it has."""
     counted = _counted_stem(noun)
-    asked = {stem(fold(w)) for w in content_words(question) if not _A_NUMBER.fullmatch(w)} - {counted}
+    asked = {stem(fold(w)) for w in content_words(question)} - {counted}
     things = [m for m in _counts(text) if not _MEASURE.match(text, _after_number(m))]
-    # a name or a year beside the count says whose or when, not what it counts: "In 2016 had Dordrecht ruim 5.000
-    # hondenbezitters" counts no meldingen of Dordrecht in 2016 (a helper's user test)
-    nearby = ({stem(fold(w)) for w in near} for near in _beside(text, things, WINDOW, names=False))
+    # where the question says what kind of the thing it counts ("meldingen van hondenoverlast"), a name or a year
+    # beside the count says whose or when, not what it counts: "In 2016 had Dordrecht ruim 5.000 hondenbezitters"
+    # counts no meldingen of hondenoverlast (a helper's user test); "In 2022 ontving de Woonbond 1.200 klachten"
+    # does count the Woonbond's meldingen (a red-team review)
+    names = not _qualified(question, noun)
+    nearby = ({stem(fold(w)) for w in near} for near in _beside(text, things, WINDOW, names=names))
     return any(any(has_stem(a, held) for a in asked) for held in nearby)
+
+
+def _qualified(question: str, noun: str) -> bool:
+    """Does the question name what kind of the counted thing it asks about, with a word after it ("meldingen van
+    hondenoverlast", "aanvragen voor een vergunning")?"""
+    after = re.search(rf"\b{re.escape(noun)}\s+(?:van|voor|over|bij|met|tegen|wegens)\s+(?:de\s+|het\s+|een\s+)?"
+                      r"([\w'’-]+)", question, re.I)
+    return bool(after) and not after.group(1)[0].isupper() and not _A_NUMBER.fullmatch(after.group(1))
 
 
 # "Hoe hoog is het wekelijkse leefgeld voor deelnemers?", "Hoe groot was de schade aan de woningen?": the size of a

@@ -90,14 +90,17 @@ _LIST_CUT = re.compile(r"\s+(?=[•◦○▪●]\s)"
 # "RE:" or "FW:" of a subject line, nor a place before a quoted title ("reptielenbeurs in Houten: ‘Kan in …’").
 FIELD_LABELS = 3
 _LABEL = (r"(?!(?:RE|Re|FW|Fw|Fwd|AW|WG)\s?:)"
-          r"(?:[A-ZÀ-Ý][\w’'&/-]*(?:\s+[a-zà-ÿ][\w’'-]*){0,2}|[Bb]?[Cc][Cc])\s?:\s(?!\s*[‘’“”\"'])")
+          r"(?:[A-ZÀ-Ý][\w’'&/-]*(?:\s+[a-zà-ÿ][\w’'-]*){0,2}|[Bb]?[Cc][Cc])\s?:\s(?!\s*[‘’“”„\"'])")
 _FIELD_CUT = re.compile(rf"\s+(?={_LABEL})")
 _LABEL_START = re.compile(_LABEL)
 # a table row as the spreadsheet loaders write it ("Rij 2: Aanvrager: Bakkerij Van Dam; Soort: …") is one record
 _ROW_FIELD = re.compile(rf";\s+{_LABEL}")
-# a vote of the minutes ("Voor de motie stemden: Stadspartij Den Helder: …; CDA: …") is one answer, its parties no
-# fields
-_VOTES = re.compile(r"\bstemden\b", re.I)
+# the labels themselves, at the start or after a space
+_LABEL_NAME = re.compile(rf"(?:^|(?<=\s))(?={_LABEL})([^:]+?)\s?:")
+# a vote or a decision of the minutes ("Voor de motie stemden: Stadspartij Den Helder: …; CDA: …", "Besluit: …
+# Uitslag: … Portefeuillehouder: …") is one record: cut, its fields were bolded beside another item's (a red-team
+# review)
+_RECORD = re.compile(r"\b(?:stemden|stemming|besluit|besloten|uitslag|aangenomen|verworpen|aangehouden)\b", re.I)
 
 
 def list_items(sentence: str) -> list[str]:
@@ -106,8 +109,10 @@ def list_items(sentence: str) -> list[str]:
     fields = [m.end() for m in _FIELD_CUT.finditer(sentence) if 0 < m.end() < len(sentence)]
     items = [m.end() for m in _LIST_CUT.finditer(sentence) if 0 < m.end() < len(sentence)] \
         if len(sentence.split()) > LIST_WORDS else []
-    labels = len(fields) + bool(_LABEL_START.match(sentence))
-    is_block = labels >= FIELD_LABELS and not _VOTES.search(sentence) and not _ROW_FIELD.search(sentence)
+    names = [m.group(1).lower() for m in _LABEL_NAME.finditer(sentence)]
+    # a label that comes back starts another record of the same kind: its fields belong to that record
+    is_block = len(names) >= FIELD_LABELS and len(set(names)) == len(names) and not _RECORD.search(sentence) \
+        and not _ROW_FIELD.search(sentence)
     cuts = sorted(set(items + (fields if is_block else [])))
     if not cuts:
         return [sentence]
