@@ -1940,6 +1940,24 @@ def test_which_score_asks_for_a_number_and_a_count_of_documents_is_none():
     assert builder.build("Hoeveel cases scoorden in het onderzoek het best?", [hit]).outcome == "answered"
 
 
+def test_what_was_decided_is_answered_by_the_decision_not_the_agenda_item():
+    """"Wat besloot de raad van Den Helder over de jaarrekening van Meerwerf?" quoted the agenda item "12. Voorstel in
+    te stemmen met het jaarverslag …" first, the decision "De raad besluit unaniem: in te stemmen …" second (own
+    question): the quote that records a decision comes first."""
+    from vraagbaak.answer.builder import stating_first
+    from vraagbaak.answer.kinds import decision_asked
+    from vraagbaak.schema import Citation
+
+    decided = decision_asked("Wat besloot de raad van Den Helder over de jaarrekening van Meerwerf?")
+    item = "12. Voorstel in te stemmen met het jaarverslag inclusief de jaarrekening 2013 van Meerwerf."
+    record = "De raad besluit unaniem: in te stemmen met het jaarverslag inclusief de jaarrekening 2013 van Meerwerf"
+    assert decided is not None and decided(record) and not decided(item)
+    assert decision_asked("Wat heeft het college besloten over de subsidie?") is not None
+    quotes = [Citation(1, "b.pdf", "Besluitenlijst", 3, None, item, [item], {}),
+              Citation(2, "b.pdf", "Besluitenlijst", 3, None, record, [record], {})]
+    assert stating_first(quotes, decided)[0].quote == record
+
+
 def test_hours_spent_are_no_sum_of_money():
     """"Hoeveel uur heeft Firm Ground aan het heronderzoek besteed?" said "noemen geen bedrag" ("besteed" asks for
     money elsewhere; a helper's user test): time spent is counted."""

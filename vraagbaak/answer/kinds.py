@@ -589,10 +589,21 @@ _WANTS_FATE = re.compile(r"^(?=.*\b(?:moties?|amendement(?:en)?|(?:raads|wets)?v
                          r"hoe\s+(?:is|was)\b.*\bafgelopen\b|hoe\s+(?:liep|verliep)\b)", re.I)
 
 
+# "Wat besloot de raad over de jaarrekening?", "Wat heeft het college besloten over …?": what was decided, which the
+# minutes record as a decision ("De raad besluit unaniem: in te stemmen met …"), not the agenda item that proposes it
+# ("12. Voorstel in te stemmen met …", quoted first before: own question)
+_WANTS_DECIDED = re.compile(r"^\W*wat\s+(?:besloot|besloten|besluit)\b|^\W*wat\s+(?:heeft|hebben|is|werd)\b.{0,80}?"
+                            r"\bbesloten\b", re.I)
+_DECIDES = re.compile(r"\b(?:besluit|besloot|besloten|stemden|aangenomen|verworpen)\b", re.I)
+
+
 def decision_asked(question: str) -> Callable[[str], bool] | None:
     """Where the question asks whether something was decided ("Is het amendement … aangenomen?") or what became of
-    a motion or proposal (_WANTS_FATE): does a text record the outcome of a decision? Which decision it is, the
-    passage's heading says (decided_on). None for any other question."""
+    a motion or proposal (_WANTS_FATE): does a text record the outcome of a decision? Where it asks what was decided
+    (_WANTS_DECIDED): does a text record a decision? Which decision it is, the passage's heading says (decided_on).
+    None for any other question."""
+    if _WANTS_DECIDED.search(question):
+        return _found(_DECIDES)
     if wanted_kinds(question) != (DECISION,) and not _WANTS_FATE.search(question):
         return None
     return _found(_OUTCOME)
