@@ -1965,6 +1965,8 @@ def test_hours_spent_are_no_sum_of_money():
 
     assert wanted_kinds("Hoeveel uur heeft Firm Ground aan het heronderzoek besteed?") == (COUNT,)
     assert wanted_kinds("Hoeveel geld is er aan het heronderzoek besteed?") == (SUM_OF_MONEY,)
+    assert wanted_kinds("Hoeveel jaar heeft de gemeente aan het project besteed?") == (COUNT,)  # a red-team review
+    assert wanted_kinds("Hoeveel tijd en geld is er aan het project besteed?") == (SUM_OF_MONEY,)
 
 
 def test_how_high_a_thing_is_is_answered_by_a_number_beside_that_thing():

@@ -67,7 +67,8 @@ _WANTS_AMOUNT = re.compile(r"\b(hoeveel|hoe ?veel|hoe groot|hoe hoog|wat kost|pe
                            r"welk (?:cijfer|getal|aantal)|welke score|"
                            r"how many|how much)\b", re.I)
 # "Hoeveel uur heeft het bureau aan het onderzoek besteed?" asks for time spent, not money
-_TIME_SPENT = re.compile(r"\bhoeveel\s+(?:uur|uren|tijd|minuten|dagen|werkdagen|weken|maanden|jaren)\b", re.I)
+_TIME_SPENT = re.compile(r"\bhoeveel\s+(?:uur|uren|tijd|minuten|dagen|werkdagen|weken|maanden|jaar|jaren)\b"
+                         r"(?!\s+en\s+geld)", re.I)  # "Hoeveel tijd en geld …?" asks for money too
 # "Wat kost …?" is answered by a sum of money, not by any number ("panden van voor 1945")
 MONEY = re.compile(r"€|\beuro\b|\b(miljoen|miljard|ton|duizend)\b|\bEUR\b|\d,-"
                    # a table row or a sentence that names its sum without a currency: "Bedrag: 38000", "bedraagt 450"
