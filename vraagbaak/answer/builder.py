@@ -653,7 +653,7 @@ class AnswerBuilder:
         if in_other_words:  # the quotes may say it in other words ("veertig laadpalen" for "oplaadpunten"): a
             counted = None  # count of things beside the question's other words (numbers.counted_beside)
         # but not a count of the collection's documents ("twee cases"), unless those are what is counted
-        asked_noun = in_other_words or counted_noun(asked) if COUNT in kinds else None
+        asked_noun = (in_other_words or counted_noun(asked)) if COUNT in kinds else None
         documents = () if asked_noun and fold(asked_noun) in self.profile.paper_nouns else self.profile.paper_nouns
 
         def states(kind: Kind, c: Citation) -> bool:

@@ -34,7 +34,7 @@ DATE = re.compile(rf"\b(1[89]\d\d|20\d\d)\b|\b({'|'.join(MONTHS + WEEKDAYS)})\b|
                   rf"\b\d{{1,2}}\s+(?:{'|'.join(MONTH_ABBREVIATIONS)})\b\.?|"
                   r"\b\d{1,2}[-/]\d{1,2}[-/]\d{2,4}\b", re.I)
 # ... or by a time from an event: "drie jaren na de verlening van de vergunning", "binnen zes weken na ontvangst",
-# "twee maanden voor de verkiezingen" (the deadlines of legal and policy texts)
+# "twee maanden vóór de verkiezingen" (the deadlines of legal and policy texts)
 _FROM_AN_EVENT = (rf"\b(?:(?:binnen|uiterlijk)\s+)?(?:\d+|{NUMBER_IN_WORDS}|een|één|anderhalf|anderhalve|enkele)\s+"
                   r"(?:werk|kalender)?(?:dagen|dag|weken|week|maanden|maand|jaren|jaar|kwartalen|kwartaal|uur|uren)"
                   # "anderhalf jaar voor de bouw nodig" is how long; "vóór" with its accent is when

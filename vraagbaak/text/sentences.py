@@ -92,14 +92,13 @@ FIELD_LABELS = 3
 _LABEL = (r"(?!(?:RE|Re|FW|Fw|Fwd|AW|WG)\s?:)"
           r"(?:[A-ZÀ-Ý][\w’'&/-]*(?:\s+[a-zà-ÿ][\w’'-]*){0,2}|[Bb]?[Cc][Cc])\s?:\s(?!\s*[‘’“”„\"'])")
 _FIELD_CUT = re.compile(rf"\s+(?={_LABEL})")
-_LABEL_START = re.compile(_LABEL)
 # a table row as the spreadsheet loaders write it ("Rij 2: Aanvrager: Bakkerij Van Dam; Soort: …") is one record
 _ROW_FIELD = re.compile(rf";\s+{_LABEL}")
 # the labels themselves, at the start or after a space
 _LABEL_NAME = re.compile(rf"(?:^|(?<=\s))(?={_LABEL})([^:]+?)\s?:")
 # a vote or a decision of the minutes ("Voor de motie stemden: Stadspartij Den Helder: …; CDA: …", "Besluit: …
-# Uitslag: … Portefeuillehouder: …") is one record: cut, its fields were bolded beside another item's (a red-team
-# review)
+# Uitslag: … Portefeuillehouder: …") is one record: cut into fields, the next agenda item's decision was bolded (a
+# red-team review)
 _RECORD = re.compile(r"\b(?:stemden|stemming|besluit|besloten|uitslag|aangenomen|verworpen|aangehouden)\b", re.I)
 
 
@@ -118,7 +117,6 @@ def list_items(sentence: str) -> list[str]:
         return [sentence]
     bounds = [0, *cuts, len(sentence)]
     return [part for a, b in zip(bounds, bounds[1:]) if (part := sentence[a:b].strip())]
-
 
 
 def _cut_long(sentence: str, limit: int = LONG_SENTENCE_WORDS) -> list[str]:
