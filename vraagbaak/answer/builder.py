@@ -241,8 +241,8 @@ def leans_back(sentence: Evidence, previous: Evidence) -> bool:
     """Does this sentence need the one before it to be understood?"""
     if previous.text.rstrip().endswith(":"):
         return True
-    first = _FIRST_WORDS.findall(sentence.text.lower())
-    return bool(first) and (first[0] in _LEANING_START or _points_back(sentence))
+    first = _FIRST_WORDS.search(sentence.text.lower())
+    return first is not None and (first.group(0) in _LEANING_START or _points_back(sentence))
 
 
 # "- Rij 3: Aanvrager: VV Noorderlicht; Bedrag: 38000": a table row written with its header (ingest/structured.py)
@@ -653,7 +653,7 @@ class AnswerBuilder:
         if in_other_words:  # the quotes may say it in other words ("veertig laadpalen" for "oplaadpunten"): a
             counted = None  # count of things beside the question's other words (numbers.counted_beside)
         # but not a count of the collection's documents ("twee cases"), unless those are what is counted
-        asked_noun = (in_other_words or counted_noun(asked)) if COUNT in kinds else None
+        asked_noun = in_other_words or counted  # what the question counts, however the quotes say it
         documents = () if asked_noun and fold(asked_noun) in self.profile.paper_nouns else self.profile.paper_nouns
 
         def states(kind: Kind, c: Citation) -> bool:

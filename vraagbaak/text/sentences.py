@@ -91,7 +91,6 @@ _LIST_CUT = re.compile(r"\s+(?=[•◦○▪●]\s)"
 FIELD_LABELS = 3
 _LABEL = (r"(?!(?:RE|Re|FW|Fw|Fwd|AW|WG)\s?:)"
           r"(?:[A-ZÀ-Ý][\w’'&/-]*(?:\s+[a-zà-ÿ][\w’'-]*){0,2}|[Bb]?[Cc][Cc])\s?:\s(?!\s*[‘’“”„\"'])")
-_FIELD_CUT = re.compile(rf"\s+(?={_LABEL})")
 # a table row as the spreadsheet loaders write it ("Rij 2: Aanvrager: Bakkerij Van Dam; Soort: …") is one record
 _ROW_FIELD = re.compile(rf";\s+{_LABEL}")
 # the labels themselves, at the start or after a space
@@ -105,14 +104,15 @@ _RECORD = re.compile(r"\b(?:stemden|stemming|besluit|besloten|uitslag|aangenomen
 def list_items(sentence: str) -> list[str]:
     """A sentence of more than LIST_WORDS words with list markers inside, cut before each marker, and a block of
     fields cut before each label (verbatim slices; the sentence whole where it has neither)."""
-    fields = [m.end() for m in _FIELD_CUT.finditer(sentence) if 0 < m.end() < len(sentence)]
     items = [m.end() for m in _LIST_CUT.finditer(sentence) if 0 < m.end() < len(sentence)] \
         if len(sentence.split()) > LIST_WORDS else []
-    names = [m.group(1).lower() for m in _LABEL_NAME.finditer(sentence)]
+    labels = list(_LABEL_NAME.finditer(sentence)) if ":" in sentence else []
+    names = [m.group(1).lower() for m in labels]
     # a label that comes back starts another record of the same kind: its fields belong to that record
     is_block = len(names) >= FIELD_LABELS and len(set(names)) == len(names) and not _RECORD.search(sentence) \
         and not _ROW_FIELD.search(sentence)
-    cuts = sorted(set(items + (fields if is_block else [])))
+    fields = [m.start() for m in labels if m.start() > 0] if is_block else []
+    cuts = sorted(set(items + fields))
     if not cuts:
         return [sentence]
     bounds = [0, *cuts, len(sentence)]
