@@ -70,6 +70,9 @@ def gate_sets(shared: Path) -> dict[str, tuple[Path, Path]]:
         "overview_dev": (ROOT / "corpus", ROOT / "eval/overview_dev.jsonl"),
         "pdf_dev": (ROOT / "tests/fixtures", ROOT / "eval/pdf_dev.jsonl"),
         "samples_dev": (shared / "pdf-samples", ROOT / "eval/samples_dev.jsonl"),
+        # written by fresh-eyes helpers (sessions 33-34), then read per question and fitted on: dev sets
+        "corpus_pool": (ROOT / "corpus", ROOT / "eval/corpus_pool.jsonl"),
+        "samples_pool": (shared / "pdf-samples", ROOT / "eval/samples_pool.jsonl"),
         # over the same PDFs, written later and never fitted on: the judge's held-out measure
         "samples_fresh": (shared / "pdf-samples", ROOT / "eval/samples_fresh.jsonl"),
         # over the default corpus, written by someone who saw neither the code nor the other sets; never fitted or
