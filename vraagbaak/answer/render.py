@@ -5,7 +5,7 @@ text, answer.citations, answer.kinds."""
 from __future__ import annotations
 
 from vraagbaak.answer.citations import filters_line, source_reference
-from vraagbaak.answer.kinds import OFFICES
+from vraagbaak.answer.kinds import COUNT, DECISION, DURATION, OFFICES, PERCENTAGE, SUM_OF_MONEY, VOTE, WHEN, Kind
 from vraagbaak.profile import CollectionProfile
 from vraagbaak.schema import Answer, Citation
 from vraagbaak.text.cleaning import redaction_spots
@@ -24,6 +24,14 @@ MISSING = {"money": "geen bedrag", "date": "geen datum of jaartal", "amount": "g
            "decision": "geen besluit of stemuitslag", "duration": "geen duur of termijn",
            "percentage": "geen percentage", "vote": "geen stemuitslag", "result": "geen uitkomst of conclusie",
            "frequency": "niet hoe vaak", "signer": "niet wie ondertekende"}
+# ... where a quote does hold such a fact, of something else: "geen datum of jaartal" above "Datum: 13 februari
+# 2024" reads as a mistake (a helper's user test)
+NOT_THE_ASKED = {"money": "niet het bedrag waarnaar u vraagt", "date": "niet de datum waarnaar u vraagt",
+                 "amount": "niet het aantal waarnaar u vraagt", "percentage": "niet het percentage waarnaar u vraagt",
+                 "duration": "niet de duur of termijn waarnaar u vraagt",
+                 "decision": "niet het besluit of de stemuitslag waarnaar u vraagt",
+                 "vote": "niet de stemuitslag waarnaar u vraagt"}
+_KIND_OF = {kind.missing: kind for kind in (SUM_OF_MONEY, WHEN, COUNT, PERCENTAGE, DURATION, DECISION, VOTE)}
 
 
 def answer_text(answer: Answer, profile: CollectionProfile = CollectionProfile(),
@@ -74,6 +82,8 @@ def _missing(answer: Answer) -> str:
         office = answer.missing_what
         plural = office.split("-")[0] not in OFFICES and office.endswith(("s", "en"))  # "wethouders", "eigenaren"
         return f"niet wie de {office} {'zijn' if plural else 'is'}"
+    if not (answer.missing_what or answer.missing_for) and _quoted(_KIND_OF.get(answer.missing_kind), answer):
+        return NOT_THE_ASKED[answer.missing_kind]
     missing = f"geen aantal {answer.missing_what}" if answer.missing_what else MISSING[answer.missing_kind]
     return f"{missing} voor {answer.missing_for}" if answer.missing_for else missing
 
@@ -137,3 +147,8 @@ def marked_quote(c: Citation) -> str:
     for sentence in c.highlights:
         text = text.replace(sentence, f"**{sentence}**", 1)
     return text
+
+
+def _quoted(kind: Kind | None, answer: Answer) -> bool:
+    """Does a quote of the answer hold a fact of this kind (of something else than what is asked)?"""
+    return kind is not None and any(kind.holds(c.quote) for c in answer.citations)
