@@ -13,7 +13,7 @@ from vraagbaak.answer.builder import ELLIPSIS
 from vraagbaak.answer.render import SOURCES_IN_DUTCH, answer_text
 from vraagbaak.assistant import Assistant
 from vraagbaak.ingest.chunking import document_sentences
-from vraagbaak.ingest.loaders import load_file
+from vraagbaak.ingest.loaders import _first_line, load_file
 from vraagbaak.settings import Settings
 from vraagbaak.text.cleaning import clean_pages, repair_hyphenation
 
@@ -169,6 +169,15 @@ def test_lead_in_and_far_item_are_joined_by_an_ellipsis_each_part_verbatim(answe
 def test_stale_pdf_title_is_replaced_by_the_first_line_of_page_one():
     doc = load_file(FIXTURES / "gemeente-denhelder-besluitenlijst-raad-2015-06-29.pdf", FIXTURES)
     assert doc.title.startswith("Besluitenlijst raadsvergadering 29 juni 2015")  # metadata says "… 2008"
+
+
+def test_a_printed_mail_is_titled_by_its_own_subject_not_by_a_quoted_older_mail():
+    """A Woo release of an Outlook mail: "Subject:" heads the page, the mail it answers follows with "Onderwerp:";
+    the title was the quoted mail's subject as OCR read it ("RE: Ne Kamervraag … reptielenbeursin")."""
+    page = ("To: @minvws.nl]\nFrom:\nSent: Mon 9/28/2020 6: 34: 12 PM\nSubject: RE: Nieuwe Kamervraag over reptielen\n"
+            "OK, dan denk ik dat ik het verkeerd heb opgepikt.\nVan: Jansen\nOnderwerp: RE: Ne Kamervraag over reptilen")
+    assert _first_line([page]) == "RE: Nieuwe Kamervraag over reptielen"
+    assert _first_line(["Datum 1 maart 2011\nOnderwerp Draagmoederschap\nGeachte voorzitter,"]) == "Draagmoederschap"
 
 
 def test_pdf_title_that_page_one_prints_is_kept(tmp_path):

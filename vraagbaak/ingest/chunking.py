@@ -16,6 +16,7 @@ from vraagbaak.text.sentences import LONG_SENTENCE_WORDS, list_items, split_sent
 
 # Raised whenever the chunking rules change, so that unchanged files are chunked again instead of
 # keeping passages cut by the old rules (vectors are still reused where the text stayed the same).
+# 23: a printed e-mail is titled by its own "Subject:", not by the "Onderwerp:" of an older mail quoted below it;
 # 22: ... not a decision or vote record, nor a block whose labels come back (another record);
 # 21: a block of fields (an e-mail's header, a cover sheet: text.sentences.list_items) is cut before each label: its
 # fields are spans of their own, the passages stay as they were;
@@ -34,7 +35,7 @@ from vraagbaak.text.sentences import LONG_SENTENCE_WORDS, list_items, split_sent
 # 9: an abbreviation is read from the last word only (a long dotted code made the check backtrack for minutes);
 # 8: a lowercase piece after a full word ends a sentence (text without capitals), and no sentence is longer than
 # the quote limit; 7: a PDF records its kind and kenmerk, and a Kamerstuk its subject as title
-CHUNKER_VERSION = 22
+CHUNKER_VERSION = 23
 # A line that starts a list item: "2. om …", "b) Datum …", "(iii) …", "- …", "• …".
 _LIST_ITEM = re.compile(r"^(\d{1,2}[.)]|[a-z][.)]|\([a-z0-9]{1,4}\)|[-•*–▪●·])\s+\S")
 

@@ -433,7 +433,9 @@ def title_matches_page(title: str, first_page: str, min_share: float = 0.8) -> b
 
 # Letterhead and mail-header lines are no title: "> Retouradres Postbus 20301", "To: …", an e-mail address.
 _NOT_A_TITLE = re.compile(r"^(>|retouradres\b|postbus\b|(to|from|cc|van|aan|verzonden|sent)\s*:)|@|^\W*$", re.I)
-_SUBJECT = re.compile(r"^(onderwerp|betreft)\s*:?\s+(\S.{3,})$", re.I)
+# "Subject:" heads an e-mail printed from an English mail program (Woo releases): its subject is the document's, not
+# the "Onderwerp:" of an older mail quoted below it, which OCR read worse ("RE: Ne Kamervraag … reptielenbeursin")
+_SUBJECT = re.compile(r"^(onderwerp|betreft|subject)\s*:?\s+(\S.{3,})$", re.I)
 
 
 def _first_line(texts: list[str], letterhead: str = "") -> str | None:
