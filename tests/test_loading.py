@@ -102,6 +102,13 @@ def test_sentences_survive_dutch_abbreviations():
     # balanced quotes and brackets stay with their sentence
     ('Hij zei: "Kom hier." Toen ging hij. Het rapport (zie bijlage.) Daarna de foto\'s van \'s-Hertogenbosch.',
      ['Hij zei: "Kom hier."', "Toen ging hij.", "Het rapport (zie bijlage.)", "Daarna de foto's van 's-Hertogenbosch."]),
+    # a quoted question inside a sentence does not end it: the footnote of Kamervragen was quoted "'Is deze slang
+    # illegaal of niet? … ', https://…" (a helper's user test)
+    ('Hij vroeg: "Klopt dit?", en ging verder. Daarna niets.', ['Hij vroeg: "Klopt dit?", en ging verder.',
+                                                                 "Daarna niets."]),
+    ("2) NRC, 18 oktober 2019, 'Is deze slang illegaal of niet? ', https://www.nrc.nl/nieuws/a3977209. Dan dit.",
+     ["2) NRC, 18 oktober 2019, 'Is deze slang illegaal of niet? ', https://www.nrc.nl/nieuws/a3977209.",
+      "Dan dit."]),
 ])
 def test_pdf_paragraphs_with_bullets_numbers_and_stray_quotes_are_split_verbatim(text, expected):
     assert split_sentences(text) == expected

@@ -17,6 +17,7 @@ from vraagbaak.text.sentences import LONG_SENTENCE_WORDS, list_items, split_sent
 # Raised whenever the chunking rules change, so that unchanged files are chunked again instead of
 # keeping passages cut by the old rules (vectors are still reused where the text stayed the same).
 # 23: a printed e-mail is titled by its own "Subject:", not by the "Onderwerp:" of an older mail quoted below it;
+# a quoted question inside a sentence does not end it ("Hij vroeg: "Klopt dit?", en …");
 # 22: ... not a decision or vote record, nor a block whose labels come back (another record);
 # 21: a block of fields (an e-mail's header, a cover sheet: text.sentences.list_items) is cut before each label: its
 # fields are spans of their own, the passages stay as they were;

@@ -16,6 +16,10 @@ _STARTS_LOWER = re.compile(r"^\W*[a-zà-ÿ]")
 _ABBREVIATION_END = re.compile(r"\W*(?:\w{1,2}(?:\.\w{1,2})+|[^\W\d_]{1,4}|\d+)\.\W*")
 # A piece that is only a list number ("3.", "b)") belongs to the item text after it.
 _ONLY_MARKER = re.compile(r"^\s*(\d{1,3}|[a-z])[.)]\s*$")
+# A piece that starts with a comma, semicolon or colon (after a closing quote or bracket) goes on with the sentence
+# before it: a quoted question or exclamation inside a sentence ("Hij vroeg: "Klopt dit?", en ging verder.", "het
+# artikel 'Is deze slang illegaal of niet? ', https://…") is no sentence end
+_GOES_ON = re.compile(r"^\s*[”’\"'»›)\]]*\s*[,;:]")
 
 
 # Two things that make sentencex (1.0.32) leave a whole PDF paragraph as one "sentence", measured on the sample
@@ -156,7 +160,8 @@ def split_sentences(text: str, longest: int = LONG_SENTENCE_WORDS, lists: bool =
         after_abbreviation = lower and _ends_in_abbreviation(pieces[-1])
         # "de fracties van Helder Onafhankelijk! en de PvdA": an exclamation mark in a name, not a sentence's end
         in_a_name = lower and pieces[-1].rstrip().endswith("!")
-        if pieces and (after_abbreviation or in_a_name or not pieces[-1].strip() or _ONLY_MARKER.match(pieces[-1])):
+        if pieces and (after_abbreviation or in_a_name or not pieces[-1].strip() or _ONLY_MARKER.match(pieces[-1])
+                       or _GOES_ON.match(piece)):
             pieces[-1] += piece
         else:
             pieces.append(piece)
