@@ -1580,6 +1580,25 @@ def test_a_why_question_has_the_sentence_that_gives_a_reason_in_bold():
     assert bridge.citations[0].highlights == [asked, replied]
 
 
+def test_a_question_for_a_goal_has_the_sentence_that_gives_it_in_bold():
+    """"Wat wilde Enschede bereiken toen het begon met datagedreven werken?" had only "Enschede startte in 2015 met
+    datagedreven werken" bold, and "Wat is volgens de conclusies het gezamenlijke doel van …?" only the sentence
+    that repeats the names (a helper's user test): a goal is asked as a purpose, in bold beside the best sentence."""
+    from vraagbaak.answer.kinds import reason_asked
+
+    started = "Enschede startte in 2015 met datagedreven werken, eerst klein met twee pilots."
+    goal = "Het doel was minder te reageren op losse incidenten en meer te werken vanuit overzicht."
+    aside = "Elke week levert de politie cijfers per buurt aan."
+    builder = _builder_scoring({started: 0.95, aside: 0.80, goal: 0.60})
+    answer = builder.build("Wat wilde Enschede bereiken toen het begon met datagedreven werken?",
+                           _one_passage(f"{started} {goal} {aside}"))
+    assert answer.citations[0].highlights == [started, goal]
+    assert reason_asked("Wat is volgens de conclusies het gezamenlijke doel van RIVM en GGD GHOR NL?")
+    assert reason_asked("Wat zijn de doelen van het project?")
+    assert reason_asked("Wat is de doelgroep van het Bbz?") is None  # who it is for, not what for
+    assert reason_asked("Wat zijn de bereikte resultaten?") is None
+
+
 def test_a_question_what_is_wrong_has_the_sentence_that_states_the_shortcoming_in_bold():
     """"Wat is het probleem met het externe-link-icoon …?" had only the finding's first sentence in bold, which
     restates the question; the sentence that says what lacks ("Dit icoon heeft geen tekstalternatief") is bold

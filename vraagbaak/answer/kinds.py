@@ -453,8 +453,11 @@ def result_asked(question: str) -> Callable[[str], bool] | None:
 # kost"); "daarom" and "daardoor" point back to a reason in the sentence before them, they do not give it
 _WANTS_REASON = re.compile(r"^\W*(?:waarom|waardoor|om\s+welke\s+reden|wat\s+(?:is|was|zijn|waren)\s+de\s+"
                            r"(?:reden|redenen|aanleiding|oorzaak|oorzaken|doelen)|hoe\s+komt\s+het|why|waarvoor|"
-                           # a purpose: "Wat was het doel van de audit?", "Met welk doel …?"
-                           r"wat\s+(?:is|was)\s+het\s+doel|met\s+welk\s+doel)\b", re.I)
+                           # a purpose: "Wat was het doel van de audit?", "Met welk doel …?", "Wat is volgens de
+                           # conclusies het gezamenlijke doel …?", "Wat wilde Enschede bereiken …?"
+                           r"wat\s+(?:is|was|zijn|waren)\s+(?:volgens\s+[\w\s]{1,40}?\s+)?(?:het|de)\s+"
+                           r"(?:\w+\s+){0,2}?doel(?:en|stelling(?:en)?)?|met\s+welk\s+doel|"
+                           r"wat\s+(?:wil|wilde|wilden|willen|wou)\s+(?:[\w-]+\s+){1,8}?bereiken)\b", re.I)
 _REASON = re.compile(r"\b(?:omdat|doordat|want|vanwege|wegens|dankzij|zodat|teneinde|aanleiding|redenen?|"
                      r"oorzaak|veroorzaakt|doel|doelen|bedoeld|aangezien|immers|because|due\s+to)\b"
                      r"|\bom\s+(?:[\w-]+\s+){1,8}?te\s+\w+"
