@@ -178,6 +178,8 @@ def test_a_printed_mail_is_titled_by_its_own_subject_not_by_a_quoted_older_mail(
             "OK, dan denk ik dat ik het verkeerd heb opgepikt.\nVan: Jansen\nOnderwerp: RE: Ne Kamervraag over reptilen")
     assert _first_line([page]) == "RE: Nieuwe Kamervraag over reptielen"
     assert _first_line(["Datum 1 maart 2011\nOnderwerp Draagmoederschap\nGeachte voorzitter,"]) == "Draagmoederschap"
+    assert _first_line(["Jaarverslag 2020\nSubject to approval by the board."]) == "Jaarverslag 2020"
+    assert _first_line(["Onderwerpen van gesprek zijn de begroting en de planning."]).startswith("Onderwerpen van")
 
 
 def test_pdf_title_that_page_one_prints_is_kept(tmp_path):

@@ -435,7 +435,8 @@ def title_matches_page(title: str, first_page: str, min_share: float = 0.8) -> b
 _NOT_A_TITLE = re.compile(r"^(>|retouradres\b|postbus\b|(to|from|cc|van|aan|verzonden|sent)\s*:)|@|^\W*$", re.I)
 # "Subject:" heads an e-mail printed from an English mail program (Woo releases): its subject is the document's, not
 # the "Onderwerp:" of an older mail quoted below it, which OCR read worse ("RE: Ne Kamervraag … reptielenbeursin")
-_SUBJECT = re.compile(r"^(onderwerp|betreft|subject)\s*:?\s+(\S.{3,})$", re.I)
+# (with its colon: "Subject to approval, …" opens an English sentence)
+_SUBJECT = re.compile(r"^(?:(?:onderwerp|betreft)\s*:?\s+|subject\s*:\s*)(\S.{3,})$", re.I)
 
 
 def _first_line(texts: list[str], letterhead: str = "") -> str | None:
@@ -445,7 +446,7 @@ def _first_line(texts: list[str], letterhead: str = "") -> str | None:
     for line in lines:
         subject = _SUBJECT.match(line)
         if subject:
-            return _shortened(subject.group(2), 120)
+            return _shortened(subject.group(1), 120)
     for text in texts:
         lines = [line.strip() for line in text.split("\n")]
         for i, line in enumerate(lines):
