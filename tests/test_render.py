@@ -57,19 +57,22 @@ def test_nearest_and_not_stated_say_the_bold_sentences_only_come_nearest():
 def test_not_stated_says_the_asked_fact_is_missing_where_a_quote_holds_another_of_its_kind():
     """"noemen geen datum of jaartal" above a quote with "Datum: 13 februari 2024" read as a mistake (a helper's
     user test): where a quote holds a date, a sum or a number of something else, the text says the one asked for is
-    not there."""
+    not clearly there (a check that missed the answer must not deny the date it quotes)."""
     dated = Citation(1, "a.md", "Rapport", 1, None, "Datum: 13 februari 2024 Versie: 2.1", ["Datum: 13 februari 2024"],
                      {})
     when = Answer("Wanneer is de verklaring ondertekend?", True, "", [dated], found_as="not_stated",
                   missing_kind="date")
-    assert answer_text(when).startswith("De gevonden passages noemen niet de datum waarnaar u vraagt; ze gaan wel ")
-    assert memo_notice(when).startswith("Let op: de gevonden passages noemen niet de datum waarnaar u vraagt.")
+    assert answer_text(when).startswith("De gevonden passages noemen wel een datum, maar niet duidelijk de datum "
+                                        "waarnaar u vraagt; ze gaan wel ")
+    assert memo_notice(when).startswith("Let op: de gevonden passages noemen wel een datum, maar niet duidelijk de "
+                                        "datum waarnaar u vraagt.")
     undated = Answer("Wanneer is de verklaring ondertekend?", True, "", [citation()], found_as="not_stated",
                      missing_kind="date")
     assert answer_text(undated).startswith("De gevonden passages noemen geen datum of jaartal; ze gaan wel ")
     priced = Citation(1, "a.md", "Rapport", 1, None, "De app kostte 40.000 euro.", [], {})
     cost = Answer("Wat kostte de scan?", True, "", [priced], found_as="not_stated", missing_kind="money")
-    assert answer_text(cost).startswith("De gevonden passages noemen niet het bedrag waarnaar u vraagt;")
+    assert answer_text(cost).startswith("De gevonden passages noemen wel een bedrag, maar niet duidelijk het bedrag "
+                                        "waarnaar u vraagt;")
     # whose sum is missing stays named: that is more than "not the one asked"
     whose = Answer("Wat kost het in Amsterdam?", True, "", [priced], found_as="not_stated", missing_kind="money",
                    missing_for="Amsterdam")

@@ -453,11 +453,8 @@ def result_asked(question: str) -> Callable[[str], bool] | None:
 # kost"); "daarom" and "daardoor" point back to a reason in the sentence before them, they do not give it
 _WANTS_REASON = re.compile(r"^\W*(?:waarom|waardoor|om\s+welke\s+reden|wat\s+(?:is|was|zijn|waren)\s+de\s+"
                            r"(?:reden|redenen|aanleiding|oorzaak|oorzaken|doelen)|hoe\s+komt\s+het|why|waarvoor|"
-                           # a purpose: "Wat was het doel van de audit?", "Met welk doel …?", "Wat is volgens de
-                           # conclusies het gezamenlijke doel …?", "Wat wilde Enschede bereiken …?"
-                           r"wat\s+(?:is|was|zijn|waren)\s+(?:volgens\s+[\w\s]{1,40}?\s+)?(?:het|de)\s+"
-                           r"(?:\w+\s+){0,2}?doel(?:en|stelling(?:en)?)?|met\s+welk\s+doel|"
-                           r"wat\s+(?:wil|wilde|wilden|willen|wou)\s+(?:[\w-]+\s+){1,8}?bereiken)\b", re.I)
+                           # a purpose: "Wat was het doel van de audit?", "Met welk doel …?"
+                           r"wat\s+(?:is|was)\s+het\s+doel|met\s+welk\s+doel)\b", re.I)
 _REASON = re.compile(r"\b(?:omdat|doordat|want|vanwege|wegens|dankzij|zodat|teneinde|aanleiding|redenen?|"
                      r"oorzaak|veroorzaakt|doel|doelen|bedoeld|aangezien|immers|because|due\s+to)\b"
                      r"|\bom\s+(?:[\w-]+\s+){1,8}?te\s+\w+"
@@ -466,6 +463,15 @@ _REASON = re.compile(r"\b(?:omdat|doordat|want|vanwege|wegens|dankzij|zodat|tene
                      r"|\bgezien\s+(?:de|het|alle|deze|zijn|haar|hun|onze)\b"
                      # "Dit komt onder andere door het ontbreken van een codelaag"; not "De buslijn komt door de wijk"
                      r"|\b(?:dit|dat|het)\s+(?:komt|kwam)\s+(?:[\w-]+\s+){0,3}?door\b", re.I)
+# A goal asked in other words: "Wat is volgens de conclusies het gezamenlijke doel …?", "Wat zijn de doelen …?", "Wat
+# wilde Enschede bereiken …?"; an adjective at most before "doel" ("de status van doelstelling 2" asks a status), and
+# not "om … te bereiken" (a means: "Wat wil de gemeente doen om jongeren te bereiken?")
+_WANTS_GOAL = re.compile(r"^\W*(?:wat\s+(?:is|was|zijn|waren)\s+(?:volgens\s+(?:[\w-]+\s+){1,4}?)?(?:het|de)\s+"
+                         r"(?:[\w-]+e\s+)?(?:doel|doelen|doelstelling|doelstellingen)\b(?!\s*\d)|"
+                         r"wat\s+(?:wil|wilde|wilden|willen|wou)\s+(?:(?!om\b|te\b)[\w-]+\s+){1,8}?bereiken\b)", re.I)
+# ... which a reason word gives, or what someone wants or strives for ("Zaanstad wilde één applicatie …", a red team)
+_GOAL = re.compile(_REASON.pattern + r"|\b(?:wil|wilde|wilden|willen|streeft|streefde|streven|beoogt|beoogde|"
+                   r"doelstellingen|doelstelling|ambitie|ambities)\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -482,6 +488,12 @@ class BoldHint:
 def reason_asked(question: str) -> BoldHint | None:
     """Where the question asks why: does a text give a reason? None for any other question."""
     return BoldHint(_REASON) if _WANTS_REASON.search(question) else None
+
+
+def goal_asked(question: str) -> BoldHint | None:
+    """Where the question asks what for in other words than reason_asked knows: does a text give a goal? None for
+    any other question."""
+    return BoldHint(_GOAL) if _WANTS_GOAL.search(question) else None
 
 
 # "Wat is het probleem met …?", "Wat is er mis met …?", "Welke fout …?": a shortcoming, which a sentence states with
@@ -501,9 +513,9 @@ def problem_asked(question: str) -> BoldHint | None:
 
 
 def bold_hint(question: str) -> BoldHint | None:
-    """What a sentence that answers a why or what-is-wrong question holds (reason_asked, problem_asked); None for
-    any other question."""
-    return reason_asked(question) or problem_asked(question)
+    """What a sentence that answers a why, what-for or what-is-wrong question holds (reason_asked, goal_asked,
+    problem_asked); None for any other question."""
+    return reason_asked(question) or goal_asked(question) or problem_asked(question)
 
 
 def holder_asked(question: str) -> Callable[[str], bool] | None:

@@ -24,13 +24,13 @@ MISSING = {"money": "geen bedrag", "date": "geen datum of jaartal", "amount": "g
            "decision": "geen besluit of stemuitslag", "duration": "geen duur of termijn",
            "percentage": "geen percentage", "vote": "geen stemuitslag", "result": "geen uitkomst of conclusie",
            "frequency": "niet hoe vaak", "signer": "niet wie ondertekende"}
-# ... where a quote does hold such a fact, of something else: "geen datum of jaartal" above "Datum: 13 februari
-# 2024" reads as a mistake (a helper's user test)
-NOT_THE_ASKED = {"money": "niet het bedrag waarnaar u vraagt", "date": "niet de datum waarnaar u vraagt",
-                 "amount": "niet het aantal waarnaar u vraagt", "percentage": "niet het percentage waarnaar u vraagt",
-                 "duration": "niet de duur of termijn waarnaar u vraagt",
-                 "decision": "niet het besluit of de stemuitslag waarnaar u vraagt",
-                 "vote": "niet de stemuitslag waarnaar u vraagt"}
+# ... where a quote does hold such a fact: "geen datum of jaartal" above "Datum: 13 februari 2024" reads as a mistake
+# (a helper's user test), and where the check missed the answer ("Op 19 juni 2020 droeg … over", a red team) "niet de
+# datum waarnaar u vraagt" denies it: the text says which is there and that it is not clearly the one asked for
+NOT_THE_ASKED = {"money": ("een bedrag", "het bedrag"), "date": ("een datum", "de datum"),
+                 "amount": ("een aantal", "het aantal"), "percentage": ("een percentage", "het percentage"),
+                 "duration": ("een duur of termijn", "de duur of termijn"),
+                 "decision": ("een besluit", "het besluit"), "vote": ("een stemuitslag", "de stemuitslag")}
 _KIND_OF = {kind.missing: kind for kind in (SUM_OF_MONEY, WHEN, COUNT, PERCENTAGE, DURATION, DECISION, VOTE)}
 
 
@@ -83,7 +83,8 @@ def _missing(answer: Answer) -> str:
         plural = office.split("-")[0] not in OFFICES and office.endswith(("s", "en"))  # "wethouders", "eigenaren"
         return f"niet wie de {office} {'zijn' if plural else 'is'}"
     if not (answer.missing_what or answer.missing_for) and _quoted(_KIND_OF.get(answer.missing_kind), answer):
-        return NOT_THE_ASKED[answer.missing_kind]
+        some, the = NOT_THE_ASKED[answer.missing_kind]
+        return f"wel {some}, maar niet duidelijk {the} waarnaar u vraagt"
     missing = f"geen aantal {answer.missing_what}" if answer.missing_what else MISSING[answer.missing_kind]
     return f"{missing} voor {answer.missing_for}" if answer.missing_for else missing
 

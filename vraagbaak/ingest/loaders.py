@@ -436,7 +436,8 @@ _NOT_A_TITLE = re.compile(r"^(>|retouradres\b|postbus\b|(to|from|cc|van|aan|verz
 # "Subject:" heads an e-mail printed from an English mail program (Woo releases): its subject is the document's, not
 # the "Onderwerp:" of an older mail quoted below it, which OCR read worse ("RE: Ne Kamervraag … reptielenbeursin")
 # (with its colon: "Subject to approval, …" opens an English sentence)
-_SUBJECT = re.compile(r"^(?:(?:onderwerp|betreft)\s*:?\s+|subject\s*:\s*)(\S.{3,})$", re.I)
+# (OCR reads "Onderwerp" as "0nderwerp": the first subject line of the page is the document's, in either language)
+_SUBJECT = re.compile(r"^(?:(?:[o0]nderwerp|betreft)\s*:?\s+|subject\s*:\s*)(\S.{3,})$", re.I)
 
 
 def _first_line(texts: list[str], letterhead: str = "") -> str | None:
