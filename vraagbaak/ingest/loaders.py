@@ -433,10 +433,10 @@ def title_matches_page(title: str, first_page: str, min_share: float = 0.8) -> b
 
 # Letterhead and mail-header lines are no title: "> Retouradres Postbus 20301", "To: …", an e-mail address.
 _NOT_A_TITLE = re.compile(r"^(>|retouradres\b|postbus\b|(to|from|cc|van|aan|verzonden|sent)\s*:)|@|^\W*$", re.I)
-# "Subject:" heads an e-mail printed from an English mail program (Woo releases): its subject is the document's, not
-# the "Onderwerp:" of an older mail quoted below it, which OCR read worse ("RE: Ne Kamervraag … reptielenbeursin")
-# (with its colon: "Subject to approval, …" opens an English sentence)
-# (OCR reads "Onderwerp" as "0nderwerp": the first subject line of the page is the document's, in either language)
+# The page's first subject line, in either language, is the document's subject: "Subject:" heads an e-mail printed
+# from an English mail program (Woo releases), above the "Onderwerp:" of an older mail quoted below it, which OCR
+# read worse ("RE: Ne Kamervraag … reptielenbeursin"). "Subject" only with its colon ("Subject to approval, …" opens
+# an English sentence); "0nderwerp" is how OCR reads "Onderwerp".
 _SUBJECT = re.compile(r"^(?:(?:[o0]nderwerp|betreft)\s*:?\s+|subject\s*:\s*)(\S.{3,})$", re.I)
 
 
