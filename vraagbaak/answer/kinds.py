@@ -17,6 +17,7 @@ from vraagbaak.answer.judge import SAYS_UNKNOWN, asks_yes_or_no
 from vraagbaak.answer.numbers import (
     AMOUNT,
     ASKS_HOW_LONG,
+    COMPOUNDING_TIME_UNITS,
     NUMBER_IN_WORDS,
     counted_beside,
     counted_noun,
@@ -35,13 +36,13 @@ DATE = re.compile(rf"\b(1[89]\d\d|20\d\d)\b|\b({'|'.join(MONTHS + WEEKDAYS)})\b|
                   r"\b\d{1,2}[-/]\d{1,2}[-/]\d{2,4}\b", re.I)
 # ... or by a time from an event: "drie jaren na de verlening van de vergunning", "binnen zes weken na ontvangst",
 # "twee maanden vóór de verkiezingen" (the deadlines of legal and policy texts)
-_FROM_AN_EVENT = (rf"\b(?:(?:binnen|uiterlijk)\s+)?(?:\d+|{NUMBER_IN_WORDS}|een|één|anderhalf|anderhalve|enkele)\s+"
-                  r"(?:werk|kalender)?(?:dagen|dag|weken|week|maanden|maand|jaren|jaar|kwartalen|kwartaal|uur|uren)"
+_SO_MANY = rf"(?:\d+|{NUMBER_IN_WORDS}|een|één|anderhalf|anderhalve)"
+_FROM_AN_EVENT = (rf"\b(?:(?:binnen|uiterlijk)\s+)?(?:{_SO_MANY}|enkele)\s+"
+                  rf"(?:werk|kalender)?(?:{COMPOUNDING_TIME_UNITS}|kwartalen|kwartaal)"
                   # "anderhalf jaar voor de bouw nodig" is how long; "vóór" with its accent is when
                   r"\s+(?:na|nadat|vóór|voordat)\b"
                   # "binnen zes weken", "uiterlijk drie maanden": a deadline from what the sentence is about
-                  rf"|\b(?:binnen|uiterlijk)\s+(?:\d+|{NUMBER_IN_WORDS}|een|één|anderhalf|anderhalve)\s+"
-                  r"(?:werk|kalender)?(?:dagen|dag|weken|week|maanden|maand|jaren|jaar|uur|uren)\b")
+                  rf"|\b(?:binnen|uiterlijk)\s+{_SO_MANY}\s+(?:werk|kalender)?(?:{COMPOUNDING_TIME_UNITS})\b")
 WHEN_ANSWER = re.compile(rf"{DATE.pattern}|{_FROM_AN_EVENT}", re.I)
 _WANTS_DATE = re.compile(r"\b(wanneer|welk jaar|welke datum|sinds|vanaf wanneer|tot wanneer|when|what year|"
                          r"which year|since)\b", re.I)

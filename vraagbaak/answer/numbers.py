@@ -57,8 +57,8 @@ def _counts(text: str) -> list[re.Match]:
 # units of length and time, shared by the measure and the duration checks; the first kind of time also ends a
 # compound ("werkdagen", "kalenderjaren")
 _LENGTH_UNITS = r"(?:kilo|centi|milli)?meters?|km|cm|mm"
-_COMPOUNDING_TIME_UNITS = r"dag|dagen|week|weken|maand|maanden|jaar|jaren|uur|uren"
-_TIME_UNITS = rf"{_COMPOUNDING_TIME_UNITS}|minuut|minuten|seconden?"
+COMPOUNDING_TIME_UNITS = r"dag|dagen|week|weken|maand|maanden|jaar|jaren|uur|uren"
+_TIME_UNITS = rf"{COMPOUNDING_TIME_UNITS}|minuut|minuten|seconden?"
 _MEASURE = re.compile(rf"\s*(?:%|(?:procent|{_LENGTH_UNITS}|m2|m3|{_TIME_UNITS}|kilo|kg|gram|liter|graden|euro|miljoen|"
                       r"miljard|keer|maal)\b)", re.I)
 
@@ -82,7 +82,7 @@ ASKS_HOW_LONG = re.compile(r"\b(?:hoe lang|hoelang|hoe lange tijd|how long)\b"
                            r"|\b(?:wat (?:is|was|zijn|waren) (?:de|het)|welke)\s+(?:\w+\s+){0,2}?looptijd(?:en)?\b",
                            re.I)
 _DURATION = re.compile(rf"\s*(?:{_LENGTH_UNITS}|etmaal|etmalen|minuut|minuten|seconden?|kwartaal|kwartalen|"
-                       rf"\w*?(?:{_COMPOUNDING_TIME_UNITS}))\b", re.I)
+                       rf"\w*?(?:{COMPOUNDING_TIME_UNITS}))\b", re.I)
 # "een jaar geldig", "een half jaar", "anderhalf jaar", "voor onbepaalde tijd": a duration without digits; not "elk
 # half jaar", how often
 _DURATION_IN_WORDS = re.compile(r"\b(?:(?:een|één|anderhalf|anderhalve)\s+(?:half\s+|halve\s+|hele?\s+)?"

@@ -16,10 +16,11 @@ _STARTS_LOWER = re.compile(r"^\W*[a-zà-ÿ]")
 _ABBREVIATION_END = re.compile(r"\W*(?:\w{1,2}(?:\.\w{1,2})+|[^\W\d_]{1,4}|\d+)\.\W*")
 # A piece that is only a list number ("3.", "b)") belongs to the item text after it.
 _ONLY_MARKER = re.compile(r"^\s*(\d{1,3}|[a-z])[.)]\s*$")
+_CLOSERS = "”’\"'»›)\\]"  # what closes a quotation or bracket
 # A piece that starts with a comma, semicolon or colon (after a closing quote or bracket) goes on with the sentence
 # before it: a quoted question or exclamation inside a sentence ("Hij vroeg: "Klopt dit?", en ging verder.", "het
 # artikel 'Is deze slang illegaal of niet? ', https://…") is no sentence end
-_GOES_ON = re.compile(r"^\s*[”’\"'»›)\]]*\s*[,;:]")
+_GOES_ON = re.compile(rf"^\s*[{_CLOSERS}]*\s*[,;:]")
 
 
 # Two things that make sentencex (1.0.32) leave a whole PDF paragraph as one "sentence", measured on the sample
@@ -30,7 +31,7 @@ _GOES_ON = re.compile(r"^\s*[”’\"'»›)\]]*\s*[,;:]")
 #   coronatijd niet door de beugel”?" kept 185 words of Kamervragen together): they are masked (same length)
 #   while segmenting, and the sentences are cut from the text itself, so each stays a verbatim slice.
 _BLOCKING_LEAD = re.compile(r"^\s*(?:[•◦○▪●]|_\w{1,3}_)\s*")  # "(3)" reads "_3_" once brackets are masked
-_CLOSING = re.compile(r"^\s*([”’\"'»›)\]]+)(?=\s|$)")
+_CLOSING = re.compile(rf"^\s*([{_CLOSERS}]+)(?=\s|$)")
 _QUOTES_AND_BRACKETS = str.maketrans({c: "_" for c in "‘’‚‛“”„‟\"'`«»‹›()[]"})
 
 
