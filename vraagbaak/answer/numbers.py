@@ -124,8 +124,6 @@ _NOT_COUNTED = {"er", "de", "het", "een", "is", "zijn", "was", "waren", "heeft",
                 "ruim", "bijna", "in", "op", "van", "per", "gaat", "ging", "betaalt", "betaalde", "betalen",
                 "betaald", "verdient", "levert", "leverde", "scheelt", "bespaart", "bespaarde", "je", "u", "we",
                 "wij", "ze", "zij", "hij", "men"}
-# People in general: "Hoeveel mensen …" is answered by "vier op de tien inwoners" as well
-_ANYONE = {"mensen", "personen", "mens", "persoon", "men"}
 _SUBJECT_START = {"de", "het", "een", "ik", "je", "jij", "jullie", "u", "we", "wij", "ze", "zij", "hij", "men", "er",
                   "dat", "deze", "dit", "die", "zo'n", "zo’n", "hun", "haar", "ons", "onze", "mijn", "uw"}
 _WORD = re.compile(r"[\w'’]+")
@@ -139,7 +137,7 @@ def counted_noun(question: str) -> str | None:
     """What a "Hoeveel …?" question counts, as asked ("reizigers" in "Hoeveel inkomende reizigers …"), or None
     when it counts nothing named (a verb, a comparative or "procent" follows "hoeveel")."""
     m = _HOEVEEL.search(question)
-    if not m or m.group(1).lower() in _NOT_COUNTED | _ANYONE:
+    if not m or m.group(1).lower() in _NOT_COUNTED:
         return None
     first, second = m.group(1), m.group(2)
     # a subject after the word makes it a verb: "Hoeveel geeft Utrecht uit", "Hoeveel levert het op"
