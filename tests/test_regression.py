@@ -45,3 +45,29 @@ def test_no_dev_set_metric_drops_against_the_baseline():
                          capture_output=True, text=True, timeout=3000)
     drops = [line for line in out.stderr.splitlines() if line.startswith("ACHTERUITGANG")]
     assert out.returncode == 0 and not drops, "\n".join(drops) or out.stderr[-3000:]
+
+
+def test_rule_ablation_switches_off_each_counted_rule_wherever_it_was_imported():
+    """scripts/rule_ablation.py: the rules it switches off are the patterns and word lists that answer_knobs.py
+    counts, and a rule switched off no longer matches in the module that imported it either."""
+    import ast
+    import importlib
+
+    import answer_knobs
+    import rule_ablation
+
+    listed = rule_ablation.rules()
+    files = sorted((ROOT / "vraagbaak/answer").glob("*.py")) + [ROOT / "vraagbaak/assistant.py"]
+    counted = [answer_knobs.count(ast.parse(f.read_text(encoding="utf-8"))) for f in files]
+    assert len(listed) == sum(c["patterns"] + c["word_lists"] for c in counted)
+    assert "vraagbaak.answer.kinds:WHEN_ANSWER" in listed
+    kinds = importlib.import_module("vraagbaak.answer.kinds")
+    original = kinds.WHEN_ANSWER
+    users = [m for m in list(sys.modules.values())
+             if getattr(m, "__name__", "").startswith("vraagbaak") and getattr(m, "WHEN_ANSWER", None) is original]
+    try:
+        assert rule_ablation.switch_off("vraagbaak.answer.kinds:WHEN_ANSWER") == len(users) >= 1
+        assert all(not m.WHEN_ANSWER.search("op 1 maart 2011") for m in users)
+    finally:
+        for m in users:
+            m.WHEN_ANSWER = original
