@@ -210,7 +210,9 @@ def test_an_overview_with_or_lists_the_documents_of_either(overview):
         "Welke gemeenten gebruiken data bij handhaving?"]
     assert alternatives("Welke gemeenten gebruiken sensoren of camera's?") == [
         "Welke gemeenten gebruiken sensoren?", "Welke gemeenten gebruiken camera's?"]
-    for single in ("Welke gemeenten gebruiken sensoren?", "Welke gemeenten hebben onderzocht of jongeren uitvallen?"):
+    # "of" as "whether" after a verb, also behind a preposition, which would otherwise head two alternatives
+    for single in ("Welke gemeenten gebruiken sensoren?", "Welke gemeenten hebben onderzocht of jongeren uitvallen?",
+                   "Welke gemeenten hebben bij de jeugdzorg onderzocht of jongeren uitvallen?"):
         assert alternatives(single) == [single]  # no "of"; "of" as "whether"
     either = overview.ask("Welke projecten gaan over het sociaal domein of over parkeren?")
     assert sorted(c.doc for c in either.citations) == ["jeugd-zwolle.md", "parkeren-utrecht.md"]
