@@ -1533,6 +1533,8 @@ def test_the_capitalised_noun_a_which_question_asks_for_is_no_name_it_gives(answ
     assert "Raadslid" not in asked_names("Welk Raadslid diende de motie in?")
     assert names("Welke GGD test reizigers?") == ["GGD"] and "Tozo-regels" in names("Welke Tozo-regels gelden?")
     assert names("Welke Zaanse projecten gebruiken data?") == ["Zaanse"]  # a place's adjective stays a name
+    assert names("NVWA: wat controleert die?") == ["NVWA"]  # an abbreviation is a name as the first word too
+    assert names("Hoe bereken ik de WOZ-waarde?") == ["WOZ-waarde"]  # not its abbreviation a second time
     assert asked_names("Welke Tweede Kamerleden stelden vragen?") == {} and names("Welke Wmo taken …?") == ["Wmo"]
     assert asked_names("Welke Utrecht projecten deed Utrecht?") == {"Utrecht": "utrecht"}  # named again: a name
 
