@@ -757,6 +757,8 @@ def test_what_is_paid_is_answered_by_a_sum_or_a_rate(answers):
     rate = answers.ask("Hoeveel rente betaalt een starter over de starterslening?")
     assert rate.outcome == "answered" and "1,9% rente" in rate.citations[0].quote
     assert wanted_kind("Hoeveel rente betaalt een starter?").holds("1,9% rente per jaar")
+    # the same where the rate is not right after the question word: "Wat moet ik aan rente betalen?"
+    assert wanted_kind("Wat moet een starter aan rente betalen?").holds("1,9% rente per jaar")
     assert not wanted_kind("Wat kost de starterslening?").holds("1,9% rente per jaar")
 
 

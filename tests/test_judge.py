@@ -25,6 +25,8 @@ def _row(question: str, sentence: str, collection: Collection | None = None, wan
 def test_names_and_numbers_of_the_question_are_its_specifics():
     assert specifics(QUESTION) == {"den", "helder", "2015"}
     assert specifics("Wat kost een paspoort?") == set()
+    # a question may say "Nederland" or "ik" with a capital without naming something the answer must hold
+    assert specifics("Wat doet Nederland tegen zwerfafval in Utrecht?") == {"utrecht"}
     # the noun a which-question asks for is what the answer names, not a word it must hold
     assert specifics("Welke Kamerleden vroegen naar de TOZO-rente?") == {"tozo-rente"}
 
