@@ -1989,6 +1989,16 @@ def test_which_score_asks_for_a_number_and_a_count_of_documents_is_none():
     assert builder.build("Hoeveel cases scoorden in het onderzoek het best?", [hit]).outcome == "answered"
 
 
+def test_a_decision_answers_when_it_names_what_was_decided_not_only_its_kind():
+    """"Is de motie over de spaarrente aangenomen?" is not answered by another motion that passed: "motie",
+    "raad" or "voorstel" say what kind of thing was decided, not which one (kinds.decided_on)."""
+    from vraagbaak.answer.kinds import decided_on
+
+    asked = "Is de motie over de spaarrente aangenomen?"
+    assert decided_on("De motie over de spaarrente is met algemene stemmen aangenomen.", asked)
+    assert not decided_on("De motie over de zwembadtarieven is met algemene stemmen aangenomen.", asked)
+
+
 def test_what_was_decided_is_answered_by_the_decision_not_the_agenda_item():
     """"Wat besloot de raad van Den Helder over de jaarrekening van Meerwerf?" quoted the agenda item "12. Voorstel in
     te stemmen met het jaarverslag …" first, the decision "De raad besluit unaniem: in te stemmen …" second (own
