@@ -563,6 +563,7 @@ def test_a_how_many_question_needs_a_count_of_what_it_asks_about():
     # other words (counted_beside)
     assert counted_noun("Uit hoeveel mensen bestaat het data-analyseteam van Zaanstad?") == "mensen"
     for counts_nothing_named in ("Hoeveel kost de app?", "Hoeveel geeft Utrecht per jaar uit?", "Hoeveel zijn er?",
+                                 "Hoeveel geeft de gemeente uit aan data?", "Hoeveel verdienen zij?",
                                  "Hoeveel procent is verhard?",
                                  "Hoeveel meer inwoners dan in 2020?"):
         assert counted_noun(counts_nothing_named) is None, counts_nothing_named
