@@ -47,18 +47,23 @@ def _strings(node: ast.AST) -> int:
     return sum(isinstance(e, ast.Constant) and isinstance(e.value, str) for e in elements)
 
 
+def kind_of(value: ast.AST) -> str | None:
+    """What a bound value counts as: "patterns", "word_lists", "named_numbers", or None."""
+    if isinstance(value, ast.Call) and getattr(value.func, "attr", "") == "compile":
+        return "patterns"
+    if _strings(value) >= 2:
+        return "word_lists"
+    return "named_numbers" if _is_number(value) else None
+
+
 def count(tree: ast.Module) -> dict[str, int]:
     out = {"patterns": 0, "word_lists": 0, "named_numbers": 0, "bare_numbers": 0}
     top = [n for n in tree.body] + [n for c in tree.body if isinstance(c, ast.ClassDef) for n in c.body]
     for node in top:
         if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
-            value = node.value
-            if isinstance(value, ast.Call) and getattr(value.func, "attr", "") == "compile":
-                out["patterns"] += 1
-            elif _strings(value) >= 2:
-                out["word_lists"] += 1
-            elif _is_number(value):
-                out["named_numbers"] += 1
+            kind = kind_of(node.value)
+            if kind:
+                out[kind] += 1
     for function in ast.walk(tree):
         if isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
             for node in ast.walk(function):

@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from answer_knobs import _strings  # noqa: E402
+from answer_knobs import kind_of  # noqa: E402
 
 MEASURED = ("answer_in_first_quote", "answer_in_bold", "answer_in_quotes", "declined_unanswerable",
             "declined_answerable", "overview_recall", "overview_precision")
@@ -35,17 +35,20 @@ LOWER_IS_BETTER = {"declined_answerable"}
 NEVER = re.compile(r"(?!x)x")
 
 
+def answer_files() -> list[Path]:
+    """The files whose rules answer_knobs.py counts, in this working tree."""
+    return sorted((ROOT / "vraagbaak/answer").glob("*.py")) + [ROOT / "vraagbaak/assistant.py"]
+
+
 def rules() -> list[str]:
-    """module:NAME of every module-level pattern or word list of the answer stage."""
-    files = sorted((ROOT / "vraagbaak/answer").glob("*.py")) + [ROOT / "vraagbaak/assistant.py"]
+    """module:NAME of every module-level pattern or word list of the answer stage (answer_knobs.kind_of)."""
     out = []
-    for path in files:
+    for path in answer_files():
         module = ".".join(path.relative_to(ROOT).with_suffix("").parts)
         for node in ast.parse(path.read_text(encoding="utf-8")).body:
-            if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
-                value = node.value
-                if (isinstance(value, ast.Call) and getattr(value.func, "attr", "") == "compile") or _strings(value) >= 2:
-                    out.append(f"{module}:{node.targets[0].id}")
+            if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) \
+                    and kind_of(node.value) in ("patterns", "word_lists"):
+                out.append(f"{module}:{node.targets[0].id}")
     return out
 
 

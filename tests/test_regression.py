@@ -57,8 +57,7 @@ def test_rule_ablation_switches_off_each_counted_rule_wherever_it_was_imported()
     import rule_ablation
 
     listed = rule_ablation.rules()
-    files = sorted((ROOT / "vraagbaak/answer").glob("*.py")) + [ROOT / "vraagbaak/assistant.py"]
-    counted = [answer_knobs.count(ast.parse(f.read_text(encoding="utf-8"))) for f in files]
+    counted = [answer_knobs.count(ast.parse(f.read_text(encoding="utf-8"))) for f in rule_ablation.answer_files()]
     assert len(listed) == sum(c["patterns"] + c["word_lists"] for c in counted)
     assert "vraagbaak.answer.kinds:WHEN_ANSWER" in listed
     kinds = importlib.import_module("vraagbaak.answer.kinds")
